@@ -1,0 +1,3 @@
+from flaskgen.cli import main
+
+main()

@@ -1,0 +1,94 @@
+"""The ``flaskgen`` command: the only module that prints or exits."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from flaskgen import __version__
+from flaskgen.errors import FlaskgenError, SpecError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reports_errors(func: F) -> F:
+    """Turn a FlaskgenError into its message on stderr and its exit code."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except FlaskgenError as exc:
+            click.echo(exc.format(), err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="flaskgen")
+def main() -> None:
+    """Generate and regenerate Flask 3 projects from one YAML spec.
+
+    \b
+    flaskgen new spec.yaml -o app        create a project
+    flaskgen regen spec.yaml -o app      bring it up to date with the spec
+    flaskgen validate spec.yaml          check a spec, write nothing
+    flaskgen schema                      print the spec's JSON Schema
+    """
+
+
+@main.command()
+@click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True, help="The project folder to create.")
+@click.option("--force", is_flag=True, help="Write into a non-empty folder (changed files are backed up first).")
+@click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path), multiple=True, help="A folder of templates that shadow the built-in ones.")
+@reports_errors
+def new(spec: Path, output: Path, force: bool, templates: tuple[Path, ...]) -> None:
+    """Create a Flask project in OUTPUT from the SPEC file."""
+    from flaskgen.project import create_project
+
+    results = create_project(spec, output, force=force, templates=templates)
+    for result in results:
+        click.echo(result.format())
+    click.echo(f"{len(results)} files written to {output}")
+
+
+@main.command()
+@click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def validate(spec: Path, fmt: str) -> None:
+    """Check SPEC and report every problem; writes nothing."""
+    from flaskgen.spec import read_spec
+
+    try:
+        read_spec(spec)
+    except SpecError as exc:
+        if fmt == "json":
+            click.echo(json.dumps({"valid": False, "problems": [p.as_dict() for p in exc.problems]}, indent=2))
+        else:
+            click.echo(exc.format(), err=True)
+        sys.exit(exc.exit_code)
+    if fmt == "json":
+        click.echo(json.dumps({"valid": True, "problems": []}, indent=2))
+    else:
+        click.echo(f"{spec}: valid")
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of the spec format."""
+    from flaskgen.resources import schema_path
+    from flaskgen.spec.schema import SCHEMA_FILE
+
+    click.echo(schema_path(SCHEMA_FILE).read_text(encoding="utf-8"), nl=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

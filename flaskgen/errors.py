@@ -1,0 +1,70 @@
+"""The user-facing error tree.
+
+Every error a user can cause subclasses :class:`FlaskgenError`, carries data and
+formats itself on demand. Only ``cli.py`` turns them into output and exit codes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class FlaskgenError(Exception):
+    """Base of every error a user can cause; ``exit_code`` is what the CLI returns."""
+
+    exit_code = 1
+
+    def format(self) -> str:
+        return str(self)
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem in a spec, located at ``file:line:col`` and a dotted key path."""
+
+    line: int
+    col: int
+    path: str
+    message: str
+    file: str = field(default="spec.yaml", compare=False)
+
+    def format(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        return f"{self.file}:{self.line}:{self.col}: {where}{self.message}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "col": self.col,
+            "path": self.path,
+            "message": self.message,
+        }
+
+
+class SpecError(FlaskgenError):
+    """The spec is invalid; carries every problem found, sorted by position."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(set(problems))
+        super().__init__(self.format())
+
+    def format(self) -> str:
+        lines = [p.format() for p in self.problems]
+        count = len(self.problems)
+        lines.append(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.")
+        return "\n".join(lines)
+
+
+class TargetError(FlaskgenError):
+    """The output folder cannot be used as asked (not empty, not a folder, ...)."""
+
+
+class RegenError(FlaskgenError):
+    """Regeneration cannot proceed safely (dirty work tree, leftover conflict markers, ...)."""
+
+
+class ToolError(FlaskgenError):
+    """A helper program flaskgen relies on (ruff, git) failed or is missing."""

@@ -1,0 +1,112 @@
+"""One Jinja2 environment factory, and rendering a plan into file texts.
+
+Two syntaxes share one loader: ``*.jinja`` templates use Jinja's usual delimiters;
+``*.html.jinja`` templates produce Jinja templates themselves, so they use
+``[[ ]]``/``[% %]`` and leave ``{{ }}``/``{% %}`` to the generated project.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from flaskgen.resources import templates_dir
+
+
+@dataclass(frozen=True)
+class PlannedFile:
+    """One file of the generated project: where it goes and how to render it."""
+
+    relpath: str
+    template: str
+    context: dict[str, Any]
+    python: bool = False  # formatted with ruff after rendering
+
+
+@dataclass(frozen=True)
+class RenderedFile:
+    relpath: str
+    text: str
+
+
+def py_literal(value: Any) -> str:
+    """Python source for a spec value; a str is always a single, inert literal."""
+    return repr(value)
+
+
+def py_regex(value: str) -> str:
+    """A regex as a raw string literal where that is exact, else repr()."""
+    if "'" not in value and "\n" not in value and not value.endswith("\\"):
+        return f"r'{value}'"
+    return repr(value)
+
+
+def py_doc(value: str) -> str:
+    """Text made safe inside a triple-quoted docstring."""
+    text = value.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').strip()
+    return text + (" " if text.endswith('"') else "")
+
+
+def jinja_text(value: Any) -> Markup:
+    """Text shown literally by a generated Jinja template: HTML-escaped, and braces
+    written so Jinja prints them instead of reading them as syntax."""
+    text = str(escape(str(value)))
+    text = text.replace("{", "{{ '{' }}")
+    return Markup(text)
+
+
+def toml_string(value: str) -> str:
+    """A TOML basic string (JSON's escapes are valid TOML)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _common(env: jinja2.Environment) -> jinja2.Environment:
+    env.filters.update(py=py_literal, pyregex=py_regex, pydoc=py_doc, jtext=jinja_text, tomlstr=toml_string)
+    return env
+
+
+@cache
+def environments(extra: tuple[str, ...] = ()) -> tuple[jinja2.Environment, jinja2.Environment]:
+    """(code environment, HTML environment); ``extra`` folders shadow built-in templates."""
+    loader = jinja2.FileSystemLoader([*extra, str(templates_dir())])
+    options: dict[str, Any] = {
+        "loader": loader,
+        "undefined": jinja2.StrictUndefined,
+        "keep_trailing_newline": True,
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+    }
+    code = _common(jinja2.Environment(autoescape=False, **options))  # noqa: S701 - generates code, not HTML
+    html = _common(
+        jinja2.Environment(
+            autoescape=True,
+            block_start_string="[%",
+            block_end_string="%]",
+            variable_start_string="[[",
+            variable_end_string="]]",
+            comment_start_string="[#",
+            comment_end_string="#]",
+            **options,
+        )
+    )
+    # In generated Jinja templates a Python-style literal sits inside {{ ... }}: keep it raw.
+    html.filters["py"] = lambda value: Markup(py_literal(value))
+    return code, html
+
+
+def render(plan: Iterable[PlannedFile], extra_templates: tuple[Path, ...] = ()) -> list[RenderedFile]:
+    """Render every planned file (no formatting, no I/O besides reading templates)."""
+    code, html = environments(tuple(str(p) for p in extra_templates))
+    out = []
+    for item in plan:
+        env = html if item.template.endswith(".html.jinja") else code
+        text = env.get_template(item.template).render(**item.context)
+        out.append(RenderedFile(item.relpath, text))
+    return out

@@ -1,0 +1,264 @@
+"""The normalized spec: frozen values that every later stage reads.
+
+Everything a template needs (identifiers, class names, Python expressions, imports)
+is computed here or in the planner, so templates only loop and substitute.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+Import = tuple[str, str]  # (module, name): "from module import name"; name "" = "import module"
+
+
+@dataclass(frozen=True)
+class Project:
+    name: str
+    package: str
+    description: str
+    version: str
+    python: str
+    csrf: bool
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One Flask setting of a config profile, as Python source."""
+
+    key: str
+    expr: str
+    imports: frozenset[Import] = frozenset()
+    env_vars: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    class_name: str
+    parent: str | None  # class name of the profile it extends; None for base
+    settings: tuple[Setting, ...]
+
+    def get(self, key: str) -> Setting | None:
+        return next((s for s in self.settings if s.key == key), None)
+
+
+@dataclass(frozen=True)
+class Converter:
+    name: str
+    class_name: str
+    regex: str | None  # None: the pattern is the rule's argument, as in <regex("\d+"):x>
+    type: str  # str | int | float
+    doc: str
+
+
+@dataclass(frozen=True)
+class UrlVar:
+    name: str
+    converter: str
+    annotation: str  # Python type of the value the view receives
+
+
+@dataclass(frozen=True)
+class UrlRule:
+    rule: str  # as written, relative to the blueprint's url_prefix
+    variables: tuple[str, ...]
+    defaults: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class Response:
+    """What a view returns. ``expr`` is the Python expression (empty for abort)."""
+
+    kind: str  # template | text | html | json | redirect | redirect_to | abort
+    expr: str
+    imports: frozenset[Import] = frozenset()
+    template: str = ""  # for kind == "template"
+    text: str | None = None  # the exact body for text/html with all variables known
+    json: Any = None  # the JSON body when it does not depend on URL variables
+    target: str = ""  # redirect endpoint or redirect_to rule
+    abort: int = 0
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    annotation: str
+    default: str | None  # Python source of the default, or None
+
+
+@dataclass(frozen=True)
+class Route:
+    key: str
+    blueprint: str | None
+    rules: tuple[UrlRule, ...]
+    methods: tuple[str, ...]
+    response: Response
+    status: int | None
+    strict_slashes: bool | None
+    subdomain: str | None
+    view_class: bool
+    doc: str
+    params: tuple[Param, ...]
+    variables: tuple[UrlVar, ...]
+    function_name: str
+    class_name: str
+    examples: tuple[tuple[str, Any], ...] = ()
+    renamed_from: str | None = None
+
+    @property
+    def endpoint(self) -> str:
+        return f"{self.blueprint}.{self.key}" if self.blueprint else self.key
+
+    @property
+    def accepts_post(self) -> bool:
+        return "POST" in self.methods
+
+    @property
+    def statement(self) -> str:
+        """The view body's one statement."""
+        r = self.response
+        if r.kind == "abort":
+            return f"abort({r.abort})"
+        if self.status and r.kind != "redirect":
+            return f"return {r.expr}, {self.status}"
+        return f"return {r.expr}"
+
+    @property
+    def view_methods(self) -> tuple[str, ...]:
+        """Lower-case MethodView method names (HEAD is served by get)."""
+        names = [m.lower() for m in self.methods if m not in ("HEAD", "OPTIONS") or m == "HEAD" and "GET" not in self.methods]
+        return tuple("get" if m == "head" else m for m in names)
+
+
+@dataclass(frozen=True)
+class Blueprint:
+    name: str
+    url_prefix: str | None
+    subdomain: str | None
+    routes: tuple[Route, ...]
+    doc: str
+    renamed_from: str | None = None
+
+
+@dataclass(frozen=True)
+class ErrorPage:
+    code: int
+    title: str
+    function_name: str
+    response: Response
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    python_type: str  # e.g. "str", "datetime.datetime", "decimal.Decimal"
+    sa_type: str  # SQLAlchemy type expression, e.g. "String(32)"
+    primary_key: bool
+    nullable: bool
+    unique: bool
+    index: bool
+    default: Any
+    default_expr: str | None
+    foreign_key: str | None
+    ondelete: str | None
+    length: int | None = None
+    precision: int | None = None
+    scale: int | None = None
+    values: tuple[str, ...] = ()
+    doc: str = ""
+    renamed_from: str | None = None
+
+
+@dataclass(frozen=True)
+class Relationship:
+    name: str
+    model: str
+    back_populates: str | None
+    secondary: str | None
+    many: bool  # a collection (list) on this side
+    generated: bool = False  # the other side, generated from the declaring side
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str
+    table: str
+    columns: tuple[Column, ...]
+    relationships: tuple[Relationship, ...]
+    doc: str
+    renamed_from: str | None = None
+
+
+@dataclass(frozen=True)
+class AssociationTable:
+    name: str
+    left: tuple[str, str, str]  # (column, table, referenced column)
+    right: tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str
+    rule: str
+    field: str
+    extensions: tuple[str, ...]
+    max_size: int | None
+    folder: str
+    serve: str | None
+    overwrite: bool
+    renamed_from: str | None = None
+
+
+@dataclass(frozen=True)
+class CommandOption:
+    name: str
+    default: Any
+    help: str
+    type: str
+    required: bool
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    function_name: str
+    help: str
+    arguments: tuple[str, ...]
+    options: tuple[CommandOption, ...]
+
+
+@dataclass(frozen=True)
+class ProjectSpec:
+    project: Project
+    profiles: tuple[Profile, ...]
+    converters: tuple[Converter, ...]
+    routes: tuple[Route, ...]
+    blueprints: tuple[Blueprint, ...]
+    errors: tuple[ErrorPage, ...]
+    models: tuple[Model, ...] = ()
+    association_tables: tuple[AssociationTable, ...] = ()
+    uploads: tuple[Upload, ...] = ()
+    hooks: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    template_filters: tuple[str, ...] = ()
+    template_globals: tuple[str, ...] = ()
+    proxy_fix: tuple[tuple[str, int], ...] | None = None
+    middleware: tuple[str, ...] = ()
+    session_permanent: bool = False
+    commands: tuple[Command, ...] = ()
+    log_level: str | None = None
+    log_format: str | None = None
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    probe: Any = field(default=None, compare=False, repr=False)  # flaskgen.probe.Probe
+
+    @property
+    def all_routes(self) -> tuple[Route, ...]:
+        return self.routes + tuple(r for bp in self.blueprints for r in bp.routes)
+
+    @property
+    def uses_subdomains(self) -> bool:
+        return any(r.subdomain for r in self.all_routes) or any(b.subdomain for b in self.blueprints)
+
+    def profile(self, name: str) -> Profile | None:
+        return next((p for p in self.profiles if p.name == name), None)

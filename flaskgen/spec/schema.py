@@ -1,0 +1,199 @@
+"""Shape checks: the spec against the JSON Schema in ``schemas/``, via ``jsonschema``."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from flaskgen.errors import Problem
+from flaskgen.resources import schema_path
+from flaskgen.spec.loader import LoadedSpec, Path
+
+SCHEMA_FILE = "flaskgen-spec-1.schema.json"
+
+
+@cache
+def load_schema() -> dict[str, Any]:
+    """The spec's JSON Schema as a dict (read once)."""
+    result: dict[str, Any] = json.loads(schema_path(SCHEMA_FILE).read_text(encoding="utf-8"))
+    return result
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(load_schema())
+
+
+def did_you_mean(word: str, choices: list[str] | set[str] | tuple[str, ...]) -> str:
+    """`` (did you mean 'x'?)`` for the closest choice, or an empty string."""
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    if not close:
+        lowered = {c.lower(): c for c in choices}
+        if word.lower() in lowered:
+            close = [lowered[word.lower()]]
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _leaves(error: ValidationError) -> Iterator[ValidationError]:
+    """The most specific errors under a oneOf/anyOf failure."""
+    if not error.context:
+        yield error
+        return
+    # Prefer the branch that got furthest into the instance.
+    deepest = max(len(e.absolute_path) for e in error.context)
+    if deepest == len(error.absolute_path):
+        yield error
+        return
+    for sub in error.context:
+        if len(sub.absolute_path) == deepest:
+            yield from _leaves(sub)
+
+
+_SCHEMA_TYPES = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping",
+    "null": "empty",
+}
+
+
+def _type_name(value: Any) -> str:
+    names = {bool: "a boolean", int: "a number", float: "a number", str: "text"}
+    names.update({list: "a list", dict: "a mapping", type(None): "empty"})
+    return names.get(type(value), type(value).__name__)
+
+
+def _message(error: ValidationError, spec: LoadedSpec) -> tuple[Path, str, bool]:
+    """(path, message, point-at-key) for one leaf error."""
+    path: Path = tuple(error.absolute_path)
+    validator = error.validator
+    schema = error.schema
+    value = error.instance
+    if validator == "additionalProperties":
+        allowed = sorted(schema.get("properties", {}))
+        patterns = schema.get("patternProperties", {})
+        extra = [
+            k
+            for k in value
+            if k not in allowed and not any(re.search(p, k) for p in patterns)
+        ]
+        key = sorted(extra)[0]
+        hint = did_you_mean(key, allowed)
+        where = ", ".join(allowed) if allowed else ""
+        tail = hint or (f" (allowed: {where})" if where else "")
+        if patterns and "^[A-Z][A-Z0-9_]*$" in patterns:
+            tail = hint or " (Flask settings are UPPERCASE; the only directive is 'extends')"
+        return (*path, key), f"unknown key '{key}'{tail}", True
+    if validator == "propertyNames":
+        # The failing key itself is the instance.
+        key = str(value)
+        return (*path, key), f"invalid name '{key}': {_pattern_hint(error)}", True
+    if validator == "required":
+        missing = [k for k in schema["required"] if k not in value][0]
+        return (*path, missing), f"missing required key '{missing}'", False
+    if validator == "enum":
+        choices = [str(c) for c in schema["enum"]]
+        hint = did_you_mean(str(value), choices)
+        return path, f"'{value}' is not one of {', '.join(choices)}{hint}", False
+    if validator == "const":
+        return path, f"must be {json.dumps(schema['const'])}, not {json.dumps(value)}", False
+    if validator == "type":
+        expected = schema["type"]
+        expected = expected if isinstance(expected, list) else [expected]
+        wanted = " or ".join(_SCHEMA_TYPES[t] for t in expected)
+        return path, f"expected {wanted}, got {_type_name(value)}", False
+    if validator == "pattern":
+        return path, f"'{value}' is not valid: {_pattern_hint(error)}", False
+    if validator in ("minimum", "maximum"):
+        word = "at least" if validator == "minimum" else "at most"
+        return path, f"must be {word} {error.validator_value}, got {value}", False
+    if validator == "minItems":
+        return path, "must not be empty", False
+    if validator == "minLength":
+        return path, "must not be empty", False
+    if validator == "uniqueItems":
+        return path, "has duplicate entries", False
+    if validator in ("anyOf", "oneOf"):
+        return path, f"invalid value {json.dumps(value, default=str)}: {_describe(schema)}", False
+    return path, error.message, False
+
+
+_PATTERN_HINTS = {
+    "^[A-Za-z_][A-Za-z0-9_]*$": "use letters, digits and underscores, not starting with a digit",
+    "^[a-z_][a-z0-9_]*$": "use lowercase letters, digits and underscores, not starting with a digit",
+    "^[A-Z][A-Za-z0-9]*$": "use a CamelCase class name such as 'User'",
+    "^/": "a URL rule starts with '/'",
+    "^[45][0-9][0-9]$": "error handlers are keyed by a 4xx or 5xx status code",
+    "^[a-z][a-z0-9_]*$": "profile names are lowercase, such as 'production'",
+    "^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$": "command names are lowercase words joined by '-', such as 'seed-db'",
+}
+
+
+def _pattern_hint(error: ValidationError) -> str:
+    pattern = error.schema.get("pattern") or error.validator_value
+    if isinstance(pattern, dict):
+        pattern = pattern.get("pattern", "")
+    return _PATTERN_HINTS.get(str(pattern), f"must match {pattern}")
+
+
+def _describe(schema: dict[str, Any]) -> str:
+    branches = schema.get("anyOf") or schema.get("oneOf") or []
+    if any(b.get("type") == "integer" for b in branches) and any("pattern" in b for b in branches):
+        return "expected a size such as 2MB (B, KB, MB, GB) or a number of bytes"
+    if any(b.get("const") is True for b in branches):
+        return "expected true, a mapping or a list"
+    return "expected one of the allowed forms"
+
+
+def _coerce_numbers(spec: LoadedSpec, errors: list[ValidationError]) -> bool:
+    """Where text is expected but YAML read a number (``python: 3.10``), use the
+    text the user wrote. Returns whether anything changed."""
+    changed = False
+    for error in errors:
+        for leaf in [error, *(error.context or [])]:
+            path = tuple(leaf.absolute_path)
+            if (
+                leaf.validator == "type"
+                and "string" in (leaf.validator_value if isinstance(leaf.validator_value, list) else [leaf.validator_value])
+                and path in spec.number_text
+            ):
+                _set(spec.data, path, spec.number_text.pop(path))
+                changed = True
+    return changed
+
+
+def _set(data: Any, path: Path, value: Any) -> None:
+    for part in path[:-1]:
+        data = data[part]
+    data[path[-1]] = value
+
+
+def check_shape(spec: LoadedSpec) -> tuple[list[Problem], set[Path]]:
+    """Validate ``spec.data`` against the schema.
+
+    Returns the problems and the set of paths that have one, so later checks can
+    skip parts that are malformed.
+    """
+    validator = _validator()
+    for _ in range(20):
+        errors = list(validator.iter_errors(spec.data))
+        if not _coerce_numbers(spec, errors):
+            break
+    problems: list[Problem] = []
+    bad: set[Path] = set()
+    for error in errors:
+        for leaf in _leaves(error):
+            path, message, at_key = _message(leaf, spec)
+            bad.add(path)
+            problems.append(spec.problem(path, message, key=at_key))
+    return problems, bad

@@ -1,0 +1,105 @@
+"""Writing generated files: safe paths, atomic creation, a fixed vocabulary of actions."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from flaskgen.errors import TargetError
+from flaskgen.state import STATE_DIR, State
+
+# What happened to a file, one word each.
+ACTIONS = ("create", "identical", "overwrite", "update", "merge", "conflict", "keep", "delete", "orphan", "skip")
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    relpath: str
+    action: str
+    note: str = ""
+
+    def format(self) -> str:
+        note = f"  ({self.note})" if self.note else ""
+        return f"{self.action:<9} {self.relpath}{note}"
+
+
+def safe_relpath(relpath: str) -> PurePosixPath:
+    """``relpath`` as a path that stays inside the output folder, or an error."""
+    path = PurePosixPath(relpath)
+    if path.is_absolute() or not path.parts or any(p in ("..", "") for p in path.parts) or "\\" in relpath:
+        raise TargetError(f"refusing to write outside the output folder: {relpath!r}")
+    return path
+
+
+def write_file(root: Path, relpath: str, text: str) -> None:
+    """Atomically write ``text`` (UTF-8, ``\\n`` endings) to ``root/relpath``."""
+    path = root / safe_relpath(relpath)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _is_empty_dir(path: Path) -> bool:
+    return path.is_dir() and not any(path.iterdir())
+
+
+def write_new(target: Path, files: dict[str, str], state: State, *, force: bool = False) -> list[WriteResult]:
+    """Create a project at ``target``.
+
+    A missing or empty target is filled through a staging folder renamed into place, so
+    a failure leaves it untouched. A non-empty one needs ``force``; then files that
+    would change are first copied to ``.flaskgen/backup/``.
+    """
+    if target.exists() and not target.is_dir():
+        raise TargetError(f"{target} exists and is not a folder")
+    if target.is_dir() and not _is_empty_dir(target):
+        if not force:
+            raise TargetError(
+                f"{target} is not empty; choose a new folder, use 'flaskgen regen' to update "
+                "a generated project, or pass --force to write over it"
+            )
+        return _write_over(target, files, state)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.flaskgen-", dir=target.parent))
+    try:
+        for relpath, text in files.items():
+            write_file(staging, relpath, text)
+        write_file(staging, f"{STATE_DIR}/state.json", state.to_json())
+        if target.is_dir():
+            target.rmdir()
+        os.rename(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return [WriteResult(relpath, "create") for relpath in files]
+
+
+def _write_over(target: Path, files: dict[str, str], state: State) -> list[WriteResult]:
+    results = []
+    backup = target / STATE_DIR / "backup"
+    for relpath, text in files.items():
+        path = target / safe_relpath(relpath)
+        if not path.exists():
+            write_file(target, relpath, text)
+            results.append(WriteResult(relpath, "create"))
+            continue
+        old = path.read_bytes()
+        if old == text.encode("utf-8"):
+            results.append(WriteResult(relpath, "identical"))
+            continue
+        saved = backup / relpath
+        saved.parent.mkdir(parents=True, exist_ok=True)
+        saved.write_bytes(old)
+        write_file(target, relpath, text)
+        results.append(WriteResult(relpath, "overwrite", f"old copy in {STATE_DIR}/backup/"))
+    write_file(target, f"{STATE_DIR}/state.json", state.to_json())
+    return results
