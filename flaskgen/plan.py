@@ -13,6 +13,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from flaskgen import __version__
+from flaskgen.planners import (
+    PHASE_BLUEPRINTS,
+    PHASE_CONVERTERS,
+    PHASE_ERRORS,
+    PHASE_EXTENSIONS,
+    PHASE_VIEWS,
+    Contribution,
+    data,
+    features,
+)
 from flaskgen.render import PlannedFile
 from flaskgen.spec.model import Blueprint, Import, Profile, ProjectSpec, Route, Setting
 from flaskgen.spec.normalize import ENV_RE, join_prefix
@@ -243,25 +253,30 @@ def _page_files(spec: ProjectSpec, base: dict[str, Any]) -> list[PlannedFile]:
 # -- the plan ------------------------------------------------------------------------------
 
 
-def _app_setup(spec: ProjectSpec) -> tuple[list[str], list[str]]:
+def _app_setup(spec: ProjectSpec, parts: list[Contribution]) -> tuple[list[str], list[str]]:
     imports: list[str] = []
-    setup: list[str] = []
+    setup: list[tuple[int, str]] = []
     if spec.converters:
         imports.append("from .converters import register_converters")
-        setup.append("register_converters(app)")
-    if spec.project.csrf:
-        imports.append("from .extensions import csrf")
-        setup.append("csrf.init_app(app)")
+        setup.append((PHASE_CONVERTERS, "register_converters(app)"))
+    extensions = [ext for part in parts for ext in part.extensions]
+    if extensions:
+        imports.append(f"from .extensions import {', '.join(ext.name for ext in extensions)}")
+        setup += [(PHASE_EXTENSIONS, ext.init) for ext in extensions]
     if spec.routes:
         imports.append("from .views import register_views")
-        setup.append("register_views(app)")
+        setup.append((PHASE_VIEWS, "register_views(app)"))
     for bp in spec.blueprints:
         imports.append(f"from .{bp.name} import bp as {bp.name}_bp")
-        setup.append(f"app.register_blueprint({bp.name}_bp)")
+        setup.append((PHASE_BLUEPRINTS, f"app.register_blueprint({bp.name}_bp)"))
     if spec.errors:
         imports.append("from .errors import register_error_handlers")
-        setup.append("register_error_handlers(app)")
-    return imports, setup
+        setup.append((PHASE_ERRORS, "register_error_handlers(app)"))
+    for part in parts:
+        imports += part.app_imports
+        setup += part.setup
+    ordered = [line for _, line in sorted(setup, key=lambda item: item[0])]
+    return imports, ordered
 
 
 def _blueprint_files(spec: ProjectSpec, bp: Blueprint, base: dict[str, Any]) -> list[PlannedFile]:
@@ -312,13 +327,12 @@ def _error_test_ctx(spec: ProjectSpec) -> dict[str, Any]:
     }
 
 
-def dependencies(spec: ProjectSpec) -> tuple[list[str], list[str]]:
+def dependencies(spec: ProjectSpec, parts: list[Contribution]) -> tuple[list[str], list[str]]:
     deps = [FLASK_REQUIREMENT, "python-dotenv>=1.0"]
-    if spec.project.csrf:
-        deps.append("Flask-WTF>=1.2")
-    if spec.models:
-        deps += ["Flask-SQLAlchemy>=3.1", "Flask-Migrate>=4.0", "SQLAlchemy>=2.0"]
     dev = ["pytest>=8", f"ruff=={RUFF_VERSION}"]
+    for part in parts:
+        deps += [d for d in part.dependencies if d not in deps]
+        dev += [d for d in part.dev_dependencies if d not in dev]
     return deps, dev
 
 
@@ -331,10 +345,14 @@ def plan(spec: ProjectSpec, spec_name: str = "spec.yaml") -> list[PlannedFile]:
     def add(relpath: str, template: str, python: bool = False, **extra: Any) -> None:
         files.append(PlannedFile(relpath, template, {**base, **extra}, python))
 
-    app_imports, setup_lines = _app_setup(spec)
-    deps, dev_deps = dependencies(spec)
+    parts = [data.contribute(spec, base), features.contribute(spec, base)]
+    app_imports, setup_lines = _app_setup(spec, parts)
+    deps, dev_deps = dependencies(spec, parts)
     rows = _route_rows(spec)
-    add("pyproject.toml", "project/pyproject.toml.jinja", dependencies=deps, dev_dependencies=dev_deps, markers=[])
+    markers = [m for part in parts for m in part.markers]
+    conftest = [c for part in parts for c in part.conftest]
+    extensions = [ext for part in parts for ext in part.extensions]
+    add("pyproject.toml", "project/pyproject.toml.jinja", dependencies=deps, dev_dependencies=dev_deps, markers=markers)
     add(".flaskenv", "project/flaskenv.jinja")
     add(".env.example", "project/env.example.jinja", env_vars=_env_vars(spec))
     add(".gitignore", "project/gitignore.jinja")
@@ -344,8 +362,8 @@ def plan(spec: ProjectSpec, spec_name: str = "spec.yaml") -> list[PlannedFile]:
     add(f"{pkg}/config.py", "project/package/config.py.jinja", True, profiles=spec.profiles, uses_timedelta=uses_timedelta)
     if spec.converters:
         add(f"{pkg}/converters.py", "project/package/converters.py.jinja", True, converters=spec.converters)
-    if spec.project.csrf:
-        add(f"{pkg}/extensions.py", "project/package/extensions.py.jinja", True)
+    if extensions:
+        add(f"{pkg}/extensions.py", "project/package/extensions.py.jinja", True, extensions=extensions)
     if spec.routes:
         views, registrations = _views(spec.routes, None, "app")
         imports = _view_imports(spec.routes) | {("flask", "Flask")}
@@ -360,11 +378,13 @@ def plan(spec: ProjectSpec, spec_name: str = "spec.yaml") -> list[PlannedFile]:
     add(f"{pkg}/templates/base.html", "project/package/templates/base.html.jinja")
     files += _page_files(spec, base)
     add(f"{pkg}/static/style.css", "project/package/static/style.css.jinja")
-    add("tests/conftest.py", "project/tests/conftest.py.jinja", True)
+    add("tests/conftest.py", "project/tests/conftest.py.jinja", True, conftest=conftest)
     add("tests/test_routes.py", "project/tests/test_routes.py.jinja", True, probe=spec.probe)
     add("tests/test_config.py", "project/tests/test_config.py.jinja", True, **_config_cases(spec))
     if spec.errors:
         add("tests/test_errors.py", "project/tests/test_errors.py.jinja", True, **_error_test_ctx(spec))
+    for part in parts:
+        files += part.files
     layout = sorted(f.relpath for f in files) + ["README.md"]
     add("README.md", "project/README.md.jinja", has_db=bool(spec.models), spec_name=spec_name, flask_major=3, profiles=spec.profiles, route_rows=rows, layout=sorted(layout))
     return sorted(files, key=lambda f: f.relpath)
