@@ -8,7 +8,7 @@ the generated tests' URLs, 404s and 405s are computed by real matching.
 from __future__ import annotations
 
 import re
-import sre_parse
+import re._parser as sre_parse  # the stdlib regex parser (sre_parse before 3.11)
 from collections.abc import Mapping
 from typing import Any
 from uuid import UUID

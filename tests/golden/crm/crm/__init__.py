@@ -1,0 +1,41 @@
+"""Mycrm: Accounts and orders, one blueprint each."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from .account import bp as account_bp
+from .config import load_config
+from .errors import register_error_handlers
+from .extensions import csrf
+from .order import bp as order_bp
+from .views import register_views
+
+
+def create_app(
+    config_name: str | None = None, overrides: Mapping[str, Any] | None = None
+) -> Flask:
+    """Create and configure the application.
+
+    ``config_name`` picks a profile from ``config.py`` (development, testing,
+    production, ...); without it, the ``FLASK_CONFIG`` environment variable decides,
+    else ``development``. ``overrides`` are applied last (tests use them).
+    """
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(
+        load_config(config_name or os.environ.get("FLASK_CONFIG") or "development")
+    )
+    if overrides:
+        app.config.from_mapping(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    csrf.init_app(app)
+    register_views(app)
+    app.register_blueprint(account_bp)
+    app.register_blueprint(order_bp)
+    register_error_handlers(app)
+    return app

@@ -1,0 +1,5 @@
+"""The account blueprint."""
+
+from .views import bp
+
+__all__ = ["bp"]

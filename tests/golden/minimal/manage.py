@@ -1,0 +1,20 @@
+"""Management commands: ``python manage.py run``, ``routes``, ``shell``.
+
+The same commands are available as ``flask --app hello ...``.
+"""
+
+from __future__ import annotations
+
+import click
+from flask.cli import FlaskGroup
+
+from hello import create_app
+
+
+@click.group(cls=FlaskGroup, create_app=create_app)
+def cli() -> None:
+    """Manage Hello."""
+
+
+if __name__ == "__main__":
+    cli()

@@ -1,0 +1,29 @@
+"""Error handlers: each page is returned with its own status code."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, render_template
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException
+
+
+def not_found(error: HTTPException) -> ResponseReturnValue:
+    """404 Not Found."""
+    return render_template("errors/404.html", error=error), 404
+
+
+def request_entity_too_large(error: HTTPException) -> ResponseReturnValue:
+    """413 Request Entity Too Large."""
+    return Response("File too large", mimetype="text/plain"), 413
+
+
+def internal_server_error(error: HTTPException) -> ResponseReturnValue:
+    """500 Internal Server Error."""
+    return render_template("errors/500.html", error=error), 500
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Register the handlers above on ``app``."""
+    app.register_error_handler(404, not_found)
+    app.register_error_handler(413, request_entity_too_large)
+    app.register_error_handler(500, internal_server_error)

@@ -1,0 +1,5 @@
+"""The order blueprint."""
+
+from .views import bp
+
+__all__ = ["bp"]
