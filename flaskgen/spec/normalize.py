@@ -348,7 +348,14 @@ def _parse_rule(
         choices = sorted(rc.url_map.converters)
         ctx.error(path, f"unknown converter '{name}'{did_you_mean(name, choices)}")
         return None
-    except (ValueError, TypeError, re.error) as exc:
+    except TypeError as exc:
+        detail = re.sub(r"^\w+\.__init__\(\) ", "", str(exc))
+        ctx.error(path, f"invalid converter arguments in {text!r}: {detail}")
+        return None
+    except SyntaxError:  # werkzeug compiles a builder whose arguments must be unique
+        ctx.error(path, f"a URL variable appears twice in {text!r}")
+        return None
+    except (ValueError, re.error) as exc:
         ctx.error(path, f"invalid rule {text!r}: {exc}")
         return None
     for var in routing.rule_variables(rule):

@@ -34,6 +34,8 @@ def _validator() -> Draft202012Validator:
 def did_you_mean(word: str, choices: list[str] | set[str] | tuple[str, ...]) -> str:
     """`` (did you mean 'x'?)`` for the closest choice, or an empty string."""
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    if not close and word:
+        close = [c for c in sorted(choices) if c.startswith(word) or word.startswith(c)][:1]
     if not close:
         lowered = {c.lower(): c for c in choices}
         if word.lower() in lowered:
@@ -45,6 +47,12 @@ def _leaves(error: ValidationError) -> Iterator[ValidationError]:
     """The most specific errors under a oneOf/anyOf failure."""
     if not error.context:
         yield error
+        return
+    # A branch whose type does not fit the value is the wrong branch: drop it.
+    fitting = [e for e in error.context if e.validator != "type" or len(e.absolute_path) > len(error.absolute_path)]
+    if fitting and len(fitting) < len(error.context):
+        for sub in fitting:
+            yield from _leaves(sub)
         return
     # Prefer the branch that got furthest into the instance.
     deepest = max(len(e.absolute_path) for e in error.context)
@@ -94,7 +102,7 @@ def _message(error: ValidationError, spec: LoadedSpec) -> tuple[Path, str, bool]
         if patterns and "^[A-Z][A-Z0-9_]*$" in patterns:
             tail = hint or " (Flask settings are UPPERCASE; the only directive is 'extends')"
         return (*path, key), f"unknown key '{key}'{tail}", True
-    if validator == "propertyNames":
+    if validator == "propertyNames" or "propertyNames" in error.absolute_schema_path:
         # The failing key itself is the instance.
         key = str(value)
         return (*path, key), f"invalid name '{key}': {_pattern_hint(error)}", True
