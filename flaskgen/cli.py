@@ -27,6 +27,9 @@ def reports_errors(func: F) -> F:
         except FlaskgenError as exc:
             click.echo(exc.format(), err=True)
             sys.exit(exc.exit_code)
+        except OSError as exc:
+            click.echo(f"error: {exc}; nothing was changed", err=True)
+            sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
 

@@ -1,0 +1,162 @@
+"""The flaskgen command line: exit codes, messages, atomic and deterministic output."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from flaskgen import __version__, write
+from flaskgen.cli import main
+from tests.conftest import EXAMPLES
+
+THREE_MISTAKES = """\
+flaskgen: 1
+project: {name: X, package: xapp}
+routes:
+  index: {rule: /, tempalte: index.html}
+  show: {rule: "/u/<nope:x>", text: hi}
+  other: {rule: /o, text: "Hello {nam}"}
+"""
+
+
+@pytest.fixture()
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_version(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert __version__ in result.output
+
+
+def test_new_writes_one_line_per_file(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "app"
+    result = runner.invoke(main, ["new", str(EXAMPLES / "minimal.yaml"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    written = [line.split()[1] for line in lines[:-1]]
+    assert all(line.startswith("create ") for line in lines[:-1])
+    assert sorted(written) == sorted(p for p in _tree(out) if not p.startswith(".flaskgen/"))
+    assert lines[-1] == f"{len(written)} files written to {out}"
+
+
+def test_new_twice_gives_identical_trees(runner: CliRunner, tmp_path: Path) -> None:
+    spec = str(EXAMPLES / "spec-v1.yaml")
+    for name in ("a", "b"):
+        assert runner.invoke(main, ["new", spec, "-o", str(tmp_path / name / "p")]).exit_code == 0
+    assert _tree(tmp_path / "a" / "p") == _tree(tmp_path / "b" / "p")
+
+
+def test_validate_reports_all_mistakes_and_writes_nothing(runner: CliRunner, tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(THREE_MISTAKES)
+    before = sorted(tmp_path.iterdir())
+    result = runner.invoke(main, ["validate", str(spec)])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"{spec}:4:20: routes.index.tempalte: unknown key 'tempalte' (did you mean 'template'?)",
+        f"{spec}:5:16: routes.show.rule: unknown converter 'nope'",
+        f"{spec}:6:27: routes.other.text: '{{nam}}' is not a URL variable of this route",
+        "3 problems found; nothing was written.",
+    ]
+    assert sorted(tmp_path.iterdir()) == before
+
+
+def test_validate_json(runner: CliRunner, tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(THREE_MISTAKES)
+    result = runner.invoke(main, ["validate", "--format", "json", str(spec)])
+    assert result.exit_code == 2
+    data = json.loads(result.stdout)
+    assert data["valid"] is False
+    assert [(p["line"], p["col"], p["path"]) for p in data["problems"]] == [
+        (4, 20, "routes.index.tempalte"),
+        (5, 16, "routes.show.rule"),
+        (6, 27, "routes.other.text"),
+    ]
+
+
+def test_validate_valid_spec(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["validate", str(EXAMPLES / "spec-v1.yaml")])
+    assert result.exit_code == 0
+    assert result.output.endswith(": valid\n")
+
+
+def test_new_with_invalid_spec_writes_nothing(runner: CliRunner, tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(THREE_MISTAKES)
+    result = runner.invoke(main, ["new", str(spec), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_spec_file_is_a_clear_error(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["new", str(tmp_path / "nope.yaml"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "nope.yaml:1:1: file not found" in result.stderr
+
+
+def test_non_empty_target_is_refused(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "mine.txt").write_text("keep me")
+    result = runner.invoke(main, ["new", str(EXAMPLES / "minimal.yaml"), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "is not empty" in result.stderr and "--force" in result.stderr
+    assert _tree(out) == {"mine.txt": b"keep me"}
+
+
+def test_force_keeps_other_files_and_backs_up_changed_ones(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "mine.txt").write_text("keep me")
+    (out / "manage.py").write_text("# my own manage.py\n")
+    result = runner.invoke(main, ["new", str(EXAMPLES / "minimal.yaml"), "-o", str(out), "--force"])
+    assert result.exit_code == 0, result.output
+    assert (out / "mine.txt").read_text() == "keep me"
+    assert (out / ".flaskgen" / "backup" / "manage.py").read_text() == "# my own manage.py\n"
+    assert "overwrite manage.py" in result.output
+
+
+def test_failure_while_writing_leaves_no_target(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = {"n": 0}
+    real = write.write_file
+
+    def flaky(root: Path, relpath: str, text: str) -> None:
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise OSError("disk full")
+        real(root, relpath, text)
+
+    monkeypatch.setattr(write, "write_file", flaky)
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["new", str(EXAMPLES / "minimal.yaml"), "-o", str(out)])
+    assert result.exit_code != 0
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_schema_prints_the_json_schema(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["schema"])
+    assert result.exit_code == 0
+    schema = json.loads(result.output)
+    assert schema["$schema"].endswith("2020-12/schema")
+    assert {"flaskgen", "project", "routes", "blueprints", "models", "uploads"} <= set(schema["properties"])
+
+
+def test_help_lists_the_commands(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["--help"])
+    assert result.exit_code == 0
+    for command in ("new", "validate", "schema"):
+        assert command in result.output
