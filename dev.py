@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Developer entry points that need nothing but Python 3.11+.
+
+    python3 dev.py demo    set up, generate examples/spec-v1.yaml into demo/, install it
+                           and run its own test suite (then: serve it with --serve)
+    python3 dev.py test    set up and run flaskgen's whole test suite (what CI runs)
+
+Both create ``.venv`` (flaskgen and its test tools) on first use and reuse it after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+PYTHON = VENV / "bin" / "python"
+
+
+def _run(args: list[str], **kwargs: object) -> None:
+    print("+", " ".join(args), flush=True)
+    subprocess.run(args, check=True, **kwargs)  # type: ignore[call-overload]
+
+
+def setup() -> None:
+    """Create .venv and install flaskgen with its test extras (skipped when current)."""
+    stamp = VENV / ".flaskgen-setup"
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + sys.version.encode()).hexdigest()
+    if stamp.exists() and stamp.read_text() == digest and PYTHON.exists():
+        return
+    if sys.version_info < (3, 11):
+        sys.exit("flaskgen needs Python 3.11 or newer")
+    shutil.rmtree(VENV, ignore_errors=True)
+    venv.EnvBuilder(with_pip=True).create(VENV)
+    pip = [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+    _run([*pip, "--upgrade", "pip"])
+    _run([*pip, "-e", f"{ROOT}[test,init]"])
+    stamp.write_text(digest)
+
+
+def demo(serve: bool) -> int:
+    """Generate the contract example, install it into a venv, run its tests (and serve it)."""
+    setup()
+    target = ROOT / "demo"
+    shutil.rmtree(target, ignore_errors=True)
+    _run([str(VENV / "bin" / "flaskgen"), "new", str(ROOT / "examples" / "spec-v1.yaml"), "-o", str(target)])
+    sys.path.insert(0, str(ROOT))
+    from tests.genenv import build_gen_env  # one shared venv for generated projects
+
+    env = build_gen_env()
+    env.install(target)
+    result = env.run([env.python, "-m", "pytest", "-q"], cwd=target)
+    print(result.stdout + result.stderr)
+    if result.returncode != 0 or not serve:
+        print(f"The generated project is in {target}; its venv is {env.root}.")
+        return result.returncode
+    print("Serving on http://127.0.0.1:5000 (Ctrl-C to stop)")
+    run_env = {**os.environ, "PATH": f"{env.root / 'bin'}:{os.environ['PATH']}"}
+    return subprocess.run([env.python, "manage.py", "run", "--host", "127.0.0.1"], cwd=target, env=run_env, check=False).returncode
+
+
+def test(extra: list[str]) -> int:
+    """Run the whole test suite, slow smoke tests included."""
+    setup()
+    return subprocess.run([str(PYTHON), "-m", "pytest", *extra], cwd=ROOT, check=False).returncode
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    demo_parser = sub.add_parser("demo", help="generate and test an example project")
+    demo_parser.add_argument("--serve", action="store_true", help="then run its development server")
+    test_parser = sub.add_parser("test", help="run the whole test suite")
+    test_parser.add_argument("pytest_args", nargs=argparse.REMAINDER, help="extra pytest arguments")
+    args = parser.parse_args()
+    if args.command == "demo":
+        return demo(args.serve)
+    return test(args.pytest_args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

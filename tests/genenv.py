@@ -1,0 +1,62 @@
+"""The shared virtual environment for generated projects (standard library only, so
+``dev.py`` can use it before flaskgen is installed)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REQUIREMENTS = Path(__file__).with_name("gen-requirements.txt")
+CACHE = ROOT / ".cache"
+
+
+@dataclass(frozen=True)
+class GenEnv:
+    """The shared virtual environment for generated projects."""
+
+    root: Path
+
+    @property
+    def python(self) -> str:
+        return str(self.root / "bin" / "python")
+
+    def bin(self, name: str) -> str:
+        return str(self.root / "bin" / name)
+
+    def run(
+        self, args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: float = 600
+    ) -> subprocess.CompletedProcess[str]:
+        full_env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "PYTEST_"))}
+        full_env.update({"PATH": f"{self.root / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}"})
+        full_env.update(env or {})
+        return subprocess.run(args, cwd=cwd, env=full_env, capture_output=True, text=True, timeout=timeout, check=False)
+
+    def install(self, project: Path) -> None:
+        result = self.run(
+            [self.python, "-m", "pip", "install", "-q", "--no-build-isolation", "-e", f"{project}[dev]"],
+            cwd=project,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def build_gen_env() -> GenEnv:
+    digest = hashlib.sha256(REQUIREMENTS.read_bytes() + sys.version.encode()).hexdigest()[:16]
+    root = CACHE / "gen-venv"
+    stamp = root / ".requirements-sha"
+    if stamp.exists() and stamp.read_text() == digest:
+        return GenEnv(root)
+    shutil.rmtree(root, ignore_errors=True)
+    venv.EnvBuilder(with_pip=True, clear=True).create(root)
+    pip = [str(root / "bin" / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+    subprocess.run([*pip, "-r", str(REQUIREMENTS)], check=True)
+    stamp.write_text(digest)
+    return GenEnv(root)
+
+
