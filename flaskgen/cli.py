@@ -64,6 +64,51 @@ def new(spec: Path, output: Path, force: bool, templates: tuple[Path, ...]) -> N
 
 
 @main.command()
+@click.argument("spec", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True, help="The generated project.")
+@click.option("--dry-run", is_flag=True, help="Show the plan and unified diffs; write nothing.")
+@click.option("--check", is_flag=True, help="Exit 1 if the project is out of date with the spec; write nothing.")
+@click.option("--allow-dirty", is_flag=True, help="Run in a git work tree with uncommitted changes (backs up every file it changes).")
+@reports_errors
+def regen(spec: Path | None, output: Path, dry_run: bool, check: bool, allow_dirty: bool) -> None:
+    """Re-render the project in OUTPUT from SPEC and merge it into your edits.
+
+    Without SPEC, the spec the project was generated from is used.
+    """
+    from flaskgen.regen import regen as run_regen
+
+    report = run_regen(output, spec, dry_run=dry_run, check=check, allow_dirty=allow_dirty)
+    if report.resumed:
+        click.echo("finishing an interrupted regen")
+    for result in report.results:
+        click.echo(result.format())
+    for diff in report.diffs:
+        click.echo(diff, nl=False)
+    if report.backup:
+        click.echo(f"changed files backed up in {report.backup}/")
+    if check:
+        if report.changes:
+            click.echo("out of date: run 'flaskgen regen' to update the project", err=True)
+            sys.exit(1)
+        click.echo("up to date")
+        return
+    written = sum(1 for s in report.steps if s.writes)
+    if not written:
+        click.echo("nothing to do: the project is up to date" + (" (recorded the new spec)" if report.state_changed and not dry_run else ""))
+    elif dry_run:
+        click.echo(f"dry run: {written} file(s) would change; nothing was written")
+    else:
+        click.echo(f"{written} file(s) changed")
+    if report.conflicts:
+        verb = "would conflict" if dry_run else "have conflicts; resolve them, then run 'flaskgen regen' again"
+        click.echo(f"{len(report.conflicts)} file(s) {verb}:", err=True)
+        for relpath in report.conflicts:
+            click.echo(f"  {relpath}", err=True)
+        if not dry_run:
+            sys.exit(1)
+
+
+@main.command()
 @click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def validate(spec: Path, fmt: str) -> None:

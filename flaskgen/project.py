@@ -18,5 +18,5 @@ def create_project(
     spec = read_spec(spec_path)
     files = render_project(spec, spec_path.name, templates)
     spec_text = spec_path.read_text(encoding="utf-8")
-    state = State(__version__, spec_reference(spec_path, output), sha256(spec_text), files)
+    state = State(__version__, spec_reference(spec_path, output), sha256(spec_text), files, spec_text)
     return write_new(output, files, state, force=force)

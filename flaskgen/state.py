@@ -28,6 +28,7 @@ class State:
     spec: str  # the spec's path: relative to the project if inside it, else absolute
     spec_sha256: str
     files: dict[str, str]  # relpath -> text as last generated
+    spec_text: str = ""  # the spec as last generated from: regen finds moved routes in it
 
     def to_json(self) -> str:
         data = {
@@ -35,6 +36,7 @@ class State:
             "flaskgen": self.version,
             "spec": self.spec,
             "spec_sha256": self.spec_sha256,
+            "spec_text": self.spec_text,
             "files": dict(sorted(self.files.items())),
         }
         return json.dumps(data, indent=1, sort_keys=False, ensure_ascii=False) + "\n"
@@ -64,7 +66,10 @@ def load_state(project: Path) -> State | None:
         files = data["files"]
         if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
             return None
-        return State(str(data["flaskgen"]), str(data["spec"]), str(data["spec_sha256"]), files)
+        spec_text = data.get("spec_text", "")
+        if not isinstance(spec_text, str):
+            return None
+        return State(str(data["flaskgen"]), str(data["spec"]), str(data["spec_sha256"]), files, spec_text)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 

@@ -12,7 +12,7 @@ from flaskgen.errors import TargetError
 from flaskgen.state import STATE_DIR, State
 
 # What happened to a file, one word each.
-ACTIONS = ("create", "identical", "overwrite", "update", "merge", "conflict", "keep", "delete", "orphan", "skip")
+ACTIONS = ("create", "identical", "overwrite", "update", "merge", "conflict", "keep", "delete", "rename", "orphan", "skip")
 
 
 @dataclass(frozen=True)

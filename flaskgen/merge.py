@@ -1,0 +1,110 @@
+"""Three-way merge of text files for ``regen``, by ``git merge-file --diff3``.
+
+O is the file on disk (the user's), B what flaskgen last generated (the base), T the
+new render. The merge itself is git's; this module only feeds it and reads the result.
+Binary or non-UTF-8 content is never merged, and CRLF files are merged in LF and
+converted back, so a Windows editor does not turn every line into a conflict.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from flaskgen.errors import ToolError
+
+# Labels shown on the conflict markers.
+LABEL_OURS = "yours"
+LABEL_BASE = "last generated"
+LABEL_THEIRS = "new spec"
+
+MARKER_RE = re.compile(r"^(<{7} |\|{7} |>{7} )", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    text: str
+    conflicts: int  # 0: clean
+
+    @property
+    def clean(self) -> bool:
+        return self.conflicts == 0
+
+
+def decode(data: bytes) -> str | None:
+    """``data`` as text, or None when it is binary (NUL bytes) or not UTF-8."""
+    if b"\0" in data:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def uses_crlf(text: str) -> bool:
+    """True when the text's line endings are (mostly) CRLF."""
+    crlf = text.count("\r\n")
+    return crlf > 0 and crlf >= text.count("\n") - crlf
+
+
+def to_lf(text: str) -> str:
+    return text.replace("\r\n", "\n")
+
+
+def to_crlf(text: str) -> str:
+    return to_lf(text).replace("\n", "\r\n")
+
+
+def has_markers(text: str) -> bool:
+    """True when ``text`` still holds diff3 conflict markers written by a merge."""
+    found = {m.group(1)[0] for m in MARKER_RE.finditer(text)}
+    return "<" in found and ">" in found
+
+
+def _git() -> str:
+    found = shutil.which("git")
+    if found is None:
+        raise ToolError("git is not installed; regen needs 'git merge-file' to merge your edits")
+    return found
+
+
+def merge3(ours: str, base: str, theirs: str) -> MergeResult:
+    """Merge ``theirs`` (new render) into ``ours`` (the user's file) over ``base``.
+
+    All three are LF text. A conflict is returned in diff3 style with the labels
+    :data:`LABEL_OURS`, :data:`LABEL_BASE` and :data:`LABEL_THEIRS`.
+    """
+    if ours == base or ours == theirs:
+        return MergeResult(theirs, 0)
+    if theirs == base:
+        return MergeResult(ours, 0)
+    with tempfile.TemporaryDirectory(prefix="flaskgen-merge-") as tmp:
+        paths = []
+        for name, text in (("ours", ours), ("base", base), ("theirs", theirs)):
+            path = Path(tmp) / name
+            path.write_bytes(text.encode("utf-8"))
+            paths.append(str(path))
+        labels = ["-L", LABEL_OURS, "-L", LABEL_BASE, "-L", LABEL_THEIRS]
+        proc = subprocess.run(
+            [_git(), "merge-file", "-p", "--diff3", *labels, *paths],
+            capture_output=True,
+            check=False,
+        )
+    # git returns the number of conflicts (capped at 127), or a negative value (255) on error.
+    if proc.returncode < 0 or proc.returncode > 127:
+        detail = proc.stderr.decode("utf-8", "replace").strip()
+        raise ToolError(f"git merge-file failed ({proc.returncode}): {detail}")
+    return MergeResult(proc.stdout.decode("utf-8"), proc.returncode)
+
+
+def merge_text(ours: str, base: str, theirs: str) -> MergeResult:
+    """:func:`merge3` that keeps a CRLF file CRLF (``base`` and ``theirs`` are LF)."""
+    crlf = uses_crlf(ours)
+    result = merge3(to_lf(ours) if crlf else ours, base, theirs)
+    if crlf:
+        return MergeResult(to_crlf(result.text), result.conflicts)
+    return result

@@ -1,0 +1,570 @@
+"""``flaskgen regen``: bring a generated project up to its (edited) spec, keeping every edit.
+
+Per output path, with O on disk, B last generated (from ``.flaskgen/state.json``) and T
+the new render:
+
+* O == B: write T.  T == B or O == T: keep O.  Otherwise a three-way merge; a conflict
+  is written with diff3 markers and later runs refuse until they are resolved.
+* A path the spec no longer produces is deleted only when unchanged, else kept (orphan).
+* A path the user deleted stays deleted unless the project cannot start without it.
+* Binary or non-UTF-8 files are never merged; the new version goes beside them.
+* Without a usable state there is no base: a file that differs from T is kept and T
+  is written beside it.
+
+Applying is crash-safe: the planned writes go to a journal first, every write is
+atomic, and the state is replaced last; a rerun finishes an interrupted run.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import os
+import re
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flaskgen import __version__
+from flaskgen.errors import RegenError
+from flaskgen.merge import decode, has_markers, merge_text, to_crlf, to_lf, uses_crlf
+from flaskgen.state import (
+    STATE_DIR,
+    STATE_FILE,
+    State,
+    load_state,
+    resolve_spec,
+    sha256,
+    spec_reference,
+)
+from flaskgen.write import WriteResult, safe_relpath
+
+JOURNAL = f"{STATE_DIR}/journal.json"
+BACKUP_DIR = f"{STATE_DIR}/backup"
+BESIDE = ".flaskgen-new"  # suffix of a new version written beside a file that could not be merged
+CHANGING = ("create", "update", "merge", "conflict", "delete", "rename")
+
+
+@dataclass(frozen=True)
+class Step:
+    """What regen does to one path; ``data`` is the new content (None: delete) when ``writes``."""
+
+    relpath: str
+    action: str
+    note: str = ""
+    writes: bool = False
+    data: bytes | None = None
+    conflict: bool = False
+
+    @property
+    def result(self) -> WriteResult:
+        return WriteResult(self.relpath, self.action, self.note)
+
+
+@dataclass
+class Report:
+    """The outcome of a regen (or of its dry run)."""
+
+    steps: list[Step] = field(default_factory=list)
+    diffs: list[str] = field(default_factory=list)  # unified diffs (dry run only)
+    state_changed: bool = False
+    resumed: bool = False
+    backup: str | None = None
+
+    @property
+    def results(self) -> list[WriteResult]:
+        return [s.result for s in self.steps]
+
+    @property
+    def conflicts(self) -> list[str]:
+        return [s.relpath for s in self.steps if s.conflict]
+
+    @property
+    def changes(self) -> bool:
+        """True when the project's files change (not counting ``.flaskgen/``)."""
+        return any(s.writes for s in self.steps)
+
+
+# -- deciding one file ---------------------------------------------------------------------
+
+
+def _encode(text: str, crlf: bool) -> bytes:
+    return (to_crlf(text) if crlf else text).encode("utf-8")
+
+
+def decide(relpath: str, ours: bytes | None, base: str | None, theirs: str | None, *, essential: bool = False) -> list[Step]:
+    """The steps for one path (pure).  ``ours`` is on disk, ``base`` last generated,
+    ``theirs`` the new render; None means absent."""
+    if theirs is None:
+        if ours is None or base is None:
+            return []
+        text = decode(ours)
+        if text is not None and to_lf(text) == base:
+            return [Step(relpath, "delete", "no longer in the spec", True, None)]
+        return [Step(relpath, "orphan", "no longer in the spec; kept because you changed it")]
+    if ours is None:
+        if base is None:
+            return [Step(relpath, "create", "", True, theirs.encode("utf-8"))]
+        if essential:
+            return [Step(relpath, "create", "restored: the project cannot run without it", True, theirs.encode("utf-8"))]
+        return [Step(relpath, "skip", "deleted by you; stays deleted")]
+    text = decode(ours)
+    if text is None:
+        if theirs == base:
+            return [Step(relpath, "keep", "binary")]
+        return _beside(relpath, theirs, "binary or not UTF-8: yours kept")
+    crlf = uses_crlf(text)
+    mine = to_lf(text) if crlf else text
+    if mine == theirs:
+        return [Step(relpath, "identical")]
+    if base is None:
+        return _beside(relpath, theirs, "no merge base: yours kept")
+    if mine == base:
+        return [Step(relpath, "update", "", True, _encode(theirs, crlf))]
+    if theirs == base:
+        return [Step(relpath, "keep", "changed by you")]
+    merged = merge_text(text, base, theirs)
+    if merged.clean:
+        return [Step(relpath, "merge", "your changes kept", True, merged.text.encode("utf-8"))]
+    count = f"{merged.conflicts} conflict{'s' if merged.conflicts != 1 else ''}"
+    return [Step(relpath, "conflict", f"{count} marked in the file", True, merged.text.encode("utf-8"), True)]
+
+
+def _beside(relpath: str, theirs: str, why: str) -> list[Step]:
+    side = relpath + BESIDE
+    return [
+        Step(relpath, "conflict", f"{why}; the new version is in {side}", conflict=True),
+        Step(side, "create", f"new version of {relpath}", True, theirs.encode("utf-8")),
+    ]
+
+
+# -- files the project cannot run without ------------------------------------------------
+
+_RELATIVE_IMPORT = re.compile(r"^\s*from\s+(\.+)([\w.]*)\s+import\s+([\w, ()]+)", re.MULTILINE)
+
+
+def _packages(paths: set[str]) -> set[str]:
+    return {p.split("/")[0] for p in paths if p.count("/") == 1 and p.endswith("/config.py")}
+
+
+def _imported(relpath: str, text: str) -> set[str]:
+    """Paths of the modules a Python file imports relatively (both spellings of each)."""
+    here = relpath.split("/")[:-1]
+    out = set()
+    for dots, module, names in _RELATIVE_IMPORT.findall(text):
+        up = len(dots) - 1
+        folder = here[: len(here) - up] if up else here
+        targets = [module.split(".")] if module else [[n.strip()] for n in names.replace("(", "").replace(")", "").split(",") if n.strip()]
+        for parts in targets:
+            stem = "/".join([*folder, *parts])
+            out |= {f"{stem}.py", f"{stem}/__init__.py"}
+    return out
+
+
+def essential_paths(final: dict[str, str], theirs: dict[str, str]) -> set[str]:
+    """Generated paths the project needs to start: the package, its config, the
+    project files, and every module imported by a Python file of the final tree."""
+    needed = {"pyproject.toml", "manage.py"}
+    for pkg in _packages(set(theirs)):
+        needed |= {f"{pkg}/__init__.py", f"{pkg}/config.py"}
+    for relpath, text in final.items():
+        if relpath.endswith(".py"):
+            needed |= _imported(relpath, text)
+    return needed & set(theirs)
+
+
+# -- view blocks (for routes moved between files) -----------------------------------------
+
+
+def find_block(text: str, name: str) -> tuple[int, int] | None:
+    """Line range [start, end) of the top-level ``def``/``class`` ``name`` with its
+    decorators, without trailing blank lines; None when absent."""
+    lines = text.split("\n")
+    head = re.compile(rf"^(async\s+def|def|class)\s+{re.escape(name)}\b")
+    start = next((i for i, line in enumerate(lines) if head.match(line)), None)
+    if start is None:
+        return None
+    end = start + 1
+    while end < len(lines) and (not lines[end] or lines[end][0] in " \t)]}"):
+        end += 1
+    while start > 0 and lines[start - 1].startswith("@"):
+        start -= 1
+    while end > start and not lines[end - 1].strip():
+        end -= 1
+    return start, end
+
+
+def cut_block(text: str, name: str) -> tuple[str, str | None]:
+    """(``text`` without the block and the blank lines before it, the block)."""
+    found = find_block(text, name)
+    if found is None:
+        return text, None
+    lines = text.split("\n")
+    start, end = found
+    block = "\n".join(lines[start:end])
+    while start > 0 and not lines[start - 1].strip():
+        start -= 1
+    return "\n".join(lines[:start] + lines[end:]), block
+
+
+# -- the project on disk -------------------------------------------------------------------
+
+
+def _read(root: Path, relpath: str) -> bytes | None:
+    try:
+        return (root / relpath).read_bytes()
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return None
+
+
+def _io_write(path: Path, data: bytes | None) -> None:
+    """The one place regen changes the disk: atomic replace, or delete when ``data`` is None."""
+    if data is None:
+        path.unlink(missing_ok=True)
+        for folder in path.parents:  # drop folders the delete left empty (a renamed blueprint's)
+            if folder.name == "" or any(folder.iterdir()):
+                break
+            folder.rmdir()
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _leftover_markers(root: Path, state: State) -> list[str]:
+    out = []
+    for relpath in sorted(state.files):
+        data = _read(root, relpath)
+        text = decode(data) if data is not None else None
+        if text is not None and has_markers(text):
+            out.append(relpath)
+    return out
+
+
+def _git_dirty(root: Path) -> list[str] | None:
+    """Uncommitted changes in the git work tree around ``root`` (outside ``.flaskgen/``);
+    None when ``root`` is not in a git repository."""
+    try:
+        proc = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "-z", "--untracked-files=no", "--", "."],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except FileNotFoundError:
+        return None
+    if proc.returncode != 0:
+        return None
+    entries = [e[3:] for e in proc.stdout.split("\0") if len(e) > 3 and e[2] == " "]
+    return sorted(e for e in entries if f"/{STATE_DIR}/" not in f"/{e}")
+
+
+# -- planning ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Inputs:
+    root: Path
+    spec_path: Path
+    spec_text: str
+    state: State | None
+    theirs: dict[str, str]
+    moves_files: dict[str, str] = field(default_factory=dict)  # new path -> old path
+    moves_blocks: tuple = ()
+
+
+def _render(spec_path: Path, spec_text: str, state: State | None) -> tuple[dict[str, str], dict[str, str], tuple]:
+    """The new render, plus file and block moves from the last generated spec."""
+    if state is not None and state.version == __version__ and state.spec_sha256 == sha256(spec_text):
+        return dict(state.files), {}, ()  # same spec, same flaskgen: the render is the base
+    from flaskgen.generate import render_project
+    from flaskgen.spec import parse_spec
+
+    spec = parse_spec(spec_text, str(spec_path))
+    theirs = render_project(spec, spec_path.name)
+    if state is None or not state.spec_text:
+        return theirs, {}, ()
+    try:
+        old = parse_spec(state.spec_text, "previous spec")
+    except Exception:  # noqa: BLE001 - an old spec this version rejects: no move detection
+        return theirs, {}, ()
+    from flaskgen.renames import find_moves
+
+    moves = find_moves(old, spec, set(state.files), set(theirs))
+    return theirs, moves.files, moves.blocks
+
+
+def plan(inputs: Inputs) -> list[Step]:
+    """Every step, sorted by path (reads the disk, writes nothing)."""
+    root, state, theirs = inputs.root, inputs.state, inputs.theirs
+    bases = dict(state.files) if state else {}
+    ours: dict[str, bytes | None] = {p: _read(root, p) for p in set(bases) | set(theirs)}
+    renamed: dict[str, str] = {}
+    for new, old in inputs.moves_files.items():
+        if ours.get(new) is None and ours.get(old) is not None and decode(ours[old] or b"") is not None:
+            renamed[new] = old
+    eff_ours = dict(ours)
+    eff_base: dict[str, str | None] = {p: bases.get(p) for p in ours}
+    for new, old in renamed.items():
+        eff_ours[new], eff_base[new] = ours[old], bases.get(old)
+        eff_ours[old], eff_base[old] = None, None
+    patches = _block_patches(inputs.moves_blocks, renamed, eff_ours, eff_base, theirs)
+    steps = _decide_all(eff_ours, eff_base, theirs, renamed, patches)
+    for new, old in sorted(renamed.items()):
+        steps.append(Step(old, "rename", f"moved to {new}", True, None))
+    return sorted(steps, key=lambda s: s.relpath)
+
+
+def _decide_all(
+    ours: dict[str, bytes | None],
+    bases: dict[str, str | None],
+    theirs: dict[str, str],
+    renamed: dict[str, str],
+    patches: dict[str, list[tuple[str, str, int]]],
+) -> list[Step]:
+    steps: list[Step] = []
+    deleted = [p for p in theirs if ours.get(p) is None and bases.get(p) is not None]
+    final = {p: (decode(d) or "") for p, d in ours.items() if d is not None and p.endswith(".py")}
+    essential: set[str] = set()
+    while True:  # restoring a module can make the modules it imports needed too
+        now = essential_paths({**final, **{p: theirs[p] for p in essential}}, theirs) & set(deleted)
+        if now <= essential:
+            break
+        essential |= now
+    for relpath in sorted(ours):
+        found = decide(relpath, ours[relpath], bases.get(relpath), theirs.get(relpath), essential=relpath in essential)
+        found = [_apply_patches(s, patches.get(relpath, [])) for s in found]
+        if relpath in renamed:
+            found = [_as_rename(s, renamed[relpath], ours[relpath]) for s in found]
+        steps += found
+    return steps
+
+
+def _as_rename(step: Step, old: str, ours: bytes | None) -> Step:
+    """A step at a renamed path: keeping 'ours' means writing it at the new path."""
+    note = f"from {old}" + (f"; {step.note}" if step.note else "")
+    if step.writes or step.action in ("conflict", "skip"):
+        return Step(step.relpath, step.action, note, step.writes, step.data, step.conflict)
+    return Step(step.relpath, "rename", note, True, ours)
+
+
+def _block_patches(
+    blocks: tuple,
+    renamed: dict[str, str],
+    ours: dict[str, bytes | None],
+    bases: dict[str, str | None],
+    theirs: dict[str, str],
+) -> dict[str, list[tuple[str, str, int]]]:
+    """Cut moved views out of their old file (both O and B, so the old file merges
+    cleanly) and return, per new file, (new block, merged block, conflicts) to splice."""
+    origin = {old: new for new, old in renamed.items()}
+    patches: dict[str, list[tuple[str, str, int]]] = {}
+    for move in blocks:
+        src = origin.get(move.old_file, move.old_file)
+        data, base = ours.get(src), bases.get(src)
+        text = decode(data) if data is not None else None
+        if text is None or base is None or uses_crlf(text) or move.new_file not in theirs:
+            continue
+        new_text, block_t = cut_block(theirs[move.new_file], move.new_name)
+        rest_o, block_o = cut_block(text, move.old_name)
+        rest_b, block_b = cut_block(base, move.old_name)
+        if block_t is None or block_o is None or block_b is None:
+            continue
+        ours[src], bases[src] = rest_o.encode("utf-8"), rest_b
+        if block_o != block_b:
+            merged = merge_text(block_o, block_b, block_t)
+            patches.setdefault(move.new_file, []).append((block_t, merged.text, merged.conflicts))
+    return patches
+
+
+def _apply_patches(step: Step, patches: list[tuple[str, str, int]]) -> Step:
+    if not patches or not step.writes or step.data is None:
+        return step
+    text = step.data.decode("utf-8")
+    conflicts = 0
+    for block_t, merged, count in patches:
+        if block_t in text:
+            text = text.replace(block_t, merged.rstrip("\n"), 1)
+            conflicts += count
+    if conflicts:
+        return Step(step.relpath, "conflict", f"{conflicts} conflict(s) in a moved view", True, text.encode("utf-8"), True)
+    note = "your changes to a moved view kept" if step.action != "conflict" else step.note
+    action = "merge" if step.action in ("create", "update") else step.action
+    return Step(step.relpath, action, note, True, text.encode("utf-8"), step.conflict)
+
+
+# -- applying ------------------------------------------------------------------------------
+
+
+def _digest(data: bytes | None) -> str | None:
+    return None if data is None else hashlib.sha256(data).hexdigest()
+
+
+def _backup(root: Path, steps: list[Step]) -> str:
+    """Copy every file about to change to ``.flaskgen/backup/<n>/``; returns that folder."""
+    folder = root / BACKUP_DIR
+    taken = [int(p.name) for p in folder.iterdir() if p.name.isdigit()] if folder.is_dir() else []
+    target = f"{BACKUP_DIR}/{max(taken, default=0) + 1}"
+    for step in steps:
+        data = _read(root, step.relpath) if step.writes else None
+        if data is not None:
+            _io_write(root / target / safe_relpath(step.relpath), data)
+    return target
+
+
+def _apply(root: Path, steps: list[Step], state_json: str) -> None:
+    """Journal, write, record the state, drop the journal: a crash anywhere leaves a
+    journal that the next run finishes (or, before the journal, nothing changed)."""
+    writes = [s for s in steps if s.writes]
+    if writes:
+        journal = {
+            "state": state_json,
+            "steps": [
+                {
+                    "path": s.relpath,
+                    "action": s.action,
+                    "note": s.note,
+                    "conflict": s.conflict,
+                    "old": _digest(_read(root, s.relpath)),
+                    "data": None if s.data is None else s.data.decode("utf-8"),
+                }
+                for s in writes
+            ],
+        }
+        _io_write(root / JOURNAL, json.dumps(journal, ensure_ascii=False).encode("utf-8"))
+        for step in writes:
+            _io_write(root / safe_relpath(step.relpath), step.data)
+    _io_write(root / STATE_FILE, state_json.encode("utf-8"))
+    if writes:
+        _io_write(root / JOURNAL, None)
+
+
+def _resume(root: Path) -> Report:
+    """Finish a run that was interrupted after writing its journal."""
+    try:
+        journal = json.loads((root / JOURNAL).read_text(encoding="utf-8"))
+        entries = journal["steps"]
+        state_json = str(journal["state"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise RegenError(
+            f"{root / JOURNAL} is unreadable ({exc}); check the project, delete that file and run regen again"
+        ) from None
+    report = Report(resumed=True, state_changed=True)
+    for entry in entries:
+        relpath = entry["path"]
+        data = None if entry["data"] is None else entry["data"].encode("utf-8")
+        current = _read(root, relpath)
+        step = Step(relpath, entry["action"], entry["note"], True, data, bool(entry["conflict"]))
+        if current != data and _digest(current) != entry["old"]:
+            step = Step(relpath, "conflict", "changed while an interrupted regen was pending; yours kept", conflict=True)
+        elif current != data:
+            _io_write(root / safe_relpath(relpath), data)
+        report.steps.append(step)
+    _io_write(root / STATE_FILE, state_json.encode("utf-8"))
+    _io_write(root / JOURNAL, None)
+    return report
+
+
+def _diffs(root: Path, steps: list[Step]) -> list[str]:
+    out = []
+    for step in steps:
+        if not step.writes:
+            continue
+        before = decode(_read(root, step.relpath) or b"") or ""
+        after = "" if step.data is None else step.data.decode("utf-8")
+        lines = difflib.unified_diff(
+            before.splitlines(keepends=True),
+            after.splitlines(keepends=True),
+            f"a/{step.relpath}",
+            f"b/{step.relpath}",
+        )
+        out.append("".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines))
+    return [d for d in out if d]
+
+
+# -- the use case --------------------------------------------------------------------------
+
+
+def regen(
+    project: Path,
+    spec_path: Path | None = None,
+    *,
+    dry_run: bool = False,
+    check: bool = False,
+    allow_dirty: bool = False,
+) -> Report:
+    """Bring ``project`` up to date with ``spec_path`` (default: the recorded spec).
+
+    ``dry_run`` and ``check`` plan without writing. Raises :class:`RegenError` when it
+    cannot proceed safely.
+    """
+    if not project.is_dir():
+        raise RegenError(f"{project} is not a folder; create the project with 'flaskgen new SPEC -o {project}'")
+    if (project / JOURNAL).exists() and not (dry_run or check):
+        return _resume(project)
+    state = load_state(project)
+    spec_path = _spec_path(project, spec_path, state)
+    spec_text = _read_spec(spec_path)
+    if state is not None:
+        markers = _leftover_markers(project, state)
+        if markers:
+            raise RegenError(
+                "conflict markers remain in:\n"
+                + "".join(f"  {p}\n" for p in markers)
+                + "resolve each block (keep the lines you want, delete the <<<<<<<, |||||||, ======= "
+                "and >>>>>>> lines), then run 'flaskgen regen' again"
+            )
+    theirs, file_moves, block_moves = _render(spec_path, spec_text, state)
+    steps = plan(Inputs(project, spec_path, spec_text, state, theirs, file_moves, block_moves))
+    new_state = State(__version__, spec_reference(spec_path, project), sha256(spec_text), theirs, spec_text)
+    state_json = new_state.to_json()
+    report = Report(steps, state_changed=_read(project, STATE_FILE) != state_json.encode("utf-8"))
+    if (project / JOURNAL).exists():
+        report.state_changed = True  # an interrupted run is pending
+    if dry_run:
+        report.diffs = _diffs(project, steps)
+        return report
+    if check:
+        return report
+    if report.changes:
+        dirty = _git_dirty(project)
+        if dirty and not allow_dirty:
+            raise RegenError(
+                "the git work tree has uncommitted changes:\n"
+                + "".join(f"  {p}\n" for p in dirty[:20])
+                + "commit them first (regen merges into your files), or pass --allow-dirty "
+                f"to proceed with a backup of every file it changes in {BACKUP_DIR}/"
+            )
+        if dirty:
+            report.backup = _backup(project, steps)
+    if report.changes or report.state_changed:
+        _apply(project, steps, state_json)
+    return report
+
+
+def _spec_path(project: Path, given: Path | None, state: State | None) -> Path:
+    if given is not None:
+        return given
+    if state is None:
+        raise RegenError(
+            f"{project / STATE_FILE} is missing or unreadable, so the spec is unknown; "
+            f"name it: flaskgen regen SPEC -o {project}"
+        )
+    return resolve_spec(state.spec, project)
+
+
+def _read_spec(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RegenError(f"the spec {path} does not exist; name it: flaskgen regen SPEC") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RegenError(f"cannot read the spec {path}: {exc}") from None
