@@ -8,6 +8,7 @@ converted back, so a Windows editor does not turn every line into a conflict.
 
 from __future__ import annotations
 
+import difflib
 import re
 import shutil
 import subprocess
@@ -98,7 +99,85 @@ def merge3(ours: str, base: str, theirs: str) -> MergeResult:
     if proc.returncode < 0 or proc.returncode > 127:
         detail = proc.stderr.decode("utf-8", "replace").strip()
         raise ToolError(f"git merge-file failed ({proc.returncode}): {detail}")
-    return MergeResult(proc.stdout.decode("utf-8"), proc.returncode)
+    if proc.returncode == 0:
+        return MergeResult(proc.stdout.decode("utf-8"), 0)
+    return resolve_adjacent(proc.stdout.decode("utf-8"))
+
+
+def resolve_adjacent(text: str) -> MergeResult:
+    """Settle the diff3 hunks in which both sides changed *different* lines.
+
+    git treats edits on touching lines as a conflict: a generated docstring that changed
+    right above a view body the user rewrote would be one. When the two sides' edits
+    touch disjoint lines of the base, both are applied; other hunks keep their markers.
+    """
+    lines = text.splitlines(keepends=True)
+    out: list[str] = []
+    conflicts = 0
+    i = 0
+    while i < len(lines):
+        hunk = _read_hunk(lines, i)
+        if hunk is None:
+            out.append(lines[i])
+            i += 1
+            continue
+        end, ours, base, theirs = hunk
+        merged = _merge_disjoint(ours, base, theirs)
+        if merged is None:
+            out += lines[i:end]
+            conflicts += 1
+        else:
+            out += merged
+        i = end
+    return MergeResult("".join(out), conflicts)
+
+
+def _read_hunk(lines: list[str], i: int) -> tuple[int, list[str], list[str], list[str]] | None:
+    """(index after the hunk, ours, base, theirs) when a diff3 hunk starts at ``i``."""
+    if not lines[i].startswith(f"<<<<<<< {LABEL_OURS}"):
+        return None
+    parts: list[list[str]] = [[], [], []]
+    seps = (f"||||||| {LABEL_BASE}", "=======", f">>>>>>> {LABEL_THEIRS}")
+    part = 0
+    for j in range(i + 1, len(lines)):
+        if part < 3 and lines[j].rstrip("\r\n") == seps[part]:
+            part += 1
+            if part == 3:
+                return j + 1, parts[0], parts[1], parts[2]
+            continue
+        parts[part].append(lines[j])
+    return None
+
+
+def _edits(base: list[str], side: list[str]) -> list[tuple[int, int, list[str]]]:
+    matcher = difflib.SequenceMatcher(None, base, side, autojunk=False)
+    return [(i1, i2, side[j1:j2]) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+
+
+def _merge_disjoint(ours: list[str], base: list[str], theirs: list[str]) -> list[str] | None:
+    edits = [(e, 0) for e in _edits(base, ours)] + [(e, 1) for e in _edits(base, theirs)]
+    for (a, side_a) in edits:
+        for (b, side_b) in edits:
+            if side_a < side_b and _overlap(a[:2], b[:2]):
+                return None
+    out: list[str] = []
+    at = 0
+    # Insertions (empty ranges) sort before a change that starts at the same line.
+    for (start, stop, new), _side in sorted(edits, key=lambda e: (e[0][0], e[0][1] > e[0][0])):
+        out += base[at:start] + new
+        at = stop
+    return out + base[at:]
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    (a1, a2), (b1, b2) = a, b
+    if a1 == a2 and b1 == b2:
+        return a1 == b1  # two insertions at one place: their order is a real question
+    if a1 == a2:
+        return b1 < a1 < b2
+    if b1 == b2:
+        return a1 < b1 < a2
+    return a1 < b2 and b1 < a2
 
 
 def merge_text(ours: str, base: str, theirs: str) -> MergeResult:
