@@ -138,5 +138,26 @@ def schema() -> None:
     click.echo(schema_path(SCHEMA_FILE).read_text(encoding="utf-8"), nl=False)
 
 
+@main.command()
+@click.argument("template", required=False)
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True, help="Where to create the spec's folder.")
+@click.option("--no-input", is_flag=True, help="Take every default instead of prompting.")
+@click.argument("extra", nargs=-1)
+@reports_errors
+def init(template: str | None, output: Path, no_input: bool, extra: tuple[str, ...]) -> None:
+    """Prompt for a starter spec (a cookiecutter TEMPLATE; default: flaskgen's own).
+
+    EXTRA values are KEY=VALUE pairs that answer prompts in advance, for example
+    ``flaskgen init --no-input project_name="Shop" database=none``.
+    """
+    from flaskgen.starter import create_starter
+
+    if template and "=" in template:
+        extra, template = (template, *extra), None
+    spec_path = create_starter(template, output, no_input=no_input, answers=extra)
+    click.echo(f"create    {spec_path}")
+    click.echo(f"next: flaskgen new {spec_path} -o {spec_path.parent}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

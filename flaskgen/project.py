@@ -19,4 +19,5 @@ def create_project(
     files = render_project(spec, spec_path.name, templates)
     spec_text = spec_path.read_text(encoding="utf-8")
     state = State(__version__, spec_reference(spec_path, output), sha256(spec_text), files, spec_text)
-    return write_new(output, files, state, force=force)
+    inside = spec_path.resolve().parent == output.resolve()
+    return write_new(output, files, state, force=force, spec_name=spec_path.name if inside else None)

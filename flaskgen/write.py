@@ -48,11 +48,18 @@ def write_file(root: Path, relpath: str, text: str) -> None:
         raise
 
 
-def _is_empty_dir(path: Path) -> bool:
-    return path.is_dir() and not any(path.iterdir())
+def _is_empty_dir(path: Path, ignore: frozenset[str] = frozenset()) -> bool:
+    return path.is_dir() and all(p.name in ignore and p.is_file() for p in path.iterdir())
 
 
-def write_new(target: Path, files: dict[str, str], state: State, *, force: bool = False) -> list[WriteResult]:
+def write_new(
+    target: Path,
+    files: dict[str, str],
+    state: State,
+    *,
+    force: bool = False,
+    spec_name: str | None = None,
+) -> list[WriteResult]:
     """Create a project at ``target``.
 
     A missing or empty target is filled through a staging folder renamed into place, so
@@ -61,6 +68,9 @@ def write_new(target: Path, files: dict[str, str], state: State, *, force: bool 
     """
     if target.exists() and not target.is_dir():
         raise TargetError(f"{target} exists and is not a folder")
+    if spec_name and target.is_dir() and _is_empty_dir(target, frozenset({spec_name})):
+        # The spec alone in the target (as `flaskgen init` lays it out) is fine.
+        return _write_over(target, files, state)
     if target.is_dir() and not _is_empty_dir(target):
         if not force:
             raise TargetError(

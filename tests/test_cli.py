@@ -160,3 +160,38 @@ def test_help_lists_the_commands(runner: CliRunner) -> None:
     assert result.exit_code == 0
     for command in ("new", "validate", "schema"):
         assert command in result.output
+
+
+def test_init_makes_a_valid_starter_spec_that_generates(runner: CliRunner, tmp_path: Path) -> None:
+    pytest.importorskip("cookiecutter")
+    result = runner.invoke(
+        main,
+        ["init", "--no-input", "-o", str(tmp_path), "project_name=Shop Floor", "uploads=yes"],
+    )
+    assert result.exit_code == 0, result.output
+    spec = tmp_path / "shop_floor" / "spec.yaml"
+    assert spec.is_file()
+    assert "uploads:" in spec.read_text()
+    result = runner.invoke(main, ["new", str(spec), "-o", str(spec.parent)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "shop_floor" / "shop_floor" / "__init__.py").is_file()
+    assert (tmp_path / "shop_floor" / "spec.yaml").read_text() == spec.read_text()
+
+
+def test_init_rejects_a_malformed_answer(runner: CliRunner, tmp_path: Path) -> None:
+    pytest.importorskip("cookiecutter")
+    result = runner.invoke(main, ["init", "--no-input", "-o", str(tmp_path), "project_name=Ok", "broken"])
+    assert result.exit_code == 1
+    assert "expected KEY=VALUE" in result.stderr
+
+
+def test_new_and_validate_do_not_import_cookiecutter() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, flaskgen.cli, flaskgen.project, flaskgen.generate;"
+        "print('cookiecutter' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -6,12 +6,22 @@ The same commands are available as ``flask --app hello ...``.
 from __future__ import annotations
 
 import click
+from flask import Flask
 from flask.cli import FlaskGroup
 
 from hello import create_app
+from hello.config import ConfigError
 
 
-@click.group(cls=FlaskGroup, create_app=create_app)
+def make_app() -> Flask:
+    """The app for the command line; a config problem is reported without a traceback."""
+    try:
+        return create_app()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=FlaskGroup, create_app=make_app)
 def cli() -> None:
     """Manage Hello."""
 
