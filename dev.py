@@ -35,7 +35,7 @@ def setup() -> None:
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + sys.version.encode()).hexdigest()
     if stamp.exists() and stamp.read_text() == digest and PYTHON.exists():
         return
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be started by an older python3
         sys.exit("flaskgen needs Python 3.11 or newer")
     shutil.rmtree(VENV, ignore_errors=True)
     venv.EnvBuilder(with_pip=True).create(VENV)
