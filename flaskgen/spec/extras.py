@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import keyword
 import posixpath
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from flaskgen.spec import routing
 from flaskgen.spec.loader import Path
 from flaskgen.spec.model import (
     AssociationTable,
@@ -16,14 +18,25 @@ from flaskgen.spec.model import (
     Model,
     Upload,
 )
-from flaskgen.spec.schema import did_you_mean
 
 if TYPE_CHECKING:
     from flaskgen.spec.normalize import Ctx, RouteCheck
 
 # Commands Flask (and Flask-Migrate) already provide on `flask`/`manage.py`.
 BUILTIN_COMMANDS = frozenset({"run", "shell", "routes", "db"})
+SIZE_RE = re.compile(r"^([0-9]+) ?(B|KB|MB|GB)$")
 SIZE_FACTORS = {"B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3}
+EXTENSION_RE = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$")
+# Names the generated hooks and templating modules import or define themselves.
+RESERVED_FUNCTIONS = frozenset(
+    {
+        "annotations", "register_hooks", "register_templating", "make_session_permanent",
+        "current_app", "g", "request", "session", "datetime", "UTC", "Flask", "Response", "Any",
+    }
+)  # fmt: skip
+# Names the generated middleware module imports or defines itself.
+RESERVED_CLASSES = frozenset({"ProxyFix", "Flask", "Iterable", "StartResponse", "WSGIApplication", "WSGIEnvironment"})
+OPTION_TYPES = {"str": str, "int": int, "float": (int, float), "bool": bool}
 
 
 @dataclass
@@ -45,72 +58,118 @@ class Extras:
 
 
 def parse_size(value: Any) -> int | None:
-    """``2MB`` -> 2097152; an int is bytes already."""
+    """``2MB`` -> 2097152 (factors of 1024); an int is bytes already."""
     if value is None:
         return None
     if isinstance(value, int):
         return value
-    text = str(value).replace(" ", "")
-    for unit in ("KB", "MB", "GB", "B"):
-        if text.endswith(unit):
-            return int(text[: -len(unit)]) * SIZE_FACTORS[unit]
-    return int(text)
+    match = SIZE_RE.match(str(value).strip())
+    if match is None:
+        raise ValueError(f"not a size: {value!r}")
+    return int(match.group(1)) * SIZE_FACTORS[match.group(2)]
+
+
+# -- uploads -------------------------------------------------------------------------------
+
+
+def _upload_folder(ctx: Ctx, path: Path, folder: str) -> str | None:
+    """A relative folder inside the instance folder, normalized (``a/./b`` -> ``a/b``)."""
+    text = folder.strip().replace("\\", "/")
+    norm = posixpath.normpath(text) if text else ""
+    if text.startswith("/") or re.match(r"^[A-Za-z]:", text):
+        ctx.error(path, f"'{folder}' is an absolute path; write a folder relative to the instance folder, such as uploads")
+    elif norm in ("", ".") or norm == ".." or norm.startswith("../"):
+        ctx.error(path, f"'{folder}' is not inside the instance folder; write a subfolder such as uploads")
+    else:
+        return norm
+    return None
+
+
+def _upload_extensions(ctx: Ctx, path: Path, raw: list[Any]) -> tuple[str, ...] | None:
+    """``.PNG`` -> ``png``; empty or odd extensions are errors."""
+    out = []
+    ok = True
+    for i, ext in enumerate(raw):
+        clean = str(ext).strip().lstrip(".").lower()
+        if not EXTENSION_RE.match(clean):
+            ctx.error((*path, i), f"'{ext}' is not a file extension; write one such as png")
+            ok = False
+            continue
+        out.append(clean)
+    return tuple(dict.fromkeys(out)) if ok else None
+
+
+def _claim(ctx: Ctx, rc: RouteCheck, path: Path, rule: Any, endpoint: str, methods: tuple[str, ...]) -> None:
+    """Report an upload rule that a route (or another upload) already answers."""
+    signature = ("", routing.rule_signature(rule))
+    for method in methods:
+        claim = (*signature, method)
+        if claim in rc.claimed and rc.claimed[claim][0] != endpoint:
+            other, where = rc.claimed[claim]
+            ctx.error(path, f"{method} {rule.rule} is already routed to '{other}' (line {ctx.spec.pos(where)[0]})")
+        rc.claimed.setdefault(claim, (endpoint, path))
+
+
+def _upload(ctx: Ctx, rc: RouteCheck, name: str, body: dict[str, Any]) -> Upload | None:
+    from flaskgen.spec.normalize import _parse_rule
+
+    path: Path = ("uploads", name)
+    folder = _upload_folder(ctx, (*path, "folder"), body["folder"])
+    extensions = _upload_extensions(ctx, (*path, "extensions"), body["extensions"])
+    serve_endpoint = f"{name}_file"
+    endpoints = [name] + ([serve_endpoint] if body.get("serve") else [])
+    for endpoint in endpoints:
+        if endpoint in rc.endpoints:
+            line = ctx.spec.pos(rc.endpoints[endpoint])[0]
+            ctx.error(path, f"endpoint '{endpoint}' is already defined (line {line}); rename this upload", key=True)
+            return None
+    ok = folder is not None and extensions is not None
+    rule = _parse_rule(ctx, rc, (*path, "rule"), body["rule"], None)
+    if rule is not None and rule.arguments:
+        ctx.error((*path, "rule"), "an upload rule takes no URL variables")
+        ok = False
+    elif rule is not None:
+        _claim(ctx, rc, (*path, "rule"), rule, name, ("GET", "POST"))
+    if body.get("serve"):
+        serve = _parse_rule(ctx, rc, (*path, "serve"), body["serve"], None)
+        if serve is not None and routing.rule_variables(serve) != ["filename"]:
+            ctx.error((*path, "serve"), "the serve rule needs exactly one URL variable, <filename>")
+            ok = False
+        elif serve is not None:
+            _claim(ctx, rc, (*path, "serve"), serve, serve_endpoint, ("GET",))
+    for endpoint in endpoints:
+        rc.endpoints.setdefault(endpoint, path)
+    if not ok or rule is None or folder is None or extensions is None:
+        return None
+    return Upload(
+        name=name,
+        rule=body["rule"],
+        field=body.get("field", "file"),
+        extensions=extensions,
+        max_size=parse_size(body.get("max_size")),
+        folder=folder,
+        serve=body.get("serve"),
+        overwrite=bool(body.get("overwrite", False)),
+        renamed_from=body.get("renamed_from"),
+    )
 
 
 def _uploads(ctx: Ctx, rc: RouteCheck, extras: Extras) -> None:
-    from flaskgen.spec.normalize import _parse_rule
-
     raw = ctx.get(("uploads",), {}) or {}
     out = []
     for name, body in raw.items() if isinstance(raw, dict) else ():
-        path: Path = ("uploads", name)
-        if not ctx.ok(path):
+        if not ctx.ok(("uploads", name)):
             continue
-        folder = body["folder"]
-        norm = posixpath.normpath(folder)
-        if folder.startswith(("/", "\\")) or (len(folder) > 1 and folder[1] == ":") or norm.startswith(".."):
-            ctx.error((*path, "folder"), f"'{folder}' must be a relative path inside the instance folder")
-            continue
-        extensions = []
-        for i, ext in enumerate(body["extensions"]):
-            clean = ext.strip().lstrip(".").lower()
-            if not clean or not clean.replace("_", "").isalnum():
-                ctx.error((*path, "extensions", i), f"'{ext}' is not a file extension such as png")
-                continue
-            extensions.append(clean)
-        endpoints = [name] + ([f"{name}_file"] if body.get("serve") else [])
-        for endpoint in endpoints:
-            if endpoint in rc.endpoints:
-                ctx.error(path, f"endpoint '{endpoint}' is already defined", key=True)
-        rule = _parse_rule(ctx, rc, (*path, "rule"), body["rule"], None)
+        upload = _upload(ctx, rc, name, body)
+        extras.endpoints[name] = ([set()], ("uploads", name))
         if body.get("serve"):
-            serve = _parse_rule(ctx, rc, (*path, "serve"), body["serve"], None)
-            if serve is not None:
-                from flaskgen.spec import routing
-
-                if routing.rule_variables(serve) != ["filename"]:
-                    ctx.error((*path, "serve"), "the serve rule needs exactly one variable, <filename>")
-        if rule is not None and rule.arguments:
-            ctx.error((*path, "rule"), "an upload rule takes no URL variables")
-        for endpoint in endpoints:
-            rc.endpoints.setdefault(endpoint, path)
-        extras.endpoints[name] = ([set()], path)
-        if body.get("serve"):
-            extras.endpoints[f"{name}_file"] = ([{"filename"}], path)
-        out.append(
-            Upload(
-                name=name,
-                rule=body["rule"],
-                field=body.get("field", "file"),
-                extensions=tuple(dict.fromkeys(extensions)),
-                max_size=parse_size(body.get("max_size")),
-                folder=norm,
-                serve=body.get("serve"),
-                overwrite=bool(body.get("overwrite", False)),
-                renamed_from=body.get("renamed_from"),
-            )
-        )
+            extras.endpoints[f"{name}_file"] = ([{"filename"}], ("uploads", name))
+        if upload is not None:
+            out.append(upload)
     extras.uploads = tuple(out)
+
+
+# -- hooks, template filters and globals ---------------------------------------------------
 
 
 def _functions(ctx: Ctx, extras: Extras) -> None:
@@ -118,24 +177,31 @@ def _functions(ctx: Ctx, extras: Extras) -> None:
     seen: dict[str, Path] = {}
     kinds = []
     for kind in ("before_request", "after_request", "teardown_request", "context_processors"):
-        names = hooks.get(kind) or [] if isinstance(hooks, dict) and ctx.ok(("hooks", kind)) else []
-        kinds.append((kind, tuple(names)))
-        for i, name in enumerate(names):
-            _unique_function(ctx, seen, ("hooks", kind, i), name)
+        ok = isinstance(hooks, dict) and ctx.ok(("hooks", kind))
+        names = (hooks.get(kind) or []) if ok else []
+        good = [name for i, name in enumerate(names) if _unique_function(ctx, seen, ("hooks", kind, i), name)]
+        kinds.append((kind, tuple(good)))
     extras.hooks = tuple(k for k in kinds if k[1])
     for key in ("template_filters", "template_globals"):
-        names = ctx.get((key,), []) or [] if ctx.ok((key,)) else []
-        for i, name in enumerate(names):
-            _unique_function(ctx, seen, (key, i), name)
-        setattr(extras, key, tuple(names))
+        names = (ctx.get((key,), []) or []) if ctx.ok((key,)) else []
+        good = [name for i, name in enumerate(names) if _unique_function(ctx, seen, (key, i), name)]
+        setattr(extras, key, tuple(good))
 
 
-def _unique_function(ctx: Ctx, seen: dict[str, Path], path: Path, name: str) -> None:
+def _unique_function(ctx: Ctx, seen: dict[str, Path], path: Path, name: str) -> bool:
     if keyword.iskeyword(name):
         ctx.error(path, f"'{name}' is a Python keyword; pick another function name")
+    elif name in RESERVED_FUNCTIONS:
+        ctx.error(path, f"'{name}' is a name the generated module uses itself; pick another function name")
     elif name in seen:
         ctx.error(path, f"'{name}' is already used at line {ctx.spec.pos(seen[name])[0]}; function names must be unique")
-    seen[name] = path
+    else:
+        seen[name] = path
+        return True
+    return False
+
+
+# -- middleware, commands ------------------------------------------------------------------
 
 
 def _middleware(ctx: Ctx, extras: Extras) -> None:
@@ -144,9 +210,32 @@ def _middleware(ctx: Ctx, extras: Extras) -> None:
         return
     if "proxy_fix" in raw:
         extras.proxy_fix = tuple(sorted((raw["proxy_fix"] or {}).items()))
-    extras.middleware = tuple(raw.get("custom") or ())
-    if "ProxyFix" in extras.middleware:
-        ctx.error(("middleware", "custom"), "'ProxyFix' is werkzeug's; use middleware.proxy_fix for it")
+    custom = []
+    for i, name in enumerate(raw.get("custom") or ()):
+        if name == "ProxyFix":
+            ctx.error(("middleware", "custom", i), "'ProxyFix' is werkzeug's; configure it with middleware.proxy_fix")
+        elif name in RESERVED_CLASSES:
+            ctx.error(("middleware", "custom", i), f"'{name}' is a name the generated middleware module imports; pick another class name")
+        else:
+            custom.append(name)
+    extras.middleware = tuple(custom)
+
+
+def _command_options(ctx: Ctx, path: Path, arguments: tuple[str, ...], raw: dict[str, Any]) -> tuple[CommandOption, ...]:
+    options = []
+    for opt, spec in raw.items():
+        spec = spec or {}
+        opath = (*path, "options", opt)
+        if opt in arguments:
+            ctx.error(opath, f"'{opt}' is already an argument of this command", key=True)
+            continue
+        default = spec.get("default")
+        kind = spec.get("type") or (type(default).__name__ if default is not None else "str")
+        if default is not None and not (isinstance(default, OPTION_TYPES[kind]) and not (kind != "bool" and isinstance(default, bool))):
+            ctx.error((*opath, "default"), f"the default {default!r} is not a {kind}")
+            continue
+        options.append(CommandOption(opt, default, str(spec.get("help", "")), kind, bool(spec.get("required", False))))
+    return tuple(options)
 
 
 def _commands(ctx: Ctx, extras: Extras) -> None:
@@ -159,24 +248,17 @@ def _commands(ctx: Ctx, extras: Extras) -> None:
             continue
         body = body or {}
         if name in BUILTIN_COMMANDS:
-            ctx.error(path, f"'{name}' is a built-in flask command; pick another name", key=True)
+            ctx.error(path, f"'{name}' is a built-in flask command ({', '.join(sorted(BUILTIN_COMMANDS))}); pick another name", key=True)
             continue
         function_name = name.replace("-", "_") + "_command"
         if function_name in functions:
-            ctx.error(path, f"'{name}' and '{functions[function_name]}' are the same command name to click", key=True)
+            other = functions[function_name]
+            ctx.error(path, f"'{name}' and '{other}' differ only in - and _; give the commands distinct names", key=True)
             continue
         functions[function_name] = name
         arguments = tuple(body.get("arguments") or ())
-        options = []
-        for opt, spec in (body.get("options") or {}).items():
-            spec = spec or {}
-            if opt in arguments:
-                ctx.error((*path, "options", opt), f"'{opt}' is already an argument of this command", key=True)
-                continue
-            default = spec.get("default")
-            kind = spec.get("type") or (type(default).__name__ if default is not None else "str")
-            options.append(CommandOption(opt, default, str(spec.get("help", "")), kind, bool(spec.get("required", False))))
-        out.append(Command(name, function_name, str(body.get("help", "")), arguments, tuple(options)))
+        options = _command_options(ctx, path, arguments, body.get("options") or {})
+        out.append(Command(name, function_name, str(body.get("help", "")), arguments, options))
     extras.commands = tuple(out)
 
 
@@ -191,10 +273,10 @@ def normalize_extras(ctx: Ctx, rc: RouteCheck) -> Extras:
     _middleware(ctx, extras)
     _commands(ctx, extras)
     sessions = ctx.get(("sessions",), {}) or {}
-    extras.session_permanent = bool(sessions.get("permanent", False)) if isinstance(sessions, dict) else False
+    if isinstance(sessions, dict) and ctx.ok(("sessions",)):
+        extras.session_permanent = bool(sessions.get("permanent", False))
     logging = ctx.get(("logging",), {}) or {}
     if isinstance(logging, dict) and ctx.ok(("logging",)):
         extras.log_level = logging.get("level")
         extras.log_format = logging.get("format")
-    _ = did_you_mean
     return extras

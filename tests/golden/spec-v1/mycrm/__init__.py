@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -11,11 +12,16 @@ from flask import Flask
 
 from .account import bp as account_bp
 from .admin import bp as admin_bp
+from .commands import register_commands
 from .config import load_config
 from .converters import register_converters
 from .errors import register_error_handlers
 from .extensions import csrf
+from .hooks import register_hooks
+from .middleware import apply_middleware
 from .order import bp as order_bp
+from .templating import register_templating
+from .uploads import register_uploads
 from .views import register_views
 
 
@@ -35,11 +41,17 @@ def create_app(
     if overrides:
         app.config.from_mapping(overrides)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.logger.setLevel(logging.INFO)
     register_converters(app)
     csrf.init_app(app)
+    register_templating(app)
+    register_hooks(app)
     register_views(app)
+    register_uploads(app)
     app.register_blueprint(account_bp)
     app.register_blueprint(order_bp)
     app.register_blueprint(admin_bp)
     register_error_handlers(app)
+    register_commands(app)
+    apply_middleware(app)
     return app

@@ -1,0 +1,24 @@
+"""Each custom error page is returned with its own status."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask, abort
+
+ERROR_PAGES = {
+    401: "Unauthorized",
+}
+
+
+@pytest.mark.parametrize(("code", "fragment"), ERROR_PAGES.items(), ids=str)
+def test_error_page(app: Flask, code: int, fragment: str) -> None:
+    def fail() -> None:
+        if code == 500:
+            raise RuntimeError("boom")
+        abort(code)
+
+    app.add_url_rule("/__fail__", "__fail__", fail)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = app.test_client().get("/__fail__")
+    assert response.status_code == code
+    assert fragment in response.get_data(as_text=True)

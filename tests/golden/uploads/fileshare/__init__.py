@@ -1,0 +1,41 @@
+"""Upload service: Upload text, PDF and image files and download them again."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from .config import load_config
+from .errors import register_error_handlers
+from .extensions import csrf
+from .uploads import register_uploads
+from .views import register_views
+
+
+def create_app(
+    config_name: str | None = None, overrides: Mapping[str, Any] | None = None
+) -> Flask:
+    """Create and configure the application.
+
+    ``config_name`` picks a profile from ``config.py`` (development, testing,
+    production, ...); without it, the ``FLASK_CONFIG`` environment variable decides,
+    else ``development``. ``overrides`` are applied last (tests use them).
+    """
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(
+        load_config(config_name or os.environ.get("FLASK_CONFIG") or "development")
+    )
+    if overrides:
+        app.config.from_mapping(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.logger.setLevel(logging.INFO)
+    csrf.init_app(app)
+    register_views(app)
+    register_uploads(app)
+    register_error_handlers(app)
+    return app
