@@ -179,6 +179,10 @@ class Relationship:
     secondary: str | None
     many: bool  # a collection (list) on this side
     generated: bool = False  # the other side, generated from the declaring side
+    kind: str = "many_to_one"  # many_to_one | one_to_many | one_to_one | many_to_many
+    optional: bool = True  # a scalar side may be None (its foreign key is nullable)
+    passive_deletes: bool = False  # the database deletes or nulls the children (ondelete)
+    fk_column: str | None = None  # the foreign key column, on whichever model holds it
 
 
 @dataclass(frozen=True)
@@ -196,6 +200,8 @@ class AssociationTable:
     name: str
     left: tuple[str, str, str]  # (column, table, referenced column)
     right: tuple[str, str, str]
+    python_type: tuple[str, str] = ("int", "int")  # of the left and right columns
+    sa_type: tuple[str, str] = ("Integer", "Integer")
 
 
 @dataclass(frozen=True)

@@ -256,7 +256,7 @@ def _profile_defaults(
         out["testing"]["TESTING"] = True
     if csrf and "WTF_CSRF_ENABLED" not in defined.get("testing", {}):
         out["testing"]["WTF_CSRF_ENABLED"] = False
-    if has_models and not anywhere("SQLALCHEMY_DATABASE_URI"):
+    if has_models and "SQLALCHEMY_DATABASE_URI" not in defined.get("base", {}):
         out["base"]["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{package}.db"
     production = defined.get("production", {})
     for key, value in (
