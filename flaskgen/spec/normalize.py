@@ -127,7 +127,7 @@ def _project(ctx: Ctx, csrf: bool) -> Project | None:
     package = raw["package"]
     if keyword.iskeyword(package) or package in SHADOWED_PACKAGES:
         ctx.error((*path, "package"), f"'{package}' would shadow the module of that name; pick another package name")
-    name = raw.get("name") if isinstance(raw.get("name"), str) else package
+    name = str(raw["name"]) if isinstance(raw.get("name"), str) else package
     return Project(
         name=name,
         package=package,
@@ -442,7 +442,7 @@ def _route(
         ctx.error((*path, "view"), "a redirect_to route has no view, so it cannot be a class")
     # No two routes may claim the same rule and method.
     for rpath, rule in zip(rule_paths, parsed, strict=True):
-        signature = (rule.subdomain, routing.rule_signature(rule))
+        signature = (rule.subdomain or "", routing.rule_signature(rule))
         for method in methods:
             claim = (*signature, method)
             if claim in rc.claimed and rc.claimed[claim][0] != endpoint:
@@ -530,7 +530,7 @@ def _response(
         ctx.error((*path, present[1]), f"a route has one response key; found {', '.join(repr(k) for k in present)}", key=True)
         return None
     kind = present[0] if present else "template"
-    value = raw.get(kind)
+    value: Any = raw.get(kind)
     flask: frozenset[Import] = frozenset()
     if kind == "template":
         template = value or (f"{blueprint}/{key}.html" if blueprint else f"{key}.html")
@@ -564,7 +564,9 @@ def _response(
     return Response("abort", "", frozenset({("flask", "abort")}), abort=int(value))
 
 
-def _check_redirects(ctx: Ctx, routes: list[tuple[Path, Route]], endpoints: dict[str, tuple[list[set[str]], Path]]) -> list[Route]:
+def _check_redirects(
+    ctx: Ctx, routes: list[tuple[Path, Route]], endpoints: dict[str, tuple[list[set[str]], Path]]
+) -> list[Route]:
     """Resolve ``redirect`` targets to endpoints and fill in the view expression."""
     from dataclasses import replace
 
@@ -581,7 +583,7 @@ def _check_redirects(ctx: Ctx, routes: list[tuple[Path, Route]], endpoints: dict
             continue
         have = {v.name for v in route.variables}
         rule_vars, _ = endpoints[target]
-        if not any(needed <= have for needed in rule_vars):
+        if not any(names <= have for names in rule_vars):
             needed = sorted(min(rule_vars, key=len))
             ctx.error((*path, "redirect"), f"'{target}' needs URL variables {', '.join(needed)} that this route does not have")
             continue

@@ -7,7 +7,7 @@ import json
 import re
 from collections.abc import Iterator
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
@@ -85,8 +85,8 @@ def _message(error: ValidationError, spec: LoadedSpec) -> tuple[Path, str, bool]
     """(path, message, point-at-key) for one leaf error."""
     path: Path = tuple(error.absolute_path)
     validator = error.validator
-    schema = error.schema
-    value = error.instance
+    schema = cast(dict[str, Any], error.schema)
+    value: Any = error.instance
     if validator == "additionalProperties":
         allowed = sorted(schema.get("properties", {}))
         patterns = schema.get("patternProperties", {})
@@ -148,7 +148,7 @@ _PATTERN_HINTS = {
 
 
 def _pattern_hint(error: ValidationError) -> str:
-    pattern = error.schema.get("pattern") or error.validator_value
+    pattern = cast(dict[str, Any], error.schema).get("pattern") or error.validator_value
     if isinstance(pattern, dict):
         pattern = pattern.get("pattern", "")
     return _PATTERN_HINTS.get(str(pattern), f"must match {pattern}")
