@@ -66,7 +66,7 @@ PYTHON_TYPES = {
     "binary": "bytes",
 }
 # Types whose Python annotation already selects the right SQLAlchemy type.
-IMPLIED_TYPES = frozenset({"integer", "float", "boolean", "date", "time", "uuid", "binary"})
+IMPLIED_TYPES = frozenset({"integer", "boolean", "date", "time", "uuid", "binary"})
 NOW_DEFAULTS = {"datetime": "utcnow", "date": "utc_today", "time": "utc_time"}
 
 

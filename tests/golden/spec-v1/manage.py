@@ -1,4 +1,4 @@
-"""Management commands: ``python manage.py run``, ``routes``, ``shell``, ``seed-db``.
+"""Management commands: ``python manage.py run``, ``routes``, ``shell``, ``db ...``, ``seed-db``.
 
 The same commands are available as ``flask --app mycrm ...``.
 """

@@ -9,10 +9,11 @@ from typing import Any
 
 from flask import Flask
 
+from . import models  # noqa: F401  (registers the tables on db.metadata)
 from .account import bp as account_bp
 from .config import load_config
 from .errors import register_error_handlers
-from .extensions import csrf
+from .extensions import csrf, database_url, db, migrate
 from .order import bp as order_bp
 from .views import register_views
 
@@ -33,6 +34,11 @@ def create_app(
     if overrides:
         app.config.from_mapping(overrides)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    db.init_app(app)
+    migrate.init_app(app, db)
     csrf.init_app(app)
     register_views(app)
     app.register_blueprint(account_bp)

@@ -51,6 +51,7 @@ class FromEnv:
 class BaseConfig:
     """The base profile."""
 
+    SQLALCHEMY_DATABASE_URI = "sqlite:///crm.db"
     SECRET_KEY = FromEnv("${SECRET_KEY}")
 
 
@@ -75,6 +76,7 @@ class ProductionConfig(BaseConfig):
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True
+    SQLALCHEMY_DATABASE_URI = FromEnv("${DATABASE_URL}")
 
 
 PROFILES: dict[str, type] = {

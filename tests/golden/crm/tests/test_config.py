@@ -7,7 +7,10 @@ import pytest
 from crm import create_app
 from crm.config import PROFILES, ConfigError, FromEnv, load_config
 
-FULL_ENVIRONMENT = {"SECRET_KEY": "change-me-to-a-long-random-string"}
+FULL_ENVIRONMENT = {
+    "DATABASE_URL": "postgresql://user:password@localhost:5432/app",
+    "SECRET_KEY": "change-me-to-a-long-random-string",
+}
 
 
 @pytest.mark.parametrize("name", sorted(PROFILES))
@@ -30,6 +33,12 @@ def test_base_needs_secret_key() -> None:
     environment = {k: v for k, v in FULL_ENVIRONMENT.items() if k != "SECRET_KEY"}
     with pytest.raises(ConfigError, match="SECRET_KEY"):
         load_config("base", environment)
+
+
+def test_production_needs_database_url() -> None:
+    environment = {k: v for k, v in FULL_ENVIRONMENT.items() if k != "DATABASE_URL"}
+    with pytest.raises(ConfigError, match="DATABASE_URL"):
+        load_config("production", environment)
 
 
 def test_production_needs_secret_key() -> None:

@@ -7,7 +7,7 @@ import pytest
 
 from crm.config import PROFILES, load_config
 
-PRODUCTION_ENVIRONMENT = {"SECRET_KEY": "a-long-random-secret"}
+PRODUCTION_ENVIRONMENT = {"DATABASE_URL": "x", "SECRET_KEY": "a-long-random-secret"}
 
 
 def test_production_session_cookies_are_secure() -> None:

@@ -10,13 +10,14 @@ from typing import Any
 
 from flask import Flask
 
+from . import models  # noqa: F401  (registers the tables on db.metadata)
 from .account import bp as account_bp
 from .admin import bp as admin_bp
 from .commands import register_commands
 from .config import load_config
 from .converters import register_converters
 from .errors import register_error_handlers
-from .extensions import csrf
+from .extensions import csrf, database_url, db, migrate
 from .hooks import register_hooks
 from .middleware import apply_middleware
 from .order import bp as order_bp
@@ -43,6 +44,11 @@ def create_app(
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.logger.setLevel(logging.INFO)
     register_converters(app)
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    db.init_app(app)
+    migrate.init_app(app, db)
     csrf.init_app(app)
     register_templating(app)
     register_hooks(app)

@@ -52,6 +52,7 @@ class FromEnv:
 class BaseConfig:
     """The base profile."""
 
+    SQLALCHEMY_DATABASE_URI = "sqlite:///mycrm.db"
     SECRET_KEY = FromEnv("${SECRET_KEY}")
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     PERMANENT_SESSION_LIFETIME = timedelta(days=31)

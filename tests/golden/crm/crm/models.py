@@ -1,0 +1,42 @@
+"""Database models: SQLAlchemy 2.0 typed mappings on Flask-SQLAlchemy.
+
+Query with ``db.session`` (``db.session.get(User, 1)``,
+``db.session.scalars(select(User))``). After changing a model, run
+``python manage.py db migrate -m "what changed"`` and review the new revision.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+
+
+class Department(db.Model):
+    """A row of the ``department`` table."""
+
+    __tablename__ = "department"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(64), unique=True)
+
+    users: Mapped[list[User]] = relationship(back_populates="department")
+
+    def __repr__(self) -> str:
+        return f"<Department id={self.id!r} title={self.title!r}>"
+
+
+class User(db.Model):
+    """A row of the ``users`` table."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(32), index=True)
+    depart_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+
+    department: Mapped[Department | None] = relationship(back_populates="users")
+
+    def __repr__(self) -> str:
+        return f"<User id={self.id!r} name={self.name!r}>"

@@ -1,0 +1,82 @@
+"""Database models: SQLAlchemy 2.0 typed mappings on Flask-SQLAlchemy.
+
+Query with ``db.session`` (``db.session.get(User, 1)``,
+``db.session.scalars(select(User))``). After changing a model, run
+``python manage.py db migrate -m "what changed"`` and review the new revision.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from sqlalchemy import Column, DateTime, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+
+
+def utcnow() -> datetime.datetime:
+    """The current time in UTC (timezone-aware); the ``now`` default of datetime columns."""
+    return datetime.datetime.now(datetime.UTC)
+
+
+user_tag = db.Table(
+    "user_tag",
+    Column("tag_id", ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Department(db.Model):
+    """A row of the ``department`` table."""
+
+    __tablename__ = "department"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(64), unique=True)
+
+    users: Mapped[list[User]] = relationship(
+        back_populates="department", passive_deletes=True
+    )
+
+    def __repr__(self) -> str:
+        return f"<Department id={self.id!r} title={self.title!r}>"
+
+
+class User(db.Model):
+    """A row of the ``users`` table."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(32), index=True)
+    email: Mapped[str] = mapped_column(String(120), unique=True)
+    bio: Mapped[str | None] = mapped_column(Text())
+    active: Mapped[bool | None] = mapped_column(default=True)
+    joined: Mapped[datetime.date | None]
+    created_at: Mapped[datetime.datetime | None] = mapped_column(
+        DateTime(timezone=True), default=utcnow
+    )
+    depart_id: Mapped[int | None] = mapped_column(
+        ForeignKey("department.id", ondelete="CASCADE")
+    )
+
+    department: Mapped[Department | None] = relationship(back_populates="users")
+    tags: Mapped[list[Tag]] = relationship(secondary=user_tag, back_populates="users")
+
+    def __repr__(self) -> str:
+        return f"<User id={self.id!r} name={self.name!r}>"
+
+
+class Tag(db.Model):
+    """A row of the ``tag`` table."""
+
+    __tablename__ = "tag"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    label: Mapped[str] = mapped_column(String(30))
+
+    users: Mapped[list[User]] = relationship(secondary=user_tag, back_populates="tags")
+
+    def __repr__(self) -> str:
+        return f"<Tag id={self.id!r} label={self.label!r}>"
