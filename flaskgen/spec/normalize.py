@@ -584,7 +584,8 @@ def _check_redirects(
         have = {v.name for v in route.variables}
         rule_vars, _ = endpoints[target]
         if not any(names <= have for names in rule_vars):
-            needed = sorted(min(rule_vars, key=lambda names: len(names)))
+            fewest = min(len(names) for names in rule_vars)
+            needed = sorted(next(names for names in rule_vars if len(names) == fewest))
             ctx.error((*path, "redirect"), f"'{target}' needs URL variables {', '.join(needed)} that this route does not have")
             continue
         passed = sorted(set().union(*rule_vars) & have)
