@@ -318,6 +318,7 @@ def plan(inputs: Inputs) -> list[Step]:
         eff_ours[old], eff_base[old] = None, None
     patches = _block_patches(inputs.moves_blocks, renamed, eff_ours, eff_base, theirs)
     steps = _decide_all(eff_ours, eff_base, theirs, renamed, patches)
+    steps = [_materialize(s, eff_ours.get(s.relpath), ours.get(s.relpath)) for s in steps]
     for new, old in sorted(renamed.items()):
         steps.append(Step(old, "rename", f"moved to {new}", True, None))
     return sorted(steps, key=lambda s: s.relpath)
@@ -343,17 +344,28 @@ def _decide_all(
         found = decide(relpath, ours[relpath], bases.get(relpath), theirs.get(relpath), essential=relpath in essential)
         found = [_apply_patches(s, patches.get(relpath, [])) for s in found]
         if relpath in renamed:
-            found = [_as_rename(s, renamed[relpath], ours[relpath]) for s in found]
+            found = [_as_rename(s, renamed[relpath]) for s in found]
         steps += found
     return steps
 
 
-def _as_rename(step: Step, old: str, ours: bytes | None) -> Step:
-    """A step at a renamed path: keeping 'ours' means writing it at the new path."""
+def _as_rename(step: Step, old: str) -> Step:
+    """A step at a renamed path says where the file came from."""
     note = f"from {old}" + (f"; {step.note}" if step.note else "")
-    if step.writes or step.action in ("conflict", "skip"):
-        return Step(step.relpath, step.action, note, step.writes, step.data, step.conflict)
-    return Step(step.relpath, "rename", note, True, ours)
+    action = step.action if step.writes or step.action in ("conflict", "skip") else "rename"
+    return Step(step.relpath, action, note, step.writes, step.data, step.conflict)
+
+
+def _materialize(step: Step, effective: bytes | None, disk: bytes | None) -> Step:
+    """Keeping the effective O of a path whose O was rewritten (a file moved here, a
+    view moved out) means writing it."""
+    if step.writes or step.relpath.endswith(BESIDE) or effective is None or effective == disk:
+        return step
+    if step.action in ("identical", "keep", "rename"):
+        action = "rename" if step.action == "rename" else "update"
+        note = step.note or "a moved view taken out"
+        return Step(step.relpath, action, note, True, effective)
+    return step
 
 
 def _block_patches(

@@ -53,6 +53,7 @@ class Project:
 
     @classmethod
     def create(cls, tmp: Path, spec_text: str = BASE_SPEC) -> Project:
+        tmp.mkdir(parents=True, exist_ok=True)
         spec = tmp / "spec.yaml"
         spec.write_text(spec_text, encoding="utf-8")
         root = tmp / "app"

@@ -1,0 +1,83 @@
+"""Fault injection: interrupt regen at every disk write; each file is then old or new,
+and rerunning regen reaches exactly the tree an uninterrupted run gives."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import flaskgen.regen
+from flaskgen.state import STATE_FILE
+from tests.regen_support import Project, tree
+
+ADD_ABOUT = ("  hello: {rule: /hello, text: Hello}\n", "  hello: {rule: /hello, text: Hello}\n  about: {rule: /about, template: about.html}\n")
+DROP_ADMIN = ("  admin:\n    url_prefix: /admin\n    routes:\n      dashboard: {rule: /, template: admin/dashboard.html}\n", "")
+
+
+class Crash(Exception):
+    pass
+
+
+def _prepare(root: Path) -> Project:
+    project = Project.create(root)
+    project.edit("shop/views.py", '    return Response("Hello"', '    print("mine")\n    return Response("Hello"')
+    project.edit("shop/store/views.py", '    return render_template("store/items.html")', '    items = ["mine"]\n    return render_template("store/items.html", items=items)')
+    project.respec("  store:\n", "  catalog:\n    renamed_from: store\n")
+    project.respec(*ADD_ABOUT)
+    project.respec(*DROP_ADMIN)
+    return project
+
+
+def _with_state(project: Project) -> dict[str, bytes]:
+    """The tree plus the state (without the spec's absolute path, which differs per copy)."""
+    files = tree(project.root)
+    state = json.loads(project.path(STATE_FILE).read_text())
+    state.pop("spec")
+    files[STATE_FILE] = json.dumps(state, sort_keys=True).encode()
+    return files
+
+
+def _writes_in_a_clean_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, dict[str, bytes], dict[str, bytes]]:
+    project = _prepare(tmp_path / "reference")
+    before = _with_state(project)
+    calls = []
+    real = flaskgen.regen._io_write
+
+    def counting(path: Path, data: bytes | None) -> None:
+        calls.append(path)
+        real(path, data)
+
+    monkeypatch.setattr(flaskgen.regen, "_io_write", counting)
+    project.regen()
+    monkeypatch.setattr(flaskgen.regen, "_io_write", real)
+    return len(calls), before, _with_state(project)
+
+
+def test_interrupted_at_every_write_is_old_or_new_and_a_rerun_converges(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    count, before, after = _writes_in_a_clean_run(tmp_path, monkeypatch)
+    assert count >= 10  # journal, the files, the state, the journal's removal
+    real = flaskgen.regen._io_write
+    for k in range(count):
+        project = _prepare(tmp_path / f"crash-{k}")
+        calls = []
+
+        def failing(path: Path, data: bytes | None, k: int = k) -> None:
+            calls.append(path)
+            if len(calls) == k + 1:
+                raise Crash(f"interrupted at write {k}")
+            real(path, data)
+
+        monkeypatch.setattr(flaskgen.regen, "_io_write", failing)
+        with pytest.raises(Crash):
+            project.regen()
+        monkeypatch.setattr(flaskgen.regen, "_io_write", real)
+
+        now = _with_state(project)
+        for relpath in set(before) | set(after) | set(now):
+            assert now.get(relpath) in (before.get(relpath), after.get(relpath)), f"write {k}: {relpath} is neither old nor new"
+        project.regen()  # finishes (or redoes) the interrupted run
+        assert _with_state(project) == after, f"write {k}: the rerun did not converge"
+        assert not project.path(".flaskgen/journal.json").exists()
+        assert not project.regen().changes
