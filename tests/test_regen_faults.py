@@ -63,7 +63,7 @@ def test_interrupted_at_every_write_is_old_or_new_and_a_rerun_converges(tmp_path
         project = _prepare(tmp_path / f"crash-{k}")
         calls = []
 
-        def failing(path: Path, data: bytes | None, k: int = k) -> None:
+        def failing(path: Path, data: bytes | None, k: int = k, calls: list[Path] = calls) -> None:
             calls.append(path)
             if len(calls) == k + 1:
                 raise Crash(f"interrupted at write {k}")
