@@ -235,7 +235,7 @@ def _default(ctx: Ctx, path: Path, kind: str, raw: dict[str, Any]) -> str | None
     try:
         return _literal(kind, value, raw)
     except (TypeError, ValueError, decimal.InvalidOperation) as exc:
-        ctx.error(path, f"{value!r} is not a valid default for a {kind} column: {exc}")
+        ctx.error(path, f"{value!r} is not a valid default for this {kind} column: {exc}")
         return None
 
 
@@ -259,9 +259,9 @@ def _literal(kind: str, value: Any, raw: dict[str, Any]) -> str:
     if kind == "boolean" and isinstance(value, bool):
         return repr(value)
     if kind == "date" and isinstance(value, str):
-        return f"datetime.{datetime.date.fromisoformat(value)!r}"
+        return repr(datetime.date.fromisoformat(value))
     if kind == "time" and isinstance(value, str):
-        return f"datetime.{datetime.time.fromisoformat(value)!r}"
+        return repr(datetime.time.fromisoformat(value))
     if kind == "datetime" and isinstance(value, str):
         moment = datetime.datetime.fromisoformat(value)
         if moment.tzinfo is None:
@@ -273,7 +273,7 @@ def _literal(kind: str, value: Any, raw: dict[str, Any]) -> str:
         # A shared mutable default would leak between rows: build a fresh one each time.
         return f"lambda: {value!r}"
     hint = " (write now for the current time)" if kind in NOW_DEFAULTS else ""
-    raise TypeError(f"expected a {kind} value{hint}")
+    raise TypeError(f"expected a value of type {kind}{hint}")
 
 
 def _check_tables(ctx: Ctx, state: _State) -> None:
