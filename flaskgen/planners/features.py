@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 from typing import Any
+from urllib.parse import urlsplit
 
 from flaskgen.planners import (
     PHASE_COMMANDS,
@@ -255,7 +255,6 @@ SAMPLES = {"str": "x", "int": 7, "float": 1.5, "bool": True}
 def command_ctx(command: Command) -> CommandCtx:
     decorators = [f"@click.command({command.name!r})"]
     params: list[str] = []
-    shown: list[str] = []
     args: list[str] = []
     default_args: list[str] = []
     values: dict[str, Any] = {}

@@ -34,9 +34,19 @@ RESERVED_FUNCTIONS = frozenset(
         "current_app", "g", "request", "session", "datetime", "UTC", "Flask", "Response", "Any",
     }
 )  # fmt: skip
+# Names the generated uploads module imports or defines; an upload may not take them.
+RESERVED_UPLOADS = frozenset(
+    {
+        "annotations", "dataclass", "receive", "save", "allowed_extension", "storage_name",
+        "limit_upload_size", "register_uploads", "uploads", "abort", "current_app", "flash",
+        "redirect", "render_template", "request", "send_from_directory", "url_for", "secure_filename",
+    }
+)  # fmt: skip
+# Names the generated commands module imports; a command's parameter may not take them.
+RESERVED_PARAMETERS = frozenset({"click", "with_appcontext", "annotations"})
 # Names the generated middleware module imports or defines itself.
 RESERVED_CLASSES = frozenset({"ProxyFix", "Flask", "Iterable", "StartResponse", "WSGIApplication", "WSGIEnvironment"})
-OPTION_TYPES = {"str": str, "int": int, "float": (int, float), "bool": bool}
+OPTION_TYPES: dict[str, type | tuple[type, ...]] = {"str": str, "int": int, "float": (int, float), "bool": bool}
 
 
 @dataclass
@@ -114,6 +124,9 @@ def _upload(ctx: Ctx, rc: RouteCheck, name: str, body: dict[str, Any]) -> Upload
     from flaskgen.spec.normalize import _parse_rule
 
     path: Path = ("uploads", name)
+    if name in RESERVED_UPLOADS or keyword.iskeyword(name):
+        ctx.error(path, f"'{name}' is a name the generated uploads module uses itself; pick another upload name", key=True)
+        return None
     folder = _upload_folder(ctx, (*path, "folder"), body["folder"])
     extensions = _upload_extensions(ctx, (*path, "extensions"), body["extensions"])
     serve_endpoint = f"{name}_file"
@@ -226,16 +239,24 @@ def _command_options(ctx: Ctx, path: Path, arguments: tuple[str, ...], raw: dict
     for opt, spec in raw.items():
         spec = spec or {}
         opath = (*path, "options", opt)
+        if opt in RESERVED_PARAMETERS or keyword.iskeyword(opt):
+            ctx.error(opath, f"'{opt}' {_why_reserved(opt)}; pick another option name", key=True)
+            continue
         if opt in arguments:
             ctx.error(opath, f"'{opt}' is already an argument of this command", key=True)
             continue
         default = spec.get("default")
         kind = spec.get("type") or (type(default).__name__ if default is not None else "str")
         if default is not None and not (isinstance(default, OPTION_TYPES[kind]) and not (kind != "bool" and isinstance(default, bool))):
-            ctx.error((*opath, "default"), f"the default {default!r} is not a {kind}")
+            article = "an" if kind == "int" else "a"
+            ctx.error((*opath, "default"), f"the default {default!r} is not {article} {kind}")
             continue
         options.append(CommandOption(opt, default, str(spec.get("help", "")), kind, bool(spec.get("required", False))))
     return tuple(options)
+
+
+def _why_reserved(name: str) -> str:
+    return "is a Python keyword" if keyword.iskeyword(name) else "is a name the generated commands module uses"
 
 
 def _commands(ctx: Ctx, extras: Extras) -> None:
@@ -257,6 +278,9 @@ def _commands(ctx: Ctx, extras: Extras) -> None:
             continue
         functions[function_name] = name
         arguments = tuple(body.get("arguments") or ())
+        for i, argument in enumerate(arguments):
+            if argument in RESERVED_PARAMETERS or keyword.iskeyword(argument):
+                ctx.error((*path, "arguments", i), f"'{argument}' {_why_reserved(argument)}; pick another argument name")
         options = _command_options(ctx, path, arguments, body.get("options") or {})
         out.append(Command(name, function_name, str(body.get("help", "")), arguments, options))
     extras.commands = tuple(out)
