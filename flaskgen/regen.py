@@ -298,8 +298,59 @@ def _render(spec_path: Path, spec_text: str, state: State | None) -> tuple[dict[
         return theirs, {}, ()
     from flaskgen.renames import find_moves
 
+    theirs = keep_revisions(theirs, state.files, old, spec)
     moves = find_moves(old, spec, set(state.files), set(theirs))
     return theirs, moves.files, moves.blocks
+
+
+VERSIONS = "migrations/versions/"
+_REVISION_RE = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*['\"]?([0-9a-zA-Z_]+|None)['\"]?", re.MULTILINE)
+
+
+def keep_revisions(theirs: dict[str, str], bases: dict[str, str], old: object, new: object) -> dict[str, str]:
+    """Migration revisions are history: those already generated stay exactly as they
+    were, and a change of the models adds one revision on top of them."""
+    done = {p: t for p, t in bases.items() if p.startswith(VERSIONS)}
+    if not done or not any(p.startswith(VERSIONS) for p in theirs):
+        return theirs
+    from flaskgen.migrations import revision, revision_file, schema_of
+
+    out = {p: t for p, t in theirs.items() if not p.startswith(VERSIONS)} | done
+    before = schema_of(old.models, old.association_tables)  # type: ignore[attr-defined]
+    after = schema_of(new.models, new.association_tables)  # type: ignore[attr-defined]
+    if before == after:
+        return out
+    rev = revision(before, after, number=len(done) + 1, down_revision=_head(done), message="Models changed in the spec")
+    if not rev.upgrade:
+        return out
+    out.update(_render_planned([revision_file(rev)]))
+    return dict(sorted(out.items()))
+
+
+def _head(revisions: dict[str, str]) -> str | None:
+    """The revision no other revision revises."""
+    ids, parents = set(), set()
+    for text in revisions.values():
+        found = dict(_REVISION_RE.findall(text))
+        ids.add(found.get("revision"))
+        parents.add(found.get("down_revision"))
+    heads = sorted(i for i in ids - parents if i)
+    return heads[-1] if heads else None
+
+
+def _render_planned(planned: list) -> dict[str, str]:
+    """Render and format a few planned files, as ``render_project`` does."""
+    from flaskgen.format import format_python
+    from flaskgen.generate import _normalize
+    from flaskgen.render import render
+
+    with tempfile.TemporaryDirectory(prefix="flaskgen-regen-") as tmp:
+        root = Path(tmp)
+        for item in render(planned):
+            (root / item.relpath).parent.mkdir(parents=True, exist_ok=True)
+            (root / item.relpath).write_text(_normalize(item.text), encoding="utf-8", newline="\n")
+        format_python(root, [p.relpath for p in planned if p.python])
+        return {p.relpath: (root / p.relpath).read_text(encoding="utf-8") for p in planned}
 
 
 def plan(inputs: Inputs) -> list[Step]:
