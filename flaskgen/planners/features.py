@@ -210,6 +210,7 @@ def _security(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> Non
     env["SECRET_KEY"] = "a-long-random-secret"
     ctx = {**base, "csrf": spec.project.csrf, "environment": dict(sorted(env.items()))}
     out.files.append(PlannedFile("tests/test_security.py", "project/tests/test_security.py.jinja", ctx, python=True))
+    out.files.append(PlannedFile("tests/test_layout.py", "project/tests/test_layout.py.jinja", base, python=True))
 
 
 # -- middleware, commands, logging ---------------------------------------------------------
