@@ -26,6 +26,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flaskgen import __version__
 from flaskgen.errors import RegenError
@@ -40,6 +41,9 @@ from flaskgen.state import (
     spec_reference,
 )
 from flaskgen.write import WriteResult, safe_relpath
+
+if TYPE_CHECKING:
+    from flaskgen.spec.model import ProjectSpec
 
 JOURNAL = f"{STATE_DIR}/journal.json"
 BACKUP_DIR = f"{STATE_DIR}/backup"
@@ -307,7 +311,7 @@ VERSIONS = "migrations/versions/"
 _REVISION_RE = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*['\"]?([0-9a-zA-Z_]+|None)['\"]?", re.MULTILINE)
 
 
-def keep_revisions(theirs: dict[str, str], bases: dict[str, str], old: object, new: object) -> dict[str, str]:
+def keep_revisions(theirs: dict[str, str], bases: dict[str, str], old: ProjectSpec, new: ProjectSpec) -> dict[str, str]:
     """Migration revisions are history: those already generated stay exactly as they
     were, and a change of the models adds one revision on top of them."""
     done = {p: t for p, t in bases.items() if p.startswith(VERSIONS)}
@@ -316,8 +320,8 @@ def keep_revisions(theirs: dict[str, str], bases: dict[str, str], old: object, n
     from flaskgen.migrations import revision, revision_file, schema_of
 
     out = {p: t for p, t in theirs.items() if not p.startswith(VERSIONS)} | done
-    before = schema_of(old.models, old.association_tables)  # type: ignore[attr-defined]
-    after = schema_of(new.models, new.association_tables)  # type: ignore[attr-defined]
+    before = schema_of(old.models, old.association_tables)
+    after = schema_of(new.models, new.association_tables)
     if before == after:
         return out
     rev = revision(before, after, number=len(done) + 1, down_revision=_head(done), message="Models changed in the spec")
