@@ -27,8 +27,12 @@ def reports_errors(func: F) -> F:
         except FlaskgenError as exc:
             click.echo(exc.format(), err=True)
             sys.exit(exc.exit_code)
+        except BrokenPipeError:
+            # The reader of our output went away (``flaskgen ... | head``): nothing to say.
+            sys.stderr.close()
+            sys.exit(1)
         except OSError as exc:
-            click.echo(f"error: {exc}; nothing was changed", err=True)
+            click.echo(f"error: {exc}", err=True)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
