@@ -6,7 +6,7 @@ from __future__ import annotations
 import keyword
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
 from flaskgen.spec import routing
@@ -65,6 +65,10 @@ class Extras:
     log_format: str | None = None
     # endpoint -> (variable sets of its rules, spec path), for redirect checks
     endpoints: dict[str, tuple[list[set[str]], Path]] = field(default_factory=dict)
+
+    def model_fields(self) -> dict[str, Any]:
+        """The values that become fields of the same name on ``ProjectSpec``."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "endpoints"}
 
 
 def parse_size(value: Any) -> int | None:
