@@ -10,14 +10,19 @@ id is a digest of the revision's content, there is no timestamp).
 
 from __future__ import annotations
 
+import datetime
+import decimal
 import hashlib
 import json
 import re
+import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from typing import Any
 
+from flaskgen.errors import FlaskgenError
 from flaskgen.render import PlannedFile
-from flaskgen.spec.model import AssociationTable, Model
+from flaskgen.spec.model import AssociationTable, Column, Model
 
 # Constraint names: the same convention as the generated Base.metadata, so every
 # constraint has a known name and a later revision can drop it.
@@ -29,6 +34,25 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 REVISION_TEMPLATE = "project/migrations/revision.py.jinja"
+# Type families: a column that disappears while one of the same family appears in the
+# same table may be a rename, so regen asks rather than guesses.
+TYPE_FAMILIES = {"String": "text", "Text": "text", "Enum": "text", "Integer": "int", "BigInteger": "int", "Float": "number", "Numeric": "number"}
+
+
+class MigrationIntentError(FlaskgenError):
+    """A models change whose migration flaskgen will not guess: a possible rename without
+    a ``renamed_from`` hint, or a NOT NULL column that existing rows cannot fill."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(self.format())
+
+    def format(self) -> str:
+        lines = [f"error: {p}" for p in self.problems]
+        lines.append("The new migration cannot be written as the spec stands; nothing was written.")
+        return "\n".join(lines)
 
 
 @dataclass(frozen=True)
@@ -36,9 +60,20 @@ class TableColumn:
     name: str
     type: str  # SQLAlchemy type expression without the ``sa.`` prefix, e.g. "String(32)"
     nullable: bool
+    # Hints for a later revision; they do not make two schemas differ.
+    renamed_from: str | None = field(default=None, compare=False)
+    # Python source of a ``server_default`` that fills existing rows (None: no usable one).
+    fill: str | None = field(default=None, compare=False)
+    default: Any = field(default=None, compare=False)  # the spec's ``default``, for messages
 
-    def render(self) -> str:
-        return f"sa.Column({self.name!r}, sa.{self.type}, nullable={self.nullable})"
+    def render(self, server_default: str | None = None) -> str:
+        extra = f", server_default={server_default}" if server_default else ""
+        return f"sa.Column({self.name!r}, sa.{self.type}, nullable={self.nullable}{extra})"
+
+    @property
+    def family(self) -> str:
+        base = self.type.split("(", 1)[0]
+        return TYPE_FAMILIES.get(base, base)
 
 
 @dataclass(frozen=True)
@@ -65,6 +100,8 @@ class Table:
     uniques: tuple[tuple[str, str], ...]  # (constraint name, column)
     foreign_keys: tuple[ForeignKey, ...]
     indexes: tuple[Index, ...]
+    model: str | None = field(default=None, compare=False)  # the model mapped to it, if any
+    renamed_from: str | None = field(default=None, compare=False)  # the model's previous name
 
 
 Schema = tuple[Table, ...]
@@ -82,9 +119,12 @@ class Revision:
 
 def schema_of(models: Iterable[Model], association_tables: Iterable[AssociationTable] = ()) -> Schema:
     """The tables the models map to, in an order where referenced tables come first."""
+    from flaskgen.spec.normalize import snake
+
+    models = tuple(models)
     tables = []
     for model in models:
-        columns = tuple(TableColumn(c.name, c.sa_type, c.nullable) for c in model.columns)
+        columns = tuple(TableColumn(c.name, c.sa_type, c.nullable, c.renamed_from, fill_value(c), c.default) for c in model.columns)
         uniques = tuple((f"uq_{model.table}_{c.name}", c.name) for c in model.columns if c.unique and not c.index and not c.primary_key)
         indexes = tuple(Index(f"ix_{model.table}_{c.name}", c.name, c.unique) for c in model.columns if c.index)
         fks = []
@@ -93,13 +133,55 @@ def schema_of(models: Iterable[Model], association_tables: Iterable[AssociationT
                 ref_table, _, ref_column = c.foreign_key.partition(".")
                 fks.append(ForeignKey(c.name, ref_table, ref_column, c.ondelete, f"fk_{model.table}_{c.name}_{ref_table}"))
         pk = tuple(c.name for c in model.columns if c.primary_key)
-        tables.append(Table(model.table, columns, pk, uniques, tuple(fks), indexes))
+        tables.append(Table(model.table, columns, pk, uniques, tuple(fks), indexes, model.name, model.renamed_from))
+    by_table = {m.table: m for m in models}
     for assoc in association_tables:
         sides = (assoc.left, assoc.right)
-        columns = tuple(TableColumn(col, t, False) for (col, _, _), t in zip(sides, assoc.sa_type, strict=True))
-        fks = tuple(ForeignKey(col, table, ref, "CASCADE", f"fk_{assoc.name}_{col}_{table}") for col, table, ref in sides)
-        tables.append(Table(assoc.name, columns, (assoc.left[0], assoc.right[0]), (), fks, ()))
+        # A renamed model renames its key column in the association tables too.
+        previous = [by_table[table].renamed_from if table in by_table else None for _, table, _ in sides]
+        hints = [f"{snake(old)}_{ref}" if old else None for old, (_, _, ref) in zip(previous, sides, strict=True)]
+        columns = tuple(TableColumn(col, t, False, hint) for (col, _, _), t, hint in zip(sides, assoc.sa_type, hints, strict=True))
+        links = tuple(ForeignKey(col, table, ref, "CASCADE", f"fk_{assoc.name}_{col}_{table}") for col, table, ref in sides)
+        tables.append(Table(assoc.name, columns, (assoc.left[0], assoc.right[0]), (), links, ()))
     return _dependency_order(tables)
+
+
+def fill_value(column: Column) -> str | None:
+    """Python source of a ``server_default`` holding ``column``'s literal default, so a
+    NOT NULL column added to a table fills the rows already there; None when the column
+    has no default or one computed per row (``now``)."""
+    value, kind = column.default, column.type
+    if value is None or (value == "now" and kind in ("date", "datetime", "time")):
+        return None
+    try:
+        if kind == "boolean":
+            return "sa.true()" if value else "sa.false()"
+        if kind in ("integer", "big_integer"):
+            text = str(int(value))
+        elif kind == "float":
+            text = repr(float(value))
+        elif kind == "numeric":
+            text = str(decimal.Decimal(str(value)))
+        elif kind in ("string", "text", "enum"):
+            text = str(value)
+        elif kind == "date":
+            text = datetime.date.fromisoformat(value).isoformat()
+        elif kind == "time":
+            text = datetime.time.fromisoformat(value).isoformat()
+        elif kind == "datetime":
+            moment = datetime.datetime.fromisoformat(value)
+            moment = (moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)).astimezone(datetime.UTC)
+            # The form SQLAlchemy stores on SQLite; PostgreSQL reads the offset.
+            text = moment.strftime("%Y-%m-%d %H:%M:%S.%f") + "+00:00"
+        elif kind == "uuid":
+            text = uuid.UUID(value).hex  # how SQLAlchemy stores a Uuid without native support
+        elif kind == "json":
+            text = json.dumps(value, sort_keys=True)
+        else:
+            return None
+    except (TypeError, ValueError, decimal.InvalidOperation):
+        return None
+    return repr(text)
 
 
 def _dependency_order(tables: list[Table]) -> Schema:
@@ -154,9 +236,77 @@ def _batch(table: str, lines: list[str]) -> str:
     return f"with op.batch_alter_table({table!r}) as batch_op:\n{body}".rstrip("\n")
 
 
-def _alter(old: Table, new: Table) -> list[tuple[str, str]]:
-    """(upgrade, downgrade) batch operations that turn ``old`` into ``new``."""
-    steps: list[tuple[str, str]] = []
+@dataclass
+class _Changes:
+    """The batch operations of one table: (upgrade, downgrade) pairs ("" for nothing),
+    then what a second batch runs in each direction once the first is done: dropping
+    the server defaults that filled the rows already there, and constraints on columns
+    the first batch renamed."""
+
+    steps: list[tuple[str, str]] = field(default_factory=list)
+    up_after: list[str] = field(default_factory=list)
+    down_after: list[str] = field(default_factory=list)
+
+
+def _renamed_columns(old: Table, new: Table) -> dict[str, str]:
+    """New column name -> old name, for the ``renamed_from`` hints that apply: the old
+    column existed and is gone (a hint left in the spec after its rename is ignored)."""
+    old_names = {c.name for c in old.columns}
+    new_names = {c.name for c in new.columns}
+    out: dict[str, str] = {}
+    for col in new.columns:
+        src = col.renamed_from
+        if src and col.name not in old_names and src in old_names and src not in new_names and src not in out.values():
+            out[col.name] = src
+    return out
+
+
+def _where(table: Table, column: str) -> str:
+    return f"models.{table.model}.columns.{column}" if table.model else f"column '{column}' of table '{table.name}'"
+
+
+def _rename_column(before: TableColumn, col: TableColumn) -> tuple[str, str]:
+    def one(a: TableColumn, b: TableColumn) -> str:
+        args = [repr(a.name), f"new_column_name={b.name!r}", f"existing_type=sa.{a.type}"]
+        if a.type != b.type:
+            args.append(f"type_=sa.{b.type}")
+        args.append(f"nullable={b.nullable}" if a.nullable != b.nullable else f"existing_nullable={a.nullable}")
+        return f"batch_op.alter_column({', '.join(args)})"
+
+    return one(before, col), one(col, before)
+
+
+def _drop_server_default(col: TableColumn) -> str:
+    return f"batch_op.alter_column({col.name!r}, existing_type=sa.{col.type}, existing_nullable={col.nullable}, server_default=None)"
+
+
+def _ambiguities(old: Table, new: Table, gone: list[str], added: list[str]) -> list[str]:
+    """A column that disappears while one of a compatible type appears: a rename or a
+    drop-and-add? Only the spec can say."""
+    problems = []
+    old_cols = {c.name: c for c in old.columns}
+    for name in added:
+        col = next(c for c in new.columns if c.name == name)
+        candidates = [g for g in gone if old_cols[g].family == col.family]
+        if not candidates:
+            continue
+        olds = " or ".join(repr(c) for c in candidates)
+        problems.append(
+            f"table '{new.name}': column {olds} disappears and column '{name}' ({col.type}) appears; "
+            f"flaskgen does not guess whether that is a rename. To rename and keep the data, add "
+            f"'renamed_from: {candidates[0]}' to {_where(new, name)}. To drop {olds} with its data and add "
+            f"'{name}' empty instead, make it two changes: remove {olds} from the spec and run regen, "
+            f"then add '{name}' and run regen again."
+        )
+    return problems
+
+
+def _alter(old: Table, new: Table, problems: list[str]) -> _Changes:
+    """The batch operations that turn ``old`` into ``new``; what cannot be decided from
+    the spec goes to ``problems``."""
+    changes = _Changes()
+    steps = changes.steps
+    renames = _renamed_columns(old, new)
     old_cols = {c.name: c for c in old.columns}
     new_cols = {c.name: c for c in new.columns}
     old_fks = {fk.name: fk for fk in old.foreign_keys}
@@ -164,6 +314,9 @@ def _alter(old: Table, new: Table) -> list[tuple[str, str]]:
     old_ix = {i.name: i for i in old.indexes}
     new_ix = {i.name: i for i in new.indexes}
     old_uq, new_uq = dict(old.uniques), dict(new.uniques)
+    gone = [n for n in old_cols if n not in new_cols and n not in renames.values()]
+    added = [n for n in new_cols if n not in old_cols and n not in renames]
+    problems += _ambiguities(old, new, gone, added)
 
     def fk_up(fk: ForeignKey) -> str:
         ondelete = f", ondelete={fk.ondelete!r}" if fk.ondelete else ""
@@ -178,22 +331,52 @@ def _alter(old: Table, new: Table) -> list[tuple[str, str]]:
     def uq_down(name: str) -> str:
         return f"batch_op.drop_constraint(batch_op.f({name!r}), type_='unique')"
 
+    def going(column: str, up: str, down: str) -> None:
+        # Batch mode cannot build a constraint on a column renamed in the same batch:
+        # one on a renamed column comes back in the next batch.
+        if column in renames.values():
+            steps.append((up, ""))
+            changes.down_after.append(down)
+        else:
+            steps.append((up, down))
+
+    def coming(column: str, up: str, down: str) -> None:
+        if column in renames:
+            steps.append(("", down))
+            changes.up_after.append(up)
+        else:
+            steps.append((up, down))
+
     # Constraints that go away (or change) first, so their columns can change.
     for name in sorted(old_fks):
         if old_fks[name] != new_fks.get(name):
-            steps.append((fk_down(old_fks[name]), fk_up(old_fks[name])))
+            going(old_fks[name].column, fk_down(old_fks[name]), fk_up(old_fks[name]))
     for name in sorted(old_ix):
         if old_ix[name] != new_ix.get(name):
-            steps.append((_drop_index(old.name, old_ix[name], "batch_op"), _create_index(old.name, old_ix[name], "batch_op")))
+            going(old_ix[name].column, _drop_index(old.name, old_ix[name], "batch_op"), _create_index(old.name, old_ix[name], "batch_op"))
     for name in sorted(old_uq):
         if old_uq[name] != new_uq.get(name):
-            steps.append((uq_down(name), uq_up(name, old_uq[name])))
-    for name in old_cols:
-        if name not in new_cols:
-            steps.append((f"batch_op.drop_column({name!r})", f"batch_op.add_column({old_cols[name].render()})"))
+            going(old_uq[name], uq_down(name), uq_up(name, old_uq[name]))
+    for name in gone:
+        before = old_cols[name]
+        # A downgrade re-adds a NOT NULL column to rows that exist: fill it with its default.
+        fill = None if before.nullable else before.fill
+        steps.append((f"batch_op.drop_column({name!r})", f"batch_op.add_column({before.render(fill)})"))
+        if fill:
+            changes.down_after.append(_drop_server_default(before))
     for name, col in new_cols.items():
+        if name in renames:
+            steps.append(_rename_column(old_cols[renames[name]], col))
+            continue
         if name not in old_cols:
-            steps.append((f"batch_op.add_column({col.render()})", f"batch_op.drop_column({name!r})"))
+            fill = None
+            if not col.nullable:
+                fill = col.fill
+                if fill is None:
+                    problems.append(_not_null_problem(new, col))
+            steps.append((f"batch_op.add_column({col.render(fill)})", f"batch_op.drop_column({name!r})"))
+            if fill:  # the model has no server default: drop it once the rows are filled
+                changes.up_after.append(_drop_server_default(col))
             continue
         before = old_cols[name]
         if before == col:
@@ -206,21 +389,63 @@ def _alter(old: Table, new: Table) -> list[tuple[str, str]]:
         steps.append((up, down))
     for name in sorted(new_uq):
         if new_uq[name] != old_uq.get(name):
-            steps.append((uq_up(name, new_uq[name]), uq_down(name)))
+            coming(new_uq[name], uq_up(name, new_uq[name]), uq_down(name))
     for name in sorted(new_ix):
         if new_ix[name] != old_ix.get(name):
-            steps.append((_create_index(new.name, new_ix[name], "batch_op"), _drop_index(new.name, new_ix[name], "batch_op")))
+            coming(new_ix[name].column, _create_index(new.name, new_ix[name], "batch_op"), _drop_index(new.name, new_ix[name], "batch_op"))
     for name in sorted(new_fks):
         if new_fks[name] != old_fks.get(name):
-            steps.append((fk_up(new_fks[name]), fk_down(new_fks[name])))
-    return steps
+            coming(new_fks[name].column, fk_up(new_fks[name]), fk_down(new_fks[name]))
+    return changes
+
+
+def _not_null_problem(table: Table, col: TableColumn) -> str:
+    where = _where(table, col.name)
+    if col.default is not None:
+        why = f"its default {col.default!r} is computed for each new row, so it cannot fill the rows already in the table"
+        return f"table '{table.name}': new column '{col.name}' is NOT NULL and {why}; make {where} nullable (nullable: true) or give it a literal default"
+    return (
+        f"table '{table.name}': new column '{col.name}' is NOT NULL but has no default, so the rows already in the "
+        f"table would have no value; give {where} a 'default' (it fills those rows) or make it nullable (nullable: true)"
+    )
+
+
+def _table_renames(old: Schema, new: Schema) -> dict[str, str]:
+    """Old table name -> new, for models renamed with ``renamed_from`` whose table changes."""
+    old_by_model = {t.model: t for t in old if t.model}
+    old_names = {t.name for t in old}
+    new_names = {t.name for t in new}
+    out: dict[str, str] = {}
+    for table in new:
+        src = old_by_model.get(table.renamed_from) if table.renamed_from else None
+        if src is not None and table.name not in old_names and src.name not in new_names and src.name not in out:
+            out[src.name] = table.name
+    return out
 
 
 def operations(old: Schema, new: Schema) -> tuple[list[str], list[str]]:
-    """(upgrade, downgrade) statements that move a database from ``old`` to ``new``."""
+    """(upgrade, downgrade) statements that move a database from ``old`` to ``new``.
+
+    Raises :class:`MigrationIntentError` when the spec does not say enough: a column
+    that may have been renamed, or a NOT NULL column existing rows cannot fill.
+    """
+    renamed = _table_renames(old, new)
+    # Renamed tables first, so the rest compares them under their new names. Foreign keys
+    # follow a renamed table (in PostgreSQL and SQLite alike); constraint names keep the
+    # old table name, so the comparison below drops and recreates them.
+    up = [f"op.rename_table({a!r}, {b!r})" for a, b in sorted(renamed.items())]
+    back = [f"op.rename_table({b!r}, {a!r})" for a, b in sorted(renamed.items())]
+    old = tuple(
+        replace(
+            t,
+            name=renamed.get(t.name, t.name),
+            foreign_keys=tuple(replace(fk, ref_table=renamed.get(fk.ref_table, fk.ref_table)) for fk in t.foreign_keys),
+        )
+        for t in old
+    )
     old_by = {t.name: t for t in old}
     new_by = {t.name: t for t in new}
-    up: list[str] = []
+    problems: list[str] = []
     down: list[str] = []
     for table in new:  # referenced tables first
         if table.name not in old_by:
@@ -228,16 +453,27 @@ def operations(old: Schema, new: Schema) -> tuple[list[str], list[str]]:
             up += create
             down = drop + down
     for name in sorted(set(old_by) & set(new_by)):
-        steps = _alter(old_by[name], new_by[name])
-        if steps:
-            up.append(_batch(name, [u for u, _ in steps]))
-            down.insert(0, _batch(name, [d for _, d in reversed(steps)]))
+        changes = _alter(old_by[name], new_by[name], problems)
+        block = []
+        ups = [u for u, _ in changes.steps if u]
+        downs = [d for _, d in reversed(changes.steps) if d]
+        if ups:
+            up.append(_batch(name, ups))
+        if downs:
+            block.append(_batch(name, downs))
+        if changes.up_after:
+            up.append(_batch(name, changes.up_after))
+        if changes.down_after:
+            block.append(_batch(name, changes.down_after))
+        down = block + down
     for table in reversed(old):  # referencing tables first
         if table.name not in new_by:
             create, drop = _create(table)
             up += drop
             down = create + down
-    return up, down
+    if problems:
+        raise MigrationIntentError(problems)
+    return up, down + back
 
 
 def slug(message: str) -> str:
