@@ -7,6 +7,7 @@ install generated projects and run their suites.
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,6 +30,16 @@ def example_paths() -> list[Path]:
 def gen_env() -> GenEnv:
     """One shared virtual environment for installing generated projects."""
     return build_gen_env()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """A running PostgreSQL server's URL (scripts/postgres.sh installs and starts one)."""
+    result = subprocess.run(
+        [str(ROOT / "scripts" / "postgres.sh")], capture_output=True, text=True, check=False, timeout=900
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
 
 
 @pytest.fixture()

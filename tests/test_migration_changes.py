@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from flaskgen.migrations import MigrationIntentError, revision, schema_of
 from flaskgen.project import create_project
 from flaskgen.regen import regen
 from flaskgen.spec import parse_spec
-from tests.conftest import ROOT, GenEnv
+from tests.conftest import GenEnv
 
 HEADER = "flaskgen: 1\nproject: {name: X, package: xapp}\n"
 
@@ -312,19 +311,11 @@ def test_regen_migration_keeps_rows_on_sqlite(tmp_path: Path, gen_env: GenEnv) -
         assert db.execute("SELECT id, full_name, tier FROM customer WHERE id < 3 ORDER BY id").fetchall() == [(1, "Ada", "basic"), (2, "Bob", "basic")]
 
 
-@pytest.fixture(scope="module")
-def database_url() -> str:
-    """A running PostgreSQL server's URL (scripts/postgres.sh installs and starts one)."""
-    result = subprocess.run([str(ROOT / "scripts" / "postgres.sh")], capture_output=True, text=True, check=False, timeout=900)
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip()
-
-
 @pytest.mark.slow
 @pytest.mark.postgres
-def test_regen_migration_keeps_rows_on_postgres(tmp_path: Path, gen_env: GenEnv, database_url: str) -> None:
-    env = {"FLASK_CONFIG": "production", "DATABASE_URL": database_url, "SECRET_KEY": "x" * 32}
-    result = gen_env.run([gen_env.python, "-c", RESET, database_url], cwd=tmp_path)
+def test_regen_migration_keeps_rows_on_postgres(tmp_path: Path, gen_env: GenEnv, postgres_url: str) -> None:
+    env = {"FLASK_CONFIG": "production", "DATABASE_URL": postgres_url, "SECRET_KEY": "x" * 32}
+    result = gen_env.run([gen_env.python, "-c", RESET, postgres_url], cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     _prove(tmp_path, gen_env, env)
     _run(gen_env, tmp_path / "shop", env, "manage.py", "db", "downgrade", "base")

@@ -6,7 +6,6 @@ Invalid cases are appended to a two-line header, so their own lines start at lin
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from flaskgen.errors import SpecError
 from flaskgen.generate import render_project
 from flaskgen.migrations import revision, schema_of
 from flaskgen.spec import parse_spec, read_spec
-from tests.conftest import EXAMPLES, ROOT, GenEnv
+from tests.conftest import EXAMPLES, GenEnv
 
 HEADER = "flaskgen: 1\nproject: {name: X, package: xapp}\n"
 # The contract's models (spec-v1.md), verbatim.
@@ -263,14 +262,6 @@ def test_example_with_models_runs_on_sqlite(spec_path: Path, generate, gen_env: 
     gen_env.install(project)
     _check_project(gen_env, project, {"FLASK_CONFIG": "development"}, {})
     assert any((project / "instance").glob("*.db"))  # SQLite lives in the instance folder
-
-
-@pytest.fixture(scope="session")
-def postgres_url() -> str:
-    """A running PostgreSQL server's URL (scripts/postgres.sh installs and starts one)."""
-    result = subprocess.run([str(ROOT / "scripts" / "postgres.sh")], capture_output=True, text=True, check=False, timeout=900)
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip()
 
 
 @pytest.mark.slow
