@@ -55,7 +55,9 @@ def import_lines(imports: set[Import]) -> list[str]:
         else:
             plain.add(module)
     lines = [f"import {m}" for m in sorted(plain)]
-    lines += [f"from {m} import {', '.join(sorted(names))}" for m, names in sorted(by_module.items())]
+    lines += [
+        f"from {m} import {', '.join(sorted(names))}" for m, names in sorted(by_module.items())
+    ]
     return lines
 
 
@@ -76,10 +78,6 @@ def _signature(route: Route) -> str:
         f"{p.name}: {p.annotation}" + (f" = {p.default}" if p.default is not None else "")
         for p in required + optional
     )
-
-
-def _full_rule(route: Route, prefix: str | None, index: int) -> str:
-    return join_prefix(prefix, route.rules[index].rule)
 
 
 def _doc(route: Route, prefix: str | None) -> str:
@@ -117,7 +115,9 @@ def _view_imports(routes: tuple[Route, ...]) -> set[Import]:
     return imports
 
 
-def _views(routes: tuple[Route, ...], prefix: str | None, target: str) -> tuple[list[ViewCtx], list[str]]:
+def _views(
+    routes: tuple[Route, ...], prefix: str | None, target: str
+) -> tuple[list[ViewCtx], list[str]]:
     """View contexts and registration lines; ``target`` is ``app`` or ``bp``."""
     views: list[ViewCtx] = []
     registrations: list[str] = []
@@ -126,7 +126,12 @@ def _views(routes: tuple[Route, ...], prefix: str | None, target: str) -> tuple[
         kind = route.response.kind
         if kind == "redirect_to":
             for i, rule in enumerate(route.rules):
-                args = [repr(rule.rule), f"endpoint={route.key!r}", *_rule_kwargs(route, i), f"redirect_to={route.response.target!r}"]
+                args = [
+                    repr(rule.rule),
+                    f"endpoint={route.key!r}",
+                    *_rule_kwargs(route, i),
+                    f"redirect_to={route.response.target!r}",
+                ]
                 registrations.append(f"{target}.add_url_rule({', '.join(args)})")
         elif route.view_class:
             view_expr = f"{route.class_name}.as_view({route.key!r})"
@@ -198,7 +203,9 @@ def _config_cases(spec: ProjectSpec) -> dict[str, Any]:
             continue
         for key, setting in settings.items():
             if setting.expr.startswith("FromEnv("):
-                template = eval(setting.expr[len("FromEnv(") : -1], {"__builtins__": {}})  # our own repr()
+                template = eval(
+                    setting.expr[len("FromEnv(") : -1], {"__builtins__": {}}
+                )  # our own repr()
                 value = ENV_RE.sub(lambda m: m.group(2) or "", template)
                 default_cases.append({"profile": profile.name, "key": key, "value": value})
     full_env = {v["name"]: v["example"] for v in _env_vars(spec)}
@@ -216,7 +223,9 @@ def _nav(spec: ProjectSpec) -> list[NavLink]:
             continue
         if "GET" not in route.methods or route.response.kind != "template":
             continue
-        if not any(not r.variables or all(v in dict(r.defaults) for v in r.variables) for r in route.rules):
+        if not any(
+            not r.variables or all(v in dict(r.defaults) for v in r.variables) for r in route.rules
+        ):
             continue
         links.append(NavLink(route.endpoint, humanize(route.key)))
     for upload in spec.uploads:
@@ -229,7 +238,9 @@ def _page_files(spec: ProjectSpec, base: dict[str, Any]) -> list[PlannedFile]:
     for route in spec.all_routes:
         if route.response.kind != "template":
             continue
-        page = pages.setdefault(route.response.template, {"title": humanize(route.key), "variables": [], "form": False})
+        page = pages.setdefault(
+            route.response.template, {"title": humanize(route.key), "variables": [], "form": False}
+        )
         for var in route.params:
             if var.name not in page["variables"]:
                 page["variables"].append(var.name)
@@ -237,7 +248,13 @@ def _page_files(spec: ProjectSpec, base: dict[str, Any]) -> list[PlannedFile]:
     out = []
     for template, page in sorted(pages.items()):
         ctx = {**base, **page, "csrf": spec.project.csrf, "form_multipart": False}
-        out.append(PlannedFile(f"{spec.project.package}/templates/{template}", "project/package/templates/page.html.jinja", ctx))
+        out.append(
+            PlannedFile(
+                f"{spec.project.package}/templates/{template}",
+                "project/package/templates/page.html.jinja",
+                ctx,
+            )
+        )
     for error in spec.errors:
         if error.response.kind == "template":
             out.append(
@@ -288,10 +305,27 @@ def _blueprint_files(spec: ProjectSpec, bp: Blueprint, base: dict[str, Any]) -> 
         bp_args.append(f"url_prefix={bp.url_prefix!r}")
     if bp.subdomain:
         bp_args.append(f"subdomain={bp.subdomain!r}")
-    ctx = {**base, "bp": bp, "views": views, "registrations": registrations, "imports": import_lines(imports), "bp_args": bp_args}
+    ctx = {
+        **base,
+        "bp": bp,
+        "views": views,
+        "registrations": registrations,
+        "imports": import_lines(imports),
+        "bp_args": bp_args,
+    }
     return [
-        PlannedFile(f"{pkg}/{bp.name}/__init__.py", "project/package/blueprint/__init__.py.jinja", ctx, python=True),
-        PlannedFile(f"{pkg}/{bp.name}/views.py", "project/package/blueprint/views.py.jinja", ctx, python=True),
+        PlannedFile(
+            f"{pkg}/{bp.name}/__init__.py",
+            "project/package/blueprint/__init__.py.jinja",
+            ctx,
+            python=True,
+        ),
+        PlannedFile(
+            f"{pkg}/{bp.name}/views.py",
+            "project/package/blueprint/views.py.jinja",
+            ctx,
+            python=True,
+        ),
     ]
 
 
@@ -301,7 +335,13 @@ def _route_rows(spec: ProjectSpec) -> list[dict[str, str]]:
     for route in spec.all_routes:
         prefix = prefixes.get(route.blueprint or "")
         for rule in route.rules:
-            rows.append({"endpoint": route.endpoint, "methods": ", ".join(route.methods), "rule": join_prefix(prefix, rule.rule)})
+            rows.append(
+                {
+                    "endpoint": route.endpoint,
+                    "methods": ", ".join(route.methods),
+                    "rule": join_prefix(prefix, rule.rule),
+                }
+            )
     for upload in spec.uploads:
         rows.append({"endpoint": upload.name, "methods": "GET, POST", "rule": upload.rule})
         if upload.serve:
@@ -339,7 +379,12 @@ def dependencies(spec: ProjectSpec, parts: list[Contribution]) -> tuple[list[str
 def plan(spec: ProjectSpec, spec_name: str = "spec.yaml") -> list[PlannedFile]:
     """Every file of the generated project, sorted by path."""
     pkg = spec.project.package
-    base: dict[str, Any] = {"spec": spec, "project": spec.project, "nav": _nav(spec), "version": __version__}
+    base: dict[str, Any] = {
+        "spec": spec,
+        "project": spec.project,
+        "nav": _nav(spec),
+        "version": __version__,
+    }
     files: list[PlannedFile] = []
 
     def add(relpath: str, template: str, python: bool = False, **extra: Any) -> None:
@@ -352,29 +397,76 @@ def plan(spec: ProjectSpec, spec_name: str = "spec.yaml") -> list[PlannedFile]:
     markers = [m for part in parts for m in part.markers]
     conftest = [c for part in parts for c in part.conftest]
     extensions = [ext for part in parts for ext in part.extensions]
-    add("pyproject.toml", "project/pyproject.toml.jinja", dependencies=deps, dev_dependencies=dev_deps, markers=markers)
+    add(
+        "pyproject.toml",
+        "project/pyproject.toml.jinja",
+        dependencies=deps,
+        dev_dependencies=dev_deps,
+        markers=markers,
+    )
     add(".flaskenv", "project/flaskenv.jinja")
     add(".env.example", "project/env.example.jinja", env_vars=_env_vars(spec))
     add(".gitignore", "project/gitignore.jinja")
     add("manage.py", "project/manage.py.jinja", True, has_db=bool(spec.models))
-    add(f"{pkg}/__init__.py", "project/package/__init__.py.jinja", True, app_imports=app_imports, setup_lines=setup_lines)
-    uses_timedelta = any(("datetime", "timedelta") in s.imports for p in spec.profiles for s in p.settings)
-    add(f"{pkg}/config.py", "project/package/config.py.jinja", True, profiles=spec.profiles, uses_timedelta=uses_timedelta)
+    add(
+        f"{pkg}/__init__.py",
+        "project/package/__init__.py.jinja",
+        True,
+        app_imports=app_imports,
+        setup_lines=setup_lines,
+    )
+    uses_timedelta = any(
+        ("datetime", "timedelta") in s.imports for p in spec.profiles for s in p.settings
+    )
+    add(
+        f"{pkg}/config.py",
+        "project/package/config.py.jinja",
+        True,
+        profiles=spec.profiles,
+        uses_timedelta=uses_timedelta,
+    )
     if spec.converters:
-        add(f"{pkg}/converters.py", "project/package/converters.py.jinja", True, converters=spec.converters)
+        add(
+            f"{pkg}/converters.py",
+            "project/package/converters.py.jinja",
+            True,
+            converters=spec.converters,
+        )
     if extensions:
-        add(f"{pkg}/extensions.py", "project/package/extensions.py.jinja", True, extensions=extensions)
+        add(
+            f"{pkg}/extensions.py",
+            "project/package/extensions.py.jinja",
+            True,
+            extensions=extensions,
+        )
     if spec.routes:
         views, registrations = _views(spec.routes, None, "app")
         imports = _view_imports(spec.routes) | {("flask", "Flask")}
-        add(f"{pkg}/views.py", "project/package/views.py.jinja", True, views=views, registrations=registrations, imports=import_lines(imports))
+        add(
+            f"{pkg}/views.py",
+            "project/package/views.py.jinja",
+            True,
+            views=views,
+            registrations=registrations,
+            imports=import_lines(imports),
+        )
     for bp in spec.blueprints:
         files += _blueprint_files(spec, bp, base)
     if spec.errors:
-        imports = {("flask", "Flask"), ("flask.typing", "ResponseReturnValue"), ("werkzeug.exceptions", "HTTPException")}
+        imports = {
+            ("flask", "Flask"),
+            ("flask.typing", "ResponseReturnValue"),
+            ("werkzeug.exceptions", "HTTPException"),
+        }
         for page in spec.errors:
             imports |= page.response.imports
-        add(f"{pkg}/errors.py", "project/package/errors.py.jinja", True, errors=spec.errors, imports=import_lines(imports))
+        add(
+            f"{pkg}/errors.py",
+            "project/package/errors.py.jinja",
+            True,
+            errors=spec.errors,
+            imports=import_lines(imports),
+        )
     add(f"{pkg}/templates/base.html", "project/package/templates/base.html.jinja")
     files += _page_files(spec, base)
     add(f"{pkg}/static/style.css", "project/package/static/style.css.jinja")
@@ -382,9 +474,23 @@ def plan(spec: ProjectSpec, spec_name: str = "spec.yaml") -> list[PlannedFile]:
     add("tests/test_routes.py", "project/tests/test_routes.py.jinja", True, probe=spec.probe)
     add("tests/test_config.py", "project/tests/test_config.py.jinja", True, **_config_cases(spec))
     if spec.errors:
-        add("tests/test_errors.py", "project/tests/test_errors.py.jinja", True, **_error_test_ctx(spec))
+        add(
+            "tests/test_errors.py",
+            "project/tests/test_errors.py.jinja",
+            True,
+            **_error_test_ctx(spec),
+        )
     for part in parts:
         files += part.files
     layout = sorted(f.relpath for f in files) + ["README.md"]
-    add("README.md", "project/README.md.jinja", has_db=bool(spec.models), spec_name=spec_name, flask_major=3, profiles=spec.profiles, route_rows=rows, layout=sorted(layout))
+    add(
+        "README.md",
+        "project/README.md.jinja",
+        has_db=bool(spec.models),
+        spec_name=spec_name,
+        flask_major=3,
+        profiles=spec.profiles,
+        route_rows=rows,
+        layout=sorted(layout),
+    )
     return sorted(files, key=lambda f: f.relpath)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,15 +68,8 @@ def load_state(project: Path) -> State | None:
         spec_text = data.get("spec_text", "")
         if not isinstance(spec_text, str):
             return None
-        return State(str(data["flaskgen"]), str(data["spec"]), str(data["spec_sha256"]), files, spec_text)
+        return State(
+            str(data["flaskgen"]), str(data["spec"]), str(data["spec_sha256"]), files, spec_text
+        )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-
-
-def write_state(project: Path, state: State) -> None:
-    """Atomically replace the state file."""
-    path = project / STATE_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(state.to_json(), encoding="utf-8", newline="\n")
-    os.replace(tmp, path)

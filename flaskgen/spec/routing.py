@@ -234,11 +234,6 @@ def mismatch_text(converter: BaseConverter) -> str | None:
     return None
 
 
-def python_value(converter: BaseConverter, text: str) -> Any:
-    value = converter.to_python(text)
-    return str(value) if isinstance(value, UUID) else value
-
-
 def fill(rule: Rule, values: Mapping[str, str]) -> str:
     """The URL path of ``rule`` with the URL texts in ``values`` (unquoted texts)."""
     out = []
