@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +25,7 @@ def sha256(text: str) -> str:
 @dataclass(frozen=True)
 class State:
     version: str
-    spec: str  # the spec's path: relative to the project if inside it, else absolute
+    spec: str  # the spec's path, relative to the project
     spec_sha256: str
     files: dict[str, str]  # relpath -> text as last generated
     spec_text: str = ""  # the spec as last generated from: regen finds moved routes in it
@@ -42,12 +43,9 @@ class State:
 
 
 def spec_reference(spec_path: Path, project: Path) -> str:
-    """How the state names the spec: relative when it lives inside the project."""
-    spec_abs = spec_path.resolve()
-    project_abs = project.resolve()
-    if spec_abs.is_relative_to(project_abs):
-        return spec_abs.relative_to(project_abs).as_posix()
-    return spec_abs.as_posix()
+    """How the state names the spec: relative to the project (``spec.yaml``,
+    ``../specs/blog.yaml``), so the project can move or be cloned with its spec."""
+    return Path(os.path.relpath(spec_path.resolve(), project.resolve())).as_posix()
 
 
 def resolve_spec(reference: str, project: Path) -> Path:

@@ -48,6 +48,23 @@ def write_file(root: Path, relpath: str, text: str) -> None:
         raise
 
 
+def _umask() -> int:
+    """The process umask (reading it means setting it, so it is set straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def apply_modes(root: Path, files: dict[str, str], *, root_too: bool = False) -> None:
+    """Give new files the modes the umask allows: 0644 usually, 0755 for scripts
+    (a ``#!`` first line); temporary files start out 0600."""
+    mask = _umask()
+    if root_too:
+        root.chmod(0o777 & ~mask)
+    for relpath, text in files.items():
+        (root / safe_relpath(relpath)).chmod((0o777 if text.startswith("#!") else 0o666) & ~mask)
+
+
 def _is_empty_dir(path: Path, ignore: frozenset[str] = frozenset()) -> bool:
     return path.is_dir() and all(p.name in ignore and p.is_file() for p in path.iterdir())
 
@@ -84,6 +101,7 @@ def write_new(
         for relpath, text in files.items():
             write_file(staging, relpath, text)
         write_file(staging, f"{STATE_DIR}/state.json", state.to_json())
+        apply_modes(staging, {**files, f"{STATE_DIR}/state.json": ""}, root_too=True)
         if target.is_dir():
             target.rmdir()
         os.rename(staging, target)
@@ -95,11 +113,13 @@ def write_new(
 
 def _write_over(target: Path, files: dict[str, str], state: State) -> list[WriteResult]:
     results = []
+    created: dict[str, str] = {}
     backup = target / STATE_DIR / "backup"
     for relpath, text in files.items():
         path = target / safe_relpath(relpath)
         if not path.exists():
             write_file(target, relpath, text)
+            created[relpath] = text
             results.append(WriteResult(relpath, "create"))
             continue
         old = path.read_bytes()
@@ -109,7 +129,10 @@ def _write_over(target: Path, files: dict[str, str], state: State) -> list[Write
         saved = backup / relpath
         saved.parent.mkdir(parents=True, exist_ok=True)
         saved.write_bytes(old)
+        mode = path.stat().st_mode & 0o777
         write_file(target, relpath, text)
+        path.chmod(mode)  # an overwritten file keeps its mode
         results.append(WriteResult(relpath, "overwrite", f"old copy in {STATE_DIR}/backup/"))
     write_file(target, f"{STATE_DIR}/state.json", state.to_json())
+    apply_modes(target, created)
     return results

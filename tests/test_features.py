@@ -220,7 +220,7 @@ def test_setup_order_in_create_app() -> None:
     files = render_text((EXAMPLES / "spec-v1.yaml").read_text(encoding="utf-8"))
     factory = files["mycrm/__init__.py"]
     order = [
-        "app.logger.setLevel(logging.INFO)",
+        "configure_logging(app)",
         "csrf.init_app(app)",
         "register_templating(app)",
         "register_hooks(app)",

@@ -96,6 +96,7 @@ def contribute(spec: ProjectSpec, base: dict[str, Any]) -> Contribution:
     models = [_model_ctx(spec, m) for m in spec.models]
     tables = [_table_ctx(t) for t in spec.association_tables]
     ctx = {**base, "models": models, "tables": tables, "helpers": _helpers(spec.models), "imports": _imports(spec.models, tables)}
+    ctx["example_model"] = spec.models[0].name
     out.files.append(PlannedFile(f"{pkg}/models.py", "project/package/models.py.jinja", ctx, python=True))
     initial = revision((), schema_of(spec.models, spec.association_tables))
     out.files += [

@@ -26,6 +26,7 @@ from flaskgen.render import PlannedFile
 from flaskgen.spec.model import Command, ProjectSpec, Upload
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+FLASK_LOG_FORMAT = "[%(asctime)s] %(levelname)s in %(module)s: %(message)s"  # Flask's own
 # Context processors whose name says "the current time" get it; others expose g.<key>.
 TIME_KEYS = frozenset({"now", "today", "utcnow", "time", "timestamp"})
 # Extensions a test can post as "not accepted", first one the upload does not allow.
@@ -327,23 +328,22 @@ def _commands(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> Non
 
 
 def _logging(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> None:
+    """``logging:`` -> a ``dictConfig`` with a stream handler on the app's logger."""
     if spec.log_level is None and spec.log_format is None:
         return
     level = spec.log_level or "INFO"
-    if spec.log_level:
-        out.app_imports.append("import logging")
-        out.setup.append((PHASE_LOGGING, f"app.logger.setLevel(logging.{level})"))
-    if spec.log_format:
-        out.app_imports += ["import logging", "from flask.logging import default_handler"]
-        out.setup.append((PHASE_LOGGING, f"default_handler.setFormatter(logging.Formatter({spec.log_format!r}))"))
     index = LOG_LEVELS.index(level)
     ctx = {
         **base,
-        "level": spec.log_level,
-        "below": LOG_LEVELS[index - 1] if spec.log_level and index > 0 else None,
-        "log_format": spec.log_format,
+        "level": level,
+        "below": LOG_LEVELS[index - 1] if index > 0 else None,
+        "log_format": spec.log_format or FLASK_LOG_FORMAT,
     }
+    pkg = spec.project.package
+    out.files.append(PlannedFile(f"{pkg}/logconfig.py", "project/package/logconfig.py.jinja", ctx, python=True))
     out.files.append(PlannedFile("tests/test_logging.py", "project/tests/test_logging.py.jinja", ctx, python=True))
+    out.app_imports.append("from .logconfig import configure_logging")
+    out.setup.append((PHASE_LOGGING, "configure_logging(app)"))
 
 
 def contribute(spec: ProjectSpec, base: dict[str, Any]) -> Contribution:

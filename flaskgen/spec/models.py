@@ -203,7 +203,7 @@ def _column(ctx: Ctx, path: Path, table: str, name: str, raw: dict[str, Any]) ->
         ok = False
     if not ok:
         return None
-    if default_expr is None and kind == "uuid" and primary_key:
+    if default_expr is None and kind == "uuid" and (primary_key or not nullable):
         default_expr = "uuid.uuid4"
     return Column(
         name=name,

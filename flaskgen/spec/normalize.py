@@ -212,7 +212,7 @@ def _profile_order(ctx: Ctx, raw: dict[str, Any]) -> list[tuple[str, str | None]
     return ordered
 
 
-def _profiles(ctx: Ctx, package: str, has_models: bool, csrf: bool) -> tuple[Profile, ...]:
+def _profiles(ctx: Ctx, package: str, has_models: bool) -> tuple[Profile, ...]:
     raw = ctx.get(("config",), {}) or {}
     if not isinstance(raw, dict) or not ctx.ok(("config",)) and any(len(b) == 1 and b[0] == "config" for b in ctx.bad):
         raw = {}
@@ -220,7 +220,7 @@ def _profiles(ctx: Ctx, package: str, has_models: bool, csrf: bool) -> tuple[Pro
     for name, body in raw.items():
         if isinstance(body, dict) and ctx.ok(("config", name)):
             defined[name] = {k: v for k, v in body.items() if k != "extends"}
-    defaults = _profile_defaults(defined, package, has_models, csrf)
+    defaults = _profile_defaults(defined, package, has_models)
     profiles: list[Profile] = []
     for name, parent in _profile_order(ctx, raw):
         settings = {**defaults.get(name, {}), **defined.get(name, {})}
@@ -240,7 +240,7 @@ def _profiles(ctx: Ctx, package: str, has_models: bool, csrf: bool) -> tuple[Pro
 
 
 def _profile_defaults(
-    defined: dict[str, dict[str, Any]], package: str, has_models: bool, csrf: bool
+    defined: dict[str, dict[str, Any]], package: str, has_models: bool
 ) -> dict[str, dict[str, Any]]:
     """Settings flaskgen adds where the spec is silent (listed first in each class)."""
 
@@ -254,10 +254,11 @@ def _profile_defaults(
         out["testing"]["SECRET_KEY"] = "testing-not-secret"
     if "TESTING" not in defined.get("testing", {}):
         out["testing"]["TESTING"] = True
-    if csrf and "WTF_CSRF_ENABLED" not in defined.get("testing", {}):
-        out["testing"]["WTF_CSRF_ENABLED"] = False
     if has_models and "SQLALCHEMY_DATABASE_URI" not in defined.get("base", {}):
         out["base"]["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{package}.db"
+    if has_models and "SQLALCHEMY_DATABASE_URI" not in defined.get("testing", {}):
+        # Tests drop every table: they never inherit a database a person uses.
+        out["testing"]["SQLALCHEMY_DATABASE_URI"] = "sqlite://"
     production = defined.get("production", {})
     for key, value in (
         ("SESSION_COOKIE_SECURE", True),
@@ -692,7 +693,7 @@ def normalize(spec: LoadedSpec, bad: set[Path]) -> tuple[ProjectSpec | None, lis
     project = _project(ctx, needs_form)
     if project is None:
         return None, ctx.problems
-    profiles = _profiles(ctx, project.package, bool(extras.models), project.csrf)
+    profiles = _profiles(ctx, project.package, bool(extras.models))
     subdomain_routes = [(p, r) for p, r in app_routes + bp_routes if r.subdomain or (r.blueprint and any(m["subdomain"] for m in bp_meta if m["name"] == r.blueprint))]
     if subdomain_routes and resolved_setting(profiles, "testing", "SERVER_NAME") is None:
         path, route = subdomain_routes[0]

@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """Management commands: ``python manage.py run``, ``routes``, ``shell``.
 
 The same commands are available as ``flask --app fileshare ...``.
@@ -6,22 +7,12 @@ The same commands are available as ``flask --app fileshare ...``.
 from __future__ import annotations
 
 import click
-from flask import Flask
 from flask.cli import FlaskGroup
 
 from fileshare import create_app
-from fileshare.config import ConfigError
 
 
-def make_app() -> Flask:
-    """The app for the command line; a config problem is reported without a traceback."""
-    try:
-        return create_app()
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
-
-
-@click.group(cls=FlaskGroup, create_app=make_app)
+@click.group(cls=FlaskGroup, create_app=create_app)
 def cli() -> None:
     """Manage Upload service."""
 

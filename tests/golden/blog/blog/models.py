@@ -1,7 +1,7 @@
 """Database models: SQLAlchemy 2.0 typed mappings on Flask-SQLAlchemy.
 
-Query with ``db.session`` (``db.session.get(User, 1)``,
-``db.session.scalars(select(User))``). After changing a model, run
+Query with ``db.session`` (``db.session.get(Author, 1)``,
+``db.session.scalars(select(Author))``). After changing a model, run
 ``python manage.py db migrate -m "what changed"`` and review the new revision.
 """
 
@@ -72,7 +72,7 @@ class Post(db.Model):
     __tablename__ = "post"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    public_id: Mapped[uuid.UUID] = mapped_column(unique=True)
+    public_id: Mapped[uuid.UUID] = mapped_column(unique=True, default=uuid.uuid4)
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text(), default="")
     status: Mapped[str] = mapped_column(

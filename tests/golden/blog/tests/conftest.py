@@ -9,14 +9,17 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy.engine import make_url
 
 from blog import create_app
-from blog.extensions import db
+from blog.config import PROFILES, FromEnv
+from blog.extensions import database_url, db
 
 
 @pytest.fixture()
 def app() -> Iterator[Flask]:
     app = create_app("testing", database_config())
+    check_test_database(app)
     yield app
     with app.app_context():
         db.engine.dispose()  # close pooled connections (a server would keep them open)
@@ -38,6 +41,28 @@ def database_config() -> dict[str, str]:
     keep), else the testing profile's own."""
     url = os.environ.get("TEST_DATABASE_URL")
     return {"SQLALCHEMY_DATABASE_URI": url} if url else {}
+
+
+def allowed_databases() -> set[str]:
+    """The databases tests may use: TEST_DATABASE_URL and the one the testing profile
+    sets itself (a database it would inherit from another profile is not one)."""
+    own = vars(PROFILES["testing"]).get("SQLALCHEMY_DATABASE_URI")
+    if isinstance(own, FromEnv):
+        own = own.resolve(os.environ)
+    urls = {os.environ.get("TEST_DATABASE_URL"), own}
+    return {database_url(url) for url in urls if url}
+
+
+def check_test_database(app: Flask) -> None:
+    """Stop the whole run before a test drops the tables of a database someone uses."""
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if url not in allowed_databases():
+        shown = make_url(url).render_as_string(hide_password=True)
+        pytest.exit(
+            f"refusing to run the tests against {shown}: it is neither TEST_DATABASE_URL "
+            "nor the testing profile's own SQLALCHEMY_DATABASE_URI",
+            returncode=3,
+        )
 
 
 @pytest.fixture()

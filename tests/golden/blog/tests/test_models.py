@@ -7,7 +7,6 @@ keyword arguments to set others.
 from __future__ import annotations
 
 import itertools
-import uuid
 from typing import Any
 
 from flask_sqlalchemy import SQLAlchemy
@@ -44,7 +43,6 @@ def new_post(**values: Any) -> Post:
     """A new Post (not yet in the session)."""
     n = next(_numbers)
     fields: dict[str, Any] = {
-        "public_id": uuid.uuid4(),
         "title": f"title{n}",
         "author": new_author(),
     }

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from click.testing import CliRunner
+from flask.cli import FlaskGroup
 
 from crm import create_app
 from crm.config import PROFILES, ConfigError, FromEnv, load_config
@@ -27,6 +29,14 @@ def test_testing_profile_is_testing() -> None:
 def test_unknown_profile_is_refused() -> None:
     with pytest.raises(ConfigError, match="unknown config profile"):
         load_config("nope", FULL_ENVIRONMENT)
+
+
+def test_command_line_reports_an_unknown_profile_without_a_traceback() -> None:
+    cli = FlaskGroup(create_app=create_app, load_dotenv=False)
+    result = CliRunner().invoke(cli, ["routes"], env={"FLASK_CONFIG": "nope"})
+    assert result.exit_code == 1
+    assert "Error: unknown config profile 'nope'" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_base_needs_secret_key() -> None:

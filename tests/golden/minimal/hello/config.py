@@ -13,9 +13,15 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+import click
 
-class ConfigError(RuntimeError):
-    """The chosen profile cannot be loaded (unknown name, missing variables)."""
+
+class ConfigError(click.ClickException):
+    """The chosen profile cannot be loaded (unknown name, missing variables).
+
+    A click exception, so ``flask ...`` and ``python manage.py ...`` report it as
+    ``Error: ...`` instead of a traceback.
+    """
 
 
 class FromEnv:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -19,6 +18,7 @@ from .converters import register_converters
 from .errors import register_error_handlers
 from .extensions import csrf, database_url, db, migrate
 from .hooks import register_hooks
+from .logconfig import configure_logging
 from .middleware import apply_middleware
 from .order import bp as order_bp
 from .templating import register_templating
@@ -42,7 +42,7 @@ def create_app(
     if overrides:
         app.config.from_mapping(overrides)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    app.logger.setLevel(logging.INFO)
+    configure_logging(app)
     register_converters(app)
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(
         app.config["SQLALCHEMY_DATABASE_URI"]

@@ -14,9 +14,15 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
+import click
 
-class ConfigError(RuntimeError):
-    """The chosen profile cannot be loaded (unknown name, missing variables)."""
+
+class ConfigError(click.ClickException):
+    """The chosen profile cannot be loaded (unknown name, missing variables).
+
+    A click exception, so ``flask ...`` and ``python manage.py ...`` report it as
+    ``Error: ...`` instead of a traceback.
+    """
 
 
 class FromEnv:
@@ -69,7 +75,6 @@ class DevelopmentConfig(BaseConfig):
 class TestingConfig(BaseConfig):
     """The testing profile."""
 
-    WTF_CSRF_ENABLED = False
     TESTING = True
     SECRET_KEY = "testing-not-secret"
     SQLALCHEMY_DATABASE_URI = "sqlite://"

@@ -1,7 +1,7 @@
 """Database models: SQLAlchemy 2.0 typed mappings on Flask-SQLAlchemy.
 
-Query with ``db.session`` (``db.session.get(User, 1)``,
-``db.session.scalars(select(User))``). After changing a model, run
+Query with ``db.session`` (``db.session.get(Department, 1)``,
+``db.session.scalars(select(Department))``). After changing a model, run
 ``python manage.py db migrate -m "what changed"`` and review the new revision.
 """
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -13,6 +12,7 @@ from flask import Flask
 from .config import load_config
 from .errors import register_error_handlers
 from .extensions import csrf
+from .logconfig import configure_logging
 from .uploads import register_uploads
 from .views import register_views
 
@@ -33,7 +33,7 @@ def create_app(
     if overrides:
         app.config.from_mapping(overrides)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    app.logger.setLevel(logging.INFO)
+    configure_logging(app)
     csrf.init_app(app)
     register_views(app)
     register_uploads(app)
