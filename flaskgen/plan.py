@@ -116,14 +116,16 @@ def _view_imports(routes: tuple[Route, ...]) -> set[Import]:
 
 
 def _views(
-    routes: tuple[Route, ...], prefix: str | None, target: str
+    routes: tuple[Route, ...], prefix: str | None, target: str, *, exempt: bool = False
 ) -> tuple[list[ViewCtx], list[str]]:
-    """View contexts and registration lines; ``target`` is ``app`` or ``bp``."""
+    """View contexts and registration lines; ``target`` is ``app`` or ``bp``;
+    ``exempt``: mark ``csrf: false`` views with ``csrf.exempt``."""
     views: list[ViewCtx] = []
     registrations: list[str] = []
     for route in routes:
         decorators: list[str] = []
         kind = route.response.kind
+        wrap = exempt and not route.csrf
         if kind == "redirect_to":
             for i, rule in enumerate(route.rules):
                 args = [
@@ -135,6 +137,8 @@ def _views(
                 registrations.append(f"{target}.add_url_rule({', '.join(args)})")
         elif route.view_class:
             view_expr = f"{route.class_name}.as_view({route.key!r})"
+            if wrap:
+                view_expr = f"csrf.exempt({view_expr})"
             if len(route.rules) > 1:
                 var = f"{route.key}_view"
                 registrations.append(f"{var} = {view_expr}")
@@ -155,8 +159,23 @@ def _views(
                     args.append(f"endpoint={route.key!r}")
                 args += [f"view_func={route.function_name}", *_rule_kwargs(route, i)]
                 registrations.append(f"app.add_url_rule({', '.join(args)})")
+        if wrap and kind != "redirect_to" and not route.view_class:
+            decorators.append("@csrf.exempt")
         views.append(ViewCtx(route, _signature(route), _doc(route, prefix), tuple(decorators)))
     return views, registrations
+
+
+def _token_page(spec: ProjectSpec) -> str | None:
+    """A page (full URL) whose layout carries the CSRF token, for the tests to read it
+    as a browser does; None when the app has no such page."""
+    if not spec.project.csrf or spec.probe is None:
+        return None
+    for case in spec.probe.http:
+        if case.method == "GET" and case.template is not None and case.status == 200:
+            return case.url
+    if spec.uploads:
+        return spec.probe.base_url + spec.uploads[0].rule
+    return None
 
 
 # -- config --------------------------------------------------------------------------------
@@ -298,8 +317,13 @@ def _app_setup(spec: ProjectSpec, parts: list[Contribution]) -> tuple[list[str],
 
 def _blueprint_files(spec: ProjectSpec, bp: Blueprint, base: dict[str, Any]) -> list[PlannedFile]:
     pkg = spec.project.package
-    views, registrations = _views(bp.routes, bp.url_prefix, "bp")
+    protect = spec.project.csrf
+    views, registrations = _views(bp.routes, bp.url_prefix, "bp", exempt=protect and bp.csrf)
     imports = _view_imports(bp.routes) | {("flask", "Blueprint")}
+    if protect and not bp.csrf:
+        registrations.insert(0, "csrf.exempt(bp)  # csrf: false")
+    if protect and not (bp.csrf and all(route.csrf for route in bp.routes)):
+        imports.add(("..extensions", "csrf"))
     bp_args = []
     if bp.url_prefix:
         bp_args.append(f"url_prefix={bp.url_prefix!r}")
@@ -440,8 +464,10 @@ def plan(spec: ProjectSpec, spec_name: str = "spec.yaml") -> list[PlannedFile]:
             extensions=extensions,
         )
     if spec.routes:
-        views, registrations = _views(spec.routes, None, "app")
+        views, registrations = _views(spec.routes, None, "app", exempt=spec.project.csrf)
         imports = _view_imports(spec.routes) | {("flask", "Flask")}
+        if spec.project.csrf and not all(route.csrf for route in spec.routes):
+            imports.add((".extensions", "csrf"))
         add(
             f"{pkg}/views.py",
             "project/package/views.py.jinja",
@@ -470,7 +496,7 @@ def plan(spec: ProjectSpec, spec_name: str = "spec.yaml") -> list[PlannedFile]:
     add(f"{pkg}/templates/base.html", "project/package/templates/base.html.jinja")
     files += _page_files(spec, base)
     add(f"{pkg}/static/style.css", "project/package/static/style.css.jinja")
-    add("tests/conftest.py", "project/tests/conftest.py.jinja", True, conftest=conftest)
+    add("tests/conftest.py", "project/tests/conftest.py.jinja", True, conftest=conftest, token_page=_token_page(spec))
     add("tests/test_routes.py", "project/tests/test_routes.py.jinja", True, probe=spec.probe)
     add("tests/test_config.py", "project/tests/test_config.py.jinja", True, **_config_cases(spec))
     if spec.errors:

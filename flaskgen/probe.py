@@ -23,6 +23,7 @@ from flaskgen.spec.normalize import join_prefix, resolved_setting
 
 MISSING = object()
 PROBE_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+CSRF_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})  # Flask-WTF's WTF_CSRF_METHODS
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,10 @@ class HttpCase:
     contains: tuple[str, ...] = ()
     json: str | None = None  # Python source of the JSON body
     location: str | None = None
+    template: str | None = None  # the template the view renders
+    context: str | None = None  # Python source of the URL values the template gets
+    token: bool = False  # the request must carry the CSRF token
+    exempt: bool = False  # a state-changing request to a `csrf: false` view
 
 
 @dataclass(frozen=True)
@@ -224,6 +229,8 @@ def _http_cases(
     methods = ["GET"] if response.kind == "redirect_to" else list(route.methods)
     for method in methods:
         case_id = f"{label} {method}"
+        token = spec.project.csrf and route.csrf and method in CSRF_METHODS
+        exempt = spec.project.csrf and not route.csrf and method in CSRF_METHODS
         status = route.status or 200
         head = method == "HEAD"
         if response.kind == "redirect_to":
@@ -234,22 +241,23 @@ def _http_cases(
                 filled = filled.replace(f"<{name}>", rule._converters[name].to_url(value))
             out.append(HttpCase(case_id, method, url, 308, location=filled))
         elif response.kind == "abort":
-            out.append(HttpCase(case_id, method, url, response.abort))
+            out.append(HttpCase(case_id, method, url, response.abort, token=token, exempt=exempt))
         elif response.kind == "redirect":
             target_values = {k: v for k, v in args.items() if k in _target_vars(spec, response.target)}
             location = adapter.build(response.target, target_values)
-            out.append(HttpCase(case_id, method, url, route.status or 302, location=location))
+            out.append(HttpCase(case_id, method, url, route.status or 302, location=location, token=token, exempt=exempt))
         elif response.kind == "template":
-            shown = tuple(html.escape(str(v), quote=True) for v in args.values() if v is not None)
-            out.append(HttpCase(case_id, method, url, status, "text/html", contains=() if head else shown))
+            # The template is the user's to fill: assert what the view passes it, not its text.
+            out.append(HttpCase(case_id, method, url, status, "text/html", template=response.template, context=_dict_source(args), token=token, exempt=exempt))
         elif response.kind in ("text", "html"):
             body = _format(response.text or "", args, escape=response.kind == "html")
             mimetype = "text/plain" if response.kind == "text" else "text/html"
-            out.append(HttpCase(case_id, method, url, status, mimetype, text="" if head else body))
+            out.append(HttpCase(case_id, method, url, status, mimetype, text="" if head else body, token=token, exempt=exempt))
         elif response.kind == "json":
-            body_value = response.json if response.json is not None else {v.name: args.get(v.name) for v in route.variables}
-            source = None if head else _json_source(body_value)
-            out.append(HttpCase(case_id, method, url, status, "application/json", json=source))
+            # `json: true` answers with a placeholder (the URL values) the user replaces.
+            declared = response.json is not None and not head
+            source = _json_source(response.json) if declared else None
+            out.append(HttpCase(case_id, method, url, status, "application/json", json=source, token=token, exempt=exempt))
     return out
 
 

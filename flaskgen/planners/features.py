@@ -209,7 +209,15 @@ def _security(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> Non
         for setting in profile.settings:
             env.update({name: "x" for name in setting.env_vars})
     env["SECRET_KEY"] = "a-long-random-secret"
-    ctx = {**base, "csrf": spec.project.csrf, "environment": dict(sorted(env.items()))}
+    http = spec.probe.http if spec.probe else ()
+    ctx = {
+        **base,
+        "csrf": spec.project.csrf,
+        "environment": dict(sorted(env.items())),
+        "protected": [c for c in http if c.token][:1],
+        "exempt": [c for c in http if c.exempt],
+        "own_400_page": any(page.code == 400 for page in spec.errors),
+    }
     out.files.append(PlannedFile("tests/test_security.py", "project/tests/test_security.py.jinja", ctx, python=True))
     out.files.append(PlannedFile("tests/test_layout.py", "project/tests/test_layout.py.jinja", base, python=True))
 

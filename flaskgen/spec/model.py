@@ -105,6 +105,7 @@ class Route:
     class_name: str
     examples: tuple[tuple[str, Any], ...] = ()
     renamed_from: str | None = None
+    csrf: bool = True  # False: exempt from CSRF protection (itself or through its blueprint)
 
     @property
     def endpoint(self) -> str:
@@ -139,6 +140,7 @@ class Blueprint:
     routes: tuple[Route, ...]
     doc: str
     renamed_from: str | None = None
+    csrf: bool = True  # False: the whole blueprint is exempt from CSRF protection
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import keyword
 import re
 import string
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from werkzeug.exceptions import default_exceptions
@@ -473,6 +473,7 @@ def _route(
         class_name=f"{camel(key)}View",
         examples=examples,
         renamed_from=raw.get("renamed_from"),
+        csrf=raw.get("csrf", True),
     )
 
 
@@ -569,8 +570,6 @@ def _check_redirects(
     ctx: Ctx, routes: list[tuple[Path, Route]], endpoints: dict[str, tuple[list[set[str]], Path]]
 ) -> list[Route]:
     """Resolve ``redirect`` targets to endpoints and fill in the view expression."""
-    from dataclasses import replace
-
     out = []
     for path, route in routes:
         if route.response.kind != "redirect":
@@ -638,6 +637,15 @@ def _error_pages(ctx: Ctx) -> tuple[ErrorPage, ...]:
     return tuple(out)
 
 
+def _csrf_exempt(ctx: Ctx, routes: list[tuple[Path, Route]]) -> list[tuple[Path, Route]]:
+    """The routes of a ``csrf: false`` blueprint, all exempt (none can opt back in:
+    Flask-WTF exempts a blueprint as a whole)."""
+    for path, _ in routes:
+        if ctx.get((*path, "csrf")) is True:
+            ctx.error((*path, "csrf"), "the blueprint has csrf: false, so its routes cannot turn CSRF protection back on")
+    return [(path, replace(route, csrf=False)) for path, route in routes]
+
+
 def _blueprints(ctx: Ctx, rc: RouteCheck) -> tuple[list[tuple[Path, Route]], list[dict[str, Any]]]:
     raw = ctx.get(("blueprints",), {}) or {}
     routes: list[tuple[Path, Route]] = []
@@ -652,8 +660,10 @@ def _blueprints(ctx: Ctx, rc: RouteCheck) -> tuple[list[tuple[Path, Route]], lis
         body = body or {}
         prefix = body.get("url_prefix")
         subdomain = body.get("subdomain")
-        routes += _routes_section(ctx, rc, (*path, "routes"), body.get("routes"), name, prefix, subdomain)
-        meta.append({"name": name, "url_prefix": prefix, "subdomain": subdomain, "doc": str(body.get("doc", "")), "renamed_from": body.get("renamed_from"), "path": path})
+        section = _routes_section(ctx, rc, (*path, "routes"), body.get("routes"), name, prefix, subdomain)
+        csrf = body.get("csrf", True)
+        routes += section if csrf else _csrf_exempt(ctx, section)
+        meta.append({"name": name, "url_prefix": prefix, "subdomain": subdomain, "doc": str(body.get("doc", "")), "renamed_from": body.get("renamed_from"), "path": path, "csrf": csrf})
     return routes, meta
 
 
@@ -684,6 +694,7 @@ def normalize(spec: LoadedSpec, bad: set[Path]) -> tuple[ProjectSpec | None, lis
             routes=tuple(r for r in bp_list if r.blueprint == m["name"]),
             doc=m["doc"],
             renamed_from=m["renamed_from"],
+            csrf=m["csrf"],
         )
         for m in bp_meta
     )

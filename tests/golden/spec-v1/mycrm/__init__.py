@@ -24,6 +24,7 @@ from .order import bp as order_bp
 from .templating import register_templating
 from .uploads import register_uploads
 from .views import register_views
+from .webhooks import bp as webhooks_bp
 
 
 def create_app(
@@ -57,6 +58,7 @@ def create_app(
     app.register_blueprint(account_bp)
     app.register_blueprint(order_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(webhooks_bp)
     register_error_handlers(app)
     register_commands(app)
     apply_middleware(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,6 +28,16 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture()
 def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
+
+
+@pytest.fixture()
+def csrf_token(client: FlaskClient) -> str:
+    """The CSRF token of ``client``'s session, read from a page as a browser
+    does (send it as the ``csrf_token`` form field or the ``X-CSRFToken`` header)."""
+    page = client.get("http://localhost/").get_data(as_text=True)
+    found = re.search(r'<meta name="csrf-token" content="([^"]+)"', page)
+    assert found is not None, "the page has no csrf-token meta tag"
+    return found.group(1)
 
 
 def upload_folders(root: Path) -> dict[str, str]:

@@ -1,15 +1,20 @@
-"""Every route answers as the spec declares: status, content type and body; an
-undeclared method gets 405, a URL variable of the wrong shape gets 404, and
-``url_for`` round-trips every endpoint."""
+"""Every route answers as the spec declares: status, content type, the literal bodies,
+redirects and the template a view renders (with its URL values; the page itself is
+yours to write); an undeclared method gets 405, a URL variable of the wrong shape
+gets 404, and ``url_for`` round-trips every endpoint. Requests that change
+state send the CSRF token, as a browser does."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from flask import Flask, request, url_for
+from flask import Flask, request, template_rendered, url_for
 from flask.testing import FlaskClient
+from jinja2 import Template
 
 NO_JSON = object()
 
@@ -19,16 +24,18 @@ class Expect:
     status: int
     mimetype: str | None = None
     text: str | None = None
-    contains: tuple[str, ...] = ()
     json: Any = NO_JSON
     location: str | None = None
+    template: str | None = None
+    context: dict[str, Any] | None = None
+    token: bool = False  # send the CSRF token
 
 
 REQUESTS = {
     "index GET": (
         "GET",
         "http://localhost/",
-        Expect(200, mimetype="text/html"),
+        Expect(200, mimetype="text/html", template="index.html", context={}),
     ),
     "index POST not allowed": (
         "POST",
@@ -38,11 +45,32 @@ REQUESTS = {
 }
 
 
+@contextmanager
+def rendered_templates(app: Flask) -> Iterator[list[tuple[str | None, dict[str, Any]]]]:
+    """The (name, context) of every template ``app`` renders inside the block."""
+    rendered: list[tuple[str | None, dict[str, Any]]] = []
+
+    def record(
+        sender: Flask, template: Template, context: dict[str, Any], **extra: Any
+    ) -> None:
+        rendered.append((template.name, context))
+
+    with template_rendered.connected_to(record, app):
+        yield rendered
+
+
 @pytest.mark.parametrize(("method", "url", "expect"), REQUESTS.values(), ids=REQUESTS)
 def test_route_answers_as_declared(
-    client: FlaskClient, method: str, url: str, expect: Expect
+    app: Flask,
+    client: FlaskClient,
+    csrf_token: str,
+    method: str,
+    url: str,
+    expect: Expect,
 ) -> None:
-    response = client.open(url, method=method)
+    headers = {"X-CSRFToken": csrf_token} if expect.token else {}
+    with rendered_templates(app) as rendered:
+        response = client.open(url, method=method, headers=headers)
     assert response.status_code == expect.status, response.get_data(as_text=True)
     if expect.mimetype is not None:
         assert response.mimetype == expect.mimetype
@@ -51,13 +79,16 @@ def test_route_answers_as_declared(
         assert body == ""
     if expect.text is not None:
         assert body == expect.text
-    for fragment in expect.contains:
-        assert fragment in body
     if expect.json is not NO_JSON:
         assert response.get_json() == expect.json
     if expect.location is not None:
         assert response.location is not None
         assert response.location.endswith(expect.location)
+    if expect.template is not None:
+        assert expect.context is not None
+        contexts = [context for name, context in rendered if name == expect.template]
+        assert contexts, f"{expect.template} was not rendered"
+        assert {key: contexts[0].get(key) for key in expect.context} == expect.context
 
 
 URLS = {

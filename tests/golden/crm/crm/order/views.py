@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify
 from flask.typing import ResponseReturnValue
 
+from ..extensions import csrf
+
 bp = Blueprint("order", __name__, url_prefix="/order")
 
 
@@ -18,3 +20,10 @@ def orders() -> ResponseReturnValue:
 def detail(order_id: int) -> ResponseReturnValue:
     """GET /order/<int:order_id>"""
     return jsonify({"order_id": order_id})
+
+
+@bp.route("/notify", methods=["POST"])
+@csrf.exempt
+def notify() -> ResponseReturnValue:
+    """POST /order/notify"""
+    return jsonify({"queued": True})

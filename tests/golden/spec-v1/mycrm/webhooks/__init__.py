@@ -1,0 +1,5 @@
+"""The webhooks blueprint."""
+
+from .views import bp
+
+__all__ = ["bp"]
