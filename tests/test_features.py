@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.client
 import os
 import re
+import signal
 import socket
 import subprocess
 import time
@@ -370,7 +371,8 @@ def test_uploads_against_a_real_server(server_kind: str, gen_env: GenEnv, genera
     else:
         args = [gen_env.python, "manage.py", "run", "--host", "127.0.0.1", "--port", str(port)]
     env = _server_env(gen_env, {"SECRET_KEY": "real-server-secret", "FLASK_CONFIG": "development"})
-    server = subprocess.Popen(args, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    # A session of its own: `manage.py run` serves from a reloader child (FLASK_DEBUG=1).
+    server = subprocess.Popen(args, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         browser = Browser(port)
         _wait_until_up(browser, server, upload.rule)
@@ -393,9 +395,9 @@ def test_uploads_against_a_real_server(server_kind: str, gen_env: GenEnv, genera
         assert status == 413
         assert sorted(p.name for p in (project / "instance" / upload.folder).iterdir()) == ["report.pdf"]
     finally:
-        server.terminate()
+        os.killpg(server.pid, signal.SIGTERM)
         try:
             server.communicate(timeout=15)
         except subprocess.TimeoutExpired:
-            server.kill()
+            os.killpg(server.pid, signal.SIGKILL)
             server.communicate()

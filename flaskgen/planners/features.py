@@ -214,7 +214,7 @@ def _security(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> Non
         **base,
         "csrf": spec.project.csrf,
         "environment": dict(sorted(env.items())),
-        "protected": [c for c in http if c.token][:1],
+        "protected": [c for c in http if c.token],
         "exempt": [c for c in http if c.exempt],
         "own_400_page": any(page.code == 400 for page in spec.errors),
     }

@@ -31,6 +31,10 @@ def test_csrf_is_on_in_every_profile(name: str) -> None:
 
 PROTECTED = {
     "account.login POST": ("POST", "http://crm.test/account/login", 200),
+    "order.update PUT": ("PUT", "http://crm.test/orders/1", 200),
+    "order.update PATCH": ("PATCH", "http://crm.test/orders/1", 200),
+    "order.update DELETE": ("DELETE", "http://crm.test/orders/1", 200),
+    "order.remove POST": ("POST", "http://crm.test/orders/1/remove", 204),
 }
 
 
