@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import json as jsonlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from uuid import UUID
 
@@ -229,8 +229,6 @@ def _http_cases(
     methods = ["GET"] if response.kind == "redirect_to" else list(route.methods)
     for method in methods:
         case_id = f"{label} {method}"
-        token = spec.project.csrf and route.csrf and method in CSRF_METHODS
-        exempt = spec.project.csrf and not route.csrf and method in CSRF_METHODS
         status = route.status or 200
         head = method == "HEAD"
         if response.kind == "redirect_to":
@@ -241,24 +239,31 @@ def _http_cases(
                 filled = filled.replace(f"<{name}>", rule._converters[name].to_url(value))
             out.append(HttpCase(case_id, method, url, 308, location=filled))
         elif response.kind == "abort":
-            out.append(HttpCase(case_id, method, url, response.abort, token=token, exempt=exempt))
+            out.append(HttpCase(case_id, method, url, response.abort))
         elif response.kind == "redirect":
             target_values = {k: v for k, v in args.items() if k in _target_vars(spec, response.target)}
             location = adapter.build(response.target, target_values)
-            out.append(HttpCase(case_id, method, url, route.status or 302, location=location, token=token, exempt=exempt))
+            out.append(HttpCase(case_id, method, url, route.status or 302, location=location))
         elif response.kind == "template":
             # The template is the user's to fill: assert what the view passes it, not its text.
-            out.append(HttpCase(case_id, method, url, status, "text/html", template=response.template, context=_dict_source(args), token=token, exempt=exempt))
+            out.append(HttpCase(case_id, method, url, status, "text/html", template=response.template, context=_dict_source(args)))
         elif response.kind in ("text", "html"):
             body = _format(response.text or "", args, escape=response.kind == "html")
             mimetype = "text/plain" if response.kind == "text" else "text/html"
-            out.append(HttpCase(case_id, method, url, status, mimetype, text="" if head else body, token=token, exempt=exempt))
+            out.append(HttpCase(case_id, method, url, status, mimetype, text="" if head else body))
         elif response.kind == "json":
             # `json: true` answers with a placeholder (the URL values) the user replaces.
             declared = response.json is not None and not head
             source = _json_source(response.json) if declared else None
-            out.append(HttpCase(case_id, method, url, status, "application/json", json=source, token=token, exempt=exempt))
-    return out
+            out.append(HttpCase(case_id, method, url, status, "application/json", json=source))
+    return [_csrf_flags(spec, route, case) for case in out]
+
+
+def _csrf_flags(spec: ProjectSpec, route: Route, case: HttpCase) -> HttpCase:
+    """Mark the requests that must carry the CSRF token, and those exempt from it."""
+    if not spec.project.csrf or case.method not in CSRF_METHODS:
+        return case
+    return replace(case, token=route.csrf, exempt=not route.csrf)
 
 
 def _target_vars(spec: ProjectSpec, endpoint: str) -> set[str]:
