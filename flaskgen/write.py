@@ -134,5 +134,5 @@ def _write_over(target: Path, files: dict[str, str], state: State) -> list[Write
         path.chmod(mode)  # an overwritten file keeps its mode
         results.append(WriteResult(relpath, "overwrite", f"old copy in {STATE_DIR}/backup/"))
     write_file(target, f"{STATE_DIR}/state.json", state.to_json())
-    apply_modes(target, created)
+    apply_modes(target, {**created, f"{STATE_DIR}/state.json": ""})
     return results

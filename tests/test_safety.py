@@ -84,6 +84,7 @@ blueprints:
 CSRF_SPEC = HEADER + ROUTES + BLUEPRINTS
 # Placeholders the user replaces: a `json: true` body and a template page.
 PLACEHOLDER_SPEC = HEADER + ROUTES + "  show: {rule: '/show/<int:n>', json: true}\n  page: {rule: '/p/<name>', template: p.html}\n" + BLUEPRINTS
+LOGGING = "logging: {level: WARNING, format: '%(levelname)s %(name)s: %(message)s'}\n"
 
 
 def test_csrf_stays_on_in_testing() -> None:
@@ -127,6 +128,17 @@ def test_route_tests_do_not_pin_placeholder_bodies() -> None:
     assert "'n': 1" not in tests.split("URLS = {")[0].replace('"', "'")  # json: true is not
     assert "contains=" not in tests
     assert 'template="p.html"' in tests
+
+
+def test_logging_configures_a_stream_handler_through_dict_config() -> None:
+    files = render_text(PLACEHOLDER_SPEC + LOGGING)
+    logconfig = files["shop/logconfig.py"]
+    assert "logging.config.dictConfig(logging_config(app.logger.name))" in logconfig
+    assert '"class": "logging.StreamHandler"' in logconfig
+    assert "LOG_LEVEL = \"WARNING\"" in logconfig
+    assert "LOG_FORMAT = \"%(levelname)s %(name)s: %(message)s\"" in logconfig
+    assert "configure_logging(app)" in files["shop/__init__.py"]
+    assert "setLevel" not in files["shop/__init__.py"]
 
 
 # -- models, state, file modes -------------------------------------------------------------------
@@ -217,7 +229,7 @@ def test_generated_tests_never_touch_the_development_database(generate: Callable
 
 @pytest.mark.slow
 def test_generated_suite_survives_real_view_bodies_and_pages(generate: Callable[..., Path], gen_env: GenEnv) -> None:
-    project = generate(PLACEHOLDER_SPEC)
+    project = generate(PLACEHOLDER_SPEC + LOGGING)
     gen_env.install(project)
     views = project / "shop" / "views.py"
     text = views.read_text(encoding="utf-8")
