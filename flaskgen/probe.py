@@ -36,7 +36,6 @@ class HttpCase:
     status: int
     mimetype: str | None = None
     text: str | None = None  # the exact body
-    contains: tuple[str, ...] = ()
     json: str | None = None  # Python source of the JSON body
     location: str | None = None
     template: str | None = None  # the template the view renders

@@ -284,3 +284,18 @@ def _first_lines(gen_env: GenEnv, project: Path, wanted: str) -> bool:
     finally:
         os.killpg(server.pid, signal.SIGTERM)  # the reloader serves from a child process
         server.communicate(timeout=15)
+
+
+@pytest.mark.slow
+def test_csrf_without_any_page_still_tests_with_a_token(generate: Callable[..., Path], gen_env: GenEnv) -> None:
+    spec = (
+        "flaskgen: 1\nproject: {name: Api, package: api_app, csrf: true}\n"
+        "config:\n  base: {SERVER_NAME: api.test}\n"
+        "routes:\n  create: {rule: /items, methods: [POST], json: {ok: true}, status: 201}\n"
+    )
+    project = generate(spec)
+    assert "generate_csrf()" in (project / "tests" / "conftest.py").read_text(encoding="utf-8")
+    gen_env.install(project)
+    result = _pytest(gen_env, project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "test_a_request_without_the_csrf_token_gets_400" in _pytest_names(gen_env, project)
