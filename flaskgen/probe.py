@@ -92,7 +92,7 @@ def build_map(spec: ProjectSpec) -> tuple[Map, dict[tuple[str, int], Rule]]:
         subdomain = route.subdomain or bp_sub or ""
         methods = set(route.methods) | {"OPTIONS"}
         for i, url_rule in enumerate(route.rules):
-            rule = Rule(
+            rule = routing.ProbeRule(
                 join_prefix(prefix, url_rule.rule),
                 endpoint=route.endpoint,
                 methods=methods,
@@ -104,10 +104,10 @@ def build_map(spec: ProjectSpec) -> tuple[Map, dict[tuple[str, int], Rule]]:
             url_map.add(rule)
             rules[(route.endpoint, i)] = rule
     for upload in spec.uploads:
-        url_map.add(Rule(upload.rule, endpoint=upload.name, methods={"GET", "POST", "OPTIONS"}))
+        url_map.add(routing.ProbeRule(upload.rule, endpoint=upload.name, methods={"GET", "POST", "OPTIONS"}))
         if upload.serve:
-            url_map.add(Rule(upload.serve, endpoint=f"{upload.name}_file", methods={"GET", "OPTIONS"}))
-    url_map.add(Rule("/static/<path:filename>", endpoint="static", methods={"GET", "OPTIONS"}))
+            url_map.add(routing.ProbeRule(upload.serve, endpoint=f"{upload.name}_file", methods={"GET", "OPTIONS"}))
+    url_map.add(routing.ProbeRule("/static/<path:filename>", endpoint="static", methods={"GET", "OPTIONS"}))
     return url_map, rules
 
 

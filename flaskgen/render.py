@@ -8,6 +8,7 @@ Two syntaxes share one loader: ``*.jinja`` templates use Jinja's usual delimiter
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -17,6 +18,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from flaskgen import __version__
 from flaskgen.resources import templates_dir
 
 
@@ -72,6 +74,42 @@ def _common(env: jinja2.Environment) -> jinja2.Environment:
     return env
 
 
+class _BestEffortCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's on-disk bytecode cache; a cache that cannot be written is skipped, never fatal."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def bytecode_cache(kind: str) -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between runs (``FLASKGEN_CACHE_DIR``, else the user cache).
+
+    Entries are keyed by template name and a checksum of its source, so an edited or
+    overriding template is recompiled; the folder is per flaskgen and Jinja version and
+    per environment (``kind``), since the two environments compile with other delimiters.
+    ``FLASKGEN_CACHE_DIR=""`` turns the cache off.
+    """
+    configured = os.environ.get("FLASKGEN_CACHE_DIR")
+    if configured == "":
+        return None
+    base = Path(configured) if configured else _user_cache_dir()
+    jinja_version = getattr(jinja2, "__version__", "unknown")
+    folder = base / f"jinja-{__version__}-{jinja_version}" / kind
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return _BestEffortCache(str(folder))
+
+
+def _user_cache_dir() -> Path:
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "flaskgen"
+
+
 @cache
 def environments(extra: tuple[str, ...] = ()) -> tuple[jinja2.Environment, jinja2.Environment]:
     """(code environment, HTML environment); ``extra`` folders shadow built-in templates."""
@@ -83,7 +121,7 @@ def environments(extra: tuple[str, ...] = ()) -> tuple[jinja2.Environment, jinja
         "trim_blocks": True,
         "lstrip_blocks": True,
     }
-    code = _common(jinja2.Environment(autoescape=False, **options))  # noqa: S701 - generates code, not HTML
+    code = _common(jinja2.Environment(autoescape=False, bytecode_cache=bytecode_cache("code"), **options))  # noqa: S701 - generates code, not HTML
     html = _common(
         jinja2.Environment(
             autoescape=True,
@@ -93,6 +131,7 @@ def environments(extra: tuple[str, ...] = ()) -> tuple[jinja2.Environment, jinja
             variable_end_string="]]",
             comment_start_string="[#",
             comment_end_string="#]",
+            bytecode_cache=bytecode_cache("html"),
             **options,
         )
     )

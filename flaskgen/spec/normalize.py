@@ -341,7 +341,7 @@ def join_prefix(prefix: str | None, rule: str) -> str:
 def _parse_rule(
     ctx: Ctx, rc: RouteCheck, path: Path, text: str, subdomain: str | None
 ) -> Rule | None:
-    rule = Rule(text, endpoint="probe", subdomain=subdomain or "")
+    rule = routing.ProbeRule(text, endpoint="probe", subdomain=subdomain or "")
     try:
         rc.url_map.add(rule)
     except LookupError as exc:

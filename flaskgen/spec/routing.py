@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import re._parser as sre_parse  # the stdlib regex parser (sre_parse before 3.11)
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from uuid import UUID
 
@@ -50,6 +50,26 @@ def converter_class(spec: Converter) -> type[BaseConverter]:
 
         namespace["__init__"] = __init__
     return type(spec.class_name, (BaseConverter,), namespace)
+
+
+class ProbeRule(Rule):
+    """A werkzeug Rule whose URL builders are compiled on first use.
+
+    werkzeug compiles two builder functions for every rule it binds, which is most of
+    the cost of adding a rule; flaskgen matches URLs but builds none, so on a spec of a
+    thousand routes the builders would cost more than everything else it checks.
+    """
+
+    def _compile_builder(self, append_unknown: bool = True) -> Callable[..., tuple[str, str]]:
+        compiled: Callable[..., tuple[str, str]] | None = None
+
+        def build(rule: Rule, *args: Any, **kwargs: Any) -> tuple[str, str]:
+            nonlocal compiled
+            if compiled is None:
+                compiled = Rule._compile_builder(rule, append_unknown).__get__(rule, None)
+            return compiled(*args, **kwargs)
+
+        return build
 
 
 def make_map(converters: tuple[Converter, ...], *, subdomains: bool = False) -> Map:
