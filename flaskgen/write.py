@@ -84,6 +84,7 @@ def write_new(
         for relpath, text in files.items():
             write_file(staging, relpath, text)
         write_file(staging, f"{STATE_DIR}/state.json", state.to_json())
+        write_file(staging, f"{STATE_DIR}/lock", "")  # regen's lock, there from the start
         if target.is_dir():
             target.rmdir()
         os.rename(staging, target)
@@ -112,4 +113,5 @@ def _write_over(target: Path, files: dict[str, str], state: State) -> list[Write
         write_file(target, relpath, text)
         results.append(WriteResult(relpath, "overwrite", f"old copy in {STATE_DIR}/backup/"))
     write_file(target, f"{STATE_DIR}/state.json", state.to_json())
+    write_file(target, f"{STATE_DIR}/lock", "")  # regen's lock, there from the start
     return results
