@@ -46,6 +46,7 @@ from flaskgen.state import (
     spec_reference,
     with_conflicts,
 )
+from flaskgen import regen_checks as checks
 from flaskgen.regen_disk import linked, mode_for, project_lock, stale_temporaries, write_atomic
 from flaskgen.write import WriteResult, safe_relpath
 
@@ -310,35 +311,36 @@ class Inputs:
     theirs: dict[str, str]
     moves_files: dict[str, str] = field(default_factory=dict)  # new path -> old path
     moves_blocks: tuple = ()
+    view_renames: dict[str, str] = field(default_factory=dict)  # new view name -> old (renamed_from)
 
 
 def _render(
     spec_path: Path, spec_text: str, state: State | None, folders: tuple[Path, ...], root: Path
-) -> tuple[dict[str, str], dict[str, str], tuple]:
-    """The new render, plus file and block moves from the last generated spec."""
+) -> tuple[dict[str, str], dict[str, str], tuple, dict[str, str]]:
+    """The new render, plus file and block moves and view renames from the last generated spec."""
     if (
         state is not None
         and state.version == __version__
         and state.spec_sha256 == sha256(spec_text)
         and state.templates_sha256 == folders_sha256(folders)
     ):
-        return dict(state.files), {}, ()  # same spec, flaskgen and templates: the render is the base
+        return dict(state.files), {}, (), {}  # same spec, flaskgen and templates: the render is the base
     from flaskgen.generate import render_project
     from flaskgen.spec import parse_spec
 
     spec = parse_spec(spec_text, str(spec_path))
     theirs = render_project(spec, spec_path.name, folders)
     if state is None or not state.spec_text:
-        return theirs, {}, ()
+        return theirs, {}, (), {}
     try:
         old = parse_spec(state.spec_text, "previous spec")
     except Exception:  # noqa: BLE001 - an old spec this version rejects: no move detection
-        return theirs, {}, ()
-    from flaskgen.renames import find_moves
+        return theirs, {}, (), {}
+    from flaskgen.renames import find_moves, view_renames
 
     theirs = keep_revisions(theirs, state.files, old, spec, root, folders)
     moves = find_moves(old, spec, set(state.files), set(theirs))
-    return theirs, moves.files, moves.blocks
+    return theirs, moves.files, moves.blocks, view_renames(old, spec)
 
 
 VERSIONS = "migrations/versions/"
@@ -465,8 +467,87 @@ def plan(inputs: Inputs) -> list[Step]:
     steps = [_materialize(s, eff_ours.get(s.relpath), ours.get(s.relpath)) for s in steps]
     for new, old in sorted(renamed.items()):
         steps.append(Step(old, "rename", f"moved to {new}", True, None))
-    steps = [_guard_step(root, s, theirs, bases) for s in steps]
-    return sorted((s for group in steps for s in group), key=lambda s: s.relpath)
+    arrived = frozenset(m.new_name for m in inputs.moves_blocks)
+    steps = check_merges(steps, eff_ours, eff_base, theirs, inputs.view_renames, arrived)
+    guarded = [_guard_step(root, s, theirs, bases) for s in steps]
+    return sorted((s for group in guarded for s in group), key=lambda s: s.relpath)
+
+
+def check_merges(
+    steps: list[Step],
+    ours: dict[str, bytes | None],
+    bases: dict[str, str | None],
+    theirs: dict[str, str],
+    renames: dict[str, str],
+    arrived: frozenset[str],
+) -> list[Step]:
+    """Turn merges that break the code (see :mod:`flaskgen.regen_checks`) into conflicts,
+    or re-add an import the merge lost when it is certain."""
+    todo = [s for s in steps if s.action == "merge" and s.relpath.endswith(".py") and s.data is not None]
+    if not todo:
+        return steps
+    items = {}
+    for step in todo:
+        mine = decode(ours[step.relpath]) if ours.get(step.relpath) is not None else None
+        merged = to_lf((step.data or b"").decode("utf-8"))
+        items[step.relpath] = checks.Merged(step.relpath, None if mine is None else to_lf(mine), bases.get(step.relpath), theirs[step.relpath], merged)
+    fixed = _check_names(items, ours)
+    out = []
+    for step in steps:
+        item = items.get(step.relpath)
+        why = item and (checks.identity_problem(item, renames, arrived) or fixed[step.relpath][1])
+        if item is None:
+            out.append(step)
+        elif why:
+            out += _refuse_merge(step, item, ours.get(step.relpath), why)
+        else:
+            text = fixed[step.relpath][0]
+            note = step.note + ("; " + fixed[step.relpath][2] if fixed[step.relpath][2] else "")
+            crlf = uses_crlf((step.data or b"").decode("utf-8"))
+            out.append(Step(step.relpath, step.action, note, True, step.data if text == item.merged else _encode(text, crlf)))
+    return out
+
+
+def _refuse_merge(step: Step, item: checks.Merged, mine: bytes | None, why: str) -> list[Step]:
+    """Keep the user's file (written here when it came from elsewhere) and put the new
+    render beside it."""
+    steps = _beside(step.relpath, item.theirs, f"{why}; yours kept")
+    if mine is not None:
+        steps[0] = Step(step.relpath, "conflict", steps[0].note, True, mine, True)
+    return steps
+
+
+def _check_names(items: dict[str, checks.Merged], ours: dict[str, bytes | None]) -> dict[str, tuple[str, str, str]]:
+    """Per path: (text, the problem or "", a note on imports re-added)."""
+    texts = {f"{r}#merged": i.merged for r, i in items.items()}
+    texts |= {f"{r}#before": i.ours if i.ours is not None else i.theirs for r, i in items.items()}
+    found = checks.ruff_findings(texts)
+    out: dict[str, tuple[str, str, str]] = {}
+    others: list[str] | None = None
+    for relpath, item in items.items():
+        fresh = checks.new_findings(found[f"{relpath}#merged"], found[f"{relpath}#before"])
+        if not fresh:
+            out[relpath] = (item.merged, "", "")
+            continue
+        if others is None:
+            others = [decode(d) or "" for p, d in sorted(ours.items()) if p.endswith(".py") and d is not None]
+        out[relpath] = _repair(item, fresh, others, found[f"{relpath}#before"])
+    return out
+
+
+def _repair(item: checks.Merged, fresh: list[tuple[str, str, int]], others: list[str], before: list) -> tuple[str, str, str]:
+    """Re-add the imports the merge lost, when each is certain; else say what is wrong."""
+    lines = [checks.missing_import(checks.undefined_name(m) or "", item, others) for code, m, _ in fresh if code == "F821"]
+    problem = f"line {fresh[0][2]}: {fresh[0][1]} ({fresh[0][0]})"
+    if len(lines) != len(fresh) or None in lines:
+        return item.merged, f"the merged file would not run ({problem})", ""
+    text = item.merged
+    for line in sorted(set(lines)):  # type: ignore[arg-type]
+        text = checks.add_import(text, line)
+    again = checks.new_findings(checks.ruff_findings({item.relpath: text})[item.relpath], before)
+    if again:
+        return item.merged, f"the merged file would not run ({problem})", ""
+    return text, "", "re-added " + ", ".join(f"'{line}'" for line in sorted(set(lines)))  # type: ignore[arg-type]
 
 
 def _guard_step(root: Path, step: Step, theirs: dict[str, str], bases: dict[str, str]) -> list[Step]:
@@ -736,8 +817,8 @@ def _regen(
     spec_path = _spec_path(project, spec_path, state)
     spec_text = _read_spec(spec_path)
     folders = _template_folders(project, templates, state)
-    theirs, file_moves, block_moves = _render(spec_path, spec_text, state, folders, project)
-    steps = plan(Inputs(project, spec_path, spec_text, state, theirs, file_moves, block_moves))
+    theirs, file_moves, block_moves, renames = _render(spec_path, spec_text, state, folders, project)
+    steps = plan(Inputs(project, spec_path, spec_text, state, theirs, file_moves, block_moves, renames))
     report = Report(steps)
     new_state = State(
         __version__,
