@@ -304,3 +304,165 @@ def test_a_format_1_state_is_read(tmp_path: Path) -> None:
     project.respec("text: Hello}", "text: Howdy}")
     assert not project.regen().conflicts
     assert json.loads(project.path(STATE_FILE).read_text())["format"] == 2
+
+
+# -- 5. migrations with your own revisions ----------------------------------------------------
+
+MODELS = "models:\n  Item:\n    columns:\n      name: {type: string, length: 80}\n"
+ADD_COLUMN = ("      name: {type: string, length: 80}\n", "      name: {type: string, length: 80}\n      price: {type: integer, nullable: true}\n")
+USER_REVISION = '''"""My own data fix."""
+
+revision = "{rev}"
+down_revision = {down!r}
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
+'''
+
+
+def _models_project(tmp_path: Path) -> tuple[Project, str]:
+    project = Project.create(tmp_path, BASE_SPEC + MODELS)
+    (initial,) = [p for p in project.path("migrations/versions").glob("*.py")]
+    first = flaskgen.regen._revision_ids(initial.name, initial.read_text())[0]
+    assert first
+    return project, first
+
+
+def _versions(project: Project) -> dict[str, str]:
+    return {p.name: p.read_text() for p in project.path("migrations/versions").glob("*.py")}
+
+
+def test_a_new_revision_goes_on_top_of_your_own(tmp_path: Path) -> None:
+    project, first = _models_project(tmp_path)
+    mine = USER_REVISION.format(rev="user0001", down=first)
+    project.write("migrations/versions/0002_my_fix.py", mine)
+    project.respec(*ADD_COLUMN)
+    report = project.regen()
+    assert not report.conflicts
+    new = [n for n in _versions(project) if n.startswith("0003_")]
+    assert len(new) == 1
+    assert flaskgen.regen._revision_ids(new[0], _versions(project)[new[0]])[1] == ("user0001",)
+    assert project.read("migrations/versions/0002_my_fix.py") == mine  # never rewritten
+    assert flaskgen.regen._head({f"v/{k}": v for k, v in _versions(project).items()}) not in (None, "user0001")
+
+
+def test_a_merge_revision_of_yours_is_followed(tmp_path: Path) -> None:
+    project, first = _models_project(tmp_path)
+    project.write("migrations/versions/a_branch.py", USER_REVISION.format(rev="branch_a", down=first))
+    project.write("migrations/versions/b_branch.py", USER_REVISION.format(rev="branch_b", down=first))
+    project.write("migrations/versions/c_merge.py", USER_REVISION.format(rev="merged", down=("branch_a", "branch_b")))
+    project.respec(*ADD_COLUMN)
+    project.regen()
+    new = [n for n in _versions(project) if n.startswith("0002_")]
+    assert flaskgen.regen._revision_ids(new[0], _versions(project)[new[0]])[1] == ("merged",)
+
+
+def test_several_heads_stop_regen_with_what_to_do(tmp_path: Path) -> None:
+    project, first = _models_project(tmp_path)
+    project.write("migrations/versions/x1.py", USER_REVISION.format(rev="x1", down=first))
+    project.write("migrations/versions/x2.py", USER_REVISION.format(rev="x2", down=first))
+    project.respec(*ADD_COLUMN)
+    before = tree(project.root)
+    code, output = _cli("regen", str(project.spec), "-o", str(project.root))
+    assert code == 1 and "x1, x2" in output and "flask db merge heads" in output
+    assert tree(project.root) == before
+
+
+@pytest.mark.slow
+def test_alembic_sees_one_head_after_regen(tmp_path: Path, gen_env: GenEnv) -> None:
+    project, first = _models_project(tmp_path)
+    project.write("migrations/versions/0002_my_fix.py", USER_REVISION.format(rev="user0001", down=first))
+    project.respec(*ADD_COLUMN)
+    project.regen()
+    code = "import sys; from alembic.script import ScriptDirectory; print(','.join(ScriptDirectory(sys.argv[1]).get_heads()))"
+    result = gen_env.run([gen_env.python, "-c", code, str(project.path("migrations"))], cwd=project.root)
+    assert result.returncode == 0, result.stderr
+    heads = result.stdout.strip().split(",")
+    assert len(heads) == 1 and heads[0] not in (first, "user0001")
+
+
+# -- 6. the file system -----------------------------------------------------------------------
+
+
+def test_modes_of_existing_files_are_kept_and_new_files_follow_the_umask(tmp_path: Path) -> None:
+    project = Project.create(tmp_path)
+    project.path("shop/views.py").chmod(0o444)
+    project.path("shop/templates/base.html").chmod(0o755)
+    project.path("manage.py").unlink()
+    project.respec(HELLO, HELLO + "  about: {rule: /about, template: about.html}\n")
+    old = os.umask(0o027)
+    try:
+        project.regen()
+    finally:
+        os.umask(old)
+    mode = lambda rel: stat.S_IMODE(project.path(rel).stat().st_mode)  # noqa: E731
+    assert mode("shop/views.py") == 0o444 and "def about" in project.read("shop/views.py")
+    assert mode("shop/templates/base.html") == 0o755
+    assert mode("shop/templates/about.html") == 0o640
+    assert mode("manage.py") == 0o750  # restored: the project cannot run without it
+
+
+def test_a_symbolic_link_is_left_alone_and_reported(tmp_path: Path) -> None:
+    project = Project.create(tmp_path)
+    shared = tmp_path / "shared-base.html"
+    shared.write_text("{# shared layout #}\n")
+    project.path("shop/templates/base.html").unlink()
+    project.path("shop/templates/base.html").symlink_to(shared)
+    project.respec(HELLO, HELLO + "  about: {rule: /about, template: about.html}\n")
+    report = project.regen()
+    step = next(s for s in report.steps if s.relpath == "shop/templates/base.html")
+    assert step.action == "skip" and "symbolic link" in step.note
+    assert project.path("shop/templates/base.html").is_symlink()
+    assert shared.read_text() == "{# shared layout #}\n"
+
+
+def test_temporaries_of_a_killed_run_are_removed(tmp_path: Path) -> None:
+    project = Project.create(tmp_path)
+    leftovers = ["shop/.views.py.k2x_9a0b.tmp", ".flaskgen/.state.json.abcdefgh.tmp"]
+    for relpath in leftovers:
+        project.write(relpath, "half written")
+    project.write("shop/.notes.tmp", "mine")  # not a name regen makes
+    project.respec("text: Hello}", "text: Howdy}")
+    code, output = _cli("regen", str(project.spec), "-o", str(project.root))
+    assert code == 0
+    for relpath in leftovers:
+        assert not project.path(relpath).exists() and relpath in output
+    assert project.read("shop/.notes.tmp") == "mine"
+
+
+def test_a_second_run_at_once_is_refused_clearly(tmp_path: Path) -> None:
+    project = Project.create(tmp_path)
+    project.respec("text: Hello}", "text: Howdy}")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from pathlib import Path; from flaskgen.regen_disk import project_lock\n"
+         "with project_lock(Path(sys.argv[1])):\n    print('locked', flush=True); time.sleep(30)", str(project.root)],
+        stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parent.parent,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        before = tree(project.root)
+        code, output = _cli("regen", str(project.spec), "-o", str(project.root))
+        assert code == 1 and "another flaskgen run" in output and ".flaskgen/lock" in output
+        assert tree(project.root) == before
+    finally:
+        holder.kill()
+        holder.communicate()
+    assert not project.regen().conflicts  # the killed holder's lock is gone with it
+
+
+def test_two_regens_started_together_never_make_a_spurious_conflict(tmp_path: Path) -> None:
+    project = Project.create(tmp_path)
+    project.respec(HELLO, HELLO + "  about: {rule: /about, template: about.html}\n")
+    command = [sys.executable, "-m", "flaskgen", "regen", str(project.spec), "-o", str(project.root)]
+    procs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for _ in range(2)]
+    outputs = [(p.wait(), p.communicate()[0]) for p in procs]
+    assert all(code == 0 or "another flaskgen run" in out for code, out in outputs), outputs
+    assert not any("no merge base" in out or "conflict" in out.split("another")[0] for _, out in outputs)
+    assert not project.regen().changes
