@@ -467,10 +467,49 @@ def plan(inputs: Inputs) -> list[Step]:
     steps = [_materialize(s, eff_ours.get(s.relpath), ours.get(s.relpath)) for s in steps]
     for new, old in sorted(renamed.items()):
         steps.append(Step(old, "rename", f"moved to {new}", True, None))
+    steps += _user_files_moved(root, {**inputs.moves_files, **renamed}, set(bases) | set(theirs))
     arrived = frozenset(m.new_name for m in inputs.moves_blocks)
     steps = check_merges(steps, eff_ours, eff_base, theirs, inputs.view_renames, arrived)
     guarded = [_guard_step(root, s, theirs, bases) for s in steps]
     return sorted((s for group in guarded for s in group), key=lambda s: s.relpath)
+
+
+def _folder_renames(moves: dict[str, str]) -> dict[str, str]:
+    """Old folder -> new folder, for the folders whose generated files all moved together."""
+    out: dict[str, str] = {}
+    for new, old in moves.items():
+        a, b = PurePosixPath(old), PurePosixPath(new)
+        while a.name == b.name and str(a.parent) != "." and str(b.parent) != "." and a.parent != b.parent:
+            a, b = a.parent, b.parent
+            out[str(a)] = str(b)
+    return out
+
+
+def _user_files_moved(root: Path, moves: dict[str, str], generated: set[str]) -> list[Step]:
+    """Your own files in a renamed folder move with it; a clash stops regen."""
+    folders = _folder_renames(moves)
+    steps: list[Step] = []
+    clashes: list[str] = []
+    for old_folder in sorted(folders, key=len):
+        if any(old_folder.startswith(f + "/") for f in folders):
+            continue  # inside a folder that moves as a whole
+        for path in sorted((root / old_folder).rglob("*")):
+            relpath = path.relative_to(root).as_posix()
+            if relpath in generated or "__pycache__" in path.parts or path.is_symlink() or not path.is_file():
+                continue
+            target = folders[old_folder] + relpath[len(old_folder) :]
+            if (root / target).exists() or target in generated:
+                clashes.append(f"  {relpath} -> {target} (already there)")
+                continue
+            steps.append(Step(target, "rename", f"your file, from {relpath}", True, path.read_bytes()))
+            steps.append(Step(relpath, "rename", f"moved to {target}", True, None))
+    if clashes:
+        raise RegenError(
+            "a renamed folder holds files of yours that cannot move with it:\n"
+            + "\n".join(clashes)
+            + "\nmove or rename them yourself, then run 'flaskgen regen' again; nothing was changed"
+        )
+    return steps
 
 
 def check_merges(

@@ -466,3 +466,46 @@ def test_two_regens_started_together_never_make_a_spurious_conflict(tmp_path: Pa
     assert all(code == 0 or "another flaskgen run" in out for code, out in outputs), outputs
     assert not any("no merge base" in out or "conflict" in out.split("another")[0] for _, out in outputs)
     assert not project.regen().changes
+
+
+# -- 3. your files in a renamed folder --------------------------------------------------------
+
+
+def test_your_module_moves_with_a_renamed_blueprint(tmp_path: Path) -> None:
+    project = Project.create(tmp_path)
+    project.write("shop/store/helpers.py", "def shout(text: str) -> str:\n    return text.upper()\n")
+    project.path("shop/store/data").mkdir()
+    project.write("shop/store/data/prices.csv", "a,1\n")
+    project.edit("shop/store/views.py", "from __future__ import annotations\n", "from __future__ import annotations\n\nfrom .helpers import shout\n")
+    project.edit("shop/store/views.py", 'render_template("store/items.html")', 'render_template("store/items.html", title=shout("items"))')
+    project.respec("  store:\n", "  catalog:\n    renamed_from: store\n")
+    report = project.regen()
+    assert not report.conflicts, report.results
+    assert project.read("shop/catalog/helpers.py").startswith("def shout")
+    assert project.read("shop/catalog/data/prices.csv") == "a,1\n"
+    assert not project.path("shop/store/helpers.py").exists()
+    assert "from .helpers import shout" in project.read("shop/catalog/views.py")
+    assert not project.regen().changes
+
+
+def test_your_files_move_with_a_renamed_package(tmp_path: Path) -> None:
+    project = Project.create(tmp_path)
+    project.write("shop/util.py", "X = 1\n")
+    project.write("shop/store/extra.py", "Y = 2\n")
+    project.respec("package: shop}", "package: mall}")
+    report = project.regen()
+    assert not report.conflicts, report.results
+    assert project.read("mall/util.py") == "X = 1\n" and project.read("mall/store/extra.py") == "Y = 2\n"
+    assert not project.path("shop/util.py").exists()
+
+
+def test_a_clash_in_the_renamed_folder_stops_and_says_what_must_move(tmp_path: Path) -> None:
+    project = Project.create(tmp_path)
+    project.write("shop/store/helpers.py", "A = 1\n")
+    project.path("shop/catalog").mkdir()
+    project.write("shop/catalog/helpers.py", "B = 2\n")
+    project.respec("  store:\n", "  catalog:\n    renamed_from: store\n")
+    before = tree(project.root)
+    code, output = _cli("regen", str(project.spec), "-o", str(project.root))
+    assert code == 1 and "shop/store/helpers.py -> shop/catalog/helpers.py" in output
+    assert tree(project.root) == before
