@@ -23,7 +23,6 @@ import binascii
 import difflib
 import hashlib
 import json
-import os
 import re
 import subprocess
 import tempfile
@@ -32,8 +31,10 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from flaskgen import __version__
+from flaskgen import regen_checks as checks
 from flaskgen.errors import RegenError, TargetError
 from flaskgen.merge import decode, has_markers, merge_text, to_crlf, to_lf, uses_crlf
+from flaskgen.regen_disk import linked, mode_for, project_lock, stale_temporaries, write_atomic
 from flaskgen.state import (
     STATE_DIR,
     STATE_FILE,
@@ -46,8 +47,6 @@ from flaskgen.state import (
     spec_reference,
     with_conflicts,
 )
-from flaskgen import regen_checks as checks
-from flaskgen.regen_disk import linked, mode_for, project_lock, stale_temporaries, write_atomic
 from flaskgen.write import WriteResult, safe_relpath
 
 if TYPE_CHECKING:
@@ -829,21 +828,28 @@ def regen(
     if not project.is_dir():
         raise RegenError(f"{project} is not a folder; create the project with 'flaskgen new SPEC -o {project}'")
     with project_lock(project):
+        state = load_state(project)
+        cleaned = [] if dry_run or check else _clean_temporaries(project, state)
         if (project / JOURNAL).exists() and not (dry_run or check):
-            return _resume(project)
-        return _regen(project, spec_path, dry_run=dry_run, check=check, allow_dirty=allow_dirty, templates=templates)
+            report = _resume(project)
+        else:
+            report = _regen(
+                project, spec_path, state, dry_run=dry_run, check=check, allow_dirty=allow_dirty, templates=templates
+            )
+        report.cleaned = cleaned
+        return report
 
 
 def _regen(
     project: Path,
     spec_path: Path | None,
+    state: State | None,
     *,
     dry_run: bool,
     check: bool,
     allow_dirty: bool,
     templates: tuple[Path, ...] | None,
 ) -> Report:
-    state = load_state(project)
     if state is not None:
         _check_paths(sorted(state.files) + list(state.conflicts or ()), str(project / STATE_FILE))
         open_conflicts = _unresolved(project, state)
@@ -875,7 +881,6 @@ def _regen(
         report.diffs = _diffs(project, steps)
     if dry_run or check:
         return report
-    report.cleaned = _clean_temporaries(project, set(theirs) | set(state.files if state else ()))
     if report.changes:
         report.backup = _guard_git(project, steps, allow_dirty)
     if report.changes or report.state_changed:
@@ -889,11 +894,27 @@ def _conflict_paths(steps: list[Step]) -> list[str]:
     return out + [s.relpath for s in steps if s.relpath.endswith(BESIDE) and s.writes]
 
 
-def _clean_temporaries(project: Path, relpaths: set[str]) -> list[str]:
-    found = stale_temporaries(project, relpaths)
+def _clean_temporaries(project: Path, state: State | None) -> list[str]:
+    """Remove the temporary files killed runs left where regen writes (the state's and
+    the pending journal's folders)."""
+    relpaths = set(state.files) if state else set()
+    if (project / JOURNAL).exists():
+        try:
+            relpaths |= {str(e["path"]) for e in json.loads((project / JOURNAL).read_text(encoding="utf-8"))["steps"]}
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    found = stale_temporaries(project, {p for p in relpaths if _inside(p)})
     for relpath in found:
         (project / relpath).unlink(missing_ok=True)
     return found
+
+
+def _inside(relpath: str) -> bool:
+    try:
+        safe_relpath(relpath)
+    except TargetError:
+        return False
+    return True
 
 
 def _guard_git(project: Path, steps: list[Step], allow_dirty: bool) -> str | None:

@@ -20,8 +20,7 @@ from flaskgen.errors import RegenError
 from flaskgen.format import ruff_bin
 from flaskgen.merge import has_markers
 from flaskgen.regen import BESIDE, JOURNAL
-from flaskgen.regen_checks import identity_problem, Merged
-from flaskgen.regen_disk import project_lock
+from flaskgen.regen_checks import Merged, identity_problem
 from flaskgen.state import STATE_FILE, load_state
 from tests.genenv import GenEnv
 from tests.regen_support import BASE_SPEC, Project, tree
