@@ -475,6 +475,7 @@ def test_your_module_moves_with_a_renamed_blueprint(tmp_path: Path) -> None:
     project.write("shop/store/helpers.py", "def shout(text: str) -> str:\n    return text.upper()\n")
     project.path("shop/store/data").mkdir()
     project.write("shop/store/data/prices.csv", "a,1\n")
+    project.path("shop/store/data/logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\xff")
     project.edit("shop/store/views.py", "from __future__ import annotations\n", "from __future__ import annotations\n\nfrom .helpers import shout\n")
     project.edit("shop/store/views.py", 'render_template("store/items.html")', 'render_template("store/items.html", title=shout("items"))')
     project.respec("  store:\n", "  catalog:\n    renamed_from: store\n")
@@ -482,6 +483,7 @@ def test_your_module_moves_with_a_renamed_blueprint(tmp_path: Path) -> None:
     assert not report.conflicts, report.results
     assert project.read("shop/catalog/helpers.py").startswith("def shout")
     assert project.read("shop/catalog/data/prices.csv") == "a,1\n"
+    assert project.path("shop/catalog/data/logo.png").read_bytes() == b"\x89PNG\r\n\x1a\n\x00\xff"
     assert not project.path("shop/store/helpers.py").exists()
     assert "from .helpers import shout" in project.read("shop/catalog/views.py")
     assert not project.regen().changes
