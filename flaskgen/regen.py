@@ -11,8 +11,13 @@ the new render:
 * Without a usable state there is no base: a file that differs from T is kept and T
   is written beside it.
 
-Applying is crash-safe: the planned writes go to a journal first, every write is
-atomic, and the state is replaced last; a rerun finishes an interrupted run.
+* A body is carried only to the same view or method (or its ``renamed_from``); merged
+  Python is checked for new undefined names and syntax errors (:mod:`flaskgen.regen_checks`).
+* Conflicts are recorded in the state; until they are resolved the next run refuses.
+
+Applying is crash-safe: one run at a time (``.flaskgen/lock``), the planned writes go to
+a journal first, every write is atomic and keeps the file's mode, and the state is
+replaced last; a rerun finishes an interrupted run.
 """
 
 from __future__ import annotations

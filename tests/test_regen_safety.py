@@ -139,7 +139,8 @@ def test_a_view_moved_into_a_blueprint_takes_your_import_along(tmp_path: Path) -
 
 @pytest.mark.slow
 def test_merged_project_imports_and_its_tests_pass(tmp_path: Path, gen_env: GenEnv) -> None:
-    project = Project.create(tmp_path)
+    # Without a base SECRET_KEY: production must then read it from the environment.
+    project = Project.create(tmp_path, BASE_SPEC.replace("config:\n  base: {SECRET_KEY: not-secret}\n", ""))
     views = project.read("shop/views.py")
     project.write("shop/views.py", views.replace("\n\ndef register_views", '\n\ndef ping() -> Response:\n    return Response("pong")\n\n\ndef register_views'))
     project.respec("text: Hello}", "json: true}")
