@@ -94,6 +94,9 @@ def regen(spec: Path | None, output: Path, dry_run: bool, check: bool, allow_dir
     if report.backup:
         click.echo(f"changed files backed up in {report.backup}/")
     if check:
+        if report.pending:
+            click.echo("an interrupted regen is pending: run 'flaskgen regen' to finish it", err=True)
+            sys.exit(1)
         if report.changes:
             click.echo("out of date: run 'flaskgen regen' to update the project", err=True)
             sys.exit(1)

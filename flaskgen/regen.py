@@ -87,6 +87,7 @@ class Report:
     diffs: list[str] = field(default_factory=list)  # unified diffs (dry run only)
     state_changed: bool = False
     resumed: bool = False
+    pending: bool = False  # an interrupted run waits to be finished
     backup: str | None = None
     cleaned: list[str] = field(default_factory=list)  # temporary files of killed runs, removed
 
@@ -881,7 +882,8 @@ def _regen(
         folders_sha256(folders),
     )
     state_json = new_state.to_json()
-    report.state_changed = _read(project, STATE_FILE) != state_json.encode("utf-8") or (project / JOURNAL).exists()
+    report.pending = (project / JOURNAL).exists()
+    report.state_changed = _read(project, STATE_FILE) != state_json.encode("utf-8") or report.pending
     if dry_run:
         report.diffs = _diffs(project, steps)
     if dry_run or check:

@@ -511,3 +511,47 @@ def test_a_clash_in_the_renamed_folder_stops_and_says_what_must_move(tmp_path: P
     code, output = _cli("regen", str(project.spec), "-o", str(project.root))
     assert code == 1 and "shop/store/helpers.py -> shop/catalog/helpers.py" in output
     assert tree(project.root) == before
+
+
+def test_check_reports_a_pending_interrupted_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = Project.create(tmp_path)
+    project.respec("text: Hello}", "text: Howdy}")
+    _crash_after_journal(project, monkeypatch)
+    code, output = _cli("regen", str(project.spec), "-o", str(project.root), "--check")
+    assert code == 1 and "interrupted regen is pending" in output
+    assert _cli("regen", str(project.spec), "-o", str(project.root))[0] == 0
+    code, output = _cli("regen", str(project.spec), "-o", str(project.root), "--check")
+    assert code == 0 and output.endswith("up to date\n")
+
+
+def test_a_module_you_turned_into_a_package_is_not_restored_even_when_unchanged(tmp_path: Path) -> None:
+    project = Project.create(tmp_path)
+    (project.path("shop/views")).mkdir()
+    project.path("shop/views.py").rename(project.path("shop/views/__init__.py"))
+    project.respec("  store:\n", "  store:\n    doc: The store.\n")
+    report = project.regen()
+    assert not project.path("shop/views.py").exists() and not report.conflicts
+    assert "package shop/views/" in next(s.note for s in report.steps if s.relpath == "shop/views.py")
+
+
+def test_files_in_a_linked_folder_are_left_alone(tmp_path: Path) -> None:
+    project = Project.create(tmp_path)
+    elsewhere = tmp_path / "shared-templates"
+    project.path("shop/templates").rename(elsewhere)
+    project.path("shop/templates").symlink_to(elsewhere, target_is_directory=True)
+    before = {p.name: p.read_bytes() for p in elsewhere.rglob("*") if p.is_file()}
+    project.respec(HELLO, HELLO + "  about: {rule: /about, template: about.html}\n")
+    report = project.regen()
+    linked = [s for s in report.steps if s.relpath.startswith("shop/templates/")]
+    assert {s.relpath for s in linked if s.action == "skip"} >= {"shop/templates/base.html", "shop/templates/about.html"}
+    assert all("symbolic link" in s.note for s in linked if s.action != "identical")
+    assert {p.name: p.read_bytes() for p in elsewhere.rglob("*") if p.is_file()} == before
+
+
+def test_a_syntax_error_the_merge_makes_is_a_new_finding() -> None:
+    from flaskgen.regen_checks import new_findings, ruff_findings
+
+    found = ruff_findings({"merged": "def f(:\n    pass\n", "before": "def f():\n    pass\n"})
+    fresh = new_findings(found["merged"], found["before"])
+    assert fresh and fresh[0][2] == 1
+    assert not new_findings(found["before"], found["before"])
