@@ -78,6 +78,17 @@ def stale_temporaries(root: Path, relpaths: set[str]) -> list[str]:
     return found
 
 
+def _open_lock(path: Path) -> int | None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError:
+        try:
+            return os.open(path, os.O_RDONLY)
+        except OSError:
+            return None
+
+
 @contextmanager
 def project_lock(root: Path) -> Iterator[None]:
     """Hold ``.flaskgen/lock`` for one run; a second run at once is refused.
@@ -89,9 +100,10 @@ def project_lock(root: Path) -> Iterator[None]:
     except ImportError:  # Windows: no advisory locks here; runs are not guarded
         yield
         return
-    path = root / LOCK
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    fd = _open_lock(root / LOCK)
+    if fd is None:  # a read-only project: nothing here can be written, by us or another run
+        yield
+        return
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
