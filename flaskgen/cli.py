@@ -73,17 +73,20 @@ def new(spec: Path, output: Path, force: bool, templates: tuple[Path, ...]) -> N
 @click.option("--dry-run", is_flag=True, help="Show the plan and unified diffs; write nothing.")
 @click.option("--check", is_flag=True, help="Exit 1 if the project is out of date with the spec; write nothing.")
 @click.option("--allow-dirty", is_flag=True, help="Run in a git work tree with uncommitted changes (backs up every file it changes).")
+@click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path), multiple=True, help="Template folders to render with from now on (default: those the project was made with).")
 @reports_errors
-def regen(spec: Path | None, output: Path, dry_run: bool, check: bool, allow_dirty: bool) -> None:
+def regen(spec: Path | None, output: Path, dry_run: bool, check: bool, allow_dirty: bool, templates: tuple[Path, ...]) -> None:
     """Re-render the project in OUTPUT from SPEC and merge it into your edits.
 
     Without SPEC, the spec the project was generated from is used.
     """
     from flaskgen.regen import regen as run_regen
 
-    report = run_regen(output, spec, dry_run=dry_run, check=check, allow_dirty=allow_dirty)
+    report = run_regen(output, spec, dry_run=dry_run, check=check, allow_dirty=allow_dirty, templates=templates or None)
     if report.resumed:
         click.echo("finishing an interrupted regen")
+    for relpath in report.cleaned:
+        click.echo(f"removed   {relpath}  (left by an interrupted run)")
     for result in report.results:
         click.echo(result.format())
     for diff in report.diffs:
@@ -91,6 +94,9 @@ def regen(spec: Path | None, output: Path, dry_run: bool, check: bool, allow_dir
     if report.backup:
         click.echo(f"changed files backed up in {report.backup}/")
     if check:
+        if report.pending:
+            click.echo("an interrupted regen is pending: run 'flaskgen regen' to finish it", err=True)
+            sys.exit(1)
         if report.changes:
             click.echo("out of date: run 'flaskgen regen' to update the project", err=True)
             sys.exit(1)

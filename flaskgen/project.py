@@ -7,7 +7,7 @@ from pathlib import Path
 from flaskgen import __version__
 from flaskgen.generate import render_project
 from flaskgen.spec import read_spec
-from flaskgen.state import State, sha256, spec_reference
+from flaskgen.state import State, folders_sha256, path_reference, sha256, spec_reference
 from flaskgen.write import WriteResult, write_new
 
 
@@ -18,6 +18,9 @@ def create_project(
     spec = read_spec(spec_path)
     files = render_project(spec, spec_path.name, templates)
     spec_text = spec_path.read_text(encoding="utf-8")
-    state = State(__version__, spec_reference(spec_path, output), sha256(spec_text), files, spec_text)
+    folders = tuple(path_reference(t, output) for t in templates)
+    state = State(
+        __version__, spec_reference(spec_path, output), sha256(spec_text), files, spec_text, folders, (), folders_sha256(templates)
+    )
     inside = spec_path.resolve().parent == output.resolve()
     return write_new(output, files, state, force=force, spec_name=spec_path.name if inside else None)

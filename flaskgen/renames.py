@@ -124,3 +124,15 @@ def find_moves(old: ProjectSpec, new: ProjectSpec, old_files: set[str], new_file
         if old_name and new_name and moved_to != new_file:
             blocks.append(BlockMove(old_file, old_name, new_file, new_name))
     return Moves(files, tuple(blocks))
+
+
+def view_renames(old: ProjectSpec, new: ProjectSpec) -> dict[str, str]:
+    """New view name -> old view name, for every route whose view got a new name."""
+    old_bps = {bp.name for bp in old.blueprints}
+    bp_map = {bp.renamed_from: bp.name for bp in new.blueprints if bp.renamed_from in old_bps}
+    out = {}
+    for before, after in _route_pairs(old, new, bp_map):
+        old_name, new_name = _view_name(before), _view_name(after)
+        if old_name and new_name and old_name != new_name:
+            out[new_name] = old_name
+    return out

@@ -101,7 +101,8 @@ def write_new(
         for relpath, text in files.items():
             write_file(staging, relpath, text)
         write_file(staging, f"{STATE_DIR}/state.json", state.to_json())
-        apply_modes(staging, {**files, f"{STATE_DIR}/state.json": ""}, root_too=True)
+        write_file(staging, f"{STATE_DIR}/lock", "")  # regen's lock, there from the start
+        apply_modes(staging, {**files, f"{STATE_DIR}/state.json": "", f"{STATE_DIR}/lock": ""}, root_too=True)
         if target.is_dir():
             target.rmdir()
         os.rename(staging, target)
@@ -134,5 +135,6 @@ def _write_over(target: Path, files: dict[str, str], state: State) -> list[Write
         path.chmod(mode)  # an overwritten file keeps its mode
         results.append(WriteResult(relpath, "overwrite", f"old copy in {STATE_DIR}/backup/"))
     write_file(target, f"{STATE_DIR}/state.json", state.to_json())
-    apply_modes(target, {**created, f"{STATE_DIR}/state.json": ""})
+    write_file(target, f"{STATE_DIR}/lock", "")  # regen's lock, there from the start
+    apply_modes(target, {**created, f"{STATE_DIR}/state.json": "", f"{STATE_DIR}/lock": ""})
     return results

@@ -11,8 +11,9 @@ Rows:
 - ``validate`` of the large spec against ``validate`` of examples/minimal.yaml; goal <= 2x.
 - a no-op ``regen`` and a one-change ``regen`` of the large project.
 - ``flaskgen --help`` against ``python -c 'import click'``.
+- a no-op ``regen`` of examples/spec-v1.yaml, the largest example (goal < 0.15 s).
 
-    python scripts/bench.py [-n RUNS] [--large-only | --crm-only] [--write-large FILE]
+    python scripts/bench.py [-n RUNS] [--write-large FILE]
 
 Needs cookiecutter (``pip install -e '.[init]'``) for the cookiecutter rows.
 """
@@ -33,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 GOAL_NEW = 0.4
 GOAL_VALIDATE = 2.0
+GOAL_NOOP_REGEN = 0.15  # seconds, the largest example
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,14 @@ def bench_regen(spec: Path, work: Path, runs: int) -> dict[str, list[Sample]]:
     return alternate({"no-op regen": noop, "one-change regen": one_change}, runs)
 
 
+def bench_noop_example(work: Path, runs: int) -> list[Sample]:
+    """A no-op regen of the largest example, as an absolute figure."""
+    flaskgen = bin_path("flaskgen")
+    project = work / "spec-v1"
+    run([flaskgen, "new", str(ROOT / "examples" / "spec-v1.yaml"), "-o", str(project)])
+    return alternate({"noop": lambda: run([flaskgen, "regen", "-o", str(project)])}, runs)["noop"]
+
+
 def bench_validate(large: Path, runs: int) -> dict[str, list[Sample]]:
     flaskgen = bin_path("flaskgen")
     minimal = ROOT / "examples" / "minimal.yaml"
@@ -232,12 +242,20 @@ def main() -> int:
         ]
         regen = bench_regen(large, work / "regen", max(options.runs // 2, 3))
         help_ = bench_help(options.runs)
+        noop_example = bench_noop_example(work, options.runs)
         for name, results, a, b, goal in measures:
             line = row(name, a, b, results, goal)
             missed = missed or line.endswith("MISSED |") or "MISSED" in line
             table.append(line)
         table.append(row("regen large: no-op vs one change", "no-op regen", "one-change regen", regen, None))
         table.append(row("--help vs import click", "flaskgen --help", "import click", help_, None))
+    noop = statistics.median(s.seconds for s in noop_example)
+    verdict = "ok" if noop < GOAL_NOOP_REGEN else "MISSED"
+    table.append(
+        f"| no-op regen spec-v1 | {noop * 1000:.0f} ms | | | < {GOAL_NOOP_REGEN * 1000:.0f} ms {verdict} "
+        f"| {peak(noop_example):.0f} MB |"
+    )
+    missed = missed or verdict == "MISSED"
     print("\n".join(table))
     return 1 if missed else 0
 

@@ -4,6 +4,9 @@ and rerunning regen reaches exactly the tree an uninterrupted run gives."""
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -80,4 +83,73 @@ def test_interrupted_at_every_write_is_old_or_new_and_a_rerun_converges(tmp_path
         project.regen()  # finishes (or redoes) the interrupted run
         assert _with_state(project) == after, f"write {k}: the rerun did not converge"
         assert not project.path(".flaskgen/journal.json").exists()
+        assert not project.regen().changes
+
+
+KILLER = """
+import os, signal, sys
+from pathlib import Path
+import flaskgen.regen_disk
+from flaskgen.regen import regen
+
+limit, count = int(sys.argv[3]), [0]
+real_replace, real_unlink, real_rmdir = os.replace, Path.unlink, Path.rmdir
+
+
+def tick():
+    if count[0] == limit:
+        os.kill(os.getpid(), signal.SIGKILL)
+    count[0] += 1
+
+
+def replace(a, b):
+    tick()
+    real_replace(a, b)
+
+
+def unlink(self, missing_ok=False):
+    tick()
+    real_unlink(self, missing_ok=missing_ok)
+
+
+def rmdir(self):
+    tick()
+    real_rmdir(self)
+
+
+flaskgen.regen_disk.os.replace, Path.unlink, Path.rmdir = replace, unlink, rmdir
+regen(Path(sys.argv[1]), Path(sys.argv[2]))
+print(count[0])
+"""
+
+
+def _killed_run(project: Project, limit: int) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", KILLER, str(project.root), str(project.spec), str(limit)],
+        capture_output=True, text=True, check=False, cwd=Path(__file__).resolve().parent.parent,
+    )
+
+
+def _without_temporaries(files: dict[str, bytes]) -> dict[str, bytes]:
+    return {p: d for p, d in files.items() if not p.endswith(".tmp")}
+
+
+@pytest.mark.slow
+def test_sigkill_at_every_file_operation_leaves_old_or_new_and_a_rerun_converges(tmp_path: Path) -> None:
+    reference = _prepare(tmp_path / "reference")
+    before = _with_state(reference)
+    clean = _killed_run(reference, 10**6)
+    assert clean.returncode == 0, clean.stderr
+    count, after = int(clean.stdout.split()[-1]), _with_state(reference)
+    assert count >= 10
+    for k in range(count):
+        project = _prepare(tmp_path / f"kill-{k}")
+        killed = _killed_run(project, k)
+        assert killed.returncode == -signal.SIGKILL, killed.stderr
+        now = _without_temporaries(_with_state(project))
+        for relpath in set(before) | set(after) | set(now):
+            assert now.get(relpath) in (before.get(relpath), after.get(relpath)), f"kill {k}: {relpath} is neither old nor new"
+        project.regen()
+        assert _with_state(project) == after, f"kill {k}: the rerun did not converge"
+        assert not [p for p in project.root.rglob("*.tmp")], f"kill {k}: temporaries left"
         assert not project.regen().changes
