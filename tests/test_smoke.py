@@ -54,6 +54,7 @@ def test_routes_command_matches_the_spec(spec_path: Path, gen_env: GenEnv, gener
     assert expected <= printed
     assert {endpoint for endpoint, _ in printed} - {r.endpoint for r in spec.all_routes} <= {
         "static",
+        "healthz",
         *(u.name for u in spec.uploads),
         *(f"{u.name}_file" for u in spec.uploads),
     }

@@ -18,6 +18,7 @@ from .config import load_config
 from .converters import register_converters
 from .errors import register_error_handlers
 from .extensions import csrf, database_url, db, migrate
+from .health import register_health
 from .hooks import register_hooks
 from .middleware import apply_middleware
 from .order import bp as order_bp
@@ -54,6 +55,7 @@ def create_app(
     register_hooks(app)
     register_views(app)
     register_uploads(app)
+    register_health(app)
     app.register_blueprint(account_bp)
     app.register_blueprint(order_bp)
     app.register_blueprint(admin_bp)
