@@ -48,6 +48,9 @@ def main() -> None:
     flaskgen regen spec.yaml -o app      bring it up to date with the spec
     flaskgen validate spec.yaml          check a spec, write nothing
     flaskgen schema                      print the spec's JSON Schema
+    flaskgen smoke spec.yaml ...         generate, install, test and serve each spec
+
+    The spec format, key by key: docs/spec.md (`flaskgen reference` prints it).
     """
 
 
@@ -140,6 +143,14 @@ def schema() -> None:
     from flaskgen.spec.schema import SCHEMA_FILE
 
     click.echo(schema_path(SCHEMA_FILE).read_text(encoding="utf-8"), nl=False)
+
+
+@main.command()
+def reference() -> None:
+    """Print the spec reference (docs/spec.md): every key, its type, default and meaning."""
+    from flaskgen.resources import reference_path
+
+    click.echo(reference_path().read_text(encoding="utf-8"), nl=False)
 
 
 @main.command()
