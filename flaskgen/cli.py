@@ -146,6 +146,32 @@ def schema() -> None:
 
 
 @main.command()
+@click.argument("specs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--venv",
+    "venv_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Install into this virtual environment (created if missing; kept) instead of a temporary one.",
+)
+@reports_errors
+def smoke(specs: tuple[Path, ...], venv_dir: Path | None) -> None:
+    """Generate each SPEC, install it, run its tests and ruff, serve it under gunicorn
+    on 127.0.0.1 and GET every route without URL variables; exit 1 on any failure."""
+    from flaskgen.smoke import smoke as run_smoke
+    from flaskgen.smoke import table
+
+    def progress(check: Any) -> None:
+        click.echo(f"{'ok  ' if check.ok else 'FAIL'}  {check.spec}: {check.step}", err=True)
+
+    checks = run_smoke(list(specs), venv_dir, progress)
+    click.echo(table(checks))
+    failed = sum(not c.ok for c in checks)
+    click.echo(f"{len(checks) - failed} passed, {failed} failed")
+    if failed:
+        sys.exit(1)
+
+
+@main.command()
 def reference() -> None:
     """Print the spec reference (docs/spec.md): every key, its type, default and meaning."""
     from flaskgen.resources import reference_path

