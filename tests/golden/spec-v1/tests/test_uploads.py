@@ -102,6 +102,19 @@ def test_allowed_file_is_saved_and_redirects(
 
 
 @pytest.mark.parametrize("name", CASES)
+def test_folder_can_come_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """Several app servers share one volume: its path comes from the environment."""
+    shared = tmp_path / "shared"
+    monkeypatch.setenv(UPLOADS[name].config_key, str(shared))
+    case = CASES[name]
+    response = post(create_app("testing").test_client(), case, case.allowed, b"shared")
+    assert response.status_code == 302
+    assert (shared / case.allowed).read_bytes() == b"shared"
+
+
+@pytest.mark.parametrize("name", CASES)
 def test_existing_file_is_never_overwritten(
     app: Flask, client: FlaskClient, name: str
 ) -> None:
