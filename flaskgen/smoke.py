@@ -95,7 +95,7 @@ def probes(spec: ProjectSpec) -> list[Probe]:
     for route in spec.all_routes:
         if "GET" not in route.methods or route.subdomain or route.blueprint in on_subdomain:
             continue
-        expected = route.response.abort or route.status if route.response.kind == "abort" else route.status
+        expected = route.response.abort if route.response.kind == "abort" else route.status
         for rule in route.rules:
             if not rule.variables:
                 out.setdefault(join_prefix(prefixes.get(route.blueprint or ""), rule.rule), expected)
