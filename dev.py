@@ -32,7 +32,10 @@ def _run(args: list[str], **kwargs: object) -> None:
 def setup() -> None:
     """Create .venv and install flaskgen with its test extras (skipped when current)."""
     stamp = VENV / ".flaskgen-setup"
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + sys.version.encode()).hexdigest()
+    constraints = ROOT / "tests" / "constraints.txt"
+    digest = hashlib.sha256(
+        (ROOT / "pyproject.toml").read_bytes() + constraints.read_bytes() + sys.version.encode()
+    ).hexdigest()
     if stamp.exists() and stamp.read_text() == digest and PYTHON.exists():
         return
     if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be started by an older python3
@@ -41,7 +44,7 @@ def setup() -> None:
     venv.EnvBuilder(with_pip=True).create(VENV)
     pip = [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
     _run([*pip, "--upgrade", "pip"])
-    _run([*pip, "-e", f"{ROOT}[test,init]"])
+    _run([*pip, "-c", str(constraints), "-e", f"{ROOT}[test,init]"])
     stamp.write_text(digest)
 
 

@@ -48,6 +48,9 @@ def main() -> None:
     flaskgen regen spec.yaml -o app      bring it up to date with the spec
     flaskgen validate spec.yaml          check a spec, write nothing
     flaskgen schema                      print the spec's JSON Schema
+    flaskgen smoke spec.yaml ...         generate, install, test and serve each spec
+
+    The spec format, key by key: docs/spec.md (`flaskgen reference` prints it).
     """
 
 
@@ -146,6 +149,40 @@ def schema() -> None:
     from flaskgen.spec.schema import SCHEMA_FILE
 
     click.echo(schema_path(SCHEMA_FILE).read_text(encoding="utf-8"), nl=False)
+
+
+@main.command()
+@click.argument("specs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--venv",
+    "venv_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Install into this virtual environment (created if missing; kept) instead of a temporary one.",
+)
+@reports_errors
+def smoke(specs: tuple[Path, ...], venv_dir: Path | None) -> None:
+    """Generate each SPEC, install it, run its tests and ruff, serve it under gunicorn
+    on 127.0.0.1 and GET every route without URL variables; exit 1 on any failure."""
+    from flaskgen.smoke import smoke as run_smoke
+    from flaskgen.smoke import table
+
+    def progress(check: Any) -> None:
+        click.echo(f"{'ok  ' if check.ok else 'FAIL'}  {check.spec}: {check.step}", err=True)
+
+    checks = run_smoke(list(specs), venv_dir, progress)
+    click.echo(table(checks))
+    failed = sum(not c.ok for c in checks)
+    click.echo(f"{len(checks) - failed} passed, {failed} failed")
+    if failed:
+        sys.exit(1)
+
+
+@main.command()
+def reference() -> None:
+    """Print the spec reference (docs/spec.md): every key, its type, default and meaning."""
+    from flaskgen.resources import reference_path
+
+    click.echo(reference_path().read_text(encoding="utf-8"), nl=False)
 
 
 @main.command()

@@ -21,12 +21,15 @@ from flaskgen.planners import (
     PHASE_VIEWS,
     Contribution,
     data,
+    deploy,
     features,
 )
 from flaskgen.render import PlannedFile
 from flaskgen.spec.model import Blueprint, Import, Profile, ProjectSpec, Route, Setting
 from flaskgen.spec.normalize import ENV_RE, join_prefix
 
+# The ruff release flaskgen is tested with: generated projects need at least this one
+# (their dev extra and pre-commit hook), so their `ruff format --check` agrees.
 RUFF_VERSION = "0.17.6"
 FLASK_REQUIREMENT = "Flask>=3.1,<4"
 
@@ -370,6 +373,8 @@ def _route_rows(spec: ProjectSpec) -> list[dict[str, str]]:
         rows.append({"endpoint": upload.name, "methods": "GET, POST", "rule": upload.rule})
         if upload.serve:
             rows.append({"endpoint": f"{upload.name}_file", "methods": "GET", "rule": upload.serve})
+    if deploy.wants_healthz(spec):
+        rows.append({"endpoint": "healthz", "methods": "GET", "rule": deploy.HEALTH_RULE})
     return rows
 
 
@@ -391,13 +396,15 @@ def _error_test_ctx(spec: ProjectSpec) -> dict[str, Any]:
     }
 
 
-def dependencies(spec: ProjectSpec, parts: list[Contribution]) -> tuple[list[str], list[str]]:
-    deps = [FLASK_REQUIREMENT, "python-dotenv>=1.0"]
-    dev = ["pytest>=8", f"ruff=={RUFF_VERSION}"]
+def dependencies(spec: ProjectSpec, parts: list[Contribution]) -> dict[str, list[str]]:
+    """Requirements by group: ``""`` (the project's own), ``dev`` and any extras."""
+    groups: dict[str, list[str]] = {"": [FLASK_REQUIREMENT, "python-dotenv>=1.0"]}
+    groups["dev"] = ["pytest>=8", f"ruff>={RUFF_VERSION}"]
     for part in parts:
-        deps += [d for d in part.dependencies if d not in deps]
-        dev += [d for d in part.dev_dependencies if d not in dev]
-    return deps, dev
+        for name, reqs in [("", part.dependencies), ("dev", part.dev_dependencies), *part.extras.items()]:
+            group = groups.setdefault(name, [])
+            group += [r for r in reqs if r not in group]
+    return groups
 
 
 def plan(spec: ProjectSpec, spec_name: str = "spec.yaml") -> list[PlannedFile]:
@@ -414,9 +421,15 @@ def plan(spec: ProjectSpec, spec_name: str = "spec.yaml") -> list[PlannedFile]:
     def add(relpath: str, template: str, python: bool = False, **extra: Any) -> None:
         files.append(PlannedFile(relpath, template, {**base, **extra}, python))
 
-    parts = [data.contribute(spec, base), features.contribute(spec, base)]
+    base["ruff_version"] = RUFF_VERSION
+    base["health_rule"] = deploy.HEALTH_RULE
+    parts = [
+        data.contribute(spec, base),
+        features.contribute(spec, base),
+        deploy.contribute(spec, base),
+    ]
     app_imports, setup_lines = _app_setup(spec, parts)
-    deps, dev_deps = dependencies(spec, parts)
+    groups = dependencies(spec, parts)
     rows = _route_rows(spec)
     markers = [m for part in parts for m in part.markers]
     conftest = [c for part in parts for c in part.conftest]
@@ -424,8 +437,8 @@ def plan(spec: ProjectSpec, spec_name: str = "spec.yaml") -> list[PlannedFile]:
     add(
         "pyproject.toml",
         "project/pyproject.toml.jinja",
-        dependencies=deps,
-        dev_dependencies=dev_deps,
+        dependencies=groups.pop(""),
+        extras=sorted(groups.items()),
         markers=markers,
     )
     add(".flaskenv", "project/flaskenv.jinja")
@@ -513,6 +526,7 @@ def plan(spec: ProjectSpec, spec_name: str = "spec.yaml") -> list[PlannedFile]:
         "README.md",
         "project/README.md.jinja",
         has_db=bool(spec.models),
+        deploy=deploy.deploy_info(spec),
         spec_name=spec_name,
         flask_major=3,
         profiles=spec.profiles,

@@ -1,7 +1,7 @@
 """Where the Jinja2 code templates and the JSON Schema live.
 
 In a wheel they ship inside the package (``flaskgen/blueprints_templates``,
-``flaskgen/schemas``); in a source checkout they sit beside the package.
+``flaskgen/schemas``, ``flaskgen/docs``); in a source checkout they sit beside the package.
 """
 
 from __future__ import annotations
@@ -28,3 +28,8 @@ def templates_dir() -> Path:
 def schema_path(filename: str) -> Path:
     """A file of the ``schemas/`` folder."""
     return _data_dir("schemas") / filename
+
+
+def reference_path() -> Path:
+    """The spec reference, ``docs/spec.md``."""
+    return _data_dir("docs") / "spec.md"

@@ -9,8 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from flaskgen.errors import FlaskgenError, TargetError
-from flaskgen.resources import templates_dir
+from flaskgen.resources import schema_path, templates_dir
 from flaskgen.spec import read_spec
+from flaskgen.spec.schema import SCHEMA_FILE
+
+MODELINE_PREFIX = "# yaml-language-server: $schema="
 
 
 def _answers(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -42,4 +45,15 @@ def create_starter(template: str | None, output: Path, *, no_input: bool, answer
             raise TargetError(f"the template made {created} but no spec.yaml in it")
         spec = found[0]
     read_spec(spec)  # a template that makes an invalid spec is reported like any other
+    add_schema_modeline(spec)
     return spec
+
+
+def add_schema_modeline(spec: Path) -> None:
+    """Put the JSON Schema beside the spec and point editors at it with the
+    ``# yaml-language-server: $schema=`` line, so they complete and explain keys."""
+    text = spec.read_text(encoding="utf-8")
+    if MODELINE_PREFIX in text:
+        return
+    (spec.parent / SCHEMA_FILE).write_text(schema_path(SCHEMA_FILE).read_text(encoding="utf-8"), encoding="utf-8")
+    spec.write_text(f"{MODELINE_PREFIX}./{SCHEMA_FILE}\n{text}", encoding="utf-8")

@@ -11,6 +11,9 @@ from pathlib import Path, PurePosixPath
 from flaskgen.errors import TargetError
 from flaskgen.state import STATE_DIR, State
 
+# The JSON Schema copy `flaskgen init` puts beside the spec for editors.
+SPEC_SCHEMA = "flaskgen-spec-1.schema.json"
+
 # What happened to a file, one word each.
 ACTIONS = ("create", "identical", "overwrite", "update", "merge", "conflict", "keep", "delete", "rename", "orphan", "skip")
 
@@ -85,8 +88,9 @@ def write_new(
     """
     if target.exists() and not target.is_dir():
         raise TargetError(f"{target} exists and is not a folder")
-    if spec_name and target.is_dir() and _is_empty_dir(target, frozenset({spec_name})):
-        # The spec alone in the target (as `flaskgen init` lays it out) is fine.
+    if spec_name and target.is_dir() and _is_empty_dir(target, frozenset({spec_name, SPEC_SCHEMA})):
+        # The spec alone in the target, with its schema copy (as `flaskgen init` lays
+        # it out), is fine.
         return _write_over(target, files, state)
     if target.is_dir() and not _is_empty_dir(target):
         if not force:

@@ -30,12 +30,16 @@ class GenEnv:
     def bin(self, name: str) -> str:
         return str(self.root / "bin" / name)
 
+    def environ(self) -> dict[str, str]:
+        """This environment's variables: its bin/ first on PATH, no FLASK_/PYTEST_ leftovers."""
+        full_env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "PYTEST_"))}
+        full_env["PATH"] = f"{self.root / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}"
+        return full_env
+
     def run(
         self, args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: float = 600
     ) -> subprocess.CompletedProcess[str]:
-        full_env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "PYTEST_"))}
-        full_env.update({"PATH": f"{self.root / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}"})
-        full_env.update(env or {})
+        full_env = {**self.environ(), **(env or {})}
         return subprocess.run(args, cwd=cwd, env=full_env, capture_output=True, text=True, timeout=timeout, check=False)
 
     def install(self, project: Path) -> None:

@@ -195,3 +195,22 @@ def test_new_and_validate_do_not_import_cookiecutter() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_init_points_editors_at_the_schema(runner: CliRunner, tmp_path: Path) -> None:
+    pytest.importorskip("cookiecutter")
+    result = runner.invoke(main, ["init", "--no-input", "-o", str(tmp_path), "project_name=Shop"])
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "shop"
+    first_line = (folder / "spec.yaml").read_text().splitlines()[0]
+    assert first_line == "# yaml-language-server: $schema=./flaskgen-spec-1.schema.json"
+    schema = json.loads((folder / "flaskgen-spec-1.schema.json").read_text())
+    assert schema == json.loads(runner.invoke(main, ["schema"]).output)
+
+
+def test_help_and_reference_point_at_the_spec_reference(runner: CliRunner) -> None:
+    assert "docs/spec.md" in runner.invoke(main, ["--help"]).output
+    result = runner.invoke(main, ["reference"])
+    assert result.exit_code == 0
+    assert result.output.startswith("# The flaskgen spec, format 1: reference")
+    assert "| `routes.<endpoint>.rule` |" in result.output

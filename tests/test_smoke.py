@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,7 @@ def test_routes_command_matches_the_spec(spec_path: Path, gen_env: GenEnv, gener
     assert expected <= printed
     assert {endpoint for endpoint, _ in printed} - {r.endpoint for r in spec.all_routes} <= {
         "static",
+        "healthz",
         *(u.name for u in spec.uploads),
         *(f"{u.name}_file" for u in spec.uploads),
     }
@@ -92,7 +94,7 @@ def test_tricky_strings_come_out_exactly(gen_env: GenEnv, generate) -> None:
     assert int(lines[3]) >= 1
 
 
-def test_wheel_ships_templates_and_schema(tmp_path: Path) -> None:
+def test_wheel_ships_templates_schema_and_reference(tmp_path: Path) -> None:
     """Build the wheel, install it into a fresh venv, and generate a project from there."""
     dist = tmp_path / "dist"
     build = subprocess.run(
@@ -124,3 +126,11 @@ def test_wheel_ships_templates_and_schema(tmp_path: Path) -> None:
     assert (out / "hello" / "__init__.py").is_file()
     schema = subprocess.run([str(env_dir / "bin" / "flaskgen"), "schema"], capture_output=True, text=True, check=False)
     assert schema.returncode == 0 and '"$schema"' in schema.stdout
+    # The spec reference ships in the wheel too, outside any checkout.
+    reference = subprocess.run(
+        [str(env_dir / "bin" / "flaskgen"), "reference"], capture_output=True, text=True, cwd=tmp_path, check=False
+    )
+    assert reference.returncode == 0, reference.stderr
+    assert reference.stdout == (ROOT / "docs" / "spec.md").read_text(encoding="utf-8")
+    with zipfile.ZipFile(wheel) as archive:
+        assert "flaskgen/docs/spec.md" in archive.namelist()

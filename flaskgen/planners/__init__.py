@@ -42,5 +42,6 @@ class Contribution:
     extensions: list[Extension] = field(default_factory=list)
     dependencies: list[str] = field(default_factory=list)
     dev_dependencies: list[str] = field(default_factory=list)
+    extras: dict[str, list[str]] = field(default_factory=dict)  # optional-dependencies beyond dev
     markers: list[str] = field(default_factory=list)  # pytest markers of the generated project
     conftest: list[str] = field(default_factory=list)  # names of extra conftest blocks to include

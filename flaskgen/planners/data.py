@@ -18,7 +18,7 @@ from flaskgen.spec.model import AssociationTable, Column, Model, ProjectSpec, Re
 from flaskgen.spec.models import IMPLIED_TYPES, NOW_DEFAULTS
 from flaskgen.spec.normalize import snake
 
-DEPENDENCIES = ["Flask-SQLAlchemy>=3.1", "Flask-Migrate>=4.0", "SQLAlchemy>=2.0", "psycopg[binary]>=3.1"]
+DEPENDENCIES = ["Flask-SQLAlchemy>=3.1", "Flask-Migrate>=4.0", "SQLAlchemy>=2.0"]  # psycopg: see deploy.py
 SA_NAMES = ("BigInteger", "Boolean", "Date", "DateTime", "Enum", "Float", "Integer", "JSON", "LargeBinary", "Numeric", "String", "Text", "Time", "Uuid")
 
 BASE_CLASS = '''class Base(DeclarativeBase):

@@ -12,6 +12,7 @@ from flask import Flask
 from . import models  # noqa: F401  (registers the tables on db.metadata)
 from .config import load_config
 from .extensions import database_url, db, migrate
+from .health import register_health
 from .views import register_views
 
 
@@ -37,4 +38,5 @@ def create_app(
     db.init_app(app)
     migrate.init_app(app, db)
     register_views(app)
+    register_health(app)
     return app

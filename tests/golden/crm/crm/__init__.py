@@ -14,6 +14,7 @@ from .account import bp as account_bp
 from .config import load_config
 from .errors import register_error_handlers
 from .extensions import csrf, database_url, db, migrate
+from .health import register_health
 from .order import bp as order_bp
 from .views import register_views
 
@@ -41,6 +42,7 @@ def create_app(
     migrate.init_app(app, db)
     csrf.init_app(app)
     register_views(app)
+    register_health(app)
     app.register_blueprint(account_bp)
     app.register_blueprint(order_bp)
     register_error_handlers(app)

@@ -13,6 +13,7 @@ from .commands import register_commands
 from .config import load_config
 from .errors import register_error_handlers
 from .extensions import csrf
+from .health import register_health
 from .hooks import register_hooks
 from .templating import register_templating
 from .views import register_views
@@ -38,6 +39,7 @@ def create_app(
     register_templating(app)
     register_hooks(app)
     register_views(app)
+    register_health(app)
     register_error_handlers(app)
     register_commands(app)
     return app

@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 
 from .config import load_config
+from .health import register_health
 from .views import register_views
 
 
@@ -30,4 +31,5 @@ def create_app(
         app.config.from_mapping(overrides)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     register_views(app)
+    register_health(app)
     return app

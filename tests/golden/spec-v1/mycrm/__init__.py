@@ -17,6 +17,7 @@ from .config import load_config
 from .converters import register_converters
 from .errors import register_error_handlers
 from .extensions import csrf, database_url, db, migrate
+from .health import register_health
 from .hooks import register_hooks
 from .logconfig import configure_logging
 from .middleware import apply_middleware
@@ -55,6 +56,7 @@ def create_app(
     register_hooks(app)
     register_views(app)
     register_uploads(app)
+    register_health(app)
     app.register_blueprint(account_bp)
     app.register_blueprint(order_bp)
     app.register_blueprint(admin_bp)

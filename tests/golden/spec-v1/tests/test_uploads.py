@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import TestResponse, encode_multipart
 
+from mycrm import create_app
 from mycrm.uploads import UPLOADS
 
 BASE_URL = "http://crm.test"
@@ -109,6 +110,19 @@ def test_allowed_file_is_saved_and_redirects(
         assert response.location == download_path(case, case.allowed)
     else:
         assert response.location == case.path
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_folder_can_come_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """Several app servers share one volume: its path comes from the environment."""
+    shared = tmp_path / "shared"
+    monkeypatch.setenv(UPLOADS[name].config_key, str(shared))
+    case = CASES[name]
+    response = post(create_app("testing").test_client(), case, case.allowed, b"shared")
+    assert response.status_code == 302
+    assert (shared / case.allowed).read_bytes() == b"shared"
 
 
 @pytest.mark.parametrize("name", CASES)

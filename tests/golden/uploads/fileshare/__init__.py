@@ -12,6 +12,7 @@ from flask import Flask
 from .config import load_config
 from .errors import register_error_handlers
 from .extensions import csrf
+from .health import register_health
 from .logconfig import configure_logging
 from .uploads import register_uploads
 from .views import register_views
@@ -37,5 +38,6 @@ def create_app(
     csrf.init_app(app)
     register_views(app)
     register_uploads(app)
+    register_health(app)
     register_error_handlers(app)
     return app

@@ -1,13 +1,15 @@
 """File uploads: a form page and a POST handler per upload, and download routes.
 
 Each upload saves into its folder inside the instance folder; set
-``<NAME>_UPLOAD_FOLDER`` in the config to put the files elsewhere (the tests point
-it at a temporary folder). Names go through ``secure_filename``, an existing file
+``<NAME>_UPLOAD_FOLDER`` in the config, or as an environment variable, to put the
+files elsewhere, such as a volume that every app server mounts (the tests point it
+at a temporary folder). Names go through ``secure_filename``, an existing file
 is never replaced, and each upload's ``max_size`` holds for its own POST only.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,8 +48,11 @@ class Upload:
         return f"{self.name.upper()}_UPLOAD_FOLDER"
 
     def path(self) -> Path:
-        """The folder the files go to (created by the first save)."""
-        configured = current_app.config.get(self.config_key)
+        """The folder the files go to (created by the first save): the config key,
+        else the environment variable of the same name, else the instance folder."""
+        configured = current_app.config.get(self.config_key) or os.environ.get(
+            self.config_key
+        )
         if configured:
             return Path(configured)
         return Path(current_app.instance_path) / self.folder
