@@ -56,6 +56,22 @@ def test_testing_profile_never_inherits_a_database(config: str, expected: str) -
     assert _setting(HEADER + config + MODELS, "testing", "SQLALCHEMY_DATABASE_URI") == expected
 
 
+SECRET_CASES = {
+    "base needs the variable": ("config:\n  base:\n    SECRET_KEY: \"${SECRET_KEY}\"\n", "'testing-not-secret'"),
+    "base sets a literal": ("config:\n  base: {SECRET_KEY: abc}\n", "'testing-not-secret'"),
+    "testing sets its own": ("config:\n  testing:\n    SECRET_KEY: \"${T_KEY:-t}\"\n", None),
+}
+
+
+@pytest.mark.parametrize(("config", "expected"), SECRET_CASES.values(), ids=SECRET_CASES.keys())
+def test_testing_profile_never_needs_a_real_secret(config: str, expected: str | None) -> None:
+    found = _setting(HEADER + config + "routes:\n  i: {rule: /, text: x}\n", "testing", "SECRET_KEY")
+    if expected is None:
+        assert found is not None and "T_KEY" in found
+    else:
+        assert found == expected
+
+
 def test_testing_profile_without_models_has_no_database() -> None:
     assert _setting(HEADER + "routes:\n  index: {rule: /, text: hi}\n", "testing", "SQLALCHEMY_DATABASE_URI") is None
 

@@ -251,6 +251,8 @@ def _profile_defaults(
     if not anywhere("SECRET_KEY"):
         out["base"]["SECRET_KEY"] = "${SECRET_KEY}"
         out["development"]["SECRET_KEY"] = "${SECRET_KEY:-dev-not-secret}"
+    if "SECRET_KEY" not in defined.get("testing", {}):
+        # Tests never need a real secret: they must run where no SECRET_KEY is set.
         out["testing"]["SECRET_KEY"] = "testing-not-secret"
     if "TESTING" not in defined.get("testing", {}):
         out["testing"]["TESTING"] = True
