@@ -20,6 +20,7 @@ from flaskgen.planners import (
     PHASE_EXTENSIONS,
     PHASE_VIEWS,
     Contribution,
+    auth,
     data,
     features,
 )
@@ -37,6 +38,7 @@ class ViewCtx:
     signature: str
     doc: str
     decorators: tuple[str, ...]
+    guard: bool = False  # a class view that needs a logged-in user (``decorators = [...]``)
 
 
 @dataclass(frozen=True)
@@ -101,8 +103,8 @@ def _rule_kwargs(route: Route, index: int, *, with_subdomain: bool = True) -> li
     return args
 
 
-def _view_imports(routes: tuple[Route, ...]) -> set[Import]:
-    imports: set[Import] = set()
+def _view_imports(routes: tuple[Route, ...], guard: bool = False) -> set[Import]:
+    imports: set[Import] = {auth.PAGE_GUARD} if guard or any(r.login_required for r in routes) else set()
     for route in routes:
         if route.response.kind == "redirect_to":
             continue
@@ -155,7 +157,9 @@ def _views(
                     args.append(f"endpoint={route.key!r}")
                 args += [f"view_func={route.function_name}", *_rule_kwargs(route, i)]
                 registrations.append(f"app.add_url_rule({', '.join(args)})")
-        views.append(ViewCtx(route, _signature(route), _doc(route, prefix), tuple(decorators)))
+        if route.login_required and not route.view_class:
+            decorators.append(f"@{auth.PAGE_GUARD[1]}")
+        views.append(ViewCtx(route, _signature(route), _doc(route, prefix), tuple(decorators), route.login_required))
     return views, registrations
 
 
@@ -299,7 +303,7 @@ def _app_setup(spec: ProjectSpec, parts: list[Contribution]) -> tuple[list[str],
 def _blueprint_files(spec: ProjectSpec, bp: Blueprint, base: dict[str, Any]) -> list[PlannedFile]:
     pkg = spec.project.package
     views, registrations = _views(bp.routes, bp.url_prefix, "bp")
-    imports = _view_imports(bp.routes) | {("flask", "Blueprint")}
+    imports = _view_imports(bp.routes, bp.login_required) | {("flask", "Blueprint")}
     bp_args = []
     if bp.url_prefix:
         bp_args.append(f"url_prefix={bp.url_prefix!r}")
@@ -312,6 +316,7 @@ def _blueprint_files(spec: ProjectSpec, bp: Blueprint, base: dict[str, Any]) -> 
         "registrations": registrations,
         "imports": import_lines(imports),
         "bp_args": bp_args,
+        "bp_guard": auth.PAGE_GUARD[1] if bp.login_required else None,
     }
     return [
         PlannedFile(
@@ -383,6 +388,7 @@ def plan(spec: ProjectSpec, spec_name: str = "spec.yaml") -> list[PlannedFile]:
         "spec": spec,
         "project": spec.project,
         "nav": _nav(spec),
+        "auth_nav": auth.nav(spec),
         "version": __version__,
     }
     files: list[PlannedFile] = []
@@ -390,7 +396,7 @@ def plan(spec: ProjectSpec, spec_name: str = "spec.yaml") -> list[PlannedFile]:
     def add(relpath: str, template: str, python: bool = False, **extra: Any) -> None:
         files.append(PlannedFile(relpath, template, {**base, **extra}, python))
 
-    parts = [data.contribute(spec, base), features.contribute(spec, base)]
+    parts = [data.contribute(spec, base), features.contribute(spec, base), auth.contribute(spec, base)]
     app_imports, setup_lines = _app_setup(spec, parts)
     deps, dev_deps = dependencies(spec, parts)
     rows = _route_rows(spec)
@@ -470,8 +476,9 @@ def plan(spec: ProjectSpec, spec_name: str = "spec.yaml") -> list[PlannedFile]:
     add(f"{pkg}/templates/base.html", "project/package/templates/base.html.jinja")
     files += _page_files(spec, base)
     add(f"{pkg}/static/style.css", "project/package/static/style.css.jinja")
-    add("tests/conftest.py", "project/tests/conftest.py.jinja", True, conftest=conftest)
-    add("tests/test_routes.py", "project/tests/test_routes.py.jinja", True, probe=spec.probe)
+    auth_user = auth.auth_ctx(spec) if spec.auth is not None else None
+    add("tests/conftest.py", "project/tests/conftest.py.jinja", True, conftest=conftest, auth_user=auth_user)
+    add("tests/test_routes.py", "project/tests/test_routes.py.jinja", True, probe=spec.probe, login=spec.auth is not None)
     add("tests/test_config.py", "project/tests/test_config.py.jinja", True, **_config_cases(spec))
     if spec.errors:
         add(

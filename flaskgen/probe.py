@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import json as jsonlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from uuid import UUID
 
@@ -38,6 +38,7 @@ class HttpCase:
     contains: tuple[str, ...] = ()
     json: str | None = None  # Python source of the JSON body
     location: str | None = None
+    login: bool = False  # the route needs a logged-in user: the test logs in first
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,12 @@ def build_map(spec: ProjectSpec) -> tuple[Map, dict[tuple[str, int], Rule]]:
         url_map.add(Rule(upload.rule, endpoint=upload.name, methods={"GET", "POST", "OPTIONS"}))
         if upload.serve:
             url_map.add(Rule(upload.serve, endpoint=f"{upload.name}_file", methods={"GET", "OPTIONS"}))
+    if spec.auth is not None:
+        from flaskgen.spec.auth import BLUEPRINT, RULES, URL_PREFIX
+
+        for rule_text, key, methods in RULES:
+            if key != "register" or spec.auth.register:
+                url_map.add(Rule(URL_PREFIX + rule_text, endpoint=f"{BLUEPRINT}.{key}", methods={*methods, "OPTIONS"}))
     url_map.add(Rule("/static/<path:filename>", endpoint="static", methods={"GET", "OPTIONS"}))
     return url_map, rules
 
@@ -184,7 +191,8 @@ def probe(spec: ProjectSpec) -> Probe:
                     view_args=None if is_redirect else _dict_source(view_args),
                 )
             )
-            http += _http_cases(spec, route, rule, adapter, label, full, texts, values, view_args)
+            cases = _http_cases(spec, route, rule, adapter, label, full, texts, values, view_args)
+            http += [replace(c, login=True) for c in cases] if spec.guarded(route) else cases
             http += _negative_cases(url_map, server, route, rule, label, base, texts, sub)
     return Probe(base, tuple(http), tuple(urls), tuple(unreachable))
 

@@ -201,14 +201,19 @@ def _hooks(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> None:
         out.setup.append((PHASE_TEMPLATING, "register_templating(app)"))
 
 
-def _security(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> None:
-    """Session cookie flags of production and CSRF protection, tested."""
+def production_environment(spec: ProjectSpec) -> dict[str, str]:
+    """Environment variables that let every profile load in the generated tests."""
     env: dict[str, str] = {}
     for profile in spec.profiles:
         for setting in profile.settings:
             env.update({name: "x" for name in setting.env_vars})
     env["SECRET_KEY"] = "a-long-random-secret"
-    ctx = {**base, "csrf": spec.project.csrf, "environment": dict(sorted(env.items()))}
+    return dict(sorted(env.items()))
+
+
+def _security(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> None:
+    """Session cookie flags of production and CSRF protection, tested."""
+    ctx = {**base, "csrf": spec.project.csrf, "environment": production_environment(spec)}
     out.files.append(PlannedFile("tests/test_security.py", "project/tests/test_security.py.jinja", ctx, python=True))
     out.files.append(PlannedFile("tests/test_layout.py", "project/tests/test_layout.py.jinja", base, python=True))
 

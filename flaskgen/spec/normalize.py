@@ -21,6 +21,7 @@ from werkzeug.routing import Map, Rule
 
 from flaskgen.errors import Problem
 from flaskgen.spec import routing
+from flaskgen.spec.auth import check_guards
 from flaskgen.spec.extras import normalize_extras
 from flaskgen.spec.loader import LoadedSpec, Path
 from flaskgen.spec.model import (
@@ -65,6 +66,7 @@ VIEW_MODULE_NAMES = frozenset(
         "abort", "escape", "jsonify", "redirect", "render_template", "request", "Response",
         "url_for", "bp", "app", "register_views", "MethodView", "ResponseReturnValue", "UUID",
         "Flask", "flash", "session", "g", "current_app", "annotations", "views",
+        "login_required", "require_login",
     }
 )  # fmt: skip
 ENV_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
@@ -212,7 +214,7 @@ def _profile_order(ctx: Ctx, raw: dict[str, Any]) -> list[tuple[str, str | None]
     return ordered
 
 
-def _profiles(ctx: Ctx, package: str, has_models: bool, csrf: bool) -> tuple[Profile, ...]:
+def _profiles(ctx: Ctx, package: str, has_models: bool, csrf: bool, auth: bool = False) -> tuple[Profile, ...]:
     raw = ctx.get(("config",), {}) or {}
     if not isinstance(raw, dict) or not ctx.ok(("config",)) and any(len(b) == 1 and b[0] == "config" for b in ctx.bad):
         raw = {}
@@ -221,6 +223,8 @@ def _profiles(ctx: Ctx, package: str, has_models: bool, csrf: bool) -> tuple[Pro
         if isinstance(body, dict) and ctx.ok(("config", name)):
             defined[name] = {k: v for k, v in body.items() if k != "extends"}
     defaults = _profile_defaults(defined, package, has_models, csrf)
+    if auth:
+        _remember_cookie_defaults(defined, defaults)
     profiles: list[Profile] = []
     for name, parent in _profile_order(ctx, raw):
         settings = {**defaults.get(name, {}), **defined.get(name, {})}
@@ -267,6 +271,16 @@ def _profile_defaults(
         if key not in production:
             out["production"][key] = value
     return out
+
+
+def _remember_cookie_defaults(defined: dict[str, dict[str, Any]], out: dict[str, dict[str, Any]]) -> None:
+    """Flask-Login's remember-me cookie gets the production session cookie's flags."""
+    production = {**out["production"], **defined.get("production", {})}
+    for flag in ("SECURE", "HTTPONLY", "SAMESITE"):
+        key = f"REMEMBER_COOKIE_{flag}"
+        value = production.get(f"SESSION_COOKIE_{flag}")
+        if value is not None and key not in production:
+            out["production"][key] = value
 
 
 def resolved_setting(spec_profiles: tuple[Profile, ...], profile: str, key: str) -> Setting | None:
@@ -472,6 +486,7 @@ def _route(
         class_name=f"{camel(key)}View",
         examples=examples,
         renamed_from=raw.get("renamed_from"),
+        login_required=bool(raw.get("login_required", False)),
     )
 
 
@@ -652,7 +667,7 @@ def _blueprints(ctx: Ctx, rc: RouteCheck) -> tuple[list[tuple[Path, Route]], lis
         prefix = body.get("url_prefix")
         subdomain = body.get("subdomain")
         routes += _routes_section(ctx, rc, (*path, "routes"), body.get("routes"), name, prefix, subdomain)
-        meta.append({"name": name, "url_prefix": prefix, "subdomain": subdomain, "doc": str(body.get("doc", "")), "renamed_from": body.get("renamed_from"), "path": path})
+        meta.append({"name": name, "url_prefix": prefix, "subdomain": subdomain, "doc": str(body.get("doc", "")), "renamed_from": body.get("renamed_from"), "path": path, "login_required": bool(body.get("login_required", False))})
     return routes, meta
 
 
@@ -683,16 +698,18 @@ def normalize(spec: LoadedSpec, bad: set[Path]) -> tuple[ProjectSpec | None, lis
             routes=tuple(r for r in bp_list if r.blueprint == m["name"]),
             doc=m["doc"],
             renamed_from=m["renamed_from"],
+            login_required=m["login_required"],
         )
         for m in bp_meta
     )
+    check_guards(ctx, app_routes + bp_routes, [(m["path"], b) for m, b in zip(bp_meta, blueprints, strict=True)], "auth" in data)
     errors = _error_pages(ctx)
     all_routes = app_list + bp_list
-    needs_form = any(r.accepts_post and r.response.kind == "template" for r in all_routes) or bool(extras.uploads)
+    needs_form = any(r.accepts_post and r.response.kind == "template" for r in all_routes) or bool(extras.uploads) or extras.auth is not None
     project = _project(ctx, needs_form)
     if project is None:
         return None, ctx.problems
-    profiles = _profiles(ctx, project.package, bool(extras.models), project.csrf)
+    profiles = _profiles(ctx, project.package, bool(extras.models), project.csrf, extras.auth is not None)
     subdomain_routes = [(p, r) for p, r in app_routes + bp_routes if r.subdomain or (r.blueprint and any(m["subdomain"] for m in bp_meta if m["name"] == r.blueprint))]
     if subdomain_routes and resolved_setting(profiles, "testing", "SERVER_NAME") is None:
         path, route = subdomain_routes[0]
