@@ -1,4 +1,4 @@
-"""Management commands: ``python manage.py run``, ``routes``, ``shell``, ``create-user``.
+"""Management commands: ``python manage.py run``, ``routes``, ``shell``, ``db ...``.
 
 The same commands are available as ``flask --app sessionlogin ...``.
 """

@@ -53,6 +53,7 @@ class BaseConfig:
     """The base profile."""
 
     SECRET_KEY = FromEnv("${SECRET_KEY}")
+    SQLALCHEMY_DATABASE_URI = "sqlite:///sessionlogin.db"
     PERMANENT_SESSION_LIFETIME = timedelta(days=7)
 
 
@@ -76,6 +77,9 @@ class ProductionConfig(BaseConfig):
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
 
 
 PROFILES: dict[str, type] = {

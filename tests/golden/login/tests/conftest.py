@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from flask_login import FlaskLoginClient
+from flask_sqlalchemy import SQLAlchemy
 
 from sessionlogin import create_app
+from sessionlogin.auth.users import create_user
+from sessionlogin.extensions import db
+from sessionlogin.models import Account
+
+# The user the tests log in as.
+EMAIL = "ada@example.com"
+PASSWORD = "correct horse battery"
 
 
 @pytest.fixture()
 def app() -> Iterator[Flask]:
-    app = create_app("testing")
+    app = create_app("testing", database_config())
     yield app
+    with app.app_context():
+        db.engine.dispose()  # close pooled connections (a server would keep them open)
 
 
 @pytest.fixture()
@@ -25,3 +37,54 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture()
 def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
+
+
+def database_config() -> dict[str, str]:
+    """Config for the test database: TEST_DATABASE_URL when set (say, a PostgreSQL
+    server; its tables are dropped after each test, so never point it at data you
+    keep), else the testing profile's own."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    return {"SQLALCHEMY_DATABASE_URI": url} if url else {}
+
+
+@pytest.fixture()
+def database(app: Flask) -> Iterator[SQLAlchemy]:
+    """The app's database with every table created; dropped again afterwards."""
+    with app.app_context():
+        db.create_all()
+        yield db
+        db.session.remove()
+        db.drop_all()
+
+
+@pytest.fixture()
+def password() -> str:
+    """The password of ``user``."""
+    return PASSWORD
+
+
+@pytest.fixture()
+def user(database: SQLAlchemy) -> Account:
+    """A saved user who logs in with EMAIL and PASSWORD."""
+    saved = create_user(EMAIL, PASSWORD, display_name="display_name-new")
+    assert saved is not None
+    return saved
+
+
+@pytest.fixture()
+def signed_in(app: Flask, user: Account) -> FlaskClient:
+    """A test client logged in as ``user`` (Flask-Login's test client)."""
+    app.test_client_class = FlaskLoginClient
+    return app.test_client(user=user)
+
+
+@pytest.fixture()
+def clients(
+    request: pytest.FixtureRequest, client: FlaskClient
+) -> Callable[[bool], FlaskClient]:
+    """``clients(login)``: the anonymous client, or one logged in (made when asked)."""
+
+    def pick(login: bool) -> FlaskClient:
+        return request.getfixturevalue("signed_in") if login else client
+
+    return pick

@@ -4,6 +4,7 @@ undeclared method gets 405, a URL variable of the wrong shape gets 404, and
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,7 @@ class Expect:
     contains: tuple[str, ...] = ()
     json: Any = NO_JSON
     location: str | None = None
+    login: bool = False  # the route needs a logged-in user
 
 
 REQUESTS = {
@@ -35,29 +37,39 @@ REQUESTS = {
         "http://localhost/",
         Expect(405),
     ),
-    "login GET": (
+    "profile GET": (
         "GET",
-        "http://localhost/login",
-        Expect(200, mimetype="text/html"),
+        "http://localhost/profile",
+        Expect(200, mimetype="text/html", login=True),
     ),
-    "login POST": (
+    "profile POST not allowed": (
         "POST",
-        "http://localhost/login",
-        Expect(200, mimetype="text/html"),
-    ),
-    "login PUT not allowed": (
-        "PUT",
-        "http://localhost/login",
+        "http://localhost/profile",
         Expect(405),
     ),
-    "logout GET": (
+    "members.lounge GET": (
         "GET",
-        "http://localhost/logout",
-        Expect(302, location="/"),
+        "http://localhost/members/",
+        Expect(200, mimetype="text/html", login=True),
     ),
-    "logout POST not allowed": (
+    "members.lounge POST not allowed": (
         "POST",
-        "http://localhost/logout",
+        "http://localhost/members/",
+        Expect(405),
+    ),
+    "members.notes GET": (
+        "GET",
+        "http://localhost/members/notes",
+        Expect(200, mimetype="text/html", login=True),
+    ),
+    "members.notes POST": (
+        "POST",
+        "http://localhost/members/notes",
+        Expect(200, mimetype="text/html", login=True),
+    ),
+    "members.notes PUT not allowed": (
+        "PUT",
+        "http://localhost/members/notes",
         Expect(405),
     ),
 }
@@ -65,9 +77,9 @@ REQUESTS = {
 
 @pytest.mark.parametrize(("method", "url", "expect"), REQUESTS.values(), ids=REQUESTS)
 def test_route_answers_as_declared(
-    client: FlaskClient, method: str, url: str, expect: Expect
+    clients: Callable[[bool], FlaskClient], method: str, url: str, expect: Expect
 ) -> None:
-    response = client.open(url, method=method)
+    response = clients(expect.login).open(url, method=method)
     assert response.status_code == expect.status, response.get_data(as_text=True)
     if expect.mimetype is not None:
         assert response.mimetype == expect.mimetype
@@ -87,8 +99,9 @@ def test_route_answers_as_declared(
 
 URLS = {
     "index": ("index", "GET", {}, "http://localhost/", {}),
-    "login": ("login", "GET", {}, "http://localhost/login", {}),
-    "logout": ("logout", "GET", {}, "http://localhost/logout", {}),
+    "profile": ("profile", "GET", {}, "http://localhost/profile", {}),
+    "members.lounge": ("members.lounge", "GET", {}, "http://localhost/members/", {}),
+    "members.notes": ("members.notes", "GET", {}, "http://localhost/members/notes", {}),
 }
 
 
