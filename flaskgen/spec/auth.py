@@ -86,7 +86,7 @@ def _auth(ctx: Ctx, model: Model, identity: str, register: bool) -> Auth | None:
         ctx.error(path, f"model {model.name} has no column '{identity}'{hint}; auth.identity names the column people log in with")
         ok = False
     elif column.type != "string" or column.primary_key:
-        ctx.error(path, f"{model.name}.{identity} is a {column.type} column; the identity must be a string column")
+        ctx.error(path, f"{model.name}.{identity} has type {column.type}; the identity must be a string column")
         ok = False
     elif not column.unique:
         ctx.error(path, f"{model.name}.{identity} is not unique; add unique: true so one identity names one user")
