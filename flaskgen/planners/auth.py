@@ -16,7 +16,7 @@ from flaskgen.planners import PHASE_BLUEPRINTS, Contribution, Extension
 from flaskgen.planners.features import production_environment
 from flaskgen.render import PlannedFile
 from flaskgen.spec.auth import BLUEPRINT, URL_PREFIX
-from flaskgen.spec.model import Auth, Import, ProjectSpec, Route
+from flaskgen.spec.model import Auth, Import, ProjectSpec
 
 DEPENDENCIES = ["Flask-Login>=0.6.3"]
 PAGE_GUARD: Import = ("flask_login", "login_required")
@@ -87,11 +87,6 @@ def nav(spec: ProjectSpec) -> AuthNav | None:
     if spec.auth is None:
         return None
     return AuthNav(spec.auth.identity, spec.auth.register)
-
-
-def view_decorators(spec: ProjectSpec, route: Route) -> tuple[str, ...]:
-    """The guard a route's own ``login_required`` adds (its blueprint's guard is separate)."""
-    return ("login_required",) if route.login_required and spec.auth is not None else ()
 
 
 def _label(name: str) -> str:
