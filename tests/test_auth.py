@@ -127,6 +127,19 @@ def test_production_remember_cookie_follows_the_session_cookie() -> None:
     assert production.get("REMEMBER_COOKIE_SECURE").expr == "True"  # type: ignore[union-attr]
 
 
+def test_subdomain_guards_share_the_login_cookie_with_subdomains() -> None:
+    text = (
+        HEADER + USERS + ROUTES + "auth: {model: Member}\nconfig:\n  testing: {SERVER_NAME: 'app.test:8000'}\n"
+        "blueprints:\n  admin:\n    subdomain: admin\n    login_required: true\n    routes:\n      home: {rule: /, text: hi}\n"
+    )
+    spec = parse_spec(text)
+    testing, production = spec.profile("testing"), spec.profile("production")
+    assert testing is not None and production is not None
+    assert testing.get("SESSION_COOKIE_DOMAIN").expr == testing.get("REMEMBER_COOKIE_DOMAIN").expr == "'app.test'"  # type: ignore[union-attr]
+    assert production.get("SESSION_COOKIE_DOMAIN") is None
+    assert parse_spec(HEADER + USERS + ROUTES + "auth: {model: Member}\n").profile("testing").get("SESSION_COOKIE_DOMAIN") is None  # type: ignore[union-attr]
+
+
 def test_regen_adding_auth_adds_the_hash_column_migration(tmp_path: Path) -> None:
     spec = tmp_path / "spec.yaml"
     spec.write_text(HEADER + USERS + ROUTES, encoding="utf-8")

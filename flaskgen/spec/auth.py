@@ -8,7 +8,7 @@ other column (rows that exist when auth is added keep their data and get no pass
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flaskgen.spec.loader import Path
 from flaskgen.spec.model import Auth, Blueprint, Column, Model, Route
@@ -166,3 +166,25 @@ def check_guards(ctx: Ctx, routes: list[tuple[Path, Route]], blueprints: list[tu
     for path, bp in blueprints:
         if bp.login_required and not has_auth:
             ctx.error((*path, "login_required"), hint, key=True)
+
+
+def cookie_defaults(defined: dict[str, dict[str, Any]], out: dict[str, dict[str, Any]], subdomains: bool) -> None:
+    """Config defaults of auth, in ``out`` (profile -> key -> value) where ``defined`` is silent.
+
+    Flask-Login's remember-me cookie gets the production session cookie's flags. With
+    subdomain routes, a profile with a literal SERVER_NAME shares the session (and the
+    remember-me cookie) with its subdomains, so one login covers ``admin.<server>`` too.
+    """
+    production = {**out["production"], **defined.get("production", {})}
+    for flag in ("SECURE", "HTTPONLY", "SAMESITE"):
+        key = f"REMEMBER_COOKIE_{flag}"
+        value = production.get(f"SESSION_COOKIE_{flag}")
+        if value is not None and key not in production:
+            out["production"][key] = value
+    if not subdomains or any("SESSION_COOKIE_DOMAIN" in body for body in defined.values()):
+        return
+    for name, body in defined.items():
+        server = body.get("SERVER_NAME")
+        if isinstance(server, str) and "${" not in server:
+            domain = server.split(":")[0]
+            out.setdefault(name, {}).update({"SESSION_COOKIE_DOMAIN": domain, "REMEMBER_COOKIE_DOMAIN": domain})

@@ -21,7 +21,7 @@ from werkzeug.routing import Map, Rule
 
 from flaskgen.errors import Problem
 from flaskgen.spec import routing
-from flaskgen.spec.auth import check_guards
+from flaskgen.spec.auth import check_guards, cookie_defaults
 from flaskgen.spec.extras import normalize_extras
 from flaskgen.spec.loader import LoadedSpec, Path
 from flaskgen.spec.model import (
@@ -214,7 +214,9 @@ def _profile_order(ctx: Ctx, raw: dict[str, Any]) -> list[tuple[str, str | None]
     return ordered
 
 
-def _profiles(ctx: Ctx, package: str, has_models: bool, csrf: bool, auth: bool = False) -> tuple[Profile, ...]:
+def _profiles(
+    ctx: Ctx, package: str, has_models: bool, csrf: bool, auth: bool = False, subdomains: bool = False
+) -> tuple[Profile, ...]:
     raw = ctx.get(("config",), {}) or {}
     if not isinstance(raw, dict) or not ctx.ok(("config",)) and any(len(b) == 1 and b[0] == "config" for b in ctx.bad):
         raw = {}
@@ -224,7 +226,7 @@ def _profiles(ctx: Ctx, package: str, has_models: bool, csrf: bool, auth: bool =
             defined[name] = {k: v for k, v in body.items() if k != "extends"}
     defaults = _profile_defaults(defined, package, has_models, csrf)
     if auth:
-        _remember_cookie_defaults(defined, defaults)
+        cookie_defaults(defined, defaults, subdomains)
     profiles: list[Profile] = []
     for name, parent in _profile_order(ctx, raw):
         settings = {**defaults.get(name, {}), **defined.get(name, {})}
@@ -271,16 +273,6 @@ def _profile_defaults(
         if key not in production:
             out["production"][key] = value
     return out
-
-
-def _remember_cookie_defaults(defined: dict[str, dict[str, Any]], out: dict[str, dict[str, Any]]) -> None:
-    """Flask-Login's remember-me cookie gets the production session cookie's flags."""
-    production = {**out["production"], **defined.get("production", {})}
-    for flag in ("SECURE", "HTTPONLY", "SAMESITE"):
-        key = f"REMEMBER_COOKIE_{flag}"
-        value = production.get(f"SESSION_COOKIE_{flag}")
-        if value is not None and key not in production:
-            out["production"][key] = value
 
 
 def resolved_setting(spec_profiles: tuple[Profile, ...], profile: str, key: str) -> Setting | None:
@@ -709,8 +701,8 @@ def normalize(spec: LoadedSpec, bad: set[Path]) -> tuple[ProjectSpec | None, lis
     project = _project(ctx, needs_form)
     if project is None:
         return None, ctx.problems
-    profiles = _profiles(ctx, project.package, bool(extras.models), project.csrf, extras.auth is not None)
     subdomain_routes = [(p, r) for p, r in app_routes + bp_routes if r.subdomain or (r.blueprint and any(m["subdomain"] for m in bp_meta if m["name"] == r.blueprint))]
+    profiles = _profiles(ctx, project.package, bool(extras.models), project.csrf, extras.auth is not None, bool(subdomain_routes))
     if subdomain_routes and resolved_setting(profiles, "testing", "SERVER_NAME") is None:
         path, route = subdomain_routes[0]
         where = (*path, "subdomain") if route.subdomain else ("blueprints", route.blueprint or "", "subdomain")

@@ -70,6 +70,8 @@ class TestingConfig(BaseConfig):
     """The testing profile."""
 
     WTF_CSRF_ENABLED = False
+    SESSION_COOKIE_DOMAIN = "crm.test"
+    REMEMBER_COOKIE_DOMAIN = "crm.test"
     TESTING = True
     SECRET_KEY = "testing-not-secret"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
@@ -81,6 +83,9 @@ class ProductionConfig(BaseConfig):
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
     SQLALCHEMY_DATABASE_URI = FromEnv("${DATABASE_URL}")
     SESSION_COOKIE_SECURE = True
 

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from flask_login import FlaskLoginClient
 from flask_sqlalchemy import SQLAlchemy
 
 from mycrm import create_app
+from mycrm.auth.users import create_user
 from mycrm.extensions import db
+from mycrm.models import User
 from mycrm.uploads import UPLOADS
+
+# The user the tests log in as.
+EMAIL = "ada@example.com"
+PASSWORD = "correct horse battery"
 
 
 @pytest.fixture()
@@ -59,3 +66,36 @@ def database(app: Flask) -> Iterator[SQLAlchemy]:
         yield db
         db.session.remove()
         db.drop_all()
+
+
+@pytest.fixture()
+def password() -> str:
+    """The password of ``user``."""
+    return PASSWORD
+
+
+@pytest.fixture()
+def user(database: SQLAlchemy) -> User:
+    """A saved user who logs in with EMAIL and PASSWORD."""
+    saved = create_user(EMAIL, PASSWORD, name="name-new")
+    assert saved is not None
+    return saved
+
+
+@pytest.fixture()
+def signed_in(app: Flask, user: User) -> FlaskClient:
+    """A test client logged in as ``user`` (Flask-Login's test client)."""
+    app.test_client_class = FlaskLoginClient
+    return app.test_client(user=user)
+
+
+@pytest.fixture()
+def clients(
+    request: pytest.FixtureRequest, client: FlaskClient
+) -> Callable[[bool], FlaskClient]:
+    """``clients(login)``: the anonymous client, or one logged in (made when asked)."""
+
+    def pick(login: bool) -> FlaskClient:
+        return request.getfixturevalue("signed_in") if login else client
+
+    return pick

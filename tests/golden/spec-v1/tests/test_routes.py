@@ -4,6 +4,7 @@ undeclared method gets 405, a URL variable of the wrong shape gets 404, and
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,7 @@ class Expect:
     contains: tuple[str, ...] = ()
     json: Any = NO_JSON
     location: str | None = None
+    login: bool = False  # the route needs a logged-in user
 
 
 REQUESTS = {
@@ -308,7 +310,7 @@ REQUESTS = {
     "admin.dashboard GET": (
         "GET",
         "http://admin.crm.test/",
-        Expect(200, mimetype="text/plain", text="admin"),
+        Expect(200, mimetype="text/plain", text="admin", login=True),
     ),
     "admin.dashboard POST not allowed": (
         "POST",
@@ -320,9 +322,9 @@ REQUESTS = {
 
 @pytest.mark.parametrize(("method", "url", "expect"), REQUESTS.values(), ids=REQUESTS)
 def test_route_answers_as_declared(
-    client: FlaskClient, method: str, url: str, expect: Expect
+    clients: Callable[[bool], FlaskClient], method: str, url: str, expect: Expect
 ) -> None:
-    response = client.open(url, method=method)
+    response = clients(expect.login).open(url, method=method)
     assert response.status_code == expect.status, response.get_data(as_text=True)
     if expect.mimetype is not None:
         assert response.mimetype == expect.mimetype

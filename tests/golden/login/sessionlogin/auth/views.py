@@ -70,9 +70,8 @@ def login() -> ResponseReturnValue:
             return _next_page()
         # One message for an unknown email and a wrong password: no account enumeration.
         flash("Wrong email or password.", "error")
-    return render_template(
-        "auth/login.html", form=form
-    ), 422 if form.is_submitted() else 200
+    status = 422 if form.is_submitted() else 200
+    return render_template("auth/login.html", form=form), status
 
 
 @bp.route("/logout", methods=["POST"])
