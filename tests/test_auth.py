@@ -184,14 +184,37 @@ def _run(gen_env: GenEnv, project: Path, env: dict[str, str], *args: str) -> str
     return result.stdout
 
 
+# The shared test database may hold tables of an earlier, interrupted run.
+RESET = """\
+import sys
+import sqlalchemy as sa
+engine = sa.create_engine(sys.argv[1].replace("postgresql://", "postgresql+psycopg://", 1))
+with engine.begin() as connection:
+    for table in ("alembic_version", "member"):
+        connection.execute(sa.text(f"DROP TABLE IF EXISTS {table} CASCADE"))
+"""
+
+
 @pytest.mark.slow
-def test_regen_adding_auth_keeps_rows(tmp_path: Path, gen_env: GenEnv) -> None:
+def test_regen_adding_auth_keeps_rows_on_sqlite(tmp_path: Path, gen_env: GenEnv) -> None:
+    _prove_regen_adding_auth(tmp_path, gen_env, {"FLASK_CONFIG": "development"}, {})
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_regen_adding_auth_keeps_rows_on_postgres(tmp_path: Path, gen_env: GenEnv, postgres_url: str) -> None:
+    env = {"FLASK_CONFIG": "production", "DATABASE_URL": postgres_url, "SECRET_KEY": "x" * 32}
+    _run(gen_env, tmp_path, {}, "-c", RESET, postgres_url)
+    _prove_regen_adding_auth(tmp_path, gen_env, env, {"TEST_DATABASE_URL": postgres_url})
+    _run(gen_env, tmp_path / "app", env, "manage.py", "db", "downgrade", "base")
+
+
+def _prove_regen_adding_auth(tmp_path: Path, gen_env: GenEnv, env: dict[str, str], test_env: dict[str, str]) -> None:
     spec = tmp_path / "spec.yaml"
     spec.write_text(HEADER + USERS + ROUTES, encoding="utf-8")
     project = tmp_path / "app"
     create_project(spec, project)
     gen_env.install(project)
-    env = {"FLASK_CONFIG": "development"}
     _run(gen_env, project, env, "manage.py", "db", "upgrade")
     _run(gen_env, project, env, "-c", INSERT)
     spec.write_text(HEADER + USERS + ROUTES + "auth: {model: Member}\n", encoding="utf-8")
@@ -200,7 +223,7 @@ def test_regen_adding_auth_keeps_rows(tmp_path: Path, gen_env: GenEnv) -> None:
     _run(gen_env, project, env, "manage.py", "db", "check")
     _run(gen_env, project, env, "manage.py", "create-user", "new@example.com", "--password", "a long password")
     assert json.loads(_run(gen_env, project, env, "-c", READ)) == [["old@example.com", True], ["new@example.com", False]]
-    result = gen_env.run([gen_env.python, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=project)
+    result = gen_env.run([gen_env.python, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=project, env=test_env)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
