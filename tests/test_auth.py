@@ -72,6 +72,10 @@ INVALID = {
         USERS.replace("age: {type: integer}", "age: {type: integer, nullable: false}") + "auth: {model: Member}\n",
         ["spec.yaml:9:7: models.Member.columns.age: sign-up and create-user cannot fill the required integer column 'age' of the auth model; give it a default or make it nullable"],
     ),
+    "a login column named like a form field": (
+        USERS.replace("nick: {type: string, length: 20}", "data: {type: string, length: 20, nullable: false}") + "auth: {model: Member}\n",
+        ["spec.yaml:8:7: models.Member.columns.data: 'data' is a name the login forms use themselves; rename the column (renamed_from keeps its data)"],
+    ),
 }
 
 

@@ -9,7 +9,7 @@ whose anonymous answer is a JSON 401).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from flaskgen.planners import PHASE_BLUEPRINTS, Contribution, Extension
@@ -17,6 +17,9 @@ from flaskgen.planners.features import production_environment
 from flaskgen.render import PlannedFile
 from flaskgen.spec.auth import BLUEPRINT, URL_PREFIX
 from flaskgen.spec.model import Auth, Import, ProjectSpec
+
+if TYPE_CHECKING:
+    from flaskgen.plan import NavLink
 
 DEPENDENCIES = ["Flask-Login>=0.6.3"]
 PAGE_GUARD: Import = ("flask_login", "login_required")
@@ -108,8 +111,9 @@ def _home(spec: ProjectSpec) -> str | None:
     return links[0] if links else None
 
 
-def _nav_links(spec: ProjectSpec) -> list[Any]:
-    from flaskgen.plan import _nav
+def _nav_links(spec: ProjectSpec) -> list[NavLink]:
+    """The navigation's links to pages anyone may see."""
+    from flaskgen.plan import _nav  # plan imports this module
 
     return [link for link in _nav(spec) if not any(r.endpoint == link.endpoint and spec.guarded(r) for r in spec.all_routes)]
 

@@ -24,6 +24,14 @@ COMMAND = "create-user"
 HASH_COLUMN = "password_hash"
 HASH_LENGTH = 255  # werkzeug's scrypt and pbkdf2 hashes are about 100 to 160 characters
 KEY_TYPES = ("integer", "big_integer", "string", "uuid")
+# Names the generated forms, views and create-user already use; a login column cannot take them.
+FORM_NAMES = frozenset(
+    {
+        "password", "confirm", "remember", "submit", "csrf_token", "meta", "data", "errors",
+        "form_errors", "validate", "validate_on_submit", "populate_obj", "process", "user",
+        "hidden_tag", "is_submitted",
+    }
+)  # fmt: skip
 # (rule, endpoint, methods) of the auth blueprint; register is dropped with register: false.
 RULES = (
     ("/login", "login", ("GET", "POST")),
@@ -99,6 +107,11 @@ def _auth(ctx: Ctx, model: Model, identity: str, register: bool) -> Auth | None:
         ctx.error(("auth", "model"), f"the auth model needs one primary key column of type {', '.join(KEY_TYPES)}")
         ok = False
     required = _required(ctx, model, identity)
+    for name in (identity, *(required or ())):
+        if name in FORM_NAMES:
+            cpath = ("models", model.name, "columns", name)
+            ctx.error(cpath, f"'{name}' is a name the login forms use themselves; rename the column (renamed_from keeps its data)", key=True)
+            ok = False
     if not ok or column is None or required is None:
         return None
     return Auth(
