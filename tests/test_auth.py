@@ -295,3 +295,10 @@ def test_real_server_login_reaches_a_protected_page(tmp_path: Path, gen_env: Gen
     finally:
         server.terminate()
         server.communicate(timeout=10)
+
+
+def test_a_route_may_redirect_to_the_login_page() -> None:
+    spec = parse_spec(HEADER + USERS + ROUTES + "  go: {rule: /go, redirect: auth.login}\nauth: {model: Member}\n")
+    assert spec.probe is not None
+    (case,) = [c for c in spec.probe.http if c.id == "go GET"]
+    assert (case.status, case.location) == (302, "/auth/login")
