@@ -20,6 +20,7 @@ from flaskgen.planners import (
     PHASE_EXTENSIONS,
     PHASE_VIEWS,
     Contribution,
+    auth,
     data,
     deploy,
     features,
@@ -40,6 +41,7 @@ class ViewCtx:
     signature: str
     doc: str
     decorators: tuple[str, ...]
+    guard: bool = False  # a class view that needs a logged-in user (``decorators = [...]``)
 
 
 @dataclass(frozen=True)
@@ -104,8 +106,8 @@ def _rule_kwargs(route: Route, index: int, *, with_subdomain: bool = True) -> li
     return args
 
 
-def _view_imports(routes: tuple[Route, ...]) -> set[Import]:
-    imports: set[Import] = set()
+def _view_imports(routes: tuple[Route, ...], guard: bool = False) -> set[Import]:
+    imports: set[Import] = {auth.PAGE_GUARD} if guard or any(r.login_required for r in routes) else set()
     for route in routes:
         if route.response.kind == "redirect_to":
             continue
@@ -164,7 +166,9 @@ def _views(
                 registrations.append(f"app.add_url_rule({', '.join(args)})")
         if wrap and kind != "redirect_to" and not route.view_class:
             decorators.append("@csrf.exempt")
-        views.append(ViewCtx(route, _signature(route), _doc(route, prefix), tuple(decorators)))
+        if route.login_required and not route.view_class:
+            decorators.append(f"@{auth.PAGE_GUARD[1]}")
+        views.append(ViewCtx(route, _signature(route), _doc(route, prefix), tuple(decorators), route.login_required))
     return views, registrations
 
 
@@ -174,7 +178,7 @@ def _token_page(spec: ProjectSpec) -> str | None:
     if not spec.project.csrf or spec.probe is None:
         return None
     for case in spec.probe.http:
-        if case.method == "GET" and case.template is not None and case.status == 200:
+        if case.method == "GET" and case.template is not None and case.status == 200 and not case.login:
             return case.url
     if spec.uploads:
         return spec.probe.base_url + spec.uploads[0].rule
@@ -322,7 +326,7 @@ def _blueprint_files(spec: ProjectSpec, bp: Blueprint, base: dict[str, Any]) -> 
     pkg = spec.project.package
     protect = spec.project.csrf
     views, registrations = _views(bp.routes, bp.url_prefix, "bp", exempt=protect and bp.csrf)
-    imports = _view_imports(bp.routes) | {("flask", "Blueprint")}
+    imports = _view_imports(bp.routes, bp.login_required) | {("flask", "Blueprint")}
     if protect and not bp.csrf:
         registrations.insert(0, "csrf.exempt(bp)  # csrf: false")
     if protect and not (bp.csrf and all(route.csrf for route in bp.routes)):
@@ -339,6 +343,7 @@ def _blueprint_files(spec: ProjectSpec, bp: Blueprint, base: dict[str, Any]) -> 
         "registrations": registrations,
         "imports": import_lines(imports),
         "bp_args": bp_args,
+        "bp_guard": auth.PAGE_GUARD[1] if bp.login_required else None,
     }
     return [
         PlannedFile(
@@ -414,6 +419,7 @@ def plan(spec: ProjectSpec, spec_name: str = "spec.yaml") -> list[PlannedFile]:
         "spec": spec,
         "project": spec.project,
         "nav": _nav(spec),
+        "auth_nav": auth.nav(spec),
         "version": __version__,
     }
     files: list[PlannedFile] = []
@@ -426,6 +432,7 @@ def plan(spec: ProjectSpec, spec_name: str = "spec.yaml") -> list[PlannedFile]:
     parts = [
         data.contribute(spec, base),
         features.contribute(spec, base),
+        auth.contribute(spec, base),
         deploy.contribute(spec, base),
     ]
     app_imports, setup_lines = _app_setup(spec, parts)
@@ -509,8 +516,17 @@ def plan(spec: ProjectSpec, spec_name: str = "spec.yaml") -> list[PlannedFile]:
     add(f"{pkg}/templates/base.html", "project/package/templates/base.html.jinja")
     files += _page_files(spec, base)
     add(f"{pkg}/static/style.css", "project/package/static/style.css.jinja")
-    add("tests/conftest.py", "project/tests/conftest.py.jinja", True, conftest=conftest, token_page=_token_page(spec), base_url=spec.probe.base_url if spec.probe else "http://localhost")
-    add("tests/test_routes.py", "project/tests/test_routes.py.jinja", True, probe=spec.probe)
+    auth_user = auth.auth_ctx(spec) if spec.auth is not None else None
+    add(
+        "tests/conftest.py",
+        "project/tests/conftest.py.jinja",
+        True,
+        conftest=conftest,
+        token_page=_token_page(spec),
+        base_url=spec.probe.base_url if spec.probe else "http://localhost",
+        auth_user=auth_user,
+    )
+    add("tests/test_routes.py", "project/tests/test_routes.py.jinja", True, probe=spec.probe, login=spec.auth is not None)
     add("tests/test_config.py", "project/tests/test_config.py.jinja", True, **_config_cases(spec))
     if spec.errors:
         add(

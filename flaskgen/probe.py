@@ -42,6 +42,7 @@ class HttpCase:
     context: str | None = None  # Python source of the URL values the template gets
     token: bool = False  # the request must carry the CSRF token
     exempt: bool = False  # a state-changing request to a `csrf: false` view
+    login: bool = False  # the route needs a logged-in user: the test logs in first
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,12 @@ def build_map(spec: ProjectSpec) -> tuple[Map, dict[tuple[str, int], Rule]]:
         url_map.add(routing.ProbeRule(upload.rule, endpoint=upload.name, methods={"GET", "POST", "OPTIONS"}))
         if upload.serve:
             url_map.add(routing.ProbeRule(upload.serve, endpoint=f"{upload.name}_file", methods={"GET", "OPTIONS"}))
+    if spec.auth is not None:
+        from flaskgen.spec.auth import BLUEPRINT, RULES, URL_PREFIX
+
+        for rule_text, key, methods in RULES:
+            if key != "register" or spec.auth.register:
+                url_map.add(routing.ProbeRule(URL_PREFIX + rule_text, endpoint=f"{BLUEPRINT}.{key}", methods={*methods, "OPTIONS"}))
     url_map.add(routing.ProbeRule("/static/<path:filename>", endpoint="static", methods={"GET", "OPTIONS"}))
     return url_map, rules
 
@@ -188,7 +195,8 @@ def probe(spec: ProjectSpec) -> Probe:
                     view_args=None if is_redirect else _dict_source(view_args),
                 )
             )
-            http += _http_cases(spec, route, rule, adapter, label, full, texts, values, view_args)
+            cases = _http_cases(spec, route, rule, adapter, label, full, texts, values, view_args)
+            http += [replace(c, login=True) for c in cases] if spec.guarded(route) else cases
             http += _negative_cases(url_map, server, route, rule, label, base, texts, sub)
     return Probe(base, tuple(http), tuple(urls), tuple(unreachable))
 

@@ -107,7 +107,7 @@ def test_csrf_stays_on_in_testing() -> None:
     files = render_text(CSRF_SPEC)
     assert "WTF_CSRF_ENABLED" not in files["shop/config.py"]
     assert '<meta name="csrf-token" content="{{ csrf_token() }}">' in files["shop/templates/base.html"]
-    assert "csrf_token: str" in files["tests/test_routes.py"]
+    assert "\"X-CSRFToken\": token_for(client)" in files["tests/test_routes.py"]
 
 
 def test_csrf_false_exempts_routes_and_blueprints() -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from flaskgen.spec import read_spec
+from flaskgen.spec.auth import BLUEPRINT, RULES, URL_PREFIX
 from flaskgen.spec.normalize import join_prefix
 from tests.conftest import EXAMPLES, ROOT, GenEnv, example_paths
 
@@ -52,8 +53,10 @@ def test_routes_command_matches_the_spec(spec_path: Path, gen_env: GenEnv, gener
         for route in spec.all_routes
         for rule in route.rules
     }
+    if spec.auth is not None:
+        expected |= {(f"{BLUEPRINT}.{key}", URL_PREFIX + rule) for rule, key, _ in RULES if key != "register" or spec.auth.register}
     assert expected <= printed
-    assert {endpoint for endpoint, _ in printed} - {r.endpoint for r in spec.all_routes} <= {
+    assert {endpoint for endpoint, _ in printed} - {r.endpoint for r in spec.all_routes} <= {e for e, _ in expected} | {
         "static",
         "healthz",
         *(u.name for u in spec.uploads),

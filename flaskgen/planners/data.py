@@ -52,6 +52,16 @@ class ModelCtx:
     repr_expr: str  # an f-string
     factory: str  # name of the test factory function
     factory_values: tuple[tuple[str, str], ...]  # (keyword, expression) in the factory
+    bases: str = "db.Model"
+    auth: AuthModel | None = None  # the model people log in as
+
+
+@dataclass(frozen=True)
+class AuthModel:
+    """What the login model adds: UserMixin, the password methods, maybe get_id."""
+
+    hash_column: str
+    key: str | None  # the primary key for get_id, when it is not UserMixin's ``id``
 
 
 @dataclass(frozen=True)
@@ -95,7 +105,10 @@ def contribute(spec: ProjectSpec, base: dict[str, Any]) -> Contribution:
     out.conftest.append("db")
     models = [_model_ctx(spec, m) for m in spec.models]
     tables = [_table_ctx(t) for t in spec.association_tables]
-    ctx = {**base, "models": models, "tables": tables, "helpers": _helpers(spec.models), "imports": _imports(spec.models, tables)}
+    imports = _imports(spec.models, tables)
+    if spec.auth is not None:
+        imports += ["from flask_login import UserMixin", "from werkzeug.security import check_password_hash, generate_password_hash"]
+    ctx = {**base, "models": models, "tables": tables, "helpers": _helpers(spec.models), "imports": imports}
     ctx["example_model"] = spec.models[0].name
     out.files.append(PlannedFile(f"{pkg}/models.py", "project/package/models.py.jinja", ctx, python=True))
     initial = revision((), schema_of(spec.models, spec.association_tables))
@@ -238,7 +251,17 @@ def _model_ctx(spec: ProjectSpec, model: Model) -> ModelCtx:
         repr_expr=_repr(model),
         factory=f"new_{snake(model.name)}",
         factory_values=tuple(values),
+        **_auth_fields(spec, model),
     )
+
+
+def _auth_fields(spec: ProjectSpec, model: Model) -> dict[str, Any]:
+    """The ModelCtx fields of the auth model (none for other models)."""
+    auth = spec.auth
+    if auth is None or auth.model != model.name:
+        return {}
+    key = auth.primary_key if auth.primary_key != "id" else None
+    return {"bases": "UserMixin, db.Model", "auth": AuthModel(auth.hash_column, key)}
 
 
 def _table_ctx(table: AssociationTable) -> TableCtx:

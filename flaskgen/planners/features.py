@@ -202,19 +202,24 @@ def _hooks(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> None:
         out.setup.append((PHASE_TEMPLATING, "register_templating(app)"))
 
 
-def _security(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> None:
-    """Session cookie flags of production and CSRF protection, tested."""
+def production_environment(spec: ProjectSpec) -> dict[str, str]:
+    """Environment variables that let every profile load in the generated tests."""
     env: dict[str, str] = {}
     for profile in spec.profiles:
         for setting in profile.settings:
             env.update({name: "x" for name in setting.env_vars})
     env["SECRET_KEY"] = "a-long-random-secret"
+    return dict(sorted(env.items()))
+
+
+def _security(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> None:
+    """Session cookie flags of production and CSRF protection, tested."""
     http = spec.probe.http if spec.probe else ()
     ctx = {
         **base,
         "csrf": spec.project.csrf,
-        "environment": dict(sorted(env.items())),
-        "protected": [c for c in http if c.token],
+        "environment": production_environment(spec),
+        "protected": [c for c in http if c.token and not c.login],
         "exempt": [c for c in http if c.exempt],
         "own_400_page": any(page.code == 400 for page in spec.errors),
     }

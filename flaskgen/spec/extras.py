@@ -13,6 +13,7 @@ from flaskgen.spec import routing
 from flaskgen.spec.loader import Path
 from flaskgen.spec.model import (
     AssociationTable,
+    Auth,
     Command,
     CommandOption,
     Model,
@@ -63,6 +64,7 @@ class Extras:
     commands: tuple[Command, ...] = ()
     log_level: str | None = None
     log_format: str | None = None
+    auth: Auth | None = None
     # endpoint -> (variable sets of its rules, spec path), for redirect checks
     endpoints: dict[str, tuple[list[set[str]], Path]] = field(default_factory=dict)
 
@@ -292,6 +294,7 @@ def _commands(ctx: Ctx, extras: Extras) -> None:
 
 def normalize_extras(ctx: Ctx, rc: RouteCheck) -> Extras:
     """Normalize the keys beyond routing (models live in :mod:`flaskgen.spec.models`)."""
+    from flaskgen.spec.auth import BLUEPRINT, RULES, normalize_auth
     from flaskgen.spec.models import normalize_models
 
     extras = Extras()
@@ -307,4 +310,7 @@ def normalize_extras(ctx: Ctx, rc: RouteCheck) -> Extras:
     if isinstance(logging, dict) and ctx.ok(("logging",)):
         extras.log_level = logging.get("level")
         extras.log_format = logging.get("format")
+    normalize_auth(ctx, rc, extras)
+    if extras.auth is not None:
+        extras.endpoints.update({f"{BLUEPRINT}.{key}": ([set()], ("auth",)) for _, key, _ in RULES})
     return extras

@@ -106,6 +106,7 @@ class Route:
     examples: tuple[tuple[str, Any], ...] = ()
     renamed_from: str | None = None
     csrf: bool = True  # False: exempt from CSRF protection (itself or through its blueprint)
+    login_required: bool = False
 
     @property
     def endpoint(self) -> str:
@@ -141,6 +142,7 @@ class Blueprint:
     doc: str
     renamed_from: str | None = None
     csrf: bool = True  # False: the whole blueprint is exempt from CSRF protection
+    login_required: bool = False
 
 
 @dataclass(frozen=True)
@@ -238,6 +240,21 @@ class Command:
 
 
 @dataclass(frozen=True)
+class Auth:
+    """Session login (``auth:``): who logs in, with which column, and whether they may sign up."""
+
+    model: str  # the model's class name
+    table: str
+    identity: str  # the unique string column people log in with
+    identity_length: int | None
+    register: bool
+    primary_key: str  # the model's (single) primary key column
+    key_type: str  # the primary key's spec type: integer, big_integer, string, uuid
+    required: tuple[str, ...] = ()  # other string columns a new user must fill in
+    hash_column: str = "password_hash"
+
+
+@dataclass(frozen=True)
 class ProjectSpec:
     project: Project
     profiles: tuple[Profile, ...]
@@ -257,6 +274,7 @@ class ProjectSpec:
     commands: tuple[Command, ...] = ()
     log_level: str | None = None
     log_format: str | None = None
+    auth: Auth | None = None
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     probe: Any = field(default=None, compare=False, repr=False)  # flaskgen.probe.Probe
 
@@ -267,6 +285,12 @@ class ProjectSpec:
     @property
     def uses_subdomains(self) -> bool:
         return any(r.subdomain for r in self.all_routes) or any(b.subdomain for b in self.blueprints)
+
+    def guarded(self, route: Route) -> bool:
+        """True if ``route`` needs a logged-in user (itself or through its blueprint)."""
+        if route.login_required:
+            return True
+        return any(bp.login_required for bp in self.blueprints if bp.name == route.blueprint)
 
     def profile(self, name: str) -> Profile | None:
         return next((p for p in self.profiles if p.name == name), None)

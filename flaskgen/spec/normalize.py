@@ -21,6 +21,7 @@ from werkzeug.routing import Map, Rule
 
 from flaskgen.errors import Problem
 from flaskgen.spec import routing
+from flaskgen.spec.auth import check_guards, cookie_defaults
 from flaskgen.spec.extras import normalize_extras
 from flaskgen.spec.loader import LoadedSpec, Path
 from flaskgen.spec.model import (
@@ -65,6 +66,7 @@ VIEW_MODULE_NAMES = frozenset(
         "abort", "escape", "jsonify", "redirect", "render_template", "request", "Response",
         "url_for", "bp", "app", "register_views", "MethodView", "ResponseReturnValue", "UUID",
         "Flask", "flash", "session", "g", "current_app", "annotations", "views",
+        "login_required", "require_login",
     }
 )  # fmt: skip
 ENV_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
@@ -212,7 +214,9 @@ def _profile_order(ctx: Ctx, raw: dict[str, Any]) -> list[tuple[str, str | None]
     return ordered
 
 
-def _profiles(ctx: Ctx, package: str, has_models: bool) -> tuple[Profile, ...]:
+def _profiles(
+    ctx: Ctx, package: str, has_models: bool, auth: bool = False, subdomains: bool = False
+) -> tuple[Profile, ...]:
     raw = ctx.get(("config",), {}) or {}
     if not isinstance(raw, dict) or not ctx.ok(("config",)) and any(len(b) == 1 and b[0] == "config" for b in ctx.bad):
         raw = {}
@@ -221,6 +225,8 @@ def _profiles(ctx: Ctx, package: str, has_models: bool) -> tuple[Profile, ...]:
         if isinstance(body, dict) and ctx.ok(("config", name)):
             defined[name] = {k: v for k, v in body.items() if k != "extends"}
     defaults = _profile_defaults(defined, package, has_models)
+    if auth:
+        cookie_defaults(defined, defaults, subdomains)
     profiles: list[Profile] = []
     for name, parent in _profile_order(ctx, raw):
         settings = {**defaults.get(name, {}), **defined.get(name, {})}
@@ -476,6 +482,7 @@ def _route(
         examples=examples,
         renamed_from=raw.get("renamed_from"),
         csrf=raw.get("csrf", True),
+        login_required=bool(raw.get("login_required", False)),
     )
 
 
@@ -665,7 +672,7 @@ def _blueprints(ctx: Ctx, rc: RouteCheck) -> tuple[list[tuple[Path, Route]], lis
         section = _routes_section(ctx, rc, (*path, "routes"), body.get("routes"), name, prefix, subdomain)
         csrf = body.get("csrf", True)
         routes += section if csrf else _csrf_exempt(ctx, section)
-        meta.append({"name": name, "url_prefix": prefix, "subdomain": subdomain, "doc": str(body.get("doc", "")), "renamed_from": body.get("renamed_from"), "path": path, "csrf": csrf})
+        meta.append({"name": name, "url_prefix": prefix, "subdomain": subdomain, "doc": str(body.get("doc", "")), "renamed_from": body.get("renamed_from"), "path": path, "csrf": csrf, "login_required": bool(body.get("login_required", False))})
     return routes, meta
 
 
@@ -697,17 +704,19 @@ def normalize(spec: LoadedSpec, bad: set[Path]) -> tuple[ProjectSpec | None, lis
             doc=m["doc"],
             renamed_from=m["renamed_from"],
             csrf=m["csrf"],
+            login_required=m["login_required"],
         )
         for m in bp_meta
     )
+    check_guards(ctx, app_routes + bp_routes, [(m["path"], b) for m, b in zip(bp_meta, blueprints, strict=True)], "auth" in data)
     errors = _error_pages(ctx)
     all_routes = app_list + bp_list
-    needs_form = any(r.accepts_post and r.response.kind == "template" for r in all_routes) or bool(extras.uploads)
+    needs_form = any(r.accepts_post and r.response.kind == "template" for r in all_routes) or bool(extras.uploads) or extras.auth is not None
     project = _project(ctx, needs_form)
     if project is None:
         return None, ctx.problems
-    profiles = _profiles(ctx, project.package, bool(extras.models))
     subdomain_routes = [(p, r) for p, r in app_routes + bp_routes if r.subdomain or (r.blueprint and any(m["subdomain"] for m in bp_meta if m["name"] == r.blueprint))]
+    profiles = _profiles(ctx, project.package, bool(extras.models), extras.auth is not None, bool(subdomain_routes))
     if subdomain_routes and resolved_setting(profiles, "testing", "SERVER_NAME") is None:
         path, route = subdomain_routes[0]
         where = (*path, "subdomain") if route.subdomain else ("blueprints", route.blueprint or "", "subdomain")

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Management commands: ``python manage.py run``, ``routes``, ``shell``, ``create-user``.
+"""Management commands: ``python manage.py run``, ``routes``, ``shell``, ``db ...``.
 
 The same commands are available as ``flask --app sessionlogin ...``.
 """

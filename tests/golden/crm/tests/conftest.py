@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from flask import Flask
@@ -37,13 +37,24 @@ def runner(app: Flask) -> FlaskCliRunner:
 
 
 @pytest.fixture()
-def csrf_token(client: FlaskClient) -> str:
-    """The CSRF token of ``client``'s session, read from a page as a browser
-    does (send it as the ``csrf_token`` form field or the ``X-CSRFToken`` header)."""
-    page = client.get("http://localhost/index/").get_data(as_text=True)
-    found = re.search(r'<meta name="csrf-token" content="([^"]+)"', page)
-    assert found is not None, "the page has no csrf-token meta tag"
-    return found.group(1)
+def token_for() -> Callable[[FlaskClient], str]:
+    """``token_for(client)``: the CSRF token of that client's session, read from
+    a page as a browser does (send it as the ``csrf_token`` form field or the ``X-CSRFToken``
+    header)."""
+
+    def read(client: FlaskClient) -> str:
+        page = client.get("http://localhost/index/").get_data(as_text=True)
+        found = re.search(r'<meta name="csrf-token" content="([^"]+)"', page)
+        assert found is not None, "the page has no csrf-token meta tag"
+        return found.group(1)
+
+    return read
+
+
+@pytest.fixture()
+def csrf_token(client: FlaskClient, token_for: Callable[[FlaskClient], str]) -> str:
+    """The CSRF token of ``client``'s session."""
+    return token_for(client)
 
 
 def database_config() -> dict[str, str]:

@@ -6,7 +6,7 @@ state send the CSRF token, as a browser does."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -139,12 +139,12 @@ def rendered_templates(app: Flask) -> Iterator[list[tuple[str | None, dict[str, 
 def test_route_answers_as_declared(
     app: Flask,
     client: FlaskClient,
-    csrf_token: str,
+    token_for: Callable[[FlaskClient], str],
     method: str,
     url: str,
     expect: Expect,
 ) -> None:
-    headers = {"X-CSRFToken": csrf_token} if expect.token else {}
+    headers = {"X-CSRFToken": token_for(client)} if expect.token else {}
     with rendered_templates(app) as rendered:
         response = client.open(url, method=method, headers=headers)
     assert response.status_code == expect.status, response.get_data(as_text=True)

@@ -1,4 +1,4 @@
-"""Session login: Log in and out with a signed session cookie and flashed messages."""
+"""Session login: Sign up, log in and out with a hashed password and a signed session cookie."""
 
 from __future__ import annotations
 
@@ -9,12 +9,14 @@ from typing import Any
 
 from flask import Flask
 
-from .commands import register_commands
+from . import models  # noqa: F401  (registers the tables on db.metadata)
+from .auth import bp as auth_bp
 from .config import load_config
 from .errors import register_error_handlers
-from .extensions import csrf
+from .extensions import csrf, database_url, db, login_manager, migrate
 from .health import register_health
 from .hooks import register_hooks
+from .members import bp as members_bp
 from .templating import register_templating
 from .views import register_views
 
@@ -35,11 +37,18 @@ def create_app(
     if overrides:
         app.config.from_mapping(overrides)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    db.init_app(app)
+    migrate.init_app(app, db)
     csrf.init_app(app)
+    login_manager.init_app(app)
     register_templating(app)
     register_hooks(app)
     register_views(app)
     register_health(app)
+    app.register_blueprint(members_bp)
+    app.register_blueprint(auth_bp)
     register_error_handlers(app)
-    register_commands(app)
     return app

@@ -59,6 +59,7 @@ class BaseConfig:
     """The base profile."""
 
     SECRET_KEY = FromEnv("${SECRET_KEY}")
+    SQLALCHEMY_DATABASE_URI = "sqlite:///sessionlogin.db"
     PERMANENT_SESSION_LIFETIME = timedelta(days=7)
 
 
@@ -73,6 +74,7 @@ class TestingConfig(BaseConfig):
 
     SECRET_KEY = "testing-not-secret"
     TESTING = True
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
 
 
 class ProductionConfig(BaseConfig):
@@ -81,6 +83,9 @@ class ProductionConfig(BaseConfig):
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
 
 
 PROFILES: dict[str, type] = {

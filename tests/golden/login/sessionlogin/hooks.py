@@ -5,24 +5,13 @@ Each function has a small working body to start from; edit it freely.
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Flask, Response, current_app, g, request, session
+from flask import Flask, Response, session
 
 
 def make_session_permanent() -> None:
     """Mark the session permanent, so it lasts PERMANENT_SESSION_LIFETIME instead of
     ending with the browser (``sessions.permanent``)."""
     session.permanent = True
-
-
-def load_user() -> None:
-    """Run before every request (``before_request``).
-
-    Return ``None`` to go on to the view, or a response to answer the request here.
-    The default logs the request at DEBUG level.
-    """
-    current_app.logger.debug("load_user: %s %s", request.method, request.path)
 
 
 def add_security_headers(response: Response) -> Response:
@@ -37,12 +26,6 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
-def inject_user() -> dict[str, Any]:
-    """Values every template sees (``context_processor``): ``{{ user }}``,
-    taken from ``g.user`` (set it in a ``before_request`` hook), else None."""
-    return {"user": g.get("user")}
-
-
 def register_hooks(app: Flask) -> None:
     """Register the functions above on ``app``, in spec order.
 
@@ -50,6 +33,4 @@ def register_hooks(app: Flask) -> None:
     the reverse order; Flask-WTF's CSRF check, registered earlier, runs first.
     """
     app.before_request(make_session_permanent)
-    app.before_request(load_user)
     app.after_request(add_security_headers)
-    app.context_processor(inject_user)

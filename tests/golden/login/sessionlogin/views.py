@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, redirect, render_template, url_for
+from flask import Flask, render_template
 from flask.typing import ResponseReturnValue
+from flask_login import login_required
 
 
 def index() -> ResponseReturnValue:
@@ -11,18 +12,13 @@ def index() -> ResponseReturnValue:
     return render_template("index.html")
 
 
-def login() -> ResponseReturnValue:
-    """GET, POST /login"""
-    return render_template("login.html")
-
-
-def logout() -> ResponseReturnValue:
-    """GET /logout"""
-    return redirect(url_for("index"))
+@login_required
+def profile() -> ResponseReturnValue:
+    """GET /profile"""
+    return render_template("profile.html")
 
 
 def register_views(app: Flask) -> None:
     """Attach the views above to their URL rules."""
     app.add_url_rule("/", view_func=index)
-    app.add_url_rule("/login", view_func=login, methods=["GET", "POST"])
-    app.add_url_rule("/logout", view_func=logout)
+    app.add_url_rule("/profile", view_func=profile)

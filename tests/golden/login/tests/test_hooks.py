@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import UTC, datetime
 
 import pytest
@@ -26,29 +25,12 @@ def get(app: Flask) -> str:
     return response.get_data(as_text=True)
 
 
-def test_load_user_runs_before_each_request(
-    probed: Flask, caplog: pytest.LogCaptureFixture
-) -> None:
-    assert hooks.load_user in probed.before_request_funcs[None]
-    with caplog.at_level(logging.DEBUG, logger=probed.logger.name):
-        get(probed)
-    assert "load_user: GET /__hooks__" in caplog.messages
-
-
 def test_add_security_headers_runs_after_each_request(probed: Flask) -> None:
     assert hooks.add_security_headers in probed.after_request_funcs[None]
     response = probed.test_client().get(PROBE, base_url="http://localhost")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
     assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
-
-
-def test_inject_user_feeds_every_template(app: Flask) -> None:
-    assert hooks.inject_user in app.template_context_processors[None]
-    with app.test_request_context():
-        context: dict[str, object] = {}
-        app.update_template_context(context)
-    assert "user" in context
 
 
 def test_sessions_are_permanent(probed: Flask) -> None:

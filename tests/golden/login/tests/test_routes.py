@@ -6,7 +6,7 @@ state send the CSRF token, as a browser does."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +29,7 @@ class Expect:
     template: str | None = None
     context: dict[str, Any] | None = None
     token: bool = False  # send the CSRF token
+    login: bool = False  # the route needs a logged-in user
 
 
 REQUESTS = {
@@ -42,31 +43,60 @@ REQUESTS = {
         "http://localhost/",
         Expect(405),
     ),
-    "login GET": (
+    "profile GET": (
         "GET",
-        "http://localhost/login",
-        Expect(200, mimetype="text/html", template="login.html", context={}),
-    ),
-    "login POST": (
-        "POST",
-        "http://localhost/login",
+        "http://localhost/profile",
         Expect(
-            200, mimetype="text/html", template="login.html", context={}, token=True
+            200, mimetype="text/html", template="profile.html", context={}, login=True
         ),
     ),
-    "login PUT not allowed": (
-        "PUT",
-        "http://localhost/login",
+    "profile POST not allowed": (
+        "POST",
+        "http://localhost/profile",
         Expect(405),
     ),
-    "logout GET": (
+    "members.lounge GET": (
         "GET",
-        "http://localhost/logout",
-        Expect(302, location="/"),
+        "http://localhost/members/",
+        Expect(
+            200,
+            mimetype="text/html",
+            template="members/lounge.html",
+            context={},
+            login=True,
+        ),
     ),
-    "logout POST not allowed": (
+    "members.lounge POST not allowed": (
         "POST",
-        "http://localhost/logout",
+        "http://localhost/members/",
+        Expect(405),
+    ),
+    "members.notes GET": (
+        "GET",
+        "http://localhost/members/notes",
+        Expect(
+            200,
+            mimetype="text/html",
+            template="members/notes.html",
+            context={},
+            login=True,
+        ),
+    ),
+    "members.notes POST": (
+        "POST",
+        "http://localhost/members/notes",
+        Expect(
+            200,
+            mimetype="text/html",
+            template="members/notes.html",
+            context={},
+            token=True,
+            login=True,
+        ),
+    ),
+    "members.notes PUT not allowed": (
+        "PUT",
+        "http://localhost/members/notes",
         Expect(405),
     ),
 }
@@ -89,13 +119,14 @@ def rendered_templates(app: Flask) -> Iterator[list[tuple[str | None, dict[str, 
 @pytest.mark.parametrize(("method", "url", "expect"), REQUESTS.values(), ids=REQUESTS)
 def test_route_answers_as_declared(
     app: Flask,
-    client: FlaskClient,
-    csrf_token: str,
+    clients: Callable[[bool], FlaskClient],
+    token_for: Callable[[FlaskClient], str],
     method: str,
     url: str,
     expect: Expect,
 ) -> None:
-    headers = {"X-CSRFToken": csrf_token} if expect.token else {}
+    client = clients(expect.login)
+    headers = {"X-CSRFToken": token_for(client)} if expect.token else {}
     with rendered_templates(app) as rendered:
         response = client.open(url, method=method, headers=headers)
     assert response.status_code == expect.status, response.get_data(as_text=True)
@@ -120,8 +151,9 @@ def test_route_answers_as_declared(
 
 URLS = {
     "index": ("index", "GET", {}, "http://localhost/", {}),
-    "login": ("login", "GET", {}, "http://localhost/login", {}),
-    "logout": ("logout", "GET", {}, "http://localhost/logout", {}),
+    "profile": ("profile", "GET", {}, "http://localhost/profile", {}),
+    "members.lounge": ("members.lounge", "GET", {}, "http://localhost/members/", {}),
+    "members.notes": ("members.notes", "GET", {}, "http://localhost/members/notes", {}),
 }
 
 

@@ -4,7 +4,6 @@ CSRF protection is on in every profile, testing included, except for ``csrf: fal
 from __future__ import annotations
 
 import pytest
-from flask.testing import FlaskClient
 
 from sessionlogin.config import PROFILES, load_config
 
@@ -27,21 +26,3 @@ def test_production_secret_key_comes_from_the_environment() -> None:
 def test_csrf_is_on_in_every_profile(name: str) -> None:
     settings = load_config(name, PRODUCTION_ENVIRONMENT)
     assert settings.get("WTF_CSRF_ENABLED", True) is True
-
-
-PROTECTED = {
-    "login POST": ("POST", "http://localhost/login", 200),
-}
-
-
-@pytest.mark.parametrize(("method", "url", "status"), PROTECTED.values(), ids=PROTECTED)
-def test_a_request_without_the_csrf_token_gets_400(
-    client: FlaskClient, csrf_token: str, method: str, url: str, status: int
-) -> None:
-    response = client.open(url, method=method)
-    assert response.status_code == 400
-    assert "The CSRF token is missing." in response.get_data(as_text=True)
-    response = client.open(url, method=method, headers={"X-CSRFToken": "forged"})
-    assert response.status_code == 400
-    response = client.open(url, method=method, headers={"X-CSRFToken": csrf_token})
-    assert response.status_code == status

@@ -12,11 +12,12 @@ from flask import Flask
 from . import models  # noqa: F401  (registers the tables on db.metadata)
 from .account import bp as account_bp
 from .admin import bp as admin_bp
+from .auth import bp as auth_bp
 from .commands import register_commands
 from .config import load_config
 from .converters import register_converters
 from .errors import register_error_handlers
-from .extensions import csrf, database_url, db, migrate
+from .extensions import csrf, database_url, db, login_manager, migrate
 from .health import register_health
 from .hooks import register_hooks
 from .logconfig import configure_logging
@@ -52,6 +53,7 @@ def create_app(
     db.init_app(app)
     migrate.init_app(app, db)
     csrf.init_app(app)
+    login_manager.init_app(app)
     register_templating(app)
     register_hooks(app)
     register_views(app)
@@ -61,6 +63,7 @@ def create_app(
     app.register_blueprint(order_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(webhooks_bp)
+    app.register_blueprint(auth_bp)
     register_error_handlers(app)
     register_commands(app)
     apply_middleware(app)

@@ -75,6 +75,8 @@ class DevelopmentConfig(BaseConfig):
 class TestingConfig(BaseConfig):
     """The testing profile."""
 
+    SESSION_COOKIE_DOMAIN = "crm.test"
+    REMEMBER_COOKIE_DOMAIN = "crm.test"
     TESTING = True
     SECRET_KEY = "testing-not-secret"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
@@ -86,6 +88,9 @@ class ProductionConfig(BaseConfig):
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
     SQLALCHEMY_DATABASE_URI = FromEnv("${DATABASE_URL}")
     SESSION_COOKIE_SECURE = True
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime
 
+from flask_login import UserMixin
 from sqlalchemy import Column, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db
 
@@ -43,7 +45,7 @@ class Department(db.Model):
         return f"<Department id={self.id!r} title={self.title!r}>"
 
 
-class User(db.Model):
+class User(UserMixin, db.Model):
     """A row of the ``users`` table."""
 
     __tablename__ = "users"
@@ -60,12 +62,24 @@ class User(db.Model):
     depart_id: Mapped[int | None] = mapped_column(
         ForeignKey("department.id", ondelete="CASCADE")
     )
+    password_hash: Mapped[str | None] = mapped_column(String(255))
 
     department: Mapped[Department | None] = relationship(back_populates="users")
     tags: Mapped[list[Tag]] = relationship(secondary=user_tag, back_populates="users")
 
     def __repr__(self) -> str:
         return f"<User id={self.id!r} name={self.name!r}>"
+
+    def set_password(self, password: str) -> None:
+        """Store a salted hash of ``password`` (werkzeug's default method), never the
+        password itself."""
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        """True if ``password`` matches the stored hash (False while none is set)."""
+        if self.password_hash is None:
+            return False
+        return check_password_hash(self.password_hash, password)
 
 
 class Tag(db.Model):

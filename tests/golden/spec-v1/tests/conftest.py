@@ -4,19 +4,26 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from flask_login import FlaskLoginClient
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.engine import make_url
 
 from mycrm import create_app
+from mycrm.auth.users import create_user
 from mycrm.config import PROFILES, FromEnv
 from mycrm.extensions import database_url, db
+from mycrm.models import User
 from mycrm.uploads import UPLOADS
+
+# The user the tests log in as.
+EMAIL = "ada@example.com"
+PASSWORD = "correct horse battery"
 
 
 @pytest.fixture()
@@ -39,13 +46,24 @@ def runner(app: Flask) -> FlaskCliRunner:
 
 
 @pytest.fixture()
-def csrf_token(client: FlaskClient) -> str:
-    """The CSRF token of ``client``'s session, read from a page as a browser
-    does (send it as the ``csrf_token`` form field or the ``X-CSRFToken`` header)."""
-    page = client.get("http://crm.test/").get_data(as_text=True)
-    found = re.search(r'<meta name="csrf-token" content="([^"]+)"', page)
-    assert found is not None, "the page has no csrf-token meta tag"
-    return found.group(1)
+def token_for() -> Callable[[FlaskClient], str]:
+    """``token_for(client)``: the CSRF token of that client's session, read from
+    a page as a browser does (send it as the ``csrf_token`` form field or the ``X-CSRFToken``
+    header)."""
+
+    def read(client: FlaskClient) -> str:
+        page = client.get("http://crm.test/").get_data(as_text=True)
+        found = re.search(r'<meta name="csrf-token" content="([^"]+)"', page)
+        assert found is not None, "the page has no csrf-token meta tag"
+        return found.group(1)
+
+    return read
+
+
+@pytest.fixture()
+def csrf_token(client: FlaskClient, token_for: Callable[[FlaskClient], str]) -> str:
+    """The CSRF token of ``client``'s session."""
+    return token_for(client)
 
 
 def upload_folders(root: Path) -> dict[str, str]:
@@ -95,3 +113,36 @@ def database(app: Flask) -> Iterator[SQLAlchemy]:
         yield db
         db.session.remove()
         db.drop_all()
+
+
+@pytest.fixture()
+def password() -> str:
+    """The password of ``user``."""
+    return PASSWORD
+
+
+@pytest.fixture()
+def user(database: SQLAlchemy) -> User:
+    """A saved user who logs in with EMAIL and PASSWORD."""
+    saved = create_user(EMAIL, PASSWORD, name="name-new")
+    assert saved is not None
+    return saved
+
+
+@pytest.fixture()
+def signed_in(app: Flask, user: User) -> FlaskClient:
+    """A test client logged in as ``user`` (Flask-Login's test client)."""
+    app.test_client_class = FlaskLoginClient
+    return app.test_client(user=user)
+
+
+@pytest.fixture()
+def clients(
+    request: pytest.FixtureRequest, client: FlaskClient
+) -> Callable[[bool], FlaskClient]:
+    """``clients(login)``: the anonymous client, or one logged in (made when asked)."""
+
+    def pick(login: bool) -> FlaskClient:
+        return request.getfixturevalue("signed_in") if login else client
+
+    return pick

@@ -6,7 +6,7 @@ state send the CSRF token, as a browser does."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +29,7 @@ class Expect:
     template: str | None = None
     context: dict[str, Any] | None = None
     token: bool = False  # send the CSRF token
+    login: bool = False  # the route needs a logged-in user
 
 
 REQUESTS = {
@@ -325,7 +326,7 @@ REQUESTS = {
     "admin.dashboard GET": (
         "GET",
         "http://admin.crm.test/",
-        Expect(200, mimetype="text/plain", text="admin"),
+        Expect(200, mimetype="text/plain", text="admin", login=True),
     ),
     "admin.dashboard POST not allowed": (
         "POST",
@@ -362,13 +363,14 @@ def rendered_templates(app: Flask) -> Iterator[list[tuple[str | None, dict[str, 
 @pytest.mark.parametrize(("method", "url", "expect"), REQUESTS.values(), ids=REQUESTS)
 def test_route_answers_as_declared(
     app: Flask,
-    client: FlaskClient,
-    csrf_token: str,
+    clients: Callable[[bool], FlaskClient],
+    token_for: Callable[[FlaskClient], str],
     method: str,
     url: str,
     expect: Expect,
 ) -> None:
-    headers = {"X-CSRFToken": csrf_token} if expect.token else {}
+    client = clients(expect.login)
+    headers = {"X-CSRFToken": token_for(client)} if expect.token else {}
     with rendered_templates(app) as rendered:
         response = client.open(url, method=method, headers=headers)
     assert response.status_code == expect.status, response.get_data(as_text=True)

@@ -1,6 +1,6 @@
 """Initial schema
 
-Revision ID: a14bb3f25e37
+Revision ID: c9b968a1090a
 Revises:
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "a14bb3f25e37"
+revision = "c9b968a1090a"
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -39,6 +39,7 @@ def upgrade() -> None:
         sa.Column("joined", sa.Date(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("depart_id", sa.Integer(), nullable=True),
+        sa.Column("password_hash", sa.String(255), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.ForeignKeyConstraint(
             ["depart_id"],

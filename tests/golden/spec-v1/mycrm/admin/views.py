@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 from flask.typing import ResponseReturnValue
+from flask_login import login_required
 
 bp = Blueprint("admin", __name__, subdomain="admin")
+
+
+@bp.before_request
+@login_required
+def require_login() -> None:
+    """Every route of this blueprint needs a logged-in user; anonymous visitors are
+    sent to the login page with ``next``."""
 
 
 @bp.route("/")

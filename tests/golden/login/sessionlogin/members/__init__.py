@@ -1,0 +1,5 @@
+"""The members blueprint."""
+
+from .views import bp
+
+__all__ = ["bp"]

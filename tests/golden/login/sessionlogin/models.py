@@ -1,0 +1,50 @@
+"""Database models: SQLAlchemy 2.0 typed mappings on Flask-SQLAlchemy.
+
+Query with ``db.session`` (``db.session.get(Account, 1)``,
+``db.session.scalars(select(Account))``). After changing a model, run
+``python manage.py db migrate -m "what changed"`` and review the new revision.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import DateTime, String
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .extensions import db
+
+
+def utcnow() -> datetime.datetime:
+    """The current time in UTC (timezone-aware); the ``now`` default of datetime columns."""
+    return datetime.datetime.now(datetime.UTC)
+
+
+class Account(UserMixin, db.Model):
+    """A person who can log in."""
+
+    __tablename__ = "account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(120), unique=True)
+    display_name: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[datetime.datetime | None] = mapped_column(
+        DateTime(timezone=True), default=utcnow
+    )
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+
+    def __repr__(self) -> str:
+        return f"<Account id={self.id!r} email={self.email!r}>"
+
+    def set_password(self, password: str) -> None:
+        """Store a salted hash of ``password`` (werkzeug's default method), never the
+        password itself."""
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        """True if ``password`` matches the stored hash (False while none is set)."""
+        if self.password_hash is None:
+            return False
+        return check_password_hash(self.password_hash, password)
