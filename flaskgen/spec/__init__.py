@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from dataclasses import replace
 from pathlib import Path
 
@@ -38,12 +39,40 @@ def _with_probe(spec: ProjectSpec, loaded: LoadedSpec) -> ProjectSpec:
     return replace(spec, probe=result)
 
 
+MAX_SPEC_BYTES = 1024 * 1024
+"""The largest spec file flaskgen reads (1 MiB)."""
+
+
+def read_spec_text(path: Path) -> str:
+    """The text of the spec file at ``path``: a regular UTF-8 file of at most 1 MiB.
+
+    The file is checked before it is opened, so a FIFO, a device such as ``/dev/zero``
+    or a folder is refused instead of blocking or filling memory.
+    """
+
+    def refuse(message: str) -> SpecError:
+        return SpecError([Problem(1, 1, "", message, str(path))])
+
+    try:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise refuse("is a folder, not a spec file")
+        if not stat.S_ISREG(info.st_mode):
+            raise refuse("is not a regular file (a pipe, socket or device); give a spec file")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_SPEC_BYTES + 1)
+    except (FileNotFoundError, NotADirectoryError):
+        raise refuse("file not found") from None
+    except PermissionError:
+        raise refuse("permission denied: the spec file cannot be read") from None
+    if len(data) > MAX_SPEC_BYTES:
+        raise refuse(f"the spec is larger than {MAX_SPEC_BYTES // 1024} KiB; flaskgen reads specs up to that size")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise refuse(f"not UTF-8 text ({exc.reason})") from None
+
+
 def read_spec(path: Path) -> ProjectSpec:
     """Read and parse the spec file at ``path``."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SpecError([Problem(1, 1, "", "file not found", str(path))]) from None
-    except UnicodeDecodeError as exc:
-        raise SpecError([Problem(1, 1, "", f"not UTF-8 text ({exc.reason})", str(path))]) from None
-    return parse_spec(text, str(path))
+    return parse_spec(read_spec_text(path), str(path))
