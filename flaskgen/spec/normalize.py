@@ -22,6 +22,7 @@ from werkzeug.routing import Map, Rule
 from flaskgen.errors import Problem
 from flaskgen.spec import routing
 from flaskgen.spec.extras import normalize_extras
+from flaskgen.spec.hazards import spec_hazards
 from flaskgen.spec.loader import LoadedSpec, Path
 from flaskgen.spec.model import (
     Blueprint,
@@ -358,6 +359,12 @@ def _parse_rule(
     except (ValueError, re.error) as exc:
         ctx.error(path, f"invalid rule {text!r}: {exc}")
         return None
+    for conv in rule._converters.values():
+        try:
+            re.compile(conv.regex)
+        except re.error as exc:
+            ctx.error(path, f"invalid regular expression in {text!r}: {exc}")
+            return None
     for var in routing.rule_variables(rule):
         if keyword.iskeyword(var) or var in ("self",):
             ctx.error(path, f"URL variable '{var}' is a Python keyword; rename it")
@@ -708,4 +715,6 @@ def normalize(spec: LoadedSpec, bad: set[Path]) -> tuple[ProjectSpec | None, lis
         **extras.model_fields(),
         raw=data,
     )
+    for path, message, at_key in spec_hazards(spec_out):
+        ctx.error(path, message, key=at_key)
     return spec_out, ctx.problems

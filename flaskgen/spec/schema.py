@@ -49,7 +49,11 @@ def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]
 
 @cache
 def _validator() -> Draft202012Validator:
-    strict = validators.extend(Draft202012Validator, {"pattern": _pattern})
+    # YAML keeps 200 and 200.0 apart; an integer field takes only the former.
+    types = Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
+    )
+    strict = validators.extend(Draft202012Validator, {"pattern": _pattern}, type_checker=types)
     return cast(Draft202012Validator, strict(load_schema()))
 
 
