@@ -106,6 +106,7 @@ class _State:
     tables: dict[str, tuple[str, Path]] = field(default_factory=dict)  # table -> (owner, path)
     relationships: dict[str, list[Relationship]] = field(default_factory=dict)
     association: dict[str, AssociationTable] = field(default_factory=dict)
+    complete: bool = True  # every model was normalized (none skipped as malformed)
 
 
 def normalize_models(ctx: Ctx, extras: Extras) -> None:
@@ -114,20 +115,26 @@ def normalize_models(ctx: Ctx, extras: Extras) -> None:
     if not isinstance(raw, dict) or not raw:
         return
     state = _State()
+    bodies: dict[str, dict[str, Any]] = {}
     for name, body in raw.items():
         path: Path = ("models", name)
-        if not ctx.ok(path):
+        if not ctx.sound(path) or not isinstance(body or {}, dict):
+            state.complete = False
             continue
-        model = _model(ctx, path, name, body or {})
+        # A malformed column or relationship is skipped; the model's other parts are checked.
+        bodies[name] = ctx.usable(path, body or {}, ("columns", "relationships"))
+        model = _model(ctx, path, name, bodies[name])
         if model is not None:
             state.models[name] = model
             state.paths[name] = path
             state.relationships[name] = []
+        else:
+            state.complete = False
     _check_tables(ctx, state)
     _check_foreign_keys(ctx, state)
-    for name, body in raw.items():
+    for name, body in bodies.items():
         if name in state.models:
-            _relationships(ctx, state, name, (body or {}).get("relationships") or {})
+            _relationships(ctx, state, name, body.get("relationships") or {})
     extras.models = tuple(
         replace(model, relationships=tuple(state.relationships[name])) for name, model in state.models.items()
     )
@@ -295,10 +302,14 @@ def _check_foreign_keys(ctx: Ctx, state: _State) -> None:
             path = (*state.paths[name], "columns", column.name, "foreign_key")
             table, _, target = column.foreign_key.partition(".")
             if table not in by_table:
+                if not state.complete:
+                    continue  # perhaps the table of a model that is malformed
                 ctx.error(path, f"no table '{table}'{did_you_mean(table, list(by_table))}; tables: {', '.join(sorted(by_table))}")
                 continue
             referenced = {c.name: c for c in by_table[table].columns}
             if target not in referenced:
+                if not ctx.ok((*state.paths[by_table[table].name], "columns", target)):
+                    continue  # the column is there but malformed, reported already
                 ctx.error(path, f"table '{table}' has no column '{target}'{did_you_mean(target, list(referenced))}")
                 continue
             ref = referenced[target]

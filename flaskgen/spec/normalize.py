@@ -91,6 +91,20 @@ class Ctx:
         n = len(path)
         return not any(b[:n] == path or path[: len(b)] == b for b in self.bad if b)
 
+    def sound(self, path: Path) -> bool:
+        """True if the schema found nothing wrong at or above ``path`` (parts below
+        may be malformed; :meth:`usable` drops them)."""
+        return not any(path[: len(b)] == b for b in self.bad if b)
+
+    def usable(self, path: Path, body: dict[str, Any], containers: tuple[str, ...] = ()) -> dict[str, Any]:
+        """The keys of ``body`` that can be checked: well-shaped values, and mappings
+        named in ``containers`` whose own entries are checked one by one."""
+        return {
+            k: v
+            for k, v in body.items()
+            if self.ok((*path, k)) or (k in containers and isinstance(v, dict) and self.sound((*path, k)))
+        }
+
     def get(self, path: Path, default: Any = None) -> Any:
         node = self.spec.data
         for part in path:
@@ -610,6 +624,7 @@ def _routes_section(
     for key, body in (raw or {}).items() if isinstance(raw, dict) else ():
         path = (*base, key)
         if not ctx.ok(path):
+            _check_rules_only(ctx, rc, path, body, prefix, subdomain)
             continue
         route = _route(ctx, rc, path, key, body, blueprint, prefix, subdomain)
         if route is None:
@@ -620,6 +635,18 @@ def _routes_section(
         rc.endpoints[route.endpoint] = path
         out.append((path, route))
     return out
+
+
+def _check_rules_only(ctx: Ctx, rc: RouteCheck, path: Path, body: Any, prefix: str | None, subdomain: str | None) -> None:
+    """Parse the rules of a route that is malformed elsewhere, so their problems are
+    reported in the same run (the route itself is skipped)."""
+    if not (ctx.sound(path) and isinstance(body, dict) and "rule" in body and ctx.ok((*path, "rule"))):
+        return
+    many = isinstance(body["rule"], list)
+    texts = body["rule"] if many else [body["rule"]]
+    own = body.get("subdomain") if ctx.ok((*path, "subdomain")) else None
+    for i, text in enumerate(texts):
+        _parse_rule(ctx, rc, (*path, "rule", i) if many else (*path, "rule"), join_prefix(prefix, text), own or subdomain)
 
 
 def _error_pages(ctx: Ctx) -> tuple[ErrorPage, ...]:
