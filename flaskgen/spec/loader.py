@@ -313,5 +313,11 @@ def _compose(text: str, file: str) -> Node | None:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = exc.problem or exc.context or "invalid YAML"
         raise SpecError([Problem(line, col, "", f"invalid YAML: {message}", file)]) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        message = f"the character {_code(char)} is not allowed in YAML; write it as an escape in a double-quoted string"
+        raise SpecError([Problem(line, col, "", message, file)]) from None
     except yaml.YAMLError as exc:
         raise SpecError([Problem(1, 1, "", f"invalid YAML: {exc}", file)]) from None

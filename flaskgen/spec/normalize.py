@@ -11,6 +11,7 @@ from __future__ import annotations
 import keyword
 import re
 import string
+from datetime import timedelta
 import sys
 from dataclasses import dataclass, field
 from typing import Any
@@ -167,17 +168,26 @@ def _setting(ctx: Ctx, path: Path, key: str, value: Any) -> Setting:
         size = SIZE_RE.match(value)
         if size:
             number, unit = int(size.group(1)), size.group(2)
+            if number * SIZE_FACTORS[unit] > 2**63 - 1:
+                ctx.error(path, f"{value} is too large: sizes must be below 8 EiB (2**63 bytes)")
             factor = {"B": "", "KB": " * 1024", "MB": " * 1024 * 1024", "GB": " * 1024 * 1024 * 1024"}[unit]
             return Setting(key, f"{number}{factor}")
         duration = DURATION_RE.match(value)
         if duration:
             unit = DURATION_UNITS[duration.group(2)]
+            if _seconds(duration) > timedelta.max.total_seconds():
+                ctx.error(path, f"{value} is too long: durations must be below 999999999 days")
             return Setting(
                 key,
                 f"timedelta({unit}={int(duration.group(1))})",
                 imports=frozenset({("datetime", "timedelta")}),
             )
     return Setting(key, py(value))
+
+
+def _seconds(duration: re.Match[str]) -> float:
+    """The length of a ``DURATION_RE`` match in seconds."""
+    return int(duration.group(1)) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[duration.group(2)]
 
 
 def _env_refs(value: str) -> list[tuple[str, str | None]]:

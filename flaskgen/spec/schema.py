@@ -102,7 +102,7 @@ _SCHEMA_TYPES = {
 
 
 def _type_name(value: Any) -> str:
-    names = {bool: "a boolean", int: "a number", float: "a number", str: "text"}
+    names = {bool: "a boolean", int: "a number", float: "a decimal number", str: "text"}
     names.update({list: "a list", dict: "a mapping", type(None): "empty"})
     return names.get(type(value), type(value).__name__)
 
