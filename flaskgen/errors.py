@@ -74,3 +74,19 @@ class RegenError(FlaskgenError):
 
 class ToolError(FlaskgenError):
     """A helper program flaskgen relies on (ruff, git) failed or is missing."""
+
+
+class TemplateError(FlaskgenError):
+    """A template (usually a user's ``--templates`` override) fails to parse or render."""
+
+    exit_code = 2
+
+    def __init__(self, file: str, line: int, message: str, relpath: str) -> None:
+        self.file, self.line, self.message, self.relpath = file, line, message, relpath
+        super().__init__(self.format())
+
+    def format(self) -> str:
+        return (
+            f"{self.file}:{self.line}: template error: {self.message} (while rendering {self.relpath}); "
+            "fix the template; nothing was written."
+        )
