@@ -40,6 +40,14 @@ SQL_RESERVED = frozenset(
 )
 # Attributes a declarative model already has; a column or relationship may not take them.
 MODEL_ATTRIBUTES = frozenset({"metadata", "registry", "query", "query_class", "id_", "__table__"})
+# Lowercase names models.py imports or defines; a column or relationship of that name
+# would hide them from the class body that follows it.
+MODULE_FUNCTIONS = frozenset(
+    {
+        "annotations", "datetime", "decimal", "uuid", "db", "mapped_column", "relationship",
+        "utcnow", "utc_today", "utc_time",
+    }
+)  # fmt: skip
 # Names models.py imports or defines; a model class may not take them.
 MODULE_NAMES = frozenset(
     {
@@ -150,6 +158,15 @@ def _reserved(name: str) -> str | None:
     return None
 
 
+def _taken(name: str) -> str | None:
+    """Why ``name`` cannot be an attribute of a model class, or None."""
+    if name in MODEL_ATTRIBUTES or name.startswith(("__", "_sa_")):
+        return "an attribute every model has (SQLAlchemy's declarative reserves it)"
+    if name in MODULE_FUNCTIONS:
+        return "a name models.py imports or defines"
+    return None
+
+
 def _model(ctx: Ctx, path: Path, name: str, body: dict[str, Any]) -> Model | None:
     from flaskgen.spec.normalize import snake
 
@@ -178,9 +195,9 @@ def _model(ctx: Ctx, path: Path, name: str, body: dict[str, Any]) -> Model | Non
 
 
 def _column(ctx: Ctx, path: Path, table: str, name: str, raw: dict[str, Any]) -> Column | None:
-    why = _reserved(name)
-    if why or name in MODEL_ATTRIBUTES:
-        ctx.error(path, f"column name '{name}' is {why or 'an attribute every model has'}; pick another name", key=True)
+    why = _reserved(name) or _taken(name)
+    if why:
+        ctx.error(path, f"column name '{name}' is {why}; pick another name", key=True)
         return None
     kind = raw["type"]
     ok = True
@@ -326,8 +343,11 @@ def _relationships(ctx: Ctx, state: _State, name: str, raw: dict[str, Any]) -> N
         path: Path = (*state.paths[name], "relationships", rel_name)
         if not ctx.ok(path):
             continue
-        if rel_name in columns or rel_name in MODEL_ATTRIBUTES or keyword.iskeyword(rel_name):
+        if rel_name in columns or keyword.iskeyword(rel_name):
             ctx.error(path, f"'{rel_name}' is already a column of {name}; pick another relationship name", key=True)
+            continue
+        if _taken(rel_name):
+            ctx.error(path, f"'{rel_name}' is {_taken(rel_name)}; pick another relationship name", key=True)
             continue
         target = body["model"]
         if target not in state.models:

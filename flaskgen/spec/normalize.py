@@ -11,9 +11,9 @@ from __future__ import annotations
 import keyword
 import re
 import string
-from datetime import timedelta
 import sys
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from werkzeug.exceptions import default_exceptions
