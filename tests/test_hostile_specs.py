@@ -36,6 +36,10 @@ LAUGHS = "".join(
     f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 10 if i else ["x"] * 10) + "]\n" for i in range(6)
 )
 MODEL = "models:\n  Foo:\n    columns:\n      id: {type: integer, primary_key: true}\n"
+M2M = (
+    "models:\n  Post:\n    columns:\n      id: {type: integer, primary_key: true}\n  Tag:\n    columns:\n"
+    "      id: {type: integer, primary_key: true}\n    relationships:\n      posts: {model: Post, secondary: %s, back_populates: tags}\n"
+)
 
 CATALOGUE: dict[str, dict[str, tuple[str, list[str]]]] = {
     "0": {
@@ -89,6 +93,27 @@ CATALOGUE: dict[str, dict[str, tuple[str, list[str]]]] = {
                 "spec.yaml:7:17: blueprints.shop.routes.a.rule: invalid converter arguments in '/shop/a/<int(foo=1):x>': got an unexpected keyword argument 'foo'",
                 "spec.yaml:7:38: blueprints.shop.routes.a.stat: unknown key 'stat' (did you mean 'status'?)",
                 "spec.yaml:8:33: blueprints.shop.routes.b.redirect: no endpoint 'nowhere'",
+            ],
+        ),
+        "refused tag beside unknown key": (
+            "routes:\n  a: {rule: /a, text: !!binary aGk=}\n  b: {rule: /b, tempalte: x.html}\n",
+            [
+                "spec.yaml:4:23: routes.a.text: unsupported YAML tag !!binary: only the YAML 1.2 core tags (!!str, !!int, !!float, !!bool, !!null, !!seq, !!map) are allowed",
+                "spec.yaml:5:17: routes.b.tempalte: unknown key 'tempalte' (did you mean 'template'?)",
+            ],
+        ),
+        "control character beside bad converter": (
+            "routes:\n  a: {rule: /a, doc: \"\\x01\"}\n  b: {rule: '/b/<slg:x>'}\n",
+            [
+                "spec.yaml:4:22: routes.a.doc: text must not contain the control character U+0001",
+                "spec.yaml:5:13: routes.b.rule: unknown converter 'slg'",
+            ],
+        ),
+        "recursive alias beside bad status": (
+            "routes:\n  a: {rule: /a, json: &j [*j]}\n  b: {rule: /b, text: x, status: 200.5}\n",
+            [
+                "spec.yaml:4:23: routes.a.json[0]: an alias refers to a node that contains it (a recursive alias)",
+                "spec.yaml:5:34: routes.b.status: expected a whole number, got a decimal number",
             ],
         ),
     },
@@ -525,6 +550,30 @@ CATALOGUE: dict[str, dict[str, tuple[str, list[str]]]] = {
             MODEL + "      __tablename__: {type: string}\n",
             [
                 "spec.yaml:7:7: models.Foo.columns.__tablename__: column name '__tablename__' is an attribute every model has (SQLAlchemy's declarative reserves it); pick another name",
+            ],
+        ),
+        "association table datetime": (
+            M2M % "datetime",
+            [
+                "spec.yaml:11:39: models.Tag.relationships.posts.secondary: table name 'datetime' is a name models.py imports or defines"
+            ],
+        ),
+        "association table db": (
+            M2M % "db",
+            [
+                "spec.yaml:11:39: models.Tag.relationships.posts.secondary: table name 'db' is a name models.py imports or defines"
+            ],
+        ),
+        "column datetime": (
+            MODEL + "      datetime: {type: datetime}\n",
+            [
+                "spec.yaml:7:7: models.Foo.columns.datetime: column name 'datetime' is a name models.py imports or defines; pick another name"
+            ],
+        ),
+        "relationship mapped_column": (
+            MODEL + "    relationships:\n      mapped_column: {model: Foo}\n",
+            [
+                "spec.yaml:8:7: models.Foo.relationships.mapped_column: 'mapped_column' is a name models.py imports or defines; pick another relationship name"
             ],
         ),
         "model named String": (

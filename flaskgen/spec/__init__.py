@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from flaskgen.errors import Problem, SpecError
-from flaskgen.spec.loader import LoadedSpec, load_spec_text
+from flaskgen.spec.loader import LoadedSpec, dotted, load_spec_text
 from flaskgen.spec.model import ProjectSpec
 from flaskgen.spec.normalize import normalize
 from flaskgen.spec.schema import check_shape
@@ -16,12 +16,19 @@ from flaskgen.spec.schema import check_shape
 def parse_spec(text: str, file: str = "spec.yaml") -> ProjectSpec:
     """Load, validate and normalize a spec; every problem is raised in one SpecError."""
     loaded = load_spec_text(text, file)
-    problems, bad = check_shape(loaded)
-    spec, more = normalize(loaded, bad)
+    shape, bad = check_shape(loaded)
+    # A value the loader refused is reported once, by the loader.
+    problems = loaded.problems + [p for p in shape if not _under(p, loaded)]
+    spec, more = normalize(loaded, bad | loaded.bad)
     problems.extend(more)
     if problems or spec is None:
         raise SpecError(problems or [Problem(1, 1, "", "invalid spec", file)])
     return _with_probe(spec, loaded)
+
+
+def _under(problem: Problem, loaded: LoadedSpec) -> bool:
+    """True if ``problem`` is about a value the loader refused (or something inside it)."""
+    return any(problem.path == dotted(b) or problem.path.startswith((f"{dotted(b)}.", f"{dotted(b)}[")) for b in loaded.bad if b)
 
 
 def _with_probe(spec: ProjectSpec, loaded: LoadedSpec) -> ProjectSpec:

@@ -115,6 +115,10 @@ class LoadedSpec:
     # The text of plain scalars read as numbers, so a string field can take it back
     # (``python: 3.10`` means "3.10", not 3.1).
     number_text: dict[Path, str] = field(default_factory=dict)
+    # Values the loader refused (a tag, a control character, ...): reported with the
+    # later stages' problems, which skip these paths.
+    problems: list[Problem] = field(default_factory=list)
+    bad: set[Path] = field(default_factory=set)
 
     def pos(self, path: Path, *, key: bool = False) -> tuple[int, int]:
         """Best position for ``path``: the key (if asked and known), else the value,
@@ -154,13 +158,13 @@ def _mark(node: Node) -> tuple[int, int]:
 class _Builder:
     def __init__(self, file: str) -> None:
         self.spec = LoadedSpec(data=None, file=file)
-        self.problems: list[Problem] = []
         self.nodes = 0
         self.open: set[int] = set()  # ids of the collections being built (recursive aliases)
 
     def fail(self, node: Node, path: Path, message: str) -> None:
         line, col = _mark(node)
-        self.problems.append(Problem(line, col, dotted(path), message, self.spec.file))
+        self.spec.problems.append(Problem(line, col, dotted(path), message, self.spec.file))
+        self.spec.bad.add(path)
 
     def build(self, node: Node, path: Path) -> Any:
         self.nodes += 1
@@ -224,7 +228,7 @@ class _Builder:
             return _convert(node.tag, text)
         except ValueError as exc:
             self.fail(node, path, str(exc))
-            return text
+            return None
 
 
 def _unsupported(tag: str) -> str:
@@ -281,7 +285,8 @@ def _float(text: str) -> float:
 
 
 def load_spec_text(text: str, file: str = "spec.yaml") -> LoadedSpec:
-    """Parse ``text`` into a :class:`LoadedSpec`; YAML errors become :class:`SpecError`."""
+    """Parse ``text`` into a :class:`LoadedSpec`; YAML syntax errors and exceeded limits
+    raise :class:`SpecError`, refused values are listed in ``problems``."""
     root = _compose(text, file)
     if root is None:
         raise SpecError([Problem(1, 1, "", "the spec is empty", file)])
@@ -291,8 +296,6 @@ def load_spec_text(text: str, file: str = "spec.yaml") -> LoadedSpec:
     except _TooBig:
         message = f"the spec has more than {MAX_NODES} values once aliases are expanded"
         raise SpecError([Problem(1, 1, "", message, file)]) from None
-    if builder.problems:
-        raise SpecError(builder.problems)
     return builder.spec
 
 

@@ -440,7 +440,7 @@ def _many_to_many(
     if secondary in state.tables:
         ctx.error((*path, "secondary"), f"table '{secondary}' is already the table of {state.tables[secondary][0]}")
         return None
-    why = _reserved(secondary)
+    why = _reserved(secondary) or ("a name models.py imports or defines" if secondary in MODULE_FUNCTIONS else None)
     if why:
         ctx.error((*path, "secondary"), f"table name '{secondary}' is {why}")
         return None
