@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from flaskgen import __version__
-from flaskgen.errors import FlaskgenError, SpecError
+from flaskgen.errors import FlaskgenError, SpecError, printable
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -25,17 +25,22 @@ def reports_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except FlaskgenError as exc:
-            click.echo(exc.format(), err=True)
+            click.echo(_shown(exc.format()), err=True)
             sys.exit(exc.exit_code)
         except BrokenPipeError:
             # The reader of our output went away (``flaskgen ... | head``): nothing to say.
             sys.stderr.close()
             sys.exit(1)
         except OSError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(_shown(f"error: {exc}"), err=True)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _shown(text: str) -> str:
+    """``text`` safe for a terminal: control characters and escape sequences escaped."""
+    return "\n".join(printable(line) for line in text.split("\n"))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -124,6 +129,7 @@ def regen(spec: Path | None, output: Path, dry_run: bool, check: bool, allow_dir
 @main.command()
 @click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@reports_errors
 def validate(spec: Path, fmt: str) -> None:
     """Check SPEC and report every problem; writes nothing."""
     from flaskgen.spec import read_spec
@@ -134,12 +140,12 @@ def validate(spec: Path, fmt: str) -> None:
         if fmt == "json":
             click.echo(json.dumps({"valid": False, "problems": [p.as_dict() for p in exc.problems]}, indent=2))
         else:
-            click.echo(exc.format(), err=True)
+            click.echo(_shown(exc.format()), err=True)
         sys.exit(exc.exit_code)
     if fmt == "json":
         click.echo(json.dumps({"valid": True, "problems": []}, indent=2))
     else:
-        click.echo(f"{spec}: valid")
+        click.echo(_shown(f"{spec}: valid"))
 
 
 @main.command()

@@ -9,6 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+def printable(text: str) -> str:
+    """``text`` with control characters, terminal escapes and lone surrogates escaped
+    (``\\x1b``), so nothing from a spec can drive the user's terminal."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
 class FlaskgenError(Exception):
     """Base of every error a user can cause; ``exit_code`` is what the CLI returns."""
 
@@ -30,7 +36,7 @@ class Problem:
 
     def format(self) -> str:
         where = f"{self.path}: " if self.path else ""
-        return f"{self.file}:{self.line}:{self.col}: {where}{self.message}"
+        return printable(f"{self.file}:{self.line}:{self.col}: {where}{self.message}")
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -68,3 +74,19 @@ class RegenError(FlaskgenError):
 
 class ToolError(FlaskgenError):
     """A helper program flaskgen relies on (ruff, git) failed or is missing."""
+
+
+class TemplateError(FlaskgenError):
+    """A template (usually a user's ``--templates`` override) fails to parse or render."""
+
+    exit_code = 2
+
+    def __init__(self, file: str, line: int, message: str, relpath: str) -> None:
+        self.file, self.line, self.message, self.relpath = file, line, message, relpath
+        super().__init__(self.format())
+
+    def format(self) -> str:
+        return (
+            f"{self.file}:{self.line}: template error: {self.message} (while rendering {self.relpath}); "
+            "fix the template; nothing was written."
+        )

@@ -389,7 +389,8 @@ def _error_test_ctx(spec: ProjectSpec) -> dict[str, Any]:
         if page.response.kind == "template":
             expect = html.escape(page.title)
         elif page.response.kind in ("text", "html"):
-            expect = page.response.text or ""
+            # No URL variables on an error page: format() only turns {{ }} into braces.
+            expect = (page.response.text or "").format()
         else:
             expect = json.dumps(page.response.json)[:1]
         pages.append({"code": page.code, "expect": expect})

@@ -33,7 +33,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flaskgen import __version__
 from flaskgen import regen_checks as checks
@@ -751,10 +751,22 @@ def _apply(root: Path, steps: list[Step], state_json: str) -> None:
         _io_write(root / JOURNAL, None)
 
 
+def _checked_entry(entry: Any) -> dict[str, Any]:
+    """One journal step, checked so a damaged journal is reported, not a KeyError later."""
+    if not isinstance(entry, dict):
+        raise TypeError("a step is not a mapping")
+    missing = {"path", "action", "note", "data", "conflict", "old"} - entry.keys()
+    if missing:
+        raise KeyError(f"a step lacks {', '.join(sorted(missing))}")
+    if not all(isinstance(entry[k], str) for k in ("path", "action", "note")) or not isinstance(entry["data"], str | None):
+        raise TypeError(f"the step for {entry['path']!r} has malformed values")
+    return entry
+
+
 def _read_journal(root: Path) -> tuple[list[dict], str]:
     try:
         journal = json.loads((root / JOURNAL).read_text(encoding="utf-8"))
-        entries = journal["steps"]
+        entries = [_checked_entry(entry) for entry in journal["steps"]]
         state_json = str(journal["state"])
         for entry in entries:
             _entry_data(entry), str(entry["path"]), entry["action"], entry["note"], entry["old"]

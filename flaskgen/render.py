@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -19,6 +20,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from flaskgen import __version__
+from flaskgen.errors import TemplateError
 from flaskgen.resources import templates_dir
 
 
@@ -146,6 +148,26 @@ def render(plan: Iterable[PlannedFile], extra_templates: tuple[Path, ...] = ()) 
     out = []
     for item in plan:
         env = html if item.template.endswith(".html.jinja") else code
-        text = env.get_template(item.template).render(**item.context)
-        out.append(RenderedFile(item.relpath, text))
+        out.append(RenderedFile(item.relpath, _render_one(env, item)))
     return out
+
+
+def _render_one(env: jinja2.Environment, item: PlannedFile) -> str:
+    """Render one file; template mistakes become a :class:`TemplateError` naming the
+    template file and line."""
+    try:
+        return env.get_template(item.template).render(**item.context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(exc.filename or item.template, exc.lineno, exc.message or str(exc), item.relpath) from None
+    except jinja2.TemplateError as exc:  # undefined names, missing includes
+        file, line = _template_frame(exc, item.template)
+        raise TemplateError(file, line, exc.message or str(exc), item.relpath) from None
+
+
+def _template_frame(exc: BaseException, template: str) -> tuple[str, int]:
+    """The innermost template file and line in ``exc``'s traceback (Jinja maps its
+    frames back to the template source)."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith((".jinja", ".html", ".txt", ".xml")) and frame.lineno:
+            return frame.filename, frame.lineno
+    return template, 1

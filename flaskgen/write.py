@@ -102,6 +102,8 @@ def write_new(
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.flaskgen-", dir=target.parent))
     try:
+        # mkdtemp makes a private (0700) folder; the project gets the user's usual mode.
+        staging.chmod(0o777 & ~_umask())
         for relpath, text in files.items():
             write_file(staging, relpath, text)
         write_file(staging, f"{STATE_DIR}/state.json", state.to_json())
@@ -114,6 +116,13 @@ def write_new(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return [WriteResult(relpath, "create") for relpath in files]
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it and putting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _write_over(target: Path, files: dict[str, str], state: State) -> list[WriteResult]:

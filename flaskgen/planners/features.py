@@ -132,7 +132,7 @@ def _error_fragment(page: Any) -> str | None:
     if page.response.kind == "template":
         return html.escape(page.title)
     if page.response.kind in ("text", "html"):
-        return page.response.text or None
+        return (page.response.text or "").format() or None
     return None
 
 

@@ -85,6 +85,19 @@ def parse_size(value: Any) -> int | None:
     return int(match.group(1)) * SIZE_FACTORS[match.group(2)]
 
 
+MAX_SIZE = 2**63 - 1
+"""The largest size in bytes: what a signed 64-bit integer holds."""
+
+
+def _max_size(ctx: Ctx, path: Path, value: Any) -> int | None:
+    """The upload's size limit in bytes; an overflowing size is a problem."""
+    size = parse_size(value)
+    if size is not None and size > MAX_SIZE:
+        ctx.error(path, f"{value} is too large: sizes must be below 8 EiB (2**63 bytes)")
+        return None
+    return size
+
+
 # -- uploads -------------------------------------------------------------------------------
 
 
@@ -165,7 +178,7 @@ def _upload(ctx: Ctx, rc: RouteCheck, name: str, body: dict[str, Any]) -> Upload
         rule=body["rule"],
         field=body.get("field", "file"),
         extensions=extensions,
-        max_size=parse_size(body.get("max_size")),
+        max_size=_max_size(ctx, (*path, "max_size"), body.get("max_size")),
         folder=folder,
         serve=body.get("serve"),
         overwrite=bool(body.get("overwrite", False)),

@@ -40,6 +40,14 @@ SQL_RESERVED = frozenset(
 )
 # Attributes a declarative model already has; a column or relationship may not take them.
 MODEL_ATTRIBUTES = frozenset({"metadata", "registry", "query", "query_class", "id_", "__table__"})
+# Lowercase names models.py imports or defines; a column or relationship of that name
+# would hide them from the class body that follows it.
+MODULE_FUNCTIONS = frozenset(
+    {
+        "annotations", "datetime", "decimal", "uuid", "db", "mapped_column", "relationship",
+        "utcnow", "utc_today", "utc_time",
+    }
+)  # fmt: skip
 # Names models.py imports or defines; a model class may not take them.
 MODULE_NAMES = frozenset(
     {
@@ -106,6 +114,7 @@ class _State:
     tables: dict[str, tuple[str, Path]] = field(default_factory=dict)  # table -> (owner, path)
     relationships: dict[str, list[Relationship]] = field(default_factory=dict)
     association: dict[str, AssociationTable] = field(default_factory=dict)
+    complete: bool = True  # every model was normalized (none skipped as malformed)
 
 
 def normalize_models(ctx: Ctx, extras: Extras) -> None:
@@ -114,20 +123,26 @@ def normalize_models(ctx: Ctx, extras: Extras) -> None:
     if not isinstance(raw, dict) or not raw:
         return
     state = _State()
+    bodies: dict[str, dict[str, Any]] = {}
     for name, body in raw.items():
         path: Path = ("models", name)
-        if not ctx.ok(path):
+        if not ctx.sound(path) or not isinstance(body or {}, dict):
+            state.complete = False
             continue
-        model = _model(ctx, path, name, body or {})
+        # A malformed column or relationship is skipped; the model's other parts are checked.
+        bodies[name] = ctx.usable(path, body or {}, ("columns", "relationships"))
+        model = _model(ctx, path, name, bodies[name])
         if model is not None:
             state.models[name] = model
             state.paths[name] = path
             state.relationships[name] = []
+        else:
+            state.complete = False
     _check_tables(ctx, state)
     _check_foreign_keys(ctx, state)
-    for name, body in raw.items():
+    for name, body in bodies.items():
         if name in state.models:
-            _relationships(ctx, state, name, (body or {}).get("relationships") or {})
+            _relationships(ctx, state, name, body.get("relationships") or {})
     extras.models = tuple(
         replace(model, relationships=tuple(state.relationships[name])) for name, model in state.models.items()
     )
@@ -140,6 +155,15 @@ def _reserved(name: str) -> str | None:
         return "a Python keyword"
     if name.lower() in SQL_RESERVED:
         return "an SQL reserved word"
+    return None
+
+
+def _taken(name: str) -> str | None:
+    """Why ``name`` cannot be an attribute of a model class, or None."""
+    if name in MODEL_ATTRIBUTES or name.startswith(("__", "_sa_")):
+        return "an attribute every model has (SQLAlchemy's declarative reserves it)"
+    if name in MODULE_FUNCTIONS:
+        return "a name models.py imports or defines"
     return None
 
 
@@ -171,9 +195,9 @@ def _model(ctx: Ctx, path: Path, name: str, body: dict[str, Any]) -> Model | Non
 
 
 def _column(ctx: Ctx, path: Path, table: str, name: str, raw: dict[str, Any]) -> Column | None:
-    why = _reserved(name)
-    if why or name in MODEL_ATTRIBUTES:
-        ctx.error(path, f"column name '{name}' is {why or 'an attribute every model has'}; pick another name", key=True)
+    why = _reserved(name) or _taken(name)
+    if why:
+        ctx.error(path, f"column name '{name}' is {why}; pick another name", key=True)
         return None
     kind = raw["type"]
     ok = True
@@ -295,10 +319,14 @@ def _check_foreign_keys(ctx: Ctx, state: _State) -> None:
             path = (*state.paths[name], "columns", column.name, "foreign_key")
             table, _, target = column.foreign_key.partition(".")
             if table not in by_table:
+                if not state.complete:
+                    continue  # perhaps the table of a model that is malformed
                 ctx.error(path, f"no table '{table}'{did_you_mean(table, list(by_table))}; tables: {', '.join(sorted(by_table))}")
                 continue
             referenced = {c.name: c for c in by_table[table].columns}
             if target not in referenced:
+                if not ctx.ok((*state.paths[by_table[table].name], "columns", target)):
+                    continue  # the column is there but malformed, reported already
                 ctx.error(path, f"table '{table}' has no column '{target}'{did_you_mean(target, list(referenced))}")
                 continue
             ref = referenced[target]
@@ -315,8 +343,11 @@ def _relationships(ctx: Ctx, state: _State, name: str, raw: dict[str, Any]) -> N
         path: Path = (*state.paths[name], "relationships", rel_name)
         if not ctx.ok(path):
             continue
-        if rel_name in columns or rel_name in MODEL_ATTRIBUTES or keyword.iskeyword(rel_name):
+        if rel_name in columns or keyword.iskeyword(rel_name):
             ctx.error(path, f"'{rel_name}' is already a column of {name}; pick another relationship name", key=True)
+            continue
+        if _taken(rel_name):
+            ctx.error(path, f"'{rel_name}' is {_taken(rel_name)}; pick another relationship name", key=True)
             continue
         target = body["model"]
         if target not in state.models:
@@ -409,7 +440,7 @@ def _many_to_many(
     if secondary in state.tables:
         ctx.error((*path, "secondary"), f"table '{secondary}' is already the table of {state.tables[secondary][0]}")
         return None
-    why = _reserved(secondary)
+    why = _reserved(secondary) or ("a name models.py imports or defines" if secondary in MODULE_FUNCTIONS else None)
     if why:
         ctx.error((*path, "secondary"), f"table name '{secondary}' is {why}")
         return None

@@ -13,6 +13,7 @@ import re
 import string
 import sys
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from typing import Any
 
 from werkzeug.exceptions import default_exceptions
@@ -23,6 +24,7 @@ from flaskgen.errors import Problem
 from flaskgen.spec import routing
 from flaskgen.spec.auth import check_guards, cookie_defaults
 from flaskgen.spec.extras import normalize_extras
+from flaskgen.spec.hazards import spec_hazards
 from flaskgen.spec.loader import LoadedSpec, Path
 from flaskgen.spec.model import (
     Blueprint,
@@ -92,6 +94,20 @@ class Ctx:
         n = len(path)
         return not any(b[:n] == path or path[: len(b)] == b for b in self.bad if b)
 
+    def sound(self, path: Path) -> bool:
+        """True if the schema found nothing wrong at or above ``path`` (parts below
+        may be malformed; :meth:`usable` drops them)."""
+        return not any(path[: len(b)] == b for b in self.bad if b)
+
+    def usable(self, path: Path, body: dict[str, Any], containers: tuple[str, ...] = ()) -> dict[str, Any]:
+        """The keys of ``body`` that can be checked: well-shaped values, and mappings
+        named in ``containers`` whose own entries are checked one by one."""
+        return {
+            k: v
+            for k, v in body.items()
+            if self.ok((*path, k)) or (k in containers and isinstance(v, dict) and self.sound((*path, k)))
+        }
+
     def get(self, path: Path, default: Any = None) -> Any:
         node = self.spec.data
         for part in path:
@@ -154,17 +170,26 @@ def _setting(ctx: Ctx, path: Path, key: str, value: Any) -> Setting:
         size = SIZE_RE.match(value)
         if size:
             number, unit = int(size.group(1)), size.group(2)
+            if number * SIZE_FACTORS[unit] > 2**63 - 1:
+                ctx.error(path, f"{value} is too large: sizes must be below 8 EiB (2**63 bytes)")
             factor = {"B": "", "KB": " * 1024", "MB": " * 1024 * 1024", "GB": " * 1024 * 1024 * 1024"}[unit]
             return Setting(key, f"{number}{factor}")
         duration = DURATION_RE.match(value)
         if duration:
             unit = DURATION_UNITS[duration.group(2)]
+            if _seconds(duration) > timedelta.max.total_seconds():
+                ctx.error(path, f"{value} is too long: durations must be below 999999999 days")
             return Setting(
                 key,
                 f"timedelta({unit}={int(duration.group(1))})",
                 imports=frozenset({("datetime", "timedelta")}),
             )
     return Setting(key, py(value))
+
+
+def _seconds(duration: re.Match[str]) -> float:
+    """The length of a ``DURATION_RE`` match in seconds."""
+    return int(duration.group(1)) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[duration.group(2)]
 
 
 def _env_refs(value: str) -> list[tuple[str, str | None]]:
@@ -367,6 +392,12 @@ def _parse_rule(
     except (ValueError, re.error) as exc:
         ctx.error(path, f"invalid rule {text!r}: {exc}")
         return None
+    for conv in rule._converters.values():
+        try:
+            re.compile(conv.regex)
+        except re.error as exc:
+            ctx.error(path, f"invalid regular expression in {text!r}: {exc}")
+            return None
     for var in routing.rule_variables(rule):
         if keyword.iskeyword(var) or var in ("self",):
             ctx.error(path, f"URL variable '{var}' is a Python keyword; rename it")
@@ -612,6 +643,7 @@ def _routes_section(
     for key, body in (raw or {}).items() if isinstance(raw, dict) else ():
         path = (*base, key)
         if not ctx.ok(path):
+            _check_rules_only(ctx, rc, path, body, prefix, subdomain)
             continue
         route = _route(ctx, rc, path, key, body, blueprint, prefix, subdomain)
         if route is None:
@@ -622,6 +654,18 @@ def _routes_section(
         rc.endpoints[route.endpoint] = path
         out.append((path, route))
     return out
+
+
+def _check_rules_only(ctx: Ctx, rc: RouteCheck, path: Path, body: Any, prefix: str | None, subdomain: str | None) -> None:
+    """Parse the rules of a route that is malformed elsewhere, so their problems are
+    reported in the same run (the route itself is skipped)."""
+    if not (ctx.sound(path) and isinstance(body, dict) and "rule" in body and ctx.ok((*path, "rule"))):
+        return
+    many = isinstance(body["rule"], list)
+    texts = body["rule"] if many else [body["rule"]]
+    own = body.get("subdomain") if ctx.ok((*path, "subdomain")) else None
+    for i, text in enumerate(texts):
+        _parse_rule(ctx, rc, (*path, "rule", i) if many else (*path, "rule"), join_prefix(prefix, text), own or subdomain)
 
 
 def _error_pages(ctx: Ctx) -> tuple[ErrorPage, ...]:
@@ -731,4 +775,6 @@ def normalize(spec: LoadedSpec, bad: set[Path]) -> tuple[ProjectSpec | None, lis
         **extras.model_fields(),
         raw=data,
     )
+    for path, message, at_key in spec_hazards(spec_out):
+        ctx.error(path, message, key=at_key)
     return spec_out, ctx.problems

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any, cast
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
 
 from flaskgen.errors import Problem
@@ -26,9 +26,35 @@ def load_schema() -> dict[str, Any]:
     return result
 
 
+MAX_NAME_LENGTH = 100
+"""Longest name or template path (any value checked by an anchored pattern)."""
+
+
+@cache
+def _python_pattern(pattern: str) -> re.Pattern[str]:
+    """``pattern`` with ECMA-262 semantics: an unescaped ``$`` ends the text, so a
+    trailing newline does not match (Python's ``$`` would allow one)."""
+    return re.compile(re.sub(r"(?<!\\)\$", r"\\Z", pattern))
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+    """The ``pattern`` keyword with ECMA-262 ``$`` and a length cap on anchored patterns."""
+    if not validator.is_type(instance, "string"):
+        return
+    if not _python_pattern(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+    elif pattern.endswith("$") and len(instance) > MAX_NAME_LENGTH:
+        yield ValidationError(f"is {len(instance)} characters long; at most {MAX_NAME_LENGTH} are allowed", validator="maxLength")
+
+
 @cache
 def _validator() -> Draft202012Validator:
-    return Draft202012Validator(load_schema())
+    # YAML keeps 200 and 200.0 apart; an integer field takes only the former.
+    types = Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
+    )
+    strict = validators.extend(Draft202012Validator, {"pattern": _pattern}, type_checker=types)
+    return cast(Draft202012Validator, strict(load_schema()))
 
 
 def did_you_mean(word: str, choices: list[str] | set[str] | tuple[str, ...]) -> str:
@@ -76,7 +102,7 @@ _SCHEMA_TYPES = {
 
 
 def _type_name(value: Any) -> str:
-    names = {bool: "a boolean", int: "a number", float: "a number", str: "text"}
+    names = {bool: "a boolean", int: "a number", float: "a decimal number", str: "text"}
     names.update({list: "a list", dict: "a mapping", type(None): "empty"})
     return names.get(type(value), type(value).__name__)
 
@@ -105,6 +131,8 @@ def _message(error: ValidationError, spec: LoadedSpec) -> tuple[Path, str, bool]
     if validator == "propertyNames" or "propertyNames" in error.absolute_schema_path:
         # The failing key itself is the instance.
         key = str(value)
+        if validator == "maxLength":
+            return (*path, key), f"this name {error.message}", True
         return (*path, key), f"invalid name '{key}': {_pattern_hint(error)}", True
     if validator == "required":
         missing = [k for k in schema["required"] if k not in value][0]
@@ -122,6 +150,8 @@ def _message(error: ValidationError, spec: LoadedSpec) -> tuple[Path, str, bool]
         return path, f"expected {wanted}, got {_type_name(value)}", False
     if validator == "pattern":
         return path, f"'{value}' is not valid: {_pattern_hint(error)}", False
+    if validator == "maxLength":
+        return path, error.message, False
     if validator in ("minimum", "maximum"):
         word = "at least" if validator == "minimum" else "at most"
         return path, f"must be {word} {error.validator_value}, got {value}", False
