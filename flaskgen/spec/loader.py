@@ -77,23 +77,12 @@ class _TooBig(Exception):
     """More than :data:`MAX_NODES` values after alias expansion."""
 
 
-class _Loader(
-    yaml.reader.Reader,
-    yaml.scanner.Scanner,
-    yaml.parser.Parser,
-    yaml.composer.Composer,
-    _CoreResolver,
-):
-    def __init__(self, stream: str) -> None:
-        yaml.reader.Reader.__init__(self, stream)
-        yaml.scanner.Scanner.__init__(self)
-        yaml.parser.Parser.__init__(self)
-        yaml.composer.Composer.__init__(self)
-        _CoreResolver.__init__(self)
-        self.depth = 0
+class _DepthLimit(yaml.composer.Composer):
+    """The composer, refusing nesting beyond :data:`MAX_DEPTH` before any recursion limit."""
+
+    depth = 0
 
     def compose_node(self, parent: Node | None, index: Any) -> Node:
-        """Compose one node, refusing nesting beyond :data:`MAX_DEPTH`."""
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
@@ -102,6 +91,40 @@ class _Loader(
             return super().compose_node(parent, index)  # type: ignore[no-any-return]
         finally:
             self.depth -= 1
+
+
+class _Loader(
+    yaml.reader.Reader,
+    yaml.scanner.Scanner,
+    yaml.parser.Parser,
+    _DepthLimit,
+    _CoreResolver,
+):
+    """The pure-Python loader: the reference for error messages."""
+
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        _DepthLimit.__init__(self)
+        _CoreResolver.__init__(self)
+
+
+try:  # libyaml's scanner and parser, where PyYAML was built with it
+    from yaml.cyaml import CParser as _CParser
+except ImportError:  # pragma: no cover - PyYAML without libyaml
+    _CParser = None
+
+if _CParser is not None:
+
+    class _FastLoader(_DepthLimit, _CParser, _CoreResolver):  # type: ignore[misc]
+        """libyaml scans and parses (most of the time of loading); the Python composer
+        above builds the nodes, so the depth limit, tags and marks are the same."""
+
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
+            _DepthLimit.__init__(self)
+            _CoreResolver.__init__(self)
 
 
 @dataclass
@@ -300,13 +323,17 @@ def load_spec_text(text: str, file: str = "spec.yaml") -> LoadedSpec:
 
 
 def _compose(text: str, file: str) -> Node | None:
-    """The YAML node tree of ``text``; syntax errors and excessive nesting become SpecError."""
-    try:
-        loader = _Loader(text)
+    """The YAML node tree of ``text``; syntax errors and excessive nesting become SpecError.
+
+    libyaml composes well-formed specs fast; anything it rejects is read again by the
+    pure-Python loader, whose messages and positions are the ones flaskgen reports."""
+    if _CParser is not None:
         try:
-            return loader.get_single_node()  # type: ignore[no-any-return]
-        finally:
-            loader.dispose()
+            return _compose_with(_FastLoader, text)
+        except (yaml.YAMLError, UnicodeError):
+            pass
+    try:
+        return _compose_with(_Loader, text)
     except _TooDeep as exc:
         mark = exc.problem_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -324,3 +351,11 @@ def _compose(text: str, file: str) -> Node | None:
         raise SpecError([Problem(line, col, "", message, file)]) from None
     except yaml.YAMLError as exc:
         raise SpecError([Problem(1, 1, "", f"invalid YAML: {exc}", file)]) from None
+
+
+def _compose_with(loader_class: Any, text: str) -> Node | None:
+    loader = loader_class(text)
+    try:
+        return loader.get_single_node()  # type: ignore[no-any-return]
+    finally:
+        loader.dispose()
