@@ -54,7 +54,31 @@ def _validator() -> Draft202012Validator:
         "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
     )
     strict = validators.extend(Draft202012Validator, {"pattern": _pattern}, type_checker=types)
-    return cast(Draft202012Validator, strict(load_schema()))
+    return cast(Draft202012Validator, strict(inline_refs(load_schema())))
+
+
+_ANNOTATIONS = frozenset({"description", "default", "examples", "title", "$comment"})
+
+
+def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema with each local ``$ref`` that stands alone (annotations aside) replaced
+    by a copy of its target: the same checks, without a reference lookup for every value
+    of a large spec. Recursive definitions keep their ``$ref``."""
+    defs = schema.get("$defs", {})
+
+    def expand(node: Any, seen: tuple[str, ...]) -> Any:
+        if isinstance(node, list):
+            return [expand(item, seen) for item in node]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/") and set(node) - {"$ref"} <= _ANNOTATIONS:
+            name = ref.removeprefix("#/$defs/")
+            if name in defs and name not in seen:
+                return {**expand(defs[name], (*seen, name)), **{k: v for k, v in node.items() if k != "$ref"}}
+        return {key: value if key in _ANNOTATIONS else expand(value, seen) for key, value in node.items()}
+
+    return cast(dict[str, Any], expand(schema, ()))
 
 
 def did_you_mean(word: str, choices: list[str] | set[str] | tuple[str, ...]) -> str:
