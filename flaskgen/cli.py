@@ -175,7 +175,9 @@ def regen(
         _regen_json(report, output, dry_run=dry_run, check=check)
     else:
         _regen_text(report, Printer(quiet=quiet, color=use_color(color)), dry_run=dry_run, check=check)
-    sys.exit(_regen_status(report, dry_run=dry_run, check=check))
+    status = _regen_status(report, dry_run=dry_run, check=check)
+    if status:
+        sys.exit(status)
 
 
 def _regen_status(report: Any, *, dry_run: bool, check: bool) -> int:
