@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -12,6 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from flaskgen import __version__
+from flaskgen.actions import Action, WriteResult, results_json, summarize
 from flaskgen.errors import FlaskgenError, SpecError, printable
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -59,20 +61,93 @@ def main() -> None:
     """
 
 
+# -- per-file output: one line per changed file, a summary, colour only on a terminal ------
+
+COLOURS: dict[Action, dict[str, Any]] = {
+    Action.CREATE: {"fg": "green"},
+    Action.UPDATE: {"fg": "cyan"},
+    Action.MERGE: {"fg": "cyan"},
+    Action.RENAME: {"fg": "blue"},
+    Action.DELETE: {"fg": "magenta"},
+    Action.OVERWRITE: {"fg": "yellow"},
+    Action.ORPHAN: {"fg": "yellow"},
+    Action.SKIP: {"fg": "yellow"},
+    Action.CONFLICT: {"fg": "red", "bold": True},
+}
+
+
+def use_color(flag: bool | None) -> bool | None:
+    """``--color``/``--no-color`` if given, else off under ``NO_COLOR``, on under
+    ``CLICOLOR_FORCE``; None lets click colour a terminal only."""
+    if flag is not None:
+        return flag
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("CLICOLOR_FORCE", "0") not in ("", "0"):
+        return True
+    return None
+
+
+class Printer:
+    """How a run of ``new`` or ``regen`` talks: text lines (quiet or not, coloured or not)."""
+
+    def __init__(self, *, quiet: bool, color: bool | None) -> None:
+        self.quiet = quiet
+        self.color = color
+
+    def echo(self, text: str, *, err: bool = False, nl: bool = True, always: bool = False, **style: Any) -> None:
+        """Print ``text`` (not in quiet mode unless ``always``), styled when colour is on."""
+        if self.quiet and not always:
+            return
+        click.echo(click.style(text, **style) if style else text, err=err, nl=nl, color=self.color)
+
+    def results(self, results: list[WriteResult]) -> None:
+        """One line per file that changed or was left alone; unchanged files are only counted."""
+        for result in results:
+            if result.shown:
+                word = click.style(f"{result.action.value:<9}", **COLOURS.get(result.action, {}))
+                note = f"  ({result.note})" if result.note else ""
+                self.echo(f"{word} {result.relpath}{note}")
+
+
+def _output_options(func: F) -> F:
+    """``-q``, ``--color/--no-color`` and ``--format`` for a command that writes files."""
+    func = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="json: the per-file actions and counts, for tools.")(func)
+    func = click.option("--color/--no-color", "color", default=None, help="Colour the output (default: only on a terminal, never under NO_COLOR).")(func)
+    return click.option("-q", "--quiet", is_flag=True, help="Print only errors, conflicts and the summary line.")(func)  # type: ignore[return-value]
+
+
+def _json_errors(fmt: str, func: Callable[[], Any]) -> Any:
+    """Run ``func``; in JSON mode an error is also reported as JSON on stdout."""
+    try:
+        return func()
+    except FlaskgenError as exc:
+        if fmt == "json":
+            problems = [p.as_dict() for p in exc.problems] if isinstance(exc, SpecError) else []
+            click.echo(json.dumps({"ok": False, "error": exc.format(), "problems": problems}, indent=2, sort_keys=True))
+        raise
+
+
 @main.command()
 @click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True, help="The project folder to create.")
 @click.option("--force", is_flag=True, help="Write into a non-empty folder (changed files are backed up first).")
 @click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path), multiple=True, help="A folder of templates that shadow the built-in ones.")
+@_output_options
 @reports_errors
-def new(spec: Path, output: Path, force: bool, templates: tuple[Path, ...]) -> None:
+def new(spec: Path, output: Path, force: bool, templates: tuple[Path, ...], quiet: bool, color: bool | None, fmt: str) -> None:
     """Create a Flask project in OUTPUT from the SPEC file."""
     from flaskgen.project import create_project
 
-    results = create_project(spec, output, force=force, templates=templates)
-    for result in results:
-        click.echo(result.format())
-    click.echo(f"{len(results)} files written to {output}")
+    results = _json_errors(fmt, lambda: create_project(spec, output, force=force, templates=templates))
+    summary = summarize(results)
+    if fmt == "json":
+        body = {"ok": True, "command": "new", "project": str(output), "files": results_json(results), "summary": summary.as_dict()}
+        click.echo(json.dumps(body, indent=2, sort_keys=True))
+        return
+    out = Printer(quiet=quiet, color=use_color(color))
+    out.results(results)
+    out.echo(f"{summary.format()} in {output}", always=True)
 
 
 @main.command()
@@ -82,48 +157,102 @@ def new(spec: Path, output: Path, force: bool, templates: tuple[Path, ...]) -> N
 @click.option("--check", is_flag=True, help="Exit 1 if the project is out of date with the spec; write nothing.")
 @click.option("--allow-dirty", is_flag=True, help="Run in a git work tree with uncommitted changes (backs up every file it changes).")
 @click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path), multiple=True, help="Template folders to render with from now on (default: those the project was made with).")
+@_output_options
 @reports_errors
-def regen(spec: Path | None, output: Path, dry_run: bool, check: bool, allow_dirty: bool, templates: tuple[Path, ...]) -> None:
+def regen(
+    spec: Path | None, output: Path, dry_run: bool, check: bool, allow_dirty: bool, templates: tuple[Path, ...], quiet: bool, color: bool | None, fmt: str
+) -> None:
     """Re-render the project in OUTPUT from SPEC and merge it into your edits.
 
     Without SPEC, the spec the project was generated from is used.
     """
     from flaskgen.regen import regen as run_regen
 
-    report = run_regen(output, spec, dry_run=dry_run, check=check, allow_dirty=allow_dirty, templates=templates or None)
-    if report.resumed:
-        click.echo("finishing an interrupted regen")
-    for relpath in report.cleaned:
-        click.echo(f"removed   {relpath}  (left by an interrupted run)")
-    for result in report.results:
-        click.echo(result.format())
-    for diff in report.diffs:
-        click.echo(diff, nl=False)
-    if report.backup:
-        click.echo(f"changed files backed up in {report.backup}/")
-    if check:
-        if report.pending:
-            click.echo("an interrupted regen is pending: run 'flaskgen regen' to finish it", err=True)
-            sys.exit(1)
-        if report.changes:
-            click.echo("out of date: run 'flaskgen regen' to update the project", err=True)
-            sys.exit(1)
-        click.echo("up to date")
-        return
-    written = sum(1 for s in report.steps if s.writes)
-    if not written:
-        click.echo("nothing to do: the project is up to date" + (" (recorded the new spec)" if report.state_changed and not dry_run else ""))
-    elif dry_run:
-        click.echo(f"dry run: {written} file(s) would change; nothing was written")
+    report = _json_errors(
+        fmt, lambda: run_regen(output, spec, dry_run=dry_run, check=check, allow_dirty=allow_dirty, templates=templates or None)
+    )
+    if fmt == "json":
+        _regen_json(report, output, dry_run=dry_run, check=check)
     else:
-        click.echo(f"{written} file(s) changed")
-    if report.conflicts:
-        verb = "would conflict" if dry_run else "have conflicts; resolve them, then run 'flaskgen regen' again"
-        click.echo(f"{len(report.conflicts)} file(s) {verb}:", err=True)
-        for relpath in report.conflicts:
-            click.echo(f"  {relpath}", err=True)
-        if not dry_run:
-            sys.exit(1)
+        _regen_text(report, Printer(quiet=quiet, color=use_color(color)), dry_run=dry_run, check=check)
+    status = _regen_status(report, dry_run=dry_run, check=check)
+    if status:
+        sys.exit(status)
+
+
+def _regen_status(report: Any, *, dry_run: bool, check: bool) -> int:
+    """1 when ``--check`` finds the project out of date or a regen leaves conflicts, else 0."""
+    if check:
+        return int(report.pending or report.changes)
+    return int(bool(report.conflicts) and not dry_run)
+
+
+def _regen_json(report: Any, output: Path, *, dry_run: bool, check: bool) -> None:
+    """The regen's outcome as one JSON document (keys and files sorted)."""
+    body = {
+        "ok": _regen_status(report, dry_run=dry_run, check=check) == 0,
+        "command": "regen",
+        "project": str(output),
+        "dry_run": dry_run,
+        "check": check,
+        "up_to_date": not (report.pending or report.changes),
+        "resumed": report.resumed,
+        "files": results_json(report.results),
+        "summary": summarize(report.results).as_dict(),
+        "conflicts": sorted(report.conflicts),
+        "backup": report.backup,
+        "cleaned": sorted(report.cleaned),
+    }
+    click.echo(json.dumps(body, indent=2, sort_keys=True))
+
+
+def _regen_text(report: Any, out: Printer, *, dry_run: bool, check: bool) -> None:
+    """The regen's outcome for people: changed files, diffs, a summary, conflicts on stderr."""
+    if report.resumed:
+        out.echo("finishing an interrupted regen")
+    for relpath in report.cleaned:
+        out.echo(f"{click.style(f'{Action.DELETE.value:<9}', **COLOURS[Action.DELETE])} {relpath}  (left by an interrupted run)")
+    out.results(report.results)
+    for diff in report.diffs:
+        out.echo(diff, nl=False)
+    if report.backup:
+        out.echo(f"changed files backed up in {report.backup}/")
+    if check:
+        _check_summary(report, out)
+    else:
+        out.echo(_regen_summary(report, dry_run), always=True)
+        _conflict_list(report, out, dry_run)
+
+
+def _check_summary(report: Any, out: Printer) -> None:
+    """What ``regen --check`` concludes (the reason on stderr when out of date)."""
+    if report.pending:
+        out.echo("an interrupted regen is pending: run 'flaskgen regen' to finish it", err=True, always=True)
+    elif report.changes:
+        out.echo(f"out of date ({summarize(report.results).format('would change')}): run 'flaskgen regen' to update the project", err=True, always=True)
+    else:
+        out.echo("up to date", always=True)
+
+
+def _regen_summary(report: Any, dry_run: bool) -> str:
+    """``3 changed, 48 unchanged``, worded for a dry run or for nothing to do."""
+    summary = summarize(report.results)
+    if dry_run:
+        return f"dry run: {summary.format('would change')}; nothing was written"
+    if not report.changes:
+        recorded = " (recorded the new spec)" if report.state_changed else ""
+        return f"nothing to do: the project is up to date ({summary.format()}){recorded}"
+    return summary.format()
+
+
+def _conflict_list(report: Any, out: Printer, dry_run: bool) -> None:
+    """The files with conflicts, on stderr (also in quiet mode)."""
+    if not report.conflicts:
+        return
+    verb = "would conflict" if dry_run else "have conflicts; resolve them, then run 'flaskgen regen' again"
+    out.echo(f"{len(report.conflicts)} file(s) {verb}:", err=True, always=True, fg="red")
+    for relpath in report.conflicts:
+        out.echo(f"  {relpath}", err=True, always=True)
 
 
 @main.command()

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from flaskgen import __version__
 from flaskgen import regen_checks as checks
+from flaskgen.actions import Action, WriteResult
 from flaskgen.errors import RegenError, TargetError
 from flaskgen.merge import decode, has_markers, merge_text, to_crlf, to_lf, uses_crlf
 from flaskgen.regen_disk import linked, mode_for, project_lock, stale_temporaries, write_atomic
@@ -52,7 +53,7 @@ from flaskgen.state import (
     spec_reference,
     with_conflicts,
 )
-from flaskgen.write import WriteResult, safe_relpath
+from flaskgen.write import safe_relpath
 
 if TYPE_CHECKING:
     from flaskgen.spec.model import ProjectSpec
@@ -60,7 +61,6 @@ if TYPE_CHECKING:
 JOURNAL = f"{STATE_DIR}/journal.json"
 BACKUP_DIR = f"{STATE_DIR}/backup"
 BESIDE = ".flaskgen-new"  # suffix of a new version written beside a file that could not be merged
-CHANGING = ("create", "update", "merge", "conflict", "delete", "rename")
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ class Step:
     """What regen does to one path; ``data`` is the new content (None: delete) when ``writes``."""
 
     relpath: str
-    action: str
+    action: Action
     note: str = ""
     writes: bool = False
     data: bytes | None = None
@@ -120,41 +120,41 @@ def decide(relpath: str, ours: bytes | None, base: str | None, theirs: str | Non
             return []
         text = decode(ours)
         if text is not None and to_lf(text) == base:
-            return [Step(relpath, "delete", "no longer in the spec", True, None)]
-        return [Step(relpath, "orphan", "no longer in the spec; kept because you changed it")]
+            return [Step(relpath, Action.DELETE, "no longer in the spec", True, None)]
+        return [Step(relpath, Action.ORPHAN, "no longer in the spec; kept because you changed it")]
     if ours is None:
         if base is None:
-            return [Step(relpath, "create", "", True, theirs.encode("utf-8"))]
+            return [Step(relpath, Action.CREATE, "", True, theirs.encode("utf-8"))]
         if essential:
-            return [Step(relpath, "create", "restored: the project cannot run without it", True, theirs.encode("utf-8"))]
-        return [Step(relpath, "skip", "deleted by you; stays deleted")]
+            return [Step(relpath, Action.CREATE, "restored: the project cannot run without it", True, theirs.encode("utf-8"))]
+        return [Step(relpath, Action.SKIP, "deleted by you; stays deleted")]
     text = decode(ours)
     if text is None:
         if theirs == base:
-            return [Step(relpath, "keep", "binary")]
+            return [Step(relpath, Action.KEEP, "binary")]
         return _beside(relpath, theirs, "binary or not UTF-8: yours kept")
     crlf = uses_crlf(text)
     mine = to_lf(text) if crlf else text
     if mine == theirs:
-        return [Step(relpath, "identical")]
+        return [Step(relpath, Action.IDENTICAL)]
     if base is None:
         return _beside(relpath, theirs, "no merge base: yours kept")
     if mine == base:
-        return [Step(relpath, "update", "", True, _encode(theirs, crlf))]
+        return [Step(relpath, Action.UPDATE, "", True, _encode(theirs, crlf))]
     if theirs == base:
-        return [Step(relpath, "keep", "changed by you")]
+        return [Step(relpath, Action.KEEP, "changed by you")]
     merged = merge_text(text, base, theirs)
     if merged.clean:
-        return [Step(relpath, "merge", "your changes kept", True, merged.text.encode("utf-8"))]
+        return [Step(relpath, Action.MERGE, "your changes kept", True, merged.text.encode("utf-8"))]
     count = f"{merged.conflicts} conflict{'s' if merged.conflicts != 1 else ''}"
-    return [Step(relpath, "conflict", f"{count} marked in the file", True, merged.text.encode("utf-8"), True)]
+    return [Step(relpath, Action.CONFLICT, f"{count} marked in the file", True, merged.text.encode("utf-8"), True)]
 
 
 def _beside(relpath: str, theirs: str, why: str) -> list[Step]:
     side = relpath + BESIDE
     return [
-        Step(relpath, "conflict", f"{why}; the new version is in {side}", conflict=True),
-        Step(side, "create", f"new version of {relpath}", True, theirs.encode("utf-8")),
+        Step(relpath, Action.CONFLICT, f"{why}; the new version is in {side}", conflict=True),
+        Step(side, Action.CREATE, f"new version of {relpath}", True, theirs.encode("utf-8")),
     ]
 
 
@@ -471,7 +471,7 @@ def plan(inputs: Inputs) -> list[Step]:
     steps = _decide_all(eff_ours, eff_base, theirs, renamed, patches)
     steps = [_materialize(s, eff_ours.get(s.relpath), ours.get(s.relpath)) for s in steps]
     for new, old in sorted(renamed.items()):
-        steps.append(Step(old, "rename", f"moved to {new}", True, None))
+        steps.append(Step(old, Action.RENAME, f"moved to {new}", True, None))
     steps += _user_files_moved(root, {**inputs.moves_files, **renamed}, set(bases) | set(theirs))
     arrived = frozenset(m.new_name for m in inputs.moves_blocks)
     steps = check_merges(steps, eff_ours, eff_base, theirs, inputs.view_renames, arrived)
@@ -506,8 +506,8 @@ def _user_files_moved(root: Path, moves: dict[str, str], generated: set[str]) ->
             if (root / target).exists() or target in generated:
                 clashes.append(f"  {relpath} -> {target} (already there)")
                 continue
-            steps.append(Step(target, "rename", f"your file, from {relpath}", True, path.read_bytes()))
-            steps.append(Step(relpath, "rename", f"moved to {target}", True, None))
+            steps.append(Step(target, Action.RENAME, f"your file, from {relpath}", True, path.read_bytes()))
+            steps.append(Step(relpath, Action.RENAME, f"moved to {target}", True, None))
     if clashes:
         raise RegenError(
             "a renamed folder holds files of yours that cannot move with it:\n"
@@ -527,7 +527,7 @@ def check_merges(
 ) -> list[Step]:
     """Turn merges that break the code (see :mod:`flaskgen.regen_checks`) into conflicts,
     or re-add an import the merge lost when it is certain."""
-    todo = [s for s in steps if s.action == "merge" and s.relpath.endswith(".py") and s.data is not None]
+    todo = [s for s in steps if s.action == Action.MERGE and s.relpath.endswith(".py") and s.data is not None]
     if not todo:
         return steps
     items = {}
@@ -557,7 +557,7 @@ def _refuse_merge(step: Step, item: checks.Merged, mine: bytes | None, why: str)
     render beside it."""
     steps = _beside(step.relpath, item.theirs, f"{why}; yours kept")
     if mine is not None:
-        steps[0] = Step(step.relpath, "conflict", steps[0].note, True, mine, True)
+        steps[0] = Step(step.relpath, Action.CONFLICT, steps[0].note, True, mine, True)
     return steps
 
 
@@ -598,12 +598,12 @@ def _guard_step(root: Path, step: Step, theirs: dict[str, str], bases: dict[str,
     """Never write through a symbolic link, nor restore a module the user turned into a
     package (the package would shadow it): say so instead."""
     if step.writes and linked(root, step.relpath):
-        return [Step(step.relpath, "skip", "a symbolic link (or in a linked folder): left alone; update it yourself")]
+        return [Step(step.relpath, Action.SKIP, "a symbolic link (or in a linked folder): left alone; update it yourself")]
     folder = step.relpath.removesuffix(".py")
     if step.writes and step.relpath.endswith(".py") and (root / folder / "__init__.py").is_file():
         if _read(root, step.relpath) is None and step.data is not None:
             if theirs.get(step.relpath) == bases.get(step.relpath):
-                return [Step(step.relpath, "skip", f"you turned it into the package {folder}/")]
+                return [Step(step.relpath, Action.SKIP, f"you turned it into the package {folder}/")]
             return _beside(step.relpath, theirs[step.relpath], f"you turned it into the package {folder}/; move the changes in")
     return [step]
 
@@ -636,7 +636,7 @@ def _decide_all(
 def _as_rename(step: Step, old: str) -> Step:
     """A step at a renamed path says where the file came from."""
     note = f"from {old}" + (f"; {step.note}" if step.note else "")
-    action = step.action if step.writes or step.action in ("conflict", "skip") else "rename"
+    action = step.action if step.writes or step.action in (Action.CONFLICT, Action.SKIP) else Action.RENAME
     return Step(step.relpath, action, note, step.writes, step.data, step.conflict)
 
 
@@ -645,8 +645,8 @@ def _materialize(step: Step, effective: bytes | None, disk: bytes | None) -> Ste
     view moved out) means writing it."""
     if step.writes or step.relpath.endswith(BESIDE) or effective is None or effective == disk:
         return step
-    if step.action in ("identical", "keep", "rename"):
-        action = "rename" if step.action == "rename" else "update"
+    if step.action in (Action.IDENTICAL, Action.KEEP, Action.RENAME):
+        action = Action.RENAME if step.action == Action.RENAME else Action.UPDATE
         note = step.note or "a moved view taken out"
         return Step(step.relpath, action, note, True, effective)
     return step
@@ -691,9 +691,9 @@ def _apply_patches(step: Step, patches: list[tuple[str, str, int]]) -> Step:
             text = text.replace(block_t, merged.rstrip("\n"), 1)
             conflicts += count
     if conflicts:
-        return Step(step.relpath, "conflict", f"{conflicts} conflict(s) in a moved view", True, text.encode("utf-8"), True)
-    note = "your changes to a moved view kept" if step.action != "conflict" else step.note
-    action = "merge" if step.action in ("create", "update") else step.action
+        return Step(step.relpath, Action.CONFLICT, f"{conflicts} conflict(s) in a moved view", True, text.encode("utf-8"), True)
+    note = "your changes to a moved view kept" if step.action != Action.CONFLICT else step.note
+    action = Action.MERGE if step.action in (Action.CREATE, Action.UPDATE) else step.action
     return Step(step.relpath, action, note, True, text.encode("utf-8"), step.conflict)
 
 
@@ -721,7 +721,7 @@ def _journal_entry(root: Path, step: Step) -> dict[str, object]:
     text = None if data is None else decode(data)
     return {
         "path": step.relpath,
-        "action": step.action,
+        "action": step.action.value,
         "note": step.note,
         "conflict": step.conflict,
         "old": _digest(_read(root, step.relpath)),
@@ -769,7 +769,7 @@ def _read_journal(root: Path) -> tuple[list[dict], str]:
         entries = [_checked_entry(entry) for entry in journal["steps"]]
         state_json = str(journal["state"])
         for entry in entries:
-            _entry_data(entry), str(entry["path"]), entry["action"], entry["note"], entry["old"]
+            _entry_data(entry), str(entry["path"]), Action(entry["action"]), entry["note"], entry["old"]
     except (OSError, ValueError, KeyError, TypeError, binascii.Error) as exc:
         raise RegenError(
             f"{root / JOURNAL} is unreadable ({exc}); check the project, delete that file and run regen again"
@@ -787,7 +787,7 @@ def _resume(root: Path) -> Report:
     for entry in entries:
         relpath, data = str(entry["path"]), _entry_data(entry)
         current = _read(root, relpath)
-        step = Step(relpath, entry["action"], entry["note"], True, data, bool(entry["conflict"]))
+        step = Step(relpath, Action(entry["action"]), entry["note"], True, data, bool(entry["conflict"]))
         if current != data and _digest(current) != entry["old"]:
             step = _pending_changed(root, relpath, data, extra)
         elif current != data:
@@ -801,11 +801,11 @@ def _resume(root: Path) -> Report:
 def _pending_changed(root: Path, relpath: str, data: bytes | None, extra: list[str]) -> Step:
     """The step for a file the user changed while an interrupted run was pending."""
     if data is None or relpath.endswith(BESIDE):
-        return Step(relpath, "keep", "changed while an interrupted regen was pending; yours kept")
+        return Step(relpath, Action.SKIP, "changed while an interrupted regen was pending; yours kept")
     side = relpath + BESIDE
     _io_write(root / safe_relpath(side), data)
     extra.append(side)
-    return Step(relpath, "conflict", f"changed while an interrupted regen was pending; the new version is in {side}", conflict=True)
+    return Step(relpath, Action.CONFLICT, f"changed while an interrupted regen was pending; the new version is in {side}", conflict=True)
 
 
 def _diffs(root: Path, steps: list[Step]) -> list[str]:

@@ -1,32 +1,20 @@
-"""Writing generated files: safe paths, atomic creation, a fixed vocabulary of actions."""
+"""Writing generated files: safe paths, atomic creation; each file's outcome an :class:`Action`."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from flaskgen.actions import Action, WriteResult
 from flaskgen.errors import TargetError
 from flaskgen.state import STATE_DIR, State
 
+__all__ = ["SPEC_SCHEMA", "WriteResult", "apply_modes", "safe_relpath", "write_file", "write_new"]
+
 # The JSON Schema copy `flaskgen init` puts beside the spec for editors.
 SPEC_SCHEMA = "flaskgen-spec-1.schema.json"
-
-# What happened to a file, one word each.
-ACTIONS = ("create", "identical", "overwrite", "update", "merge", "conflict", "keep", "delete", "rename", "orphan", "skip")
-
-
-@dataclass(frozen=True)
-class WriteResult:
-    relpath: str
-    action: str
-    note: str = ""
-
-    def format(self) -> str:
-        note = f"  ({self.note})" if self.note else ""
-        return f"{self.action:<9} {self.relpath}{note}"
 
 
 def safe_relpath(relpath: str) -> PurePosixPath:
@@ -115,7 +103,7 @@ def write_new(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return [WriteResult(relpath, "create") for relpath in files]
+    return [WriteResult(relpath, Action.CREATE) for relpath in files]
 
 
 def _umask() -> int:
@@ -134,11 +122,11 @@ def _write_over(target: Path, files: dict[str, str], state: State) -> list[Write
         if not path.exists():
             write_file(target, relpath, text)
             created[relpath] = text
-            results.append(WriteResult(relpath, "create"))
+            results.append(WriteResult(relpath, Action.CREATE))
             continue
         old = path.read_bytes()
         if old == text.encode("utf-8"):
-            results.append(WriteResult(relpath, "identical"))
+            results.append(WriteResult(relpath, Action.IDENTICAL))
             continue
         saved = backup / relpath
         saved.parent.mkdir(parents=True, exist_ok=True)
@@ -146,7 +134,7 @@ def _write_over(target: Path, files: dict[str, str], state: State) -> list[Write
         mode = path.stat().st_mode & 0o777
         write_file(target, relpath, text)
         path.chmod(mode)  # an overwritten file keeps its mode
-        results.append(WriteResult(relpath, "overwrite", f"old copy in {STATE_DIR}/backup/"))
+        results.append(WriteResult(relpath, Action.OVERWRITE, f"old copy in {STATE_DIR}/backup/"))
     write_file(target, f"{STATE_DIR}/state.json", state.to_json())
     write_file(target, f"{STATE_DIR}/lock", "")  # regen's lock, there from the start
     apply_modes(target, {**created, f"{STATE_DIR}/state.json": "", f"{STATE_DIR}/lock": ""})

@@ -45,7 +45,7 @@ def test_new_writes_one_line_per_file(runner: CliRunner, tmp_path: Path) -> None
     written = [line.split()[1] for line in lines[:-1]]
     assert all(line.startswith("create ") for line in lines[:-1])
     assert sorted(written) == sorted(p for p in _tree(out) if not p.startswith(".flaskgen/"))
-    assert lines[-1] == f"{len(written)} files written to {out}"
+    assert lines[-1] == f"{len(written)} changed, 0 unchanged in {out}"
 
 
 def test_new_twice_gives_identical_trees(runner: CliRunner, tmp_path: Path) -> None:
