@@ -21,6 +21,7 @@ from flaskgen.spec.model import (
 
 if TYPE_CHECKING:
     from flaskgen.spec.normalize import Ctx, RouteCheck
+    from flaskgen.spec.resources import Resource
 
 # Commands Flask (and Flask-Migrate) already provide on `flask`/`manage.py`.
 BUILTIN_COMMANDS = frozenset({"run", "shell", "routes", "db"})
@@ -63,6 +64,7 @@ class Extras:
     commands: tuple[Command, ...] = ()
     log_level: str | None = None
     log_format: str | None = None
+    resources: tuple[Resource, ...] = ()
     # endpoint -> (variable sets of its rules, spec path), for redirect checks
     endpoints: dict[str, tuple[list[set[str]], Path]] = field(default_factory=dict)
 
@@ -293,10 +295,12 @@ def _commands(ctx: Ctx, extras: Extras) -> None:
 def normalize_extras(ctx: Ctx, rc: RouteCheck) -> Extras:
     """Normalize the keys beyond routing (models live in :mod:`flaskgen.spec.models`)."""
     from flaskgen.spec.models import normalize_models
+    from flaskgen.spec.resources import normalize_resources
 
     extras = Extras()
     normalize_models(ctx, extras)
     _uploads(ctx, rc, extras)
+    normalize_resources(ctx, rc, extras)
     _functions(ctx, extras)
     _middleware(ctx, extras)
     _commands(ctx, extras)
