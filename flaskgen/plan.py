@@ -22,6 +22,7 @@ from flaskgen.planners import (
     Contribution,
     data,
     features,
+    resources,
 )
 from flaskgen.render import PlannedFile
 from flaskgen.spec.model import Blueprint, Import, Profile, ProjectSpec, Route, Setting
@@ -230,6 +231,7 @@ def _nav(spec: ProjectSpec) -> list[NavLink]:
         links.append(NavLink(route.endpoint, humanize(route.key)))
     for upload in spec.uploads:
         links.append(NavLink(upload.name, humanize(upload.name)))
+    links += [NavLink(f"{r.key}.index", humanize(r.key)) for r in spec.resources if r.html]
     return links
 
 
@@ -390,7 +392,7 @@ def plan(spec: ProjectSpec, spec_name: str = "spec.yaml") -> list[PlannedFile]:
     def add(relpath: str, template: str, python: bool = False, **extra: Any) -> None:
         files.append(PlannedFile(relpath, template, {**base, **extra}, python))
 
-    parts = [data.contribute(spec, base), features.contribute(spec, base)]
+    parts = [data.contribute(spec, base), features.contribute(spec, base), resources.contribute(spec, base)]
     app_imports, setup_lines = _app_setup(spec, parts)
     deps, dev_deps = dependencies(spec, parts)
     rows = _route_rows(spec)
