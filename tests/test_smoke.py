@@ -52,10 +52,14 @@ def test_routes_command_matches_the_spec(spec_path: Path, gen_env: GenEnv, gener
         for rule in route.rules
     }
     assert expected <= printed
+    pages = ("index", "new", "create", "show", "edit", "update", "delete")
     assert {endpoint for endpoint, _ in printed} - {r.endpoint for r in spec.all_routes} <= {
         "static",
         *(u.name for u in spec.uploads),
         *(f"{u.name}_file" for u in spec.uploads),
+        *(f"{r.key}.{page}" for r in spec.resources if r.html for page in pages),
+        *(f"{r.key}_api.{view}" for r in spec.resources if r.api for view in (f"{r.model.name}List", f"{r.model.name}Item")),
+        *(("api-docs.openapi_json", "api-docs.openapi_swagger_ui", "api_docs_assets") if any(r.api for r in spec.resources) else ()),
     }
 
 

@@ -13,9 +13,11 @@ from flask import Flask
 from . import models  # noqa: F401  (registers the tables on db.metadata)
 from .account import bp as account_bp
 from .admin import bp as admin_bp
+from .api import register_api
 from .commands import register_commands
 from .config import load_config
 from .converters import register_converters
+from .departments import bp as departments_bp
 from .errors import register_error_handlers
 from .extensions import csrf, database_url, db, migrate
 from .hooks import register_hooks
@@ -23,6 +25,7 @@ from .middleware import apply_middleware
 from .order import bp as order_bp
 from .templating import register_templating
 from .uploads import register_uploads
+from .users import bp as users_bp
 from .views import register_views
 
 
@@ -57,6 +60,9 @@ def create_app(
     app.register_blueprint(account_bp)
     app.register_blueprint(order_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(departments_bp)
+    app.register_blueprint(users_bp)
+    register_api(app)
     register_error_handlers(app)
     register_commands(app)
     apply_middleware(app)

@@ -1,0 +1,210 @@
+"""The tags resource: pages (create, show, edit, delete with the CSRF
+token, 422 on bad input, pagination, sort, search, 404s) and the JSON API."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import event, func, select
+
+from bookshop import create_app
+from bookshop.extensions import db
+from bookshop.models import Tag
+
+_numbers = itertools.count(1000)
+
+
+@pytest.fixture()
+def app() -> Iterator[Flask]:
+    """The testing app with CSRF protection on, as in production."""
+    overrides: dict[str, Any] = {"WTF_CSRF_ENABLED": True}
+    if os.environ.get("TEST_DATABASE_URL"):
+        overrides["SQLALCHEMY_DATABASE_URI"] = os.environ["TEST_DATABASE_URL"]
+    app = create_app("testing", overrides)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Tag)) or 0
+
+
+def _parents() -> dict[str, Any]:
+    """Saved rows that a new Tag must point at."""
+    ids: dict[str, Any] = {}
+    return ids
+
+
+def sample(template: str, n: int, parent: Any = None) -> str:
+    """A field's sample value: ``{n}`` a number unique per row, ``{d}`` a digit,
+    ``{uuid}`` a UUID, ``{parent}`` the id of the row it points at."""
+    uuid = f"00000000-0000-4000-8000-{n:012d}"
+    return template.format(n=n, d=n % 9 + 1, uuid=uuid, parent=parent)
+
+
+def form_data(**changes: str) -> dict[str, str]:
+    """A valid form for a new Tag; ``changes`` override fields."""
+    n = next(_numbers)
+    parents = _parents()
+    data = {
+        "name": sample("name{n}", n, parents.get("name")),
+    }
+    return data | changes
+
+
+def csrf_token(client: FlaskClient) -> str:
+    """The token a browser would send: read from the form page, as a person's browser does."""
+    page = client.get("/tags/new").get_data(as_text=True)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    assert match, "the form page carries a CSRF token"
+    return match.group(1)
+
+
+def create(client: FlaskClient, **changes: str) -> Any:
+    data = form_data(**changes)
+    data["csrf_token"] = csrf_token(client)
+    return client.post("/tags/", data=data)
+
+
+def test_html_roundtrip(client: FlaskClient, database: SQLAlchemy) -> None:
+    assert client.get("/tags/").status_code == 200
+    created = create(client)
+    assert created.status_code == 302
+    show = client.get(created.headers["Location"])
+    assert show.status_code == 200
+    row = db.session.scalars(select(Tag)).one()
+    edit_url = f"/tags/{row.id}/edit"
+    assert client.get(edit_url).status_code == 200
+    data = form_data()
+    data["csrf_token"] = csrf_token(client)
+    assert client.post(edit_url, data=data).status_code == 302
+    token = csrf_token(client)
+    deleted = client.post(f"/tags/{row.id}/delete", data={"csrf_token": token})
+    assert deleted.status_code == 302
+    assert _count() == 0
+
+
+def test_post_without_csrf_token_is_refused(
+    client: FlaskClient, database: SQLAlchemy
+) -> None:
+    assert client.post("/tags/", data=form_data()).status_code == 400
+    assert _count() == 0
+
+
+def test_missing_name_is_422(client: FlaskClient, database: SQLAlchemy) -> None:
+    response = create(client, **{"name": ""})
+    assert response.status_code == 422
+    assert 'class="error"' in response.get_data(as_text=True)
+    assert _count() == 0
+
+
+def test_unique_name_collision_is_a_field_error(
+    client: FlaskClient, database: SQLAlchemy
+) -> None:
+    assert create(client, name="taken").status_code == 302
+    response = create(client, name="taken")
+    assert response.status_code == 422
+    assert "already taken" in response.get_data(as_text=True)
+    assert _count() == 1
+
+
+def test_missing_row_is_404(client: FlaskClient, database: SQLAlchemy) -> None:
+    for path in ("/0", "/0/edit"):
+        assert client.get("/tags" + path).status_code == 404
+    token = csrf_token(client)
+    assert (
+        client.post("/tags" + "/0/delete", data={"csrf_token": token}).status_code
+        == 404
+    )
+
+
+def test_index_paginates_with_a_constant_number_of_statements(
+    client: FlaskClient, database: SQLAlchemy
+) -> None:
+    statements: list[str] = []
+    event.listen(
+        db.engine, "before_cursor_execute", lambda *args: statements.append(args[2])
+    )
+    counts = []
+    for _ in range(2):
+        for _ in range(20):
+            assert create(client).status_code == 302
+        statements.clear()
+        assert client.get("/tags/").status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1]
+    second = client.get("/tags/?page=2")
+    assert second.status_code == 200 and 'rel="prev"' in second.get_data(as_text=True)
+
+
+def test_sort_and_search(client: FlaskClient, database: SQLAlchemy) -> None:
+    for _ in range(3):
+        assert create(client).status_code == 302
+    rows = db.session.scalars(select(Tag).order_by(Tag.name)).all()
+    first, last = str(rows[0].name), str(rows[-1].name)
+    ascending = client.get("/tags/?sort=name").get_data(as_text=True)
+    descending = client.get("/tags/?sort=-name").get_data(as_text=True)
+    assert ascending.index(first) < ascending.index(last)
+    assert descending.index(last) < descending.index(first)
+
+
+def json_body(**changes: Any) -> dict[str, Any]:
+    """A valid API body for a new Tag."""
+    n = next(_numbers)
+    parents = _parents()
+    body: dict[str, Any] = {
+        "name": json.loads(sample('"name{n}"', n, parents.get("name"))),
+    }
+    return body | changes
+
+
+API = "/api/tags/"
+
+
+def test_api_roundtrip(client: FlaskClient, database: SQLAlchemy) -> None:
+    created = client.post(API, json=json_body())
+    assert created.status_code == 201, created.json
+    item = created.json
+    assert item is not None and set(item) >= set(["id", "name"])
+    url = f"{API}{item['id']}"
+    read = client.get(url)
+    assert read.status_code == 200 and read.headers["ETag"]
+    etag = read.headers["ETag"]
+    assert client.patch(url, json={}, headers={"If-Match": etag}).status_code == 200
+    assert client.put(url, json=json_body()).status_code == 200  # no If-Match: accepted
+    assert client.patch(url, json={}, headers={"If-Match": etag}).status_code == 412
+    listed = client.get(API, query_string={"page_size": 1})
+    assert listed.status_code == 200 and len(listed.json or []) == 1
+    assert json.loads(listed.headers["X-Pagination"])["total"] == 1
+    assert client.delete(url).status_code == 204
+    assert client.get(url).status_code == 404
+    assert client.get(url).is_json
+
+
+def test_api_errors(client: FlaskClient, database: SQLAlchemy) -> None:
+    assert (
+        client.post(
+            API, data="x=1", content_type="application/x-www-form-urlencoded"
+        ).status_code
+        == 415
+    )
+    invalid = client.post(API, json={})
+    assert (
+        invalid.status_code == 422
+        and invalid.json is not None
+        and invalid.json["errors"]["json"]
+    )
+    assert client.get(f"{API}0").status_code == 404
+    assert client.patch(f"{API}0", json={}).status_code == 404
+    assert client.post(API, json=json_body(name="taken")).status_code == 201
+    assert client.post(API, json=json_body(name="taken")).status_code in (409, 422)

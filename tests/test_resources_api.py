@@ -1,0 +1,54 @@
+"""The generated JSON API: every example's OpenAPI document passes a standard
+validator, and the API answers JSON errors without touching the HTML pages' errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from flaskgen.spec import read_spec
+from tests.conftest import GenEnv, example_paths
+
+pytestmark = pytest.mark.slow
+
+API_EXAMPLES = [p for p in example_paths() if any(r.api for r in read_spec(p).resources)]
+
+DUMP = """
+import json, sys
+from {package} import create_app
+app = create_app("testing")
+client = app.test_client()
+document = client.get("/api/openapi.json")
+missing = client.get("/no/such/page")
+docs = client.get("/api/docs")
+asset = client.get("/api/docs/assets/swagger-ui-bundle.js")
+print(json.dumps({{"document": document.json, "html_404": missing.content_type,
+    "docs": docs.status_code, "asset": asset.status_code, "cdn": "cdn" in docs.get_data(as_text=True)}}))
+"""
+
+VALIDATE = "import json, sys; from openapi_spec_validator import validate; validate(json.load(sys.stdin))"
+
+
+@pytest.mark.parametrize("spec_path", API_EXAMPLES, ids=lambda p: p.stem)
+def test_openapi_document_is_valid_and_docs_work_offline(spec_path: Path, gen_env: GenEnv, generate) -> None:
+    project = generate(spec_path)
+    gen_env.install(project)
+    package = read_spec(spec_path).project.package
+    dumped = gen_env.run([gen_env.python, "-c", DUMP.format(package=package)], cwd=project, env={"SECRET_KEY": "x"})
+    assert dumped.returncode == 0, dumped.stderr
+    result = json.loads(dumped.stdout.splitlines()[-1])
+    assert result["document"]["openapi"].startswith("3.")
+    assert result["html_404"].startswith("text/html")  # the API's JSON errors stay under the API
+    assert (result["docs"], result["asset"], result["cdn"]) == (200, 200, False)
+    checked = subprocess.run(
+        [gen_env.python, "-c", VALIDATE],
+        input=json.dumps(result["document"]),
+        capture_output=True,
+        text=True,
+        cwd=project,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stderr
