@@ -52,7 +52,7 @@ def test_routes_command_matches_the_spec(spec_path: Path, gen_env: GenEnv, gener
         for rule in route.rules
     }
     assert expected <= printed
-    pages = ("index", "new", "create", "show", "edit", "update", "delete")
+    pages = ("index", "new", "create", "show", "edit", "update", "delete", "options")
     assert {endpoint for endpoint, _ in printed} - {r.endpoint for r in spec.all_routes} <= {
         "static",
         *(u.name for u in spec.uploads),

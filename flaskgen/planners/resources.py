@@ -73,6 +73,8 @@ class PickerCtx:
     key: str  # expression of the option's value
     blank: bool  # an optional many-to-one offers an empty choice
     many: bool
+    factory: str  # the related model's factory in the generated tests
+    label_attr: str  # the related model's label column, or "" for "#<id>"
 
 
 @dataclass(frozen=True)
@@ -154,10 +156,13 @@ def _validators(column: Column, required: bool) -> list[str]:
     return out
 
 
-def _column_field(column: Column, var: str) -> FieldCtx:
-    cls, extra = FIELD_CLASSES[column.type]
-    required = not column.nullable and column.default_expr is None and column.type != "boolean"
-    args = [repr(_human(column.name))]
+DEFAULTED_TYPES = frozenset({"boolean", "enum", "integer", "big_integer", "string", "text", "float"})
+
+
+def _column_args(column: Column, required: bool) -> list[str]:
+    """The field's arguments after its label: validators, choices, format, default."""
+    _, extra = FIELD_CLASSES[column.type]
+    args = []
     if column.type != "boolean":
         args.append(f"validators=[{', '.join(_validators(column, required))}]")
     if extra:
@@ -168,15 +173,28 @@ def _column_field(column: Column, var: str) -> FieldCtx:
         args.append(f"places={column.scale}")
     if column.type in ("string", "text") and column.nullable:
         args.append("filters=[blank_to_none]")
-    if column.default is not None and column.default_expr and column.type in ("boolean", "enum", "integer", "string"):
+    if column.default is not None and column.default_expr and column.type in DEFAULTED_TYPES:
         args.append(f"default={column.default_expr}")
+    return args
+
+
+def _column_field(column: Column, var: str) -> FieldCtx:
+    """A column's field: required where ``nullable: false`` without a default (an enum
+    that cannot be NULL is always required: its select has no blank option)."""
+    cls, _ = FIELD_CLASSES[column.type]
+    required = not column.nullable and column.type != "boolean"
+    required = required and (column.default_expr is None or column.type == "enum")
+    declaration = f"{column.name} = {cls}({', '.join([repr(_human(column.name)), *_column_args(column, required)])})"
     value = f"self.{column.name}.data"
     if column.type == "uuid":
         value = f"uuid.UUID({value}) if {value} else None"
+    populate = f"{var}.{column.name} = {value}"
+    if not column.nullable and not required and column.type != "boolean":
+        # Left blank, a NOT NULL column keeps its value (or gets the model's default).
+        populate = f"if {value} is not None:\n            {populate}"
     return FieldCtx(
-        column.name, _human(column.name), f"{column.name} = {cls}({', '.join(args)})", "column", column, None,
-        required, column.unique, f"{var}.{column.name} = {value}",
-    )  # fmt: skip
+        column.name, _human(column.name), declaration, "column", column, None, required, column.unique, populate
+    )
 
 
 def _relationship_field(rel: Relationship, model: Model, models: dict[str, Model], var: str) -> FieldCtx:
@@ -305,6 +323,8 @@ def _picker(field: FieldCtx) -> PickerCtx:
         key=f"{related.name}.{related.primary_key.name}",
         blank=not many and not field.required,
         many=many,
+        factory=f"new_{snake(related.name)}",
+        label_attr=related.label or "",
     )
 
 
@@ -312,7 +332,7 @@ def _crud_imports(fields: tuple[FieldCtx, ...]) -> tuple[str, ...]:
     text = "\n".join(f.declaration + f.populate for f in fields)
     names = [n for n in ("blank_to_none", "optional_int", "rows_by_id") if n in text]
     if any(f.related for f in fields):
-        names.append("picker_choices")
+        names += ["Picker", "picker_choices"]
     return tuple(sorted(names))
 
 
@@ -379,7 +399,7 @@ def resource_ctx(spec: ProjectSpec, resource: Resource) -> ResourceCtx:
         schema_fields=_schema_fields(resource, fields),
         samples=samples,
         json_keys=tuple(c.name for c in model.columns if c.type != "binary"),
-        required_fields=tuple(f.name for f in fields if f.required and f.kind == "column"),
+        required_fields=tuple(f.name for f in fields if f.required),
         unique_field=next((f.name for f in fields if f.unique and f.column is not None and f.column.type in ("string", "text")), None),
         sort_key=sortable[0] if sortable else None,
         search_field=next((n for n in resource.search if n in text_fields), None),
@@ -390,7 +410,7 @@ def resource_ctx(spec: ProjectSpec, resource: Resource) -> ResourceCtx:
 
 def _test_ctx(spec: ProjectSpec, r: ResourceCtx) -> dict[str, Any]:
     models = {m.name: m for m in spec.models}
-    factories = sorted({f for _, _, f in r.parents} | {f for _, f, _ in r.needed_by})
+    factories = sorted({f for _, _, f in r.parents} | {f for _, f, _ in r.needed_by} | {p.factory for p in r.pickers[:1]})
     return {"factories": factories, "self_factory": f"new_{r.var}", "models_ctx": [_model_ctx(spec, models[r.cls])]}
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import event, func, select
 from test_models import new_author
 
 from bookshop import create_app
+from bookshop.crud import PICKER_LIMIT
 from bookshop.extensions import db
 from bookshop.models import Book
 
@@ -127,6 +128,20 @@ def test_missing_isbn_is_422(client: FlaskClient, database: SQLAlchemy) -> None:
     assert _count() == 0
 
 
+def test_missing_author_id_is_422(client: FlaskClient, database: SQLAlchemy) -> None:
+    response = create(client, **{"author_id": ""})
+    assert response.status_code == 422
+    assert 'class="error"' in response.get_data(as_text=True)
+    assert _count() == 0
+
+
+def test_missing_format_is_422(client: FlaskClient, database: SQLAlchemy) -> None:
+    response = create(client, **{"format": ""})
+    assert response.status_code == 422
+    assert 'class="error"' in response.get_data(as_text=True)
+    assert _count() == 0
+
+
 def test_unique_isbn_collision_is_a_field_error(
     client: FlaskClient, database: SQLAlchemy
 ) -> None:
@@ -178,6 +193,24 @@ def test_sort_and_search(client: FlaskClient, database: SQLAlchemy) -> None:
     found = client.get("/books/", query_string={"q": str(rows[0].title).upper()})
     text = found.get_data(as_text=True)
     assert str(rows[0].title) in text and str(rows[-1].title) not in text
+
+
+def test_a_picker_loads_at_most_the_limit_and_searches_beyond(
+    client: FlaskClient, database: SQLAlchemy
+) -> None:
+    rows = [new_author() for _ in range(PICKER_LIMIT + 1)]
+    db.session.add_all(rows)
+    db.session.commit()
+    page = client.get("/books/new").get_data(as_text=True)
+    select_html = re.search(r'<select[^>]*id="author_id".*?</select>', page, re.S)
+    assert select_html and select_html.group(0).count("<option") <= PICKER_LIMIT + 1
+    assert 'data-target="author_id"' in page  # the search box
+    last = rows[-1]
+    text = str(last.name)
+    found = client.get("/books/options/author_id", query_string={"q": text})
+    assert found.status_code == 200
+    assert last.id in [row["id"] for row in found.json or []]
+    assert client.get("/books/options/nope").status_code == 404
 
 
 def json_body(**changes: Any) -> dict[str, Any]:

@@ -15,8 +15,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event, func, select
+from test_models import new_book
 
 from bookshop import create_app
+from bookshop.crud import PICKER_LIMIT
 from bookshop.extensions import db
 from bookshop.models import Tag
 
@@ -156,6 +158,24 @@ def test_sort_and_search(client: FlaskClient, database: SQLAlchemy) -> None:
     descending = client.get("/tags/?sort=-name").get_data(as_text=True)
     assert ascending.index(first) < ascending.index(last)
     assert descending.index(last) < descending.index(first)
+
+
+def test_a_picker_loads_at_most_the_limit_and_searches_beyond(
+    client: FlaskClient, database: SQLAlchemy
+) -> None:
+    rows = [new_book() for _ in range(PICKER_LIMIT + 1)]
+    db.session.add_all(rows)
+    db.session.commit()
+    page = client.get("/tags/new").get_data(as_text=True)
+    select_html = re.search(r'<select[^>]*id="books_ids".*?</select>', page, re.S)
+    assert select_html and select_html.group(0).count("<option") <= PICKER_LIMIT + 1
+    assert 'data-target="books_ids"' in page  # the search box
+    last = rows[-1]
+    text = str(last.isbn)
+    found = client.get("/tags/options/books_ids", query_string={"q": text})
+    assert found.status_code == 200
+    assert last.id in [row["id"] for row in found.json or []]
+    assert client.get("/tags/options/nope").status_code == 404
 
 
 def json_body(**changes: Any) -> dict[str, Any]:

@@ -54,21 +54,56 @@ def sort(
     )
 
 
-def picker_choices(
-    label: InstrumentedAttribute[Any] | None,
-    key: InstrumentedAttribute[Any],
-    *,
-    blank: bool,
-) -> list[SelectChoice]:
-    """The options of a select of related rows: at most ``PICKER_LIMIT`` of them."""
+Picker = tuple[InstrumentedAttribute[Any] | None, InstrumentedAttribute[Any], bool]
+"""A select of related rows: (label column or None for "#<id>", key column, blank choice)."""
+
+
+def picker_choices(picker: Picker, selected: Any) -> tuple[list[SelectChoice], bool]:
+    """The options of a select of related rows, at most ``PICKER_LIMIT`` of them plus
+    the selected ones; and whether more rows exist (the form then offers a search)."""
+    label, key, blank = picker
     column = label if label is not None else key
-    rows = db.session.execute(select(key, column).order_by(column).limit(PICKER_LIMIT))
-    choices = [SelectChoice("", "—")] if blank else []
-    for value, text in rows:
-        choices.append(
-            SelectChoice(str(value), str(text) if label is not None else f"#{value}")
+    rows = list(
+        db.session.execute(
+            select(key, column).order_by(column, key).limit(PICKER_LIMIT + 1)
         )
-    return choices
+    )
+    more = len(rows) > PICKER_LIMIT
+    rows = rows[:PICKER_LIMIT]
+    wanted = set(selected if isinstance(selected, list | tuple) else [selected]) - {
+        None,
+        "",
+    }
+    missing = wanted - {value for value, _ in rows}
+    if missing:
+        rows += list(db.session.execute(select(key, column).where(key.in_(missing))))
+    choices = [SelectChoice("", "—")] if blank else []
+    choices += [
+        SelectChoice(str(value), _option_label(label, value, text))
+        for value, text in rows
+    ]
+    return choices, more
+
+
+def picker_search(picker: Picker, text: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Rows whose label contains ``text`` (any case), as ``{"id", "label"}`` objects."""
+    label, key, _ = picker
+    column = label if label is not None else key
+    stmt = select(key, column).order_by(column, key).limit(limit)
+    if label is not None:
+        stmt = search(stmt, text, [label])
+    elif text.isdigit():
+        stmt = stmt.where(key == int(text))
+    return [
+        {"id": value, "label": _option_label(label, value, name)}
+        for value, name in db.session.execute(stmt)
+    ]
+
+
+def _option_label(
+    label: InstrumentedAttribute[Any] | None, value: Any, text: Any
+) -> str:
+    return str(text) if label is not None else f"#{value}"
 
 
 def blank_to_none(value: str | None) -> str | None:

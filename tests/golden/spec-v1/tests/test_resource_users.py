@@ -15,8 +15,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event, func, select
+from test_models import new_department
 
 from mycrm import create_app
+from mycrm.crud import PICKER_LIMIT
 from mycrm.extensions import db
 from mycrm.models import User
 
@@ -169,6 +171,24 @@ def test_sort_and_search(client: FlaskClient, database: SQLAlchemy) -> None:
     found = client.get("/people/", query_string={"q": str(rows[0].name).upper()})
     text = found.get_data(as_text=True)
     assert str(rows[0].name) in text and str(rows[-1].name) not in text
+
+
+def test_a_picker_loads_at_most_the_limit_and_searches_beyond(
+    client: FlaskClient, database: SQLAlchemy
+) -> None:
+    rows = [new_department() for _ in range(PICKER_LIMIT + 1)]
+    db.session.add_all(rows)
+    db.session.commit()
+    page = client.get("/people/new").get_data(as_text=True)
+    select_html = re.search(r'<select[^>]*id="depart_id".*?</select>', page, re.S)
+    assert select_html and select_html.group(0).count("<option") <= PICKER_LIMIT + 1
+    assert 'data-target="depart_id"' in page  # the search box
+    last = rows[-1]
+    text = str(last.title)
+    found = client.get("/people/options/depart_id", query_string={"q": text})
+    assert found.status_code == 200
+    assert last.id in [row["id"] for row in found.json or []]
+    assert client.get("/people/options/nope").status_code == 404
 
 
 def json_body(**changes: Any) -> dict[str, Any]:

@@ -30,8 +30,9 @@ class AuthorForm(FlaskForm):
             raise ValidationError("This value is already taken.")
 
     def load_choices(self) -> None:
-        """Fill the selects of related rows (at most PICKER_LIMIT rows each)."""
-        return  # no related rows to pick
+        """Fill the selects of related rows (at most PICKER_LIMIT rows each, plus the
+        selected ones); ``searchable`` names the selects that have more rows."""
+        self.searchable: set[str] = set()
 
     def populate(self, author: Author) -> None:
         """Copy the submitted values onto ``author``."""

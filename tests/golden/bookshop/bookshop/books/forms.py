@@ -18,9 +18,16 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from ..crud import picker_choices, rows_by_id
+from ..crud import Picker, picker_choices, rows_by_id
 from ..extensions import db
 from ..models import Author, Book, Tag
+
+PICKERS: dict[
+    str, Picker
+] = {  # select field -> (label column, key column, blank choice)
+    "author_id": (Author.name, Author.id, False),
+    "tags_ids": (Tag.name, Tag.id, False),
+}
 
 
 class BookForm(FlaskForm):
@@ -33,7 +40,7 @@ class BookForm(FlaskForm):
     author_id = SelectField("Author", coerce=int, validators=[InputRequired()])
     format = SelectField(
         "Format",
-        validators=[Optional()],
+        validators=[InputRequired()],
         choices=[
             SelectChoice("hardcover"),
             SelectChoice("paperback"),
@@ -56,9 +63,14 @@ class BookForm(FlaskForm):
             raise ValidationError("This value is already taken.")
 
     def load_choices(self) -> None:
-        """Fill the selects of related rows (at most PICKER_LIMIT rows each)."""
-        self.author_id.choices = picker_choices(Author.name, Author.id, blank=False)
-        self.tags_ids.choices = picker_choices(Tag.name, Tag.id, blank=False)
+        """Fill the selects of related rows (at most PICKER_LIMIT rows each, plus the
+        selected ones); ``searchable`` names the selects that have more rows."""
+        self.searchable: set[str] = set()
+        for name, picker in PICKERS.items():
+            field = self[name]
+            field.choices, more = picker_choices(picker, field.data)
+            if more:
+                self.searchable.add(name)
 
     def populate(self, book: Book) -> None:
         """Copy the submitted values onto ``book``."""

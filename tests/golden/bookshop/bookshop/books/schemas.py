@@ -19,7 +19,7 @@ class BookSchema(ResourceSchema):
     id = auto_field(dump_only=True)
     title = auto_field(required=True)
     isbn = auto_field(required=True)
-    format = auto_field()
+    format = auto_field(required=True)
     pages = auto_field()
     price = auto_field()
     in_stock = auto_field()

@@ -3,16 +3,25 @@ edit and delete Book rows."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from ..crud import search, sort
+from ..crud import picker_search, search, sort
 from ..extensions import db
 from ..models import Book
-from .forms import BookForm
+from .forms import PICKERS, BookForm
 
 bp = Blueprint("books", __name__, url_prefix="/books")
 
@@ -136,3 +145,13 @@ def delete(id: int) -> ResponseReturnValue:
         return redirect(url_for(".show", id=id))
     flash("Book deleted.", "success")
     return redirect(url_for(".index"))
+
+
+@bp.get("/options/<field>")
+def options(field: str) -> ResponseReturnValue:
+    """A picker's rows matching ``?q=``, as JSON: the form searches here when a
+    select has more rows than it loads."""
+    picker = PICKERS.get(field)
+    if picker is None:
+        abort(404)
+    return jsonify(picker_search(picker, request.args.get("q", "").strip()))

@@ -8,9 +8,15 @@ from sqlalchemy import select
 from wtforms import Field, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from ..crud import picker_choices, rows_by_id
+from ..crud import Picker, picker_choices, rows_by_id
 from ..extensions import db
 from ..models import Book, Tag
+
+PICKERS: dict[
+    str, Picker
+] = {  # select field -> (label column, key column, blank choice)
+    "books_ids": (Book.isbn, Book.id, False),
+}
 
 
 class TagForm(FlaskForm):
@@ -28,8 +34,14 @@ class TagForm(FlaskForm):
             raise ValidationError("This value is already taken.")
 
     def load_choices(self) -> None:
-        """Fill the selects of related rows (at most PICKER_LIMIT rows each)."""
-        self.books_ids.choices = picker_choices(Book.isbn, Book.id, blank=False)
+        """Fill the selects of related rows (at most PICKER_LIMIT rows each, plus the
+        selected ones); ``searchable`` names the selects that have more rows."""
+        self.searchable: set[str] = set()
+        for name, picker in PICKERS.items():
+            field = self[name]
+            field.choices, more = picker_choices(picker, field.data)
+            if more:
+                self.searchable.add(name)
 
     def populate(self, tag: Tag) -> None:
         """Copy the submitted values onto ``tag``."""

@@ -15,9 +15,16 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from ..crud import blank_to_none, optional_int, picker_choices, rows_by_id
+from ..crud import Picker, blank_to_none, optional_int, picker_choices, rows_by_id
 from ..extensions import db
 from ..models import Department, Tag, User
+
+PICKERS: dict[
+    str, Picker
+] = {  # select field -> (label column, key column, blank choice)
+    "depart_id": (Department.title, Department.id, True),
+    "tags_ids": (Tag.label, Tag.id, False),
+}
 
 
 class UserForm(FlaskForm):
@@ -39,11 +46,14 @@ class UserForm(FlaskForm):
             raise ValidationError("This value is already taken.")
 
     def load_choices(self) -> None:
-        """Fill the selects of related rows (at most PICKER_LIMIT rows each)."""
-        self.depart_id.choices = picker_choices(
-            Department.title, Department.id, blank=True
-        )
-        self.tags_ids.choices = picker_choices(Tag.label, Tag.id, blank=False)
+        """Fill the selects of related rows (at most PICKER_LIMIT rows each, plus the
+        selected ones); ``searchable`` names the selects that have more rows."""
+        self.searchable: set[str] = set()
+        for name, picker in PICKERS.items():
+            field = self[name]
+            field.choices, more = picker_choices(picker, field.data)
+            if more:
+                self.searchable.add(name)
 
     def populate(self, user: User) -> None:
         """Copy the submitted values onto ``user``."""
