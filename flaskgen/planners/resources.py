@@ -126,6 +126,7 @@ class ResourceCtx:
     pickers: tuple[PickerCtx, ...]
     crud_imports: tuple[str, ...]  # what forms.py takes from crud.py
     schema_fields: tuple[str, ...]  # "title = auto_field(required=True)"
+    schema_imports: tuple[str, ...]
     samples: tuple[tuple[str, str, str], ...]  # (form name, form value, JSON value): {n}/{d} substituted by tests
     json_keys: tuple[str, ...]
     required_fields: tuple[str, ...]
@@ -283,25 +284,44 @@ def _sample(field: FieldCtx) -> tuple[str, str, str] | None:
     return (field.name, form, json)
 
 
+def _schema_field(column: Column, field: FieldCtx | None) -> str:
+    """One column's schema field: read-only unless the form sets it; enums checked
+    against their values, integers against their column's range."""
+    if field is None:
+        return f"{column.name} = auto_field(dump_only=True)"
+    # Unlike a form (a blank checkbox is False), JSON can leave out only what has a default.
+    args = ["required=True"] if not column.nullable and column.default_expr is None else []
+    if column.type == "enum":
+        if column.nullable:
+            args.append("allow_none=True")
+        args.append(f"validate=OneOf({list(column.values)!r})")
+        return f"{column.name} = fields.String({', '.join(args)})"
+    if column.type in ("integer", "big_integer"):
+        args.append(f"validate=[{'INT64' if column.type == 'big_integer' else 'INT32'}]")
+    return f"{column.name} = auto_field({', '.join(args)})"
+
+
 def _schema_fields(resource: Resource, fields: tuple[FieldCtx, ...]) -> tuple[str, ...]:
     """The schema's explicit field declarations: every column, then many-to-many ids."""
-    model = resource.model
     inputs = {f.name: f for f in fields}
-    out = []
-    for column in model.columns:
-        if column.type == "binary":
-            continue
-        field = inputs.get(column.name)
-        if field is None:
-            out.append(f"{column.name} = auto_field(dump_only=True)")
-        elif field.required:
-            out.append(f"{column.name} = auto_field(required=True)")
-        else:
-            out.append(f"{column.name} = auto_field()")
+    out = [_schema_field(c, inputs.get(c.name)) for c in resource.model.columns if c.type != "binary"]
     for field in fields:
         if field.kind == "many_to_many":
-            rel = field.name.removesuffix("_ids")
+            rel = field.relationship
             out.append(f'{rel} = fields.Method("dump_{rel}", deserialize="load_ids", metadata=ID_LIST)')
+    return tuple(out)
+
+
+def schema_imports(lines: tuple[str, ...]) -> tuple[str, ...]:
+    """The import lines ``schemas.py`` needs for these field declarations."""
+    text = "\n".join(lines)
+    out = ["from marshmallow import fields"] if "fields." in text else []
+    if "OneOf(" in text:
+        out.append("from marshmallow.validate import OneOf")
+    if "auto_field(" in text:
+        out.append("from marshmallow_sqlalchemy import auto_field")
+    names = [n for n in ("ID_LIST", "INT32", "INT64") if n in text]
+    out.append(f"from ..crud import {', '.join([*names, 'ResourceSchema'])}")
     return tuple(out)
 
 
@@ -397,6 +417,7 @@ def resource_ctx(spec: ProjectSpec, resource: Resource) -> ResourceCtx:
         pickers=tuple(_picker(f) for f in fields if f.related),
         crud_imports=_crud_imports(fields),
         schema_fields=_schema_fields(resource, fields),
+        schema_imports=schema_imports(_schema_fields(resource, fields)),
         samples=samples,
         json_keys=tuple(c.name for c in model.columns if c.type != "binary"),
         required_fields=tuple(f.name for f in fields if f.required),

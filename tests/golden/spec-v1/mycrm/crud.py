@@ -13,8 +13,18 @@ from flask import jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint, Page, abort
 from marshmallow import ValidationError
+from marshmallow.validate import Range
 from marshmallow_sqlalchemy import SQLAlchemySchema
-from sqlalchemy import ColumnElement, Select, func, inspect, or_, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Integer,
+    Select,
+    func,
+    inspect,
+    or_,
+    select,
+)
 from sqlalchemy.orm import InstrumentedAttribute
 from werkzeug.exceptions import HTTPException, default_exceptions
 from wtforms.fields.choices import SelectChoice
@@ -22,6 +32,37 @@ from wtforms.fields.choices import SelectChoice
 from .extensions import db
 
 PICKER_LIMIT = 200  # a picker never loads more rows than this
+INT32_MAX = 2**31 - 1  # INTEGER on PostgreSQL
+INT64_MAX = 2**63 - 1  # BIGINT, and SQLite's INTEGER
+
+
+def fits(column: Any, value: Any) -> bool:
+    """Whether ``value`` fits ``column``'s integer type (always true for other types):
+    a larger number names no row, and must not reach the database."""
+    kind = getattr(column, "type", None)
+    if not isinstance(value, int) or not isinstance(kind, Integer):
+        return True
+    limit = INT64_MAX if isinstance(kind, BigInteger) else INT32_MAX
+    return -limit - 1 <= value <= limit
+
+
+def get_or_404(model: type[Any], key: Any, options: Iterable[Any] = ()) -> Any:
+    """The row with primary key ``key``, with ``options`` (eager loads); else 404."""
+    column = inspect(model).primary_key[0]
+    row = (
+        db.session.get(model, key, options=list(options)) if fits(column, key) else None
+    )
+    if row is None:
+        flask_abort(404)
+    return row
+
+
+def page_number() -> int:
+    """``?page=`` (default 1); a page no list can reach is a 404."""
+    page = request.args.get("page", 1, type=int)
+    if page is None or not 1 <= page <= INT32_MAX:
+        flask_abort(404)
+    return page
 
 
 def search(
@@ -122,12 +163,15 @@ def rows_by_id(model: type[Any], ids: Iterable[Any]) -> list[Any]:
     if not ids:
         return []
     key = inspect(model).primary_key[0]
-    return list(db.session.scalars(select(model).where(key.in_(ids))))
+    ids = [i for i in ids if fits(key, i)]
+    return list(db.session.scalars(select(model).where(key.in_(ids)))) if ids else []
 
 
 # -- JSON API ------------------------------------------------------------------------
 
 ID_LIST = {"type": "array", "items": {"type": "integer"}}
+INT32 = Range(min=-INT32_MAX - 1, max=INT32_MAX)
+INT64 = Range(min=-INT64_MAX - 1, max=INT64_MAX)
 
 
 def json_error(error: HTTPException) -> ResponseReturnValue:
@@ -169,6 +213,8 @@ class SelectPage(Page):  # type: ignore[misc]
     @property
     def items(self) -> list[Any]:
         params = self.page_params
+        if params.first_item > INT64_MAX:
+            return []
         stmt = self.collection.limit(params.page_size).offset(params.first_item)
         return list(db.session.scalars(stmt))
 
@@ -184,7 +230,8 @@ class ResourceSchema(SQLAlchemySchema):
     def load_ids(self, value: object) -> list[int]:
         """A list of integer ids (duplicates dropped)."""
         if not isinstance(value, list) or not all(
-            isinstance(v, int) and not isinstance(v, bool) for v in value
+            isinstance(v, int) and not isinstance(v, bool) and abs(v) <= INT64_MAX
+            for v in value
         ):
             raise ValidationError("Not a list of integer ids.")
         return list(dict.fromkeys(value))

@@ -11,7 +11,7 @@ from flask_smorest import abort
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..crud import SelectPage, api_blueprint, check_if_match, etag_of
+from ..crud import SelectPage, api_blueprint, check_if_match, etag_of, get_or_404
 from ..extensions import db
 from ..models import Author
 from .schemas import AuthorPatchSchema, AuthorSchema
@@ -33,9 +33,7 @@ LOAD = ()
 
 
 def _get_or_404(id: int) -> Author:
-    author = db.session.get(Author, id, options=LOAD)
-    if author is None:
-        abort(404, message="No author with this id.")
+    author: Author = get_or_404(Author, id, LOAD)
     return author
 
 

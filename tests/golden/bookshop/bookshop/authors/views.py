@@ -15,7 +15,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..crud import search, sort
+from ..crud import get_or_404, page_number, search, sort
 from ..extensions import db
 from ..models import Author
 from .forms import AuthorForm
@@ -37,7 +37,8 @@ LOAD = ()
 
 
 def _get_or_404(id: int) -> Author:
-    return db.get_or_404(Author, id, options=LOAD)
+    author: Author = get_or_404(Author, id, LOAD)
+    return author
 
 
 def _render_form(
@@ -70,7 +71,9 @@ def index() -> ResponseReturnValue:
         ORDER_BY,
         Author.id,
     )
-    page = db.paginate(stmt, per_page=PER_PAGE, max_per_page=PER_PAGE, count=True)
+    page = db.paginate(
+        stmt, page=page_number(), per_page=PER_PAGE, max_per_page=PER_PAGE, count=True
+    )
     return render_template("authors/index.html", page=page, sort=key, q=text)
 
 

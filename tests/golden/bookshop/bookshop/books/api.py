@@ -17,6 +17,7 @@ from ..crud import (
     api_blueprint,
     check_if_match,
     etag_of,
+    get_or_404,
     rows_by_id,
     unknown_ids,
 )
@@ -44,9 +45,7 @@ LOAD = (
 
 
 def _get_or_404(id: int) -> Book:
-    book = db.session.get(Book, id, options=LOAD)
-    if book is None:
-        abort(404, message="No book with this id.")
+    book: Book = get_or_404(Book, id, LOAD)
     return book
 
 

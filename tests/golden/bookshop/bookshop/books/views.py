@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from ..crud import picker_search, search, sort
+from ..crud import get_or_404, page_number, picker_search, search, sort
 from ..extensions import db
 from ..models import Book
 from .forms import PICKERS, BookForm
@@ -48,7 +48,8 @@ LOAD = (
 
 
 def _get_or_404(id: int) -> Book:
-    return db.get_or_404(Book, id, options=LOAD)
+    book: Book = get_or_404(Book, id, LOAD)
+    return book
 
 
 def _render_form(
@@ -77,7 +78,9 @@ def index() -> ResponseReturnValue:
     stmt = sort(
         search(select(Book).options(*LOAD), text, SEARCH), key, SORTS, ORDER_BY, Book.id
     )
-    page = db.paginate(stmt, per_page=PER_PAGE, max_per_page=PER_PAGE, count=True)
+    page = db.paginate(
+        stmt, page=page_number(), per_page=PER_PAGE, max_per_page=PER_PAGE, count=True
+    )
     return render_template("books/index.html", page=page, sort=key, q=text)
 
 

@@ -17,6 +17,7 @@ from ..crud import (
     api_blueprint,
     check_if_match,
     etag_of,
+    get_or_404,
     rows_by_id,
     unknown_ids,
 )
@@ -41,9 +42,7 @@ LOAD = (selectinload(Tag.books),)
 
 
 def _get_or_404(id: int) -> Tag:
-    tag = db.session.get(Tag, id, options=LOAD)
-    if tag is None:
-        abort(404, message="No tag with this id.")
+    tag: Tag = get_or_404(Tag, id, LOAD)
     return tag
 
 

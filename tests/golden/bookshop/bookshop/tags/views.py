@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from ..crud import picker_search, search, sort
+from ..crud import get_or_404, page_number, picker_search, search, sort
 from ..extensions import db
 from ..models import Tag
 from .forms import PICKERS, TagForm
@@ -37,7 +37,8 @@ LOAD = (
 
 
 def _get_or_404(id: int) -> Tag:
-    return db.get_or_404(Tag, id, options=LOAD)
+    tag: Tag = get_or_404(Tag, id, LOAD)
+    return tag
 
 
 def _render_form(
@@ -66,7 +67,9 @@ def index() -> ResponseReturnValue:
     stmt = sort(
         search(select(Tag).options(*LOAD), text, SEARCH), key, SORTS, ORDER_BY, Tag.id
     )
-    page = db.paginate(stmt, per_page=PER_PAGE, max_per_page=PER_PAGE, count=True)
+    page = db.paginate(
+        stmt, page=page_number(), per_page=PER_PAGE, max_per_page=PER_PAGE, count=True
+    )
     return render_template("tags/index.html", page=page, sort=key, q=text)
 
 

@@ -11,7 +11,7 @@ from flask_smorest import abort
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..crud import SelectPage, api_blueprint, check_if_match, etag_of
+from ..crud import SelectPage, api_blueprint, check_if_match, etag_of, get_or_404
 from ..extensions import db
 from ..models import Department
 from .schemas import DepartmentPatchSchema, DepartmentSchema
@@ -33,9 +33,7 @@ LOAD = ()
 
 
 def _get_or_404(id: int) -> Department:
-    department = db.session.get(Department, id, options=LOAD)
-    if department is None:
-        abort(404, message="No department with this id.")
+    department: Department = get_or_404(Department, id, LOAD)
     return department
 
 

@@ -15,7 +15,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..crud import search, sort
+from ..crud import get_or_404, page_number, search, sort
 from ..extensions import db
 from ..models import Department
 from .forms import DepartmentForm
@@ -32,7 +32,8 @@ LOAD = ()
 
 
 def _get_or_404(id: int) -> Department:
-    return db.get_or_404(Department, id, options=LOAD)
+    department: Department = get_or_404(Department, id, LOAD)
+    return department
 
 
 def _render_form(
@@ -67,7 +68,9 @@ def index() -> ResponseReturnValue:
         ORDER_BY,
         Department.id,
     )
-    page = db.paginate(stmt, per_page=PER_PAGE, max_per_page=PER_PAGE, count=True)
+    page = db.paginate(
+        stmt, page=page_number(), per_page=PER_PAGE, max_per_page=PER_PAGE, count=True
+    )
     return render_template("departments/index.html", page=page, sort=key, q=text)
 
 

@@ -17,6 +17,7 @@ from ..crud import (
     api_blueprint,
     check_if_match,
     etag_of,
+    get_or_404,
     rows_by_id,
     unknown_ids,
 )
@@ -44,9 +45,7 @@ LOAD = (
 
 
 def _get_or_404(id: int) -> User:
-    user = db.session.get(User, id, options=LOAD)
-    if user is None:
-        abort(404, message="No user with this id.")
+    user: User = get_or_404(User, id, LOAD)
     return user
 
 

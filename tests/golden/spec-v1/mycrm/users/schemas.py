@@ -6,7 +6,7 @@ from __future__ import annotations
 from marshmallow import fields
 from marshmallow_sqlalchemy import auto_field
 
-from ..crud import ID_LIST, ResourceSchema
+from ..crud import ID_LIST, INT32, ResourceSchema
 from ..models import User
 
 
@@ -23,7 +23,7 @@ class UserSchema(ResourceSchema):
     active = auto_field()
     joined = auto_field(dump_only=True)
     created_at = auto_field(dump_only=True)
-    depart_id = auto_field()
+    depart_id = auto_field(validate=[INT32])
     tags = fields.Method("dump_tags", deserialize="load_ids", metadata=ID_LIST)
 
     def dump_tags(self, user: User) -> list[int]:

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from ..crud import picker_search, search, sort
+from ..crud import get_or_404, page_number, picker_search, search, sort
 from ..extensions import db
 from ..models import User
 from .forms import PICKERS, UserForm
@@ -46,7 +46,8 @@ LOAD = (
 
 
 def _get_or_404(id: int) -> User:
-    return db.get_or_404(User, id, options=LOAD)
+    user: User = get_or_404(User, id, LOAD)
+    return user
 
 
 def _render_form(
@@ -75,7 +76,9 @@ def index() -> ResponseReturnValue:
     stmt = sort(
         search(select(User).options(*LOAD), text, SEARCH), key, SORTS, ORDER_BY, User.id
     )
-    page = db.paginate(stmt, per_page=PER_PAGE, max_per_page=PER_PAGE, count=True)
+    page = db.paginate(
+        stmt, page=page_number(), per_page=PER_PAGE, max_per_page=PER_PAGE, count=True
+    )
     return render_template("users/index.html", page=page, sort=key, q=text)
 
 
