@@ -388,9 +388,6 @@ def resource_ctx(spec: ProjectSpec, resource: Resource) -> ResourceCtx:
         f"selectinload({model.name}.{r.name})" for r in model.relationships if r.kind in ("many_to_one", "many_to_many")
     )
     pk = model.primary_key
-    samples = tuple(s for s in (_sample(f) for f in fields) if s)
-    text_fields = [f.name for f in fields if f.column is not None and f.column.type in ("string", "text") and f.required]
-    sortable = [c for c in resource.list_columns if model.column(c) is not None and model.column(c).type in ("string", "integer")]  # type: ignore[union-attr]
     related_models = sorted({model.name, *(f.related.name for f in fields if f.related)})
     return ResourceCtx(
         resource=resource,
@@ -418,15 +415,26 @@ def resource_ctx(spec: ProjectSpec, resource: Resource) -> ResourceCtx:
         crud_imports=_crud_imports(fields),
         schema_fields=_schema_fields(resource, fields),
         schema_imports=schema_imports(_schema_fields(resource, fields)),
-        samples=samples,
         json_keys=tuple(c.name for c in model.columns if c.type != "binary"),
-        required_fields=tuple(f.name for f in fields if f.required),
-        unique_field=next((f.name for f in fields if f.unique and f.column is not None and f.column.type in ("string", "text")), None),
-        sort_key=sortable[0] if sortable else None,
-        search_field=next((n for n in resource.search if n in text_fields), None),
-        parents=_parents(fields),
-        needed_by=_needed_by(resource, models),
+        **_test_values(resource, fields, models),
     )
+
+
+def _test_values(resource: Resource, fields: tuple[FieldCtx, ...], models: dict[str, Model]) -> dict[str, Any]:
+    """What the generated tests of a resource need: samples and the fields to probe."""
+    model = resource.model
+    text_fields = [f.name for f in fields if f.column is not None and f.column.type in ("string", "text") and f.required]
+    sortable = [c.name for c in model.columns if c.name in resource.list_columns and c.type in ("string", "integer")]
+    unique = [f.name for f in fields if f.unique and f.column is not None and f.column.type in ("string", "text")]
+    return {
+        "samples": tuple(s for s in (_sample(f) for f in fields) if s),
+        "required_fields": tuple(f.name for f in fields if f.required),
+        "unique_field": unique[0] if unique else None,
+        "sort_key": sortable[0] if sortable else None,
+        "search_field": next((n for n in resource.search if n in text_fields), None),
+        "parents": _parents(fields),
+        "needed_by": _needed_by(resource, models),
+    }
 
 
 def _test_ctx(spec: ProjectSpec, r: ResourceCtx) -> dict[str, Any]:

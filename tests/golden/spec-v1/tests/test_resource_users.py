@@ -87,6 +87,9 @@ def test_html_roundtrip(client: FlaskClient, database: SQLAlchemy) -> None:
     assert created.status_code == 302
     show = client.get(created.headers["Location"])
     assert show.status_code == 200
+    page = show.get_data(as_text=True)
+    assert "User created." in page  # the flashed message
+    assert "/edit" in page and "/delete" in page
     row = db.session.scalars(select(User)).one()
     edit_url = f"/people/{row.id}/edit"
     assert client.get(edit_url).status_code == 200
@@ -103,6 +106,15 @@ def test_post_without_csrf_token_is_refused(
     client: FlaskClient, database: SQLAlchemy
 ) -> None:
     assert client.post("/people/", data=form_data()).status_code == 400
+    assert _count() == 0
+
+
+def test_an_empty_form_shows_every_error_and_saves_nothing(
+    client: FlaskClient, database: SQLAlchemy
+) -> None:
+    response = client.post("/people/", data={"csrf_token": csrf_token(client)})
+    assert response.status_code == 422
+    assert response.get_data(as_text=True).count('<span class="error">') >= 2
     assert _count() == 0
 
 
@@ -148,13 +160,13 @@ def test_index_paginates_with_a_constant_number_of_statements(
         db.engine, "before_cursor_execute", lambda *args: statements.append(args[2])
     )
     counts = []
-    for _ in range(2):
-        for _ in range(20):
+    for rows in (2, 18, 1):  # then a full first page, then a second page
+        for _ in range(rows):
             assert create(client).status_code == 302
         statements.clear()
         assert client.get("/people/").status_code == 200
         counts.append(len(statements))
-    assert counts[0] == counts[1]
+    assert counts[0] == counts[1] == counts[2]
     second = client.get("/people/?page=2")
     assert second.status_code == 200 and 'rel="prev"' in second.get_data(as_text=True)
 
@@ -227,6 +239,24 @@ def test_api_roundtrip(client: FlaskClient, database: SQLAlchemy) -> None:
     assert client.delete(url).status_code == 204
     assert client.get(url).status_code == 404
     assert client.get(url).is_json
+
+
+def test_api_list_runs_a_constant_number_of_statements(
+    client: FlaskClient, database: SQLAlchemy
+) -> None:
+    statements: list[str] = []
+    event.listen(
+        db.engine, "before_cursor_execute", lambda *args: statements.append(args[2])
+    )
+    counts = []
+    for _ in range(2):
+        for _ in range(5):
+            assert client.post(API, json=json_body()).status_code == 201
+        statements.clear()
+        listed = client.get(API, query_string={"page_size": 100})
+        assert listed.status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1] and len(listed.json or []) == 10
 
 
 def test_api_errors(client: FlaskClient, database: SQLAlchemy) -> None:
