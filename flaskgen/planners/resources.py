@@ -129,6 +129,7 @@ class ResourceCtx:
     schema_imports: tuple[str, ...]
     samples: tuple[tuple[str, str, str], ...]  # (form name, form value, JSON value): {n}/{d} substituted by tests
     json_keys: tuple[str, ...]
+    show_columns: tuple[tuple[str, str], ...]  # (column, label) on the show page
     required_fields: tuple[str, ...]
     unique_field: str | None
     sort_key: str | None
@@ -416,6 +417,7 @@ def resource_ctx(spec: ProjectSpec, resource: Resource) -> ResourceCtx:
         schema_fields=_schema_fields(resource, fields),
         schema_imports=schema_imports(_schema_fields(resource, fields)),
         json_keys=tuple(c.name for c in model.columns if c.type != "binary"),
+        show_columns=tuple((c.name, _human(c.name)) for c in model.columns if c.type != "binary"),
         **_test_values(resource, fields, models),
     )
 

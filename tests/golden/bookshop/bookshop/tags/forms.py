@@ -15,7 +15,7 @@ from ..models import Book, Tag
 PICKERS: dict[
     str, Picker
 ] = {  # select field -> (label column, key column, blank choice)
-    "books_ids": (Book.isbn, Book.id, False),
+    "books_ids": (Book.title, Book.id, False),
 }
 
 
