@@ -90,6 +90,13 @@ CASES = {
         "blueprints:\n  books: {routes: {a: {rule: /a}}}\nresources:\n  books: {model: Book}\n",
         ["spec.yaml:26:3: resources.books: 'books' already names a blueprint, an upload or a generated module; pick another key"],
     ),
+    "api prefix on the documentation": (
+        "resources:\n  docs: {model: Book}\n  books: {model: Book, api_prefix: /api}\n",
+        [
+            "spec.yaml:24:3: resources.docs: /api/docs is where the API's documentation lives; pick another api_prefix",
+            "spec.yaml:25:36: resources.books.api_prefix: /api is where the API's documentation lives; pick another api_prefix",
+        ],
+    ),
     "url clash with a route": (
         "routes:\n  b: {rule: /books/new}\nresources:\n  books: {model: Book}\n",
         ["spec.yaml:26:10: resources.books: GET /books/new is already routed to 'b' (line 24)"],

@@ -29,6 +29,8 @@ SEARCHABLE_TYPES = frozenset({"string", "text"})
 PK_CONVERTERS = {"integer": "int", "big_integer": "int", "uuid": "uuid", "string": "string"}
 # Names that other parts of the generated package already use.
 RESERVED_KEYS = frozenset({"api", "auth", "static", "templates"})
+# The API's own pages: the OpenAPI document and Swagger UI.
+API_RESERVED = frozenset({"/api", "/api/docs", "/api/openapi.json"})
 
 
 @dataclass(frozen=True)
@@ -174,6 +176,10 @@ def _resource(ctx: Ctx, key: str, body: dict[str, Any], models: dict[str, Model]
     form = tuple(body.get("form") or _default_form(model))
     if _check_names(ctx, (*path, "form"), list(form), _form_allowed(model)):
         _check_required(ctx, (*path, "form") if "form" in body else path, model, form)
+    api_prefix = body.get("api_prefix", f"/api/{key}").rstrip("/") or "/"
+    if api_prefix in API_RESERVED or api_prefix.startswith("/api/docs/"):
+        where = (*path, "api_prefix") if "api_prefix" in body else path
+        ctx.error(where, f"{api_prefix} is where the API's documentation lives; pick another api_prefix", key="api_prefix" not in body)
     login_required = bool(body.get("login_required", False))
     if login_required and "auth" not in ctx.spec.data:
         ctx.error((*path, "login_required"), "login_required needs `auth:` (session login); add auth or remove this key")
@@ -181,7 +187,7 @@ def _resource(ctx: Ctx, key: str, body: dict[str, Any], models: dict[str, Model]
         key=key,
         model=model,
         url_prefix=body.get("url_prefix", f"/{key}").rstrip("/") or "/",
-        api_prefix=body.get("api_prefix", f"/api/{key}").rstrip("/") or "/",
+        api_prefix=api_prefix,
         html=bool(body.get("html", True)),
         api=bool(body.get("api", True)),
         list_columns=columns,
