@@ -24,6 +24,7 @@ from flaskgen.planners import (
     data,
     deploy,
     features,
+    resources,
 )
 from flaskgen.render import PlannedFile
 from flaskgen.spec.model import Blueprint, Import, Profile, ProjectSpec, Route, Setting
@@ -256,6 +257,7 @@ def _nav(spec: ProjectSpec) -> list[NavLink]:
         links.append(NavLink(route.endpoint, humanize(route.key)))
     for upload in spec.uploads:
         links.append(NavLink(upload.name, humanize(upload.name)))
+    links += [NavLink(f"{r.key}.index", humanize(r.key)) for r in spec.resources if r.html]
     return links
 
 
@@ -434,6 +436,7 @@ def plan(spec: ProjectSpec, spec_name: str = "spec.yaml") -> list[PlannedFile]:
         data.contribute(spec, base),
         features.contribute(spec, base),
         auth.contribute(spec, base),
+        resources.contribute(spec, base),
         deploy.contribute(spec, base),
     ]
     app_imports, setup_lines = _app_setup(spec, parts)

@@ -14,6 +14,8 @@ Rows:
 - a no-op ``regen`` of examples/spec-v1.yaml, the largest example (goal < 0.15 s).
 
     python scripts/bench.py [-n RUNS] [--write-large FILE]
+    python scripts/bench.py --resources [-n RUNS]   # generated pages and API vs hand-written
+                                                    # views (scripts/bench_resources.py)
 
 Needs cookiecutter (``pip install -e '.[init]'``) for the cookiecutter rows.
 """
@@ -224,7 +226,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", "--runs", type=int, default=10)
     parser.add_argument("--write-large", type=Path, help="write the large spec to FILE and stop")
+    parser.add_argument("--resources", action="store_true", help="time the generated pages and API (bookshop)")
     options = parser.parse_args()
+    if options.resources:
+        sys.path.insert(0, str(Path(__file__).parent))
+        from bench_resources import bench_resources
+
+        return bench_resources(max(options.runs, 50))
     if options.write_large:
         options.write_large.write_text(large_spec(), encoding="utf-8")
         return 0

@@ -56,11 +56,15 @@ def test_routes_command_matches_the_spec(spec_path: Path, gen_env: GenEnv, gener
     if spec.auth is not None:
         expected |= {(f"{BLUEPRINT}.{key}", URL_PREFIX + rule) for rule, key, _ in RULES if key != "register" or spec.auth.register}
     assert expected <= printed
+    pages = ("index", "new", "create", "show", "edit", "update", "delete", "options")
     assert {endpoint for endpoint, _ in printed} - {r.endpoint for r in spec.all_routes} <= {e for e, _ in expected} | {
         "static",
         "healthz",
         *(u.name for u in spec.uploads),
         *(f"{u.name}_file" for u in spec.uploads),
+        *(f"{r.key}.{page}" for r in spec.resources if r.html for page in pages),
+        *(f"{r.key}_api.{view}" for r in spec.resources if r.api for view in (f"{r.model.name}List", f"{r.model.name}Item")),
+        *(("api-docs.openapi_json", "api-docs.openapi_swagger_ui", "api_docs_assets") if any(r.api for r in spec.resources) else ()),
     }
 
 

@@ -22,6 +22,7 @@ from flaskgen.spec.model import (
 
 if TYPE_CHECKING:
     from flaskgen.spec.normalize import Ctx, RouteCheck
+    from flaskgen.spec.resources import Resource
 
 # Commands Flask (and Flask-Migrate) already provide on `flask`/`manage.py`.
 BUILTIN_COMMANDS = frozenset({"run", "shell", "routes", "db"})
@@ -65,6 +66,7 @@ class Extras:
     log_level: str | None = None
     log_format: str | None = None
     auth: Auth | None = None
+    resources: tuple[Resource, ...] = ()
     # endpoint -> (variable sets of its rules, spec path), for redirect checks
     endpoints: dict[str, tuple[list[set[str]], Path]] = field(default_factory=dict)
 
@@ -309,10 +311,12 @@ def normalize_extras(ctx: Ctx, rc: RouteCheck) -> Extras:
     """Normalize the keys beyond routing (models live in :mod:`flaskgen.spec.models`)."""
     from flaskgen.spec.auth import BLUEPRINT, RULES, normalize_auth
     from flaskgen.spec.models import normalize_models
+    from flaskgen.spec.resources import normalize_resources
 
     extras = Extras()
     normalize_models(ctx, extras)
     _uploads(ctx, rc, extras)
+    normalize_resources(ctx, rc, extras)
     _functions(ctx, extras)
     _middleware(ctx, extras)
     _commands(ctx, extras)

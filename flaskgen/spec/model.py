@@ -7,7 +7,10 @@ is computed here or in the planner, so templates only loop and substitute.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from flaskgen.spec.resources import Resource
 
 Import = tuple[str, str]  # (module, name): "from module import name"; name "" = "import module"
 
@@ -197,6 +200,18 @@ class Model:
     relationships: tuple[Relationship, ...]
     doc: str
     renamed_from: str | None = None
+    label: str | None = None  # the column that names a row in pages and pickers; None: "#<id>"
+
+    @property
+    def primary_key(self) -> Column:
+        """The (first) primary key column."""
+        return next(c for c in self.columns if c.primary_key)
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+    def relationship(self, name: str) -> Relationship | None:
+        return next((r for r in self.relationships if r.name == name), None)
 
 
 @dataclass(frozen=True)
@@ -275,6 +290,7 @@ class ProjectSpec:
     log_level: str | None = None
     log_format: str | None = None
     auth: Auth | None = None
+    resources: tuple[Resource, ...] = ()
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     probe: Any = field(default=None, compare=False, repr=False)  # flaskgen.probe.Probe
 

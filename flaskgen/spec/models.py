@@ -191,7 +191,22 @@ def _model(ctx: Ctx, path: Path, name: str, body: dict[str, Any]) -> Model | Non
         columns.insert(0, Column("id", "integer", "int", "Integer()", True, False, False, False, None, None, None, None))
     elif not any(c.primary_key for c in columns):
         ctx.error((*path, "columns", "id"), "a model without a primary key gets an 'id' column; mark a column primary_key: true or remove 'id'", key=True)
-    return Model(name=name, table=table, columns=tuple(columns), relationships=(), doc=str(body.get("doc", "")), renamed_from=body.get("renamed_from"))
+    label = _label(ctx, path, body.get("label"), columns)
+    return Model(name=name, table=table, columns=tuple(columns), relationships=(), doc=str(body.get("doc", "")), renamed_from=body.get("renamed_from"), label=label)
+
+
+def _label(ctx: Ctx, path: Path, declared: str | None, columns: list[Column]) -> str | None:
+    """The column that names a row: ``label`` if given, else the first unique string
+    column, else the first string column, else None (pages show ``#<id>``)."""
+    names = [c.name for c in columns]
+    if declared is not None:
+        if declared not in names:
+            ctx.error((*path, "label"), f"'{declared}' is not a column of this model{did_you_mean(declared, names)}")
+            return None
+        return declared
+    strings = [c for c in columns if c.type == "string" and not c.primary_key]
+    chosen = next((c for c in strings if c.unique), strings[0] if strings else None)
+    return chosen.name if chosen else None
 
 
 def _column(ctx: Ctx, path: Path, table: str, name: str, raw: dict[str, Any]) -> Column | None:

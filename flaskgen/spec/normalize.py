@@ -755,10 +755,17 @@ def normalize(spec: LoadedSpec, bad: set[Path]) -> tuple[ProjectSpec | None, lis
     check_guards(ctx, app_routes + bp_routes, [(m["path"], b) for m, b in zip(bp_meta, blueprints, strict=True)], "auth" in data)
     errors = _error_pages(ctx)
     all_routes = app_list + bp_list
-    needs_form = any(r.accepts_post and r.response.kind == "template" for r in all_routes) or bool(extras.uploads) or extras.auth is not None
+    needs_form = (
+        any(r.accepts_post and r.response.kind == "template" for r in all_routes)
+        or bool(extras.uploads)
+        or extras.auth is not None
+        or any(r.html for r in extras.resources)
+    )
     project = _project(ctx, needs_form)
     if project is None:
         return None, ctx.problems
+    if not project.csrf and any(r.html for r in extras.resources):
+        ctx.error(("project", "csrf"), "the resources' pages need CSRF protection; remove csrf: false or set html: false on the resources")
     subdomain_routes = [(p, r) for p, r in app_routes + bp_routes if r.subdomain or (r.blueprint and any(m["subdomain"] for m in bp_meta if m["name"] == r.blueprint))]
     profiles = _profiles(ctx, project.package, bool(extras.models), extras.auth is not None, bool(subdomain_routes))
     if subdomain_routes and resolved_setting(profiles, "testing", "SERVER_NAME") is None:

@@ -12,10 +12,12 @@ from flask import Flask
 from . import models  # noqa: F401  (registers the tables on db.metadata)
 from .account import bp as account_bp
 from .admin import bp as admin_bp
+from .api import register_api
 from .auth import bp as auth_bp
 from .commands import register_commands
 from .config import load_config
 from .converters import register_converters
+from .departments import bp as departments_bp
 from .errors import register_error_handlers
 from .extensions import csrf, database_url, db, login_manager, migrate
 from .health import register_health
@@ -25,6 +27,7 @@ from .middleware import apply_middleware
 from .order import bp as order_bp
 from .templating import register_templating
 from .uploads import register_uploads
+from .users import bp as users_bp
 from .views import register_views
 from .webhooks import bp as webhooks_bp
 
@@ -64,6 +67,9 @@ def create_app(
     app.register_blueprint(admin_bp)
     app.register_blueprint(webhooks_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(departments_bp)
+    app.register_blueprint(users_bp)
+    register_api(app)
     register_error_handlers(app)
     register_commands(app)
     apply_middleware(app)

@@ -1,0 +1,113 @@
+"""The generated resources against hand-written views, in one process.
+
+Generates examples/bookshop.yaml, installs it into the generated projects' shared venv
+(.cache/gen-venv), fills SQLite with 10,000 books and times the generated index page
+(``/books/?page=50``) and API list (``/api/books/?page=50``) against hand-written
+Flask-SQLAlchemy ``paginate`` views running the same query, rendering the same template
+and dumping the same JSON fields. Goal: a ratio <= 1.2.
+
+    python scripts/bench.py --resources [-n RUNS]
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def flaskgen() -> list[str]:
+    found = shutil.which("flaskgen", path=str(Path(sys.executable).parent))
+    return [found] if found else [sys.executable, "-m", "flaskgen"]
+
+
+TARGET_RATIO = 1.2
+RESOURCE_BENCH = r"""
+import datetime, statistics, sys, time
+from flask import jsonify, render_template
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from bookshop import create_app
+from bookshop.extensions import db
+from bookshop.models import Author, Book, Tag
+
+app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": "sqlite:///" + sys.argv[1]})
+STMT = (
+    select(Book).options(selectinload(Book.author), selectinload(Book.tags))
+    .order_by(Book.created_at.desc(), Book.title, Book.id)
+)
+FIELDS = ("id", "title", "isbn", "format", "pages", "price", "in_stock", "published_at", "created_at", "author_id")
+
+
+def value(v):
+    return v.isoformat() if isinstance(v, datetime.datetime) else str(v) if v is not None and not isinstance(v, (int, bool, str)) else v
+
+
+@app.get("/hand/books/")
+def hand_index():
+    page = db.paginate(STMT, per_page=20)
+    return render_template("books/index.html", page=page, sort="", q="")
+
+
+@app.get("/hand/api/books/")
+def hand_api():
+    page = db.paginate(STMT, per_page=20)
+    rows = [{**{f: value(getattr(b, f)) for f in FIELDS}, "tags": [t.id for t in b.tags]} for b in page.items]
+    return jsonify(rows)
+
+
+with app.app_context():
+    db.create_all()
+    authors = [Author(name=f"Author {i}", email=f"a{i}@example.com") for i in range(100)]
+    tags = [Tag(name=f"tag{i}") for i in range(20)]
+    db.session.add_all(authors + tags)
+    for i in range(10_000):
+        db.session.add(Book(title=f"Book {i}", isbn=f"{i:013d}", author=authors[i % 100], tags=[tags[i % 20]]))
+    db.session.commit()
+
+client = app.test_client()
+runs = int(sys.argv[2])
+
+
+def timed(url):
+    assert client.get(url).status_code == 200, url
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        client.get(url)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+for name, generated, hand in (
+    ("index page", "/books/?page=50", "/hand/books/?page=50"),
+    ("API list", "/api/books/?page=50&page_size=20", "/hand/api/books/?page=50"),
+):
+    g, h = timed(generated), timed(hand)
+    print(f"{name:<11} generated {g * 1000:6.2f} ms   hand-written {h * 1000:6.2f} ms   ratio {g / h:4.2f}")
+"""
+
+
+def bench_resources(runs: int) -> int:
+    """The generated bookshop pages and API against hand-written views (see the docstring)."""
+    sys.path.insert(0, str(ROOT))
+    from tests.genenv import build_gen_env
+
+    env = build_gen_env()
+    with tempfile.TemporaryDirectory(prefix="flaskgen-bench-") as tmp:
+        out = Path(tmp) / "bookshop"
+        subprocess.run([*flaskgen(), "new", str(ROOT / "examples" / "bookshop.yaml"), "-o", str(out)], check=True, stdout=subprocess.DEVNULL)
+        env.install(out)
+        result = env.run([env.python, "-c", RESOURCE_BENCH, str(Path(tmp) / "bench.db"), str(runs)], cwd=out)
+    print(result.stdout, end="")
+    if result.returncode:
+        print(result.stderr, file=sys.stderr)
+        return 1
+    ratios = [float(line.rsplit(" ", 1)[1]) for line in result.stdout.splitlines() if "ratio" in line]
+    verdict = "ok" if max(ratios) <= TARGET_RATIO else "SLOW"
+    print(f"goal: ratio <= {TARGET_RATIO}: {verdict}")
+    return 0 if verdict == "ok" else 1

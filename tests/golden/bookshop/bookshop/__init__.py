@@ -1,0 +1,56 @@
+"""Bookshop: Authors, books and tags, with pages and a JSON API."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from . import models  # noqa: F401  (registers the tables on db.metadata)
+from .api import register_api
+from .auth import bp as auth_bp
+from .authors import bp as authors_bp
+from .books import bp as books_bp
+from .config import load_config
+from .extensions import csrf, database_url, db, login_manager, migrate
+from .health import register_health
+from .tags import bp as tags_bp
+from .uploads import register_uploads
+from .views import register_views
+
+
+def create_app(
+    config_name: str | None = None, overrides: Mapping[str, Any] | None = None
+) -> Flask:
+    """Create and configure the application.
+
+    ``config_name`` picks a profile from ``config.py`` (development, testing,
+    production, ...); without it, the ``FLASK_CONFIG`` environment variable decides,
+    else ``development``. ``overrides`` are applied last (tests use them).
+    """
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(
+        load_config(config_name or os.environ.get("FLASK_CONFIG") or "development")
+    )
+    if overrides:
+        app.config.from_mapping(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    db.init_app(app)
+    migrate.init_app(app, db)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    register_views(app)
+    register_uploads(app)
+    register_health(app)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(authors_bp)
+    app.register_blueprint(books_bp)
+    app.register_blueprint(tags_bp)
+    register_api(app)
+    return app

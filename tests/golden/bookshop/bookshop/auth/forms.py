@@ -1,0 +1,25 @@
+"""Forms of the auth blueprint; Flask-WTF adds the CSRF token to each."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length
+
+MIN_PASSWORD = 8
+
+
+def strip(value: str | None) -> str | None:
+    """Leading and trailing spaces are never part of what people meant to type."""
+    return value.strip() if isinstance(value, str) else value
+
+
+class LoginForm(FlaskForm):
+    """Log in with email and password."""
+
+    email = StringField(
+        "Email", validators=[DataRequired(), Length(max=120)], filters=[strip]
+    )
+    password = PasswordField("Password", validators=[DataRequired()])
+    remember = BooleanField("Remember me")
+    submit = SubmitField("Log in")

@@ -1,0 +1,58 @@
+"""Users of the login: loading, checking and creating them.
+
+Passwords are stored only as werkzeug hashes (``Staff.set_password``).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db, login_manager
+from ..models import Staff
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> Staff | None:
+    """The logged-in user for Flask-Login, from the key kept in the session."""
+    return db.session.get(Staff, int(user_id))
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash to check passwords against when no user has the identity, so an unknown
+    email costs as much time as a wrong password."""
+    return generate_password_hash("no user has this password")
+
+
+def find_user(email: str) -> Staff | None:
+    """The user whose email is ``email``, or None."""
+    return db.session.scalar(select(Staff).where(Staff.email == email))
+
+
+def authenticate(email: str, password: str) -> Staff | None:
+    """The user if ``password`` is theirs, else None. One hash check either way: the
+    answer time does not tell whether the email exists."""
+    user = find_user(email)
+    if user is None or user.password_hash is None:
+        check_password_hash(_dummy_hash(), password)
+        return None
+    return user if user.check_password(password) else None
+
+
+def create_user(email: str, password: str, name: str) -> Staff | None:
+    """Save a new user with a hashed password; None if the email is taken."""
+    if find_user(email) is not None:
+        return None
+    user = Staff(email=email, name=name)
+    user.set_password(password)
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError:  # taken meanwhile by a concurrent request
+        db.session.rollback()
+        return None
+    return user

@@ -1,0 +1,83 @@
+"""The auth blueprint: log in, log out under /auth."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import login_user, logout_user
+
+from ..models import Staff
+from .forms import LoginForm
+from .users import authenticate
+
+# cli_group=None: create-user is a command of the app itself, not of "flask auth".
+bp = Blueprint("auth", __name__, url_prefix="/auth", cli_group=None)
+HOME = "index"
+
+
+def is_safe_next(target: str | None) -> bool:
+    """True only for a local path such as ``/orders/3?x=1``: no scheme or host, and
+    nothing a browser reads as another host (``//``, backslashes, control characters),
+    so ``next`` can never send anyone to another site."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return False
+    if "\\" in target or any(ch.isspace() or ord(ch) < 32 for ch in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+def _next_page() -> ResponseReturnValue:
+    """Redirect to ``next`` when it is a local path, else to the home page."""
+    target = request.args.get("next")
+    return redirect(target if target and is_safe_next(target) else url_for(HOME))
+
+
+def _fresh_session() -> None:
+    """Drop everything the session held, with the CSRF token Flask-WTF cached for it."""
+    session.clear()
+    g.pop("csrf_token", None)
+
+
+def _start_session(user: Staff, remember: bool = False) -> None:
+    """Log ``user`` in on a fresh session: nothing set before the login survives it,
+    so a session planted by someone else is never promoted (no session fixation)."""
+    _fresh_session()
+    login_user(user, remember=remember)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> ResponseReturnValue:
+    """GET /auth/login: the form (or who is logged in); POST: log in with
+    email and password."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data or "", form.password.data or "")
+        if user is not None:
+            _start_session(user, remember=bool(form.remember.data))
+            flash("You are logged in.", "success")
+            return _next_page()
+        # One message for an unknown email and a wrong password: no account enumeration.
+        flash("Wrong email or password.", "error")
+    status = 422 if form.is_submitted() else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout() -> ResponseReturnValue:
+    """POST /auth/logout: log out. A POST with the CSRF token, so no other site can."""
+    logout_user()
+    _fresh_session()
+    flash("You are logged out.", "info")
+    return redirect(url_for(HOME))

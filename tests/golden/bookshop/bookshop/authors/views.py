@@ -1,0 +1,152 @@
+"""Pages of the authors resource (/authors): list, show, create,
+edit and delete Author rows."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import login_required
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..crud import get_or_404, page_number, search, sort
+from ..extensions import db
+from ..models import Author
+from .forms import AuthorForm
+
+bp = Blueprint("authors", __name__, url_prefix="/authors")
+
+
+@bp.before_request
+@login_required
+def require_login() -> None:
+    """Every page of this resource needs a logged-in user; anonymous visitors are sent
+    to the login page with ``next``."""
+
+
+PER_PAGE = 20
+SORTS = {
+    "name": Author.name,
+    "email": Author.email,
+    "born": Author.born,
+}
+SEARCH = (
+    Author.name,
+    Author.email,
+)
+ORDER_BY = (Author.name,)
+LOAD = ()
+
+
+def _get_or_404(id: int) -> Author:
+    author: Author = get_or_404(Author, id, LOAD)
+    return author
+
+
+def _render_form(
+    form: AuthorForm, author: Author | None, status: int = 200
+) -> ResponseReturnValue:
+    form.load_choices()
+    return render_template("authors/form.html", form=form, author=author), status
+
+
+def _save(form: AuthorForm, author: Author) -> bool:
+    """Commit ``author``; a constraint the form could not check becomes a form error."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        form.form_errors.append("These values clash with another row.")
+        return False
+    return True
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    """Authors: paginated (?page=), sorted (?sort=name, ?sort=-name), searched (?q=)."""
+    key = request.args.get("sort", "")
+    text = request.args.get("q", "").strip()
+    stmt = sort(
+        search(select(Author).options(*LOAD), text, SEARCH),
+        key,
+        SORTS,
+        ORDER_BY,
+        Author.id,
+    )
+    page = db.paginate(
+        stmt, page=page_number(), per_page=PER_PAGE, max_per_page=PER_PAGE, count=True
+    )
+    return render_template("authors/index.html", page=page, sort=key, q=text)
+
+
+@bp.get("/new")
+def new() -> ResponseReturnValue:
+    """The empty form."""
+    return _render_form(AuthorForm(), None)
+
+
+@bp.post("/")
+def create() -> ResponseReturnValue:
+    """Save a new Author; an invalid form comes back with 422 and nothing saved."""
+    form = AuthorForm()
+    form.load_choices()
+    if not form.validate_on_submit():
+        return _render_form(form, None, 422)
+    author = Author()
+    form.populate(author)
+    db.session.add(author)
+    if not _save(form, author):
+        return _render_form(form, None, 422)
+    flash("Author created.", "success")
+    return redirect(url_for(".show", id=author.id))
+
+
+@bp.get("/<int:id>")
+def show(id: int) -> ResponseReturnValue:
+    """Every column and the related rows; 404 if there is no such row."""
+    return render_template("authors/show.html", author=_get_or_404(id))
+
+
+@bp.get("/<int:id>/edit")
+def edit(id: int) -> ResponseReturnValue:
+    """The form filled with the row's values."""
+    author = _get_or_404(id)
+    return _render_form(AuthorForm.for_row(author), author)
+
+
+@bp.post("/<int:id>/edit")
+def update(id: int) -> ResponseReturnValue:
+    """Save the edited row, as create does."""
+    author = _get_or_404(id)
+    form = AuthorForm()
+    form.row_id = author.id
+    form.load_choices()
+    if not form.validate_on_submit():
+        return _render_form(form, author, 422)
+    form.populate(author)
+    if not _save(form, author):
+        return _render_form(form, db.session.get(Author, id), 422)
+    flash("Author saved.", "success")
+    return redirect(url_for(".show", id=author.id))
+
+
+@bp.post("/<int:id>/delete")
+def delete(id: int) -> ResponseReturnValue:
+    """Delete the row, unless other rows still need it."""
+    author = _get_or_404(id)
+    db.session.delete(author)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        flash("Author not deleted: other rows still refer to it.", "error")
+        return redirect(url_for(".show", id=id))
+    flash("Author deleted.", "success")
+    return redirect(url_for(".index"))

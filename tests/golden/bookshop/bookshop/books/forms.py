@@ -1,0 +1,95 @@
+"""The form that creates and edits Book rows (fields and validators follow the
+model's columns; edit freely)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    DecimalField,
+    Field,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from ..crud import Picker, picker_choices, rows_by_id
+from ..extensions import db
+from ..models import Author, Book, Tag
+
+PICKERS: dict[
+    str, Picker
+] = {  # select field -> (label column, key column, blank choice)
+    "author_id": (Author.name, Author.id, False),
+    "tags_ids": (Tag.name, Tag.id, False),
+}
+
+
+class BookForm(FlaskForm):
+    """Create or edit a Book; the view fills the pickers' choices."""
+
+    row_id: int | None = None  # the row being edited: its own values are no collision
+
+    title = StringField("Title", validators=[InputRequired(), Length(max=200)])
+    isbn = StringField("Isbn", validators=[InputRequired(), Length(max=13)])
+    author_id = SelectField("Author", coerce=int, validators=[InputRequired()])
+    format = SelectField(
+        "Format",
+        validators=[InputRequired()],
+        choices=[
+            SelectChoice("hardcover"),
+            SelectChoice("paperback"),
+            SelectChoice("ebook"),
+        ],
+        default="paperback",
+    )
+    pages = IntegerField("Pages", validators=[Optional()])
+    price = DecimalField("Price", validators=[Optional()], places=2)
+    in_stock = BooleanField("In stock", default=True)
+    published_at = DateTimeLocalField(
+        "Published at", validators=[Optional()], format="%Y-%m-%dT%H:%M"
+    )
+    tags_ids = SelectMultipleField("Tags", coerce=int)
+
+    def validate_isbn(self, field: Field) -> None:
+        """Isbn is unique."""
+        taken = db.session.scalar(select(Book.id).where(Book.isbn == field.data))
+        if taken is not None and taken != self.row_id:
+            raise ValidationError("This value is already taken.")
+
+    def load_choices(self) -> None:
+        """Fill the selects of related rows (at most PICKER_LIMIT rows each, plus the
+        selected ones); ``searchable`` names the selects that have more rows."""
+        self.searchable: set[str] = set()
+        for name, picker in PICKERS.items():
+            field = self[name]
+            field.choices, more = picker_choices(picker, field.data)
+            if more:
+                self.searchable.add(name)
+
+    def populate(self, book: Book) -> None:
+        """Copy the submitted values onto ``book``."""
+        book.title = self.title.data
+        book.isbn = self.isbn.data
+        book.author_id = self.author_id.data
+        book.format = self.format.data
+        book.pages = self.pages.data
+        book.price = self.price.data
+        book.in_stock = self.in_stock.data
+        book.published_at = self.published_at.data
+        book.tags = rows_by_id(Tag, self.tags_ids.data)
+
+    @classmethod
+    def for_row(cls, book: Book) -> BookForm:
+        """The form filled with ``book``'s values."""
+        form = cls(
+            obj=book,
+            tags_ids=[row.id for row in book.tags],
+        )
+        form.row_id = book.id
+        return form

@@ -1,0 +1,160 @@
+"""Pages of the books resource (/books): list, show, create,
+edit and delete Book rows."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from ..crud import get_or_404, page_number, picker_search, search, sort
+from ..extensions import db
+from ..models import Book
+from .forms import PICKERS, BookForm
+
+bp = Blueprint("books", __name__, url_prefix="/books")
+
+PER_PAGE = 20
+SORTS = {
+    "title": Book.title,
+    "author": Book.author_id,
+    "format": Book.format,
+    "price": Book.price,
+    "in_stock": Book.in_stock,
+}
+SEARCH = (
+    Book.title,
+    Book.isbn,
+)
+ORDER_BY = (
+    Book.created_at.desc(),
+    Book.title,
+)
+LOAD = (
+    selectinload(Book.author),
+    selectinload(Book.tags),
+)  # eager: one query per relationship, whatever the page size
+
+
+def _get_or_404(id: int) -> Book:
+    book: Book = get_or_404(Book, id, LOAD)
+    return book
+
+
+def _render_form(
+    form: BookForm, book: Book | None, status: int = 200
+) -> ResponseReturnValue:
+    form.load_choices()
+    return render_template("books/form.html", form=form, book=book), status
+
+
+def _save(form: BookForm, book: Book) -> bool:
+    """Commit ``book``; a constraint the form could not check becomes a form error."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        form.form_errors.append("These values clash with another row.")
+        return False
+    return True
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    """Books: paginated (?page=), sorted (?sort=name, ?sort=-name), searched (?q=)."""
+    key = request.args.get("sort", "")
+    text = request.args.get("q", "").strip()
+    stmt = sort(
+        search(select(Book).options(*LOAD), text, SEARCH), key, SORTS, ORDER_BY, Book.id
+    )
+    page = db.paginate(
+        stmt, page=page_number(), per_page=PER_PAGE, max_per_page=PER_PAGE, count=True
+    )
+    return render_template("books/index.html", page=page, sort=key, q=text)
+
+
+@bp.get("/new")
+def new() -> ResponseReturnValue:
+    """The empty form."""
+    return _render_form(BookForm(), None)
+
+
+@bp.post("/")
+def create() -> ResponseReturnValue:
+    """Save a new Book; an invalid form comes back with 422 and nothing saved."""
+    form = BookForm()
+    form.load_choices()
+    if not form.validate_on_submit():
+        return _render_form(form, None, 422)
+    book = Book()
+    form.populate(book)
+    db.session.add(book)
+    if not _save(form, book):
+        return _render_form(form, None, 422)
+    flash("Book created.", "success")
+    return redirect(url_for(".show", id=book.id))
+
+
+@bp.get("/<int:id>")
+def show(id: int) -> ResponseReturnValue:
+    """Every column and the related rows; 404 if there is no such row."""
+    return render_template("books/show.html", book=_get_or_404(id))
+
+
+@bp.get("/<int:id>/edit")
+def edit(id: int) -> ResponseReturnValue:
+    """The form filled with the row's values."""
+    book = _get_or_404(id)
+    return _render_form(BookForm.for_row(book), book)
+
+
+@bp.post("/<int:id>/edit")
+def update(id: int) -> ResponseReturnValue:
+    """Save the edited row, as create does."""
+    book = _get_or_404(id)
+    form = BookForm()
+    form.row_id = book.id
+    form.load_choices()
+    if not form.validate_on_submit():
+        return _render_form(form, book, 422)
+    form.populate(book)
+    if not _save(form, book):
+        return _render_form(form, db.session.get(Book, id), 422)
+    flash("Book saved.", "success")
+    return redirect(url_for(".show", id=book.id))
+
+
+@bp.post("/<int:id>/delete")
+def delete(id: int) -> ResponseReturnValue:
+    """Delete the row, unless other rows still need it."""
+    book = _get_or_404(id)
+    db.session.delete(book)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        flash("Book not deleted: other rows still refer to it.", "error")
+        return redirect(url_for(".show", id=id))
+    flash("Book deleted.", "success")
+    return redirect(url_for(".index"))
+
+
+@bp.get("/options/<field>")
+def options(field: str) -> ResponseReturnValue:
+    """A picker's rows matching ``?q=``, as JSON: the form searches here when a
+    select has more rows than it loads."""
+    picker = PICKERS.get(field)
+    if picker is None:
+        abort(404)
+    return jsonify(picker_search(picker, request.args.get("q", "").strip()))

@@ -1,0 +1,124 @@
+"""Configuration profiles.
+
+Pick one with ``create_app("production")`` or the ``FLASK_CONFIG`` environment
+variable. A ``FromEnv`` value is read from the environment when the app starts:
+``${NAME}`` must be set, ``${NAME:-default}`` falls back to the default when
+``NAME`` is unset or empty.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import click
+
+
+class ConfigError(click.ClickException):
+    """The chosen profile cannot be loaded (unknown name, missing variables).
+
+    A click exception, so ``flask ...`` and ``python manage.py ...`` report it as
+    ``Error: ...`` instead of a traceback.
+    """
+
+
+class FromEnv:
+    """A setting taken from the environment at start-up, such as ``${SECRET_KEY}``."""
+
+    _REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(:-[^}]*)?\}")
+
+    def __init__(self, template: str) -> None:
+        self.template = template
+
+    def __repr__(self) -> str:
+        return f"FromEnv({self.template!r})"
+
+    def missing(self, environ: Mapping[str, str]) -> list[str]:
+        """Names of required variables that are unset or empty."""
+        return [
+            match.group(1)
+            for match in self._REFERENCE.finditer(self.template)
+            if match.group(2) is None and not environ.get(match.group(1))
+        ]
+
+    def resolve(self, environ: Mapping[str, str]) -> str:
+        def substitute(match: re.Match[str]) -> str:
+            name, default = match.group(1), match.group(2)
+            value = environ.get(name, "")
+            if value or default is None:
+                return value
+            return default[2:]
+
+        return self._REFERENCE.sub(substitute, self.template)
+
+
+class BaseConfig:
+    """The base profile."""
+
+    SECRET_KEY = FromEnv("${SECRET_KEY}")
+    SQLALCHEMY_DATABASE_URI = "sqlite:///bookshop.db"
+
+
+class DevelopmentConfig(BaseConfig):
+    """The development profile."""
+
+    SECRET_KEY = FromEnv("${SECRET_KEY:-dev-not-secret}")
+
+
+class TestingConfig(BaseConfig):
+    """The testing profile."""
+
+    SECRET_KEY = "testing-not-secret"
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+
+
+class ProductionConfig(BaseConfig):
+    """The production profile."""
+
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    SQLALCHEMY_DATABASE_URI = FromEnv("${DATABASE_URL}")
+
+
+PROFILES: dict[str, type] = {
+    "base": BaseConfig,
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def load_config(name: str, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The settings of profile ``name``, with environment references resolved."""
+    environ = os.environ if environ is None else environ
+    try:
+        profile = PROFILES[name]
+    except KeyError:
+        choices = ", ".join(sorted(PROFILES))
+        raise ConfigError(
+            f"unknown config profile {name!r}; choose one of: {choices}"
+        ) from None
+    settings: dict[str, Any] = {}
+    missing: list[str] = []
+    for key in dir(profile):
+        if not key.isupper():
+            continue
+        value = getattr(profile, key)
+        if isinstance(value, FromEnv):
+            missing += value.missing(environ)
+            value = value.resolve(environ)
+        settings[key] = value
+    if missing:
+        names = ", ".join(sorted(set(missing)))
+        raise ConfigError(
+            f"{profile.__name__} needs the environment variable(s) {names}; "
+            "set them in the environment or in .env (see .env.example)"
+        )
+    return settings

@@ -1,0 +1,123 @@
+"""Database models: SQLAlchemy 2.0 typed mappings on Flask-SQLAlchemy.
+
+Query with ``db.session`` (``db.session.get(Staff, 1)``,
+``db.session.scalars(select(Staff))``). After changing a model, run
+``python manage.py db migrate -m "what changed"`` and review the new revision.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+
+from flask_login import UserMixin
+from sqlalchemy import Column, DateTime, Enum, ForeignKey, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .extensions import db
+
+
+def utcnow() -> datetime.datetime:
+    """The current time in UTC (timezone-aware); the ``now`` default of datetime columns."""
+    return datetime.datetime.now(datetime.UTC)
+
+
+book_tag = db.Table(
+    "book_tag",
+    Column("book_id", ForeignKey("book.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Staff(UserMixin, db.Model):
+    """A row of the ``staff`` table."""
+
+    __tablename__ = "staff"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    email: Mapped[str] = mapped_column(String(120), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+
+    def __repr__(self) -> str:
+        return f"<Staff id={self.id!r} name={self.name!r}>"
+
+    def set_password(self, password: str) -> None:
+        """Store a salted hash of ``password`` (werkzeug's default method), never the
+        password itself."""
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        """True if ``password`` matches the stored hash (False while none is set)."""
+        if self.password_hash is None:
+            return False
+        return check_password_hash(self.password_hash, password)
+
+
+class Author(db.Model):
+    """A row of the ``author`` table."""
+
+    __tablename__ = "author"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    email: Mapped[str] = mapped_column(String(120), unique=True)
+    bio: Mapped[str | None] = mapped_column(Text())
+    born: Mapped[datetime.date | None]
+
+    books: Mapped[list[Book]] = relationship(back_populates="author")
+
+    def __repr__(self) -> str:
+        return f"<Author id={self.id!r} name={self.name!r}>"
+
+
+class Book(db.Model):
+    """A row of the ``book`` table."""
+
+    __tablename__ = "book"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    isbn: Mapped[str] = mapped_column(String(13), unique=True)
+    format: Mapped[str] = mapped_column(
+        Enum(
+            "hardcover",
+            "paperback",
+            "ebook",
+            name="book_format",
+            native_enum=False,
+            length=9,
+        ),
+        default="paperback",
+    )
+    pages: Mapped[int | None]
+    price: Mapped[decimal.Decimal | None] = mapped_column(Numeric(8, 2))
+    in_stock: Mapped[bool] = mapped_column(default=True)
+    published_at: Mapped[datetime.datetime | None] = mapped_column(
+        DateTime(timezone=True)
+    )
+    created_at: Mapped[datetime.datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow
+    )
+    author_id: Mapped[int] = mapped_column(ForeignKey("author.id"), index=True)
+
+    author: Mapped[Author] = relationship(back_populates="books")
+    tags: Mapped[list[Tag]] = relationship(secondary=book_tag, back_populates="books")
+
+    def __repr__(self) -> str:
+        return f"<Book id={self.id!r} title={self.title!r}>"
+
+
+class Tag(db.Model):
+    """A row of the ``tag`` table."""
+
+    __tablename__ = "tag"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(30), unique=True)
+
+    books: Mapped[list[Book]] = relationship(secondary=book_tag, back_populates="tags")
+
+    def __repr__(self) -> str:
+        return f"<Tag id={self.id!r} name={self.name!r}>"

@@ -1,0 +1,59 @@
+"""The form that creates and edits Tag rows (fields and validators follow the
+model's columns; edit freely)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import Field, SelectMultipleField, StringField
+from wtforms.validators import InputRequired, Length, ValidationError
+
+from ..crud import Picker, picker_choices, rows_by_id
+from ..extensions import db
+from ..models import Book, Tag
+
+PICKERS: dict[
+    str, Picker
+] = {  # select field -> (label column, key column, blank choice)
+    "books_ids": (Book.title, Book.id, False),
+}
+
+
+class TagForm(FlaskForm):
+    """Create or edit a Tag; the view fills the pickers' choices."""
+
+    row_id: int | None = None  # the row being edited: its own values are no collision
+
+    name = StringField("Name", validators=[InputRequired(), Length(max=30)])
+    books_ids = SelectMultipleField("Books", coerce=int)
+
+    def validate_name(self, field: Field) -> None:
+        """Name is unique."""
+        taken = db.session.scalar(select(Tag.id).where(Tag.name == field.data))
+        if taken is not None and taken != self.row_id:
+            raise ValidationError("This value is already taken.")
+
+    def load_choices(self) -> None:
+        """Fill the selects of related rows (at most PICKER_LIMIT rows each, plus the
+        selected ones); ``searchable`` names the selects that have more rows."""
+        self.searchable: set[str] = set()
+        for name, picker in PICKERS.items():
+            field = self[name]
+            field.choices, more = picker_choices(picker, field.data)
+            if more:
+                self.searchable.add(name)
+
+    def populate(self, tag: Tag) -> None:
+        """Copy the submitted values onto ``tag``."""
+        tag.name = self.name.data
+        tag.books = rows_by_id(Book, self.books_ids.data)
+
+    @classmethod
+    def for_row(cls, tag: Tag) -> TagForm:
+        """The form filled with ``tag``'s values."""
+        form = cls(
+            obj=tag,
+            books_ids=[row.id for row in tag.books],
+        )
+        form.row_id = tag.id
+        return form

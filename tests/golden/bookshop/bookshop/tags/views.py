@@ -1,0 +1,158 @@
+"""Pages of the tags resource (/tags): list, show, create,
+edit and delete Tag rows."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import login_required
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from ..crud import get_or_404, page_number, picker_search, search, sort
+from ..extensions import db
+from ..models import Tag
+from .forms import PICKERS, TagForm
+
+bp = Blueprint("tags", __name__, url_prefix="/tags")
+
+
+@bp.before_request
+@login_required
+def require_login() -> None:
+    """Every page of this resource needs a logged-in user; anonymous visitors are sent
+    to the login page with ``next``."""
+
+
+PER_PAGE = 20
+SORTS = {
+    "name": Tag.name,
+}
+SEARCH = ()
+ORDER_BY = (Tag.id,)
+LOAD = (
+    selectinload(Tag.books),
+)  # eager: one query per relationship, whatever the page size
+
+
+def _get_or_404(id: int) -> Tag:
+    tag: Tag = get_or_404(Tag, id, LOAD)
+    return tag
+
+
+def _render_form(
+    form: TagForm, tag: Tag | None, status: int = 200
+) -> ResponseReturnValue:
+    form.load_choices()
+    return render_template("tags/form.html", form=form, tag=tag), status
+
+
+def _save(form: TagForm, tag: Tag) -> bool:
+    """Commit ``tag``; a constraint the form could not check becomes a form error."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        form.form_errors.append("These values clash with another row.")
+        return False
+    return True
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    """Tags: paginated (?page=), sorted (?sort=name, ?sort=-name), searched (?q=)."""
+    key = request.args.get("sort", "")
+    text = request.args.get("q", "").strip()
+    stmt = sort(
+        search(select(Tag).options(*LOAD), text, SEARCH), key, SORTS, ORDER_BY, Tag.id
+    )
+    page = db.paginate(
+        stmt, page=page_number(), per_page=PER_PAGE, max_per_page=PER_PAGE, count=True
+    )
+    return render_template("tags/index.html", page=page, sort=key, q=text)
+
+
+@bp.get("/new")
+def new() -> ResponseReturnValue:
+    """The empty form."""
+    return _render_form(TagForm(), None)
+
+
+@bp.post("/")
+def create() -> ResponseReturnValue:
+    """Save a new Tag; an invalid form comes back with 422 and nothing saved."""
+    form = TagForm()
+    form.load_choices()
+    if not form.validate_on_submit():
+        return _render_form(form, None, 422)
+    tag = Tag()
+    form.populate(tag)
+    db.session.add(tag)
+    if not _save(form, tag):
+        return _render_form(form, None, 422)
+    flash("Tag created.", "success")
+    return redirect(url_for(".show", id=tag.id))
+
+
+@bp.get("/<int:id>")
+def show(id: int) -> ResponseReturnValue:
+    """Every column and the related rows; 404 if there is no such row."""
+    return render_template("tags/show.html", tag=_get_or_404(id))
+
+
+@bp.get("/<int:id>/edit")
+def edit(id: int) -> ResponseReturnValue:
+    """The form filled with the row's values."""
+    tag = _get_or_404(id)
+    return _render_form(TagForm.for_row(tag), tag)
+
+
+@bp.post("/<int:id>/edit")
+def update(id: int) -> ResponseReturnValue:
+    """Save the edited row, as create does."""
+    tag = _get_or_404(id)
+    form = TagForm()
+    form.row_id = tag.id
+    form.load_choices()
+    if not form.validate_on_submit():
+        return _render_form(form, tag, 422)
+    form.populate(tag)
+    if not _save(form, tag):
+        return _render_form(form, db.session.get(Tag, id), 422)
+    flash("Tag saved.", "success")
+    return redirect(url_for(".show", id=tag.id))
+
+
+@bp.post("/<int:id>/delete")
+def delete(id: int) -> ResponseReturnValue:
+    """Delete the row, unless other rows still need it."""
+    tag = _get_or_404(id)
+    db.session.delete(tag)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        flash("Tag not deleted: other rows still refer to it.", "error")
+        return redirect(url_for(".show", id=id))
+    flash("Tag deleted.", "success")
+    return redirect(url_for(".index"))
+
+
+@bp.get("/options/<field>")
+def options(field: str) -> ResponseReturnValue:
+    """A picker's rows matching ``?q=``, as JSON: the form searches here when a
+    select has more rows than it loads."""
+    picker = PICKERS.get(field)
+    if picker is None:
+        abort(404)
+    return jsonify(picker_search(picker, request.args.get("q", "").strip()))

@@ -1,0 +1,177 @@
+"""File uploads: a form page and a POST handler per upload, and download routes.
+
+Each upload saves into its folder inside the instance folder; set
+``<NAME>_UPLOAD_FOLDER`` in the config, or as an environment variable, to put the
+files elsewhere, such as a volume that every app server mounts (the tests point it
+at a temporary folder). Names go through ``secure_filename``, an existing file
+is never replaced, and each upload's ``max_size`` holds for its own POST only.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from werkzeug.datastructures import FileStorage
+from werkzeug.utils import secure_filename
+
+
+@dataclass(frozen=True)
+class Upload:
+    """What one upload accepts and where it keeps its files."""
+
+    name: str
+    field: str
+    extensions: frozenset[str]
+    max_size: int | None  # bytes of the whole request body; None: MAX_CONTENT_LENGTH
+    folder: str  # relative to the instance folder
+    template: str
+    serve_endpoint: str | None = None
+    overwrite: bool = False
+
+    @property
+    def config_key(self) -> str:
+        return f"{self.name.upper()}_UPLOAD_FOLDER"
+
+    def path(self) -> Path:
+        """The folder the files go to (created by the first save): the config key,
+        else the environment variable of the same name, else the instance folder."""
+        configured = current_app.config.get(self.config_key) or os.environ.get(
+            self.config_key
+        )
+        if configured:
+            return Path(configured)
+        return Path(current_app.instance_path) / self.folder
+
+
+COVERS = Upload(
+    name="covers",
+    field="file",
+    extensions=frozenset({"jpeg", "jpg", "png", "webp"}),
+    max_size=2 * 1024 * 1024,
+    folder="covers",
+    template="uploads/covers.html",
+    serve_endpoint="covers_file",
+)
+UPLOADS = {upload.name: upload for upload in (COVERS,)}
+
+
+def covers() -> ResponseReturnValue:
+    """GET /covers/upload: the upload form; POST: save the file sent as ``file``."""
+    return receive(COVERS)
+
+
+def covers_file(filename: str) -> ResponseReturnValue:
+    """GET /covers/<filename>: a file saved by the covers upload."""
+    # send_from_directory refuses any name that would leave the folder.
+    return send_from_directory(COVERS.path(), filename)
+
+
+def receive(upload: Upload) -> ResponseReturnValue:
+    """Show the form, or check the posted file and save it."""
+    if request.method != "POST":
+        return render_template(upload.template)
+    file = request.files.get(upload.field)
+    if file is None or not file.filename:
+        flash("Choose a file to upload.", "error")
+        return render_template(upload.template), 400
+    extension = allowed_extension(file.filename, upload.extensions)
+    if extension is None:
+        accepted = ", ".join(sorted(upload.extensions))
+        flash(f"That type of file is not accepted; upload one of: {accepted}.", "error")
+        return render_template(upload.template), 400
+    name = save(
+        file,
+        upload.path(),
+        storage_name(file.filename, extension),
+        extension,
+        overwrite=upload.overwrite,
+    )
+    flash(f"Saved {name}.", "success")
+    if upload.serve_endpoint:
+        return redirect(url_for(upload.serve_endpoint, filename=name))
+    return redirect(url_for(upload.name))
+
+
+def allowed_extension(filename: str, extensions: frozenset[str]) -> str | None:
+    """The extension of ``filename`` that ``extensions`` accepts (case-insensitive)."""
+    lowered = filename.lower()
+    matches = [ext for ext in extensions if lowered.endswith(f".{ext}")]
+    return max(matches, key=len) if matches else None
+
+
+def storage_name(filename: str, extension: str) -> str:
+    """The client's file name made safe by ``secure_filename``.
+
+    A name with nothing usable left besides the extension (``../.png``, or only
+    non-ASCII letters) is stored as ``upload.<extension>``.
+    """
+    name = secure_filename(filename)
+    if len(name) > len(extension) + 1 and name.lower().endswith(f".{extension}"):
+        return name
+    return f"upload.{extension}"
+
+
+def save(
+    file: FileStorage, folder: Path, name: str, extension: str, *, overwrite: bool
+) -> str:
+    """Save ``file`` as ``folder/name`` (creating the folder) and return the name used.
+
+    Unless ``overwrite`` is set, an existing file is kept and the new one becomes
+    ``name-1.ext``, ``name-2.ext``, ...; the file is created exclusively, so two
+    requests cannot claim the same name.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    if overwrite:
+        file.save(folder / name)
+        return name
+    stem = name[: -len(extension) - 1]
+    number = 0
+    while True:
+        candidate = name if number == 0 else f"{stem}-{number}.{extension}"
+        try:
+            with (folder / candidate).open("xb") as target:
+                file.save(target)
+        except FileExistsError:
+            number += 1
+            continue
+        return candidate
+
+
+def limit_upload_size(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """Hold each upload's requests to its own ``max_size`` before the body is read.
+
+    URL value preprocessors run before every ``before_request`` function, so the
+    limit applies before Flask-WTF's CSRF check parses the form: an oversized POST
+    gets 413 with or without a valid token. The limit is set on this request only,
+    so other routes keep MAX_CONTENT_LENGTH.
+    """
+    upload = UPLOADS.get(endpoint or "")
+    if upload is None or upload.max_size is None:
+        return
+    # A declared length over the limit is refused at once; a streamed body is cut
+    # off by the same limit while it is read.
+    request.max_content_length = upload.max_size
+    if request.content_length is not None and request.content_length > upload.max_size:
+        abort(413)
+
+
+def register_uploads(app: Flask) -> None:
+    """Attach the upload views and their size limits to ``app``."""
+    app.url_value_preprocessor(limit_upload_size)
+    app.add_url_rule("/covers/upload", view_func=covers, methods=["GET", "POST"])
+    app.add_url_rule("/covers/<filename>", view_func=covers_file)

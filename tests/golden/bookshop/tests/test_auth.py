@@ -1,0 +1,251 @@
+"""Session login: sign-up, log in and out, create-user and the guards, and what keeps
+them safe: CSRF tokens, no open redirect, no account enumeration, hashed passwords and
+a fresh session at login. CSRF protection is on here: the tests send the token read
+from the page, as a browser does."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+import pytest
+from flask import Flask, url_for
+from flask.testing import FlaskClient, FlaskCliRunner
+from flask_sqlalchemy import SQLAlchemy
+from werkzeug.test import TestResponse
+
+from bookshop.auth import users
+from bookshop.auth.guards import api_login_required
+from bookshop.auth.views import HOME, is_safe_next
+from bookshop.config import load_config
+from bookshop.models import Staff
+
+LOGIN = "/auth/login"
+TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+PRODUCTION_ENVIRONMENT = {"DATABASE_URL": "x", "SECRET_KEY": "a-long-random-secret"}
+GUARDED = {}
+OFFSITE = [
+    "http://evil.example/",
+    "https://evil.example/x",
+    "//evil.example/",
+    "///evil.example/",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "/\t/evil.example",
+    "javascript:alert(1)",
+    "evil.example",
+]
+
+
+@pytest.fixture()
+def app(app: Flask) -> Flask:
+    """The testing app with CSRF protection on."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    return app
+
+
+def csrf_token(client: FlaskClient, url: str = LOGIN) -> str:
+    """The CSRF token of the form on the page at ``url``."""
+    match = TOKEN.search(client.get(url).get_data(as_text=True))
+    assert match is not None, "the page has no CSRF token"
+    return match.group(1)
+
+
+def log_in(
+    client: FlaskClient, email: str, password: str, next_url: str | None = None
+) -> TestResponse:
+    """Post the login form (with the token from the page), as a browser does."""
+    url = LOGIN if next_url is None else f"{LOGIN}?next={quote(next_url, safe='')}"
+    data = {
+        "email": email,
+        "password": password,
+        "csrf_token": csrf_token(client),
+    }
+    return client.post(url, data=data)
+
+
+def logged_in_id(client: FlaskClient) -> str | None:
+    with client.session_transaction() as session:
+        return session.get("_user_id")
+
+
+def home_url(app: Flask) -> str:
+    with app.test_request_context():
+        return url_for(HOME)
+
+
+def without_tokens(page: str) -> str:
+    return TOKEN.sub("", page)
+
+
+def test_login_page_shows_the_form(client: FlaskClient) -> None:
+    response = client.get(LOGIN)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert TOKEN.search(page) is not None
+    assert 'name="email"' in page
+    assert 'name="password"' in page
+
+
+def test_log_in_and_out(
+    app: Flask, client: FlaskClient, user: Staff, password: str
+) -> None:
+    response = log_in(client, user.email, password)
+    assert response.status_code == 302
+    assert response.location == home_url(app)
+    assert logged_in_id(client) == user.get_id()
+    page = client.get(LOGIN).get_data(as_text=True)
+    assert "Log out" in page
+    response = client.post("/auth/logout", data={"csrf_token": csrf_token(client)})
+    assert response.status_code == 302
+    assert logged_in_id(client) is None
+    page = client.get(LOGIN).get_data(as_text=True)
+    assert "Log out" not in page
+    assert 'name="password"' in page
+
+
+def test_logout_is_a_post_with_a_csrf_token(
+    client: FlaskClient, user: Staff, password: str
+) -> None:
+    log_in(client, user.email, password)
+    assert client.get("/auth/logout").status_code == 405
+    assert client.post("/auth/logout").status_code == 400
+    assert logged_in_id(client) == user.get_id()
+
+
+def test_login_needs_the_csrf_token(
+    client: FlaskClient, user: Staff, password: str
+) -> None:
+    data = {"email": user.email, "password": password}
+    assert client.post(LOGIN, data=data).status_code == 400
+    assert logged_in_id(client) is None
+
+
+def test_wrong_password_and_unknown_identity_answer_alike(
+    client: FlaskClient, user: Staff, password: str
+) -> None:
+    wrong_password = log_in(client, user.email, password + "!")
+    unknown = log_in(client, "nobody-" + user.email, password)
+    assert wrong_password.status_code == unknown.status_code == 422
+    first = without_tokens(wrong_password.get_data(as_text=True))
+    second = without_tokens(unknown.get_data(as_text=True))
+    # Each form shows back the email it was sent; nothing else may differ.
+    assert first.replace(user.email, "") == second.replace("nobody-" + user.email, "")
+    assert "Wrong email or password." in first
+    assert logged_in_id(client) is None
+
+
+def test_unknown_identity_still_checks_a_password(
+    client: FlaskClient, user: Staff, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+    real = users.check_password_hash
+
+    def counting(pwhash: str, password: str) -> bool:
+        calls.append(password)
+        return real(pwhash, password)
+
+    monkeypatch.setattr(users, "check_password_hash", counting)
+    log_in(client, "nobody-" + user.email, "some password")
+    assert calls == ["some password"]
+
+
+def test_login_follows_a_local_next(
+    client: FlaskClient, user: Staff, password: str
+) -> None:
+    response = log_in(client, user.email, password, "/some/page?tab=2")
+    assert response.status_code == 302
+    assert response.location == "/some/page?tab=2"
+
+
+@pytest.mark.parametrize("target", OFFSITE)
+def test_login_ignores_a_next_that_leaves_the_site(
+    app: Flask, client: FlaskClient, user: Staff, password: str, target: str
+) -> None:
+    response = log_in(client, user.email, password, target)
+    assert response.status_code == 302
+    assert response.location == home_url(app)
+
+
+@pytest.mark.parametrize(
+    ("target", "safe"),
+    [("/", True), ("/a/b?c=d#e", True), (None, False), ("", False)]
+    + [(target, False) for target in OFFSITE],
+)
+def test_is_safe_next(target: str | None, safe: bool) -> None:
+    assert is_safe_next(target) is safe
+
+
+def test_login_starts_a_fresh_session(
+    client: FlaskClient, user: Staff, password: str
+) -> None:
+    with client.session_transaction() as session:
+        session["planted"] = "by someone else"
+    log_in(client, user.email, password)
+    with client.session_transaction() as session:
+        assert "planted" not in session
+        assert session["_user_id"] == user.get_id()
+
+
+def test_passwords_are_stored_hashed(user: Staff, password: str) -> None:
+    stored = user.password_hash
+    assert stored is not None
+    assert password not in stored
+    assert stored.startswith(("scrypt:", "pbkdf2:"))
+    assert user.check_password(password)
+    assert not user.check_password(password + "!")
+
+
+def test_api_guard_answers_401_as_json(
+    app: Flask, client: FlaskClient, user: Staff, password: str
+) -> None:
+    app.add_url_rule(
+        "/__api_guard__", "api_guard", api_login_required(lambda: {"ok": True})
+    )
+    response = client.get("/__api_guard__")
+    assert response.status_code == 401
+    assert response.is_json
+    assert response.get_json()["error"] == "unauthorized"
+    log_in(client, user.email, password)
+    assert client.get("/__api_guard__").get_json() == {"ok": True}
+
+
+def test_create_user_asks_twice_for_a_hidden_password(
+    runner: FlaskCliRunner, database: SQLAlchemy
+) -> None:
+    new_password = "a long cli password"
+    args = ["create-user", "alan@example.com"]
+    answers = ["name-new", new_password, new_password]
+    result = runner.invoke(args=args, input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    assert new_password not in result.output
+    found = users.find_user("alan@example.com")
+    assert found is not None
+    assert found.check_password(new_password)
+    again = runner.invoke(args=args, input="\n".join(answers) + "\n")
+    assert again.exit_code == 1
+    assert "already exists" in again.output
+
+
+def test_create_user_refuses_a_short_or_mistyped_password(
+    runner: FlaskCliRunner, database: SQLAlchemy
+) -> None:
+    args = ["create-user", "alan@example.com"]
+    fields = [
+        "name-new",
+    ]
+    short = runner.invoke(
+        args=args, input="\n".join([*fields, "short", "short"]) + "\n"
+    )
+    assert short.exit_code == 2
+    mistyped = runner.invoke(
+        args=args, input="\n".join([*fields, "a long password", "another one"]) + "\n"
+    )
+    assert mistyped.exit_code != 0
+    assert users.find_user("alan@example.com") is None
+
+
+def test_production_remember_cookie_is_as_safe_as_the_session_cookie() -> None:
+    settings = load_config("production", PRODUCTION_ENVIRONMENT)
+    for flag in ("SECURE", "HTTPONLY", "SAMESITE"):
+        assert settings[f"REMEMBER_COOKIE_{flag}"] == settings[f"SESSION_COOKIE_{flag}"]

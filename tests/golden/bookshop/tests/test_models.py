@@ -1,0 +1,152 @@
+"""Each model can be created, read back and deleted; each relationship works both ways.
+
+The ``new_*`` factories fill in every required column with unique values; pass
+keyword arguments to set others.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import inspect
+
+from bookshop.extensions import db
+from bookshop.models import Author, Book, Staff, Tag
+
+_numbers = itertools.count(1)
+
+
+def _saved(row: Any) -> Any:
+    """``row`` added to the session and flushed, so its key is known."""
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def _key(row: Any) -> Any:
+    return inspect(row).identity
+
+
+def new_staff(**values: Any) -> Staff:
+    """A new Staff (not yet in the session)."""
+    n = next(_numbers)
+    fields: dict[str, Any] = {
+        "name": f"name{n}",
+        "email": f"email{n}",
+    }
+    return Staff(**(fields | values))
+
+
+def new_author(**values: Any) -> Author:
+    """A new Author (not yet in the session)."""
+    n = next(_numbers)
+    fields: dict[str, Any] = {
+        "name": f"name{n}",
+        "email": f"email{n}",
+    }
+    return Author(**(fields | values))
+
+
+def new_book(**values: Any) -> Book:
+    """A new Book (not yet in the session)."""
+    n = next(_numbers)
+    fields: dict[str, Any] = {
+        "title": f"title{n}",
+        "isbn": f"isbn{n}",
+        "author": new_author(),
+    }
+    return Book(**(fields | values))
+
+
+def new_tag(**values: Any) -> Tag:
+    """A new Tag (not yet in the session)."""
+    n = next(_numbers)
+    fields: dict[str, Any] = {
+        "name": f"name{n}",
+    }
+    return Tag(**(fields | values))
+
+
+def test_staff_create_read_delete(database: SQLAlchemy) -> None:
+    row = _saved(new_staff())
+    db.session.commit()
+    key, shown = _key(row), repr(row)
+    db.session.expunge_all()
+    found = db.session.get(Staff, key)
+    assert found is not None
+    assert repr(found) == shown
+    db.session.delete(found)
+    db.session.commit()
+    assert db.session.get(Staff, key) is None
+
+
+def test_author_create_read_delete(database: SQLAlchemy) -> None:
+    row = _saved(new_author())
+    db.session.commit()
+    key, shown = _key(row), repr(row)
+    db.session.expunge_all()
+    found = db.session.get(Author, key)
+    assert found is not None
+    assert repr(found) == shown
+    db.session.delete(found)
+    db.session.commit()
+    assert db.session.get(Author, key) is None
+
+
+def test_book_create_read_delete(database: SQLAlchemy) -> None:
+    row = _saved(new_book())
+    db.session.commit()
+    key, shown = _key(row), repr(row)
+    db.session.expunge_all()
+    found = db.session.get(Book, key)
+    assert found is not None
+    assert repr(found) == shown
+    db.session.delete(found)
+    db.session.commit()
+    assert db.session.get(Book, key) is None
+
+
+def test_tag_create_read_delete(database: SQLAlchemy) -> None:
+    row = _saved(new_tag())
+    db.session.commit()
+    key, shown = _key(row), repr(row)
+    db.session.expunge_all()
+    found = db.session.get(Tag, key)
+    assert found is not None
+    assert repr(found) == shown
+    db.session.delete(found)
+    db.session.commit()
+    assert db.session.get(Tag, key) is None
+
+
+def test_book_author(database: SQLAlchemy) -> None:
+    owner = new_book()
+    other = new_author()
+    owner.author = other
+    db.session.add_all([owner, other])
+    db.session.commit()
+    owner_key, other_key = _key(owner), _key(other)
+    db.session.expunge_all()
+
+    owner = db.session.get(Book, owner_key)
+    assert owner.author is not None
+    assert _key(owner.author) == other_key
+    other = db.session.get(Author, other_key)
+    assert owner_key in [_key(row) for row in other.books]
+
+
+def test_book_tags(database: SQLAlchemy) -> None:
+    owner = new_book()
+    other = new_tag()
+    owner.tags.append(other)
+    db.session.add_all([owner, other])
+    db.session.commit()
+    owner_key, other_key = _key(owner), _key(other)
+    db.session.expunge_all()
+
+    owner = db.session.get(Book, owner_key)
+    assert [_key(row) for row in owner.tags] == [other_key]
+    other = db.session.get(Tag, other_key)
+    assert owner_key in [_key(row) for row in other.books]

@@ -1,0 +1,286 @@
+"""The authors resource: pages (create, show, edit, delete with the CSRF
+token, 422 on bad input, pagination, sort, search, 404s) and the JSON API."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import event, func, select
+from test_models import new_book
+
+from bookshop.extensions import db
+from bookshop.models import Author
+
+_numbers = itertools.count(1000)
+
+
+@pytest.fixture()
+def app(app: Flask) -> Flask:
+    """The shared testing app with CSRF protection on, as in production: every POST
+    of these tests sends the token the way a browser does."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    return app
+
+
+@pytest.fixture()
+def client(signed_in: FlaskClient) -> FlaskClient:
+    """This resource needs a logged-in user (login_required): its tests use one."""
+    return signed_in
+
+
+def _count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Author)) or 0
+
+
+def _parents() -> dict[str, Any]:
+    """Saved rows that a new Author must point at."""
+    ids: dict[str, Any] = {}
+    return ids
+
+
+def sample(template: str, n: int, parent: Any = None) -> str:
+    """A field's sample value: ``{n}`` a number unique per row, ``{d}`` a digit,
+    ``{uuid}`` a UUID, ``{parent}`` the id of the row it points at."""
+    uuid = f"00000000-0000-4000-8000-{n:012d}"
+    return template.format(n=n, d=n % 9 + 1, uuid=uuid, parent=parent)
+
+
+def form_data(**changes: str) -> dict[str, str]:
+    """A valid form for a new Author; ``changes`` override fields."""
+    n = next(_numbers)
+    parents = _parents()
+    data = {
+        "name": sample("name{n}", n, parents.get("name")),
+        "email": sample("email{n}", n, parents.get("email")),
+        "bio": sample("bio{n}", n, parents.get("bio")),
+        "born": sample("2024-01-0{d}", n, parents.get("born")),
+    }
+    return data | changes
+
+
+def csrf_token(client: FlaskClient) -> str:
+    """The token a browser would send: read from the form page, as a person's browser does."""
+    page = client.get("/authors/new").get_data(as_text=True)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    assert match, "the form page carries a CSRF token"
+    return match.group(1)
+
+
+def create(client: FlaskClient, **changes: str) -> Any:
+    data = form_data(**changes)
+    data["csrf_token"] = csrf_token(client)
+    return client.post("/authors/", data=data)
+
+
+def test_html_roundtrip(client: FlaskClient, database: SQLAlchemy) -> None:
+    assert client.get("/authors/").status_code == 200
+    created = create(client)
+    assert created.status_code == 302
+    show = client.get(created.headers["Location"])
+    assert show.status_code == 200
+    page = show.get_data(as_text=True)
+    assert "Author created." in page  # the flashed message
+    assert "/edit" in page and "/delete" in page
+    row = db.session.scalars(select(Author)).one()
+    edit_url = f"/authors/{row.id}/edit"
+    assert client.get(edit_url).status_code == 200
+    data = form_data()
+    data["csrf_token"] = csrf_token(client)
+    assert client.post(edit_url, data=data).status_code == 302
+    token = csrf_token(client)
+    deleted = client.post(f"/authors/{row.id}/delete", data={"csrf_token": token})
+    assert deleted.status_code == 302
+    assert _count() == 0
+
+
+def test_post_without_csrf_token_is_refused(
+    client: FlaskClient, database: SQLAlchemy
+) -> None:
+    assert client.post("/authors/", data=form_data()).status_code == 400
+    assert _count() == 0
+
+
+def test_an_empty_form_shows_every_error_and_saves_nothing(
+    client: FlaskClient, database: SQLAlchemy
+) -> None:
+    response = client.post("/authors/", data={"csrf_token": csrf_token(client)})
+    assert response.status_code == 422
+    assert response.get_data(as_text=True).count('<span class="error">') >= 2
+    assert _count() == 0
+
+
+def test_missing_name_is_422(client: FlaskClient, database: SQLAlchemy) -> None:
+    response = create(client, **{"name": ""})
+    assert response.status_code == 422
+    assert 'class="error"' in response.get_data(as_text=True)
+    assert _count() == 0
+
+
+def test_missing_email_is_422(client: FlaskClient, database: SQLAlchemy) -> None:
+    response = create(client, **{"email": ""})
+    assert response.status_code == 422
+    assert 'class="error"' in response.get_data(as_text=True)
+    assert _count() == 0
+
+
+def test_unique_email_collision_is_a_field_error(
+    client: FlaskClient, database: SQLAlchemy
+) -> None:
+    assert create(client, email="taken").status_code == 302
+    response = create(client, email="taken")
+    assert response.status_code == 422
+    assert "already taken" in response.get_data(as_text=True)
+    assert _count() == 1
+
+
+def test_missing_row_is_404(client: FlaskClient, database: SQLAlchemy) -> None:
+    for path in ("/0", "/0/edit"):
+        missing = client.get("/authors" + path)
+        assert (
+            missing.status_code == 404 and not missing.is_json
+        )  # the API's JSON errors stay in the API
+    token = csrf_token(client)
+    assert (
+        client.post("/authors" + "/0/delete", data={"csrf_token": token}).status_code
+        == 404
+    )
+
+
+def test_index_paginates_with_a_constant_number_of_statements(
+    client: FlaskClient, database: SQLAlchemy
+) -> None:
+    statements: list[str] = []
+    event.listen(
+        db.engine, "before_cursor_execute", lambda *args: statements.append(args[2])
+    )
+    counts = []
+    for rows in (2, 18, 1):  # then a full first page, then a second page
+        for _ in range(rows):
+            assert create(client).status_code == 302
+        statements.clear()
+        assert client.get("/authors/").status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1] == counts[2]
+    second = client.get("/authors/?page=2")
+    assert second.status_code == 200 and 'rel="prev"' in second.get_data(as_text=True)
+
+
+def test_sort_and_search(client: FlaskClient, database: SQLAlchemy) -> None:
+    for _ in range(3):
+        assert create(client).status_code == 302
+    rows = db.session.scalars(select(Author).order_by(Author.name)).all()
+    first, last = str(rows[0].name), str(rows[-1].name)
+    ascending = client.get("/authors/?sort=name").get_data(as_text=True)
+    descending = client.get("/authors/?sort=-name").get_data(as_text=True)
+    assert ascending.index(first) < ascending.index(last)
+    assert descending.index(last) < descending.index(first)
+    found = client.get("/authors/", query_string={"q": str(rows[0].name).upper()})
+    text = found.get_data(as_text=True)
+    assert str(rows[0].name) in text and str(rows[-1].name) not in text
+
+
+def test_a_row_still_needed_is_not_deleted(
+    client: FlaskClient, database: SQLAlchemy
+) -> None:
+    child = new_book()
+    db.session.add(child)
+    db.session.commit()
+    parent_id = child.author.id
+    token = csrf_token(client)
+    response = client.post(f"/authors/{parent_id}/delete", data={"csrf_token": token})
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        f"/{parent_id}"
+    )
+    assert db.session.get(Author, parent_id) is not None
+
+
+def json_body(**changes: Any) -> dict[str, Any]:
+    """A valid API body for a new Author."""
+    n = next(_numbers)
+    parents = _parents()
+    body: dict[str, Any] = {
+        "name": json.loads(sample('"name{n}"', n, parents.get("name"))),
+        "email": json.loads(sample('"email{n}"', n, parents.get("email"))),
+        "bio": json.loads(sample('"bio{n}"', n, parents.get("bio"))),
+        "born": json.loads(sample('"2024-01-0{d}"', n, parents.get("born"))),
+    }
+    return body | changes
+
+
+API = "/api/authors/"
+
+
+def test_api_roundtrip(client: FlaskClient, database: SQLAlchemy) -> None:
+    created = client.post(API, json=json_body())
+    assert created.status_code == 201, created.json
+    item = created.json
+    assert item is not None and set(item) >= set(["id", "name", "email", "bio", "born"])
+    url = f"{API}{item['id']}"
+    read = client.get(url)
+    assert read.status_code == 200 and read.headers["ETag"]
+    etag = read.headers["ETag"]
+    assert client.patch(url, json={}, headers={"If-Match": etag}).status_code == 200
+    assert client.put(url, json=json_body()).status_code == 200  # no If-Match: accepted
+    assert client.patch(url, json={}, headers={"If-Match": etag}).status_code == 412
+    listed = client.get(API, query_string={"page_size": 1})
+    assert listed.status_code == 200 and len(listed.json or []) == 1
+    assert json.loads(listed.headers["X-Pagination"])["total"] == 1
+    assert client.delete(url).status_code == 204
+    assert client.get(url).status_code == 404
+    assert client.get(url).is_json
+
+
+def test_api_list_runs_a_constant_number_of_statements(
+    client: FlaskClient, database: SQLAlchemy
+) -> None:
+    statements: list[str] = []
+    event.listen(
+        db.engine, "before_cursor_execute", lambda *args: statements.append(args[2])
+    )
+    counts = []
+    for _ in range(2):
+        for _ in range(5):
+            assert client.post(API, json=json_body()).status_code == 201
+        statements.clear()
+        listed = client.get(API, query_string={"page_size": 100})
+        assert listed.status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1] and len(listed.json or []) == 10
+
+
+def test_api_errors(client: FlaskClient, database: SQLAlchemy) -> None:
+    assert (
+        client.post(
+            API, data="x=1", content_type="application/x-www-form-urlencoded"
+        ).status_code
+        == 415
+    )
+    invalid = client.post(API, json={})
+    assert (
+        invalid.status_code == 422
+        and invalid.json is not None
+        and invalid.json["errors"]["json"]
+    )
+    assert client.get(f"{API}0").status_code == 404
+    assert client.patch(f"{API}0", json={}).status_code == 404
+    assert client.post(API, json=json_body(email="taken")).status_code == 201
+    assert client.post(API, json=json_body(email="taken")).status_code in (409, 422)
+
+
+def test_anonymous_visitors_are_sent_to_log_in(
+    app: Flask, database: SQLAlchemy
+) -> None:
+    anonymous = app.test_client()
+    page = anonymous.get("/authors/")
+    assert page.status_code == 302
+    assert page.headers["Location"].startswith("/auth/login?next=")
+    listed = anonymous.get("/api/authors/")
+    assert listed.status_code == 401
+    assert listed.is_json

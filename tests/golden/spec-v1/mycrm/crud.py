@@ -1,0 +1,259 @@
+"""Helpers shared by the resources' pages and JSON API: search, sorting, pickers,
+ETags and the schemas' base class."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from flask import abort as flask_abort
+from flask import jsonify, request
+from flask.typing import ResponseReturnValue
+from flask_smorest import Blueprint, Page, abort
+from marshmallow import ValidationError
+from marshmallow.validate import Range
+from marshmallow_sqlalchemy import SQLAlchemySchema
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Integer,
+    Select,
+    func,
+    inspect,
+    or_,
+    select,
+)
+from sqlalchemy.orm import InstrumentedAttribute
+from werkzeug.exceptions import HTTPException, default_exceptions
+from wtforms.fields.choices import SelectChoice
+
+from .extensions import db
+
+PICKER_LIMIT = 200  # a picker never loads more rows than this
+INT32_MAX = 2**31 - 1  # INTEGER on PostgreSQL
+INT64_MAX = 2**63 - 1  # BIGINT, and SQLite's INTEGER
+
+
+def fits(column: Any, value: Any) -> bool:
+    """Whether ``value`` fits ``column``'s integer type (always true for other types):
+    a larger number names no row, and must not reach the database."""
+    kind = getattr(column, "type", None)
+    if not isinstance(value, int) or not isinstance(kind, Integer):
+        return True
+    limit = INT64_MAX if isinstance(kind, BigInteger) else INT32_MAX
+    return -limit - 1 <= value <= limit
+
+
+def get_or_404(model: type[Any], key: Any, options: Iterable[Any] = ()) -> Any:
+    """The row with primary key ``key``, with ``options`` (eager loads); else 404."""
+    column = inspect(model).primary_key[0]
+    row = (
+        db.session.get(model, key, options=list(options)) if fits(column, key) else None
+    )
+    if row is None:
+        flask_abort(404)
+    return row
+
+
+def page_number() -> int:
+    """``?page=`` (default 1); a page no list can reach is a 404."""
+    page = request.args.get("page", 1, type=int)
+    if page is None or not 1 <= page <= INT32_MAX:
+        flask_abort(404)
+    return page
+
+
+def search(
+    stmt: Select[Any], text: str, columns: Iterable[InstrumentedAttribute[Any]]
+) -> Select[Any]:
+    """``stmt`` limited to rows where any of ``columns`` contains ``text`` (any case)."""
+    columns = list(columns)
+    if not text or not columns:
+        return stmt
+    pattern = (
+        "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    )
+    return stmt.where(or_(*(column.ilike(pattern, escape="\\") for column in columns)))
+
+
+def sort(
+    stmt: Select[Any],
+    key: str,
+    allowed: Mapping[str, InstrumentedAttribute[Any]],
+    default: Iterable[ColumnElement[Any]],
+    tiebreak: InstrumentedAttribute[Any],
+) -> Select[Any]:
+    """``stmt`` ordered by ``?sort=name`` / ``?sort=-name`` when ``name`` is allowed,
+    else by ``default``; the primary key breaks ties so pages never overlap."""
+    column = allowed.get(key.removeprefix("-"))
+    if column is None:
+        return stmt.order_by(*default, tiebreak)
+    return stmt.order_by(
+        column.desc() if key.startswith("-") else column.asc(), tiebreak
+    )
+
+
+Picker = tuple[InstrumentedAttribute[Any] | None, InstrumentedAttribute[Any], bool]
+"""A select of related rows: (label column or None for "#<id>", key column, blank choice)."""
+
+
+def picker_choices(picker: Picker, selected: Any) -> tuple[list[SelectChoice], bool]:
+    """The options of a select of related rows, at most ``PICKER_LIMIT`` of them plus
+    the selected ones; and whether more rows exist (the form then offers a search)."""
+    label, key, blank = picker
+    column = label if label is not None else key
+    rows = list(
+        db.session.execute(
+            select(key, column).order_by(column, key).limit(PICKER_LIMIT + 1)
+        )
+    )
+    more = len(rows) > PICKER_LIMIT
+    rows = rows[:PICKER_LIMIT]
+    wanted = set(selected if isinstance(selected, list | tuple) else [selected]) - {
+        None,
+        "",
+    }
+    missing = wanted - {value for value, _ in rows}
+    if missing:
+        rows += list(db.session.execute(select(key, column).where(key.in_(missing))))
+    choices = [SelectChoice("", "—")] if blank else []
+    choices += [
+        SelectChoice(str(value), _option_label(label, value, text))
+        for value, text in rows
+    ]
+    return choices, more
+
+
+def picker_search(picker: Picker, text: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Rows whose label contains ``text`` (any case), as ``{"id", "label"}`` objects."""
+    label, key, _ = picker
+    column = label if label is not None else key
+    stmt = select(key, column).order_by(column, key).limit(limit)
+    if label is not None:
+        stmt = search(stmt, text, [label])
+    elif text.isdigit():
+        stmt = stmt.where(key == int(text))
+    return [
+        {"id": value, "label": _option_label(label, value, name)}
+        for value, name in db.session.execute(stmt)
+    ]
+
+
+def _option_label(
+    label: InstrumentedAttribute[Any] | None, value: Any, text: Any
+) -> str:
+    return str(text) if label is not None else f"#{value}"
+
+
+def blank_to_none(value: str | None) -> str | None:
+    """An empty text field stores NULL, not an empty string."""
+    return value or None
+
+
+def optional_int(value: Any) -> int | None:
+    """``coerce`` of an optional select: the blank option is None."""
+    return None if value in ("", None) else int(value)
+
+
+def rows_by_id(model: type[Any], ids: Iterable[Any]) -> list[Any]:
+    """The rows of ``model`` with these primary keys, in no particular order."""
+    ids = list(ids)
+    if not ids:
+        return []
+    key = inspect(model).primary_key[0]
+    ids = [i for i in ids if fits(key, i)]
+    return list(db.session.scalars(select(model).where(key.in_(ids)))) if ids else []
+
+
+# -- JSON API ------------------------------------------------------------------------
+
+ID_LIST = {"type": "array", "items": {"type": "integer"}}
+INT32 = Range(min=-INT32_MAX - 1, max=INT32_MAX)
+INT64 = Range(min=-INT64_MAX - 1, max=INT64_MAX)
+
+
+def json_error(error: HTTPException) -> ResponseReturnValue:
+    """An error of the API as JSON: code, status, message and the fields' errors."""
+    data = getattr(error, "data", {}) or {}
+    body: dict[str, Any] = {"code": error.code, "status": error.name}
+    message = data.get("message") or error.description
+    if message:
+        body["message"] = message
+    errors = data.get("errors") or data.get("messages")
+    if errors:
+        body["errors"] = errors
+    return jsonify(body), error.code or 500, data.get("headers") or {}
+
+
+def require_json() -> None:
+    """The API reads only JSON bodies: anything else is a 415 (webargs would read it
+    as an empty body and, on PATCH, change nothing)."""
+    if request.method in ("POST", "PUT", "PATCH") and not request.is_json:
+        flask_abort(415)
+
+
+def api_blueprint(name: str, import_name: str, **options: Any) -> Blueprint:
+    """A flask-smorest blueprint that answers JSON only and reports its errors as JSON.
+
+    One handler per status code: an app-level handler for a code (say, an HTML 404
+    page) would otherwise win over a blueprint's generic HTTPException handler.
+    """
+    blp = Blueprint(name, import_name, **options)
+    for code in default_exceptions:
+        blp.register_error_handler(code, json_error)
+    blp.before_request(require_json)
+    return blp
+
+
+class SelectPage(Page):  # type: ignore[misc]
+    """flask-smorest's pager over a ``select()``: one COUNT and one page query."""
+
+    @property
+    def items(self) -> list[Any]:
+        params = self.page_params
+        if params.first_item > INT64_MAX:
+            return []
+        stmt = self.collection.limit(params.page_size).offset(params.first_item)
+        return list(db.session.scalars(stmt))
+
+    @property
+    def item_count(self) -> int:
+        counted = self.collection.order_by(None).options().subquery()
+        return db.session.scalar(select(func.count()).select_from(counted)) or 0
+
+
+class ResourceSchema(SQLAlchemySchema):
+    """Base of the resources' schemas: many-to-many relationships travel as id lists."""
+
+    def load_ids(self, value: object) -> list[int]:
+        """A list of integer ids (duplicates dropped)."""
+        if not isinstance(value, list) or not all(
+            isinstance(v, int) and not isinstance(v, bool) and abs(v) <= INT64_MAX
+            for v in value
+        ):
+            raise ValidationError("Not a list of integer ids.")
+        return list(dict.fromkeys(value))
+
+
+def etag_of(data: Mapping[str, Any]) -> str:
+    """A strong ETag of a row's JSON representation."""
+    text = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def check_if_match(data: Mapping[str, Any]) -> None:
+    """412 when the request's ``If-Match`` names another version; no header: go ahead."""
+    if request.if_match and not request.if_match.contains(etag_of(data)):
+        abort(412, message="The row changed since you read it; fetch it again.")
+
+
+def unknown_ids(model: type[Any], ids: Iterable[Any]) -> list[Any]:
+    """The ids among ``ids`` that name no row of ``model``."""
+    ids = list(ids)
+    found = {
+        getattr(row, inspect(model).primary_key[0].name)
+        for row in rows_by_id(model, ids)
+    }
+    return [i for i in ids if i not in found]

@@ -1,0 +1,152 @@
+"""JSON API of the users resource (/api/people), following flask-smorest's
+conventions: paginated list with X-Pagination, ETag on reads, optional If-Match on writes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.typing import ResponseReturnValue
+from flask.views import MethodView
+from flask_smorest import abort
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from ..auth.guards import api_login_required
+from ..crud import (
+    SelectPage,
+    api_blueprint,
+    check_if_match,
+    etag_of,
+    get_or_404,
+    rows_by_id,
+    unknown_ids,
+)
+from ..extensions import db
+from ..models import Department, Tag, User
+from .schemas import UserPatchSchema, UserSchema
+
+blp = api_blueprint(
+    "users_api",
+    __name__,
+    url_prefix="/api/people",
+    description="Users: create, read, update and delete User rows.",
+)
+
+
+@blp.before_request
+@api_login_required
+def require_login() -> None:
+    """Every call of this API needs a logged-in user (the session cookie); anonymous
+    requests get 401 with a JSON body."""
+
+
+IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": "The ETag last read; a stale one gets 412. Without it, the write goes ahead.",
+}
+LOAD = (
+    selectinload(User.department),
+    selectinload(User.tags),
+)
+
+
+def _get_or_404(id: int) -> User:
+    user: User = get_or_404(User, id, LOAD)
+    return user
+
+
+def _apply(user: User, data: dict[str, Any]) -> None:
+    """Copy validated fields onto the row; unknown related ids are a 422."""
+    errors: dict[str, list[str]] = {}
+    if data.get("depart_id") is not None and unknown_ids(
+        Department, [data["depart_id"]]
+    ):
+        errors["depart_id"] = ["No such row."]
+    if "tags" in data and (missing := unknown_ids(Tag, data["tags"])):
+        errors["tags"] = [f"Unknown ids: {missing}."]
+    if errors:
+        abort(422, errors={"json": errors})
+    for name, value in data.items():
+        if name == "tags":
+            value = rows_by_id(Tag, value)
+        setattr(user, name, value)
+
+
+def _commit() -> None:
+    """Commit; a unique or foreign key clash is a 409."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        abort(409, message="These values clash with another row.")
+
+
+@blp.route("/")
+class UserList(MethodView):
+    @blp.response(200, UserSchema(many=True))
+    @blp.paginate(SelectPage, page_size=20, max_page_size=100)
+    def get(self) -> Any:
+        """List users."""
+        return (
+            select(User)
+            .options(*LOAD)
+            .order_by(User.created_at.desc(), User.name, User.id)
+        )
+
+    @blp.arguments(UserSchema)
+    @blp.response(201, UserSchema)
+    def post(self, data: dict[str, Any]) -> ResponseReturnValue:
+        """Create a user."""
+        user = User()
+        _apply(user, data)
+        db.session.add(user)
+        _commit()
+        return user
+
+
+@blp.route("/<int:id>")
+class UserItem(MethodView):
+    @blp.response(200, UserSchema)
+    def get(self, id: int) -> ResponseReturnValue:
+        """Get a user, with its ETag."""
+        user = _get_or_404(id)
+        return user, {"ETag": f'"{etag_of(UserSchema().dump(user))}"'}
+
+    @blp.arguments(UserSchema)
+    @blp.response(200, UserSchema)
+    @blp.doc(parameters=[IF_MATCH])
+    def put(self, data: dict[str, Any], id: int) -> ResponseReturnValue:
+        """Replace a user's writable fields."""
+        return _update(id, data)
+
+    @blp.arguments(UserPatchSchema(partial=True))
+    @blp.response(200, UserSchema)
+    @blp.doc(parameters=[IF_MATCH])
+    def patch(self, data: dict[str, Any], id: int) -> ResponseReturnValue:
+        """Change some of a user's fields."""
+        return _update(id, data)
+
+    @blp.response(204)
+    @blp.doc(parameters=[IF_MATCH])
+    def delete(self, id: int) -> None:
+        """Delete a user; 409 while other rows still need it."""
+        user = _get_or_404(id)
+        check_if_match(UserSchema().dump(user))
+        db.session.delete(user)
+        try:
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            abort(409, message="Other rows still refer to this one.")
+
+
+def _update(id: int, data: dict[str, Any]) -> User:
+    user = _get_or_404(id)
+    check_if_match(UserSchema().dump(user))
+    _apply(user, data)
+    _commit()
+    return user

@@ -1,0 +1,167 @@
+"""Pages of the users resource (/people): list, show, create,
+edit and delete User rows."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import login_required
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from ..crud import get_or_404, page_number, picker_search, search, sort
+from ..extensions import db
+from ..models import User
+from .forms import PICKERS, UserForm
+
+bp = Blueprint("users", __name__, url_prefix="/people")
+
+
+@bp.before_request
+@login_required
+def require_login() -> None:
+    """Every page of this resource needs a logged-in user; anonymous visitors are sent
+    to the login page with ``next``."""
+
+
+PER_PAGE = 20
+SORTS = {
+    "name": User.name,
+    "email": User.email,
+    "department": User.depart_id,
+}
+SEARCH = (
+    User.name,
+    User.email,
+)
+ORDER_BY = (
+    User.created_at.desc(),
+    User.name,
+)
+LOAD = (
+    selectinload(User.department),
+    selectinload(User.tags),
+)  # eager: one query per relationship, whatever the page size
+
+
+def _get_or_404(id: int) -> User:
+    user: User = get_or_404(User, id, LOAD)
+    return user
+
+
+def _render_form(
+    form: UserForm, user: User | None, status: int = 200
+) -> ResponseReturnValue:
+    form.load_choices()
+    return render_template("users/form.html", form=form, user=user), status
+
+
+def _save(form: UserForm, user: User) -> bool:
+    """Commit ``user``; a constraint the form could not check becomes a form error."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        form.form_errors.append("These values clash with another row.")
+        return False
+    return True
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    """Users: paginated (?page=), sorted (?sort=name, ?sort=-name), searched (?q=)."""
+    key = request.args.get("sort", "")
+    text = request.args.get("q", "").strip()
+    stmt = sort(
+        search(select(User).options(*LOAD), text, SEARCH), key, SORTS, ORDER_BY, User.id
+    )
+    page = db.paginate(
+        stmt, page=page_number(), per_page=PER_PAGE, max_per_page=PER_PAGE, count=True
+    )
+    return render_template("users/index.html", page=page, sort=key, q=text)
+
+
+@bp.get("/new")
+def new() -> ResponseReturnValue:
+    """The empty form."""
+    return _render_form(UserForm(), None)
+
+
+@bp.post("/")
+def create() -> ResponseReturnValue:
+    """Save a new User; an invalid form comes back with 422 and nothing saved."""
+    form = UserForm()
+    form.load_choices()
+    if not form.validate_on_submit():
+        return _render_form(form, None, 422)
+    user = User()
+    form.populate(user)
+    db.session.add(user)
+    if not _save(form, user):
+        return _render_form(form, None, 422)
+    flash("User created.", "success")
+    return redirect(url_for(".show", id=user.id))
+
+
+@bp.get("/<int:id>")
+def show(id: int) -> ResponseReturnValue:
+    """Every column and the related rows; 404 if there is no such row."""
+    return render_template("users/show.html", user=_get_or_404(id))
+
+
+@bp.get("/<int:id>/edit")
+def edit(id: int) -> ResponseReturnValue:
+    """The form filled with the row's values."""
+    user = _get_or_404(id)
+    return _render_form(UserForm.for_row(user), user)
+
+
+@bp.post("/<int:id>/edit")
+def update(id: int) -> ResponseReturnValue:
+    """Save the edited row, as create does."""
+    user = _get_or_404(id)
+    form = UserForm()
+    form.row_id = user.id
+    form.load_choices()
+    if not form.validate_on_submit():
+        return _render_form(form, user, 422)
+    form.populate(user)
+    if not _save(form, user):
+        return _render_form(form, db.session.get(User, id), 422)
+    flash("User saved.", "success")
+    return redirect(url_for(".show", id=user.id))
+
+
+@bp.post("/<int:id>/delete")
+def delete(id: int) -> ResponseReturnValue:
+    """Delete the row, unless other rows still need it."""
+    user = _get_or_404(id)
+    db.session.delete(user)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        flash("User not deleted: other rows still refer to it.", "error")
+        return redirect(url_for(".show", id=id))
+    flash("User deleted.", "success")
+    return redirect(url_for(".index"))
+
+
+@bp.get("/options/<field>")
+def options(field: str) -> ResponseReturnValue:
+    """A picker's rows matching ``?q=``, as JSON: the form searches here when a
+    select has more rows than it loads."""
+    picker = PICKERS.get(field)
+    if picker is None:
+        abort(404)
+    return jsonify(picker_search(picker, request.args.get("q", "").strip()))
