@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Developer entry points that need nothing but Python 3.11+.
 
-    python3 dev.py demo    set up, generate examples/spec-v1.yaml into demo/, install it
+    python3 dev.py demo    set up, generate examples/bookshop.yaml into demo/, install it
                            and run its own test suite (then: serve it with --serve)
     python3 dev.py test    set up and run flaskgen's whole test suite (what CI runs)
 
@@ -49,11 +49,11 @@ def setup() -> None:
 
 
 def demo(serve: bool) -> int:
-    """Generate the contract example, install it into a venv, run its tests (and serve it)."""
+    """Generate the bookshop example, install it into a venv, run its tests (and serve it)."""
     setup()
     target = ROOT / "demo"
     shutil.rmtree(target, ignore_errors=True)
-    _run([str(VENV / "bin" / "flaskgen"), "new", str(ROOT / "examples" / "spec-v1.yaml"), "-o", str(target)])
+    _run([str(VENV / "bin" / "flaskgen"), "new", str(ROOT / "examples" / "bookshop.yaml"), "-o", str(target)])
     sys.path.insert(0, str(ROOT))
     from tests.genenv import build_gen_env  # one shared venv for generated projects
 
@@ -66,6 +66,8 @@ def demo(serve: bool) -> int:
         return result.returncode
     print("Serving on http://127.0.0.1:5000 (Ctrl-C to stop)")
     run_env = {**os.environ, "PATH": f"{env.root / 'bin'}:{os.environ['PATH']}"}
+    if (target / "migrations").is_dir():  # the development database, built from the migrations
+        subprocess.run([env.python, "manage.py", "db", "upgrade"], cwd=target, env=run_env, check=True)
     return subprocess.run([env.python, "manage.py", "run", "--host", "127.0.0.1"], cwd=target, env=run_env, check=False).returncode
 
 
