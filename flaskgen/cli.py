@@ -14,7 +14,7 @@ import click
 
 from flaskgen import __version__
 from flaskgen.actions import Action, WriteResult, results_json, summarize
-from flaskgen.errors import FlaskgenError, SpecError, printable
+from flaskgen.core.errors import FlaskgenError, SpecError, printable
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -261,7 +261,7 @@ def _conflict_list(report: Any, out: Printer, dry_run: bool) -> None:
 @reports_errors
 def validate(spec: Path, fmt: str) -> None:
     """Check SPEC and report every problem; writes nothing."""
-    from flaskgen.spec import read_spec
+    from flaskgen.specfile import read_spec
 
     try:
         read_spec(spec)
@@ -280,8 +280,8 @@ def validate(spec: Path, fmt: str) -> None:
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of the spec format."""
+    from flaskgen.core.spec.schema import SCHEMA_FILE
     from flaskgen.resources import schema_path
-    from flaskgen.spec.schema import SCHEMA_FILE
 
     click.echo(schema_path(SCHEMA_FILE).read_text(encoding="utf-8"), nl=False)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from flaskgen.core.plan.project import plan
+from flaskgen.core.spec.types import ProjectSpec
 from flaskgen.format import format_python
-from flaskgen.plan import plan
 from flaskgen.render import render
-from flaskgen.spec.model import ProjectSpec
 from flaskgen.write import safe_relpath
 
 

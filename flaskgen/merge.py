@@ -16,7 +16,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from flaskgen.errors import ToolError
+from flaskgen.core.errors import ToolError
 
 # Labels shown on the conflict markers.
 LABEL_OURS = "yours"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from flaskgen import __version__
-from flaskgen.errors import TargetError
+from flaskgen.core.errors import TargetError
 from flaskgen.generate import render_project
-from flaskgen.spec import parse_spec, read_spec_text
+from flaskgen.specfile import parse_spec, read_spec_text
 from flaskgen.state import STATE_DIR, State, folders_sha256, path_reference, sha256, spec_reference
 from flaskgen.write import WriteResult, write_new
 

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 from flaskgen import __version__
 from flaskgen import regen_checks as checks
 from flaskgen.actions import Action, WriteResult
-from flaskgen.errors import RegenError, TargetError
+from flaskgen.core.errors import RegenError, TargetError
 from flaskgen.merge import decode, has_markers, merge_text, to_crlf, to_lf, uses_crlf
 from flaskgen.regen_disk import linked, mode_for, project_lock, stale_temporaries, write_atomic
 from flaskgen.state import (
@@ -56,7 +56,7 @@ from flaskgen.state import (
 from flaskgen.write import safe_relpath
 
 if TYPE_CHECKING:
-    from flaskgen.spec.model import ProjectSpec
+    from flaskgen.core.spec.types import ProjectSpec
 
 JOURNAL = f"{STATE_DIR}/journal.json"
 BACKUP_DIR = f"{STATE_DIR}/backup"
@@ -331,7 +331,7 @@ def _render(
     ):
         return dict(state.files), {}, (), {}  # same spec, flaskgen and templates: the render is the base
     from flaskgen.generate import render_project
-    from flaskgen.spec import parse_spec
+    from flaskgen.specfile import parse_spec
 
     spec = parse_spec(spec_text, str(spec_path))
     theirs = render_project(spec, spec_path.name, folders)
@@ -341,7 +341,7 @@ def _render(
         old = parse_spec(state.spec_text, "previous spec")
     except Exception:  # noqa: BLE001 - an old spec this version rejects: no move detection
         return theirs, {}, (), {}
-    from flaskgen.renames import find_moves, view_renames
+    from flaskgen.core.merge.renames import find_moves, view_renames
 
     theirs = keep_revisions(theirs, state.files, old, spec, root, folders)
     moves = find_moves(old, spec, set(state.files), set(theirs))
@@ -365,7 +365,7 @@ def keep_revisions(
     done = {p: t for p, t in bases.items() if p.startswith(VERSIONS)}
     if not done or not any(p.startswith(VERSIONS) for p in theirs):
         return theirs
-    from flaskgen.migrations import revision, revision_file, schema_of
+    from flaskgen.core.migrate.diff import revision, revision_file, schema_of
 
     out = {p: t for p, t in theirs.items() if not p.startswith(VERSIONS)} | done
     before = schema_of(old.models, old.association_tables)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from flaskgen.errors import RegenError
+from flaskgen.core.errors import RegenError
 from flaskgen.state import STATE_DIR
 
 LOCK = f"{STATE_DIR}/lock"

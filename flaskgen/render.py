@@ -20,29 +20,16 @@ import jinja2
 from markupsafe import Markup, escape
 
 from flaskgen import __version__
-from flaskgen.errors import TemplateError
+from flaskgen.core.errors import TemplateError
+from flaskgen.core.plan.base import PlannedFile
+from flaskgen.core.pysrc import pysrc
 from flaskgen.resources import templates_dir
-
-
-@dataclass(frozen=True)
-class PlannedFile:
-    """One file of the generated project: where it goes and how to render it."""
-
-    relpath: str
-    template: str
-    context: dict[str, Any]
-    python: bool = False  # formatted with ruff after rendering
 
 
 @dataclass(frozen=True)
 class RenderedFile:
     relpath: str
     text: str
-
-
-def py_literal(value: Any) -> str:
-    """Python source for a spec value; a str is always a single, inert literal."""
-    return repr(value)
 
 
 def py_regex(value: str) -> str:
@@ -72,7 +59,7 @@ def toml_string(value: str) -> str:
 
 
 def _common(env: jinja2.Environment) -> jinja2.Environment:
-    env.filters.update(py=py_literal, pyregex=py_regex, pydoc=py_doc, jtext=jinja_text, tomlstr=toml_string)
+    env.filters.update(py=pysrc, pyregex=py_regex, pydoc=py_doc, jtext=jinja_text, tomlstr=toml_string)
     return env
 
 
@@ -138,7 +125,7 @@ def environments(extra: tuple[str, ...] = ()) -> tuple[jinja2.Environment, jinja
         )
     )
     # In generated Jinja templates a Python-style literal sits inside {{ ... }}: keep it raw.
-    html.filters["py"] = lambda value: Markup(py_literal(value))
+    html.filters["py"] = lambda value: Markup(pysrc(value))
     return code, html
 
 

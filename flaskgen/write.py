@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path, PurePosixPath
 
 from flaskgen.actions import Action, WriteResult
-from flaskgen.errors import TargetError
+from flaskgen.core.errors import TargetError
 from flaskgen.state import STATE_DIR, State
 
 __all__ = ["SPEC_SCHEMA", "WriteResult", "apply_modes", "safe_relpath", "write_file", "write_new"]

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from flaskgen.cli import main
-from flaskgen.errors import RegenError
+from flaskgen.core.errors import RegenError
 from flaskgen.merge import has_markers, merge3
 from flaskgen.regen import BESIDE, cut_block
 from flaskgen.state import STATE_FILE, load_state

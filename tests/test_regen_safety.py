@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 import flaskgen.regen
 from flaskgen.cli import main
-from flaskgen.errors import RegenError
+from flaskgen.core.errors import RegenError
 from flaskgen.format import ruff_bin
 from flaskgen.merge import has_markers
 from flaskgen.regen import BESIDE, JOURNAL

@@ -21,9 +21,9 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from flaskgen.errors import Problem, SpecError
+from flaskgen.core.errors import Problem, SpecError
 
-Path = tuple[str | int, ...]
+KeyPath = tuple[str | int, ...]
 
 _NULL = "tag:yaml.org,2002:null"
 _BOOL = "tag:yaml.org,2002:bool"
@@ -133,17 +133,17 @@ class LoadedSpec:
 
     data: Any
     file: str
-    value_pos: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    key_pos: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    value_pos: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    key_pos: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
     # The text of plain scalars read as numbers, so a string field can take it back
     # (``python: 3.10`` means "3.10", not 3.1).
-    number_text: dict[Path, str] = field(default_factory=dict)
+    number_text: dict[KeyPath, str] = field(default_factory=dict)
     # Values the loader refused (a tag, a control character, ...): reported with the
     # later stages' problems, which skip these paths.
     problems: list[Problem] = field(default_factory=list)
-    bad: set[Path] = field(default_factory=set)
+    bad: set[KeyPath] = field(default_factory=set)
 
-    def pos(self, path: Path, *, key: bool = False) -> tuple[int, int]:
+    def pos(self, path: KeyPath, *, key: bool = False) -> tuple[int, int]:
         """Best position for ``path``: the key (if asked and known), else the value,
         else the nearest ancestor."""
         probe = tuple(path)
@@ -158,12 +158,12 @@ class LoadedSpec:
                 return (1, 1)
             probe = probe[:-1]
 
-    def problem(self, path: Path, message: str, *, key: bool = False) -> Problem:
+    def problem(self, path: KeyPath, message: str, *, key: bool = False) -> Problem:
         line, col = self.pos(path, key=key)
         return Problem(line, col, dotted(path), message, self.file)
 
 
-def dotted(path: Path) -> str:
+def dotted(path: KeyPath) -> str:
     """``("routes", "index", "rule", 0)`` -> ``routes.index.rule[0]``."""
     out = ""
     for part in path:
@@ -184,12 +184,12 @@ class _Builder:
         self.nodes = 0
         self.open: set[int] = set()  # ids of the collections being built (recursive aliases)
 
-    def fail(self, node: Node, path: Path, message: str) -> None:
+    def fail(self, node: Node, path: KeyPath, message: str) -> None:
         line, col = _mark(node)
         self.spec.problems.append(Problem(line, col, dotted(path), message, self.spec.file))
         self.spec.bad.add(path)
 
-    def build(self, node: Node, path: Path) -> Any:
+    def build(self, node: Node, path: KeyPath) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise _TooBig
@@ -210,7 +210,7 @@ class _Builder:
         finally:
             self.open.discard(id(node))
 
-    def _key(self, key_node: Node, path: Path) -> str | None:
+    def _key(self, key_node: Node, path: KeyPath) -> str | None:
         """The key's text, or None (and a problem) if it cannot be a key."""
         if not isinstance(key_node, ScalarNode):
             self.fail(key_node, path, "a key must be plain text, not a list or mapping")
@@ -225,7 +225,7 @@ class _Builder:
             return None
         return key
 
-    def _mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:
+    def _mapping(self, node: MappingNode, path: KeyPath) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             key = self._key(key_node, path)
@@ -243,7 +243,7 @@ class _Builder:
             out[key] = self.build(value_node, (*path, key))
         return out
 
-    def _scalar(self, node: ScalarNode, path: Path) -> Any:
+    def _scalar(self, node: ScalarNode, path: KeyPath) -> Any:
         text: str = node.value
         if node.tag in (_INT, _FLOAT):
             self.spec.number_text[path] = text

@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from flaskgen.spec.loader import Path
-from flaskgen.spec.model import Auth, Blueprint, Column, Model, Route
-from flaskgen.spec.schema import did_you_mean
+from flaskgen.core.spec.loader import KeyPath
+from flaskgen.core.spec.schema import did_you_mean
+from flaskgen.core.spec.types import Auth, Blueprint, Column, Model, Route
 
 if TYPE_CHECKING:
-    from flaskgen.spec.extras import Extras
-    from flaskgen.spec.normalize import Ctx, RouteCheck
+    from flaskgen.core.spec.extras import Extras
+    from flaskgen.core.spec.normalize import Ctx, RouteCheck
 
 BLUEPRINT = "auth"
 URL_PREFIX = "/auth"
@@ -62,7 +62,7 @@ def hash_column() -> Column:
 
 def normalize_auth(ctx: Ctx, rc: RouteCheck, extras: Extras) -> None:
     """Check ``auth:`` against the models and set ``extras.auth``; adds the hash column."""
-    path: Path = ("auth",)
+    path: KeyPath = ("auth",)
     raw = ctx.get(path)
     if not isinstance(raw, dict) or not ctx.ok(path):
         return
@@ -84,7 +84,7 @@ def normalize_auth(ctx: Ctx, rc: RouteCheck, extras: Extras) -> None:
 
 def _auth(ctx: Ctx, model: Model, identity: str, register: bool) -> Auth | None:
     """The :class:`Auth` of ``model``, or None after reporting what is wrong with it."""
-    path: Path = ("auth", "identity") if "identity" in ctx.get(("auth",)) else ("auth", "model")
+    path: KeyPath = ("auth", "identity") if "identity" in ctx.get(("auth",)) else ("auth", "model")
     columns = {c.name: c for c in model.columns}
     column = columns.get(identity)
     keys = [c for c in model.columns if c.primary_key]
@@ -148,8 +148,8 @@ def _required(ctx: Ctx, model: Model, identity: str) -> tuple[str, ...] | None:
 
 def _claim_rules(ctx: Ctx, rc: RouteCheck, auth: Auth) -> None:
     """The auth blueprint's name, rules, endpoints and command must be free."""
-    from flaskgen.spec.extras import _claim
-    from flaskgen.spec.normalize import _parse_rule
+    from flaskgen.core.spec.extras import _claim
+    from flaskgen.core.spec.normalize import _parse_rule
 
     blueprints = ctx.get(("blueprints",)) or {}
     if isinstance(blueprints, dict) and BLUEPRINT in blueprints:
@@ -168,7 +168,7 @@ def _claim_rules(ctx: Ctx, rc: RouteCheck, auth: Auth) -> None:
         rc.endpoints.setdefault(f"{BLUEPRINT}.{key}", ("auth",))
 
 
-def check_guards(ctx: Ctx, routes: list[tuple[Path, Route]], blueprints: list[tuple[Path, Blueprint]], has_auth: bool) -> None:
+def check_guards(ctx: Ctx, routes: list[tuple[KeyPath, Route]], blueprints: list[tuple[KeyPath, Blueprint]], has_auth: bool) -> None:
     """``login_required`` needs ``auth:``; a rule-level redirect has no view to guard."""
     hint = "login_required needs auth: (session login) in the spec, such as auth: {model: User}"
     for path, route in routes:

@@ -8,11 +8,11 @@ key, or was renamed with ``renamed_from``).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from flaskgen.spec.model import ProjectSpec, Route
+from flaskgen.core.spec.normalize import snake
+from flaskgen.core.spec.types import ProjectSpec, Route
 
 
 @dataclass(frozen=True)
@@ -29,10 +29,6 @@ class BlockMove:
 class Moves:
     files: dict[str, str] = field(default_factory=dict)  # new path -> old path
     blocks: tuple[BlockMove, ...] = ()
-
-
-def snake(name: str) -> str:
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
 
 
 def _name_renames(old: ProjectSpec, new: ProjectSpec) -> list[tuple[str, str]]:

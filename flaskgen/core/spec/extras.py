@@ -9,9 +9,9 @@ import re
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
-from flaskgen.spec import routing
-from flaskgen.spec.loader import Path
-from flaskgen.spec.model import (
+from flaskgen.core.spec import routing
+from flaskgen.core.spec.loader import KeyPath
+from flaskgen.core.spec.types import (
     AssociationTable,
     Auth,
     Command,
@@ -21,8 +21,8 @@ from flaskgen.spec.model import (
 )
 
 if TYPE_CHECKING:
-    from flaskgen.spec.normalize import Ctx, RouteCheck
-    from flaskgen.spec.resources import Resource
+    from flaskgen.core.spec.normalize import Ctx, RouteCheck
+    from flaskgen.core.spec.resources import Resource
 
 # Commands Flask (and Flask-Migrate) already provide on `flask`/`manage.py`.
 BUILTIN_COMMANDS = frozenset({"run", "shell", "routes", "db"})
@@ -68,7 +68,7 @@ class Extras:
     auth: Auth | None = None
     resources: tuple[Resource, ...] = ()
     # endpoint -> (variable sets of its rules, spec path), for redirect checks
-    endpoints: dict[str, tuple[list[set[str]], Path]] = field(default_factory=dict)
+    endpoints: dict[str, tuple[list[set[str]], KeyPath]] = field(default_factory=dict)
 
     def model_fields(self) -> dict[str, Any]:
         """The values that become fields of the same name on ``ProjectSpec``."""
@@ -91,7 +91,7 @@ MAX_SIZE = 2**63 - 1
 """The largest size in bytes: what a signed 64-bit integer holds."""
 
 
-def _max_size(ctx: Ctx, path: Path, value: Any) -> int | None:
+def _max_size(ctx: Ctx, path: KeyPath, value: Any) -> int | None:
     """The upload's size limit in bytes; an overflowing size is a problem."""
     size = parse_size(value)
     if size is not None and size > MAX_SIZE:
@@ -103,7 +103,7 @@ def _max_size(ctx: Ctx, path: Path, value: Any) -> int | None:
 # -- uploads -------------------------------------------------------------------------------
 
 
-def _upload_folder(ctx: Ctx, path: Path, folder: str) -> str | None:
+def _upload_folder(ctx: Ctx, path: KeyPath, folder: str) -> str | None:
     """A relative folder inside the instance folder, normalized (``a/./b`` -> ``a/b``)."""
     text = folder.strip().replace("\\", "/")
     norm = posixpath.normpath(text) if text else ""
@@ -116,7 +116,7 @@ def _upload_folder(ctx: Ctx, path: Path, folder: str) -> str | None:
     return None
 
 
-def _upload_extensions(ctx: Ctx, path: Path, raw: list[Any]) -> tuple[str, ...] | None:
+def _upload_extensions(ctx: Ctx, path: KeyPath, raw: list[Any]) -> tuple[str, ...] | None:
     """``.PNG`` -> ``png``; empty or odd extensions are errors."""
     out = []
     ok = True
@@ -130,7 +130,7 @@ def _upload_extensions(ctx: Ctx, path: Path, raw: list[Any]) -> tuple[str, ...] 
     return tuple(dict.fromkeys(out)) if ok else None
 
 
-def _claim(ctx: Ctx, rc: RouteCheck, path: Path, rule: Any, endpoint: str, methods: tuple[str, ...]) -> None:
+def _claim(ctx: Ctx, rc: RouteCheck, path: KeyPath, rule: Any, endpoint: str, methods: tuple[str, ...]) -> None:
     """Report an upload rule that a route (or another upload) already answers."""
     signature = ("", routing.rule_signature(rule))
     for method in methods:
@@ -142,9 +142,9 @@ def _claim(ctx: Ctx, rc: RouteCheck, path: Path, rule: Any, endpoint: str, metho
 
 
 def _upload(ctx: Ctx, rc: RouteCheck, name: str, body: dict[str, Any]) -> Upload | None:
-    from flaskgen.spec.normalize import _parse_rule
+    from flaskgen.core.spec.normalize import _parse_rule
 
-    path: Path = ("uploads", name)
+    path: KeyPath = ("uploads", name)
     if name in RESERVED_UPLOADS or keyword.iskeyword(name):
         ctx.error(path, f"'{name}' is a name the generated uploads module uses itself; pick another upload name", key=True)
         return None
@@ -208,7 +208,7 @@ def _uploads(ctx: Ctx, rc: RouteCheck, extras: Extras) -> None:
 
 def _functions(ctx: Ctx, extras: Extras) -> None:
     hooks = ctx.get(("hooks",), {}) or {}
-    seen: dict[str, Path] = {}
+    seen: dict[str, KeyPath] = {}
     kinds = []
     for kind in ("before_request", "after_request", "teardown_request", "context_processors"):
         ok = isinstance(hooks, dict) and ctx.ok(("hooks", kind))
@@ -222,7 +222,7 @@ def _functions(ctx: Ctx, extras: Extras) -> None:
         setattr(extras, key, tuple(good))
 
 
-def _unique_function(ctx: Ctx, seen: dict[str, Path], path: Path, name: str) -> bool:
+def _unique_function(ctx: Ctx, seen: dict[str, KeyPath], path: KeyPath, name: str) -> bool:
     if keyword.iskeyword(name):
         ctx.error(path, f"'{name}' is a Python keyword; pick another function name")
     elif name in RESERVED_FUNCTIONS:
@@ -255,7 +255,7 @@ def _middleware(ctx: Ctx, extras: Extras) -> None:
     extras.middleware = tuple(custom)
 
 
-def _command_options(ctx: Ctx, path: Path, arguments: tuple[str, ...], raw: dict[str, Any]) -> tuple[CommandOption, ...]:
+def _command_options(ctx: Ctx, path: KeyPath, arguments: tuple[str, ...], raw: dict[str, Any]) -> tuple[CommandOption, ...]:
     options = []
     for opt, spec in raw.items():
         spec = spec or {}
@@ -285,7 +285,7 @@ def _commands(ctx: Ctx, extras: Extras) -> None:
     out = []
     functions: dict[str, str] = {}
     for name, body in raw.items() if isinstance(raw, dict) else ():
-        path: Path = ("commands", name)
+        path: KeyPath = ("commands", name)
         if not ctx.ok(path):
             continue
         body = body or {}
@@ -308,10 +308,10 @@ def _commands(ctx: Ctx, extras: Extras) -> None:
 
 
 def normalize_extras(ctx: Ctx, rc: RouteCheck) -> Extras:
-    """Normalize the keys beyond routing (models live in :mod:`flaskgen.spec.models`)."""
-    from flaskgen.spec.auth import BLUEPRINT, RULES, normalize_auth
-    from flaskgen.spec.models import normalize_models
-    from flaskgen.spec.resources import normalize_resources
+    """Normalize the keys beyond routing (models live in :mod:`flaskgen.core.spec.orm`)."""
+    from flaskgen.core.spec.auth import BLUEPRINT, RULES, normalize_auth
+    from flaskgen.core.spec.orm import normalize_models
+    from flaskgen.core.spec.resources import normalize_resources
 
     extras = Extras()
     normalize_models(ctx, extras)

@@ -14,11 +14,10 @@ import logging
 import re
 from collections.abc import Iterator
 
-from jinja2 import Environment
 from werkzeug.exceptions import default_exceptions
 
-from flaskgen.spec.loader import Path
-from flaskgen.spec.model import ProjectSpec, Route
+from flaskgen.core.spec.loader import KeyPath
+from flaskgen.core.spec.types import ProjectSpec, Route
 
 # Names bound in the generated package's ``__init__``; a blueprint package of the same
 # name would replace them when it is imported.
@@ -30,24 +29,37 @@ INIT_NAMES = frozenset(
         "register_templating", "register_commands", "apply_middleware",
     }
 )  # fmt: skip
+# Jinja's default globals and filters, written out so the core needs no Jinja import
+# (tests/test_layout.py checks them against the installed Jinja).
+JINJA_GLOBALS = frozenset({"cycler", "dict", "joiner", "lipsum", "namespace", "range"})
+JINJA_FILTERS = frozenset(
+    {
+        "abs", "attr", "batch", "capitalize", "center", "count", "d", "default", "dictsort",
+        "e", "escape", "filesizeformat", "first", "float", "forceescape", "format", "groupby",
+        "indent", "int", "items", "join", "last", "length", "list", "lower", "map", "max",
+        "min", "pprint", "random", "reject", "rejectattr", "replace", "reverse", "round",
+        "safe", "select", "selectattr", "slice", "sort", "string", "striptags", "sum", "title",
+        "tojson", "trim", "truncate", "unique", "upper", "urlencode", "urlize", "wordcount",
+        "wordwrap", "xmlattr",
+    }
+)  # fmt: skip
 # What Flask and Jinja put in every template's context.
-TEMPLATE_NAMES = frozenset(
-    {"url_for", "get_flashed_messages", "config", "request", "session", "g"}
-) | frozenset(Environment().globals)
-JINJA_FILTERS = frozenset(Environment().filters)
+TEMPLATE_NAMES = (
+    frozenset({"url_for", "get_flashed_messages", "config", "request", "session", "g"}) | JINJA_GLOBALS
+)
 # The distribution name is the package name: PEP 508 wants a letter or digit at both ends.
 DISTRIBUTION_RE = re.compile(r"[a-z0-9](?:[a-z0-9_]*[a-z0-9])?\Z")
 SERVER_NAME_RE = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?)+(?::[0-9]{1,5})?\Z")
 
 
-def route_path(route: Route) -> Path:
+def route_path(route: Route) -> KeyPath:
     """The spec path of ``route``."""
     if route.blueprint:
         return ("blueprints", route.blueprint, "routes", route.key)
     return ("routes", route.key)
 
 
-def spec_hazards(spec: ProjectSpec) -> Iterator[tuple[Path, str, bool]]:
+def spec_hazards(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
     """(path, message, point-at-key) for each hazard in ``spec``."""
     yield from _package(spec)
     yield from _routes(spec)
@@ -61,7 +73,7 @@ def spec_hazards(spec: ProjectSpec) -> Iterator[tuple[Path, str, bool]]:
     yield from _foreign_key_cycles(spec)
 
 
-def _package(spec: ProjectSpec) -> Iterator[tuple[Path, str, bool]]:
+def _package(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
     package = spec.project.package
     if not DISTRIBUTION_RE.match(package):
         yield ("project", "package"), (
@@ -69,7 +81,7 @@ def _package(spec: ProjectSpec) -> Iterator[tuple[Path, str, bool]]:
         ), False
 
 
-def _routes(spec: ProjectSpec) -> Iterator[tuple[Path, str, bool]]:
+def _routes(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
     for route in spec.all_routes:
         path = route_path(route)
         if route.endpoint == "static":
@@ -85,7 +97,7 @@ def _routes(spec: ProjectSpec) -> Iterator[tuple[Path, str, bool]]:
                 yield (*path, "rule"), f"malformed rule {rule.rule!r}: write URL variables as <name> or <converter:name>", False
 
 
-def _class_names(spec: ProjectSpec) -> Iterator[tuple[Path, str, bool]]:
+def _class_names(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
     modules = [spec.routes, *(bp.routes for bp in spec.blueprints)]
     for routes in modules:
         seen: dict[str, Route] = {}
@@ -99,7 +111,7 @@ def _class_names(spec: ProjectSpec) -> Iterator[tuple[Path, str, bool]]:
                 ), True
 
 
-def _blueprint_names(spec: ProjectSpec) -> Iterator[tuple[Path, str, bool]]:
+def _blueprint_names(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
     for bp in spec.blueprints:
         if bp.name in INIT_NAMES or bp.name.startswith("__"):
             yield ("blueprints", bp.name), (
@@ -107,7 +119,7 @@ def _blueprint_names(spec: ProjectSpec) -> Iterator[tuple[Path, str, bool]]:
             ), True
 
 
-def _template_sources(spec: ProjectSpec) -> Iterator[tuple[Path, str]]:
+def _template_sources(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str]]:
     for route in spec.all_routes:
         if route.response.kind == "template":
             yield (*route_path(route), "template"), route.response.template
@@ -118,8 +130,8 @@ def _template_sources(spec: ProjectSpec) -> Iterator[tuple[Path, str]]:
         yield ("uploads", upload.name), f"uploads/{upload.name}.html"
 
 
-def _templates(spec: ProjectSpec) -> Iterator[tuple[Path, str, bool]]:
-    seen: dict[str, Path] = {}
+def _templates(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
+    seen: dict[str, KeyPath] = {}
     for path, template in _template_sources(spec):
         parts = template.split("/")
         if any(part in ("", ".", "..") for part in parts):
@@ -133,7 +145,7 @@ def _templates(spec: ProjectSpec) -> Iterator[tuple[Path, str, bool]]:
             seen[template] = path
 
 
-def _template_names(spec: ProjectSpec) -> Iterator[tuple[Path, str, bool]]:
+def _template_names(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
     for i, name in enumerate(spec.template_globals):
         if name in TEMPLATE_NAMES:
             yield ("template_globals", i), f"'{name}' would hide the template global Flask provides; pick another name", False
@@ -149,14 +161,14 @@ def _template_names(spec: ProjectSpec) -> Iterator[tuple[Path, str, bool]]:
                 yield ("hooks", kind, i), f"'{name}' would put '{key}' in the template context, hiding Flask's; pick another name", False
 
 
-def _commands(spec: ProjectSpec) -> Iterator[tuple[Path, str, bool]]:
+def _commands(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
     for command in spec.commands:
         for option in command.options:
             if option.name == "help":
                 yield ("commands", command.name, "options", "help"), "'--help' is the option click adds to every command; pick another name", True
 
 
-def _logging(spec: ProjectSpec) -> Iterator[tuple[Path, str, bool]]:
+def _logging(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
     if not spec.log_format:
         return
     record = logging.LogRecord("app", logging.INFO, __file__, 1, "message", None, None)
@@ -166,7 +178,7 @@ def _logging(spec: ProjectSpec) -> Iterator[tuple[Path, str, bool]]:
         yield ("logging", "format"), f"logging rejects this format: {exc}", False
 
 
-def _server_names(spec: ProjectSpec) -> Iterator[tuple[Path, str, bool]]:
+def _server_names(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
     config = spec.raw.get("config") if isinstance(spec.raw.get("config"), dict) else {}
     for profile, body in config.items():
         value = body.get("SERVER_NAME") if isinstance(body, dict) else None
@@ -174,7 +186,7 @@ def _server_names(spec: ProjectSpec) -> Iterator[tuple[Path, str, bool]]:
             yield ("config", profile, "SERVER_NAME"), f"'{value}' is not a host name such as example.com or localhost:5000", False
 
 
-def _foreign_key_cycles(spec: ProjectSpec) -> Iterator[tuple[Path, str, bool]]:
+def _foreign_key_cycles(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
     tables = {m.table: m for m in spec.models}
     refers = {
         m.table: sorted({c.foreign_key.split(".")[0] for c in m.columns if c.foreign_key} - {m.table})

@@ -1,26 +1,40 @@
-"""Feature planners: each adds its files, app set-up lines and dependencies to the plan.
+"""What every feature planner shares: the planned file, the set-up phases and the
+contribution a feature adds to the plan.
 
 A planner module exposes ``contribute(spec, base) -> Contribution``. Keeping each
-feature in its own module keeps ``plan.py`` small and lets features grow apart.
+feature in its own module keeps ``project.py`` small and lets features grow apart.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Any
 
-from flaskgen.render import PlannedFile
 
-# Order of the set-up lines in create_app (lower first).
-PHASE_LOGGING = 10
-PHASE_CONVERTERS = 20
-PHASE_EXTENSIONS = 30
-PHASE_TEMPLATING = 40
-PHASE_HOOKS = 45
-PHASE_VIEWS = 50
-PHASE_BLUEPRINTS = 60
-PHASE_ERRORS = 70
-PHASE_COMMANDS = 80
-PHASE_MIDDLEWARE = 90
+@dataclass(frozen=True)
+class PlannedFile:
+    """One file of the generated project: where it goes and how to render it."""
+
+    relpath: str
+    template: str
+    context: dict[str, Any]
+    python: bool = False  # formatted with ruff after rendering
+
+
+class Phase(IntEnum):
+    """When a set-up line runs in ``create_app`` (lower first)."""
+
+    LOGGING = 10
+    CONVERTERS = 20
+    EXTENSIONS = 30
+    TEMPLATING = 40
+    HOOKS = 45
+    VIEWS = 50
+    BLUEPRINTS = 60
+    ERRORS = 70
+    COMMANDS = 80
+    MIDDLEWARE = 90
 
 
 @dataclass(frozen=True)
@@ -38,7 +52,7 @@ class Extension:
 class Contribution:
     files: list[PlannedFile] = field(default_factory=list)
     app_imports: list[str] = field(default_factory=list)  # lines for <package>/__init__.py
-    setup: list[tuple[int, str]] = field(default_factory=list)  # (phase, line) in create_app
+    setup: list[tuple[Phase, str]] = field(default_factory=list)  # (phase, line) in create_app
     extensions: list[Extension] = field(default_factory=list)
     dependencies: list[str] = field(default_factory=list)
     dev_dependencies: list[str] = field(default_factory=list)

@@ -14,13 +14,13 @@ import uuid
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from flaskgen.spec.loader import Path
-from flaskgen.spec.model import AssociationTable, Column, Model, Relationship
-from flaskgen.spec.schema import did_you_mean
+from flaskgen.core.spec.loader import KeyPath
+from flaskgen.core.spec.schema import did_you_mean
+from flaskgen.core.spec.types import AssociationTable, Column, Model, Relationship
 
 if TYPE_CHECKING:
-    from flaskgen.spec.extras import Extras
-    from flaskgen.spec.normalize import Ctx
+    from flaskgen.core.spec.extras import Extras
+    from flaskgen.core.spec.normalize import Ctx
 
 # PostgreSQL's reserved key words (including those that may only name a function or
 # type): a table or column with one of these names needs quoting everywhere.
@@ -110,8 +110,8 @@ class _State:
     """What model normalization shares across models."""
 
     models: dict[str, Model] = field(default_factory=dict)
-    paths: dict[str, Path] = field(default_factory=dict)
-    tables: dict[str, tuple[str, Path]] = field(default_factory=dict)  # table -> (owner, path)
+    paths: dict[str, KeyPath] = field(default_factory=dict)
+    tables: dict[str, tuple[str, KeyPath]] = field(default_factory=dict)  # table -> (owner, path)
     relationships: dict[str, list[Relationship]] = field(default_factory=dict)
     association: dict[str, AssociationTable] = field(default_factory=dict)
     complete: bool = True  # every model was normalized (none skipped as malformed)
@@ -125,7 +125,7 @@ def normalize_models(ctx: Ctx, extras: Extras) -> None:
     state = _State()
     bodies: dict[str, dict[str, Any]] = {}
     for name, body in raw.items():
-        path: Path = ("models", name)
+        path: KeyPath = ("models", name)
         if not ctx.sound(path) or not isinstance(body or {}, dict):
             state.complete = False
             continue
@@ -167,8 +167,8 @@ def _taken(name: str) -> str | None:
     return None
 
 
-def _model(ctx: Ctx, path: Path, name: str, body: dict[str, Any]) -> Model | None:
-    from flaskgen.spec.normalize import snake
+def _model(ctx: Ctx, path: KeyPath, name: str, body: dict[str, Any]) -> Model | None:
+    from flaskgen.core.spec.normalize import snake
 
     if keyword.iskeyword(name) or name in MODULE_NAMES:
         ctx.error(path, f"'{name}' is a name models.py already uses; pick another model name", key=True)
@@ -181,7 +181,7 @@ def _model(ctx: Ctx, path: Path, name: str, body: dict[str, Any]) -> Model | Non
         ctx.error(where, f"table name '{table}' is {why}{hint}", key="table" not in body)
     columns: list[Column] = []
     for col_name, col_body in (body.get("columns") or {}).items():
-        cpath: Path = (*path, "columns", col_name)
+        cpath: KeyPath = (*path, "columns", col_name)
         if not ctx.ok(cpath):
             continue
         column = _column(ctx, cpath, table, col_name, col_body)
@@ -195,7 +195,7 @@ def _model(ctx: Ctx, path: Path, name: str, body: dict[str, Any]) -> Model | Non
     return Model(name=name, table=table, columns=tuple(columns), relationships=(), doc=str(body.get("doc", "")), renamed_from=body.get("renamed_from"), label=label)
 
 
-def _label(ctx: Ctx, path: Path, declared: str | None, columns: list[Column]) -> str | None:
+def _label(ctx: Ctx, path: KeyPath, declared: str | None, columns: list[Column]) -> str | None:
     """The column that names a row: ``label`` if given, else the first unique string
     column, else the first string column, else None (pages show ``#<id>``)."""
     names = [c.name for c in columns]
@@ -209,7 +209,7 @@ def _label(ctx: Ctx, path: Path, declared: str | None, columns: list[Column]) ->
     return chosen.name if chosen else None
 
 
-def _column(ctx: Ctx, path: Path, table: str, name: str, raw: dict[str, Any]) -> Column | None:
+def _column(ctx: Ctx, path: KeyPath, table: str, name: str, raw: dict[str, Any]) -> Column | None:
     why = _reserved(name) or _taken(name)
     if why:
         ctx.error(path, f"column name '{name}' is {why}; pick another name", key=True)
@@ -266,7 +266,7 @@ def _column(ctx: Ctx, path: Path, table: str, name: str, raw: dict[str, Any]) ->
     )
 
 
-def _default(ctx: Ctx, path: Path, kind: str, raw: dict[str, Any]) -> str | None:
+def _default(ctx: Ctx, path: KeyPath, kind: str, raw: dict[str, Any]) -> str | None:
     """Python source of a column default, or None after reporting why it is wrong."""
     value = raw["default"]
     if value == "now" and kind in NOW_DEFAULTS:
@@ -355,7 +355,7 @@ def _relationships(ctx: Ctx, state: _State, name: str, raw: dict[str, Any]) -> N
     model = state.models[name]
     columns = {c.name for c in model.columns}
     for rel_name, body in raw.items():
-        path: Path = (*state.paths[name], "relationships", rel_name)
+        path: KeyPath = (*state.paths[name], "relationships", rel_name)
         if not ctx.ok(path):
             continue
         if rel_name in columns or keyword.iskeyword(rel_name):
@@ -379,7 +379,7 @@ def _relationships(ctx: Ctx, state: _State, name: str, raw: dict[str, Any]) -> N
             _claim(ctx, state, (*path, "back_populates"), target, there)
 
 
-def _claim(ctx: Ctx, state: _State, path: Path, owner: str, rel: Relationship) -> bool:
+def _claim(ctx: Ctx, state: _State, path: KeyPath, owner: str, rel: Relationship) -> bool:
     """Add ``rel`` to ``owner`` unless the name is taken (an identical pair is fine)."""
     existing = {r.name: r for r in state.relationships[owner]}
     columns = {c.name for c in state.models[owner].columns}
@@ -397,7 +397,7 @@ def _claim(ctx: Ctx, state: _State, path: Path, owner: str, rel: Relationship) -
 
 
 def _pair(
-    ctx: Ctx, state: _State, path: Path, model: Model, target: Model, name: str, body: dict[str, Any]
+    ctx: Ctx, state: _State, path: KeyPath, model: Model, target: Model, name: str, body: dict[str, Any]
 ) -> tuple[Relationship, Relationship | None] | None:
     """This side of a relationship and the generated other side (if back_populates)."""
     back = body.get("back_populates")
@@ -433,9 +433,9 @@ def _pair(
 
 
 def _many_to_many(
-    ctx: Ctx, state: _State, path: Path, model: Model, target: Model, name: str, body: dict[str, Any]
+    ctx: Ctx, state: _State, path: KeyPath, model: Model, target: Model, name: str, body: dict[str, Any]
 ) -> tuple[Relationship, Relationship | None] | None:
-    from flaskgen.spec.normalize import snake
+    from flaskgen.core.spec.normalize import snake
 
     secondary = body["secondary"]
     back = body.get("back_populates")

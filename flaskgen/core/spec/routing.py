@@ -24,7 +24,7 @@ from werkzeug.routing.converters import (
     ValidationError,
 )
 
-from flaskgen.spec.model import Converter
+from flaskgen.core.spec.types import Converter
 
 _CASTS: dict[str, type] = {"str": str, "int": int, "float": float}
 
@@ -116,6 +116,11 @@ def python_annotation(converter: BaseConverter, custom_types: Mapping[str, str])
     if isinstance(converter, UUIDConverter):
         return "UUID"
     return custom_types.get(type(converter).__name__, "str")
+
+
+def annotation_imports(converter: BaseConverter) -> frozenset[tuple[str, str]]:
+    """What the view module imports for ``python_annotation(converter)``."""
+    return frozenset({("uuid", "UUID")}) if isinstance(converter, UUIDConverter) else frozenset()
 
 
 # -- sample values for generated tests -------------------------------------------------

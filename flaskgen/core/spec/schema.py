@@ -12,17 +12,15 @@ from typing import Any, cast
 from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
 
-from flaskgen.errors import Problem
-from flaskgen.resources import schema_path
-from flaskgen.spec.loader import LoadedSpec, Path
+from flaskgen.core.errors import Problem
+from flaskgen.core.spec.loader import KeyPath, LoadedSpec
 
 SCHEMA_FILE = "flaskgen-spec-1.schema.json"
 
 
-@cache
-def load_schema() -> dict[str, Any]:
-    """The spec's JSON Schema as a dict (read once)."""
-    result: dict[str, Any] = json.loads(schema_path(SCHEMA_FILE).read_text(encoding="utf-8"))
+def load_schema(text: str) -> dict[str, Any]:
+    """The spec's JSON Schema (the text of ``SCHEMA_FILE``) as a dict."""
+    result: dict[str, Any] = json.loads(text)
     return result
 
 
@@ -48,13 +46,13 @@ def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]
 
 
 @cache
-def _validator() -> Draft202012Validator:
+def _validator(schema_text: str) -> Draft202012Validator:
     # YAML keeps 200 and 200.0 apart; an integer field takes only the former.
     types = Draft202012Validator.TYPE_CHECKER.redefine(
         "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
     )
     strict = validators.extend(Draft202012Validator, {"pattern": _pattern}, type_checker=types)
-    return cast(Draft202012Validator, strict(inline_refs(load_schema())))
+    return cast(Draft202012Validator, strict(inline_refs(load_schema(schema_text))))
 
 
 _ANNOTATIONS = frozenset({"description", "default", "examples", "title", "$comment"})
@@ -131,9 +129,9 @@ def _type_name(value: Any) -> str:
     return names.get(type(value), type(value).__name__)
 
 
-def _message(error: ValidationError, spec: LoadedSpec) -> tuple[Path, str, bool]:
+def _message(error: ValidationError, spec: LoadedSpec) -> tuple[KeyPath, str, bool]:
     """(path, message, point-at-key) for one leaf error."""
-    path: Path = tuple(error.absolute_path)
+    path: KeyPath = tuple(error.absolute_path)
     validator = error.validator
     schema = cast(dict[str, Any], error.schema)
     value: Any = error.instance
@@ -234,25 +232,25 @@ def _coerce_numbers(spec: LoadedSpec, errors: list[ValidationError]) -> bool:
     return changed
 
 
-def _set(data: Any, path: Path, value: Any) -> None:
+def _set(data: Any, path: KeyPath, value: Any) -> None:
     for part in path[:-1]:
         data = data[part]
     data[path[-1]] = value
 
 
-def check_shape(spec: LoadedSpec) -> tuple[list[Problem], set[Path]]:
-    """Validate ``spec.data`` against the schema.
+def check_shape(spec: LoadedSpec, schema_text: str) -> tuple[list[Problem], set[KeyPath]]:
+    """Validate ``spec.data`` against the schema (the JSON text of ``SCHEMA_FILE``).
 
     Returns the problems and the set of paths that have one, so later checks can
     skip parts that are malformed.
     """
-    validator = _validator()
+    validator = _validator(schema_text)
     for _ in range(20):
         errors = list(validator.iter_errors(spec.data))
         if not _coerce_numbers(spec, errors):
             break
     problems: list[Problem] = []
-    bad: set[Path] = set()
+    bad: set[KeyPath] = set()
     for error in errors:
         for leaf in _leaves(error):
             path, message, at_key = _message(leaf, spec)

@@ -11,12 +11,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from flaskgen.migrations import NAMING_CONVENTION, revision, revision_file, schema_of
-from flaskgen.planners import PHASE_EXTENSIONS, Contribution, Extension
-from flaskgen.render import PlannedFile
-from flaskgen.spec.model import AssociationTable, Column, Model, ProjectSpec, Relationship
-from flaskgen.spec.models import IMPLIED_TYPES, NOW_DEFAULTS
-from flaskgen.spec.normalize import snake
+from flaskgen.core.migrate.diff import NAMING_CONVENTION, revision, revision_file, schema_of
+from flaskgen.core.plan.base import Contribution, Extension, Phase, PlannedFile
+from flaskgen.core.spec.normalize import snake
+from flaskgen.core.spec.orm import IMPLIED_TYPES, NOW_DEFAULTS
+from flaskgen.core.spec.types import AssociationTable, Column, Model, ProjectSpec, Relationship
 
 DEPENDENCIES = ["Flask-SQLAlchemy>=3.1", "Flask-Migrate>=4.0", "SQLAlchemy>=2.0"]  # psycopg: see deploy.py
 SA_NAMES = ("BigInteger", "Boolean", "Date", "DateTime", "Enum", "Float", "Integer", "JSON", "LargeBinary", "Numeric", "String", "Text", "Time", "Uuid")
@@ -100,7 +99,7 @@ def contribute(spec: ProjectSpec, base: dict[str, Any]) -> Contribution:
         "from . import models  # noqa: F401  (registers the tables on db.metadata)",
         "from .extensions import database_url",
     ]
-    out.setup.append((PHASE_EXTENSIONS - 1, 'app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.config["SQLALCHEMY_DATABASE_URI"])'))
+    out.setup.append((Phase.EXTENSIONS - 1, 'app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.config["SQLALCHEMY_DATABASE_URI"])'))
     out.dependencies += DEPENDENCIES
     out.conftest.append("db")
     models = [_model_ctx(spec, m) for m in spec.models]

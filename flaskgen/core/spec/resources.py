@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 from werkzeug.routing import Rule
 
-from flaskgen.spec.loader import Path
-from flaskgen.spec.model import Column, Model, Relationship
-from flaskgen.spec.models import NOW_DEFAULTS
-from flaskgen.spec.schema import did_you_mean
+from flaskgen.core.spec.loader import KeyPath
+from flaskgen.core.spec.orm import NOW_DEFAULTS
+from flaskgen.core.spec.schema import did_you_mean
+from flaskgen.core.spec.types import Column, Model, Relationship
 
 if TYPE_CHECKING:
-    from flaskgen.spec.extras import Extras
-    from flaskgen.spec.normalize import Ctx, RouteCheck
+    from flaskgen.core.spec.extras import Extras
+    from flaskgen.core.spec.normalize import Ctx, RouteCheck
 
 DEFAULT_PER_PAGE = 20
 # Column types a form cannot sensibly edit; they stay out of the default form.
@@ -91,7 +91,7 @@ def _default_columns(model: Model) -> tuple[str, ...]:
 
 
 def _check_names(
-    ctx: Ctx, path: Path, names: list[str], allowed: dict[str, str | None], what: str = "a column or relationship"
+    ctx: Ctx, path: KeyPath, names: list[str], allowed: dict[str, str | None], what: str = "a column or relationship"
 ) -> bool:
     """Report every name that is not allowed; ``allowed`` maps names to a reason or None."""
     ok = True
@@ -138,13 +138,13 @@ def _search_allowed(model: Model) -> dict[str, str | None]:
     }
 
 
-def _order_by(ctx: Ctx, path: Path, raw: list[str], model: Model) -> tuple[tuple[str, bool], ...]:
+def _order_by(ctx: Ctx, path: KeyPath, raw: list[str], model: Model) -> tuple[tuple[str, bool], ...]:
     names = [item.lstrip("-") for item in raw]
     _check_names(ctx, path, names, {c.name: None for c in model.columns}, "a column")
     return tuple((item.lstrip("-"), item.startswith("-")) for item in raw)
 
 
-def _check_required(ctx: Ctx, path: Path, model: Model, form: tuple[str, ...]) -> None:
+def _check_required(ctx: Ctx, path: KeyPath, model: Model, form: tuple[str, ...]) -> None:
     """A column that must be filled in and has no default must be in the form."""
     for column in model.columns:
         if column.nullable or column.default_expr is not None or column.primary_key:
@@ -156,7 +156,7 @@ def _check_required(ctx: Ctx, path: Path, model: Model, form: tuple[str, ...]) -
 
 
 def _resource(ctx: Ctx, key: str, body: dict[str, Any], models: dict[str, Model]) -> Resource | None:
-    path: Path = ("resources", key)
+    path: KeyPath = ("resources", key)
     model = models.get(body["model"])
     if model is None:
         ctx.error((*path, "model"), f"unknown model '{body['model']}'{did_you_mean(body['model'], list(models))}")
@@ -201,9 +201,9 @@ def _resource(ctx: Ctx, key: str, body: dict[str, Any], models: dict[str, Model]
 
 def _claim_urls(ctx: Ctx, rc: RouteCheck, resource: Resource, extras: Extras) -> None:
     """Report page URLs that a route, an upload or another resource already answers."""
-    from flaskgen.spec.extras import _claim
+    from flaskgen.core.spec.extras import _claim
 
-    path: Path = ("resources", resource.key)
+    path: KeyPath = ("resources", resource.key)
     conv = resource.id_converter
     prefix = "" if resource.url_prefix == "/" else resource.url_prefix
     pages = [("index", "/", ("GET",)), ("create", "/", ("POST",)), ("new", "/new", ("GET",)), ("show", f"/<{conv}:id>", ("GET",))]
@@ -222,7 +222,7 @@ def _claim_urls(ctx: Ctx, rc: RouteCheck, resource: Resource, extras: Extras) ->
 
 def normalize_resources(ctx: Ctx, rc: RouteCheck, extras: Extras) -> None:
     """Fill ``extras.resources`` from the spec (models and uploads are normalized already)."""
-    from flaskgen.spec.normalize import APP_MODULES
+    from flaskgen.core.spec.normalize import APP_MODULES
 
     raw = ctx.get(("resources",), {}) or {}
     if not isinstance(raw, dict):
@@ -231,7 +231,7 @@ def normalize_resources(ctx: Ctx, rc: RouteCheck, extras: Extras) -> None:
     out = []
     taken = set(ctx.get(("blueprints",), {}) or {}) | {u.name for u in extras.uploads} | APP_MODULES
     for key, body in raw.items():
-        path: Path = ("resources", key)
+        path: KeyPath = ("resources", key)
         if not ctx.ok(path) or not isinstance(body, dict):
             continue
         if key in taken or key in RESERVED_KEYS:

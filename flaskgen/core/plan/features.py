@@ -12,18 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from flaskgen.planners import (
-    PHASE_COMMANDS,
-    PHASE_HOOKS,
-    PHASE_LOGGING,
-    PHASE_MIDDLEWARE,
-    PHASE_TEMPLATING,
-    PHASE_VIEWS,
+from flaskgen.core.plan.base import (
     Contribution,
     Extension,
+    Phase,
+    PlannedFile,
 )
-from flaskgen.render import PlannedFile
-from flaskgen.spec.model import Command, ProjectSpec, Upload
+from flaskgen.core.spec.types import Command, ProjectSpec, Upload
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 FLASK_LOG_FORMAT = "[%(asctime)s] %(levelname)s in %(module)s: %(message)s"  # Flask's own
@@ -124,7 +119,7 @@ def _uploads(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> None
         out.files.append(PlannedFile(f"{pkg}/templates/{item.template}", "project/package/templates/upload.html.jinja", {**ctx, "item": item}))
     out.files.append(PlannedFile("tests/test_uploads.py", "project/tests/test_uploads.py.jinja", ctx, python=True))
     out.app_imports.append("from .uploads import register_uploads")
-    out.setup.append((PHASE_VIEWS, "register_uploads(app)"))
+    out.setup.append((Phase.VIEWS, "register_uploads(app)"))
     out.conftest.append("uploads")
 
 
@@ -188,7 +183,7 @@ def _hooks(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> None:
         out.files.append(PlannedFile(f"{pkg}/hooks.py", "project/package/hooks.py.jinja", ctx, python=True))
         out.files.append(PlannedFile("tests/test_hooks.py", "project/tests/test_hooks.py.jinja", ctx, python=True))
         out.app_imports.append("from .hooks import register_hooks")
-        out.setup.append((PHASE_HOOKS, "register_hooks(app)"))
+        out.setup.append((Phase.HOOKS, "register_hooks(app)"))
     if spec.template_filters or spec.template_globals:
         ctx = {
             **base,
@@ -199,7 +194,7 @@ def _hooks(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> None:
         out.files.append(PlannedFile(f"{pkg}/templating.py", "project/package/templating.py.jinja", ctx, python=True))
         out.files.append(PlannedFile("tests/test_templating.py", "project/tests/test_templating.py.jinja", ctx, python=True))
         out.app_imports.append("from .templating import register_templating")
-        out.setup.append((PHASE_TEMPLATING, "register_templating(app)"))
+        out.setup.append((Phase.TEMPLATING, "register_templating(app)"))
 
 
 def production_environment(spec: ProjectSpec) -> dict[str, str]:
@@ -247,7 +242,7 @@ def _middleware(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> N
     out.files.append(PlannedFile(f"{pkg}/middleware.py", "project/package/middleware.py.jinja", ctx, python=True))
     out.files.append(PlannedFile("tests/test_middleware.py", "project/tests/test_middleware.py.jinja", ctx, python=True))
     out.app_imports.append("from .middleware import apply_middleware")
-    out.setup.append((PHASE_MIDDLEWARE, "apply_middleware(app)"))
+    out.setup.append((Phase.MIDDLEWARE, "apply_middleware(app)"))
 
 
 @dataclass(frozen=True)
@@ -337,7 +332,7 @@ def _commands(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> Non
     out.files.append(PlannedFile(f"{pkg}/commands.py", "project/package/commands.py.jinja", ctx, python=True))
     out.files.append(PlannedFile("tests/test_commands.py", "project/tests/test_commands.py.jinja", ctx, python=True))
     out.app_imports.append("from .commands import register_commands")
-    out.setup.append((PHASE_COMMANDS, "register_commands(app)"))
+    out.setup.append((Phase.COMMANDS, "register_commands(app)"))
 
 
 def _logging(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> None:
@@ -356,7 +351,7 @@ def _logging(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> None
     out.files.append(PlannedFile(f"{pkg}/logconfig.py", "project/package/logconfig.py.jinja", ctx, python=True))
     out.files.append(PlannedFile("tests/test_logging.py", "project/tests/test_logging.py.jinja", ctx, python=True))
     out.app_imports.append("from .logconfig import configure_logging")
-    out.setup.append((PHASE_LOGGING, "configure_logging(app)"))
+    out.setup.append((Phase.LOGGING, "configure_logging(app)"))
 
 
 def contribute(spec: ProjectSpec, base: dict[str, Any]) -> Contribution:

@@ -20,15 +20,20 @@ from werkzeug.exceptions import default_exceptions
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.routing import Map, Rule
 
-from flaskgen.errors import Problem
-from flaskgen.spec import routing
-from flaskgen.spec.auth import check_guards, cookie_defaults
-from flaskgen.spec.extras import normalize_extras
-from flaskgen.spec.hazards import spec_hazards
-from flaskgen.spec.loader import LoadedSpec, Path
-from flaskgen.spec.model import (
+from flaskgen.core.errors import Problem
+from flaskgen.core.pysrc import pysrc
+from flaskgen.core.spec import routing
+from flaskgen.core.spec.auth import check_guards, cookie_defaults
+from flaskgen.core.spec.extras import normalize_extras
+from flaskgen.core.spec.hazards import spec_hazards
+from flaskgen.core.spec.loader import KeyPath, LoadedSpec
+from flaskgen.core.spec.schema import did_you_mean
+from flaskgen.core.spec.types import (
     Blueprint,
+    Constant,
     Converter,
+    Duration,
+    EnvRef,
     ErrorPage,
     Import,
     Param,
@@ -38,10 +43,10 @@ from flaskgen.spec.model import (
     Response,
     Route,
     Setting,
+    Size,
     UrlRule,
     UrlVar,
 )
-from flaskgen.spec.schema import did_you_mean
 
 RESPONSE_KEYS = ("template", "text", "html", "json", "redirect", "redirect_to", "abort")
 STANDARD_PROFILES = ("base", "development", "testing", "production")
@@ -83,23 +88,23 @@ class Ctx:
     """What every normalization step shares: the loaded spec and the problems found."""
 
     spec: LoadedSpec
-    bad: set[Path]
+    bad: set[KeyPath]
     problems: list[Problem] = field(default_factory=list)
 
-    def error(self, path: Path, message: str, *, key: bool = False) -> None:
+    def error(self, path: KeyPath, message: str, *, key: bool = False) -> None:
         self.problems.append(self.spec.problem(path, message, key=key))
 
-    def ok(self, path: Path) -> bool:
+    def ok(self, path: KeyPath) -> bool:
         """True if the schema found nothing wrong at, under or above ``path``."""
         n = len(path)
         return not any(b[:n] == path or path[: len(b)] == b for b in self.bad if b)
 
-    def sound(self, path: Path) -> bool:
+    def sound(self, path: KeyPath) -> bool:
         """True if the schema found nothing wrong at or above ``path`` (parts below
         may be malformed; :meth:`usable` drops them)."""
         return not any(path[: len(b)] == b for b in self.bad if b)
 
-    def usable(self, path: Path, body: dict[str, Any], containers: tuple[str, ...] = ()) -> dict[str, Any]:
+    def usable(self, path: KeyPath, body: dict[str, Any], containers: tuple[str, ...] = ()) -> dict[str, Any]:
         """The keys of ``body`` that can be checked: well-shaped values, and mappings
         named in ``containers`` whose own entries are checked one by one."""
         return {
@@ -108,7 +113,7 @@ class Ctx:
             if self.ok((*path, k)) or (k in containers and isinstance(v, dict) and self.sound((*path, k)))
         }
 
-    def get(self, path: Path, default: Any = None) -> Any:
+    def get(self, path: KeyPath, default: Any = None) -> Any:
         node = self.spec.data
         for part in path:
             if not isinstance(node, dict) or part not in node:
@@ -129,16 +134,11 @@ def camel(name: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^0-9A-Za-z]+", name) if part)
 
 
-def py(value: Any) -> str:
-    """Python source for a literal from the spec (strings, numbers, lists, mappings)."""
-    return repr(value)
-
-
 # -- project -----------------------------------------------------------------------------
 
 
 def _project(ctx: Ctx, csrf: bool) -> Project | None:
-    path: Path = ("project",)
+    path: KeyPath = ("project",)
     raw = ctx.get(path)
     if not isinstance(raw, dict) or not ctx.ok((*path, "package")) or "package" not in raw:
         return None
@@ -159,32 +159,27 @@ def _project(ctx: Ctx, csrf: bool) -> Project | None:
 # -- config ------------------------------------------------------------------------------
 
 
-def _setting(ctx: Ctx, path: Path, key: str, value: Any) -> Setting:
+def _setting(ctx: Ctx, path: KeyPath, key: str, value: Any) -> Setting:
     if isinstance(value, str):
         if "${" in value:
             leftover = ENV_RE.sub("", value)
             if "${" in leftover:
                 ctx.error(path, f"malformed environment reference in {value!r}: write ${{NAME}} or ${{NAME:-default}}")
             needed = tuple(name for name, default in _env_refs(value) if default is None)
-            return Setting(key, f"FromEnv({py(value)})", env_vars=needed)
+            return Setting(key, EnvRef(value, needed))
         size = SIZE_RE.match(value)
         if size:
             number, unit = int(size.group(1)), size.group(2)
             if number * SIZE_FACTORS[unit] > 2**63 - 1:
                 ctx.error(path, f"{value} is too large: sizes must be below 8 EiB (2**63 bytes)")
-            factor = {"B": "", "KB": " * 1024", "MB": " * 1024 * 1024", "GB": " * 1024 * 1024 * 1024"}[unit]
-            return Setting(key, f"{number}{factor}")
+            return Setting(key, Size(number, unit))
         duration = DURATION_RE.match(value)
         if duration:
             unit = DURATION_UNITS[duration.group(2)]
             if _seconds(duration) > timedelta.max.total_seconds():
                 ctx.error(path, f"{value} is too long: durations must be below 999999999 days")
-            return Setting(
-                key,
-                f"timedelta({unit}={int(duration.group(1))})",
-                imports=frozenset({("datetime", "timedelta")}),
-            )
-    return Setting(key, py(value))
+            return Setting(key, Duration(int(duration.group(1)), unit))
+    return Setting(key, Constant(value))
 
 
 def _seconds(duration: re.Match[str]) -> float:
@@ -323,7 +318,7 @@ def _converters(ctx: Ctx) -> tuple[Converter, ...]:
     out = []
     builtin = set(Map.default_converters)
     for name, body in raw.items() if isinstance(raw, dict) else ():
-        path: Path = ("converters", name)
+        path: KeyPath = ("converters", name)
         if not ctx.ok(path):
             continue
         if name in builtin:
@@ -360,8 +355,8 @@ class RouteCheck:
 
     url_map: Map
     custom_types: dict[str, str]
-    claimed: dict[tuple[str, str, str], tuple[str, Path]] = field(default_factory=dict)
-    endpoints: dict[str, Path] = field(default_factory=dict)
+    claimed: dict[tuple[str, str, str], tuple[str, KeyPath]] = field(default_factory=dict)
+    endpoints: dict[str, KeyPath] = field(default_factory=dict)
 
 
 def join_prefix(prefix: str | None, rule: str) -> str:
@@ -372,7 +367,7 @@ def join_prefix(prefix: str | None, rule: str) -> str:
 
 
 def _parse_rule(
-    ctx: Ctx, rc: RouteCheck, path: Path, text: str, subdomain: str | None
+    ctx: Ctx, rc: RouteCheck, path: KeyPath, text: str, subdomain: str | None
 ) -> Rule | None:
     rule = routing.ProbeRule(text, endpoint="probe", subdomain=subdomain or "")
     try:
@@ -412,7 +407,7 @@ def _parse_rule(
 def _route(
     ctx: Ctx,
     rc: RouteCheck,
-    path: Path,
+    path: KeyPath,
     key: str,
     raw: dict[str, Any],
     blueprint: str | None,
@@ -440,7 +435,8 @@ def _route(
         per_rule.append(names)
         for name in names:
             conv = rule._converters[name]
-            var = UrlVar(name, routing.converter_name(rc.url_map, conv), routing.python_annotation(conv, rc.custom_types))
+            annotation = routing.python_annotation(conv, rc.custom_types)
+            var = UrlVar(name, routing.converter_name(rc.url_map, conv), annotation, routing.annotation_imports(conv))
             if name in variables and variables[name].annotation != var.annotation:
                 ctx.error(rpath, f"URL variable '{name}' has a different type here than in another rule of this route")
                 return None
@@ -460,14 +456,14 @@ def _route(
     params = []
     for name, var in variables.items():
         if all(name in names for names in per_rule):
-            params.append(Param(name, var.annotation, None))
+            params.append(Param(name, var.annotation, None, var.imports))
         elif name in defaults:
-            params.append(Param(name, var.annotation, py(defaults[name])))
+            params.append(Param(name, var.annotation, Constant(defaults[name]), var.imports))
         else:
-            params.append(Param(name, f"{var.annotation} | None", "None"))
+            params.append(Param(name, f"{var.annotation} | None", Constant(None), var.imports))
     for name, value in defaults.items():
         if name not in variables:
-            params.append(Param(name, type(value).__name__ if value is not None else "object", py(value)))
+            params.append(Param(name, type(value).__name__ if value is not None else "object", Constant(value)))
     methods = tuple(raw.get("methods") or ["GET"])
     response = _response(ctx, path, key, raw, blueprint, variables, per_rule, methods)
     if response is None:
@@ -518,7 +514,7 @@ def _route(
 
 
 def format_pieces(
-    ctx: Ctx, path: Path, text: str, variables: dict[str, UrlVar]
+    ctx: Ctx, path: KeyPath, text: str, variables: dict[str, UrlVar]
 ) -> list[tuple[str, str | None]] | None:
     """Split a ``text``/``html`` value into (literal, variable) pieces (Python format rules)."""
     try:
@@ -559,7 +555,7 @@ def _fstring(pieces: list[tuple[str, str | None]], wrap: str) -> str:
 
 def _response(
     ctx: Ctx,
-    path: Path,
+    path: KeyPath,
     key: str,
     raw: dict[str, Any],
     blueprint: str | None,
@@ -577,7 +573,7 @@ def _response(
     if kind == "template":
         template = value or (f"{blueprint}/{key}.html" if blueprint else f"{key}.html")
         args = "".join(f", {name}={name}" for name in variables)
-        return Response("template", f"render_template({py(template)}{args})", frozenset({("flask", "render_template")}), template=template)
+        return Response("template", f"render_template({pysrc(template)}{args})", frozenset({("flask", "render_template")}), template=template)
     if kind in ("text", "html"):
         pieces = format_pieces(ctx, (*path, kind), value, variables)
         if pieces is None:
@@ -590,9 +586,9 @@ def _response(
         return Response("html", _fstring(pieces, "escape"), imports, text=value)
     if kind == "json":
         if value is True:
-            body = "{" + ", ".join(f"{py(n)}: {n}" for n in variables) + "}"
+            body = "{" + ", ".join(f"{pysrc(n)}: {n}" for n in variables) + "}"
             return Response("json", f"jsonify({body})", frozenset({("flask", "jsonify")}), json=None)
-        return Response("json", f"jsonify({py(value)})", frozenset({("flask", "jsonify")}), json=value)
+        return Response("json", f"jsonify({pysrc(value)})", frozenset({("flask", "jsonify")}), json=value)
     if kind == "redirect":
         return Response("redirect", "", frozenset({("flask", "redirect"), ("flask", "url_for")}), target=value)
     if kind == "redirect_to":
@@ -607,7 +603,7 @@ def _response(
 
 
 def _check_redirects(
-    ctx: Ctx, routes: list[tuple[Path, Route]], endpoints: dict[str, tuple[list[set[str]], Path]]
+    ctx: Ctx, routes: list[tuple[KeyPath, Route]], endpoints: dict[str, tuple[list[set[str]], KeyPath]]
 ) -> list[Route]:
     """Resolve ``redirect`` targets to endpoints and fill in the view expression."""
     out = []
@@ -631,14 +627,14 @@ def _check_redirects(
         passed = sorted(set().union(*rule_vars) & have)
         args = "".join(f", {n}={n}" for n in passed)
         code = f", code={route.status}" if route.status else ""
-        expr = f"redirect(url_for({py(target)}{args}){code})"
+        expr = f"redirect(url_for({pysrc(target)}{args}){code})"
         out.append(replace(route, response=replace(route.response, expr=expr, target=target)))
     return out
 
 
 def _routes_section(
-    ctx: Ctx, rc: RouteCheck, base: Path, raw: Any, blueprint: str | None, prefix: str | None, subdomain: str | None
-) -> list[tuple[Path, Route]]:
+    ctx: Ctx, rc: RouteCheck, base: KeyPath, raw: Any, blueprint: str | None, prefix: str | None, subdomain: str | None
+) -> list[tuple[KeyPath, Route]]:
     out = []
     for key, body in (raw or {}).items() if isinstance(raw, dict) else ():
         path = (*base, key)
@@ -656,7 +652,7 @@ def _routes_section(
     return out
 
 
-def _check_rules_only(ctx: Ctx, rc: RouteCheck, path: Path, body: Any, prefix: str | None, subdomain: str | None) -> None:
+def _check_rules_only(ctx: Ctx, rc: RouteCheck, path: KeyPath, body: Any, prefix: str | None, subdomain: str | None) -> None:
     """Parse the rules of a route that is malformed elsewhere, so their problems are
     reported in the same run (the route itself is skipped)."""
     if not (ctx.sound(path) and isinstance(body, dict) and "rule" in body and ctx.ok((*path, "rule"))):
@@ -672,7 +668,7 @@ def _error_pages(ctx: Ctx) -> tuple[ErrorPage, ...]:
     raw = ctx.get(("errors",), {}) or {}
     out = []
     for code_text, body in sorted(raw.items()) if isinstance(raw, dict) else ():
-        path: Path = ("errors", code_text)
+        path: KeyPath = ("errors", code_text)
         if not ctx.ok(path):
             continue
         code = int(code_text)
@@ -685,12 +681,12 @@ def _error_pages(ctx: Ctx) -> tuple[ErrorPage, ...]:
             continue
         if response.kind == "template":
             template = body.get("template") or f"errors/{code}.html"
-            response = Response("template", f"render_template({py(template)}, error=error)", response.imports, template=template)
+            response = Response("template", f"render_template({pysrc(template)}, error=error)", response.imports, template=template)
         out.append(ErrorPage(code=code, title=title, function_name=snake(title), response=response))
     return tuple(out)
 
 
-def _csrf_exempt(ctx: Ctx, routes: list[tuple[Path, Route]]) -> list[tuple[Path, Route]]:
+def _csrf_exempt(ctx: Ctx, routes: list[tuple[KeyPath, Route]]) -> list[tuple[KeyPath, Route]]:
     """The routes of a ``csrf: false`` blueprint, all exempt (none can opt back in:
     Flask-WTF exempts a blueprint as a whole)."""
     for path, _ in routes:
@@ -699,12 +695,12 @@ def _csrf_exempt(ctx: Ctx, routes: list[tuple[Path, Route]]) -> list[tuple[Path,
     return [(path, replace(route, csrf=False)) for path, route in routes]
 
 
-def _blueprints(ctx: Ctx, rc: RouteCheck) -> tuple[list[tuple[Path, Route]], list[dict[str, Any]]]:
+def _blueprints(ctx: Ctx, rc: RouteCheck) -> tuple[list[tuple[KeyPath, Route]], list[dict[str, Any]]]:
     raw = ctx.get(("blueprints",), {}) or {}
-    routes: list[tuple[Path, Route]] = []
+    routes: list[tuple[KeyPath, Route]] = []
     meta = []
     for name, body in raw.items() if isinstance(raw, dict) else ():
-        path: Path = ("blueprints", name)
+        path: KeyPath = ("blueprints", name)
         if not ctx.ok(path) and not ctx.ok((*path, "url_prefix")):
             continue
         if name in APP_MODULES or keyword.iskeyword(name):
@@ -720,7 +716,7 @@ def _blueprints(ctx: Ctx, rc: RouteCheck) -> tuple[list[tuple[Path, Route]], lis
     return routes, meta
 
 
-def normalize(spec: LoadedSpec, bad: set[Path]) -> tuple[ProjectSpec | None, list[Problem]]:
+def normalize(spec: LoadedSpec, bad: set[KeyPath]) -> tuple[ProjectSpec | None, list[Problem]]:
     """Check cross-references and build the frozen :class:`ProjectSpec`."""
     ctx = Ctx(spec, bad)
     data = spec.data if isinstance(spec.data, dict) else {}
@@ -732,7 +728,7 @@ def normalize(spec: LoadedSpec, bad: set[Path]) -> tuple[ProjectSpec | None, lis
     bp_routes, bp_meta = _blueprints(ctx, rc)
     extras = normalize_extras(ctx, rc)
     # Endpoints and the variable sets of their rules, for redirect checks.
-    endpoints: dict[str, tuple[list[set[str]], Path]] = {
+    endpoints: dict[str, tuple[list[set[str]], KeyPath]] = {
         route.endpoint: ([set(r.variables) - {k for k, _ in r.defaults} for r in route.rules], path)
         for path, route in app_routes + bp_routes
     }

@@ -13,22 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from flaskgen import __version__
-from flaskgen.planners import (
-    PHASE_BLUEPRINTS,
-    PHASE_CONVERTERS,
-    PHASE_ERRORS,
-    PHASE_EXTENSIONS,
-    PHASE_VIEWS,
-    Contribution,
-    auth,
-    data,
-    deploy,
-    features,
-    resources,
-)
-from flaskgen.render import PlannedFile
-from flaskgen.spec.model import Blueprint, Import, Profile, ProjectSpec, Route, Setting
-from flaskgen.spec.normalize import ENV_RE, join_prefix
+from flaskgen.core.plan import auth, data, deploy, features, resources
+from flaskgen.core.plan.base import Contribution, Phase, PlannedFile
+from flaskgen.core.pysrc import pysrc
+from flaskgen.core.spec.normalize import ENV_RE, join_prefix
+from flaskgen.core.spec.types import Blueprint, EnvRef, Import, Profile, ProjectSpec, Route, Setting
 
 # The ruff release flaskgen is tested with: generated projects need at least this one
 # (their dev extra and pre-commit hook), so their `ruff format --check` agrees.
@@ -81,7 +70,7 @@ def _signature(route: Route) -> str:
     required = [p for p in route.params if p.default is None]
     optional = [p for p in route.params if p.default is not None]
     return ", ".join(
-        f"{p.name}: {p.annotation}" + (f" = {p.default}" if p.default is not None else "")
+        f"{p.name}: {p.annotation}" + (f" = {pysrc(p.default)}" if p.default is not None else "")
         for p in required + optional
     )
 
@@ -116,8 +105,8 @@ def _view_imports(routes: tuple[Route, ...], guard: bool = False) -> set[Import]
         imports.add(("flask.typing", "ResponseReturnValue"))
         if route.view_class:
             imports.add(("flask.views", "MethodView"))
-        if any("UUID" in p.annotation for p in route.params):
-            imports.add(("uuid", "UUID"))
+        for param in route.params:
+            imports |= param.imports
     return imports
 
 
@@ -213,8 +202,8 @@ def _env_vars(spec: ProjectSpec) -> list[dict[str, str]]:
     names: dict[str, str] = {}
     for profile in spec.profiles:
         for setting in profile.settings:
-            if setting.expr.startswith("FromEnv("):
-                for match in ENV_RE.finditer(setting.expr):
+            if isinstance(setting.value, EnvRef):
+                for match in ENV_RE.finditer(setting.value.template):
                     names.setdefault(match.group(1), ENV_EXAMPLES.get(match.group(1), "example"))
     return [{"name": n, "example": v} for n, v in sorted(names.items())]
 
@@ -229,10 +218,8 @@ def _config_cases(spec: ProjectSpec) -> dict[str, Any]:
         if required:
             continue
         for key, setting in settings.items():
-            if setting.expr.startswith("FromEnv("):
-                template = eval(
-                    setting.expr[len("FromEnv(") : -1], {"__builtins__": {}}
-                )  # our own repr()
+            if isinstance(setting.value, EnvRef):
+                template = setting.value.template
                 value = ENV_RE.sub(lambda m: m.group(2) or "", template)
                 default_cases.append({"profile": profile.name, "key": key, "value": value})
     full_env = {v["name"]: v["example"] for v in _env_vars(spec)}
@@ -303,20 +290,20 @@ def _app_setup(spec: ProjectSpec, parts: list[Contribution]) -> tuple[list[str],
     setup: list[tuple[int, str]] = []
     if spec.converters:
         imports.append("from .converters import register_converters")
-        setup.append((PHASE_CONVERTERS, "register_converters(app)"))
+        setup.append((Phase.CONVERTERS, "register_converters(app)"))
     extensions = [ext for part in parts for ext in part.extensions]
     if extensions:
         imports.append(f"from .extensions import {', '.join(ext.name for ext in extensions)}")
-        setup += [(PHASE_EXTENSIONS, ext.init) for ext in extensions]
+        setup += [(Phase.EXTENSIONS, ext.init) for ext in extensions]
     if spec.routes:
         imports.append("from .views import register_views")
-        setup.append((PHASE_VIEWS, "register_views(app)"))
+        setup.append((Phase.VIEWS, "register_views(app)"))
     for bp in spec.blueprints:
         imports.append(f"from .{bp.name} import bp as {bp.name}_bp")
-        setup.append((PHASE_BLUEPRINTS, f"app.register_blueprint({bp.name}_bp)"))
+        setup.append((Phase.BLUEPRINTS, f"app.register_blueprint({bp.name}_bp)"))
     if spec.errors:
         imports.append("from .errors import register_error_handlers")
-        setup.append((PHASE_ERRORS, "register_error_handlers(app)"))
+        setup.append((Phase.ERRORS, "register_error_handlers(app)"))
     for part in parts:
         imports += part.app_imports
         setup += part.setup

@@ -10,12 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flaskgen.planners import PHASE_BLUEPRINTS, Contribution
-from flaskgen.planners.data import _model_ctx
-from flaskgen.render import PlannedFile
-from flaskgen.spec.model import Column, Model, ProjectSpec, Relationship
-from flaskgen.spec.normalize import snake
-from flaskgen.spec.resources import Resource
+from flaskgen.core.plan.base import Contribution, Phase, PlannedFile
+from flaskgen.core.plan.data import _model_ctx
+from flaskgen.core.spec.normalize import snake
+from flaskgen.core.spec.resources import Resource
+from flaskgen.core.spec.types import Column, Model, ProjectSpec, Relationship
 
 DEPENDENCIES = ["flask-smorest>=0.46,<0.48", "marshmallow-sqlalchemy>=1.4", "swagger-ui-bundle>=1.1", "WTForms>=3.3"]
 PICKER_LIMIT = 200
@@ -455,7 +454,7 @@ def _signed_in_row(spec: ProjectSpec, r: ResourceCtx) -> tuple[str, str] | None:
     of this resource's own table (the tests then leave that row out of their counts)."""
     if spec.auth is None or not r.resource.login_required or spec.auth.model != r.cls:
         return None
-    from flaskgen.planners.auth import auth_ctx
+    from flaskgen.core.plan.auth import auth_ctx
 
     return spec.auth.identity, auth_ctx(spec).test_identity
 
@@ -473,12 +472,12 @@ def contribute(spec: ProjectSpec, base: dict[str, Any]) -> Contribution:
     if api_resources:
         out.files.append(PlannedFile(f"{pkg}/api.py", "project/package/api.py.jinja", {**base, "api_resources": api_resources}, python=True))
         out.app_imports.append("from .api import register_api")
-        out.setup.append((PHASE_BLUEPRINTS + 1, "register_api(app)"))
+        out.setup.append((Phase.BLUEPRINTS + 1, "register_api(app)"))
     for c in ctxs:
         out.files += _resource_files(pkg, base, c, spec)
         if c.resource.html:
             out.app_imports.append(f"from .{c.resource.key} import bp as {c.resource.key}_bp")
-            out.setup.append((PHASE_BLUEPRINTS, f"app.register_blueprint({c.resource.key}_bp)"))
+            out.setup.append((Phase.BLUEPRINTS, f"app.register_blueprint({c.resource.key}_bp)"))
     return out
 
 

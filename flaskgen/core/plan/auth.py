@@ -12,14 +12,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from flaskgen.planners import PHASE_BLUEPRINTS, Contribution, Extension
-from flaskgen.planners.features import production_environment
-from flaskgen.render import PlannedFile
-from flaskgen.spec.auth import BLUEPRINT, URL_PREFIX
-from flaskgen.spec.model import Auth, Import, ProjectSpec
+from flaskgen.core.plan.base import Contribution, Extension, Phase, PlannedFile
+from flaskgen.core.plan.features import production_environment
+from flaskgen.core.spec.auth import BLUEPRINT, URL_PREFIX
+from flaskgen.core.spec.types import Auth, Import, ProjectSpec
 
 if TYPE_CHECKING:
-    from flaskgen.plan import NavLink
+    from flaskgen.core.plan.project import NavLink
 
 DEPENDENCIES = ["Flask-Login>=0.6.3"]
 PAGE_GUARD: Import = ("flask_login", "login_required")
@@ -113,7 +112,7 @@ def _home(spec: ProjectSpec) -> str | None:
 
 def _nav_links(spec: ProjectSpec) -> list[NavLink]:
     """The navigation's links to pages anyone may see."""
-    from flaskgen.plan import _nav  # plan imports this module
+    from flaskgen.core.plan.project import _nav  # plan imports this module
 
     return [link for link in _nav(spec) if not any(r.endpoint == link.endpoint and spec.guarded(r) for r in spec.all_routes)]
 
@@ -190,7 +189,7 @@ def contribute(spec: ProjectSpec, base: dict[str, Any]) -> Contribution:
     out.extensions.append(_extension())
     out.dependencies += DEPENDENCIES
     out.app_imports.append(f"from .{BLUEPRINT} import bp as {BLUEPRINT}_bp")
-    out.setup.append((PHASE_BLUEPRINTS, f"app.register_blueprint({BLUEPRINT}_bp)"))
+    out.setup.append((Phase.BLUEPRINTS, f"app.register_blueprint({BLUEPRINT}_bp)"))
     out.conftest.append("auth")
     folder = f"{pkg}/{BLUEPRINT}"
     for name in ("__init__", "forms", "users", "views", "guards", "commands"):

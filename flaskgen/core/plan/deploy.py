@@ -13,10 +13,9 @@ from typing import Any
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
-from flaskgen.planners import PHASE_VIEWS, Contribution
-from flaskgen.render import PlannedFile
-from flaskgen.spec.model import ProjectSpec
-from flaskgen.spec.normalize import join_prefix, resolved_setting
+from flaskgen.core.plan.base import Contribution, Phase, PlannedFile
+from flaskgen.core.spec.normalize import join_prefix, resolved_setting
+from flaskgen.core.spec.types import Constant, EnvRef, ProjectSpec, SettingValue
 
 GUNICORN = "gunicorn>=23"
 PSYCOPG = "psycopg[binary]>=3.1"
@@ -24,8 +23,8 @@ PSYCOPG = "psycopg[binary]>=3.1"
 PYTHONS = ("3.13", "3.12", "3.11")
 POSTGRES_IMAGE = "postgres:17-alpine"
 HEALTH_RULE = "/healthz"
-WHOLE_ENV = re.compile(r"""^FromEnv\(["']\$\{([A-Za-z_][A-Za-z0-9_]*)\}["']\)$""")
-POSTGRES_URL = re.compile(r"""["'](postgres|postgresql)(\+\w+)?://""")
+WHOLE_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+POSTGRES_URL = re.compile(r"(postgres|postgresql)(\+\w+)?://")
 
 
 @dataclass(frozen=True)
@@ -52,14 +51,22 @@ def base_python(requirement: str) -> str:
 def database_var(spec: ProjectSpec) -> str | None:
     """``DATABASE_URL`` when production's ``SQLALCHEMY_DATABASE_URI`` is ``${DATABASE_URL}``."""
     setting = resolved_setting(spec.profiles, "production", "SQLALCHEMY_DATABASE_URI")
-    match = WHOLE_ENV.match(setting.expr) if setting else None
+    value = setting.value if setting else None
+    match = WHOLE_ENV.fullmatch(value.template) if isinstance(value, EnvRef) else None
     return match.group(1) if match else None
+
+
+def _text(value: SettingValue) -> str:
+    """The string a setting holds (an environment reference's template), else ""."""
+    if isinstance(value, EnvRef):
+        return value.template
+    return value.value if isinstance(value, Constant) and isinstance(value.value, str) else ""
 
 
 def uses_postgres(spec: ProjectSpec) -> bool:
     """Whether a profile's database URL is a literal PostgreSQL URL."""
     return any(
-        POSTGRES_URL.search(s.expr)
+        POSTGRES_URL.match(_text(s.value))
         for p in spec.profiles
         for s in p.settings
         if s.key == "SQLALCHEMY_DATABASE_URI"
@@ -102,7 +109,7 @@ def _health(spec: ProjectSpec, base: dict[str, Any], info: Deploy, out: Contribu
     out.files.append(PlannedFile(f"{pkg}/health.py", "project/package/health.py.jinja", ctx, python=True))
     out.files.append(PlannedFile("tests/test_health.py", "project/tests/test_health.py.jinja", ctx, python=True))
     out.app_imports.append("from .health import register_health")
-    out.setup.append((PHASE_VIEWS, "register_health(app)"))
+    out.setup.append((Phase.VIEWS, "register_health(app)"))
 
 
 def contribute(spec: ProjectSpec, base: dict[str, Any]) -> Contribution:

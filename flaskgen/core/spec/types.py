@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from flaskgen.spec.resources import Resource
+    from flaskgen.core.spec.resources import Resource
 
 Import = tuple[str, str]  # (module, name): "from module import name"; name "" = "import module"
 
@@ -26,13 +26,55 @@ class Project:
 
 
 @dataclass(frozen=True)
+class Constant:
+    """A plain YAML value (str, int, float, bool, None, list, mapping) used as it is."""
+
+    value: Any
+
+
+@dataclass(frozen=True)
+class EnvRef:
+    """A string with ``${NAME}`` / ``${NAME:-default}`` references, read at run time."""
+
+    template: str
+    env_vars: tuple[str, ...] = ()  # the names without a default: required at run time
+
+
+@dataclass(frozen=True)
+class Size:
+    """A byte size such as ``16MB``."""
+
+    number: int
+    unit: str  # B, KB, MB or GB
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A duration such as ``30m``; ``unit`` is the ``timedelta`` keyword."""
+
+    amount: int
+    unit: str  # seconds, minutes, hours or days
+
+
+SettingValue = Constant | EnvRef | Size | Duration
+
+
+@dataclass(frozen=True)
 class Setting:
-    """One Flask setting of a config profile, as Python source."""
+    """One Flask setting of a config profile, as a typed value."""
 
     key: str
-    expr: str
-    imports: frozenset[Import] = frozenset()
-    env_vars: tuple[str, ...] = ()
+    value: SettingValue
+
+    @property
+    def env_vars(self) -> tuple[str, ...]:
+        """The environment variables this setting requires."""
+        return self.value.env_vars if isinstance(self.value, EnvRef) else ()
+
+    @property
+    def imports(self) -> frozenset[Import]:
+        """What ``config.py`` imports for this setting's source."""
+        return frozenset({("datetime", "timedelta")}) if isinstance(self.value, Duration) else frozenset()
 
 
 @dataclass(frozen=True)
@@ -60,6 +102,7 @@ class UrlVar:
     name: str
     converter: str
     annotation: str  # Python type of the value the view receives
+    imports: frozenset[Import] = frozenset()  # what the annotation needs
 
 
 @dataclass(frozen=True)
@@ -87,7 +130,8 @@ class Response:
 class Param:
     name: str
     annotation: str
-    default: str | None  # Python source of the default, or None
+    default: Constant | None  # None: the view argument is required
+    imports: frozenset[Import] = frozenset()  # what the annotation needs
 
 
 @dataclass(frozen=True)
@@ -292,7 +336,7 @@ class ProjectSpec:
     auth: Auth | None = None
     resources: tuple[Resource, ...] = ()
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-    probe: Any = field(default=None, compare=False, repr=False)  # flaskgen.probe.Probe
+    probe: Any = field(default=None, compare=False, repr=False)  # flaskgen.core.spec.probe.Probe
 
     @property
     def all_routes(self) -> tuple[Route, ...]:

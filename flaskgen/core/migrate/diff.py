@@ -20,9 +20,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from flaskgen.errors import FlaskgenError
-from flaskgen.render import PlannedFile
-from flaskgen.spec.model import AssociationTable, Column, Model
+from flaskgen.core.errors import FlaskgenError
+from flaskgen.core.plan.base import PlannedFile
+from flaskgen.core.spec.types import AssociationTable, Column, Model
 
 # Constraint names: the same convention as the generated Base.metadata, so every
 # constraint has a known name and a later revision can drop it.
@@ -119,7 +119,7 @@ class Revision:
 
 def schema_of(models: Iterable[Model], association_tables: Iterable[AssociationTable] = ()) -> Schema:
     """The tables the models map to, in an order where referenced tables come first."""
-    from flaskgen.spec.normalize import snake
+    from flaskgen.core.spec.normalize import snake
 
     models = tuple(models)
     tables = []

@@ -17,9 +17,9 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, MapAdapter, RequestRedirect, Rule
 from werkzeug.routing.converters import BaseConverter
 
-from flaskgen.spec import routing
-from flaskgen.spec.model import ProjectSpec, Route
-from flaskgen.spec.normalize import join_prefix, resolved_setting
+from flaskgen.core.spec import routing
+from flaskgen.core.spec.normalize import join_prefix, resolved_setting
+from flaskgen.core.spec.types import Constant, ProjectSpec, Route
 
 MISSING = object()
 PROBE_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -71,10 +71,9 @@ class Probe:
 
 def server_name(spec: ProjectSpec) -> str:
     setting = resolved_setting(spec.profiles, "testing", "SERVER_NAME")
-    if setting is None or not setting.expr.startswith(("'", '"')):
+    if setting is None or not isinstance(setting.value, Constant) or not isinstance(setting.value.value, str):
         return "localhost"
-    value = eval(setting.expr, {"__builtins__": {}})  # a repr() literal we produced
-    return str(value)
+    return setting.value.value
 
 
 def _bp(spec: ProjectSpec, route: Route) -> tuple[str | None, str | None]:
@@ -109,7 +108,7 @@ def build_map(spec: ProjectSpec) -> tuple[Map, dict[tuple[str, int], Rule]]:
         if upload.serve:
             url_map.add(routing.ProbeRule(upload.serve, endpoint=f"{upload.name}_file", methods={"GET", "OPTIONS"}))
     if spec.auth is not None:
-        from flaskgen.spec.auth import BLUEPRINT, RULES, URL_PREFIX
+        from flaskgen.core.spec.auth import BLUEPRINT, RULES, URL_PREFIX
 
         for rule_text, key, methods in RULES:
             if key != "register" or spec.auth.register:
@@ -231,8 +230,8 @@ def _http_cases(
     out = []
     args = {p.name: view_args.get(p.name, None) for p in route.params}
     for p in route.params:
-        if p.name not in view_args and p.default not in (None, "None"):
-            args[p.name] = eval(p.default, {"__builtins__": {}})
+        if p.name not in view_args and p.default is not None and p.default.value is not None:
+            args[p.name] = p.default.value
     methods = ["GET"] if response.kind == "redirect_to" else list(route.methods)
     for method in methods:
         case_id = f"{label} {method}"
