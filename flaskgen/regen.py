@@ -38,9 +38,9 @@ from typing import TYPE_CHECKING, Any
 from flaskgen import __version__
 from flaskgen import regen_checks as checks
 from flaskgen.actions import Action, WriteResult
-from flaskgen.core.errors import RegenError, TargetError
+from flaskgen.core.errors import RegenError, SpecError, TargetError
 from flaskgen.merge import decode, has_markers, merge_text, to_crlf, to_lf, uses_crlf
-from flaskgen.regen_disk import linked, mode_for, project_lock, stale_temporaries, write_atomic
+from flaskgen.regen_disk import linked, mode_for, project_lock, stale_temporaries
 from flaskgen.state import (
     STATE_DIR,
     STATE_FILE,
@@ -53,7 +53,7 @@ from flaskgen.state import (
     spec_reference,
     with_conflicts,
 )
-from flaskgen.write import safe_relpath
+from flaskgen.write import safe_relpath, write_atomic, writing
 
 if TYPE_CHECKING:
     from flaskgen.core.spec.types import ProjectSpec
@@ -339,7 +339,7 @@ def _render(
         return theirs, {}, (), {}
     try:
         old = parse_spec(state.spec_text, "previous spec")
-    except Exception:  # noqa: BLE001 - an old spec this version rejects: no move detection
+    except SpecError:  # an old spec this version rejects: no move detection
         return theirs, {}, (), {}
     from flaskgen.core.merge.renames import find_moves, view_renames
 
@@ -903,7 +903,8 @@ def _regen(
     if report.changes:
         report.backup = _guard_git(project, steps, allow_dirty)
     if report.changes or report.state_changed:
-        _apply(project, steps, state_json)
+        with writing(project):
+            _apply(project, steps, state_json)
     return report
 
 

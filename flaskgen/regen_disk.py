@@ -1,4 +1,4 @@
-"""The disk side of ``regen``: one atomic write that keeps file modes, the project lock,
+"""The disk side of ``regen``: file modes (written by ``write.write_atomic``), the project lock,
 leftovers of killed runs, and symbolic links (which regen never writes through)."""
 
 from __future__ import annotations
@@ -6,13 +6,13 @@ from __future__ import annotations
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from flaskgen.core.errors import RegenError
 from flaskgen.state import STATE_DIR
+from flaskgen.write import umask
 
 LOCK = f"{STATE_DIR}/lock"
 EXECUTABLE = frozenset({"manage.py"})  # generated files that are scripts
@@ -20,29 +20,9 @@ EXECUTABLE = frozenset({"manage.py"})  # generated files that are scripts
 _TMP = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
 def new_mode(relpath: str) -> int:
     """The mode of a file regen creates: 0666 (0777 for scripts) less the umask."""
-    return (0o777 if relpath in EXECUTABLE else 0o666) & ~_umask()
-
-
-def write_atomic(path: Path, data: bytes, mode: int) -> None:
-    """Replace ``path`` by ``data`` in one rename, with permission bits ``mode``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            os.fchmod(handle.fileno(), mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    return (0o777 if relpath in EXECUTABLE else 0o666) & ~umask()
 
 
 def mode_for(path: Path, relpath: str) -> int:

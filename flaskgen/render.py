@@ -149,6 +149,22 @@ def _render_one(env: jinja2.Environment, item: PlannedFile) -> str:
     except jinja2.TemplateError as exc:  # undefined names, missing includes
         file, line = _template_frame(exc, item.template)
         raise TemplateError(file, line, exc.message or str(exc), item.relpath) from None
+    except UnicodeDecodeError as exc:
+        message = f"not UTF-8 text ({exc.reason}); templates are read as UTF-8"
+        raise TemplateError(_source_file(env, item.template), 1, message, item.relpath) from None
+    except OSError as exc:  # a template that is a folder, or unreadable
+        file = str(exc.filename or _source_file(env, item.template))
+        raise TemplateError(file, 1, f"cannot read it ({exc.strerror or exc})", item.relpath) from None
+
+
+def _source_file(env: jinja2.Environment, template: str) -> str:
+    """The file ``template`` is read from: the first search folder that has it."""
+    folders = env.loader.searchpath if isinstance(env.loader, jinja2.FileSystemLoader) else []
+    for folder in folders:
+        candidate = Path(folder) / template
+        if candidate.exists():
+            return str(candidate)
+    return template
 
 
 def _template_frame(exc: BaseException, template: str) -> tuple[str, int]:

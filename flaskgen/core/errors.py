@@ -72,6 +72,17 @@ class RegenError(FlaskgenError):
     """Regeneration cannot proceed safely (dirty work tree, leftover conflict markers, ...)."""
 
 
+class OutputError(FlaskgenError):
+    """A file of the project could not be written (disk full, permission denied, ...)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path, self.reason = path, reason
+        super().__init__(self.format())
+
+    def format(self) -> str:
+        return f"cannot write {self.path}: {self.reason}; free the space or fix the permissions, then run again"
+
+
 class ToolError(FlaskgenError):
     """A helper program flaskgen relies on (ruff, git) failed or is missing."""
 

@@ -17,6 +17,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, MapAdapter, RequestRedirect, Rule
 from werkzeug.routing.converters import BaseConverter
 
+from flaskgen.core.pysrc import pysrc
 from flaskgen.core.spec import routing
 from flaskgen.core.spec.normalize import join_prefix, resolved_setting
 from flaskgen.core.spec.types import Constant, ProjectSpec, Route
@@ -55,6 +56,7 @@ class UrlCase:
     values: str  # Python source of a dict literal
     url: str
     view_args: str | None  # Python source, or None when the rule redirects
+    uuid: bool = False  # a value is a UUID (the test module imports UUID)
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ class Probe:
 
     @property
     def uses_uuid(self) -> bool:
-        return any("UUID(" in c.values or "UUID(" in (c.view_args or "") for c in self.urls)
+        return any(c.uuid for c in self.urls)
 
 
 def server_name(spec: ProjectSpec) -> str:
@@ -117,14 +119,9 @@ def build_map(spec: ProjectSpec) -> tuple[Map, dict[tuple[str, int], Rule]]:
     return url_map, rules
 
 
-def _value_source(value: Any) -> str:
-    if isinstance(value, UUID):
-        return f"UUID({str(value)!r})"
-    return repr(value)
-
-
 def _dict_source(values: dict[str, Any]) -> str:
-    return "{" + ", ".join(f"{k!r}: {_value_source(v)}" for k, v in values.items()) + "}"
+    """A dict literal; a UUID value is ``UUID('...')``."""
+    return pysrc(values)
 
 
 def _samples(route: Route, rule: Rule) -> list[dict[str, str]]:
@@ -192,6 +189,7 @@ def probe(spec: ProjectSpec) -> Probe:
                     values=_dict_source(values),
                     url=full,
                     view_args=None if is_redirect else _dict_source(view_args),
+                    uuid=any(isinstance(v, UUID) for v in (*values.values(), *({} if is_redirect else view_args).values())),
                 )
             )
             cases = _http_cases(spec, route, rule, adapter, label, full, texts, values, view_args)
