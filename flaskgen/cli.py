@@ -108,7 +108,7 @@ def _output_options(func: F) -> F:
     """``-q``, ``--color/--no-color`` and ``--format`` for a command that writes files."""
     func = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="json: the per-file actions and counts, for tools.")(func)
     func = click.option("--color/--no-color", "color", default=None, help="Colour the output (default: only on a terminal, never under NO_COLOR).")(func)
-    return click.option("-q", "--quiet", is_flag=True, help="Print only errors, conflicts and the summary line.")(func)  # type: ignore[return-value]
+    return click.option("-q", "--quiet", is_flag=True, help="Print only errors, conflicts and the summary line.")(func)
 
 
 def _json_errors(fmt: str, func: Callable[[], Any]) -> Any:

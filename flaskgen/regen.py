@@ -56,6 +56,8 @@ from flaskgen.state import (
 from flaskgen.write import safe_relpath, write_atomic, writing
 
 if TYPE_CHECKING:
+    from flaskgen.core.merge.renames import BlockMove
+    from flaskgen.core.plan.base import PlannedFile
     from flaskgen.core.spec.types import ProjectSpec
 
 JOURNAL = f"{STATE_DIR}/journal.json"
@@ -315,13 +317,13 @@ class Inputs:
     state: State | None
     theirs: dict[str, str]
     moves_files: dict[str, str] = field(default_factory=dict)  # new path -> old path
-    moves_blocks: tuple = ()
+    moves_blocks: tuple[BlockMove, ...] = ()
     view_renames: dict[str, str] = field(default_factory=dict)  # new view name -> old (renamed_from)
 
 
 def _render(
     spec_path: Path, spec_text: str, state: State | None, folders: tuple[Path, ...], root: Path
-) -> tuple[dict[str, str], dict[str, str], tuple, dict[str, str]]:
+) -> tuple[dict[str, str], dict[str, str], tuple[BlockMove, ...], dict[str, str]]:
     """The new render, plus file and block moves and view renames from the last generated spec."""
     if (
         state is not None
@@ -410,7 +412,7 @@ def _revision_ids(relpath: str, text: str) -> tuple[str | None, tuple[str, ...]]
             target, value = node.targets[0], node.value
         elif isinstance(node, ast.AnnAssign) and node.value is not None:
             target, value = node.target, node.value
-        if isinstance(target, ast.Name) and target.id in ("revision", "down_revision"):
+        if isinstance(target, ast.Name) and value is not None and target.id in ("revision", "down_revision"):
             try:
                 found[target.id] = ast.literal_eval(value)
             except ValueError:
@@ -423,7 +425,8 @@ def _revision_ids(relpath: str, text: str) -> tuple[str | None, tuple[str, ...]]
 
 def _head(revisions: dict[str, str]) -> str | None:
     """The one revision no other revision revises; several heads stop regen."""
-    ids, parents = set(), set()
+    ids: set[str] = set()
+    parents: set[str] = set()
     for relpath, text in sorted(revisions.items()):
         rev, downs = _revision_ids(relpath, text)
         if rev is not None:
@@ -438,7 +441,7 @@ def _head(revisions: dict[str, str]) -> str | None:
     return heads[0] if heads else None
 
 
-def _render_planned(planned: list, folders: tuple[Path, ...] = ()) -> dict[str, str]:
+def _render_planned(planned: list[PlannedFile], folders: tuple[Path, ...] = ()) -> dict[str, str]:
     """Render and format a few planned files, as ``render_project`` does."""
     from flaskgen.format import format_python
     from flaskgen.generate import _normalize
@@ -532,7 +535,8 @@ def check_merges(
         return steps
     items = {}
     for step in todo:
-        mine = decode(ours[step.relpath]) if ours.get(step.relpath) is not None else None
+        data = ours.get(step.relpath)
+        mine = decode(data) if data is not None else None
         merged = to_lf((step.data or b"").decode("utf-8"))
         items[step.relpath] = checks.Merged(step.relpath, None if mine is None else to_lf(mine), bases.get(step.relpath), theirs[step.relpath], merged)
     fixed = _check_names(items, ours)
@@ -579,19 +583,20 @@ def _check_names(items: dict[str, checks.Merged], ours: dict[str, bytes | None])
     return out
 
 
-def _repair(item: checks.Merged, fresh: list[tuple[str, str, int]], others: list[str], before: list) -> tuple[str, str, str]:
+def _repair(item: checks.Merged, fresh: list[tuple[str, str, int]], others: list[str], before: list[tuple[str, str, int]]) -> tuple[str, str, str]:
     """Re-add the imports the merge lost, when each is certain; else say what is wrong."""
     lines = [checks.missing_import(checks.undefined_name(m) or "", item, others) for code, m, _ in fresh if code == "F821"]
     problem = f"line {fresh[0][2]}: {fresh[0][1]} ({fresh[0][0]})"
     if len(lines) != len(fresh) or None in lines:
         return item.merged, f"the merged file would not run ({problem})", ""
     text = item.merged
-    for line in sorted(set(lines)):  # type: ignore[arg-type]
+    found = sorted({line for line in lines if line is not None})
+    for line in found:
         text = checks.add_import(text, line)
     again = checks.new_findings(checks.ruff_findings({item.relpath: text})[item.relpath], before)
     if again:
         return item.merged, f"the merged file would not run ({problem})", ""
-    return text, "", "re-added " + ", ".join(f"'{line}'" for line in sorted(set(lines)))  # type: ignore[arg-type]
+    return text, "", "re-added " + ", ".join(f"'{line}'" for line in found)
 
 
 def _guard_step(root: Path, step: Step, theirs: dict[str, str], bases: dict[str, str]) -> list[Step]:
@@ -653,7 +658,7 @@ def _materialize(step: Step, effective: bytes | None, disk: bytes | None) -> Ste
 
 
 def _block_patches(
-    blocks: tuple,
+    blocks: tuple[BlockMove, ...],
     renamed: dict[str, str],
     ours: dict[str, bytes | None],
     bases: dict[str, str | None],
@@ -730,7 +735,7 @@ def _journal_entry(root: Path, step: Step) -> dict[str, object]:
     }
 
 
-def _entry_data(entry: dict) -> bytes | None:
+def _entry_data(entry: dict[str, Any]) -> bytes | None:
     if entry.get("base64") is not None:
         return base64.b64decode(entry["base64"])
     return None if entry["data"] is None else str(entry["data"]).encode("utf-8")
@@ -763,7 +768,7 @@ def _checked_entry(entry: Any) -> dict[str, Any]:
     return entry
 
 
-def _read_journal(root: Path) -> tuple[list[dict], str]:
+def _read_journal(root: Path) -> tuple[list[dict[str, Any]], str]:
     try:
         journal = json.loads((root / JOURNAL).read_text(encoding="utf-8"))
         entries = [_checked_entry(entry) for entry in journal["steps"]]

@@ -104,9 +104,9 @@ def ruff_findings(texts: dict[str, str]) -> dict[str, list[tuple[str, str, int]]
         )
     out: dict[str, list[tuple[str, str, int]]] = {r: [] for r in texts}
     for item in json.loads(proc.stdout or "[]"):
-        relpath = names.get(Path(item["filename"]).name)
-        if relpath is not None:
-            out[relpath].append((str(item["code"] or "E9"), str(item["message"]), int(item["location"]["row"])))
+        owner = names.get(Path(item["filename"]).name)
+        if owner is not None:
+            out[owner].append((str(item["code"] or "E9"), str(item["message"]), int(item["location"]["row"])))
     return out
 
 

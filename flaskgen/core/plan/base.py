@@ -27,11 +27,13 @@ class Phase(IntEnum):
 
     LOGGING = 10
     CONVERTERS = 20
+    DATABASE = 29  # the database URL is resolved before the extensions bind
     EXTENSIONS = 30
     TEMPLATING = 40
     HOOKS = 45
     VIEWS = 50
     BLUEPRINTS = 60
+    API = 61  # the JSON API's blueprints, after the page blueprints
     ERRORS = 70
     COMMANDS = 80
     MIDDLEWARE = 90

@@ -99,7 +99,7 @@ def contribute(spec: ProjectSpec, base: dict[str, Any]) -> Contribution:
         "from . import models  # noqa: F401  (registers the tables on db.metadata)",
         "from .extensions import database_url",
     ]
-    out.setup.append((Phase.EXTENSIONS - 1, 'app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.config["SQLALCHEMY_DATABASE_URI"])'))
+    out.setup.append((Phase.DATABASE, 'app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.config["SQLALCHEMY_DATABASE_URI"])'))
     out.dependencies += DEPENDENCIES
     out.conftest.append("db")
     models = [_model_ctx(spec, m) for m in spec.models]

@@ -472,7 +472,7 @@ def contribute(spec: ProjectSpec, base: dict[str, Any]) -> Contribution:
     if api_resources:
         out.files.append(PlannedFile(f"{pkg}/api.py", "project/package/api.py.jinja", {**base, "api_resources": api_resources}, python=True))
         out.app_imports.append("from .api import register_api")
-        out.setup.append((Phase.BLUEPRINTS + 1, "register_api(app)"))
+        out.setup.append((Phase.API, "register_api(app)"))
     for c in ctxs:
         out.files += _resource_files(pkg, base, c, spec)
         if c.resource.html:

@@ -13,6 +13,7 @@ import keyword
 import logging
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from werkzeug.exceptions import default_exceptions
 
@@ -179,7 +180,8 @@ def _logging(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
 
 
 def _server_names(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
-    config = spec.raw.get("config") if isinstance(spec.raw.get("config"), dict) else {}
+    raw = spec.raw.get("config")
+    config: dict[str, Any] = raw if isinstance(raw, dict) else {}
     for profile, body in config.items():
         value = body.get("SERVER_NAME") if isinstance(body, dict) else None
         if isinstance(value, str) and "${" not in value and not SERVER_NAME_RE.match(value):

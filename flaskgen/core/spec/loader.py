@@ -13,10 +13,11 @@ beyond 64 bits) and control characters are reported at their position.
 
 from __future__ import annotations
 
+import importlib
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -82,13 +83,17 @@ class _DepthLimit(yaml.composer.Composer):
 
     depth = 0
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node:
+    if TYPE_CHECKING:  # provided by the parser this composer is mixed with
+
+        def peek_event(self) -> Any: ...  # an Event; its mark is a libyaml or a Python Mark
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
                 mark = self.peek_event().start_mark
                 raise _TooDeep(None, None, f"nested deeper than {MAX_DEPTH} levels", mark)
-            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+            return super().compose_node(parent, index)
         finally:
             self.depth -= 1
 
@@ -110,10 +115,8 @@ class _Loader(
         _CoreResolver.__init__(self)
 
 
-try:  # libyaml's scanner and parser, where PyYAML was built with it
-    from yaml.cyaml import CParser as _CParser
-except ImportError:  # pragma: no cover - PyYAML without libyaml
-    _CParser = None
+# libyaml's scanner and parser, where PyYAML was built with it (else None).
+_CParser: Any = getattr(importlib.import_module("yaml.cyaml"), "CParser", None) if yaml.__with_libyaml__ else None
 
 if _CParser is not None:
 

@@ -112,9 +112,9 @@ def build_map(spec: ProjectSpec) -> tuple[Map, dict[tuple[str, int], Rule]]:
     if spec.auth is not None:
         from flaskgen.core.spec.auth import BLUEPRINT, RULES, URL_PREFIX
 
-        for rule_text, key, methods in RULES:
+        for rule_text, key, verbs in RULES:
             if key != "register" or spec.auth.register:
-                url_map.add(routing.ProbeRule(URL_PREFIX + rule_text, endpoint=f"{BLUEPRINT}.{key}", methods={*methods, "OPTIONS"}))
+                url_map.add(routing.ProbeRule(URL_PREFIX + rule_text, endpoint=f"{BLUEPRINT}.{key}", methods={*verbs, "OPTIONS"}))
     url_map.add(routing.ProbeRule("/static/<path:filename>", endpoint="static", methods={"GET", "OPTIONS"}))
     return url_map, rules
 

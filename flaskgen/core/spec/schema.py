@@ -51,7 +51,7 @@ def _validator(schema_text: str) -> Draft202012Validator:
     types = Draft202012Validator.TYPE_CHECKER.redefine(
         "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
     )
-    strict = validators.extend(Draft202012Validator, {"pattern": _pattern}, type_checker=types)
+    strict = validators.extend(Draft202012Validator, {"pattern": _pattern}, type_checker=types)  # type: ignore[no-untyped-call]
     return cast(Draft202012Validator, strict(inline_refs(load_schema(schema_text))))
 
 

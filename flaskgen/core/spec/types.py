@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from flaskgen.core.spec.probe import Probe
     from flaskgen.core.spec.resources import Resource
 
 Import = tuple[str, str]  # (module, name): "from module import name"; name "" = "import module"
@@ -336,7 +337,7 @@ class ProjectSpec:
     auth: Auth | None = None
     resources: tuple[Resource, ...] = ()
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-    probe: Any = field(default=None, compare=False, repr=False)  # flaskgen.core.spec.probe.Probe
+    probe: Probe | None = field(default=None, compare=False, repr=False)
 
     @property
     def all_routes(self) -> tuple[Route, ...]:
