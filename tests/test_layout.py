@@ -68,3 +68,17 @@ def test_jinja_names_match_the_installed_jinja() -> None:
     env = Environment()
     assert frozenset(env.globals) <= hazards.JINJA_GLOBALS
     assert frozenset(env.filters) <= hazards.JINJA_FILTERS
+
+
+MAX_FUNCTION_LINES = 50
+
+
+def test_no_function_is_over_50_lines() -> None:
+    long = []
+    for module in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = (node.end_lineno or node.lineno) - node.lineno + 1
+                if length > MAX_FUNCTION_LINES:
+                    long.append(f"{module.relative_to(PACKAGE)}:{node.lineno} {node.name} ({length} lines)")
+    assert not long, "split these functions:\n" + "\n".join(long)

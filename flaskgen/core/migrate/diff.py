@@ -301,101 +301,135 @@ def _ambiguities(old: Table, new: Table, gone: list[str], added: list[str]) -> l
     return problems
 
 
+def _fk_up(fk: ForeignKey) -> str:
+    ondelete = f", ondelete={fk.ondelete!r}" if fk.ondelete else ""
+    return f"batch_op.create_foreign_key(batch_op.f({fk.name!r}), {fk.ref_table!r}, [{fk.column!r}], [{fk.ref_column!r}]{ondelete})"
+
+
+def _fk_down(fk: ForeignKey) -> str:
+    return f"batch_op.drop_constraint(batch_op.f({fk.name!r}), type_='foreignkey')"
+
+
+def _uq_up(name: str, col: str) -> str:
+    return f"batch_op.create_unique_constraint(batch_op.f({name!r}), [{col!r}])"
+
+
+def _uq_down(name: str) -> str:
+    return f"batch_op.drop_constraint(batch_op.f({name!r}), type_='unique')"
+
+
+@dataclass
+class _Batch:
+    """One table's batch under construction; ``renames`` maps new column names to old."""
+
+    renames: dict[str, str]
+    changes: _Changes = field(default_factory=_Changes)
+
+    def going(self, column: str, up: str, down: str) -> None:
+        """A constraint that goes away. Batch mode cannot build a constraint on a column
+        renamed in the same batch: one on a renamed column comes back in the next batch."""
+        if column in self.renames.values():
+            self.changes.steps.append((up, ""))
+            self.changes.down_after.append(down)
+        else:
+            self.changes.steps.append((up, down))
+
+    def coming(self, column: str, up: str, down: str) -> None:
+        """A constraint that appears (after the columns changed)."""
+        if column in self.renames:
+            self.changes.steps.append(("", down))
+            self.changes.up_after.append(up)
+        else:
+            self.changes.steps.append((up, down))
+
+
+def _drop_constraints(batch: _Batch, old: Table, new: Table) -> None:
+    """Constraints that go away (or change) first, so their columns can change."""
+    old_fks, new_fks = {fk.name: fk for fk in old.foreign_keys}, {fk.name: fk for fk in new.foreign_keys}
+    old_ix, new_ix = {i.name: i for i in old.indexes}, {i.name: i for i in new.indexes}
+    old_uq, new_uq = dict(old.uniques), dict(new.uniques)
+    for name in sorted(old_fks):
+        if old_fks[name] != new_fks.get(name):
+            batch.going(old_fks[name].column, _fk_down(old_fks[name]), _fk_up(old_fks[name]))
+    for name in sorted(old_ix):
+        if old_ix[name] != new_ix.get(name):
+            batch.going(old_ix[name].column, _drop_index(old.name, old_ix[name], "batch_op"), _create_index(old.name, old_ix[name], "batch_op"))
+    for name in sorted(old_uq):
+        if old_uq[name] != new_uq.get(name):
+            batch.going(old_uq[name], _uq_down(name), _uq_up(name, old_uq[name]))
+
+
+def _add_constraints(batch: _Batch, old: Table, new: Table) -> None:
+    """Constraints that appear (or change), once the columns are there."""
+    old_fks, new_fks = {fk.name: fk for fk in old.foreign_keys}, {fk.name: fk for fk in new.foreign_keys}
+    old_ix, new_ix = {i.name: i for i in old.indexes}, {i.name: i for i in new.indexes}
+    old_uq, new_uq = dict(old.uniques), dict(new.uniques)
+    for name in sorted(new_uq):
+        if new_uq[name] != old_uq.get(name):
+            batch.coming(new_uq[name], _uq_up(name, new_uq[name]), _uq_down(name))
+    for name in sorted(new_ix):
+        if new_ix[name] != old_ix.get(name):
+            batch.coming(new_ix[name].column, _create_index(new.name, new_ix[name], "batch_op"), _drop_index(new.name, new_ix[name], "batch_op"))
+    for name in sorted(new_fks):
+        if new_fks[name] != old_fks.get(name):
+            batch.coming(new_fks[name].column, _fk_up(new_fks[name]), _fk_down(new_fks[name]))
+
+
+def _drop_columns(changes: _Changes, old_cols: dict[str, TableColumn], gone: list[str]) -> None:
+    """Columns that go away; a downgrade re-adds a NOT NULL one to rows that exist, filled
+    with its default."""
+    for name in gone:
+        before = old_cols[name]
+        fill = None if before.nullable else before.fill
+        changes.steps.append((f"batch_op.drop_column({name!r})", f"batch_op.add_column({before.render(fill)})"))
+        if fill:
+            changes.down_after.append(_drop_server_default(before))
+
+
+def _add_column(changes: _Changes, new: Table, col: TableColumn, problems: list[str]) -> None:
+    """A new column; a NOT NULL one fills the rows there with its default."""
+    fill = None
+    if not col.nullable:
+        fill = col.fill
+        if fill is None:
+            problems.append(_not_null_problem(new, col))
+    changes.steps.append((f"batch_op.add_column({col.render(fill)})", f"batch_op.drop_column({col.name!r})"))
+    if fill:  # the model has no server default: drop it once the rows are filled
+        changes.up_after.append(_drop_server_default(col))
+
+
+def _alter_column(before: TableColumn, col: TableColumn) -> tuple[str, str]:
+    """The (upgrade, downgrade) that change a column's type or nullability."""
+    name = col.name
+    if before.type == col.type:
+        up = f"batch_op.alter_column({name!r}, existing_type=sa.{col.type}, nullable={col.nullable})"
+        down = f"batch_op.alter_column({name!r}, existing_type=sa.{col.type}, nullable={before.nullable})"
+        return up, down
+    up = f"batch_op.alter_column({name!r}, existing_type=sa.{before.type}, type_=sa.{col.type}, nullable={col.nullable})"
+    down = f"batch_op.alter_column({name!r}, existing_type=sa.{col.type}, type_=sa.{before.type}, nullable={before.nullable})"
+    return up, down
+
+
 def _alter(old: Table, new: Table, problems: list[str]) -> _Changes:
     """The batch operations that turn ``old`` into ``new``; what cannot be decided from
     the spec goes to ``problems``."""
-    changes = _Changes()
-    steps = changes.steps
-    renames = _renamed_columns(old, new)
+    batch = _Batch(_renamed_columns(old, new))
+    renames, changes = batch.renames, batch.changes
     old_cols = {c.name: c for c in old.columns}
     new_cols = {c.name: c for c in new.columns}
-    old_fks = {fk.name: fk for fk in old.foreign_keys}
-    new_fks = {fk.name: fk for fk in new.foreign_keys}
-    old_ix = {i.name: i for i in old.indexes}
-    new_ix = {i.name: i for i in new.indexes}
-    old_uq, new_uq = dict(old.uniques), dict(new.uniques)
     gone = [n for n in old_cols if n not in new_cols and n not in renames.values()]
     added = [n for n in new_cols if n not in old_cols and n not in renames]
     problems += _ambiguities(old, new, gone, added)
-
-    def fk_up(fk: ForeignKey) -> str:
-        ondelete = f", ondelete={fk.ondelete!r}" if fk.ondelete else ""
-        return f"batch_op.create_foreign_key(batch_op.f({fk.name!r}), {fk.ref_table!r}, [{fk.column!r}], [{fk.ref_column!r}]{ondelete})"
-
-    def fk_down(fk: ForeignKey) -> str:
-        return f"batch_op.drop_constraint(batch_op.f({fk.name!r}), type_='foreignkey')"
-
-    def uq_up(name: str, col: str) -> str:
-        return f"batch_op.create_unique_constraint(batch_op.f({name!r}), [{col!r}])"
-
-    def uq_down(name: str) -> str:
-        return f"batch_op.drop_constraint(batch_op.f({name!r}), type_='unique')"
-
-    def going(column: str, up: str, down: str) -> None:
-        # Batch mode cannot build a constraint on a column renamed in the same batch:
-        # one on a renamed column comes back in the next batch.
-        if column in renames.values():
-            steps.append((up, ""))
-            changes.down_after.append(down)
-        else:
-            steps.append((up, down))
-
-    def coming(column: str, up: str, down: str) -> None:
-        if column in renames:
-            steps.append(("", down))
-            changes.up_after.append(up)
-        else:
-            steps.append((up, down))
-
-    # Constraints that go away (or change) first, so their columns can change.
-    for name in sorted(old_fks):
-        if old_fks[name] != new_fks.get(name):
-            going(old_fks[name].column, fk_down(old_fks[name]), fk_up(old_fks[name]))
-    for name in sorted(old_ix):
-        if old_ix[name] != new_ix.get(name):
-            going(old_ix[name].column, _drop_index(old.name, old_ix[name], "batch_op"), _create_index(old.name, old_ix[name], "batch_op"))
-    for name in sorted(old_uq):
-        if old_uq[name] != new_uq.get(name):
-            going(old_uq[name], uq_down(name), uq_up(name, old_uq[name]))
-    for name in gone:
-        before = old_cols[name]
-        # A downgrade re-adds a NOT NULL column to rows that exist: fill it with its default.
-        fill = None if before.nullable else before.fill
-        steps.append((f"batch_op.drop_column({name!r})", f"batch_op.add_column({before.render(fill)})"))
-        if fill:
-            changes.down_after.append(_drop_server_default(before))
+    _drop_constraints(batch, old, new)
+    _drop_columns(changes, old_cols, gone)
     for name, col in new_cols.items():
         if name in renames:
-            steps.append(_rename_column(old_cols[renames[name]], col))
-            continue
-        if name not in old_cols:
-            fill = None
-            if not col.nullable:
-                fill = col.fill
-                if fill is None:
-                    problems.append(_not_null_problem(new, col))
-            steps.append((f"batch_op.add_column({col.render(fill)})", f"batch_op.drop_column({name!r})"))
-            if fill:  # the model has no server default: drop it once the rows are filled
-                changes.up_after.append(_drop_server_default(col))
-            continue
-        before = old_cols[name]
-        if before == col:
-            continue
-        up = f"batch_op.alter_column({name!r}, existing_type=sa.{before.type}, type_=sa.{col.type}, nullable={col.nullable})"
-        down = f"batch_op.alter_column({name!r}, existing_type=sa.{col.type}, type_=sa.{before.type}, nullable={before.nullable})"
-        if before.type == col.type:
-            up = f"batch_op.alter_column({name!r}, existing_type=sa.{col.type}, nullable={col.nullable})"
-            down = f"batch_op.alter_column({name!r}, existing_type=sa.{col.type}, nullable={before.nullable})"
-        steps.append((up, down))
-    for name in sorted(new_uq):
-        if new_uq[name] != old_uq.get(name):
-            coming(new_uq[name], uq_up(name, new_uq[name]), uq_down(name))
-    for name in sorted(new_ix):
-        if new_ix[name] != old_ix.get(name):
-            coming(new_ix[name].column, _create_index(new.name, new_ix[name], "batch_op"), _drop_index(new.name, new_ix[name], "batch_op"))
-    for name in sorted(new_fks):
-        if new_fks[name] != old_fks.get(name):
-            coming(new_fks[name].column, fk_up(new_fks[name]), fk_down(new_fks[name]))
+            changes.steps.append(_rename_column(old_cols[renames[name]], col))
+        elif name not in old_cols:
+            _add_column(changes, new, col, problems)
+        elif old_cols[name] != col:
+            changes.steps.append(_alter_column(old_cols[name], col))
+    _add_constraints(batch, old, new)
     return changes
 
 
@@ -423,6 +457,18 @@ def _table_renames(old: Schema, new: Schema) -> dict[str, str]:
     return out
 
 
+def _under_new_names(old: Schema, renamed: dict[str, str]) -> Schema:
+    """``old`` with renamed tables (and the foreign keys to them) under their new names."""
+    return tuple(
+        replace(
+            t,
+            name=renamed.get(t.name, t.name),
+            foreign_keys=tuple(replace(fk, ref_table=renamed.get(fk.ref_table, fk.ref_table)) for fk in t.foreign_keys),
+        )
+        for t in old
+    )
+
+
 def operations(old: Schema, new: Schema) -> tuple[list[str], list[str]]:
     """(upgrade, downgrade) statements that move a database from ``old`` to ``new``.
 
@@ -435,14 +481,7 @@ def operations(old: Schema, new: Schema) -> tuple[list[str], list[str]]:
     # old table name, so the comparison below drops and recreates them.
     up = [f"op.rename_table({a!r}, {b!r})" for a, b in sorted(renamed.items())]
     back = [f"op.rename_table({b!r}, {a!r})" for a, b in sorted(renamed.items())]
-    old = tuple(
-        replace(
-            t,
-            name=renamed.get(t.name, t.name),
-            foreign_keys=tuple(replace(fk, ref_table=renamed.get(fk.ref_table, fk.ref_table)) for fk in t.foreign_keys),
-        )
-        for t in old
-    )
+    old = _under_new_names(old, renamed)
     old_by = {t.name: t for t in old}
     new_by = {t.name: t for t in new}
     problems: list[str] = []

@@ -18,7 +18,7 @@ from flaskgen.core.plan.base import (
     Phase,
     PlannedFile,
 )
-from flaskgen.core.spec.types import Command, ProjectSpec, Upload
+from flaskgen.core.spec.types import Command, CommandOption, ProjectSpec, Upload
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 FLASK_LOG_FORMAT = "[%(asctime)s] %(levelname)s in %(module)s: %(message)s"  # Flask's own
@@ -262,7 +262,28 @@ class CommandCtx:
 SAMPLES = {"str": "x", "int": 7, "float": 1.5, "bool": True}
 
 
+def _option_decorator(opt: CommandOption) -> str:
+    """``@click.option(...)`` for one option of a command."""
+    flag = f"--{opt.name.replace('_', '-')}"
+    if opt.type == "bool":
+        kwargs = [repr(f"{flag}/--no-{opt.name.replace('_', '-')}"), f"default={bool(opt.default)!r}"]
+    else:
+        kwargs = [repr(flag)]
+        if opt.type != "str":
+            kwargs.append(f"type={opt.type}")
+        if opt.default is not None:
+            kwargs.append(f"default={opt.default!r}")
+    if opt.required:
+        kwargs.append("required=True")
+    if opt.default is not None or opt.type == "bool":
+        kwargs.append("show_default=True")
+    if opt.help:
+        kwargs.append(f"help={opt.help!r}")
+    return f"@click.option({', '.join(kwargs)})"
+
+
 def command_ctx(command: Command) -> CommandCtx:
+    """The view-model of one ``flask`` command: decorators, signature and test calls."""
     decorators = [f"@click.command({command.name!r})"]
     params: list[str] = []
     args: list[str] = []
@@ -277,21 +298,7 @@ def command_ctx(command: Command) -> CommandCtx:
         values[name] = defaults[name] = str(3 + i)
     for opt in command.options:
         flag = f"--{opt.name.replace('_', '-')}"
-        if opt.type == "bool":
-            kwargs = [repr(f"{flag}/--no-{opt.name.replace('_', '-')}"), f"default={bool(opt.default)!r}"]
-        else:
-            kwargs = [repr(flag)]
-            if opt.type != "str":
-                kwargs.append(f"type={opt.type}")
-            if opt.default is not None:
-                kwargs.append(f"default={opt.default!r}")
-        if opt.required:
-            kwargs.append("required=True")
-        if opt.default is not None or opt.type == "bool":
-            kwargs.append("show_default=True")
-        if opt.help:
-            kwargs.append(f"help={opt.help!r}")
-        decorators.append(f"@click.option({', '.join(kwargs)})")
+        decorators.append(_option_decorator(opt))
         optional = opt.default is None and opt.type != "bool" and not opt.required
         params.append(f"{opt.name}: {opt.type}{' | None' if optional else ''}")
         sample = SAMPLES[opt.type]

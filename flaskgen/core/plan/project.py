@@ -402,134 +402,99 @@ def dependencies(spec: ProjectSpec, parts: list[Contribution]) -> dict[str, list
     return groups
 
 
-def plan(spec: ProjectSpec, spec_name: str = "spec.yaml") -> list[PlannedFile]:
-    """Every file of the generated project, sorted by path."""
-    pkg = spec.project.package
-    base: dict[str, Any] = {
+def _file(base: dict[str, Any], relpath: str, template: str, python: bool = False, **extra: Any) -> PlannedFile:
+    """A planned file whose context is ``base`` plus ``extra``."""
+    return PlannedFile(relpath, template, {**base, **extra}, python)
+
+
+def _base_context(spec: ProjectSpec) -> dict[str, Any]:
+    """What every template gets."""
+    return {
         "spec": spec,
         "project": spec.project,
         "nav": _nav(spec),
         "auth_nav": auth.nav(spec),
         "version": __version__,
+        "ruff_version": RUFF_VERSION,
+        "health_rule": deploy.HEALTH_RULE,
     }
-    files: list[PlannedFile] = []
 
-    def add(relpath: str, template: str, python: bool = False, **extra: Any) -> None:
-        files.append(PlannedFile(relpath, template, {**base, **extra}, python))
 
-    base["ruff_version"] = RUFF_VERSION
-    base["health_rule"] = deploy.HEALTH_RULE
-    parts = [
-        data.contribute(spec, base),
-        features.contribute(spec, base),
-        auth.contribute(spec, base),
-        resources.contribute(spec, base),
-        deploy.contribute(spec, base),
-    ]
+def _project_files(spec: ProjectSpec, base: dict[str, Any], parts: list[Contribution]) -> list[PlannedFile]:
+    """The project's top-level files, the app factory and its config."""
+    pkg = spec.project.package
     app_imports, setup_lines = _app_setup(spec, parts)
     groups = dependencies(spec, parts)
-    rows = _route_rows(spec)
     markers = [m for part in parts for m in part.markers]
-    conftest = [c for part in parts for c in part.conftest]
-    extensions = [ext for part in parts for ext in part.extensions]
-    add(
-        "pyproject.toml",
-        "project/pyproject.toml.jinja",
-        dependencies=groups.pop(""),
-        extras=sorted(groups.items()),
-        markers=markers,
-    )
-    add(".flaskenv", "project/flaskenv.jinja")
-    add(".env.example", "project/env.example.jinja", env_vars=_env_vars(spec))
-    add(".gitignore", "project/gitignore.jinja")
-    add("manage.py", "project/manage.py.jinja", True, has_db=bool(spec.models))
-    add(
-        f"{pkg}/__init__.py",
-        "project/package/__init__.py.jinja",
-        True,
-        app_imports=app_imports,
-        setup_lines=setup_lines,
-    )
-    uses_timedelta = any(
-        ("datetime", "timedelta") in s.imports for p in spec.profiles for s in p.settings
-    )
-    add(
-        f"{pkg}/config.py",
-        "project/package/config.py.jinja",
-        True,
-        profiles=spec.profiles,
-        uses_timedelta=uses_timedelta,
-    )
+    uses_timedelta = any(("datetime", "timedelta") in s.imports for p in spec.profiles for s in p.settings)
+    return [
+        _file(base, "pyproject.toml", "project/pyproject.toml.jinja", dependencies=groups.pop(""), extras=sorted(groups.items()), markers=markers),
+        _file(base, ".flaskenv", "project/flaskenv.jinja"),
+        _file(base, ".env.example", "project/env.example.jinja", env_vars=_env_vars(spec)),
+        _file(base, ".gitignore", "project/gitignore.jinja"),
+        _file(base, "manage.py", "project/manage.py.jinja", True, has_db=bool(spec.models)),
+        _file(base, f"{pkg}/__init__.py", "project/package/__init__.py.jinja", True, app_imports=app_imports, setup_lines=setup_lines),
+        _file(base, f"{pkg}/config.py", "project/package/config.py.jinja", True, profiles=spec.profiles, uses_timedelta=uses_timedelta),
+    ]
+
+
+def _app_files(spec: ProjectSpec, base: dict[str, Any], parts: list[Contribution]) -> list[PlannedFile]:
+    """Converters, extensions, views, blueprints and error handlers, where the spec has them."""
+    pkg = spec.project.package
+    files: list[PlannedFile] = []
     if spec.converters:
-        add(
-            f"{pkg}/converters.py",
-            "project/package/converters.py.jinja",
-            True,
-            converters=spec.converters,
-        )
+        files.append(_file(base, f"{pkg}/converters.py", "project/package/converters.py.jinja", True, converters=spec.converters))
+    extensions = [ext for part in parts for ext in part.extensions]
     if extensions:
-        add(
-            f"{pkg}/extensions.py",
-            "project/package/extensions.py.jinja",
-            True,
-            extensions=extensions,
-        )
+        files.append(_file(base, f"{pkg}/extensions.py", "project/package/extensions.py.jinja", True, extensions=extensions))
     if spec.routes:
         views, registrations = _views(spec.routes, None, "app", exempt=spec.project.csrf)
         imports = _view_imports(spec.routes) | {("flask", "Flask")}
         if spec.project.csrf and not all(route.csrf for route in spec.routes):
             imports.add((".extensions", "csrf"))
-        add(
-            f"{pkg}/views.py",
-            "project/package/views.py.jinja",
-            True,
-            views=views,
-            registrations=registrations,
-            imports=import_lines(imports),
+        files.append(
+            _file(base, f"{pkg}/views.py", "project/package/views.py.jinja", True, views=views, registrations=registrations, imports=import_lines(imports))
         )
     for bp in spec.blueprints:
         files += _blueprint_files(spec, bp, base)
     if spec.errors:
-        imports = {
-            ("flask", "Flask"),
-            ("flask.typing", "ResponseReturnValue"),
-            ("werkzeug.exceptions", "HTTPException"),
-        }
+        imports = {("flask", "Flask"), ("flask.typing", "ResponseReturnValue"), ("werkzeug.exceptions", "HTTPException")}
         for page in spec.errors:
             imports |= page.response.imports
-        add(
-            f"{pkg}/errors.py",
-            "project/package/errors.py.jinja",
-            True,
-            errors=spec.errors,
-            imports=import_lines(imports),
-        )
-    add(f"{pkg}/templates/base.html", "project/package/templates/base.html.jinja")
-    files += _page_files(spec, base)
-    add(f"{pkg}/static/style.css", "project/package/static/style.css.jinja")
+        files.append(_file(base, f"{pkg}/errors.py", "project/package/errors.py.jinja", True, errors=spec.errors, imports=import_lines(imports)))
+    return files
+
+
+def _html_files(spec: ProjectSpec, base: dict[str, Any]) -> list[PlannedFile]:
+    """The layout, the pages and the style sheet."""
+    pkg = spec.project.package
+    return [
+        _file(base, f"{pkg}/templates/base.html", "project/package/templates/base.html.jinja"),
+        *_page_files(spec, base),
+        _file(base, f"{pkg}/static/style.css", "project/package/static/style.css.jinja"),
+    ]
+
+
+def _test_files(spec: ProjectSpec, base: dict[str, Any], parts: list[Contribution]) -> list[PlannedFile]:
+    """The generated project's own tests (the features add theirs)."""
+    conftest = [c for part in parts for c in part.conftest]
     auth_user = auth.auth_ctx(spec) if spec.auth is not None else None
-    add(
-        "tests/conftest.py",
-        "project/tests/conftest.py.jinja",
-        True,
-        conftest=conftest,
-        token_page=_token_page(spec),
-        base_url=spec.probe.base_url if spec.probe else "http://localhost",
-        auth_user=auth_user,
-    )
-    add("tests/test_routes.py", "project/tests/test_routes.py.jinja", True, probe=spec.probe, login=spec.auth is not None)
-    add("tests/test_config.py", "project/tests/test_config.py.jinja", True, **_config_cases(spec))
+    base_url = spec.probe.base_url if spec.probe else "http://localhost"
+    files = [
+        _file(base, "tests/conftest.py", "project/tests/conftest.py.jinja", True, conftest=conftest, token_page=_token_page(spec), base_url=base_url, auth_user=auth_user),
+        _file(base, "tests/test_routes.py", "project/tests/test_routes.py.jinja", True, probe=spec.probe, login=spec.auth is not None),
+        _file(base, "tests/test_config.py", "project/tests/test_config.py.jinja", True, **_config_cases(spec)),
+    ]
     if spec.errors:
-        add(
-            "tests/test_errors.py",
-            "project/tests/test_errors.py.jinja",
-            True,
-            **_error_test_ctx(spec),
-        )
-    for part in parts:
-        files += part.files
-    layout = sorted(f.relpath for f in files) + ["README.md"]
-    add(
+        files.append(_file(base, "tests/test_errors.py", "project/tests/test_errors.py.jinja", True, **_error_test_ctx(spec)))
+    return files
+
+
+def _readme(spec: ProjectSpec, base: dict[str, Any], spec_name: str, files: list[PlannedFile]) -> PlannedFile:
+    """README.md, which lists every other file of the project."""
+    layout = sorted([*(f.relpath for f in files), "README.md"])
+    return _file(
+        base,
         "README.md",
         "project/README.md.jinja",
         has_db=bool(spec.models),
@@ -537,7 +502,22 @@ def plan(spec: ProjectSpec, spec_name: str = "spec.yaml") -> list[PlannedFile]:
         spec_name=spec_name,
         flask_major=3,
         profiles=spec.profiles,
-        route_rows=rows,
-        layout=sorted(layout),
+        route_rows=_route_rows(spec),
+        layout=layout,
     )
+
+
+def plan(spec: ProjectSpec, spec_name: str = "spec.yaml") -> list[PlannedFile]:
+    """Every file of the generated project, sorted by path."""
+    base = _base_context(spec)
+    parts = [
+        data.contribute(spec, base),
+        features.contribute(spec, base),
+        auth.contribute(spec, base),
+        resources.contribute(spec, base),
+        deploy.contribute(spec, base),
+    ]
+    files = _project_files(spec, base, parts) + _app_files(spec, base, parts) + _html_files(spec, base) + _test_files(spec, base, parts)
+    files += [f for part in parts for f in part.files]
+    files.append(_readme(spec, base, spec_name, files))
     return sorted(files, key=lambda f: f.relpath)

@@ -24,7 +24,7 @@ from flaskgen.core.errors import Problem
 from flaskgen.core.pysrc import pysrc
 from flaskgen.core.spec import routing
 from flaskgen.core.spec.auth import check_guards, cookie_defaults
-from flaskgen.core.spec.extras import normalize_extras
+from flaskgen.core.spec.extras import Extras, normalize_extras
 from flaskgen.core.spec.hazards import spec_hazards
 from flaskgen.core.spec.loader import KeyPath, LoadedSpec
 from flaskgen.core.spec.schema import did_you_mean
@@ -404,30 +404,25 @@ def _parse_rule(
     return rule
 
 
-def _route(
-    ctx: Ctx,
-    rc: RouteCheck,
-    path: KeyPath,
-    key: str,
-    raw: dict[str, Any],
-    blueprint: str | None,
-    prefix: str | None,
-    bp_subdomain: str | None,
-) -> Route | None:
-    endpoint = f"{blueprint}.{key}" if blueprint else key
-    if keyword.iskeyword(key):
-        ctx.error(path, f"'{key}' is a Python keyword and cannot name a view", key=True)
-        return None
+def _parse_rules(
+    ctx: Ctx, rc: RouteCheck, path: KeyPath, raw: dict[str, Any], prefix: str | None, subdomain: str | None
+) -> tuple[list[str], list[KeyPath], list[Rule]] | None:
+    """The route's rule texts, their spec paths and parsed rules; None after an error."""
     rules_raw = raw["rule"] if isinstance(raw["rule"], list) else [raw["rule"]]
-    rule_paths = [(*path, "rule", i) if isinstance(raw["rule"], list) else (*path, "rule") for i in range(len(rules_raw))]
-    subdomain = raw.get("subdomain", bp_subdomain)
+    rule_paths: list[KeyPath] = [(*path, "rule", i) if isinstance(raw["rule"], list) else (*path, "rule") for i in range(len(rules_raw))]
     parsed: list[Rule] = []
     for rpath, text in zip(rule_paths, rules_raw, strict=True):
         rule = _parse_rule(ctx, rc, rpath, join_prefix(prefix, text), subdomain)
         if rule is None:
             return None
         parsed.append(rule)
-    # Variables across rules, with one type each.
+    return rules_raw, rule_paths, parsed
+
+
+def _url_vars(
+    ctx: Ctx, rc: RouteCheck, rule_paths: list[KeyPath], parsed: list[Rule]
+) -> tuple[dict[str, UrlVar], list[list[str]]] | None:
+    """Variables across rules, with one type each, and each rule's variable names."""
     variables: dict[str, UrlVar] = {}
     per_rule: list[list[str]] = []
     for rpath, rule in zip(rule_paths, parsed, strict=True):
@@ -441,18 +436,11 @@ def _route(
                 ctx.error(rpath, f"URL variable '{name}' has a different type here than in another rule of this route")
                 return None
             variables.setdefault(name, var)
-    defaults: dict[str, Any] = dict(raw.get("defaults") or {})
-    for name in defaults:
-        if name in variables and all(name in names for names in per_rule):
-            ctx.error((*path, "defaults", name), f"every rule has <{name}>, so this default is never used")
-    rules = tuple(
-        UrlRule(
-            rule=text,
-            variables=tuple(names),
-            defaults=tuple((k, v) for k, v in defaults.items() if k not in names),
-        )
-        for text, names in zip(rules_raw, per_rule, strict=True)
-    )
+    return variables, per_rule
+
+
+def _params(variables: dict[str, UrlVar], per_rule: list[list[str]], defaults: dict[str, Any]) -> tuple[Param, ...]:
+    """The view's parameters: variables every rule has, then optional ones, then defaults."""
     params = []
     for name, var in variables.items():
         if all(name in names for names in per_rule):
@@ -464,19 +452,24 @@ def _route(
     for name, value in defaults.items():
         if name not in variables:
             params.append(Param(name, type(value).__name__ if value is not None else "object", Constant(value)))
-    methods = tuple(raw.get("methods") or ["GET"])
-    response = _response(ctx, path, key, raw, blueprint, variables, per_rule, methods)
-    if response is None:
-        return None
+    return tuple(params)
+
+
+def _check_status(ctx: Ctx, path: KeyPath, raw: dict[str, Any], response: Response) -> None:
+    """``status`` and ``view: class`` fit the kind of response."""
     status = raw.get("status")
     if status is not None and response.kind in ("redirect_to", "abort"):
         ctx.error((*path, "status"), f"'status' does not apply to {response.kind}")
     if status is not None and response.kind == "redirect" and status not in (301, 302, 303, 307, 308):
         ctx.error((*path, "status"), f"a redirect status must be 301, 302, 303, 307 or 308, not {status}")
-    view_class = raw.get("view") == "class"
-    if view_class and response.kind == "redirect_to":
+    if raw.get("view") == "class" and response.kind == "redirect_to":
         ctx.error((*path, "view"), "a redirect_to route has no view, so it cannot be a class")
-    # No two routes may claim the same rule and method.
+
+
+def _claim_rules(
+    ctx: Ctx, rc: RouteCheck, endpoint: str, rule_paths: list[KeyPath], parsed: list[Rule], methods: tuple[str, ...]
+) -> None:
+    """No two routes may claim the same rule and method."""
     for rpath, rule in zip(rule_paths, parsed, strict=True):
         signature = (rule.subdomain or "", routing.rule_signature(rule))
         for method in methods:
@@ -486,27 +479,73 @@ def _route(
                 line = ctx.spec.pos(other[1])[0]
                 ctx.error(rpath, f"{method} {rule.rule} is already routed to '{other[0]}' (line {line})")
             rc.claimed.setdefault(claim, (endpoint, rpath))
+
+
+def _examples(ctx: Ctx, path: KeyPath, raw: dict[str, Any], variables: dict[str, UrlVar]) -> tuple[tuple[str, Any], ...]:
+    """The route's example URL values; each must name a URL variable."""
     examples = tuple((k, v) for k, v in (raw.get("examples") or {}).items())
     for name, _ in examples:
         if name not in variables:
             ctx.error((*path, "examples", name), f"'{name}' is not a URL variable of this route{did_you_mean(name, list(variables))}", key=True)
-    function_name = key if key not in VIEW_MODULE_NAMES else f"{key}_view"
+    return examples
+
+
+def _url_rules(ctx: Ctx, path: KeyPath, raw: dict[str, Any], rules_raw: list[str], variables: dict[str, UrlVar], per_rule: list[list[str]]) -> tuple[UrlRule, ...]:
+    """Each rule with its variables and the defaults that fill the others."""
+    defaults: dict[str, Any] = dict(raw.get("defaults") or {})
+    for name in defaults:
+        if name in variables and all(name in names for names in per_rule):
+            ctx.error((*path, "defaults", name), f"every rule has <{name}>, so this default is never used")
+    return tuple(
+        UrlRule(rule=text, variables=tuple(names), defaults=tuple((k, v) for k, v in defaults.items() if k not in names))
+        for text, names in zip(rules_raw, per_rule, strict=True)
+    )
+
+
+def _route(
+    ctx: Ctx,
+    rc: RouteCheck,
+    path: KeyPath,
+    key: str,
+    raw: dict[str, Any],
+    blueprint: str | None,
+    prefix: str | None,
+    bp_subdomain: str | None,
+) -> Route | None:
+    """One route of the spec, checked; None when it is too broken to go on."""
+    endpoint = f"{blueprint}.{key}" if blueprint else key
+    if keyword.iskeyword(key):
+        ctx.error(path, f"'{key}' is a Python keyword and cannot name a view", key=True)
+        return None
+    found = _parse_rules(ctx, rc, path, raw, prefix, raw.get("subdomain", bp_subdomain))
+    found_vars = _url_vars(ctx, rc, found[1], found[2]) if found else None
+    if found is None or found_vars is None:
+        return None
+    (rules_raw, rule_paths, parsed), (variables, per_rule) = found, found_vars
+    rules = _url_rules(ctx, path, raw, rules_raw, variables, per_rule)
+    params = _params(variables, per_rule, dict(raw.get("defaults") or {}))
+    methods = tuple(raw.get("methods") or ["GET"])
+    response = _response(ctx, path, key, raw, blueprint, variables, per_rule, methods)
+    if response is None:
+        return None
+    _check_status(ctx, path, raw, response)
+    _claim_rules(ctx, rc, endpoint, rule_paths, parsed, methods)
     return Route(
         key=key,
         blueprint=blueprint,
         rules=rules,
         methods=methods,
         response=response,
-        status=status,
+        status=raw.get("status"),
         strict_slashes=raw.get("strict_slashes"),
         subdomain=raw.get("subdomain"),
-        view_class=view_class,
+        view_class=raw.get("view") == "class",
         doc=str(raw.get("doc", "")),
-        params=tuple(params),
+        params=params,
         variables=tuple(variables.values()),
-        function_name=function_name,
+        function_name=key if key not in VIEW_MODULE_NAMES else f"{key}_view",
         class_name=f"{camel(key)}View",
-        examples=examples,
+        examples=_examples(ctx, path, raw, variables),
         renamed_from=raw.get("renamed_from"),
         csrf=raw.get("csrf", True),
         login_required=bool(raw.get("login_required", False)),
@@ -716,6 +755,41 @@ def _blueprints(ctx: Ctx, rc: RouteCheck) -> tuple[list[tuple[KeyPath, Route]], 
     return routes, meta
 
 
+def _blueprint_values(bp_meta: list[dict[str, Any]], routes: list[Route]) -> tuple[Blueprint, ...]:
+    """The blueprints, each with its routes."""
+    return tuple(
+        Blueprint(
+            name=m["name"],
+            url_prefix=m["url_prefix"],
+            subdomain=m["subdomain"],
+            routes=tuple(r for r in routes if r.blueprint == m["name"]),
+            doc=m["doc"],
+            renamed_from=m["renamed_from"],
+            csrf=m["csrf"],
+            login_required=m["login_required"],
+        )
+        for m in bp_meta
+    )
+
+
+def _needs_form(routes: list[Route], extras: Extras) -> bool:
+    """Whether the app takes form posts (so CSRF protection is on by default)."""
+    return (
+        any(r.accepts_post and r.response.kind == "template" for r in routes)
+        or bool(extras.uploads)
+        or extras.auth is not None
+        or any(r.html for r in extras.resources)
+    )
+
+
+def _check_server_name(ctx: Ctx, profiles: tuple[Profile, ...], subdomain_routes: list[tuple[KeyPath, Route]]) -> None:
+    """Subdomain routes need a SERVER_NAME to build their URLs."""
+    if subdomain_routes and resolved_setting(profiles, "testing", "SERVER_NAME") is None:
+        path, route = subdomain_routes[0]
+        where = (*path, "subdomain") if route.subdomain else ("blueprints", route.blueprint or "", "subdomain")
+        ctx.error(where, "subdomain routes need SERVER_NAME in the config (set it in config.testing or config.base)")
+
+
 def normalize(spec: LoadedSpec, bad: set[KeyPath]) -> tuple[ProjectSpec | None, list[Problem]]:
     """Check cross-references and build the frozen :class:`ProjectSpec`."""
     ctx = Ctx(spec, bad)
@@ -735,39 +809,17 @@ def normalize(spec: LoadedSpec, bad: set[KeyPath]) -> tuple[ProjectSpec | None, 
     endpoints.update(extras.endpoints)
     app_list = _check_redirects(ctx, app_routes, endpoints)
     bp_list = _check_redirects(ctx, bp_routes, endpoints)
-    blueprints = tuple(
-        Blueprint(
-            name=m["name"],
-            url_prefix=m["url_prefix"],
-            subdomain=m["subdomain"],
-            routes=tuple(r for r in bp_list if r.blueprint == m["name"]),
-            doc=m["doc"],
-            renamed_from=m["renamed_from"],
-            csrf=m["csrf"],
-            login_required=m["login_required"],
-        )
-        for m in bp_meta
-    )
+    blueprints = _blueprint_values(bp_meta, bp_list)
     check_guards(ctx, app_routes + bp_routes, [(m["path"], b) for m, b in zip(bp_meta, blueprints, strict=True)], "auth" in data)
     errors = _error_pages(ctx)
-    all_routes = app_list + bp_list
-    needs_form = (
-        any(r.accepts_post and r.response.kind == "template" for r in all_routes)
-        or bool(extras.uploads)
-        or extras.auth is not None
-        or any(r.html for r in extras.resources)
-    )
-    project = _project(ctx, needs_form)
+    project = _project(ctx, _needs_form(app_list + bp_list, extras))
     if project is None:
         return None, ctx.problems
     if not project.csrf and any(r.html for r in extras.resources):
         ctx.error(("project", "csrf"), "the resources' pages need CSRF protection; remove csrf: false or set html: false on the resources")
     subdomain_routes = [(p, r) for p, r in app_routes + bp_routes if r.subdomain or (r.blueprint and any(m["subdomain"] for m in bp_meta if m["name"] == r.blueprint))]
     profiles = _profiles(ctx, project.package, bool(extras.models), extras.auth is not None, bool(subdomain_routes))
-    if subdomain_routes and resolved_setting(profiles, "testing", "SERVER_NAME") is None:
-        path, route = subdomain_routes[0]
-        where = (*path, "subdomain") if route.subdomain else ("blueprints", route.blueprint or "", "subdomain")
-        ctx.error(where, "subdomain routes need SERVER_NAME in the config (set it in config.testing or config.base)")
+    _check_server_name(ctx, profiles, subdomain_routes)
     spec_out = ProjectSpec(
         project=project,
         profiles=profiles,

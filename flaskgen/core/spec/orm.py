@@ -209,12 +209,9 @@ def _label(ctx: Ctx, path: KeyPath, declared: str | None, columns: list[Column])
     return chosen.name if chosen else None
 
 
-def _column(ctx: Ctx, path: KeyPath, table: str, name: str, raw: dict[str, Any]) -> Column | None:
-    why = _reserved(name) or _taken(name)
-    if why:
-        ctx.error(path, f"column name '{name}' is {why}; pick another name", key=True)
-        return None
-    kind = raw["type"]
+def _type_options_fit(ctx: Ctx, path: KeyPath, kind: str, raw: dict[str, Any]) -> bool:
+    """Whether ``length``, ``precision``, ``scale`` and ``values`` fit the column type
+    (each misfit is reported)."""
     ok = True
     for option, kinds in (("length", ("string",)), ("precision", ("numeric",)), ("scale", ("numeric",)), ("values", ("enum",))):
         if option in raw and kind not in kinds:
@@ -226,6 +223,17 @@ def _column(ctx: Ctx, path: KeyPath, table: str, name: str, raw: dict[str, Any])
     if "scale" in raw and raw.get("precision", 0) < raw["scale"]:
         ctx.error((*path, "scale"), "'scale' needs a 'precision' at least as large")
         ok = False
+    return ok
+
+
+def _column(ctx: Ctx, path: KeyPath, table: str, name: str, raw: dict[str, Any]) -> Column | None:
+    """One column of a model, checked; None when it has a problem."""
+    why = _reserved(name) or _taken(name)
+    if why:
+        ctx.error(path, f"column name '{name}' is {why}; pick another name", key=True)
+        return None
+    kind = raw["type"]
+    ok = _type_options_fit(ctx, path, kind, raw)
     primary_key = bool(raw.get("primary_key", False))
     nullable = bool(raw.get("nullable", not primary_key))
     if primary_key and nullable:

@@ -129,6 +129,23 @@ def _type_name(value: Any) -> str:
     return names.get(type(value), type(value).__name__)
 
 
+_FIXED_MESSAGES = {"minItems": "must not be empty", "minLength": "must not be empty", "uniqueItems": "has duplicate entries"}
+
+
+def _unknown_key(schema: dict[str, Any], value: Any) -> tuple[str, str]:
+    """The first key the schema does not allow, and the message about it."""
+    allowed = sorted(schema.get("properties", {}))
+    patterns = schema.get("patternProperties", {})
+    extra = [k for k in value if k not in allowed and not any(re.search(p, k) for p in patterns)]
+    key = sorted(extra)[0]
+    hint = did_you_mean(key, allowed)
+    where = ", ".join(allowed) if allowed else ""
+    tail = hint or (f" (allowed: {where})" if where else "")
+    if patterns and "^[A-Z][A-Z0-9_]*$" in patterns:
+        tail = hint or " (Flask settings are UPPERCASE; the only directive is 'extends')"
+    return key, f"unknown key '{key}'{tail}"
+
+
 def _message(error: ValidationError, spec: LoadedSpec) -> tuple[KeyPath, str, bool]:
     """(path, message, point-at-key) for one leaf error."""
     path: KeyPath = tuple(error.absolute_path)
@@ -136,20 +153,8 @@ def _message(error: ValidationError, spec: LoadedSpec) -> tuple[KeyPath, str, bo
     schema = cast(dict[str, Any], error.schema)
     value: Any = error.instance
     if validator == "additionalProperties":
-        allowed = sorted(schema.get("properties", {}))
-        patterns = schema.get("patternProperties", {})
-        extra = [
-            k
-            for k in value
-            if k not in allowed and not any(re.search(p, k) for p in patterns)
-        ]
-        key = sorted(extra)[0]
-        hint = did_you_mean(key, allowed)
-        where = ", ".join(allowed) if allowed else ""
-        tail = hint or (f" (allowed: {where})" if where else "")
-        if patterns and "^[A-Z][A-Z0-9_]*$" in patterns:
-            tail = hint or " (Flask settings are UPPERCASE; the only directive is 'extends')"
-        return (*path, key), f"unknown key '{key}'{tail}", True
+        key, message = _unknown_key(schema, value)
+        return (*path, key), message, True
     if validator == "propertyNames" or "propertyNames" in error.absolute_schema_path:
         # The failing key itself is the instance.
         key = str(value)
@@ -177,12 +182,8 @@ def _message(error: ValidationError, spec: LoadedSpec) -> tuple[KeyPath, str, bo
     if validator in ("minimum", "maximum"):
         word = "at least" if validator == "minimum" else "at most"
         return path, f"must be {word} {error.validator_value}, got {value}", False
-    if validator == "minItems":
-        return path, "must not be empty", False
-    if validator == "minLength":
-        return path, "must not be empty", False
-    if validator == "uniqueItems":
-        return path, "has duplicate entries", False
+    if validator in _FIXED_MESSAGES:
+        return path, _FIXED_MESSAGES[str(validator)], False
     if validator in ("anyOf", "oneOf"):
         return path, f"invalid value {json.dumps(value, default=str)}: {_describe(schema)}", False
     return path, error.message, False
