@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from flaskgen import __version__
-from flaskgen.actions import Action, WriteResult, results_json, summarize
+from flaskgen.core.actions import Action, WriteResult, results_json, summarize
 from flaskgen.core.errors import FlaskgenError, SpecError, printable
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
-from flaskgen.actions import Action, WriteResult
+from flaskgen.core.actions import Action, WriteResult
 from flaskgen.core.errors import OutputError, TargetError
 from flaskgen.state import STATE_DIR, State
 

@@ -1,27 +1,11 @@
-"""Checks of merged Python files, so a clean line merge cannot hide broken code.
-
-Two checks run on every file regen merged (not on files it only replaces):
-
-* identity: a function or method body is carried only to the same name (or to the
-  name an explicit ``renamed_from`` gives it).  A merge that puts the user's edited
-  lines into another view, or silently drops an edited view, is a conflict.
-* names: ``ruff check --select F821,F811,E9`` must find nothing the user's file (or the
-  new render) did not already have.  An undefined name that one import of the user's
-  own code binds is re-added; anything else is a conflict.
-"""
+"""Identity rules for merged Python, pure: a function or method body is carried only to
+the same name (or the one its ``renamed_from`` gives), and the one import a merge lost
+is found in the user's own code and put back."""
 
 from __future__ import annotations
 
 import ast
-import json
-import subprocess
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
-
-from flaskgen.format import ruff_bin
-
-RULES = "F821,F811,E9"
 
 
 @dataclass(frozen=True)
@@ -82,32 +66,6 @@ def identity_problem(item: Merged, renames: dict[str, str], arrived: frozenset[s
         if not carried and base.get(name) not in (None, body):
             return f"the new spec drops {name}(), which you edited"
     return None
-
-
-def ruff_findings(texts: dict[str, str]) -> dict[str, list[tuple[str, str, int]]]:
-    """Per relpath, the (code, message, line) that ``ruff check --select RULES`` reports."""
-    if not texts:
-        return {}
-    with tempfile.TemporaryDirectory(prefix="flaskgen-check-") as tmp:
-        root = Path(tmp)
-        names = {}
-        for i, (relpath, text) in enumerate(sorted(texts.items())):
-            path = root / f"f{i}.py"
-            path.write_text(text, encoding="utf-8")
-            names[path.name] = relpath
-        proc = subprocess.run(
-            [ruff_bin(), "check", "--isolated", "--no-cache", "--select", RULES, "--output-format", "json", "--exit-zero", "."],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    out: dict[str, list[tuple[str, str, int]]] = {r: [] for r in texts}
-    for item in json.loads(proc.stdout or "[]"):
-        owner = names.get(Path(item["filename"]).name)
-        if owner is not None:
-            out[owner].append((str(item["code"] or "E9"), str(item["message"]), int(item["location"]["row"])))
-    return out
 
 
 def new_findings(found: list[tuple[str, str, int]], before: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
