@@ -148,3 +148,28 @@ def test_setup_lines_follow_the_phases() -> None:
 def test_plan_is_deterministic() -> None:
     spec = parse_spec(FULL)
     assert planned(spec) == planned(spec)
+
+
+def test_imports_follow_the_column_types_not_the_text() -> None:
+    text = HEADER + """\
+models:
+  Item:
+    columns:
+      kind: {type: enum, values: ["datetime.now", "uuid.x", "ForeignKey(", "INT32"], nullable: false}
+      price: {type: numeric, precision: 8, scale: 2}
+resources:
+  items: {model: Item}
+"""
+    files = _plan(parse_spec(text))
+    models = files["xapp/models.py"].context["imports"]
+    assert "import decimal" in models and "import datetime" not in models and "import uuid" not in models
+    assert "from sqlalchemy import Enum, Numeric" in models
+    (item,) = files["xapp/models.py"].context["models"]
+    assert item.factory_modules == frozenset()  # the enum's sample is a plain string
+    resource = files["xapp/items/schemas.py"].context["r"]
+    assert resource.schema_imports == (
+        "from marshmallow import fields",
+        "from marshmallow.validate import OneOf",
+        "from marshmallow_sqlalchemy import auto_field",
+        "from ..crud import ResourceSchema",
+    )

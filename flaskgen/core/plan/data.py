@@ -7,18 +7,16 @@ computed here, so the templates only loop and substitute.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from flaskgen.core.migrate.diff import NAMING_CONVENTION, revision, revision_file, schema_of
 from flaskgen.core.plan.base import Contribution, Extension, Phase, PlannedFile
 from flaskgen.core.spec.normalize import snake
-from flaskgen.core.spec.orm import IMPLIED_TYPES, NOW_DEFAULTS
+from flaskgen.core.spec.orm import IMPLIED_TYPES, NOW_DEFAULTS, SA_CLASSES, TYPE_MODULES
 from flaskgen.core.spec.types import AssociationTable, Column, Model, ProjectSpec, Relationship
 
 DEPENDENCIES = ["Flask-SQLAlchemy>=3.1", "Flask-Migrate>=4.0", "SQLAlchemy>=2.0"]  # psycopg: see deploy.py
-SA_NAMES = ("BigInteger", "Boolean", "Date", "DateTime", "Enum", "Float", "Integer", "JSON", "LargeBinary", "Numeric", "String", "Text", "Time", "Uuid")
 
 BASE_CLASS = '''class Base(DeclarativeBase):
     """Base of every model. Constraints are named by one convention, so migrations
@@ -52,6 +50,7 @@ class ModelCtx:
     factory: str  # name of the test factory function
     factory_values: tuple[tuple[str, str], ...]  # (keyword, expression) in the factory
     bases: str = "db.Model"
+    factory_modules: frozenset[str] = frozenset()  # modules the factory's samples use
     auth: AuthModel | None = None  # the model people log in as
 
 
@@ -158,9 +157,14 @@ def _annotation(column: Column) -> str:
     return f"{column.python_type} | None" if column.nullable else column.python_type
 
 
+def _spells_type(column: Column) -> bool:
+    """Whether ``mapped_column`` names the SQLAlchemy type (the annotation does not imply it)."""
+    return column.type not in IMPLIED_TYPES or bool(column.foreign_key and column.type != "integer")
+
+
 def _column_line(column: Column) -> str:
     args = []
-    if column.type not in IMPLIED_TYPES or (column.foreign_key and column.type != "integer"):
+    if _spells_type(column):
         args.append(column.sa_type)
     if column.foreign_key:
         ondelete = f", ondelete={column.ondelete!r}" if column.ondelete else ""
@@ -226,6 +230,7 @@ def _sample(column: Column) -> str | None:
 
 def _model_ctx(spec: ProjectSpec, model: Model) -> ModelCtx:
     values: list[tuple[str, str]] = []
+    modules: set[str] = set()
     single_pk = sum(c.primary_key for c in model.columns) == 1
     for column in model.columns:
         if column.primary_key and single_pk and column.type in ("integer", "big_integer"):
@@ -233,6 +238,7 @@ def _model_ctx(spec: ProjectSpec, model: Model) -> ModelCtx:
         sample = _sample(column)
         if sample is not None:
             values.append((column.name, sample))
+            modules |= {TYPE_MODULES[column.type]} if column.type in TYPE_MODULES else set()
         elif column.foreign_key and not column.nullable and column.default_expr is None:
             rel = next((r for r in model.relationships if r.kind == "many_to_one" and r.fk_column == column.name), None)
             if rel is not None:
@@ -250,6 +256,7 @@ def _model_ctx(spec: ProjectSpec, model: Model) -> ModelCtx:
         repr_expr=_repr(model),
         factory=f"new_{snake(model.name)}",
         factory_values=tuple(values),
+        factory_modules=frozenset(modules),
         **_auth_fields(spec, model),
     )
 
@@ -277,20 +284,19 @@ def _helpers(models: tuple[Model, ...]) -> list[str]:
 
 
 def _imports(models: tuple[Model, ...], tables: list[TableCtx]) -> list[str]:
-    text = "\n".join(_column_line(c) for m in models for c in m.columns)
+    """The imports of ``models.py``, from the columns' types and options."""
+    columns = [c for m in models for c in m.columns]
     lines = ["from sqlalchemy.orm import Mapped, mapped_column, relationship", "from .extensions import db"]
-    for module in ("datetime", "decimal", "uuid"):
-        if f"{module}." in text:
-            lines.append(f"import {module}")
-    if "dict[str, Any]" in text:
+    lines += [f"import {module}" for module in sorted({TYPE_MODULES[c.type] for c in columns if c.type in TYPE_MODULES})]
+    if any(c.type == "json" for c in columns):
         lines.append("from typing import Any")
-    names = sorted(n for n in SA_NAMES if re.search(rf"\b{n}\(", text))
+    names = {SA_CLASSES[c.type] for c in columns if _spells_type(c)}
     if tables:
-        names = sorted({*names, "Column", "ForeignKey"})
-    if "ForeignKey(" in text:
-        names = sorted({*names, "ForeignKey"})
+        names |= {"Column", "ForeignKey"}
+    if any(c.foreign_key for c in columns):
+        names.add("ForeignKey")
     if names:
-        lines.append(f"from sqlalchemy import {', '.join(names)}")
+        lines.append(f"from sqlalchemy import {', '.join(sorted(names))}")
     return lines
 
 
@@ -328,5 +334,5 @@ def _relationship_tests(spec: ProjectSpec) -> list[RelationshipTest]:
 
 
 def _test_imports(models: list[ModelCtx]) -> list[str]:
-    text = "\n".join(expr for m in models for _, expr in m.factory_values)
-    return [f"import {module}" for module in ("datetime", "decimal", "uuid") if f"{module}." in text]
+    """The modules the factories' sample values use."""
+    return [f"import {module}" for module in sorted({m for ctx in models for m in ctx.factory_modules})]

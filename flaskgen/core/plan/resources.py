@@ -59,6 +59,7 @@ class FieldCtx:
     unique: bool
     populate: str  # a line of populate(): "book.title = self.title.data"
     relationship: str = ""  # the relationship a picker sets
+    uses: frozenset[str] = frozenset()  # names the declaration and populate() line use
 
 
 @dataclass(frozen=True)
@@ -148,13 +149,28 @@ def _plural(word: str) -> str:
     return word + ("es" if word.endswith(("s", "x", "ch", "sh")) else "s")
 
 
-def _validators(column: Column, required: bool) -> list[str]:
-    out = ["InputRequired()" if required else "Optional()"]
+def _validator_names(column: Column, required: bool) -> list[str]:
+    """The WTForms validators of a column's field."""
+    out = ["InputRequired" if required else "Optional"]
     if column.type == "string" and column.length:
-        out.append(f"Length(max={column.length})")
+        out.append("Length")
     if column.type == "uuid":
-        out.append("UUID()")
+        out.append("UUID")
     return out
+
+
+def _validators(column: Column, required: bool) -> list[str]:
+    return [f"Length(max={column.length})" if name == "Length" else f"{name}()" for name in _validator_names(column, required)]
+
+
+def _column_uses(column: Column, cls: str, required: bool) -> frozenset[str]:
+    """The field class, validators and helpers a column's field uses."""
+    names = {cls}
+    if column.type != "boolean":
+        names |= set(_validator_names(column, required))
+    if column.type in ("string", "text") and column.nullable:
+        names.add("blank_to_none")
+    return frozenset(names)
 
 
 DEFAULTED_TYPES = frozenset({"boolean", "enum", "integer", "big_integer", "string", "text", "float"})
@@ -193,8 +209,9 @@ def _column_field(column: Column, var: str) -> FieldCtx:
     if not column.nullable and not required and column.type != "boolean":
         # Left blank, a NOT NULL column keeps its value (or gets the model's default).
         populate = f"if {value} is not None:\n            {populate}"
+    uses = _column_uses(column, cls, required)
     return FieldCtx(
-        column.name, _human(column.name), declaration, "column", column, None, required, column.unique, populate
+        column.name, _human(column.name), declaration, "column", column, None, required, column.unique, populate, uses=uses
     )
 
 
@@ -205,14 +222,16 @@ def _relationship_field(rel: Relationship, model: Model, models: dict[str, Model
         name = f"{rel.name}_ids"
         decl = f"{name} = SelectMultipleField({label}, coerce=int)"
         populate = f"{var}.{rel.name} = rows_by_id({rel.model}, self.{name}.data)"
-        return FieldCtx(name, _human(rel.name), decl, "many_to_many", None, related, False, False, populate, rel.name)
+        uses = frozenset({"SelectMultipleField", "rows_by_id"})
+        return FieldCtx(name, _human(rel.name), decl, "many_to_many", None, related, False, False, populate, rel.name, uses)
     fk = model.column(rel.fk_column or "")
     assert fk is not None
     required = not fk.nullable
     coerce = "int" if required else "optional_int"
-    validator = "InputRequired()" if required else "Optional()"
-    decl = f"{fk.name} = SelectField({label}, coerce={coerce}, validators=[{validator}])"
-    return FieldCtx(fk.name, _human(rel.name), decl, "many_to_one", fk, related, required, False, f"{var}.{fk.name} = self.{fk.name}.data", rel.name)
+    validator = "InputRequired" if required else "Optional"
+    decl = f"{fk.name} = SelectField({label}, coerce={coerce}, validators=[{validator}()])"
+    uses = frozenset({"SelectField", coerce, validator})
+    return FieldCtx(fk.name, _human(rel.name), decl, "many_to_one", fk, related, required, False, f"{var}.{fk.name} = self.{fk.name}.data", rel.name, uses)
 
 
 def _fields(resource: Resource, models: dict[str, Model], var: str) -> tuple[FieldCtx, ...]:
@@ -284,51 +303,68 @@ def _sample(field: FieldCtx) -> tuple[str, str, str] | None:
     return (field.name, form, json)
 
 
-def _schema_field(column: Column, field: FieldCtx | None) -> str:
+@dataclass(frozen=True)
+class SchemaField:
+    """One declaration of a resource's marshmallow schema and the names it uses."""
+
+    line: str  # "title = auto_field(required=True)"
+    uses: frozenset[str]
+
+
+def _schema_field(column: Column, field: FieldCtx | None) -> SchemaField:
     """One column's schema field: read-only unless the form sets it; enums checked
     against their values, integers against their column's range."""
     if field is None:
-        return f"{column.name} = auto_field(dump_only=True)"
+        return SchemaField(f"{column.name} = auto_field(dump_only=True)", frozenset({"auto_field"}))
     # Unlike a form (a blank checkbox is False), JSON can leave out only what has a default.
     args = ["required=True"] if not column.nullable and column.default_expr is None else []
     if column.type == "enum":
         if column.nullable:
             args.append("allow_none=True")
         args.append(f"validate=OneOf({list(column.values)!r})")
-        return f"{column.name} = fields.String({', '.join(args)})"
+        return SchemaField(f"{column.name} = fields.String({', '.join(args)})", frozenset({"fields", "OneOf"}))
+    uses = {"auto_field"}
     if column.type in ("integer", "big_integer"):
-        args.append(f"validate=[{'INT64' if column.type == 'big_integer' else 'INT32'}]")
-    return f"{column.name} = auto_field({', '.join(args)})"
+        bound = "INT64" if column.type == "big_integer" else "INT32"
+        args.append(f"validate=[{bound}]")
+        uses.add(bound)
+    return SchemaField(f"{column.name} = auto_field({', '.join(args)})", frozenset(uses))
 
 
-def _schema_fields(resource: Resource, fields: tuple[FieldCtx, ...]) -> tuple[str, ...]:
+def _schema_fields(resource: Resource, fields: tuple[FieldCtx, ...]) -> tuple[SchemaField, ...]:
     """The schema's explicit field declarations: every column, then many-to-many ids."""
     inputs = {f.name: f for f in fields}
     out = [_schema_field(c, inputs.get(c.name)) for c in resource.model.columns if c.type != "binary"]
     for field in fields:
         if field.kind == "many_to_many":
             rel = field.relationship
-            out.append(f'{rel} = fields.Method("dump_{rel}", deserialize="load_ids", metadata=ID_LIST)')
+            line = f'{rel} = fields.Method("dump_{rel}", deserialize="load_ids", metadata=ID_LIST)'
+            out.append(SchemaField(line, frozenset({"fields", "ID_LIST"})))
     return tuple(out)
 
 
-def schema_imports(lines: tuple[str, ...]) -> tuple[str, ...]:
+def schema_imports(declared: tuple[SchemaField, ...]) -> tuple[str, ...]:
     """The import lines ``schemas.py`` needs for these field declarations."""
-    text = "\n".join(lines)
-    out = ["from marshmallow import fields"] if "fields." in text else []
-    if "OneOf(" in text:
+    uses = {name for field in declared for name in field.uses}
+    out = ["from marshmallow import fields"] if "fields" in uses else []
+    if "OneOf" in uses:
         out.append("from marshmallow.validate import OneOf")
-    if "auto_field(" in text:
+    if "auto_field" in uses:
         out.append("from marshmallow_sqlalchemy import auto_field")
-    names = [n for n in ("ID_LIST", "INT32", "INT64") if n in text]
+    names = [n for n in ("ID_LIST", "INT32", "INT64") if n in uses]
     out.append(f"from ..crud import {', '.join([*names, 'ResourceSchema'])}")
     return tuple(out)
 
 
+VALIDATORS = ("InputRequired", "Optional", "Length", "UUID")
+CRUD_HELPERS = ("blank_to_none", "optional_int", "rows_by_id")
+
+
 def _imports(fields: tuple[FieldCtx, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    classes = {f.declaration.split(" = ")[1].split("(")[0] for f in fields}
-    validators = {v for f in fields for v in ("InputRequired", "Optional", "Length", "UUID") if f"{v}(" in f.declaration}
-    return tuple(sorted(classes)), tuple(sorted(validators))
+    """(field classes, validators) the form module imports."""
+    uses = {name for f in fields for name in f.uses}
+    classes = {name for name in uses if name.endswith("Field")}
+    return tuple(sorted(classes)), tuple(sorted(uses & set(VALIDATORS)))
 
 
 def _picker(field: FieldCtx) -> PickerCtx:
@@ -349,8 +385,8 @@ def _picker(field: FieldCtx) -> PickerCtx:
 
 
 def _crud_imports(fields: tuple[FieldCtx, ...]) -> tuple[str, ...]:
-    text = "\n".join(f.declaration + f.populate for f in fields)
-    names = [n for n in ("blank_to_none", "optional_int", "rows_by_id") if n in text]
+    uses = {name for f in fields for name in f.uses}
+    names = [n for n in CRUD_HELPERS if n in uses]
     if any(f.related for f in fields):
         names += ["Picker", "picker_choices"]
     return tuple(sorted(names))
@@ -413,7 +449,7 @@ def resource_ctx(spec: ProjectSpec, resource: Resource) -> ResourceCtx:
         validator_imports=validators,
         pickers=tuple(_picker(f) for f in fields if f.related),
         crud_imports=_crud_imports(fields),
-        schema_fields=_schema_fields(resource, fields),
+        schema_fields=tuple(f.line for f in _schema_fields(resource, fields)),
         schema_imports=schema_imports(_schema_fields(resource, fields)),
         json_keys=tuple(c.name for c in model.columns if c.type != "binary"),
         show_columns=tuple((c.name, _human(c.name)) for c in model.columns if c.type != "binary"),

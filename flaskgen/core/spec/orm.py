@@ -75,6 +75,25 @@ PYTHON_TYPES = {
 }
 # Types whose Python annotation already selects the right SQLAlchemy type.
 IMPLIED_TYPES = frozenset({"integer", "boolean", "date", "time", "uuid", "binary"})
+# The SQLAlchemy type class of each column type (``sa_type`` spells out its arguments).
+SA_CLASSES = {
+    "integer": "Integer",
+    "big_integer": "BigInteger",
+    "float": "Float",
+    "numeric": "Numeric",
+    "string": "String",
+    "text": "Text",
+    "boolean": "Boolean",
+    "date": "Date",
+    "datetime": "DateTime",
+    "time": "Time",
+    "json": "JSON",
+    "uuid": "Uuid",
+    "enum": "Enum",
+    "binary": "LargeBinary",
+}
+# The module a column type's Python annotation (and a literal default) needs.
+TYPE_MODULES = {"numeric": "decimal", "date": "datetime", "datetime": "datetime", "time": "datetime", "uuid": "uuid"}
 NOW_DEFAULTS = {"datetime": "utcnow", "date": "utc_today", "time": "utc_time"}
 
 
