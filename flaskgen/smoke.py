@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flaskgen.core.plan.deploy import HEALTH_RULE, wants_healthz
-from flaskgen.core.spec.normalize import join_prefix
+from flaskgen.core.spec.base import join_prefix
 from flaskgen.core.spec.types import ProjectSpec
 from flaskgen.project import create_project
 from flaskgen.specfile import read_spec

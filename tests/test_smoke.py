@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from flaskgen.core.spec.auth import BLUEPRINT, RULES, URL_PREFIX
-from flaskgen.core.spec.normalize import join_prefix
+from flaskgen.core.spec.base import join_prefix
 from flaskgen.specfile import read_spec
 from tests.conftest import EXAMPLES, ROOT, GenEnv, example_paths
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from flaskgen.core.spec.normalize import snake
+from flaskgen.core.spec.base import snake
 from flaskgen.core.spec.types import ProjectSpec, Route
 
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from flaskgen.core.errors import FlaskgenError
 from flaskgen.core.plan.base import PlannedFile
+from flaskgen.core.spec.base import snake
 from flaskgen.core.spec.types import AssociationTable, Column, Model
 
 # Constraint names: the same convention as the generated Base.metadata, so every
@@ -119,8 +120,6 @@ class Revision:
 
 def schema_of(models: Iterable[Model], association_tables: Iterable[AssociationTable] = ()) -> Schema:
     """The tables the models map to, in an order where referenced tables come first."""
-    from flaskgen.core.spec.normalize import snake
-
     models = tuple(models)
     tables = []
     for model in models:

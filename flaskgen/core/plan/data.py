@@ -12,7 +12,7 @@ from typing import Any
 
 from flaskgen.core.migrate.diff import NAMING_CONVENTION, revision, revision_file, schema_of
 from flaskgen.core.plan.base import Contribution, Extension, Phase, PlannedFile
-from flaskgen.core.spec.normalize import snake
+from flaskgen.core.spec.base import snake
 from flaskgen.core.spec.orm import IMPLIED_TYPES, NOW_DEFAULTS, SA_CLASSES, TYPE_MODULES
 from flaskgen.core.spec.types import AssociationTable, Column, Model, ProjectSpec, Relationship
 

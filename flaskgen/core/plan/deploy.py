@@ -14,7 +14,8 @@ from typing import Any
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from flaskgen.core.plan.base import Contribution, Phase, PlannedFile
-from flaskgen.core.spec.normalize import join_prefix, resolved_setting
+from flaskgen.core.spec.base import join_prefix
+from flaskgen.core.spec.config import resolved_setting
 from flaskgen.core.spec.types import Constant, EnvRef, ProjectSpec, SettingValue
 
 GUNICORN = "gunicorn>=23"

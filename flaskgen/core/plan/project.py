@@ -16,7 +16,8 @@ from flaskgen import __version__
 from flaskgen.core.plan import auth, data, deploy, features, resources
 from flaskgen.core.plan.base import Contribution, Phase, PlannedFile
 from flaskgen.core.pysrc import pysrc
-from flaskgen.core.spec.normalize import ENV_RE, join_prefix
+from flaskgen.core.spec.base import join_prefix
+from flaskgen.core.spec.config import ENV_RE
 from flaskgen.core.spec.types import Blueprint, EnvRef, Import, Profile, ProjectSpec, Route, Setting
 
 # The ruff release flaskgen is tested with: generated projects need at least this one

@@ -12,7 +12,7 @@ from typing import Any
 
 from flaskgen.core.plan.base import Contribution, Phase, PlannedFile
 from flaskgen.core.plan.data import _model_ctx
-from flaskgen.core.spec.normalize import snake
+from flaskgen.core.spec.base import snake
 from flaskgen.core.spec.resources import Resource
 from flaskgen.core.spec.types import Column, Model, ProjectSpec, Relationship
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from flaskgen.core.spec.base import claim_rule
 from flaskgen.core.spec.loader import KeyPath
+from flaskgen.core.spec.routes import parse_rule
 from flaskgen.core.spec.schema import did_you_mean
 from flaskgen.core.spec.types import Auth, Blueprint, Column, Model, Route
 
 if TYPE_CHECKING:
+    from flaskgen.core.spec.base import Ctx, RouteCheck
     from flaskgen.core.spec.extras import Extras
-    from flaskgen.core.spec.normalize import Ctx, RouteCheck
 
 BLUEPRINT = "auth"
 URL_PREFIX = "/auth"
@@ -148,9 +150,6 @@ def _required(ctx: Ctx, model: Model, identity: str) -> tuple[str, ...] | None:
 
 def _claim_rules(ctx: Ctx, rc: RouteCheck, auth: Auth) -> None:
     """The auth blueprint's name, rules, endpoints and command must be free."""
-    from flaskgen.core.spec.extras import _claim
-    from flaskgen.core.spec.normalize import _parse_rule
-
     blueprints = ctx.get(("blueprints",)) or {}
     if isinstance(blueprints, dict) and BLUEPRINT in blueprints:
         ctx.error(("blueprints", BLUEPRINT), "'auth' is the login blueprint that auth: generates; pick another blueprint name", key=True)
@@ -162,9 +161,9 @@ def _claim_rules(ctx: Ctx, rc: RouteCheck, auth: Auth) -> None:
     for rule_text, key, methods in RULES:
         if key == "register" and not auth.register:
             continue
-        rule = _parse_rule(ctx, rc, ("auth",), URL_PREFIX + rule_text, None)
+        rule = parse_rule(ctx, rc, ("auth",), URL_PREFIX + rule_text, None)
         if rule is not None:
-            _claim(ctx, rc, ("auth",), rule, f"{BLUEPRINT}.{key}", methods)
+            claim_rule(ctx, rc, ("auth",), rule, f"{BLUEPRINT}.{key}", methods)
         rc.endpoints.setdefault(f"{BLUEPRINT}.{key}", ("auth",))
 
 

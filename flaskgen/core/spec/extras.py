@@ -10,7 +10,12 @@ from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
 from flaskgen.core.spec import routing
+from flaskgen.core.spec.auth import BLUEPRINT, RULES, normalize_auth
+from flaskgen.core.spec.base import claim_rule
 from flaskgen.core.spec.loader import KeyPath
+from flaskgen.core.spec.orm import normalize_models
+from flaskgen.core.spec.resources import normalize_resources
+from flaskgen.core.spec.routes import parse_rule
 from flaskgen.core.spec.types import (
     AssociationTable,
     Auth,
@@ -21,7 +26,7 @@ from flaskgen.core.spec.types import (
 )
 
 if TYPE_CHECKING:
-    from flaskgen.core.spec.normalize import Ctx, RouteCheck
+    from flaskgen.core.spec.base import Ctx, RouteCheck
     from flaskgen.core.spec.resources import Resource
 
 # Commands Flask (and Flask-Migrate) already provide on `flask`/`manage.py`.
@@ -130,20 +135,7 @@ def _upload_extensions(ctx: Ctx, path: KeyPath, raw: list[Any]) -> tuple[str, ..
     return tuple(dict.fromkeys(out)) if ok else None
 
 
-def _claim(ctx: Ctx, rc: RouteCheck, path: KeyPath, rule: Any, endpoint: str, methods: tuple[str, ...]) -> None:
-    """Report an upload rule that a route (or another upload) already answers."""
-    signature = ("", routing.rule_signature(rule))
-    for method in methods:
-        claim = (*signature, method)
-        if claim in rc.claimed and rc.claimed[claim][0] != endpoint:
-            other, where = rc.claimed[claim]
-            ctx.error(path, f"{method} {rule.rule} is already routed to '{other}' (line {ctx.spec.pos(where)[0]})")
-        rc.claimed.setdefault(claim, (endpoint, path))
-
-
 def _upload(ctx: Ctx, rc: RouteCheck, name: str, body: dict[str, Any]) -> Upload | None:
-    from flaskgen.core.spec.normalize import _parse_rule
-
     path: KeyPath = ("uploads", name)
     if name in RESERVED_UPLOADS or keyword.iskeyword(name):
         ctx.error(path, f"'{name}' is a name the generated uploads module uses itself; pick another upload name", key=True)
@@ -158,19 +150,19 @@ def _upload(ctx: Ctx, rc: RouteCheck, name: str, body: dict[str, Any]) -> Upload
             ctx.error(path, f"endpoint '{endpoint}' is already defined (line {line}); rename this upload", key=True)
             return None
     ok = folder is not None and extensions is not None
-    rule = _parse_rule(ctx, rc, (*path, "rule"), body["rule"], None)
+    rule = parse_rule(ctx, rc, (*path, "rule"), body["rule"], None)
     if rule is not None and rule.arguments:
         ctx.error((*path, "rule"), "an upload rule takes no URL variables")
         ok = False
     elif rule is not None:
-        _claim(ctx, rc, (*path, "rule"), rule, name, ("GET", "POST"))
+        claim_rule(ctx, rc, (*path, "rule"), rule, name, ("GET", "POST"))
     if body.get("serve"):
-        serve = _parse_rule(ctx, rc, (*path, "serve"), body["serve"], None)
+        serve = parse_rule(ctx, rc, (*path, "serve"), body["serve"], None)
         if serve is not None and routing.rule_variables(serve) != ["filename"]:
             ctx.error((*path, "serve"), "the serve rule needs exactly one URL variable, <filename>")
             ok = False
         elif serve is not None:
-            _claim(ctx, rc, (*path, "serve"), serve, serve_endpoint, ("GET",))
+            claim_rule(ctx, rc, (*path, "serve"), serve, serve_endpoint, ("GET",))
     for endpoint in endpoints:
         rc.endpoints.setdefault(endpoint, path)
     if not ok or rule is None or folder is None or extensions is None:
@@ -309,10 +301,6 @@ def _commands(ctx: Ctx, extras: Extras) -> None:
 
 def normalize_extras(ctx: Ctx, rc: RouteCheck) -> Extras:
     """Normalize the keys beyond routing (models live in :mod:`flaskgen.core.spec.orm`)."""
-    from flaskgen.core.spec.auth import BLUEPRINT, RULES, normalize_auth
-    from flaskgen.core.spec.orm import normalize_models
-    from flaskgen.core.spec.resources import normalize_resources
-
     extras = Extras()
     normalize_models(ctx, extras)
     _uploads(ctx, rc, extras)

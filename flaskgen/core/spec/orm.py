@@ -14,13 +14,14 @@ import uuid
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from flaskgen.core.spec.base import snake
 from flaskgen.core.spec.loader import KeyPath
 from flaskgen.core.spec.schema import did_you_mean
 from flaskgen.core.spec.types import AssociationTable, Column, Model, Relationship
 
 if TYPE_CHECKING:
+    from flaskgen.core.spec.base import Ctx
     from flaskgen.core.spec.extras import Extras
-    from flaskgen.core.spec.normalize import Ctx
 
 # PostgreSQL's reserved key words (including those that may only name a function or
 # type): a table or column with one of these names needs quoting everywhere.
@@ -187,8 +188,6 @@ def _taken(name: str) -> str | None:
 
 
 def _model(ctx: Ctx, path: KeyPath, name: str, body: dict[str, Any]) -> Model | None:
-    from flaskgen.core.spec.normalize import snake
-
     if keyword.iskeyword(name) or name in MODULE_NAMES:
         ctx.error(path, f"'{name}' is a name models.py already uses; pick another model name", key=True)
         return None
@@ -462,8 +461,6 @@ def _pair(
 def _many_to_many(
     ctx: Ctx, state: _State, path: KeyPath, model: Model, target: Model, name: str, body: dict[str, Any]
 ) -> tuple[Relationship, Relationship | None] | None:
-    from flaskgen.core.spec.normalize import snake
-
     secondary = body["secondary"]
     back = body.get("back_populates")
     if body.get("uselist") is False:

@@ -19,7 +19,9 @@ from werkzeug.routing.converters import BaseConverter
 
 from flaskgen.core.pysrc import pysrc
 from flaskgen.core.spec import routing
-from flaskgen.core.spec.normalize import join_prefix, resolved_setting
+from flaskgen.core.spec.auth import BLUEPRINT, RULES, URL_PREFIX
+from flaskgen.core.spec.base import join_prefix
+from flaskgen.core.spec.config import resolved_setting
 from flaskgen.core.spec.types import Constant, ProjectSpec, Route
 
 MISSING = object()
@@ -110,8 +112,6 @@ def build_map(spec: ProjectSpec) -> tuple[Map, dict[tuple[str, int], Rule]]:
         if upload.serve:
             url_map.add(routing.ProbeRule(upload.serve, endpoint=f"{upload.name}_file", methods={"GET", "OPTIONS"}))
     if spec.auth is not None:
-        from flaskgen.core.spec.auth import BLUEPRINT, RULES, URL_PREFIX
-
         for rule_text, key, verbs in RULES:
             if key != "register" or spec.auth.register:
                 url_map.add(routing.ProbeRule(URL_PREFIX + rule_text, endpoint=f"{BLUEPRINT}.{key}", methods={*verbs, "OPTIONS"}))

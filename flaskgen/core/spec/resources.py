@@ -12,14 +12,15 @@ from typing import TYPE_CHECKING, Any
 
 from werkzeug.routing import Rule
 
+from flaskgen.core.spec.base import APP_MODULES, claim_rule
 from flaskgen.core.spec.loader import KeyPath
 from flaskgen.core.spec.orm import NOW_DEFAULTS
 from flaskgen.core.spec.schema import did_you_mean
 from flaskgen.core.spec.types import Column, Model, Relationship
 
 if TYPE_CHECKING:
+    from flaskgen.core.spec.base import Ctx, RouteCheck
     from flaskgen.core.spec.extras import Extras
-    from flaskgen.core.spec.normalize import Ctx, RouteCheck
 
 DEFAULT_PER_PAGE = 20
 # Column types a form cannot sensibly edit; they stay out of the default form.
@@ -201,8 +202,6 @@ def _resource(ctx: Ctx, key: str, body: dict[str, Any], models: dict[str, Model]
 
 def _claim_urls(ctx: Ctx, rc: RouteCheck, resource: Resource, extras: Extras) -> None:
     """Report page URLs that a route, an upload or another resource already answers."""
-    from flaskgen.core.spec.extras import _claim
-
     path: KeyPath = ("resources", resource.key)
     conv = resource.id_converter
     prefix = "" if resource.url_prefix == "/" else resource.url_prefix
@@ -211,19 +210,17 @@ def _claim_urls(ctx: Ctx, rc: RouteCheck, resource: Resource, extras: Extras) ->
         for name, rule_text, methods in pages:
             rule = Rule(prefix + rule_text, endpoint="probe")
             rc.url_map.add(rule)
-            _claim(ctx, rc, path, rule, f"{resource.key}.{name}", methods)
+            claim_rule(ctx, rc, path, rule, f"{resource.key}.{name}", methods)
             variables = {"id"} if "<" in rule_text else set()
             extras.endpoints[f"{resource.key}.{name}"] = ([variables], path)
     if resource.api:
         rule = Rule(resource.api_prefix + "/", endpoint="probe")
         rc.url_map.add(rule)
-        _claim(ctx, rc, path, rule, f"{resource.key}_api.list", ("GET", "POST"))
+        claim_rule(ctx, rc, path, rule, f"{resource.key}_api.list", ("GET", "POST"))
 
 
 def normalize_resources(ctx: Ctx, rc: RouteCheck, extras: Extras) -> None:
     """Fill ``extras.resources`` from the spec (models and uploads are normalized already)."""
-    from flaskgen.core.spec.normalize import APP_MODULES
-
     raw = ctx.get(("resources",), {}) or {}
     if not isinstance(raw, dict):
         return
