@@ -113,7 +113,7 @@ def _profile_order(ctx: Ctx, raw: dict[str, Any]) -> list[tuple[str, str | None]
     return ordered
 
 
-def _profiles(
+def parse_profiles(
     ctx: Ctx, package: str, has_models: bool, auth: bool = False, subdomains: bool = False
 ) -> tuple[Profile, ...]:
     raw = ctx.get(("config",), {}) or {}
@@ -189,7 +189,7 @@ def resolved_setting(spec_profiles: tuple[Profile, ...], profile: str, key: str)
     return None
 
 
-def _converters(ctx: Ctx) -> tuple[Converter, ...]:
+def parse_converters(ctx: Ctx) -> tuple[Converter, ...]:
     raw = ctx.get(("converters",), {}) or {}
     out = []
     builtin = set(Map.default_converters)

@@ -14,12 +14,12 @@ from flaskgen.core.errors import Problem
 from flaskgen.core.spec import routing
 from flaskgen.core.spec.auth import check_guards
 from flaskgen.core.spec.base import SHADOWED_PACKAGES, Ctx, RouteCheck
-from flaskgen.core.spec.config import _converters, _profiles, resolved_setting
+from flaskgen.core.spec.config import parse_converters, parse_profiles, resolved_setting
 from flaskgen.core.spec.extras import Extras, normalize_extras
 from flaskgen.core.spec.hazards import spec_hazards
 from flaskgen.core.spec.loader import KeyPath, LoadedSpec
-from flaskgen.core.spec.responses import _check_redirects, _error_pages
-from flaskgen.core.spec.routes import _blueprint_values, _blueprints, _routes_section
+from flaskgen.core.spec.responses import check_redirects, parse_error_pages
+from flaskgen.core.spec.routes import blueprint_values, parse_blueprints, parse_routes
 from flaskgen.core.spec.types import (
     Profile,
     Project,
@@ -69,12 +69,12 @@ def normalize(spec: LoadedSpec, bad: set[KeyPath]) -> tuple[ProjectSpec | None, 
     """Check cross-references and build the frozen :class:`ProjectSpec`."""
     ctx = Ctx(spec, bad)
     data = spec.data if isinstance(spec.data, dict) else {}
-    converters = _converters(ctx)
+    converters = parse_converters(ctx)
     url_map = routing.make_map(converters)
     custom_types = {c.class_name: c.type for c in converters}
     rc = RouteCheck(url_map, custom_types)
-    app_routes = _routes_section(ctx, rc, ("routes",), data.get("routes"), None, None, None)
-    bp_routes, bp_meta = _blueprints(ctx, rc)
+    app_routes = parse_routes(ctx, rc, ("routes",), data.get("routes"), None, None, None)
+    bp_routes, bp_meta = parse_blueprints(ctx, rc)
     extras = normalize_extras(ctx, rc)
     # Endpoints and the variable sets of their rules, for redirect checks.
     endpoints: dict[str, tuple[list[set[str]], KeyPath]] = {
@@ -82,18 +82,18 @@ def normalize(spec: LoadedSpec, bad: set[KeyPath]) -> tuple[ProjectSpec | None, 
         for path, route in app_routes + bp_routes
     }
     endpoints.update(extras.endpoints)
-    app_list = _check_redirects(ctx, app_routes, endpoints)
-    bp_list = _check_redirects(ctx, bp_routes, endpoints)
-    blueprints = _blueprint_values(bp_meta, bp_list)
+    app_list = check_redirects(ctx, app_routes, endpoints)
+    bp_list = check_redirects(ctx, bp_routes, endpoints)
+    blueprints = blueprint_values(bp_meta, bp_list)
     check_guards(ctx, app_routes + bp_routes, [(m["path"], b) for m, b in zip(bp_meta, blueprints, strict=True)], "auth" in data)
-    errors = _error_pages(ctx)
+    errors = parse_error_pages(ctx)
     project = _project(ctx, _needs_form(app_list + bp_list, extras))
     if project is None:
         return None, ctx.problems
     if not project.csrf and any(r.html for r in extras.resources):
         ctx.error(("project", "csrf"), "the resources' pages need CSRF protection; remove csrf: false or set html: false on the resources")
     subdomain_routes = [(p, r) for p, r in app_routes + bp_routes if r.subdomain or (r.blueprint and any(m["subdomain"] for m in bp_meta if m["name"] == r.blueprint))]
-    profiles = _profiles(ctx, project.package, bool(extras.models), extras.auth is not None, bool(subdomain_routes))
+    profiles = parse_profiles(ctx, project.package, bool(extras.models), extras.auth is not None, bool(subdomain_routes))
     _check_server_name(ctx, profiles, subdomain_routes)
     spec_out = ProjectSpec(
         project=project,

@@ -64,7 +64,7 @@ def _fstring(pieces: list[tuple[str, str | None]], wrap: str) -> str:
     return ("f" if has_fields else "") + repr(source if has_fields else "".join(p for p, _ in pieces))
 
 
-def _response(
+def parse_response(
     ctx: Ctx,
     path: KeyPath,
     key: str,
@@ -113,7 +113,7 @@ def _response(
     return Response("abort", "", frozenset({("flask", "abort")}), abort=int(value))
 
 
-def _check_redirects(
+def check_redirects(
     ctx: Ctx, routes: list[tuple[KeyPath, Route]], endpoints: dict[str, tuple[list[set[str]], KeyPath]]
 ) -> list[Route]:
     """Resolve ``redirect`` targets to endpoints and fill in the view expression."""
@@ -143,7 +143,7 @@ def _check_redirects(
     return out
 
 
-def _error_pages(ctx: Ctx) -> tuple[ErrorPage, ...]:
+def parse_error_pages(ctx: Ctx) -> tuple[ErrorPage, ...]:
     raw = ctx.get(("errors",), {}) or {}
     out = []
     for code_text, body in sorted(raw.items()) if isinstance(raw, dict) else ():
@@ -155,7 +155,7 @@ def _error_pages(ctx: Ctx) -> tuple[ErrorPage, ...]:
             ctx.error(path, f"{code} is not an HTTP error status werkzeug knows", key=True)
             continue
         title = HTTP_STATUS_CODES.get(code, "Error")
-        response = _response(ctx, path, f"errors/{code}", body, None, {}, [[]], ("GET",))
+        response = parse_response(ctx, path, f"errors/{code}", body, None, {}, [[]], ("GET",))
         if response is None:
             continue
         if response.kind == "template":

@@ -20,7 +20,7 @@ from flaskgen.core.spec.base import (
     join_prefix,
 )
 from flaskgen.core.spec.loader import KeyPath
-from flaskgen.core.spec.responses import _response
+from flaskgen.core.spec.responses import parse_response
 from flaskgen.core.spec.schema import did_you_mean
 from flaskgen.core.spec.types import (
     Blueprint,
@@ -192,7 +192,7 @@ def _route(
     rules = _url_rules(ctx, path, raw, rules_raw, variables, per_rule)
     params = _params(variables, per_rule, dict(raw.get("defaults") or {}))
     methods = tuple(raw.get("methods") or ["GET"])
-    response = _response(ctx, path, key, raw, blueprint, variables, per_rule, methods)
+    response = parse_response(ctx, path, key, raw, blueprint, variables, per_rule, methods)
     if response is None:
         return None
     _check_status(ctx, path, raw, response)
@@ -219,7 +219,7 @@ def _route(
     )
 
 
-def _routes_section(
+def parse_routes(
     ctx: Ctx, rc: RouteCheck, base: KeyPath, raw: Any, blueprint: str | None, prefix: str | None, subdomain: str | None
 ) -> list[tuple[KeyPath, Route]]:
     out = []
@@ -260,7 +260,7 @@ def _csrf_exempt(ctx: Ctx, routes: list[tuple[KeyPath, Route]]) -> list[tuple[Ke
     return [(path, replace(route, csrf=False)) for path, route in routes]
 
 
-def _blueprints(ctx: Ctx, rc: RouteCheck) -> tuple[list[tuple[KeyPath, Route]], list[dict[str, Any]]]:
+def parse_blueprints(ctx: Ctx, rc: RouteCheck) -> tuple[list[tuple[KeyPath, Route]], list[dict[str, Any]]]:
     raw = ctx.get(("blueprints",), {}) or {}
     routes: list[tuple[KeyPath, Route]] = []
     meta = []
@@ -274,14 +274,14 @@ def _blueprints(ctx: Ctx, rc: RouteCheck) -> tuple[list[tuple[KeyPath, Route]], 
         body = body or {}
         prefix = body.get("url_prefix")
         subdomain = body.get("subdomain")
-        section = _routes_section(ctx, rc, (*path, "routes"), body.get("routes"), name, prefix, subdomain)
+        section = parse_routes(ctx, rc, (*path, "routes"), body.get("routes"), name, prefix, subdomain)
         csrf = body.get("csrf", True)
         routes += section if csrf else _csrf_exempt(ctx, section)
         meta.append({"name": name, "url_prefix": prefix, "subdomain": subdomain, "doc": str(body.get("doc", "")), "renamed_from": body.get("renamed_from"), "path": path, "csrf": csrf, "login_required": bool(body.get("login_required", False))})
     return routes, meta
 
 
-def _blueprint_values(bp_meta: list[dict[str, Any]], routes: list[Route]) -> tuple[Blueprint, ...]:
+def blueprint_values(bp_meta: list[dict[str, Any]], routes: list[Route]) -> tuple[Blueprint, ...]:
     """The blueprints, each with its routes."""
     return tuple(
         Blueprint(
