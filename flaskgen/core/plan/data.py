@@ -244,10 +244,8 @@ def _model_ctx(spec: ProjectSpec, model: Model) -> ModelCtx:
             if rel is not None:
                 values.append((rel.name, f"new_{snake(rel.model)}()"))
             else:
-                table = column.foreign_key.split(".")[0]
-                parent = next(m for m in spec.models if m.table == table)
-                target = column.foreign_key.split(".")[1]
-                values.append((column.name, f"_saved(new_{snake(parent.name)}()).{target}"))
+                parent = next(m for m in spec.models if m.table == column.ref_table)
+                values.append((column.name, f"_saved(new_{snake(parent.name)}()).{column.ref_column}"))
     return ModelCtx(
         model=model,
         doc=model.doc or f"A row of the ``{model.table}`` table.",

@@ -191,7 +191,7 @@ def _server_names(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
 def _foreign_key_cycles(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
     tables = {m.table: m for m in spec.models}
     refers = {
-        m.table: sorted({c.foreign_key.split(".")[0] for c in m.columns if c.foreign_key} - {m.table})
+        m.table: sorted({c.ref_table for c in m.columns if c.ref_table} - {m.table})
         for m in spec.models
     }
     reported: set[frozenset[str]] = set()

@@ -429,8 +429,8 @@ def _pair(
     back = body.get("back_populates")
     if body.get("secondary"):
         return _many_to_many(ctx, state, path, model, target, name, body)
-    outgoing = [c for c in model.columns if c.foreign_key and c.foreign_key.split(".")[0] == target.table]
-    incoming = [c for c in target.columns if c.foreign_key and c.foreign_key.split(".")[0] == model.table]
+    outgoing = [c for c in model.columns if c.foreign_key and c.ref_table == target.table]
+    incoming = [c for c in target.columns if c.foreign_key and c.ref_table == model.table]
     if model is target:
         ctx.error(path, "a relationship of a model to itself is not supported yet; add it in models.py by hand")
         return None

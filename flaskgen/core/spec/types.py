@@ -222,6 +222,16 @@ class Column:
     doc: str = ""
     renamed_from: str | None = None
 
+    @property
+    def ref_table(self) -> str | None:
+        """The table ``foreign_key`` (``table.column``) points at."""
+        return self.foreign_key.partition(".")[0] if self.foreign_key else None
+
+    @property
+    def ref_column(self) -> str | None:
+        """The column ``foreign_key`` (``table.column``) points at."""
+        return self.foreign_key.partition(".")[2] if self.foreign_key else None
+
 
 @dataclass(frozen=True)
 class Relationship:
