@@ -6,38 +6,32 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from flaskgen import __version__
-from flaskgen.actions import Action, WriteResult, results_json, summarize
-from flaskgen.errors import FlaskgenError, SpecError, printable
+from flaskgen.core.actions import Action, WriteResult, results_json, summarize
+from flaskgen.core.errors import FlaskgenError, SpecError, printable
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def reports_errors(func: F) -> F:
-    """Turn a FlaskgenError into its message on stderr and its exit code."""
+class FlaskgenGroup(click.Group):
+    """The command group; the one place that turns a :class:`FlaskgenError` into its
+    message on stderr and its exit code. Anything else is a bug and keeps its traceback."""
 
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def invoke(self, ctx: click.Context) -> Any:
         try:
-            return func(*args, **kwargs)
+            return super().invoke(ctx)
         except FlaskgenError as exc:
             click.echo(_shown(exc.format()), err=True)
-            sys.exit(exc.exit_code)
+            ctx.exit(exc.exit_code)
         except BrokenPipeError:
             # The reader of our output went away (``flaskgen ... | head``): nothing to say.
             sys.stderr.close()
-            sys.exit(1)
-        except OSError as exc:
-            click.echo(_shown(f"error: {exc}"), err=True)
-            sys.exit(1)
-
-    return wrapper  # type: ignore[return-value]
+            ctx.exit(1)
 
 
 def _shown(text: str) -> str:
@@ -45,7 +39,7 @@ def _shown(text: str) -> str:
     return "\n".join(printable(line) for line in text.split("\n"))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=FlaskgenGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="flaskgen")
 def main() -> None:
     """Generate and regenerate Flask 3 projects from one YAML spec.
@@ -114,7 +108,7 @@ def _output_options(func: F) -> F:
     """``-q``, ``--color/--no-color`` and ``--format`` for a command that writes files."""
     func = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="json: the per-file actions and counts, for tools.")(func)
     func = click.option("--color/--no-color", "color", default=None, help="Colour the output (default: only on a terminal, never under NO_COLOR).")(func)
-    return click.option("-q", "--quiet", is_flag=True, help="Print only errors, conflicts and the summary line.")(func)  # type: ignore[return-value]
+    return click.option("-q", "--quiet", is_flag=True, help="Print only errors, conflicts and the summary line.")(func)
 
 
 def _json_errors(fmt: str, func: Callable[[], Any]) -> Any:
@@ -134,7 +128,6 @@ def _json_errors(fmt: str, func: Callable[[], Any]) -> Any:
 @click.option("--force", is_flag=True, help="Write into a non-empty folder (changed files are backed up first).")
 @click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path), multiple=True, help="A folder of templates that shadow the built-in ones.")
 @_output_options
-@reports_errors
 def new(spec: Path, output: Path, force: bool, templates: tuple[Path, ...], quiet: bool, color: bool | None, fmt: str) -> None:
     """Create a Flask project in OUTPUT from the SPEC file."""
     from flaskgen.project import create_project
@@ -158,7 +151,6 @@ def new(spec: Path, output: Path, force: bool, templates: tuple[Path, ...], quie
 @click.option("--allow-dirty", is_flag=True, help="Run in a git work tree with uncommitted changes (backs up every file it changes).")
 @click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path), multiple=True, help="Template folders to render with from now on (default: those the project was made with).")
 @_output_options
-@reports_errors
 def regen(
     spec: Path | None, output: Path, dry_run: bool, check: bool, allow_dirty: bool, templates: tuple[Path, ...], quiet: bool, color: bool | None, fmt: str
 ) -> None:
@@ -258,18 +250,16 @@ def _conflict_list(report: Any, out: Printer, dry_run: bool) -> None:
 @main.command()
 @click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@reports_errors
 def validate(spec: Path, fmt: str) -> None:
     """Check SPEC and report every problem; writes nothing."""
-    from flaskgen.spec import read_spec
+    from flaskgen.specfile import read_spec
 
     try:
         read_spec(spec)
     except SpecError as exc:
-        if fmt == "json":
-            click.echo(json.dumps({"valid": False, "problems": [p.as_dict() for p in exc.problems]}, indent=2))
-        else:
-            click.echo(_shown(exc.format()), err=True)
+        if fmt != "json":
+            raise
+        click.echo(json.dumps({"valid": False, "problems": [p.as_dict() for p in exc.problems]}, indent=2))
         sys.exit(exc.exit_code)
     if fmt == "json":
         click.echo(json.dumps({"valid": True, "problems": []}, indent=2))
@@ -280,8 +270,8 @@ def validate(spec: Path, fmt: str) -> None:
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of the spec format."""
+    from flaskgen.core.spec.schema import SCHEMA_FILE
     from flaskgen.resources import schema_path
-    from flaskgen.spec.schema import SCHEMA_FILE
 
     click.echo(schema_path(SCHEMA_FILE).read_text(encoding="utf-8"), nl=False)
 
@@ -294,7 +284,6 @@ def schema() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Install into this virtual environment (created if missing; kept) instead of a temporary one.",
 )
-@reports_errors
 def smoke(specs: tuple[Path, ...], venv_dir: Path | None) -> None:
     """Generate each SPEC, install it, run its tests and ruff, serve it under gunicorn
     on 127.0.0.1 and GET every route without URL variables; exit 1 on any failure."""
@@ -325,7 +314,6 @@ def reference() -> None:
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True, help="Where to create the spec's folder.")
 @click.option("--no-input", is_flag=True, help="Take every default instead of prompting.")
 @click.argument("extra", nargs=-1)
-@reports_errors
 def init(template: str | None, output: Path, no_input: bool, extra: tuple[str, ...]) -> None:
     """Prompt for a starter spec (a cookiecutter TEMPLATE; default: flaskgen's own).
 

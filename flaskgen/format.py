@@ -6,7 +6,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from flaskgen.errors import ToolError
+from flaskgen.core.errors import ToolError
 
 
 def ruff_bin() -> str:

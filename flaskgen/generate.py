@@ -5,10 +5,11 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from flaskgen.core.plan.base import PlannedFile
+from flaskgen.core.plan.project import plan
+from flaskgen.core.spec.types import ProjectSpec
 from flaskgen.format import format_python
-from flaskgen.plan import plan
 from flaskgen.render import render
-from flaskgen.spec.model import ProjectSpec
 from flaskgen.write import safe_relpath
 
 
@@ -16,7 +17,11 @@ def render_project(
     spec: ProjectSpec, spec_name: str = "spec.yaml", extra_templates: tuple[Path, ...] = ()
 ) -> dict[str, str]:
     """Every generated file's final text, keyed by relative path (sorted)."""
-    planned = plan(spec, spec_name)
+    return render_files(plan(spec, spec_name), extra_templates)
+
+
+def render_files(planned: list[PlannedFile], extra_templates: tuple[Path, ...] = ()) -> dict[str, str]:
+    """The final text of planned files (rendered, normalized, formatted), sorted by path."""
     rendered = render(planned, extra_templates)
     python = [f.relpath for f in planned if f.python]
     with tempfile.TemporaryDirectory(prefix="flaskgen-render-") as tmp:

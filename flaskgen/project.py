@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from flaskgen import __version__
-from flaskgen.errors import TargetError
+from flaskgen.core.errors import TargetError
 from flaskgen.generate import render_project
-from flaskgen.spec import parse_spec, read_spec_text
+from flaskgen.specfile import parse_spec, read_spec_text
 from flaskgen.state import STATE_DIR, State, folders_sha256, path_reference, sha256, spec_reference
-from flaskgen.write import WriteResult, write_new
+from flaskgen.write import WriteResult, write_new, writing
 
 
 def create_project(
@@ -25,7 +25,8 @@ def create_project(
         __version__, spec_reference(spec_path, output), sha256(spec_text), files, spec_text, folders, (), folders_sha256(templates)
     )
     inside = spec_path.resolve().parent == output.resolve()
-    return write_new(output, files, state, force=force, spec_name=spec_path.name if inside else None)
+    with writing(output):
+        return write_new(output, files, state, force=force, spec_name=spec_path.name if inside else None)
 
 
 def _keep_spec(spec_path: Path, output: Path, files: dict[str, str]) -> None:

@@ -20,29 +20,16 @@ import jinja2
 from markupsafe import Markup, escape
 
 from flaskgen import __version__
-from flaskgen.errors import TemplateError
+from flaskgen.core.errors import TemplateError
+from flaskgen.core.plan.base import PlannedFile
+from flaskgen.core.pysrc import pysrc
 from flaskgen.resources import templates_dir
-
-
-@dataclass(frozen=True)
-class PlannedFile:
-    """One file of the generated project: where it goes and how to render it."""
-
-    relpath: str
-    template: str
-    context: dict[str, Any]
-    python: bool = False  # formatted with ruff after rendering
 
 
 @dataclass(frozen=True)
 class RenderedFile:
     relpath: str
     text: str
-
-
-def py_literal(value: Any) -> str:
-    """Python source for a spec value; a str is always a single, inert literal."""
-    return repr(value)
 
 
 def py_regex(value: str) -> str:
@@ -72,7 +59,7 @@ def toml_string(value: str) -> str:
 
 
 def _common(env: jinja2.Environment) -> jinja2.Environment:
-    env.filters.update(py=py_literal, pyregex=py_regex, pydoc=py_doc, jtext=jinja_text, tomlstr=toml_string)
+    env.filters.update(py=pysrc, pyregex=py_regex, pydoc=py_doc, jtext=jinja_text, tomlstr=toml_string)
     return env
 
 
@@ -138,7 +125,7 @@ def environments(extra: tuple[str, ...] = ()) -> tuple[jinja2.Environment, jinja
         )
     )
     # In generated Jinja templates a Python-style literal sits inside {{ ... }}: keep it raw.
-    html.filters["py"] = lambda value: Markup(py_literal(value))
+    html.filters["py"] = lambda value: Markup(pysrc(value))
     return code, html
 
 
@@ -162,6 +149,22 @@ def _render_one(env: jinja2.Environment, item: PlannedFile) -> str:
     except jinja2.TemplateError as exc:  # undefined names, missing includes
         file, line = _template_frame(exc, item.template)
         raise TemplateError(file, line, exc.message or str(exc), item.relpath) from None
+    except UnicodeDecodeError as exc:
+        message = f"not UTF-8 text ({exc.reason}); templates are read as UTF-8"
+        raise TemplateError(_source_file(env, item.template), 1, message, item.relpath) from None
+    except OSError as exc:  # a template that is a folder, or unreadable
+        file = str(exc.filename or _source_file(env, item.template))
+        raise TemplateError(file, 1, f"cannot read it ({exc.strerror or exc})", item.relpath) from None
+
+
+def _source_file(env: jinja2.Environment, template: str) -> str:
+    """The file ``template`` is read from: the first search folder that has it."""
+    folders = env.loader.searchpath if isinstance(env.loader, jinja2.FileSystemLoader) else []
+    for folder in folders:
+        candidate = Path(folder) / template
+        if candidate.exists():
+            return str(candidate)
+    return template
 
 
 def _template_frame(exc: BaseException, template: str) -> tuple[str, int]:

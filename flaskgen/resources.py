@@ -33,3 +33,11 @@ def schema_path(filename: str) -> Path:
 def reference_path() -> Path:
     """The spec reference, ``docs/spec.md``."""
     return _data_dir("docs") / "spec.md"
+
+
+@cache
+def schema_text() -> str:
+    """The text of the spec's JSON Schema (read once)."""
+    from flaskgen.core.spec.schema import SCHEMA_FILE
+
+    return schema_path(SCHEMA_FILE).read_text(encoding="utf-8")

@@ -20,11 +20,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from flaskgen.planners.deploy import HEALTH_RULE, wants_healthz
+from flaskgen.core.plan.deploy import HEALTH_RULE, wants_healthz
+from flaskgen.core.spec.base import join_prefix
+from flaskgen.core.spec.types import ProjectSpec
 from flaskgen.project import create_project
-from flaskgen.spec import read_spec
-from flaskgen.spec.model import ProjectSpec
-from flaskgen.spec.normalize import join_prefix
+from flaskgen.specfile import read_spec
 
 STEP_TIMEOUT = 900  # seconds for one install or test run
 BOOT_TIMEOUT = 60

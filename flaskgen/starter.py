@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flaskgen.errors import FlaskgenError, TargetError
+from flaskgen.core.errors import FlaskgenError, TargetError
+from flaskgen.core.spec.schema import SCHEMA_FILE
 from flaskgen.resources import schema_path, templates_dir
-from flaskgen.spec import read_spec
-from flaskgen.spec.schema import SCHEMA_FILE
+from flaskgen.specfile import read_spec
 
 MODELINE_PREFIX = "# yaml-language-server: $schema="
 

@@ -1,17 +1,20 @@
-"""Writing generated files: safe paths, atomic creation; each file's outcome an :class:`Action`."""
+"""Writing generated files: safe paths, one atomic writer (shared with ``regen``), each
+file's outcome an :class:`Action`; an OSError while writing becomes an :class:`OutputError`."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
-from flaskgen.actions import Action, WriteResult
-from flaskgen.errors import TargetError
+from flaskgen.core.actions import Action, WriteResult
+from flaskgen.core.errors import OutputError, TargetError
 from flaskgen.state import STATE_DIR, State
 
-__all__ = ["SPEC_SCHEMA", "WriteResult", "apply_modes", "safe_relpath", "write_file", "write_new"]
+__all__ = ["SPEC_SCHEMA", "WriteResult", "apply_modes", "safe_relpath", "write_atomic", "write_file", "write_new", "writing"]
 
 # The JSON Schema copy `flaskgen init` puts beside the spec for editors.
 SPEC_SCHEMA = "flaskgen-spec-1.schema.json"
@@ -25,22 +28,38 @@ def safe_relpath(relpath: str) -> PurePosixPath:
     return path
 
 
-def write_file(root: Path, relpath: str, text: str) -> None:
-    """Atomically write ``text`` (UTF-8, ``\\n`` endings) to ``root/relpath``."""
-    path = root / safe_relpath(relpath)
+@contextmanager
+def writing(where: Path) -> Iterator[None]:
+    """Turn an OSError raised while writing under ``where`` into an :class:`OutputError`
+    that names the file (or ``where`` when the error names none)."""
+    try:
+        yield
+    except OSError as exc:
+        raise OutputError(str(exc.filename or where), exc.strerror or str(exc)) from exc
+
+
+def write_atomic(path: Path, data: bytes, mode: int) -> None:
+    """Replace ``path`` by ``data`` in one rename, with permission bits ``mode``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            os.fchmod(handle.fileno(), mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def _umask() -> int:
-    """The process umask (reading it means setting it, so it is set straight back)."""
+def write_file(root: Path, relpath: str, text: str) -> None:
+    """Atomically write ``text`` (UTF-8, ``\\n`` endings) to ``root/relpath``, private (0600)
+    until :func:`apply_modes` gives it its final mode."""
+    write_atomic(root / safe_relpath(relpath), text.encode("utf-8"), 0o600)
+
+
+def umask() -> int:
+    """The process's umask (read by setting it and putting it back)."""
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
@@ -49,7 +68,7 @@ def _umask() -> int:
 def apply_modes(root: Path, files: dict[str, str], *, root_too: bool = False) -> None:
     """Give new files the modes the umask allows: 0644 usually, 0755 for scripts
     (a ``#!`` first line); temporary files start out 0600."""
-    mask = _umask()
+    mask = umask()
     if root_too:
         root.chmod(0o777 & ~mask)
     for relpath, text in files.items():
@@ -91,7 +110,7 @@ def write_new(
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.flaskgen-", dir=target.parent))
     try:
         # mkdtemp makes a private (0700) folder; the project gets the user's usual mode.
-        staging.chmod(0o777 & ~_umask())
+        staging.chmod(0o777 & ~umask())
         for relpath, text in files.items():
             write_file(staging, relpath, text)
         write_file(staging, f"{STATE_DIR}/state.json", state.to_json())
@@ -104,13 +123,6 @@ def write_new(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return [WriteResult(relpath, Action.CREATE) for relpath in files]
-
-
-def _umask() -> int:
-    """The process's umask (read by setting it and putting it back)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def _write_over(target: Path, files: dict[str, str], state: State) -> list[WriteResult]:

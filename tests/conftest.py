@@ -15,7 +15,7 @@ import pytest
 
 from flaskgen.generate import render_project
 from flaskgen.project import create_project
-from flaskgen.spec import parse_spec
+from flaskgen.specfile import parse_spec
 from tests.genenv import CACHE, REQUIREMENTS, GenEnv, build_gen_env
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,7 +8,7 @@ from pathlib import Path
 from flaskgen.generate import render_project
 from flaskgen.project import create_project
 from flaskgen.regen import Report, regen
-from flaskgen.spec import parse_spec
+from flaskgen.specfile import parse_spec
 
 BASE_SPEC = """\
 flaskgen: 1

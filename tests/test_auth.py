@@ -17,10 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from flaskgen.errors import SpecError
+from flaskgen.core.errors import SpecError
+from flaskgen.core.pysrc import pysrc
 from flaskgen.project import create_project
 from flaskgen.regen import regen
-from flaskgen.spec import parse_spec
+from flaskgen.specfile import parse_spec
 from tests.conftest import EXAMPLES, GenEnv, render_text
 
 HEADER = "flaskgen: 1\nproject: {name: X, package: xapp}\n"
@@ -127,8 +128,8 @@ def test_production_remember_cookie_follows_the_session_cookie() -> None:
     production = parse_spec(text).profile("production")
     assert production is not None
     assert production.get("REMEMBER_COOKIE_SAMESITE") is not None
-    assert production.get("REMEMBER_COOKIE_SAMESITE").expr == "'Strict'"  # type: ignore[union-attr]
-    assert production.get("REMEMBER_COOKIE_SECURE").expr == "True"  # type: ignore[union-attr]
+    assert pysrc(production.get("REMEMBER_COOKIE_SAMESITE").value) == "'Strict'"  # type: ignore[union-attr]
+    assert pysrc(production.get("REMEMBER_COOKIE_SECURE").value) == "True"  # type: ignore[union-attr]
 
 
 def test_subdomain_guards_share_the_login_cookie_with_subdomains() -> None:
@@ -139,7 +140,7 @@ def test_subdomain_guards_share_the_login_cookie_with_subdomains() -> None:
     spec = parse_spec(text)
     testing, production = spec.profile("testing"), spec.profile("production")
     assert testing is not None and production is not None
-    assert testing.get("SESSION_COOKIE_DOMAIN").expr == testing.get("REMEMBER_COOKIE_DOMAIN").expr == "'app.test'"  # type: ignore[union-attr]
+    assert pysrc(testing.get("SESSION_COOKIE_DOMAIN").value) == pysrc(testing.get("REMEMBER_COOKIE_DOMAIN").value) == "'app.test'"  # type: ignore[union-attr]
     assert production.get("SESSION_COOKIE_DOMAIN") is None
     assert parse_spec(HEADER + USERS + ROUTES + "auth: {model: Member}\n").profile("testing").get("SESSION_COOKIE_DOMAIN") is None  # type: ignore[union-attr]
 

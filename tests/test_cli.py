@@ -147,6 +147,45 @@ def test_failure_while_writing_leaves_no_target(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_write_error_names_the_file(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = write.write_atomic
+
+    def full(path: Path, data: bytes, mode: int) -> None:
+        if path.name == "views.py":
+            raise OSError(28, "No space left on device", str(path))
+        real(path, data, mode)
+
+    monkeypatch.setattr(write, "write_atomic", full)
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["new", str(EXAMPLES / "minimal.yaml"), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "cannot write " in result.stderr and "views.py: No space left on device" in result.stderr
+    assert not out.exists()
+
+
+def test_an_unexpected_exception_is_a_bug_with_its_traceback(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError("not one flaskgen expects")
+
+    monkeypatch.setattr("flaskgen.project.render_project", broken)
+    result = runner.invoke(main, ["new", str(EXAMPLES / "minimal.yaml"), "-o", str(tmp_path / "out")])
+    assert isinstance(result.exception, OSError) and str(result.exception) == "not one flaskgen expects"
+    assert "error:" not in result.output
+
+
+def test_a_template_override_that_is_not_utf8_is_a_clean_error(runner: CliRunner, tmp_path: Path) -> None:
+    override = tmp_path / "templates" / "project" / "package" / "__init__.py.jinja"
+    override.parent.mkdir(parents=True)
+    override.write_bytes(b"\xff\xfe{{ x }}")
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["new", str(EXAMPLES / "minimal.yaml"), "-o", str(out), "--templates", str(tmp_path / "templates")])
+    assert result.exit_code == 2, result.output
+    assert f"{override}:1: template error: not UTF-8 text" in result.stderr
+    assert not out.exists()
+
+
 def test_schema_prints_the_json_schema(runner: CliRunner) -> None:
     result = runner.invoke(main, ["schema"])
     assert result.exit_code == 0

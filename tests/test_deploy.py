@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from flaskgen.planners.deploy import base_python, deploy_info
-from flaskgen.spec import parse_spec, read_spec
+from flaskgen.core.plan.deploy import base_python, deploy_info
+from flaskgen.specfile import parse_spec, read_spec
 from tests.conftest import EXAMPLES, GenEnv, example_paths, render_text
 
 MINIMAL = """\

@@ -15,10 +15,10 @@ import uuid
 
 import pytest
 
-from flaskgen.errors import SpecError
-from flaskgen.planners.features import command_ctx, upload_ctx
-from flaskgen.spec import parse_spec, read_spec
-from flaskgen.spec.model import Command, CommandOption
+from flaskgen.core.errors import SpecError
+from flaskgen.core.plan.features import command_ctx, upload_ctx
+from flaskgen.core.spec.types import Command, CommandOption
+from flaskgen.specfile import parse_spec, read_spec
 from tests.conftest import EXAMPLES, GenEnv, render_text
 
 HEADER = "flaskgen: 1\nproject: {name: X, package: xapp}\n"

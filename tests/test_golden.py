@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from flaskgen.generate import render_project
-from flaskgen.spec import read_spec
+from flaskgen.specfile import read_spec
 from tests.conftest import example_paths
 
 GOLDEN = Path(__file__).with_name("golden")
@@ -74,7 +74,7 @@ _DIGEST = """
 import hashlib, json, sys
 from pathlib import Path
 from flaskgen.generate import render_project
-from flaskgen.spec import read_spec
+from flaskgen.specfile import read_spec
 out = {}
 for name in sys.argv[1:]:
     files = render_project(read_spec(Path(name)), Path(name).name)

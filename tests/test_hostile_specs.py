@@ -26,7 +26,7 @@ from click.testing import CliRunner
 
 from flaskgen.cli import main
 from flaskgen.format import ruff_bin
-from flaskgen.spec import MAX_SPEC_BYTES
+from flaskgen.specfile import MAX_SPEC_BYTES
 from tests.conftest import GenEnv
 
 HEADER = "flaskgen: 1\nproject: {name: X, package: xapp}\n"

@@ -11,11 +11,11 @@ import pytest
 from click.testing import CliRunner
 
 from flaskgen.cli import main
-from flaskgen.errors import FlaskgenError
-from flaskgen.migrations import MigrationIntentError, revision, schema_of
+from flaskgen.core.errors import FlaskgenError
+from flaskgen.core.migrate.diff import MigrationIntentError, revision, schema_of
 from flaskgen.project import create_project
 from flaskgen.regen import regen
-from flaskgen.spec import parse_spec
+from flaskgen.specfile import parse_spec
 from tests.conftest import GenEnv
 
 HEADER = "flaskgen: 1\nproject: {name: X, package: xapp}\n"

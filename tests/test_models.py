@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from flaskgen.errors import SpecError
+from flaskgen.core.errors import SpecError
+from flaskgen.core.migrate.diff import revision, schema_of
 from flaskgen.generate import render_project
-from flaskgen.migrations import revision, schema_of
-from flaskgen.spec import parse_spec, read_spec
+from flaskgen.specfile import parse_spec, read_spec
 from tests.conftest import EXAMPLES, GenEnv
 
 HEADER = "flaskgen: 1\nproject: {name: X, package: xapp}\n"

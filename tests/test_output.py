@@ -11,9 +11,9 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-from flaskgen.actions import CHANGED, NOTED, Action, WriteResult, results_json, summarize
 from flaskgen.cli import main
-from flaskgen.regen import decide
+from flaskgen.core.actions import CHANGED, NOTED, Action, WriteResult, results_json, summarize
+from flaskgen.regen.plan import decide
 from tests.regen_support import Project
 from tests.test_regen import ADD_ABOUT
 

@@ -11,9 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from flaskgen.cli import main
-from flaskgen.errors import RegenError
+from flaskgen.core.errors import RegenError
+from flaskgen.core.merge.blocks import cut_block
+from flaskgen.core.merge.table import BESIDE
 from flaskgen.merge import has_markers, merge3
-from flaskgen.regen import BESIDE, cut_block
 from flaskgen.state import STATE_FILE, load_state
 from tests.regen_support import BASE_SPEC, Project, rendered, tree
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-import flaskgen.regen
+import flaskgen.regen.apply
 from flaskgen.state import STATE_FILE
 from tests.regen_support import Project, tree
 
@@ -46,22 +46,22 @@ def _writes_in_a_clean_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> t
     project = _prepare(tmp_path / "reference")
     before = _with_state(project)
     calls = []
-    real = flaskgen.regen._io_write
+    real = flaskgen.regen.apply._io_write
 
     def counting(path: Path, data: bytes | None) -> None:
         calls.append(path)
         real(path, data)
 
-    monkeypatch.setattr(flaskgen.regen, "_io_write", counting)
+    monkeypatch.setattr(flaskgen.regen.apply, "_io_write", counting)
     project.regen()
-    monkeypatch.setattr(flaskgen.regen, "_io_write", real)
+    monkeypatch.setattr(flaskgen.regen.apply, "_io_write", real)
     return len(calls), before, _with_state(project)
 
 
 def test_interrupted_at_every_write_is_old_or_new_and_a_rerun_converges(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     count, before, after = _writes_in_a_clean_run(tmp_path, monkeypatch)
     assert count >= 10  # journal, the files, the state, the journal's removal
-    real = flaskgen.regen._io_write
+    real = flaskgen.regen.apply._io_write
     for k in range(count):
         project = _prepare(tmp_path / f"crash-{k}")
         calls = []
@@ -72,10 +72,10 @@ def test_interrupted_at_every_write_is_old_or_new_and_a_rerun_converges(tmp_path
                 raise Crash(f"interrupted at write {k}")
             real(path, data)
 
-        monkeypatch.setattr(flaskgen.regen, "_io_write", failing)
+        monkeypatch.setattr(flaskgen.regen.apply, "_io_write", failing)
         with pytest.raises(Crash):
             project.regen()
-        monkeypatch.setattr(flaskgen.regen, "_io_write", real)
+        monkeypatch.setattr(flaskgen.regen.apply, "_io_write", real)
 
         now = _with_state(project)
         for relpath in set(before) | set(after) | set(now):
@@ -89,7 +89,7 @@ def test_interrupted_at_every_write_is_old_or_new_and_a_rerun_converges(tmp_path
 KILLER = """
 import os, signal, sys
 from pathlib import Path
-import flaskgen.regen_disk
+import flaskgen.regen.disk
 from flaskgen.regen import regen
 
 limit, count = int(sys.argv[3]), [0]
@@ -117,7 +117,7 @@ def rmdir(self):
     real_rmdir(self)
 
 
-flaskgen.regen_disk.os.replace, Path.unlink, Path.rmdir = replace, unlink, rmdir
+flaskgen.regen.disk.os.replace, Path.unlink, Path.rmdir = replace, unlink, rmdir
 regen(Path(sys.argv[1]), Path(sys.argv[2]))
 print(count[0])
 """

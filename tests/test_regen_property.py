@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from flaskgen.errors import RegenError
+from flaskgen.core.errors import RegenError
 from tests.regen_support import Project, rendered, tree
 
 KEYS = ("alpha", "beta", "gamma", "delta", "epsilon")

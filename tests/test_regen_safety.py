@@ -14,13 +14,16 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import flaskgen.regen
+import flaskgen.regen.apply
+import flaskgen.regen.revisions
 from flaskgen.cli import main
-from flaskgen.errors import RegenError
+from flaskgen.core.errors import RegenError
+from flaskgen.core.merge.identity import Merged, identity_problem
+from flaskgen.core.merge.table import BESIDE
 from flaskgen.format import ruff_bin
 from flaskgen.merge import has_markers
-from flaskgen.regen import BESIDE, JOURNAL
-from flaskgen.regen_checks import Merged, identity_problem
+from flaskgen.regen.apply import JOURNAL
+from flaskgen.resources import templates_dir
 from flaskgen.state import STATE_FILE, load_state
 from tests.genenv import GenEnv
 from tests.regen_support import BASE_SPEC, Project, tree
@@ -158,7 +161,7 @@ class Crash(Exception):
 
 def _crash_after_journal(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
     """Run regen and stop it right after its journal is written."""
-    real = flaskgen.regen._io_write
+    real = flaskgen.regen.apply._io_write
     calls: list[Path] = []
 
     def failing(path: Path, data: bytes | None) -> None:
@@ -167,10 +170,10 @@ def _crash_after_journal(project: Project, monkeypatch: pytest.MonkeyPatch) -> N
             raise Crash("interrupted")
         real(path, data)
 
-    monkeypatch.setattr(flaskgen.regen, "_io_write", failing)
+    monkeypatch.setattr(flaskgen.regen.apply, "_io_write", failing)
     with pytest.raises(Crash):
         project.regen()
-    monkeypatch.setattr(flaskgen.regen, "_io_write", real)
+    monkeypatch.setattr(flaskgen.regen.apply, "_io_write", real)
     assert project.path(JOURNAL).exists()
 
 
@@ -227,7 +230,7 @@ def test_a_module_you_turned_into_a_package_is_not_restored(tmp_path: Path) -> N
 def test_the_template_folder_is_recorded_and_used_by_every_regen(tmp_path: Path) -> None:
     tmp_path.mkdir(exist_ok=True)
     folder = tmp_path / "mytemplates"
-    builtin = Path(flaskgen.regen.__file__).resolve().parent.parent / "blueprints_templates"
+    builtin = templates_dir()
     source = next(builtin.rglob("base.html.jinja"))
     target = folder / source.relative_to(builtin)
     target.parent.mkdir(parents=True)
@@ -330,7 +333,7 @@ def downgrade() -> None:
 def _models_project(tmp_path: Path) -> tuple[Project, str]:
     project = Project.create(tmp_path, BASE_SPEC + MODELS)
     (initial,) = [p for p in project.path("migrations/versions").glob("*.py")]
-    first = flaskgen.regen._revision_ids(initial.name, initial.read_text())[0]
+    first = flaskgen.regen.revisions._revision_ids(initial.name, initial.read_text())[0]
     assert first
     return project, first
 
@@ -348,9 +351,9 @@ def test_a_new_revision_goes_on_top_of_your_own(tmp_path: Path) -> None:
     assert not report.conflicts
     new = [n for n in _versions(project) if n.startswith("0003_")]
     assert len(new) == 1
-    assert flaskgen.regen._revision_ids(new[0], _versions(project)[new[0]])[1] == ("user0001",)
+    assert flaskgen.regen.revisions._revision_ids(new[0], _versions(project)[new[0]])[1] == ("user0001",)
     assert project.read("migrations/versions/0002_my_fix.py") == mine  # never rewritten
-    assert flaskgen.regen._head({f"v/{k}": v for k, v in _versions(project).items()}) not in (None, "user0001")
+    assert flaskgen.regen.revisions._head({f"v/{k}": v for k, v in _versions(project).items()}) not in (None, "user0001")
 
 
 def test_a_merge_revision_of_yours_is_followed(tmp_path: Path) -> None:
@@ -361,7 +364,7 @@ def test_a_merge_revision_of_yours_is_followed(tmp_path: Path) -> None:
     project.respec(*ADD_COLUMN)
     project.regen()
     new = [n for n in _versions(project) if n.startswith("0002_")]
-    assert flaskgen.regen._revision_ids(new[0], _versions(project)[new[0]])[1] == ("merged",)
+    assert flaskgen.regen.revisions._revision_ids(new[0], _versions(project)[new[0]])[1] == ("merged",)
 
 
 def test_several_heads_stop_regen_with_what_to_do(tmp_path: Path) -> None:
@@ -441,7 +444,7 @@ def test_a_second_run_at_once_is_refused_clearly(tmp_path: Path) -> None:
     project = Project.create(tmp_path)
     project.respec("text: Hello}", "text: Howdy}")
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from pathlib import Path; from flaskgen.regen_disk import project_lock\n"
+        [sys.executable, "-c", "import sys, time; from pathlib import Path; from flaskgen.regen.disk import project_lock\n"
          "with project_lock(Path(sys.argv[1])):\n    print('locked', flush=True); time.sleep(30)", str(project.root)],
         stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parent.parent,
     )
@@ -549,7 +552,7 @@ def test_files_in_a_linked_folder_are_left_alone(tmp_path: Path) -> None:
 
 
 def test_a_syntax_error_the_merge_makes_is_a_new_finding() -> None:
-    from flaskgen.regen_checks import new_findings, ruff_findings
+    from flaskgen.regen.checks import new_findings, ruff_findings
 
     found = ruff_findings({"merged": "def f(:\n    pass\n", "before": "def f():\n    pass\n"})
     fresh = new_findings(found["merged"], found["before"])

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from flaskgen.spec import read_spec
+from flaskgen.specfile import read_spec
 from tests.conftest import EXAMPLES, GenEnv, example_paths
 
 pytestmark = pytest.mark.slow

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from flaskgen.errors import SpecError
-from flaskgen.spec import parse_spec
+from flaskgen.core.errors import SpecError
+from flaskgen.specfile import parse_spec
 
 HEADER = "flaskgen: 1\nproject: {name: X, package: xapp}\n"
 MODELS = """models:

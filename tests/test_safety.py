@@ -17,9 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from flaskgen.errors import SpecError
+from flaskgen.core.errors import SpecError
+from flaskgen.core.pysrc import pysrc
 from flaskgen.project import create_project
-from flaskgen.spec import parse_spec
+from flaskgen.specfile import parse_spec
 from flaskgen.state import load_state, resolve_spec
 from tests.conftest import EXAMPLES, render_text
 from tests.genenv import GenEnv
@@ -31,7 +32,7 @@ MODELS = "models:\n  Item:\n    columns:\n      name: {type: string, length: 20}
 def _setting(text: str, profile: str, key: str) -> str | None:
     spec = parse_spec(text)
     found = next(p for p in spec.profiles if p.name == profile).get(key)
-    return found.expr if found else None
+    return pysrc(found.value) if found else None
 
 
 # -- the testing profile's database ----------------------------------------------------------

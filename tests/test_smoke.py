@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from flaskgen.spec import read_spec
-from flaskgen.spec.auth import BLUEPRINT, RULES, URL_PREFIX
-from flaskgen.spec.normalize import join_prefix
+from flaskgen.core.spec.auth import BLUEPRINT, RULES, URL_PREFIX
+from flaskgen.core.spec.base import join_prefix
+from flaskgen.specfile import read_spec
 from tests.conftest import EXAMPLES, ROOT, GenEnv, example_paths
 
 pytestmark = pytest.mark.slow

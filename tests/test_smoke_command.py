@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from flaskgen.cli import main
 from flaskgen.smoke import Check, Probe, probes, table
-from flaskgen.spec import parse_spec
+from flaskgen.specfile import parse_spec
 from tests.conftest import EXAMPLES, GenEnv
 
 SPEC = """\

@@ -156,7 +156,7 @@ def test_valid_specs_generate_projects_that_serve_their_literals(
 
 def test_property_strategy_draws_valid_specs() -> None:
     """The strategy itself: every drawn spec passes validation (a fast guard for the slow test)."""
-    from flaskgen.spec import parse_spec
+    from flaskgen.specfile import parse_spec
 
     @settings(max_examples=60, deadline=None)
     @given(drawn=specs())

@@ -1,0 +1,108 @@
+"""regen's decision table, pure: per path, with O on disk, B last generated and T the new
+render, the steps to take (the three-way merge itself is passed in)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from flaskgen.core.actions import Action, WriteResult
+from flaskgen.core.merge.text import MergeResult, decode, to_crlf, to_lf, uses_crlf
+
+Merge = Callable[[str, str, str], MergeResult]  # (ours, base, theirs) -> the three-way merge
+
+BESIDE = ".flaskgen-new"  # suffix of a new version written beside a file that could not be merged
+
+
+@dataclass(frozen=True)
+class Step:
+    """What regen does to one path; ``data`` is the new content (None: delete) when ``writes``."""
+
+    relpath: str
+    action: Action
+    note: str = ""
+    writes: bool = False
+    data: bytes | None = None
+    conflict: bool = False
+
+    @property
+    def result(self) -> WriteResult:
+        return WriteResult(self.relpath, self.action, self.note)
+
+
+@dataclass
+class Report:
+    """The outcome of a regen (or of its dry run)."""
+
+    steps: list[Step] = field(default_factory=list)
+    diffs: list[str] = field(default_factory=list)  # unified diffs (dry run only)
+    state_changed: bool = False
+    resumed: bool = False
+    pending: bool = False  # an interrupted run waits to be finished
+    backup: str | None = None
+    cleaned: list[str] = field(default_factory=list)  # temporary files of killed runs, removed
+
+    @property
+    def results(self) -> list[WriteResult]:
+        return [s.result for s in self.steps]
+
+    @property
+    def conflicts(self) -> list[str]:
+        return [s.relpath for s in self.steps if s.conflict]
+
+    @property
+    def changes(self) -> bool:
+        """True when the project's files change (not counting ``.flaskgen/``)."""
+        return any(s.writes for s in self.steps)
+
+
+def encode(text: str, crlf: bool) -> bytes:
+    return (to_crlf(text) if crlf else text).encode("utf-8")
+
+
+def decide(
+    relpath: str, ours: bytes | None, base: str | None, theirs: str | None, merge: Merge, *, essential: bool = False
+) -> list[Step]:
+    """The steps for one path.  ``ours`` is on disk, ``base`` last generated, ``theirs``
+    the new render (None means absent); ``merge`` merges ``theirs`` into ``ours``."""
+    if theirs is None:
+        if ours is None or base is None:
+            return []
+        text = decode(ours)
+        if text is not None and to_lf(text) == base:
+            return [Step(relpath, Action.DELETE, "no longer in the spec", True, None)]
+        return [Step(relpath, Action.ORPHAN, "no longer in the spec; kept because you changed it")]
+    if ours is None:
+        if base is None:
+            return [Step(relpath, Action.CREATE, "", True, theirs.encode("utf-8"))]
+        if essential:
+            return [Step(relpath, Action.CREATE, "restored: the project cannot run without it", True, theirs.encode("utf-8"))]
+        return [Step(relpath, Action.SKIP, "deleted by you; stays deleted")]
+    text = decode(ours)
+    if text is None:
+        if theirs == base:
+            return [Step(relpath, Action.KEEP, "binary")]
+        return beside(relpath, theirs, "binary or not UTF-8: yours kept")
+    crlf = uses_crlf(text)
+    mine = to_lf(text) if crlf else text
+    if mine == theirs:
+        return [Step(relpath, Action.IDENTICAL)]
+    if base is None:
+        return beside(relpath, theirs, "no merge base: yours kept")
+    if mine == base:
+        return [Step(relpath, Action.UPDATE, "", True, encode(theirs, crlf))]
+    if theirs == base:
+        return [Step(relpath, Action.KEEP, "changed by you")]
+    merged = merge(text, base, theirs)
+    if merged.clean:
+        return [Step(relpath, Action.MERGE, "your changes kept", True, merged.text.encode("utf-8"))]
+    count = f"{merged.conflicts} conflict{'s' if merged.conflicts != 1 else ''}"
+    return [Step(relpath, Action.CONFLICT, f"{count} marked in the file", True, merged.text.encode("utf-8"), True)]
+
+
+def beside(relpath: str, theirs: str, why: str) -> list[Step]:
+    side = relpath + BESIDE
+    return [
+        Step(relpath, Action.CONFLICT, f"{why}; the new version is in {side}", conflict=True),
+        Step(side, Action.CREATE, f"new version of {relpath}", True, theirs.encode("utf-8")),
+    ]

@@ -1,0 +1,1 @@
+"""The schema diff between two specs' models, and the Alembic revisions it plans."""

@@ -1,0 +1,201 @@
+"""Session login with Flask-Login: the ``auth`` blueprint, its forms, templates, the
+``create-user`` command, the guards and their generated tests.
+
+Other planners reuse the guards through :data:`PAGE_GUARD` (a view decorator that sends
+anonymous visitors to the login page with ``next``) and :func:`api_guard` (a decorator
+whose anonymous answer is a JSON 401).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from flaskgen.core.plan.base import Contribution, Extension, Phase, PlannedFile
+from flaskgen.core.plan.features import production_environment
+from flaskgen.core.spec.auth import BLUEPRINT, URL_PREFIX
+from flaskgen.core.spec.types import Auth, Import, ProjectSpec
+
+if TYPE_CHECKING:
+    from flaskgen.core.plan.project import NavLink
+
+DEPENDENCIES = ["Flask-Login>=0.6.3"]
+PAGE_GUARD: Import = ("flask_login", "login_required")
+MIN_PASSWORD = 8
+# Values the generated tests log in with (the identity fits any column length >= 16).
+TEST_PASSWORD = "correct horse battery"
+KEY_PARSERS = {"integer": "int(user_id)", "big_integer": "int(user_id)", "string": "user_id", "uuid": "uuid.UUID(user_id)"}
+
+
+def api_guard(package: str) -> Import:
+    """The decorator for JSON API views: anonymous requests get 401 as JSON."""
+    return (f"{package}.{BLUEPRINT}.guards", "api_login_required")
+
+
+@dataclass(frozen=True)
+class Field:
+    """A text field of the sign-up form and an option of create-user."""
+
+    name: str
+    label: str
+    length: int | None
+    sample: str  # the value the generated tests fill in
+
+
+@dataclass(frozen=True)
+class GuardCase:
+    """A guarded route's request; ``path`` is set when the login can send back to it."""
+
+    id: str
+    method: str
+    url: str
+    path: str | None
+
+
+@dataclass(frozen=True)
+class AuthCtx:
+    """Every name and literal the auth module, templates and tests need."""
+
+    auth: Auth
+    model: str
+    identity: str
+    identity_label: str
+    identity_length: int | None
+    hash_column: str
+    key_parser: str  # how load_user turns the session's text back into a key
+    home: str | None  # where logging in or out goes without a (local) next
+    fields: tuple[Field, ...]  # other required columns of a new user
+    min_password: int
+    test_identity: str  # the identity of the tests' saved user
+    new_identity: str  # one the sign-up tests register
+    cli_identity: str  # one the create-user tests create
+    test_password: str
+    guarded: tuple[GuardCase, ...]  # one request per guarded route
+    login_path: str
+    environment: dict[str, str]  # lets the production profile load in the tests
+
+
+@dataclass(frozen=True)
+class AuthNav:
+    """What the layout's navigation shows: log in / sign up, or the identity and log out."""
+
+    identity: str
+    register: bool
+
+
+def nav(spec: ProjectSpec) -> AuthNav | None:
+    """The navigation part of base.html, or None without auth."""
+    if spec.auth is None:
+        return None
+    return AuthNav(spec.auth.identity, spec.auth.register)
+
+
+def _label(name: str) -> str:
+    text = name.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def _sample(name: str, length: int | None, suffix: str) -> str:
+    value = f"{name}-{suffix}" if name != "email" and "mail" not in name else f"{suffix}@example.com"
+    return value[: length or len(value)]
+
+
+def _home(spec: ProjectSpec) -> str | None:
+    """The app's home page: ``index`` when it takes no URL variables, else the first nav link."""
+    for route in spec.routes:
+        if route.key == "index" and "GET" in route.methods and any(not r.variables for r in route.rules):
+            return route.endpoint
+    links = [link.endpoint for link in _nav_links(spec)]
+    return links[0] if links else None
+
+
+def _nav_links(spec: ProjectSpec) -> list[NavLink]:
+    """The navigation's links to pages anyone may see."""
+    from flaskgen.core.plan.project import _nav  # plan imports this module
+
+    return [link for link in _nav(spec) if not any(r.endpoint == link.endpoint and spec.guarded(r) for r in spec.all_routes)]
+
+
+def _guarded_cases(spec: ProjectSpec) -> tuple[GuardCase, ...]:
+    """The first GET of every guarded route, as the route tests make it (other methods
+    meet CSRF protection before the guard)."""
+    if spec.probe is None:
+        return ()
+    guarded = {r.endpoint for r in spec.all_routes if spec.guarded(r)}
+    seen: set[str] = set()
+    out = []
+    for case in spec.probe.http:
+        endpoint = case.id.split(" ")[0].split("[")[0]
+        if case.login and endpoint in guarded and endpoint not in seen and case.method == "GET":
+            seen.add(endpoint)
+            parts = urlsplit(case.url)
+            local = f"{parts.scheme}://{parts.netloc}" == spec.probe.base_url
+            path = parts.path + (f"?{parts.query}" if parts.query else "")
+            out.append(GuardCase(endpoint, case.method, case.url, path if local else None))
+    return tuple(out)
+
+
+def auth_ctx(spec: ProjectSpec) -> AuthCtx:
+    auth = spec.auth
+    assert auth is not None
+    model = next(m for m in spec.models if m.name == auth.model)
+    columns = {c.name: c for c in model.columns}
+    fields = tuple(
+        Field(name, _label(name), columns[name].length, _sample(name, columns[name].length, "new"))
+        for name in auth.required
+    )
+    return AuthCtx(
+        auth=auth,
+        model=auth.model,
+        identity=auth.identity,
+        identity_label=_label(auth.identity),
+        identity_length=auth.identity_length,
+        hash_column=auth.hash_column,
+        key_parser=KEY_PARSERS[auth.key_type],
+        home=_home(spec),
+        fields=fields,
+        min_password=MIN_PASSWORD,
+        test_identity=_sample(auth.identity, auth.identity_length, "ada"),
+        new_identity=_sample(auth.identity, auth.identity_length, "grace"),
+        cli_identity=_sample(auth.identity, auth.identity_length, "alan"),
+        test_password=TEST_PASSWORD,
+        guarded=_guarded_cases(spec),
+        login_path=f"{URL_PREFIX}/login",
+        environment=production_environment(spec),
+    )
+
+
+def _extension() -> Extension:
+    return Extension(
+        name="login_manager",
+        imports=("from flask_login import LoginManager",),
+        definition=(
+            "login_manager = LoginManager()\n"
+            f'login_manager.login_view = "{BLUEPRINT}.login"\n'
+            'login_manager.login_message_category = "info"'
+        ),
+        init="login_manager.init_app(app)",
+    )
+
+
+def contribute(spec: ProjectSpec, base: dict[str, Any]) -> Contribution:
+    """Files and set-up for ``auth``."""
+    out = Contribution()
+    if spec.auth is None:
+        return out
+    pkg = spec.project.package
+    ctx = {**base, "a": auth_ctx(spec)}
+    out.extensions.append(_extension())
+    out.dependencies += DEPENDENCIES
+    out.app_imports.append(f"from .{BLUEPRINT} import bp as {BLUEPRINT}_bp")
+    out.setup.append((Phase.BLUEPRINTS, f"app.register_blueprint({BLUEPRINT}_bp)"))
+    out.conftest.append("auth")
+    folder = f"{pkg}/{BLUEPRINT}"
+    for name in ("__init__", "forms", "users", "views", "guards", "commands"):
+        out.files.append(PlannedFile(f"{folder}/{name}.py", f"project/package/auth/{name}.py.jinja", ctx, python=True))
+    templates = ["_fields.html", "login.html"] + (["register.html"] if spec.auth.register else [])
+    for name in templates:
+        out.files.append(PlannedFile(f"{pkg}/templates/{BLUEPRINT}/{name}", f"project/package/auth/{name}.jinja", ctx))
+    out.files.append(PlannedFile("tests/test_auth.py", "project/tests/test_auth.py.jinja", ctx, python=True))
+    return out

@@ -1,0 +1,63 @@
+"""What every feature planner shares: the planned file, the set-up phases and the
+contribution a feature adds to the plan.
+
+A planner module exposes ``contribute(spec, base) -> Contribution``. Keeping each
+feature in its own module keeps ``project.py`` small and lets features grow apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Any
+
+
+@dataclass(frozen=True)
+class PlannedFile:
+    """One file of the generated project: where it goes and how to render it."""
+
+    relpath: str
+    template: str
+    context: dict[str, Any]
+    python: bool = False  # formatted with ruff after rendering
+
+
+class Phase(IntEnum):
+    """When a set-up line runs in ``create_app`` (lower first)."""
+
+    LOGGING = 10
+    CONVERTERS = 20
+    DATABASE = 29  # the database URL is resolved before the extensions bind
+    EXTENSIONS = 30
+    TEMPLATING = 40
+    HOOKS = 45
+    VIEWS = 50
+    BLUEPRINTS = 60
+    API = 61  # the JSON API's blueprints, after the page blueprints
+    ERRORS = 70
+    COMMANDS = 80
+    MIDDLEWARE = 90
+
+
+@dataclass(frozen=True)
+class Extension:
+    """A Flask extension object in ``extensions.py``: created there, bound in create_app."""
+
+    name: str  # e.g. "csrf"
+    imports: tuple[str, ...]  # import lines for extensions.py
+    definition: str  # e.g. "csrf = CSRFProtect()"
+    init: str  # e.g. "csrf.init_app(app)"
+    setup: tuple[str, ...] = ()  # extra lines before the definition (naming conventions, ...)
+
+
+@dataclass
+class Contribution:
+    files: list[PlannedFile] = field(default_factory=list)
+    app_imports: list[str] = field(default_factory=list)  # lines for <package>/__init__.py
+    setup: list[tuple[Phase, str]] = field(default_factory=list)  # (phase, line) in create_app
+    extensions: list[Extension] = field(default_factory=list)
+    dependencies: list[str] = field(default_factory=list)
+    dev_dependencies: list[str] = field(default_factory=list)
+    extras: dict[str, list[str]] = field(default_factory=dict)  # optional-dependencies beyond dev
+    markers: list[str] = field(default_factory=list)  # pytest markers of the generated project
+    conftest: list[str] = field(default_factory=list)  # names of extra conftest blocks to include

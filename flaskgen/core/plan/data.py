@@ -1,0 +1,336 @@
+"""The data layer: Flask-SQLAlchemy models and Flask-Migrate migrations.
+
+Every line of ``models.py`` that depends on the spec (annotations, ``mapped_column``
+arguments, relationships, ``__repr__``) and every value the generated tests use is
+computed here, so the templates only loop and substitute.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flaskgen.core.migrate.diff import NAMING_CONVENTION, revision, revision_file, schema_of
+from flaskgen.core.plan.base import Contribution, Extension, Phase, PlannedFile
+from flaskgen.core.spec.base import snake
+from flaskgen.core.spec.orm import IMPLIED_TYPES, NOW_DEFAULTS, SA_CLASSES, TYPE_MODULES
+from flaskgen.core.spec.types import AssociationTable, Column, Model, ProjectSpec, Relationship
+
+DEPENDENCIES = ["Flask-SQLAlchemy>=3.1", "Flask-Migrate>=4.0", "SQLAlchemy>=2.0"]  # psycopg: see deploy.py
+
+BASE_CLASS = '''class Base(DeclarativeBase):
+    """Base of every model. Constraints are named by one convention, so migrations
+    can refer to (and drop) them on every database."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)'''
+NAMING = "NAMING_CONVENTION = {\n" + "".join(f"    {k!r}: {v!r},\n" for k, v in NAMING_CONVENTION.items()) + "}"
+SQLITE_PRAGMA = '''@event.listens_for(Engine, "connect")
+def _enable_sqlite_foreign_keys(dbapi_connection: Any, connection_record: Any) -> None:
+    """SQLite ignores foreign keys (and so ``ondelete``) unless asked on each connection."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()'''
+DATABASE_URL = '''def database_url(url: str) -> str:
+    """Use the psycopg 3 driver for the ``postgres://`` and ``postgresql://`` URLs that
+    hosting platforms hand out (SQLAlchemy would otherwise look for psycopg2)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url'''
+
+
+@dataclass(frozen=True)
+class ModelCtx:
+    model: Model
+    doc: str
+    columns: tuple[str, ...]  # "name: Mapped[...] = mapped_column(...)"
+    relationships: tuple[str, ...]
+    repr_expr: str  # an f-string
+    factory: str  # name of the test factory function
+    factory_values: tuple[tuple[str, str], ...]  # (keyword, expression) in the factory
+    bases: str = "db.Model"
+    factory_modules: frozenset[str] = frozenset()  # modules the factory's samples use
+    auth: AuthModel | None = None  # the model people log in as
+
+
+@dataclass(frozen=True)
+class AuthModel:
+    """What the login model adds: UserMixin, the password methods, maybe get_id."""
+
+    hash_column: str
+    key: str | None  # the primary key for get_id, when it is not UserMixin's ``id``
+
+
+@dataclass(frozen=True)
+class TableCtx:
+    name: str
+    columns: tuple[str, ...]  # "Column(...)" expressions
+
+
+@dataclass(frozen=True)
+class RelationshipTest:
+    name: str  # test function name
+    owner: Model  # the model holding the foreign key, or either side of many-to-many
+    other: Model
+    forward: str  # attribute on owner
+    backward: str | None  # attribute on other
+    forward_many: bool  # owner.forward is a list
+    backward_many: bool
+
+    @property
+    def owner_factory(self) -> str:
+        return snake(self.owner.name)
+
+    @property
+    def other_factory(self) -> str:
+        return snake(self.other.name)
+
+
+def contribute(spec: ProjectSpec, base: dict[str, Any]) -> Contribution:
+    """Files and set-up for ``models``."""
+    out = Contribution()
+    if not spec.models:
+        return out
+    pkg = spec.project.package
+    out.extensions += [_db_extension(), _migrate_extension()]
+    out.app_imports += [
+        "from . import models  # noqa: F401  (registers the tables on db.metadata)",
+        "from .extensions import database_url",
+    ]
+    out.setup.append((Phase.DATABASE, 'app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.config["SQLALCHEMY_DATABASE_URI"])'))
+    out.dependencies += DEPENDENCIES
+    out.conftest.append("db")
+    models = [_model_ctx(spec, m) for m in spec.models]
+    tables = [_table_ctx(t) for t in spec.association_tables]
+    imports = _imports(spec.models, tables)
+    if spec.auth is not None:
+        imports += ["from flask_login import UserMixin", "from werkzeug.security import check_password_hash, generate_password_hash"]
+    ctx = {**base, "models": models, "tables": tables, "helpers": _helpers(spec.models), "imports": imports}
+    ctx["example_model"] = spec.models[0].name
+    out.files.append(PlannedFile(f"{pkg}/models.py", "project/package/models.py.jinja", ctx, python=True))
+    initial = revision((), schema_of(spec.models, spec.association_tables))
+    out.files += [
+        PlannedFile("migrations/alembic.ini", "project/migrations/alembic.ini.jinja", base),
+        PlannedFile("migrations/env.py", "project/migrations/env.py.jinja", base, python=True),
+        PlannedFile("migrations/script.py.mako", "project/migrations/script.py.mako.jinja", base),
+        PlannedFile("migrations/README", "project/migrations/README.jinja", base),
+        revision_file(initial, base),
+    ]
+    tests = {**ctx, "relationship_tests": _relationship_tests(spec), "test_imports": _test_imports(models)}
+    out.files.append(PlannedFile("tests/test_models.py", "project/tests/test_models.py.jinja", tests, python=True))
+    out.files.append(PlannedFile("tests/test_migrations.py", "project/tests/test_migrations.py.jinja", base, python=True))
+    return out
+
+
+def _db_extension() -> Extension:
+    return Extension(
+        name="db",
+        imports=(
+            "import sqlite3",
+            "from typing import Any",
+            "from flask_sqlalchemy import SQLAlchemy",
+            "from sqlalchemy import MetaData, event",
+            "from sqlalchemy.engine import Engine",
+            "from sqlalchemy.orm import DeclarativeBase",
+        ),
+        definition="db = SQLAlchemy(model_class=Base)",
+        init="db.init_app(app)",
+        setup=(NAMING, BASE_CLASS, SQLITE_PRAGMA, DATABASE_URL),
+    )
+
+
+def _migrate_extension() -> Extension:
+    return Extension(
+        name="migrate",
+        imports=("from pathlib import Path", "from flask_migrate import Migrate"),
+        # An absolute folder, so `db` commands and tests work from any directory.
+        definition='migrate = Migrate(directory=str(Path(__file__).resolve().parent.parent / "migrations"))',
+        init="migrate.init_app(app, db)",
+    )
+
+
+# -- models.py -----------------------------------------------------------------------------
+
+
+def _annotation(column: Column) -> str:
+    return f"{column.python_type} | None" if column.nullable else column.python_type
+
+
+def _spells_type(column: Column) -> bool:
+    """Whether ``mapped_column`` names the SQLAlchemy type (the annotation does not imply it)."""
+    return column.type not in IMPLIED_TYPES or bool(column.foreign_key and column.type != "integer")
+
+
+def _column_line(column: Column) -> str:
+    args = []
+    if _spells_type(column):
+        args.append(column.sa_type)
+    if column.foreign_key:
+        ondelete = f", ondelete={column.ondelete!r}" if column.ondelete else ""
+        args.append(f"ForeignKey({column.foreign_key!r}{ondelete})")
+    for flag in ("primary_key", "unique", "index"):
+        if getattr(column, flag):
+            args.append(f"{flag}=True")
+    if column.default_expr is not None:
+        args.append(f"default={column.default_expr}")
+    if not args:  # the annotation says it all
+        return f"{column.name}: Mapped[{_annotation(column)}]"
+    return f"{column.name}: Mapped[{_annotation(column)}] = mapped_column({', '.join(args)})"
+
+
+def _relationship_line(rel: Relationship) -> str:
+    if rel.many:
+        annotation = f"list[{rel.model}]"
+    else:
+        annotation = f"{rel.model} | None" if rel.optional else rel.model
+    args = []
+    if rel.secondary:
+        args.append(f"secondary={rel.secondary}")
+    if rel.back_populates:
+        args.append(f"back_populates={rel.back_populates!r}")
+    if rel.passive_deletes:
+        args.append("passive_deletes=True")
+    return f"{rel.name}: Mapped[{annotation}] = relationship({', '.join(args)})"
+
+
+def _repr(model: Model) -> str:
+    shown = [c.name for c in model.columns if c.primary_key]
+    label = next((c.name for c in model.columns if c.type == "string" and not c.primary_key), None)
+    if label:
+        shown.append(label)
+    fields = " ".join(f"{name}={{self.{name}!r}}" for name in shown)
+    return f'f"<{model.name} {fields}>"'
+
+
+def _sample(column: Column) -> str | None:
+    """A value for a required column in the generated tests (``n`` is unique per row)."""
+    if column.nullable or column.default_expr is not None or column.foreign_key:
+        return None
+    kind = column.type
+    if kind == "string":
+        room = max((column.length or 40) - 6, 0)
+        return f'f"{column.name[:room]}{{n}}"' if room else 'str(n)'
+    return {
+        "integer": "n",
+        "big_integer": "n",
+        "float": "n / 2",
+        "numeric": "decimal.Decimal(n)",
+        "text": f'f"{column.name} {{n}}"',
+        "boolean": "True",
+        "date": "datetime.date(2024, 1, 1)",
+        "datetime": "datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)",
+        "time": "datetime.time(12, 30)",
+        "json": '{"n": n}',
+        "uuid": "uuid.uuid4()",
+        "enum": repr(column.values[0]) if column.values else "''",
+        "binary": 'b"\\x00\\x01"',
+    }[kind]
+
+
+def _model_ctx(spec: ProjectSpec, model: Model) -> ModelCtx:
+    values: list[tuple[str, str]] = []
+    modules: set[str] = set()
+    single_pk = sum(c.primary_key for c in model.columns) == 1
+    for column in model.columns:
+        if column.primary_key and single_pk and column.type in ("integer", "big_integer"):
+            continue
+        sample = _sample(column)
+        if sample is not None:
+            values.append((column.name, sample))
+            modules |= {TYPE_MODULES[column.type]} if column.type in TYPE_MODULES else set()
+        elif column.foreign_key and not column.nullable and column.default_expr is None:
+            rel = next((r for r in model.relationships if r.kind == "many_to_one" and r.fk_column == column.name), None)
+            if rel is not None:
+                values.append((rel.name, f"new_{snake(rel.model)}()"))
+            else:
+                parent = next(m for m in spec.models if m.table == column.ref_table)
+                values.append((column.name, f"_saved(new_{snake(parent.name)}()).{column.ref_column}"))
+    return ModelCtx(
+        model=model,
+        doc=model.doc or f"A row of the ``{model.table}`` table.",
+        columns=tuple(_column_line(c) for c in model.columns),
+        relationships=tuple(_relationship_line(r) for r in model.relationships),
+        repr_expr=_repr(model),
+        factory=f"new_{snake(model.name)}",
+        factory_values=tuple(values),
+        factory_modules=frozenset(modules),
+        **_auth_fields(spec, model),
+    )
+
+
+def _auth_fields(spec: ProjectSpec, model: Model) -> dict[str, Any]:
+    """The ModelCtx fields of the auth model (none for other models)."""
+    auth = spec.auth
+    if auth is None or auth.model != model.name:
+        return {}
+    key = auth.primary_key if auth.primary_key != "id" else None
+    return {"bases": "UserMixin, db.Model", "auth": AuthModel(auth.hash_column, key)}
+
+
+def _table_ctx(table: AssociationTable) -> TableCtx:
+    columns = tuple(
+        f"Column({col!r}, ForeignKey({ref_table + '.' + ref!r}, ondelete='CASCADE'), primary_key=True)"
+        for col, ref_table, ref in (table.left, table.right)
+    )
+    return TableCtx(table.name, columns)
+
+
+def _helpers(models: tuple[Model, ...]) -> list[str]:
+    used = {c.default_expr for m in models for c in m.columns}
+    return [name for name in ("utcnow", "utc_today", "utc_time") if name in used and name in NOW_DEFAULTS.values()]
+
+
+def _imports(models: tuple[Model, ...], tables: list[TableCtx]) -> list[str]:
+    """The imports of ``models.py``, from the columns' types and options."""
+    columns = [c for m in models for c in m.columns]
+    lines = ["from sqlalchemy.orm import Mapped, mapped_column, relationship", "from .extensions import db"]
+    lines += [f"import {module}" for module in sorted({TYPE_MODULES[c.type] for c in columns if c.type in TYPE_MODULES})]
+    if any(c.type == "json" for c in columns):
+        lines.append("from typing import Any")
+    names = {SA_CLASSES[c.type] for c in columns if _spells_type(c)}
+    if tables:
+        names |= {"Column", "ForeignKey"}
+    if any(c.foreign_key for c in columns):
+        names.add("ForeignKey")
+    if names:
+        lines.append(f"from sqlalchemy import {', '.join(sorted(names))}")
+    return lines
+
+
+# -- generated tests -----------------------------------------------------------------------
+
+
+def _relationship_tests(spec: ProjectSpec) -> list[RelationshipTest]:
+    """One test per relationship pair, written from the side that holds the foreign key."""
+    by_name = {m.name: m for m in spec.models}
+    tests = []
+    seen: set[frozenset[tuple[str, str]]] = set()
+    for model in spec.models:
+        for rel in model.relationships:
+            pair = frozenset({(model.name, rel.name), (rel.model, rel.back_populates or "")})
+            if pair in seen:
+                continue
+            seen.add(pair)
+            owner, other, forward = model, by_name[rel.model], rel
+            if rel.kind in ("one_to_many", "one_to_one") and rel.back_populates:
+                owner, other = other, model
+                forward = next(r for r in owner.relationships if r.name == rel.back_populates)
+            backward = next((r for r in other.relationships if r.name == forward.back_populates), None)
+            tests.append(
+                RelationshipTest(
+                    name=f"test_{snake(owner.name)}_{forward.name}",
+                    owner=owner,
+                    other=other,
+                    forward=forward.name,
+                    backward=backward.name if backward else None,
+                    forward_many=forward.many,
+                    backward_many=bool(backward and backward.many),
+                )
+            )
+    return tests
+
+
+def _test_imports(models: list[ModelCtx]) -> list[str]:
+    """The modules the factories' sample values use."""
+    return [f"import {module}" for module in sorted({m for ctx in models for m in ctx.factory_modules})]

@@ -1,0 +1,385 @@
+"""Uploads, sessions, hooks, template filters and globals, middleware, commands, logging.
+
+Each feature becomes one module of the generated package with a ``register_*``
+function that ``create_app`` calls, plus its own test module. Every name, literal
+and expected value is computed here; the templates only loop and substitute.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from flaskgen.core.plan.base import (
+    Contribution,
+    Extension,
+    Phase,
+    PlannedFile,
+)
+from flaskgen.core.spec.types import Command, CommandOption, ProjectSpec, Upload
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+FLASK_LOG_FORMAT = "[%(asctime)s] %(levelname)s in %(module)s: %(message)s"  # Flask's own
+# Context processors whose name says "the current time" get it; others expose g.<key>.
+TIME_KEYS = frozenset({"now", "today", "utcnow", "time", "timestamp"})
+# Extensions a test can post as "not accepted", first one the upload does not allow.
+FOREIGN_EXTENSIONS = ("exe", "php", "sh", "html", "bin")
+SECURITY_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "SAMEORIGIN"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+)
+
+
+# -- uploads -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UploadCtx:
+    """One upload, with every name and literal its module, template and tests need."""
+
+    upload: Upload
+    const: str  # AVATARS
+    title: str
+    template: str  # uploads/avatars.html
+    config_key: str  # AVATARS_UPLOAD_FOLDER
+    serve_endpoint: str | None
+    extensions: tuple[str, ...]  # sorted
+    extensions_expr: str  # frozenset({'gif', 'png'})
+    accept: str  # .gif,.jpeg,.jpg,.png
+    size_expr: str | None  # 2 * 1024 * 1024
+    size_text: str | None  # 2 MB
+    rule_doc: str
+    serve_doc: str
+    registrations: tuple[str, ...]
+    allowed_name: str  # photo.png
+    other_name: str  # photo-1.png (the second upload of the same name)
+    foreign_name: str  # notes.exe
+    serve_prefix: str  # the serve rule before <filename>
+    serve_suffix: str
+
+
+def _size(size: int) -> tuple[str, str]:
+    """``2097152`` -> (``2 * 1024 * 1024``, ``2 MB``)."""
+    for power, unit in ((3, "GB"), (2, "MB"), (1, "KB")):
+        factor = 1024**power
+        if size % factor == 0:
+            return " * ".join([str(size // factor), *["1024"] * power]), f"{size // factor} {unit}"
+    return str(size), f"{size} bytes"
+
+
+def _serve_parts(rule: str) -> tuple[str, str]:
+    start = rule.index("<")
+    end = rule.index(">", start)
+    return rule[:start], rule[end + 1 :]
+
+
+def upload_ctx(upload: Upload) -> UploadCtx:
+    extensions = tuple(sorted(upload.extensions))
+    size_expr, size_text = _size(upload.max_size) if upload.max_size else (None, None)
+    serve_endpoint = f"{upload.name}_file" if upload.serve else None
+    registrations = [f"app.add_url_rule({upload.rule!r}, view_func={upload.name}, methods=['GET', 'POST'])"]
+    if upload.serve:
+        registrations.append(f"app.add_url_rule({upload.serve!r}, view_func={serve_endpoint})")
+    first = upload.extensions[0]
+    foreign = next(ext for ext in FOREIGN_EXTENSIONS if ext not in upload.extensions)
+    prefix, suffix = _serve_parts(upload.serve) if upload.serve else ("", "")
+    return UploadCtx(
+        upload=upload,
+        const=upload.name.upper(),
+        title=upload.name.replace("_", " ").capitalize(),
+        template=f"uploads/{upload.name}.html",
+        config_key=f"{upload.name.upper()}_UPLOAD_FOLDER",
+        serve_endpoint=serve_endpoint,
+        extensions=extensions,
+        extensions_expr="frozenset({" + ", ".join(repr(ext) for ext in extensions) + "})",
+        accept=",".join(f".{ext}" for ext in extensions),
+        size_expr=size_expr,
+        size_text=size_text,
+        rule_doc=f"GET {upload.rule}: the upload form; POST: save the file sent as ``{upload.field}``.",
+        serve_doc=f"GET {upload.serve}: a file saved by the {upload.name} upload." if upload.serve else "",
+        registrations=tuple(registrations),
+        allowed_name=f"photo.{first}",
+        other_name=f"photo-1.{first}",
+        foreign_name=f"notes.{foreign}",
+        serve_prefix=prefix,
+        serve_suffix=suffix,
+    )
+
+
+def _uploads(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> None:
+    pkg = spec.project.package
+    uploads = [upload_ctx(u) for u in spec.uploads]
+    ctx = {**base, "uploads": uploads, "csrf": spec.project.csrf, "base_url": spec.probe.base_url if spec.probe else "http://localhost"}
+    ctx["error_413"] = next((_error_fragment(page) for page in spec.errors if page.code == 413), None)
+    out.files.append(PlannedFile(f"{pkg}/uploads.py", "project/package/uploads.py.jinja", ctx, python=True))
+    for item in uploads:
+        out.files.append(PlannedFile(f"{pkg}/templates/{item.template}", "project/package/templates/upload.html.jinja", {**ctx, "item": item}))
+    out.files.append(PlannedFile("tests/test_uploads.py", "project/tests/test_uploads.py.jinja", ctx, python=True))
+    out.app_imports.append("from .uploads import register_uploads")
+    out.setup.append((Phase.VIEWS, "register_uploads(app)"))
+    out.conftest.append("uploads")
+
+
+def _error_fragment(page: Any) -> str | None:
+    if page.response.kind == "template":
+        return html.escape(page.title)
+    if page.response.kind in ("text", "html"):
+        return (page.response.text or "").format() or None
+    return None
+
+
+# -- hooks, sessions, template filters and globals -----------------------------------------
+
+
+@dataclass(frozen=True)
+class HookCtx:
+    kind: str  # before_request | after_request | teardown_request | context_processors
+    name: str
+    register: str  # app.before_request(name)
+    key: str = ""  # context processors: the template variable
+    time: bool = False  # context processors: the value is the current time
+
+
+REGISTER = {
+    "before_request": "app.before_request",
+    "after_request": "app.after_request",
+    "teardown_request": "app.teardown_request",
+    "context_processors": "app.context_processor",
+}
+REGISTRY = {
+    "before_request": "before_request_funcs",
+    "after_request": "after_request_funcs",
+    "teardown_request": "teardown_request_funcs",
+    "context_processors": "template_context_processors",
+}
+
+
+def hook_ctxs(spec: ProjectSpec) -> list[HookCtx]:
+    out = []
+    for kind, names in spec.hooks:
+        for name in names:
+            key = (name.removeprefix("inject_") or name) if kind == "context_processors" else ""
+            out.append(HookCtx(kind, name, f"{REGISTER[kind]}({name})", key, key in TIME_KEYS))
+    return out
+
+
+def _hooks(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> None:
+    pkg = spec.project.package
+    hooks = hook_ctxs(spec)
+    if hooks or spec.session_permanent:
+        base_url = spec.probe.base_url if spec.probe else "http://localhost"
+        ctx = {
+            **base,
+            "hooks": hooks,
+            "headers": SECURITY_HEADERS,
+            "registry": REGISTRY,
+            "permanent": spec.session_permanent,
+            "base_url": base_url,
+            "cookie_domain": urlsplit(base_url).hostname or "localhost",
+        }
+        out.files.append(PlannedFile(f"{pkg}/hooks.py", "project/package/hooks.py.jinja", ctx, python=True))
+        out.files.append(PlannedFile("tests/test_hooks.py", "project/tests/test_hooks.py.jinja", ctx, python=True))
+        out.app_imports.append("from .hooks import register_hooks")
+        out.setup.append((Phase.HOOKS, "register_hooks(app)"))
+    if spec.template_filters or spec.template_globals:
+        ctx = {
+            **base,
+            "filters": spec.template_filters,
+            "globals": spec.template_globals,
+            "shown_name": html.escape(spec.project.name),
+        }
+        out.files.append(PlannedFile(f"{pkg}/templating.py", "project/package/templating.py.jinja", ctx, python=True))
+        out.files.append(PlannedFile("tests/test_templating.py", "project/tests/test_templating.py.jinja", ctx, python=True))
+        out.app_imports.append("from .templating import register_templating")
+        out.setup.append((Phase.TEMPLATING, "register_templating(app)"))
+
+
+def production_environment(spec: ProjectSpec) -> dict[str, str]:
+    """Environment variables that let every profile load in the generated tests."""
+    env: dict[str, str] = {}
+    for profile in spec.profiles:
+        for setting in profile.settings:
+            env.update({name: "x" for name in setting.env_vars})
+    env["SECRET_KEY"] = "a-long-random-secret"
+    return dict(sorted(env.items()))
+
+
+def _security(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> None:
+    """Session cookie flags of production and CSRF protection, tested."""
+    http = spec.probe.http if spec.probe else ()
+    ctx = {
+        **base,
+        "csrf": spec.project.csrf,
+        "environment": production_environment(spec),
+        "protected": [c for c in http if c.token and not c.login],
+        "exempt": [c for c in http if c.exempt],
+        "own_400_page": any(page.code == 400 for page in spec.errors),
+    }
+    out.files.append(PlannedFile("tests/test_security.py", "project/tests/test_security.py.jinja", ctx, python=True))
+    out.files.append(PlannedFile("tests/test_layout.py", "project/tests/test_layout.py.jinja", base, python=True))
+
+
+# -- middleware, commands, logging ---------------------------------------------------------
+
+
+def _middleware(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> None:
+    if spec.proxy_fix is None and not spec.middleware:
+        return
+    pkg = spec.project.package
+    proxy_args = ", ".join(f"{k}={v}" for k, v in spec.proxy_fix or ())
+    proxy_values = dict(spec.proxy_fix or ())
+    ctx = {
+        **base,
+        "classes": spec.middleware,
+        "proxy_fix": spec.proxy_fix is not None,
+        "proxy_args": proxy_args,
+        "proxy_x_for": proxy_values.get("x_for", 1),
+        "base_url": spec.probe.base_url if spec.probe else "http://localhost",
+    }
+    out.files.append(PlannedFile(f"{pkg}/middleware.py", "project/package/middleware.py.jinja", ctx, python=True))
+    out.files.append(PlannedFile("tests/test_middleware.py", "project/tests/test_middleware.py.jinja", ctx, python=True))
+    out.app_imports.append("from .middleware import apply_middleware")
+    out.setup.append((Phase.MIDDLEWARE, "apply_middleware(app)"))
+
+
+@dataclass(frozen=True)
+class CommandCtx:
+    command: Command
+    decorators: tuple[str, ...]
+    signature: str
+    echo: str  # the f-string the default body prints
+    doc: str
+    args: tuple[str, ...]  # a sample invocation
+    output: str  # what the sample invocation prints
+    default_args: tuple[str, ...]  # arguments (and required options) only
+    default_output: str
+    helps: tuple[str, ...]  # texts --help must show
+
+
+SAMPLES = {"str": "x", "int": 7, "float": 1.5, "bool": True}
+
+
+def _option_decorator(opt: CommandOption) -> str:
+    """``@click.option(...)`` for one option of a command."""
+    flag = f"--{opt.name.replace('_', '-')}"
+    if opt.type == "bool":
+        kwargs = [repr(f"{flag}/--no-{opt.name.replace('_', '-')}"), f"default={bool(opt.default)!r}"]
+    else:
+        kwargs = [repr(flag)]
+        if opt.type != "str":
+            kwargs.append(f"type={opt.type}")
+        if opt.default is not None:
+            kwargs.append(f"default={opt.default!r}")
+    if opt.required:
+        kwargs.append("required=True")
+    if opt.default is not None or opt.type == "bool":
+        kwargs.append("show_default=True")
+    if opt.help:
+        kwargs.append(f"help={opt.help!r}")
+    return f"@click.option({', '.join(kwargs)})"
+
+
+def command_ctx(command: Command) -> CommandCtx:
+    """The view-model of one ``flask`` command: decorators, signature and test calls."""
+    decorators = [f"@click.command({command.name!r})"]
+    params: list[str] = []
+    args: list[str] = []
+    default_args: list[str] = []
+    values: dict[str, Any] = {}
+    defaults: dict[str, Any] = {}
+    for i, name in enumerate(command.arguments):
+        decorators.append(f"@click.argument({name!r})")
+        params.append(f"{name}: str")
+        args.append(str(3 + i))
+        default_args.append(str(3 + i))
+        values[name] = defaults[name] = str(3 + i)
+    for opt in command.options:
+        flag = f"--{opt.name.replace('_', '-')}"
+        decorators.append(_option_decorator(opt))
+        optional = opt.default is None and opt.type != "bool" and not opt.required
+        params.append(f"{opt.name}: {opt.type}{' | None' if optional else ''}")
+        sample = SAMPLES[opt.type]
+        args += [flag] if opt.type == "bool" else [flag, str(sample)]
+        values[opt.name] = sample
+        if opt.required:
+            default_args += [flag] if opt.type == "bool" else [flag, str(sample)]
+            defaults[opt.name] = sample
+        else:
+            defaults[opt.name] = bool(opt.default) if opt.type == "bool" else opt.default
+    decorators.append("@with_appcontext")
+    names = [*command.arguments, *(o.name for o in command.options)]
+    echo = "f" + repr(f"{command.name}: " + " ".join(f"{n}={{{n}}}" for n in names)) if names else repr(f"{command.name}: done")
+    helps = tuple(" ".join(t.split()) for t in (command.help, *(o.help for o in command.options)) if t.strip())
+
+    def output(vals: dict[str, Any]) -> str:
+        return (f"{command.name}: " + " ".join(f"{n}={vals[n]}" for n in names) if names else f"{command.name}: done") + "\n"
+
+    return CommandCtx(
+        command=command,
+        decorators=tuple(decorators),
+        signature=", ".join(params),
+        echo=echo,
+        doc=command.help or f"Run {command.name}.",
+        args=(command.name, *args),
+        output=output(values),
+        default_args=(command.name, *default_args),
+        default_output=output(defaults),
+        helps=helps,
+    )
+
+
+def _commands(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> None:
+    if not spec.commands:
+        return
+    pkg = spec.project.package
+    ctx = {**base, "commands": [command_ctx(c) for c in spec.commands]}
+    out.files.append(PlannedFile(f"{pkg}/commands.py", "project/package/commands.py.jinja", ctx, python=True))
+    out.files.append(PlannedFile("tests/test_commands.py", "project/tests/test_commands.py.jinja", ctx, python=True))
+    out.app_imports.append("from .commands import register_commands")
+    out.setup.append((Phase.COMMANDS, "register_commands(app)"))
+
+
+def _logging(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> None:
+    """``logging:`` -> a ``dictConfig`` with a stream handler on the app's logger."""
+    if spec.log_level is None and spec.log_format is None:
+        return
+    level = spec.log_level or "INFO"
+    index = LOG_LEVELS.index(level)
+    ctx = {
+        **base,
+        "level": level,
+        "below": LOG_LEVELS[index - 1] if index > 0 else None,
+        "log_format": spec.log_format or FLASK_LOG_FORMAT,
+    }
+    pkg = spec.project.package
+    out.files.append(PlannedFile(f"{pkg}/logconfig.py", "project/package/logconfig.py.jinja", ctx, python=True))
+    out.files.append(PlannedFile("tests/test_logging.py", "project/tests/test_logging.py.jinja", ctx, python=True))
+    out.app_imports.append("from .logconfig import configure_logging")
+    out.setup.append((Phase.LOGGING, "configure_logging(app)"))
+
+
+def contribute(spec: ProjectSpec, base: dict[str, Any]) -> Contribution:
+    """Files and set-up for the keys beyond routing and models."""
+    out = Contribution()
+    if spec.project.csrf:
+        out.extensions.append(
+            Extension(
+                name="csrf",
+                imports=("from flask_wtf.csrf import CSRFProtect",),
+                definition="csrf = CSRFProtect()",
+                init="csrf.init_app(app)",
+            )
+        )
+        out.dependencies.append("Flask-WTF>=1.2")
+    if spec.uploads:
+        _uploads(spec, base, out)
+    _hooks(spec, base, out)
+    _security(spec, base, out)
+    _middleware(spec, base, out)
+    _commands(spec, base, out)
+    _logging(spec, base, out)
+    out.app_imports = list(dict.fromkeys(out.app_imports))
+    return out

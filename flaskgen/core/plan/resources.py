@@ -1,0 +1,537 @@
+"""Resources: CRUD pages (a blueprint, a FlaskForm, three templates) and a JSON API
+(flask-smorest, marshmallow-sqlalchemy) per ``resources:`` entry, with their tests.
+
+Every identifier, field declaration and sample value is computed here into frozen
+view-models, so the templates only loop and substitute.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flaskgen.core.plan.base import Contribution, Phase, PlannedFile
+from flaskgen.core.plan.data import _model_ctx
+from flaskgen.core.spec.base import snake
+from flaskgen.core.spec.resources import Resource
+from flaskgen.core.spec.types import Column, Model, ProjectSpec, Relationship
+
+DEPENDENCIES = ["flask-smorest>=0.46,<0.48", "marshmallow-sqlalchemy>=1.4", "swagger-ui-bundle>=1.1", "WTForms>=3.3"]
+PICKER_LIMIT = 200
+# column type -> (WTForms field class, extra keyword arguments)
+FIELD_CLASSES: dict[str, tuple[str, str]] = {
+    "string": ("StringField", ""),
+    "text": ("TextAreaField", ""),
+    "integer": ("IntegerField", ""),
+    "big_integer": ("IntegerField", ""),
+    "float": ("FloatField", ""),
+    "numeric": ("DecimalField", ""),
+    "boolean": ("BooleanField", ""),
+    "date": ("DateField", ""),
+    "datetime": ("DateTimeLocalField", 'format="%Y-%m-%dT%H:%M"'),
+    "time": ("TimeField", ""),
+    "enum": ("SelectField", ""),
+    "uuid": ("StringField", ""),
+}
+# column type -> (form value, JSON value) for a sample row; {n} is unique per row
+SAMPLES: dict[str, tuple[str, str]] = {
+    "integer": ("{n}", "{n}"),
+    "big_integer": ("{n}", "{n}"),
+    "float": ("{n}.5", "{n}.5"),
+    "numeric": ("{n}.25", '"{n}.25"'),
+    "date": ("2024-01-0{d}", '"2024-01-0{d}"'),
+    "datetime": ("2024-01-0{d}T10:30", '"2024-01-0{d}T10:30:00"'),
+    "time": ("10:3{d}", '"10:3{d}:00"'),
+}
+
+
+@dataclass(frozen=True)
+class FieldCtx:
+    """One form field (and API input field)."""
+
+    name: str  # the form field's name: a column, a foreign key column or "<rel>_ids"
+    label: str
+    declaration: str  # "title = StringField(...)"
+    kind: str  # column | many_to_one | many_to_many
+    column: Column | None
+    related: Model | None  # the picked model
+    required: bool
+    unique: bool
+    populate: str  # a line of populate(): "book.title = self.title.data"
+    relationship: str = ""  # the relationship a picker sets
+    uses: frozenset[str] = frozenset()  # names the declaration and populate() line use
+
+
+@dataclass(frozen=True)
+class PickerCtx:
+    """A select of related rows."""
+
+    field: str  # form field
+    field_json: str  # the API's key
+    related: str  # model class
+    label: str  # expression of the option's text, or "None" for "#<id>"
+    key: str  # expression of the option's value
+    blank: bool  # an optional many-to-one offers an empty choice
+    many: bool
+    factory: str  # the related model's factory in the generated tests
+    label_attr: str  # the related model's label column, or "" for "#<id>"
+
+
+@dataclass(frozen=True)
+class ListColumnCtx:
+    name: str
+    header: str
+    cell: str  # Jinja expression of the cell, with ``row`` the row
+    link: str | None  # endpoint the cell links to, with ``row.<fk>`` as id
+    link_id: str
+    link_pk: str
+    sort: str  # Python expression of the sort key
+
+
+@dataclass(frozen=True)
+class RelatedCtx:
+    """A relationship shown on the show page."""
+
+    name: str
+    label: str
+    many: bool
+    endpoint: str | None  # the related resource's show page, if it has one
+    label_attr: str | None
+    pk: str
+
+
+@dataclass(frozen=True)
+class ResourceCtx:
+    resource: Resource
+    model: Model
+    cls: str  # model class name
+    var: str  # a row's variable name
+    title: str  # "Book"
+    plural: str  # "Books"
+    form_class: str
+    schema_class: str
+    fields: tuple[FieldCtx, ...]
+    columns: tuple[ListColumnCtx, ...]
+    related: tuple[RelatedCtx, ...]
+    search: tuple[str, ...]  # Python column expressions
+    order_by: tuple[str, ...]
+    eager: tuple[str, ...]  # loader options of the list and show statements
+    pk: str
+    pk_annotation: str
+    id_rule: str  # "<int:id>"
+    label_expr: str  # Jinja expression naming ``row``
+    model_imports: tuple[str, ...]
+    form_imports: tuple[str, ...]
+    validator_imports: tuple[str, ...]
+    pickers: tuple[PickerCtx, ...]
+    crud_imports: tuple[str, ...]  # what forms.py takes from crud.py
+    schema_fields: tuple[str, ...]  # "title = auto_field(required=True)"
+    schema_imports: tuple[str, ...]
+    samples: tuple[tuple[str, str, str], ...]  # (form name, form value, JSON value): {n}/{d} substituted by tests
+    json_keys: tuple[str, ...]
+    show_columns: tuple[tuple[str, str], ...]  # (column, label) on the show page
+    required_fields: tuple[str, ...]
+    unique_field: str | None
+    sort_key: str | None
+    search_field: str | None
+    parents: tuple[tuple[str, str, str], ...]  # (form field, parent class, factory) for required pickers
+    needed_by: tuple[tuple[str, str, str], ...]  # (child class, child factory, fk attribute) rows that block delete
+
+
+def _human(name: str) -> str:
+    text = name.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def _plural(word: str) -> str:
+    if word.endswith("y") and word[-2:-1] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + ("es" if word.endswith(("s", "x", "ch", "sh")) else "s")
+
+
+def _validator_names(column: Column, required: bool) -> list[str]:
+    """The WTForms validators of a column's field."""
+    out = ["InputRequired" if required else "Optional"]
+    if column.type == "string" and column.length:
+        out.append("Length")
+    if column.type == "uuid":
+        out.append("UUID")
+    return out
+
+
+def _validators(column: Column, required: bool) -> list[str]:
+    return [f"Length(max={column.length})" if name == "Length" else f"{name}()" for name in _validator_names(column, required)]
+
+
+def _column_uses(column: Column, cls: str, required: bool) -> frozenset[str]:
+    """The field class, validators and helpers a column's field uses."""
+    names = {cls}
+    if column.type != "boolean":
+        names |= set(_validator_names(column, required))
+    if column.type in ("string", "text") and column.nullable:
+        names.add("blank_to_none")
+    return frozenset(names)
+
+
+DEFAULTED_TYPES = frozenset({"boolean", "enum", "integer", "big_integer", "string", "text", "float"})
+
+
+def _column_args(column: Column, required: bool) -> list[str]:
+    """The field's arguments after its label: validators, choices, format, default."""
+    _, extra = FIELD_CLASSES[column.type]
+    args = []
+    if column.type != "boolean":
+        args.append(f"validators=[{', '.join(_validators(column, required))}]")
+    if extra:
+        args.append(extra)
+    if column.type == "enum":
+        args.append(f"choices=[{', '.join(f'SelectChoice({v!r})' for v in column.values)}]")
+    if column.type == "numeric" and column.scale is not None:
+        args.append(f"places={column.scale}")
+    if column.type in ("string", "text") and column.nullable:
+        args.append("filters=[blank_to_none]")
+    if column.default is not None and column.default_expr and column.type in DEFAULTED_TYPES:
+        args.append(f"default={column.default_expr}")
+    return args
+
+
+def _column_field(column: Column, var: str) -> FieldCtx:
+    """A column's field: required where ``nullable: false`` without a default (an enum
+    that cannot be NULL is always required: its select has no blank option)."""
+    cls, _ = FIELD_CLASSES[column.type]
+    required = not column.nullable and column.type != "boolean"
+    required = required and (column.default_expr is None or column.type == "enum")
+    declaration = f"{column.name} = {cls}({', '.join([repr(_human(column.name)), *_column_args(column, required)])})"
+    value = f"self.{column.name}.data"
+    if column.type == "uuid":
+        value = f"uuid.UUID({value}) if {value} else None"
+    populate = f"{var}.{column.name} = {value}"
+    if not column.nullable and not required and column.type != "boolean":
+        # Left blank, a NOT NULL column keeps its value (or gets the model's default).
+        populate = f"if {value} is not None:\n            {populate}"
+    uses = _column_uses(column, cls, required)
+    return FieldCtx(
+        column.name, _human(column.name), declaration, "column", column, None, required, column.unique, populate, uses=uses
+    )
+
+
+def _relationship_field(rel: Relationship, model: Model, models: dict[str, Model], var: str) -> FieldCtx:
+    related = models[rel.model]
+    label = repr(_human(rel.name))
+    if rel.kind == "many_to_many":
+        name = f"{rel.name}_ids"
+        decl = f"{name} = SelectMultipleField({label}, coerce=int)"
+        populate = f"{var}.{rel.name} = rows_by_id({rel.model}, self.{name}.data)"
+        uses = frozenset({"SelectMultipleField", "rows_by_id"})
+        return FieldCtx(name, _human(rel.name), decl, "many_to_many", None, related, False, False, populate, rel.name, uses)
+    fk = model.column(rel.fk_column or "")
+    assert fk is not None
+    required = not fk.nullable
+    coerce = "int" if required else "optional_int"
+    validator = "InputRequired" if required else "Optional"
+    decl = f"{fk.name} = SelectField({label}, coerce={coerce}, validators=[{validator}()])"
+    uses = frozenset({"SelectField", coerce, validator})
+    return FieldCtx(fk.name, _human(rel.name), decl, "many_to_one", fk, related, required, False, f"{var}.{fk.name} = self.{fk.name}.data", rel.name, uses)
+
+
+def _fields(resource: Resource, models: dict[str, Model], var: str) -> tuple[FieldCtx, ...]:
+    model = resource.model
+    out = []
+    for name in resource.form:
+        column = model.column(name)
+        if column is not None:
+            out.append(_column_field(column, var))
+        else:
+            rel = model.relationship(name)
+            assert rel is not None
+            out.append(_relationship_field(rel, model, models, var))
+    return tuple(out)
+
+
+def _label_expr(model: Model, var: str) -> str:
+    pk = model.primary_key.name
+    return f"{var}.{model.label}" if model.label else f"'#' ~ {var}.{pk}"
+
+
+def _list_columns(resource: Resource, by_model: dict[str, Resource]) -> tuple[ListColumnCtx, ...]:
+    model = resource.model
+    out = []
+    for name in resource.list_columns:
+        rel = model.relationship(name)
+        if rel is None:
+            cell = f"row.{name}"
+            out.append(ListColumnCtx(name, _human(name), cell, None, "", "", f"{model.name}.{name}"))
+            continue
+        parent = by_model.get(rel.model)
+        label = _label_expr(parent.model, f"row.{name}") if parent else f"row.{rel.fk_column}"
+        link = f"{parent.key}.show" if parent and parent.html else None
+        out.append(
+            ListColumnCtx(name, _human(name), f"{label} if row.{name} else ''", link, f"row.{rel.fk_column}", parent.model.primary_key.name if parent else "", f"{model.name}.{rel.fk_column}")
+        )
+    return tuple(out)
+
+
+def _related(resource: Resource, models: dict[str, Model], by_model: dict[str, Resource]) -> tuple[RelatedCtx, ...]:
+    out = []
+    for rel in resource.model.relationships:
+        other = models[rel.model]
+        page = by_model.get(rel.model)
+        endpoint = f"{page.key}.show" if page and page.html else None
+        out.append(RelatedCtx(rel.name, _human(rel.name), rel.many, endpoint, other.label, other.primary_key.name))
+    return tuple(out)
+
+
+def _sample(field: FieldCtx) -> tuple[str, str, str] | None:
+    """(form name, form value, JSON value) templates; None for fields tests leave empty."""
+    column = field.column
+    if field.kind == "many_to_many":
+        return None
+    if field.kind == "many_to_one":
+        return (field.name, "{parent}", "{parent}") if field.required else None
+    assert column is not None
+    if column.type in ("string", "text"):
+        room = max((column.length or 40) - 4, 1)
+        text = f"{column.name[:room]}{{n}}"
+        return (field.name, text, f'"{text}"')
+    if column.type == "boolean":
+        return (field.name, "y", "true")
+    if column.type == "enum":
+        return (field.name, column.values[-1], f'"{column.values[-1]}"')
+    if column.type == "uuid":
+        return (field.name, "{uuid}", '"{uuid}"')
+    form, json = SAMPLES[column.type]
+    return (field.name, form, json)
+
+
+@dataclass(frozen=True)
+class SchemaField:
+    """One declaration of a resource's marshmallow schema and the names it uses."""
+
+    line: str  # "title = auto_field(required=True)"
+    uses: frozenset[str]
+
+
+def _schema_field(column: Column, field: FieldCtx | None) -> SchemaField:
+    """One column's schema field: read-only unless the form sets it; enums checked
+    against their values, integers against their column's range."""
+    if field is None:
+        return SchemaField(f"{column.name} = auto_field(dump_only=True)", frozenset({"auto_field"}))
+    # Unlike a form (a blank checkbox is False), JSON can leave out only what has a default.
+    args = ["required=True"] if not column.nullable and column.default_expr is None else []
+    if column.type == "enum":
+        if column.nullable:
+            args.append("allow_none=True")
+        args.append(f"validate=OneOf({list(column.values)!r})")
+        return SchemaField(f"{column.name} = fields.String({', '.join(args)})", frozenset({"fields", "OneOf"}))
+    uses = {"auto_field"}
+    if column.type in ("integer", "big_integer"):
+        bound = "INT64" if column.type == "big_integer" else "INT32"
+        args.append(f"validate=[{bound}]")
+        uses.add(bound)
+    return SchemaField(f"{column.name} = auto_field({', '.join(args)})", frozenset(uses))
+
+
+def _schema_fields(resource: Resource, fields: tuple[FieldCtx, ...]) -> tuple[SchemaField, ...]:
+    """The schema's explicit field declarations: every column, then many-to-many ids."""
+    inputs = {f.name: f for f in fields}
+    out = [_schema_field(c, inputs.get(c.name)) for c in resource.model.columns if c.type != "binary"]
+    for field in fields:
+        if field.kind == "many_to_many":
+            rel = field.relationship
+            line = f'{rel} = fields.Method("dump_{rel}", deserialize="load_ids", metadata=ID_LIST)'
+            out.append(SchemaField(line, frozenset({"fields", "ID_LIST"})))
+    return tuple(out)
+
+
+def schema_imports(declared: tuple[SchemaField, ...]) -> tuple[str, ...]:
+    """The import lines ``schemas.py`` needs for these field declarations."""
+    uses = {name for field in declared for name in field.uses}
+    out = ["from marshmallow import fields"] if "fields" in uses else []
+    if "OneOf" in uses:
+        out.append("from marshmallow.validate import OneOf")
+    if "auto_field" in uses:
+        out.append("from marshmallow_sqlalchemy import auto_field")
+    names = [n for n in ("ID_LIST", "INT32", "INT64") if n in uses]
+    out.append(f"from ..crud import {', '.join([*names, 'ResourceSchema'])}")
+    return tuple(out)
+
+
+VALIDATORS = ("InputRequired", "Optional", "Length", "UUID")
+CRUD_HELPERS = ("blank_to_none", "optional_int", "rows_by_id")
+
+
+def _imports(fields: tuple[FieldCtx, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(field classes, validators) the form module imports."""
+    uses = {name for f in fields for name in f.uses}
+    classes = {name for name in uses if name.endswith("Field")}
+    return tuple(sorted(classes)), tuple(sorted(uses & set(VALIDATORS)))
+
+
+def _picker(field: FieldCtx) -> PickerCtx:
+    related = field.related
+    assert related is not None
+    many = field.kind == "many_to_many"
+    return PickerCtx(
+        field=field.name,
+        field_json=field.relationship if many else field.name,
+        related=related.name,
+        label=f"{related.name}.{related.label}" if related.label else "None",
+        key=f"{related.name}.{related.primary_key.name}",
+        blank=not many and not field.required,
+        many=many,
+        factory=f"new_{snake(related.name)}",
+        label_attr=related.label or "",
+    )
+
+
+def _crud_imports(fields: tuple[FieldCtx, ...]) -> tuple[str, ...]:
+    uses = {name for f in fields for name in f.uses}
+    names = [n for n in CRUD_HELPERS if n in uses]
+    if any(f.related for f in fields):
+        names += ["Picker", "picker_choices"]
+    return tuple(sorted(names))
+
+
+def _parents(fields: tuple[FieldCtx, ...]) -> tuple[tuple[str, str, str], ...]:
+    return tuple(
+        (f.name, f.related.name, f"new_{snake(f.related.name)}") for f in fields if f.kind == "many_to_one" and f.required and f.related
+    )
+
+
+def _needed_by(resource: Resource, models: dict[str, Model]) -> tuple[tuple[str, str, str], ...]:
+    """Children whose non-nullable foreign key points at this model without ON DELETE."""
+    out = []
+    for rel in resource.model.relationships:
+        if rel.kind not in ("one_to_many", "one_to_one") or rel.passive_deletes:
+            continue
+        child = models[rel.model]
+        fk = child.column(rel.fk_column or "")
+        back = child.relationship(rel.back_populates or "")
+        if fk is not None and not fk.nullable and back is not None:
+            out.append((child.name, f"new_{snake(child.name)}", back.name))
+    return tuple(out)
+
+
+def resource_ctx(spec: ProjectSpec, resource: Resource) -> ResourceCtx:
+    """Everything the templates of one resource need."""
+    models = {m.name: m for m in spec.models}
+    by_model = {r.model.name: r for r in spec.resources}
+    model = resource.model
+    var = snake(model.name)
+    fields = _fields(resource, models, var)
+    classes, validators = _imports(fields)
+    eager = tuple(
+        f"selectinload({model.name}.{r.name})" for r in model.relationships if r.kind in ("many_to_one", "many_to_many")
+    )
+    pk = model.primary_key
+    related_models = sorted({model.name, *(f.related.name for f in fields if f.related)})
+    return ResourceCtx(
+        resource=resource,
+        model=model,
+        cls=model.name,
+        var=var,
+        title=_human(var),
+        plural=_human(resource.key),
+        form_class=f"{model.name}Form",
+        schema_class=f"{model.name}Schema",
+        fields=fields,
+        columns=_list_columns(resource, by_model),
+        related=_related(resource, models, by_model),
+        search=tuple(f"{model.name}.{name}" for name in resource.search),
+        order_by=tuple(f"{model.name}.{n}.desc()" if desc else f"{model.name}.{n}" for n, desc in resource.order_by),
+        eager=eager,
+        pk=pk.name,
+        pk_annotation=pk.python_type,
+        id_rule=f"<{resource.id_converter}:id>",
+        label_expr=_label_expr(model, var),
+        model_imports=tuple(related_models),
+        form_imports=classes,
+        validator_imports=validators,
+        pickers=tuple(_picker(f) for f in fields if f.related),
+        crud_imports=_crud_imports(fields),
+        schema_fields=tuple(f.line for f in _schema_fields(resource, fields)),
+        schema_imports=schema_imports(_schema_fields(resource, fields)),
+        json_keys=tuple(c.name for c in model.columns if c.type != "binary"),
+        show_columns=tuple((c.name, _human(c.name)) for c in model.columns if c.type != "binary"),
+        **_test_values(resource, fields, models),
+    )
+
+
+def _test_values(resource: Resource, fields: tuple[FieldCtx, ...], models: dict[str, Model]) -> dict[str, Any]:
+    """What the generated tests of a resource need: samples and the fields to probe."""
+    model = resource.model
+    text_fields = [f.name for f in fields if f.column is not None and f.column.type in ("string", "text") and f.required]
+    sortable = [c.name for c in model.columns if c.name in resource.list_columns and c.type in ("string", "integer")]
+    unique = [f.name for f in fields if f.unique and f.column is not None and f.column.type in ("string", "text")]
+    return {
+        "samples": tuple(s for s in (_sample(f) for f in fields) if s),
+        "required_fields": tuple(f.name for f in fields if f.required),
+        "unique_field": unique[0] if unique else None,
+        "sort_key": sortable[0] if sortable else None,
+        "search_field": next((n for n in resource.search if n in text_fields), None),
+        "parents": _parents(fields),
+        "needed_by": _needed_by(resource, models),
+    }
+
+
+def _test_ctx(spec: ProjectSpec, r: ResourceCtx) -> dict[str, Any]:
+    models = {m.name: m for m in spec.models}
+    factories = sorted({f for _, _, f in r.parents} | {f for _, f, _ in r.needed_by} | {p.factory for p in r.pickers[:1]})
+    return {
+        "factories": factories,
+        "self_factory": f"new_{r.var}",
+        "models_ctx": [_model_ctx(spec, models[r.cls])],
+        "signed_in": _signed_in_row(spec, r),
+    }
+
+
+def _signed_in_row(spec: ProjectSpec, r: ResourceCtx) -> tuple[str, str] | None:
+    """(identity column, value) of the user the tests log in as, when that user is a row
+    of this resource's own table (the tests then leave that row out of their counts)."""
+    if spec.auth is None or not r.resource.login_required or spec.auth.model != r.cls:
+        return None
+    from flaskgen.core.plan.auth import auth_ctx
+
+    return spec.auth.identity, auth_ctx(spec).test_identity
+
+
+def contribute(spec: ProjectSpec, base: dict[str, Any]) -> Contribution:
+    """Files and set-up for ``resources``."""
+    out = Contribution()
+    if not spec.resources:
+        return out
+    pkg = spec.project.package
+    ctxs = [resource_ctx(spec, r) for r in spec.resources]
+    api_resources = [c for c in ctxs if c.resource.api]
+    out.dependencies += DEPENDENCIES
+    out.files.append(PlannedFile(f"{pkg}/crud.py", "project/package/crud.py.jinja", {**base, "has_api": bool(api_resources), "picker_limit": PICKER_LIMIT}, python=True))
+    if api_resources:
+        out.files.append(PlannedFile(f"{pkg}/api.py", "project/package/api.py.jinja", {**base, "api_resources": api_resources}, python=True))
+        out.app_imports.append("from .api import register_api")
+        out.setup.append((Phase.API, "register_api(app)"))
+    for c in ctxs:
+        out.files += _resource_files(pkg, base, c, spec)
+        if c.resource.html:
+            out.app_imports.append(f"from .{c.resource.key} import bp as {c.resource.key}_bp")
+            out.setup.append((Phase.BLUEPRINTS, f"app.register_blueprint({c.resource.key}_bp)"))
+    return out
+
+
+def _resource_files(pkg: str, base: dict[str, Any], c: ResourceCtx, spec: ProjectSpec) -> list[PlannedFile]:
+    key = c.resource.key
+    ctx = {**base, "r": c, "crud_imports": c.crud_imports}
+    code = [("__init__.py", True), ("forms.py", c.resource.html), ("views.py", c.resource.html)]
+    code += [("schemas.py", c.resource.api), ("api.py", c.resource.api)]
+    files = [
+        PlannedFile(f"{pkg}/{key}/{name}", f"project/package/resource/{name}.jinja", ctx, python=True)
+        for name, wanted in code
+        if wanted
+    ]
+    if c.resource.html:
+        files += [
+            PlannedFile(f"{pkg}/templates/{key}/{page}", f"project/package/resource/{page}.jinja", ctx)
+            for page in ("index.html", "show.html", "form.html")
+        ]
+    test_ctx = {**ctx, **_test_ctx(spec, c)}
+    files.append(PlannedFile(f"tests/test_resource_{key}.py", "project/tests/test_resource.py.jinja", test_ctx, python=True))
+    return files

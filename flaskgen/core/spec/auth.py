@@ -1,0 +1,202 @@
+"""Normalization of ``auth:`` (session login) and of ``login_required`` on routes and blueprints.
+
+The auth model gains a nullable ``password_hash`` column here, before planning, so the
+models module, the initial migration and every later ``regen`` migration see it like any
+other column (rows that exist when auth is added keep their data and get no password).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from flaskgen.core.spec.base import claim_rule
+from flaskgen.core.spec.loader import KeyPath
+from flaskgen.core.spec.routes import parse_rule
+from flaskgen.core.spec.schema import did_you_mean
+from flaskgen.core.spec.types import Auth, Blueprint, Column, Model, Route
+
+if TYPE_CHECKING:
+    from flaskgen.core.spec.base import Ctx, RouteCheck
+    from flaskgen.core.spec.extras import Extras
+
+BLUEPRINT = "auth"
+URL_PREFIX = "/auth"
+COMMAND = "create-user"
+HASH_COLUMN = "password_hash"
+HASH_LENGTH = 255  # werkzeug's scrypt and pbkdf2 hashes are about 100 to 160 characters
+KEY_TYPES = ("integer", "big_integer", "string", "uuid")
+# Names the generated forms, views and create-user already use; a login column cannot take them.
+FORM_NAMES = frozenset(
+    {
+        "password", "confirm", "remember", "submit", "csrf_token", "meta", "data", "errors",
+        "form_errors", "validate", "validate_on_submit", "populate_obj", "process", "user",
+        "hidden_tag", "is_submitted",
+    }
+)  # fmt: skip
+# (rule, endpoint, methods) of the auth blueprint; register is dropped with register: false.
+RULES = (
+    ("/login", "login", ("GET", "POST")),
+    ("/logout", "logout", ("POST",)),
+    ("/register", "register", ("GET", "POST")),
+)
+
+
+def hash_column() -> Column:
+    """The column that stores the password hash (never the password)."""
+    return Column(
+        name=HASH_COLUMN,
+        type="string",
+        python_type="str",
+        sa_type=f"String({HASH_LENGTH})",
+        primary_key=False,
+        nullable=True,
+        unique=False,
+        index=False,
+        default=None,
+        default_expr=None,
+        foreign_key=None,
+        ondelete=None,
+        length=HASH_LENGTH,
+        doc="The werkzeug hash of the password; None until a password is set.",
+    )
+
+
+def normalize_auth(ctx: Ctx, rc: RouteCheck, extras: Extras) -> None:
+    """Check ``auth:`` against the models and set ``extras.auth``; adds the hash column."""
+    path: KeyPath = ("auth",)
+    raw = ctx.get(path)
+    if not isinstance(raw, dict) or not ctx.ok(path):
+        return
+    models = {m.name: m for m in extras.models}
+    name = raw["model"]
+    model = models.get(name)
+    if model is None:
+        if name not in (ctx.get(("models",)) or {}):  # a broken model was reported already
+            ctx.error((*path, "model"), f"unknown model '{name}'{did_you_mean(name, list(models))}")
+        return
+    auth = _auth(ctx, model, raw.get("identity", "email"), bool(raw.get("register", True)))
+    if auth is None:
+        return
+    _claim_rules(ctx, rc, auth)
+    extras.auth = auth
+    with_hash = replace(model, columns=(*model.columns, hash_column()))
+    extras.models = tuple(with_hash if m.name == name else m for m in extras.models)
+
+
+def _auth(ctx: Ctx, model: Model, identity: str, register: bool) -> Auth | None:
+    """The :class:`Auth` of ``model``, or None after reporting what is wrong with it."""
+    path: KeyPath = ("auth", "identity") if "identity" in ctx.get(("auth",)) else ("auth", "model")
+    columns = {c.name: c for c in model.columns}
+    column = columns.get(identity)
+    keys = [c for c in model.columns if c.primary_key]
+    ok = True
+    if column is None:
+        hint = did_you_mean(identity, list(columns))
+        ctx.error(path, f"model {model.name} has no column '{identity}'{hint}; auth.identity names the column people log in with")
+        ok = False
+    elif column.type != "string" or column.primary_key:
+        ctx.error(path, f"{model.name}.{identity} has type {column.type}; the identity must be a string column")
+        ok = False
+    elif not column.unique:
+        ctx.error(path, f"{model.name}.{identity} is not unique; add unique: true so one identity names one user")
+        ok = False
+    if HASH_COLUMN in columns:
+        cpath = ("models", model.name, "columns", HASH_COLUMN)
+        ctx.error(cpath, f"auth adds the '{HASH_COLUMN}' column to {model.name}; remove this one", key=True)
+        ok = False
+    if len(keys) != 1 or keys[0].type not in KEY_TYPES:
+        ctx.error(("auth", "model"), f"the auth model needs one primary key column of type {', '.join(KEY_TYPES)}")
+        ok = False
+    required = _required(ctx, model, identity)
+    for name in (identity, *(required or ())):
+        if name in FORM_NAMES:
+            cpath = ("models", model.name, "columns", name)
+            ctx.error(cpath, f"'{name}' is a name the login forms use themselves; rename the column (renamed_from keeps its data)", key=True)
+            ok = False
+    if not ok or column is None or required is None:
+        return None
+    return Auth(
+        model=model.name,
+        table=model.table,
+        identity=identity,
+        identity_length=column.length,
+        register=register,
+        primary_key=keys[0].name,
+        key_type=keys[0].type,
+        required=required,
+    )
+
+
+def _required(ctx: Ctx, model: Model, identity: str) -> tuple[str, ...] | None:
+    """Other columns a new user must fill in: string and text ones become form fields."""
+    out = []
+    for column in model.columns:
+        if column.name == identity or column.primary_key or column.nullable or column.default_expr is not None:
+            continue
+        if column.type in ("string", "text") and not column.foreign_key:
+            out.append(column.name)
+            continue
+        path = ("models", model.name, "columns", column.name)
+        ctx.error(
+            path,
+            f"sign-up and create-user cannot fill the required {column.type} column '{column.name}' of the auth model; "
+            "give it a default or make it nullable",
+            key=True,
+        )
+        return None
+    return tuple(out)
+
+
+def _claim_rules(ctx: Ctx, rc: RouteCheck, auth: Auth) -> None:
+    """The auth blueprint's name, rules, endpoints and command must be free."""
+    blueprints = ctx.get(("blueprints",)) or {}
+    if isinstance(blueprints, dict) and BLUEPRINT in blueprints:
+        ctx.error(("blueprints", BLUEPRINT), "'auth' is the login blueprint that auth: generates; pick another blueprint name", key=True)
+    commands = ctx.get(("commands",)) or {}
+    if isinstance(commands, dict) and COMMAND in commands:
+        ctx.error(("commands", COMMAND), "auth: generates the create-user command; remove this one or rename it", key=True)
+    if ctx.get(("project", "csrf")) is False:
+        ctx.error(("project", "csrf"), "auth needs CSRF protection (its forms and the logout button); remove csrf: false")
+    for rule_text, key, methods in RULES:
+        if key == "register" and not auth.register:
+            continue
+        rule = parse_rule(ctx, rc, ("auth",), URL_PREFIX + rule_text, None)
+        if rule is not None:
+            claim_rule(ctx, rc, ("auth",), rule, f"{BLUEPRINT}.{key}", methods)
+        rc.endpoints.setdefault(f"{BLUEPRINT}.{key}", ("auth",))
+
+
+def check_guards(ctx: Ctx, routes: list[tuple[KeyPath, Route]], blueprints: list[tuple[KeyPath, Blueprint]], has_auth: bool) -> None:
+    """``login_required`` needs ``auth:``; a rule-level redirect has no view to guard."""
+    hint = "login_required needs auth: (session login) in the spec, such as auth: {model: User}"
+    for path, route in routes:
+        if route.login_required and route.response.kind == "redirect_to":
+            ctx.error((*path, "login_required"), "a redirect_to route has no view to guard; guard the route it redirects to", key=True)
+        elif route.login_required and not has_auth:
+            ctx.error((*path, "login_required"), hint, key=True)
+    for path, bp in blueprints:
+        if bp.login_required and not has_auth:
+            ctx.error((*path, "login_required"), hint, key=True)
+
+
+def cookie_defaults(defined: dict[str, dict[str, Any]], out: dict[str, dict[str, Any]], subdomains: bool) -> None:
+    """Config defaults of auth, in ``out`` (profile -> key -> value) where ``defined`` is silent.
+
+    Flask-Login's remember-me cookie gets the production session cookie's flags. With
+    subdomain routes, a profile with a literal SERVER_NAME shares the session (and the
+    remember-me cookie) with its subdomains, so one login covers ``admin.<server>`` too.
+    """
+    production = {**out["production"], **defined.get("production", {})}
+    for flag in ("SECURE", "HTTPONLY", "SAMESITE"):
+        key = f"REMEMBER_COOKIE_{flag}"
+        value = production.get(f"SESSION_COOKIE_{flag}")
+        if value is not None and key not in production:
+            out["production"][key] = value
+    if not subdomains or any("SESSION_COOKIE_DOMAIN" in body for body in defined.values()):
+        return
+    for name, body in defined.items():
+        server = body.get("SERVER_NAME")
+        if isinstance(server, str) and "${" not in server:
+            domain = server.split(":")[0]
+            out.setdefault(name, {}).update({"SESSION_COOKIE_DOMAIN": domain, "REMEMBER_COOKIE_DOMAIN": domain})

@@ -1,0 +1,224 @@
+"""Checks that keep a valid spec from generating a project that breaks when it runs.
+
+Each check looks at the normalized :class:`ProjectSpec` (and the raw data for
+positions) and reports what would otherwise fail later: in Python (names that shadow
+imports), in Flask (reserved endpoints, template globals), in Jinja (a page that
+extends itself), in ``logging`` or in SQLAlchemy (foreign-key cycles). ``validate``
+and ``new`` run the same checks, so a spec that validates generates.
+"""
+
+from __future__ import annotations
+
+import keyword
+import logging
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from werkzeug.exceptions import default_exceptions
+
+from flaskgen.core.spec.loader import KeyPath
+from flaskgen.core.spec.types import ProjectSpec, Route
+
+# Names bound in the generated package's ``__init__``; a blueprint package of the same
+# name would replace them when it is imported.
+INIT_NAMES = frozenset(
+    {
+        "os", "Mapping", "Path", "Any", "Flask", "load_config", "create_app", "annotations",
+        "db", "csrf", "migrate", "database_url", "logging", "default_handler",
+        "register_views", "register_error_handlers", "register_uploads", "register_hooks",
+        "register_templating", "register_commands", "apply_middleware",
+    }
+)  # fmt: skip
+# Jinja's default globals and filters, written out so the core needs no Jinja import
+# (tests/test_layout.py checks them against the installed Jinja).
+JINJA_GLOBALS = frozenset({"cycler", "dict", "joiner", "lipsum", "namespace", "range"})
+JINJA_FILTERS = frozenset(
+    {
+        "abs", "attr", "batch", "capitalize", "center", "count", "d", "default", "dictsort",
+        "e", "escape", "filesizeformat", "first", "float", "forceescape", "format", "groupby",
+        "indent", "int", "items", "join", "last", "length", "list", "lower", "map", "max",
+        "min", "pprint", "random", "reject", "rejectattr", "replace", "reverse", "round",
+        "safe", "select", "selectattr", "slice", "sort", "string", "striptags", "sum", "title",
+        "tojson", "trim", "truncate", "unique", "upper", "urlencode", "urlize", "wordcount",
+        "wordwrap", "xmlattr",
+    }
+)  # fmt: skip
+# What Flask and Jinja put in every template's context.
+TEMPLATE_NAMES = (
+    frozenset({"url_for", "get_flashed_messages", "config", "request", "session", "g"}) | JINJA_GLOBALS
+)
+# The distribution name is the package name: PEP 508 wants a letter or digit at both ends.
+DISTRIBUTION_RE = re.compile(r"[a-z0-9](?:[a-z0-9_]*[a-z0-9])?\Z")
+SERVER_NAME_RE = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?)+(?::[0-9]{1,5})?\Z")
+
+
+def route_path(route: Route) -> KeyPath:
+    """The spec path of ``route``."""
+    if route.blueprint:
+        return ("blueprints", route.blueprint, "routes", route.key)
+    return ("routes", route.key)
+
+
+def spec_hazards(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
+    """(path, message, point-at-key) for each hazard in ``spec``."""
+    yield from _package(spec)
+    yield from _routes(spec)
+    yield from _class_names(spec)
+    yield from _blueprint_names(spec)
+    yield from _templates(spec)
+    yield from _template_names(spec)
+    yield from _commands(spec)
+    yield from _logging(spec)
+    yield from _server_names(spec)
+    yield from _foreign_key_cycles(spec)
+
+
+def _package(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
+    package = spec.project.package
+    if not DISTRIBUTION_RE.match(package):
+        yield ("project", "package"), (
+            f"'{package}' cannot name a distribution: start and end it with a letter or digit"
+        ), False
+
+
+def _routes(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
+    for route in spec.all_routes:
+        path = route_path(route)
+        if route.endpoint == "static":
+            yield path, "'static' is the endpoint Flask serves static files with; pick another name", True
+        if route.response.kind == "abort" and route.response.abort not in default_exceptions:
+            yield (*path, "abort"), f"{route.response.abort} is not an HTTP error status werkzeug knows", False
+        for rule in route.rules:
+            for name, _ in rule.defaults:
+                if keyword.iskeyword(name) or not name.isidentifier():
+                    yield (*path, "defaults", name), f"'{name}' cannot be a URL variable: it is not a Python name", True
+            static = re.sub(r"<[^<>]*>", "", rule.rule)
+            if "<" in static or ">" in static:
+                yield (*path, "rule"), f"malformed rule {rule.rule!r}: write URL variables as <name> or <converter:name>", False
+
+
+def _class_names(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
+    modules = [spec.routes, *(bp.routes for bp in spec.blueprints)]
+    for routes in modules:
+        seen: dict[str, Route] = {}
+        for route in routes:
+            if not route.view_class:
+                continue
+            other = seen.setdefault(route.class_name, route)
+            if other is not route:
+                yield route_path(route), (
+                    f"its view class {route.class_name} would be the same as that of '{other.key}'; rename one"
+                ), True
+
+
+def _blueprint_names(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
+    for bp in spec.blueprints:
+        if bp.name in INIT_NAMES or bp.name.startswith("__"):
+            yield ("blueprints", bp.name), (
+                f"'{bp.name}' is a name the generated package's __init__ uses; pick another blueprint name"
+            ), True
+
+
+def _template_sources(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str]]:
+    for route in spec.all_routes:
+        if route.response.kind == "template":
+            yield (*route_path(route), "template"), route.response.template
+    for page in spec.errors:
+        if page.response.kind == "template":
+            yield ("errors", str(page.code), "template"), page.response.template
+    for upload in spec.uploads:
+        yield ("uploads", upload.name), f"uploads/{upload.name}.html"
+
+
+def _templates(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
+    seen: dict[str, KeyPath] = {}
+    for path, template in _template_sources(spec):
+        parts = template.split("/")
+        if any(part in ("", ".", "..") for part in parts):
+            yield path, f"'{template}' must be a plain path inside templates/ (no '.', '..' or empty parts)", False
+        elif template == "base.html":
+            yield path, "'base.html' is the layout every page extends; name the page otherwise", False
+        elif template in seen:
+            where = ".".join(str(p) for p in seen[template])
+            yield path, f"'{template}' is already generated for {where}; two pages cannot share a template", False
+        else:
+            seen[template] = path
+
+
+def _template_names(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
+    for i, name in enumerate(spec.template_globals):
+        if name in TEMPLATE_NAMES:
+            yield ("template_globals", i), f"'{name}' would hide the template global Flask provides; pick another name", False
+    for i, name in enumerate(spec.template_filters):
+        if name in JINJA_FILTERS:
+            yield ("template_filters", i), f"'{name}' would replace Jinja's built-in filter; pick another name", False
+    for kind, names in spec.hooks:
+        if kind != "context_processors":
+            continue
+        for i, name in enumerate(names):
+            key = name.removeprefix("inject_") or name
+            if key in TEMPLATE_NAMES:
+                yield ("hooks", kind, i), f"'{name}' would put '{key}' in the template context, hiding Flask's; pick another name", False
+
+
+def _commands(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
+    for command in spec.commands:
+        for option in command.options:
+            if option.name == "help":
+                yield ("commands", command.name, "options", "help"), "'--help' is the option click adds to every command; pick another name", True
+
+
+def _logging(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
+    if not spec.log_format:
+        return
+    record = logging.LogRecord("app", logging.INFO, __file__, 1, "message", None, None)
+    try:
+        logging.Formatter(spec.log_format, validate=True).format(record)
+    except (ValueError, KeyError, TypeError) as exc:
+        yield ("logging", "format"), f"logging rejects this format: {exc}", False
+
+
+def _server_names(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
+    raw = spec.raw.get("config")
+    config: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    for profile, body in config.items():
+        value = body.get("SERVER_NAME") if isinstance(body, dict) else None
+        if isinstance(value, str) and "${" not in value and not SERVER_NAME_RE.match(value):
+            yield ("config", profile, "SERVER_NAME"), f"'{value}' is not a host name such as example.com or localhost:5000", False
+
+
+def _foreign_key_cycles(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
+    tables = {m.table: m for m in spec.models}
+    refers = {
+        m.table: sorted({c.ref_table for c in m.columns if c.ref_table} - {m.table})
+        for m in spec.models
+    }
+    reported: set[frozenset[str]] = set()
+    for start in sorted(refers):
+        cycle = _cycle_from(start, refers)
+        if cycle and frozenset(cycle) not in reported:
+            reported.add(frozenset(cycle))
+            model = tables[cycle[0]]
+            yield ("models", model.name), (
+                "foreign keys form a cycle (" + " -> ".join([*cycle, cycle[0]]) + "); "
+                "make one of them a plain column or split the tables"
+            ), True
+
+
+def _cycle_from(start: str, refers: dict[str, list[str]]) -> list[str] | None:
+    """The tables of a foreign-key cycle through ``start``, or None."""
+    parent: dict[str, str] = {}
+    stack = [start]
+    while stack:
+        table = stack.pop()
+        for nxt in refers.get(table, []):
+            if nxt == start:
+                trail = [table]
+                while trail[-1] != start:
+                    trail.append(parent[trail[-1]])
+                return trail[::-1]
+            if nxt not in parent:
+                parent[nxt] = table
+                stack.append(nxt)
+    return None

@@ -1,0 +1,364 @@
+"""Read a YAML spec into plain data plus the line:col of every key and value.
+
+The loader follows YAML 1.2's core schema rather than PyYAML's YAML 1.1 defaults, so
+``on:``/``no:`` stay strings, ``1:30`` is not sexagesimal and dates stay text. Mapping
+keys are always the text the user wrote (``404:`` is the key ``"404"``). Duplicate
+keys are errors.
+
+Hostile input is bounded: nesting deeper than :data:`MAX_DEPTH`, more than
+:data:`MAX_NODES` values once aliases are expanded, recursive aliases, tags outside the
+YAML 1.2 core schema, numbers Python code cannot carry (``.inf``, ``.nan``, integers
+beyond 64 bits) and control characters are reported at their position.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from flaskgen.core.errors import Problem, SpecError
+
+KeyPath = tuple[str | int, ...]
+
+_NULL = "tag:yaml.org,2002:null"
+_BOOL = "tag:yaml.org,2002:bool"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+
+MAX_DEPTH = 64
+"""Deepest nesting of mappings and lists a spec may have."""
+MAX_NODES = 100_000
+"""Most values (keys, scalars, lists, mappings) a spec may hold, aliases expanded."""
+MAX_INT = 2**63 - 1
+"""Integers must fit in a signed 64-bit column."""
+
+# C0 and C1 control characters other than tab and newline, DEL, and lone surrogates.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+class _CoreResolver(yaml.resolver.BaseResolver):
+    """YAML 1.2 core schema: true/false, null, decimal/octal/hex ints, floats."""
+
+
+_CoreResolver.add_implicit_resolver(
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_CoreResolver.add_implicit_resolver(
+    _NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
+_CoreResolver.add_implicit_resolver(
+    _INT,
+    re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+    list("-+0123456789"),
+)
+_CoreResolver.add_implicit_resolver(
+    _FLOAT,
+    re.compile(
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$"
+    ),
+    list("-+.0123456789"),
+)
+
+
+class _TooDeep(yaml.MarkedYAMLError):
+    """Nesting beyond :data:`MAX_DEPTH`, raised while composing (before any recursion limit)."""
+
+
+class _TooBig(Exception):
+    """More than :data:`MAX_NODES` values after alias expansion."""
+
+
+class _DepthLimit(yaml.composer.Composer):
+    """The composer, refusing nesting beyond :data:`MAX_DEPTH` before any recursion limit."""
+
+    depth = 0
+
+    if TYPE_CHECKING:  # provided by the parser this composer is mixed with
+
+        def peek_event(self) -> Any: ...  # an Event; its mark is a libyaml or a Python Mark
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise _TooDeep(None, None, f"nested deeper than {MAX_DEPTH} levels", mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+class _Loader(
+    yaml.reader.Reader,
+    yaml.scanner.Scanner,
+    yaml.parser.Parser,
+    _DepthLimit,
+    _CoreResolver,
+):
+    """The pure-Python loader: the reference for error messages."""
+
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        _DepthLimit.__init__(self)
+        _CoreResolver.__init__(self)
+
+
+# libyaml's scanner and parser, where PyYAML was built with it (else None).
+_CParser: Any = getattr(importlib.import_module("yaml.cyaml"), "CParser", None) if yaml.__with_libyaml__ else None
+
+if _CParser is not None:
+
+    class _FastLoader(_DepthLimit, _CParser, _CoreResolver):  # type: ignore[misc]
+        """libyaml scans and parses (most of the time of loading); the Python composer
+        above builds the nodes, so the depth limit, tags and marks are the same."""
+
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
+            _DepthLimit.__init__(self)
+            _CoreResolver.__init__(self)
+
+
+@dataclass
+class LoadedSpec:
+    """Plain data from the YAML file plus where each piece came from."""
+
+    data: Any
+    file: str
+    value_pos: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    key_pos: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    # The text of plain scalars read as numbers, so a string field can take it back
+    # (``python: 3.10`` means "3.10", not 3.1).
+    number_text: dict[KeyPath, str] = field(default_factory=dict)
+    # Values the loader refused (a tag, a control character, ...): reported with the
+    # later stages' problems, which skip these paths.
+    problems: list[Problem] = field(default_factory=list)
+    bad: set[KeyPath] = field(default_factory=set)
+
+    def pos(self, path: KeyPath, *, key: bool = False) -> tuple[int, int]:
+        """Best position for ``path``: the key (if asked and known), else the value,
+        else the nearest ancestor."""
+        probe = tuple(path)
+        while True:
+            if key and probe in self.key_pos:
+                return self.key_pos[probe]
+            if probe in self.value_pos:
+                return self.value_pos[probe]
+            if probe in self.key_pos:
+                return self.key_pos[probe]
+            if not probe:
+                return (1, 1)
+            probe = probe[:-1]
+
+    def problem(self, path: KeyPath, message: str, *, key: bool = False) -> Problem:
+        line, col = self.pos(path, key=key)
+        return Problem(line, col, dotted(path), message, self.file)
+
+
+def dotted(path: KeyPath) -> str:
+    """``("routes", "index", "rule", 0)`` -> ``routes.index.rule[0]``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _mark(node: Node) -> tuple[int, int]:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class _Builder:
+    def __init__(self, file: str) -> None:
+        self.spec = LoadedSpec(data=None, file=file)
+        self.nodes = 0
+        self.open: set[int] = set()  # ids of the collections being built (recursive aliases)
+
+    def fail(self, node: Node, path: KeyPath, message: str) -> None:
+        line, col = _mark(node)
+        self.spec.problems.append(Problem(line, col, dotted(path), message, self.spec.file))
+        self.spec.bad.add(path)
+
+    def build(self, node: Node, path: KeyPath) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _TooBig
+        self.spec.value_pos.setdefault(path, _mark(node))
+        if isinstance(node, ScalarNode):
+            return self._scalar(node, path)
+        if id(node) in self.open:
+            self.fail(node, path, "an alias refers to a node that contains it (a recursive alias)")
+            return None
+        if node.tag not in (_MAP, _SEQ):
+            self.fail(node, path, _unsupported(node.tag))
+        self.open.add(id(node))
+        try:
+            if isinstance(node, MappingNode):
+                return self._mapping(node, path)
+            assert isinstance(node, SequenceNode)
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        finally:
+            self.open.discard(id(node))
+
+    def _key(self, key_node: Node, path: KeyPath) -> str | None:
+        """The key's text, or None (and a problem) if it cannot be a key."""
+        if not isinstance(key_node, ScalarNode):
+            self.fail(key_node, path, "a key must be plain text, not a list or mapping")
+            return None
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            self.fail(key_node, path, "merge keys ('<<') are not supported; repeat the keys")
+            return None
+        key: str = key_node.value
+        bad = _CONTROL.search(key) or re.search("[\t\n]", key)
+        if bad:
+            self.fail(key_node, (*path, key), f"a key must not contain the control character {_code(bad.group())}")
+            return None
+        return key
+
+    def _mapping(self, node: MappingNode, path: KeyPath) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = self._key(key_node, path)
+            if key is None:
+                continue
+            if key in out:
+                first = self.spec.key_pos[(*path, key)]
+                self.fail(
+                    key_node,
+                    (*path, key),
+                    f"duplicate key '{key}' (first defined at line {first[0]})",
+                )
+                continue
+            self.spec.key_pos[(*path, key)] = _mark(key_node)
+            out[key] = self.build(value_node, (*path, key))
+        return out
+
+    def _scalar(self, node: ScalarNode, path: KeyPath) -> Any:
+        text: str = node.value
+        if node.tag in (_INT, _FLOAT):
+            self.spec.number_text[path] = text
+        try:
+            return _convert(node.tag, text)
+        except ValueError as exc:
+            self.fail(node, path, str(exc))
+            return None
+
+
+def _unsupported(tag: str) -> str:
+    short = "!!" + tag[len("tag:yaml.org,2002:") :] if tag.startswith("tag:yaml.org,2002:") else tag
+    return f"unsupported YAML tag {short}: only the YAML 1.2 core tags (!!str, !!int, !!float, !!bool, !!null, !!seq, !!map) are allowed"
+
+
+def _code(char: str) -> str:
+    """``U+001B`` for a character that cannot be shown."""
+    return f"U+{ord(char):04X}"
+
+
+def _convert(tag: str | None, text: str) -> Any:
+    """The value of a core-schema scalar; ValueError says why it cannot be one."""
+    if tag == _NULL and text in ("", "~", "null", "Null", "NULL"):
+        return None
+    if tag == _BOOL and text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    if tag == _INT:
+        return _integer(text)
+    if tag == _FLOAT:
+        return _float(text)
+    if tag not in (_STR, None):
+        raise ValueError(f"'{text}' is not a valid {tag.rsplit(':', 1)[-1]}" if tag in (_NULL, _BOOL) else _unsupported(tag))
+    bad = _CONTROL.search(text)
+    if bad:
+        what = "a lone surrogate" if "\ud800" <= bad.group() <= "\udfff" else "the control character"
+        raise ValueError(f"text must not contain {what} {_code(bad.group())}")
+    return text
+
+
+def _integer(text: str) -> int:
+    digits = text.lstrip("+-")
+    if len(digits) > 40:
+        raise ValueError(f"a {len(digits)}-digit number is too large: integers must fit in 64 bits")
+    if not re.fullmatch(r"[-+]?(?:[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)", text):
+        raise ValueError(f"'{text}' is not a valid int")
+    value = int(text, 0) if digits[:2] in ("0o", "0x") else int(text)
+    if not -MAX_INT - 1 <= value <= MAX_INT:
+        raise ValueError(f"{text} is too large: integers must fit in 64 bits")
+    return value
+
+
+def _float(text: str) -> float:
+    if text.lstrip("+-").lower() in (".inf", ".nan") or text.lower() == ".nan":
+        raise ValueError(f"{text} is not supported: numbers must be finite")
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"'{text[:40]}' is not a valid float") from None
+    if not math.isfinite(value):
+        raise ValueError(f"{text[:40]} is too large to be a number")
+    return value
+
+
+def load_spec_text(text: str, file: str = "spec.yaml") -> LoadedSpec:
+    """Parse ``text`` into a :class:`LoadedSpec`; YAML syntax errors and exceeded limits
+    raise :class:`SpecError`, refused values are listed in ``problems``."""
+    root = _compose(text, file)
+    if root is None:
+        raise SpecError([Problem(1, 1, "", "the spec is empty", file)])
+    builder = _Builder(file)
+    try:
+        builder.spec.data = builder.build(root, ())
+    except _TooBig:
+        message = f"the spec has more than {MAX_NODES} values once aliases are expanded"
+        raise SpecError([Problem(1, 1, "", message, file)]) from None
+    return builder.spec
+
+
+def _compose(text: str, file: str) -> Node | None:
+    """The YAML node tree of ``text``; syntax errors and excessive nesting become SpecError.
+
+    libyaml composes well-formed specs fast; anything it rejects is read again by the
+    pure-Python loader, whose messages and positions are the ones flaskgen reports."""
+    if _CParser is not None:
+        try:
+            return _compose_with(_FastLoader, text)
+        except (yaml.YAMLError, UnicodeError):
+            pass
+    try:
+        return _compose_with(_Loader, text)
+    except _TooDeep as exc:
+        mark = exc.problem_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise SpecError([Problem(line, col, "", f"the spec is {exc.problem}", file)]) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = exc.problem or exc.context or "invalid YAML"
+        raise SpecError([Problem(line, col, "", f"invalid YAML: {message}", file)]) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        message = f"the character {_code(char)} is not allowed in YAML; write it as an escape in a double-quoted string"
+        raise SpecError([Problem(line, col, "", message, file)]) from None
+    except yaml.YAMLError as exc:
+        raise SpecError([Problem(1, 1, "", f"invalid YAML: {exc}", file)]) from None
+
+
+def _compose_with(loader_class: Any, text: str) -> Node | None:
+    loader = loader_class(text)
+    try:
+        return loader.get_single_node()  # type: ignore[no-any-return]
+    finally:
+        loader.dispose()

@@ -1,0 +1,110 @@
+"""Cross-reference checks and normalization into the frozen model.
+
+The schema has already checked shape; this stage checks what a schema cannot
+(converters exist, endpoints and rules are unique, redirect targets exist, ...) and
+computes every name and expression the templates need. Parts of the spec that
+failed the shape check are skipped, so one run reports every problem once.
+"""
+
+from __future__ import annotations
+
+import keyword
+
+from flaskgen.core.errors import Problem
+from flaskgen.core.spec import routing
+from flaskgen.core.spec.auth import check_guards
+from flaskgen.core.spec.base import SHADOWED_PACKAGES, Ctx, RouteCheck
+from flaskgen.core.spec.config import parse_converters, parse_profiles, resolved_setting
+from flaskgen.core.spec.extras import Extras, normalize_extras
+from flaskgen.core.spec.hazards import spec_hazards
+from flaskgen.core.spec.loader import KeyPath, LoadedSpec
+from flaskgen.core.spec.responses import check_redirects, parse_error_pages
+from flaskgen.core.spec.routes import blueprint_values, parse_blueprints, parse_routes
+from flaskgen.core.spec.types import (
+    Profile,
+    Project,
+    ProjectSpec,
+    Route,
+)
+
+
+def _project(ctx: Ctx, csrf: bool) -> Project | None:
+    path: KeyPath = ("project",)
+    raw = ctx.get(path)
+    if not isinstance(raw, dict) or not ctx.ok((*path, "package")) or "package" not in raw:
+        return None
+    package = raw["package"]
+    if keyword.iskeyword(package) or package in SHADOWED_PACKAGES:
+        ctx.error((*path, "package"), f"'{package}' would shadow the module of that name; pick another package name")
+    name = str(raw["name"]) if isinstance(raw.get("name"), str) else package
+    return Project(
+        name=name,
+        package=package,
+        description=str(raw.get("description", "")),
+        version=str(raw.get("version", "0.1.0")),
+        python=str(raw.get("python", ">=3.11")),
+        csrf=bool(raw.get("csrf", csrf)),
+    )
+
+
+def _needs_form(routes: list[Route], extras: Extras) -> bool:
+    """Whether the app takes form posts (so CSRF protection is on by default)."""
+    return (
+        any(r.accepts_post and r.response.kind == "template" for r in routes)
+        or bool(extras.uploads)
+        or extras.auth is not None
+        or any(r.html for r in extras.resources)
+    )
+
+
+def _check_server_name(ctx: Ctx, profiles: tuple[Profile, ...], subdomain_routes: list[tuple[KeyPath, Route]]) -> None:
+    """Subdomain routes need a SERVER_NAME to build their URLs."""
+    if subdomain_routes and resolved_setting(profiles, "testing", "SERVER_NAME") is None:
+        path, route = subdomain_routes[0]
+        where = (*path, "subdomain") if route.subdomain else ("blueprints", route.blueprint or "", "subdomain")
+        ctx.error(where, "subdomain routes need SERVER_NAME in the config (set it in config.testing or config.base)")
+
+
+def normalize(spec: LoadedSpec, bad: set[KeyPath]) -> tuple[ProjectSpec | None, list[Problem]]:
+    """Check cross-references and build the frozen :class:`ProjectSpec`."""
+    ctx = Ctx(spec, bad)
+    data = spec.data if isinstance(spec.data, dict) else {}
+    converters = parse_converters(ctx)
+    url_map = routing.make_map(converters)
+    custom_types = {c.class_name: c.type for c in converters}
+    rc = RouteCheck(url_map, custom_types)
+    app_routes = parse_routes(ctx, rc, ("routes",), data.get("routes"), None, None, None)
+    bp_routes, bp_meta = parse_blueprints(ctx, rc)
+    extras = normalize_extras(ctx, rc)
+    # Endpoints and the variable sets of their rules, for redirect checks.
+    endpoints: dict[str, tuple[list[set[str]], KeyPath]] = {
+        route.endpoint: ([set(r.variables) - {k for k, _ in r.defaults} for r in route.rules], path)
+        for path, route in app_routes + bp_routes
+    }
+    endpoints.update(extras.endpoints)
+    app_list = check_redirects(ctx, app_routes, endpoints)
+    bp_list = check_redirects(ctx, bp_routes, endpoints)
+    blueprints = blueprint_values(bp_meta, bp_list)
+    check_guards(ctx, app_routes + bp_routes, [(m["path"], b) for m, b in zip(bp_meta, blueprints, strict=True)], "auth" in data)
+    errors = parse_error_pages(ctx)
+    project = _project(ctx, _needs_form(app_list + bp_list, extras))
+    if project is None:
+        return None, ctx.problems
+    if not project.csrf and any(r.html for r in extras.resources):
+        ctx.error(("project", "csrf"), "the resources' pages need CSRF protection; remove csrf: false or set html: false on the resources")
+    subdomain_routes = [(p, r) for p, r in app_routes + bp_routes if r.subdomain or (r.blueprint and any(m["subdomain"] for m in bp_meta if m["name"] == r.blueprint))]
+    profiles = parse_profiles(ctx, project.package, bool(extras.models), extras.auth is not None, bool(subdomain_routes))
+    _check_server_name(ctx, profiles, subdomain_routes)
+    spec_out = ProjectSpec(
+        project=project,
+        profiles=profiles,
+        converters=converters,
+        routes=tuple(app_list),
+        blueprints=blueprints,
+        errors=errors,
+        **extras.model_fields(),
+        raw=data,
+    )
+    for path, message, at_key in spec_hazards(spec_out):
+        ctx.error(path, message, key=at_key)
+    return spec_out, ctx.problems

@@ -1,0 +1,241 @@
+"""Normalization and validation of ``resources:`` (CRUD pages and a JSON API per model).
+
+The schema has checked the shape; this module checks that every name a resource
+uses is a real column or relationship of its model, fills in the defaults of the
+contract and returns frozen :class:`Resource` values for the planner.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from werkzeug.routing import Rule
+
+from flaskgen.core.spec.base import APP_MODULES, claim_rule
+from flaskgen.core.spec.loader import KeyPath
+from flaskgen.core.spec.orm import NOW_DEFAULTS
+from flaskgen.core.spec.schema import did_you_mean
+from flaskgen.core.spec.types import Column, Model, Relationship
+
+if TYPE_CHECKING:
+    from flaskgen.core.spec.base import Ctx, RouteCheck
+    from flaskgen.core.spec.extras import Extras
+
+DEFAULT_PER_PAGE = 20
+# Column types a form cannot sensibly edit; they stay out of the default form.
+NO_FORM_TYPES = frozenset({"json", "binary"})
+SEARCHABLE_TYPES = frozenset({"string", "text"})
+# The converter of the pages' and API's ``<id>`` by primary key type.
+PK_CONVERTERS = {"integer": "int", "big_integer": "int", "uuid": "uuid", "string": "string"}
+# Names that other parts of the generated package already use.
+RESERVED_KEYS = frozenset({"api", "auth", "static", "templates"})
+# The API's own pages: the OpenAPI document and Swagger UI.
+API_RESERVED = frozenset({"/api", "/api/docs", "/api/openapi.json"})
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One ``resources:`` entry with every default applied."""
+
+    key: str  # also the pages' blueprint name
+    model: Model
+    url_prefix: str
+    api_prefix: str
+    html: bool
+    api: bool
+    list_columns: tuple[str, ...]  # column or many-to-one relationship names
+    per_page: int
+    order_by: tuple[tuple[str, bool], ...]  # (column, descending)
+    search: tuple[str, ...]
+    form: tuple[str, ...]  # column or relationship names
+    login_required: bool
+
+    @property
+    def pk(self) -> Column:
+        return self.model.primary_key
+
+    @property
+    def id_converter(self) -> str:
+        return PK_CONVERTERS[self.pk.type]
+
+
+def user_set(column: Column, model: Model) -> bool:
+    """True for a column that a person fills in (not the generated key, not a
+    ``now`` timestamp, not a foreign key that a relationship sets)."""
+    if column.primary_key and column.type in ("integer", "big_integer"):
+        return False
+    if column.default_expr in NOW_DEFAULTS.values() or column.type in NO_FORM_TYPES:
+        return False
+    return not any(r.fk_column == column.name and r.kind == "many_to_one" for r in model.relationships)
+
+
+def form_relationship(rel: Relationship) -> bool:
+    """A relationship a form edits: a many-to-one (a select) or a many-to-many."""
+    return rel.kind in ("many_to_one", "many_to_many")
+
+
+def _default_form(model: Model) -> tuple[str, ...]:
+    names = [c.name for c in model.columns if user_set(c, model)]
+    names += [r.name for r in model.relationships if form_relationship(r)]
+    return tuple(names)
+
+
+def _default_columns(model: Model) -> tuple[str, ...]:
+    out = []
+    for column in model.columns:
+        if column.primary_key:
+            continue
+        rel = next((r for r in model.relationships if r.fk_column == column.name and r.kind == "many_to_one"), None)
+        out.append(rel.name if rel else column.name)
+    return tuple(out)
+
+
+def _check_names(
+    ctx: Ctx, path: KeyPath, names: list[str], allowed: dict[str, str | None], what: str = "a column or relationship"
+) -> bool:
+    """Report every name that is not allowed; ``allowed`` maps names to a reason or None."""
+    ok = True
+    for i, name in enumerate(names):
+        if name in allowed and allowed[name] is None:
+            continue
+        ok = False
+        if name in allowed:
+            ctx.error((*path, i), f"'{name}' {allowed[name]}")
+        else:
+            choices = [k for k, v in allowed.items() if v is None]
+            ctx.error((*path, i), f"'{name}' is not {what} of this model{did_you_mean(name, choices)}")
+    return ok
+
+
+def _list_allowed(model: Model) -> dict[str, str | None]:
+    allowed: dict[str, str | None] = {c.name: None for c in model.columns}
+    for rel in model.relationships:
+        allowed[rel.name] = None if rel.kind == "many_to_one" else "is a collection; a list column shows one value per row"
+    return allowed
+
+
+def _form_allowed(model: Model) -> dict[str, str | None]:
+    allowed: dict[str, str | None] = {}
+    for column in model.columns:
+        rel = next((r for r in model.relationships if r.fk_column == column.name and r.kind == "many_to_one"), None)
+        if rel is not None:
+            allowed[column.name] = f"is set through its relationship; list '{rel.name}' instead"
+        elif column.primary_key and column.type in ("integer", "big_integer"):
+            allowed[column.name] = "is the generated primary key; the database sets it"
+        elif column.type in NO_FORM_TYPES:
+            allowed[column.name] = f"is a {column.type} column, which a form cannot edit"
+        else:
+            allowed[column.name] = None
+    for rel in model.relationships:
+        allowed[rel.name] = None if form_relationship(rel) else "is the 'many' side of a one-to-many; the show page lists those rows"
+    return allowed
+
+
+def _search_allowed(model: Model) -> dict[str, str | None]:
+    return {
+        c.name: None if c.type in SEARCHABLE_TYPES else f"is not text ({c.type}); search needs string or text columns"
+        for c in model.columns
+    }
+
+
+def _order_by(ctx: Ctx, path: KeyPath, raw: list[str], model: Model) -> tuple[tuple[str, bool], ...]:
+    names = [item.lstrip("-") for item in raw]
+    _check_names(ctx, path, names, {c.name: None for c in model.columns}, "a column")
+    return tuple((item.lstrip("-"), item.startswith("-")) for item in raw)
+
+
+def _check_required(ctx: Ctx, path: KeyPath, model: Model, form: tuple[str, ...]) -> None:
+    """A column that must be filled in and has no default must be in the form."""
+    for column in model.columns:
+        if column.nullable or column.default_expr is not None or column.primary_key:
+            continue
+        rel = next((r for r in model.relationships if r.fk_column == column.name and r.kind == "many_to_one"), None)
+        name = rel.name if rel else column.name
+        if name not in form and column.type not in NO_FORM_TYPES:
+            ctx.error(path, f"'{name}' is required (nullable: false, no default) but not in the form; add it")
+
+
+def _resource(ctx: Ctx, key: str, body: dict[str, Any], models: dict[str, Model]) -> Resource | None:
+    path: KeyPath = ("resources", key)
+    model = models.get(body["model"])
+    if model is None:
+        ctx.error((*path, "model"), f"unknown model '{body['model']}'{did_you_mean(body['model'], list(models))}")
+        return None
+    if sum(c.primary_key for c in model.columns) != 1:
+        ctx.error((*path, "model"), f"model '{model.name}' has a composite primary key; a resource needs a single-column key")
+        return None
+    if model.primary_key.type not in PK_CONVERTERS:
+        ctx.error((*path, "model"), f"model '{model.name}' has a {model.primary_key.type} primary key; a resource needs an integer, uuid or string key")
+        return None
+    listing = body.get("list") or {}
+    columns = tuple(listing.get("columns") or _default_columns(model))
+    _check_names(ctx, (*path, "list", "columns"), list(columns), _list_allowed(model))
+    search = tuple(listing.get("search") or ())
+    _check_names(ctx, (*path, "list", "search"), list(search), _search_allowed(model), "a column")
+    order_by = _order_by(ctx, (*path, "list", "order_by"), listing.get("order_by") or [], model)
+    form = tuple(body.get("form") or _default_form(model))
+    if _check_names(ctx, (*path, "form"), list(form), _form_allowed(model)):
+        _check_required(ctx, (*path, "form") if "form" in body else path, model, form)
+    api_prefix = body.get("api_prefix", f"/api/{key}").rstrip("/") or "/"
+    if api_prefix in API_RESERVED or api_prefix.startswith("/api/docs/"):
+        where = (*path, "api_prefix") if "api_prefix" in body else path
+        ctx.error(where, f"{api_prefix} is where the API's documentation lives; pick another api_prefix", key="api_prefix" not in body)
+    login_required = bool(body.get("login_required", False))
+    if login_required and "auth" not in ctx.spec.data:
+        ctx.error((*path, "login_required"), "login_required needs `auth:` (session login); add auth or remove this key")
+    return Resource(
+        key=key,
+        model=model,
+        url_prefix=body.get("url_prefix", f"/{key}").rstrip("/") or "/",
+        api_prefix=api_prefix,
+        html=bool(body.get("html", True)),
+        api=bool(body.get("api", True)),
+        list_columns=columns,
+        per_page=int(listing.get("per_page", DEFAULT_PER_PAGE)),
+        order_by=order_by or ((model.primary_key.name, False),),
+        search=search,
+        form=form,
+        login_required=login_required,
+    )
+
+
+def _claim_urls(ctx: Ctx, rc: RouteCheck, resource: Resource, extras: Extras) -> None:
+    """Report page URLs that a route, an upload or another resource already answers."""
+    path: KeyPath = ("resources", resource.key)
+    conv = resource.id_converter
+    prefix = "" if resource.url_prefix == "/" else resource.url_prefix
+    pages = [("index", "/", ("GET",)), ("create", "/", ("POST",)), ("new", "/new", ("GET",)), ("show", f"/<{conv}:id>", ("GET",))]
+    if resource.html:
+        for name, rule_text, methods in pages:
+            rule = Rule(prefix + rule_text, endpoint="probe")
+            rc.url_map.add(rule)
+            claim_rule(ctx, rc, path, rule, f"{resource.key}.{name}", methods)
+            variables = {"id"} if "<" in rule_text else set()
+            extras.endpoints[f"{resource.key}.{name}"] = ([variables], path)
+    if resource.api:
+        rule = Rule(resource.api_prefix + "/", endpoint="probe")
+        rc.url_map.add(rule)
+        claim_rule(ctx, rc, path, rule, f"{resource.key}_api.list", ("GET", "POST"))
+
+
+def normalize_resources(ctx: Ctx, rc: RouteCheck, extras: Extras) -> None:
+    """Fill ``extras.resources`` from the spec (models and uploads are normalized already)."""
+    raw = ctx.get(("resources",), {}) or {}
+    if not isinstance(raw, dict):
+        return
+    models = {m.name: m for m in extras.models}
+    out = []
+    taken = set(ctx.get(("blueprints",), {}) or {}) | {u.name for u in extras.uploads} | APP_MODULES
+    for key, body in raw.items():
+        path: KeyPath = ("resources", key)
+        if not ctx.ok(path) or not isinstance(body, dict):
+            continue
+        if key in taken or key in RESERVED_KEYS:
+            ctx.error(path, f"'{key}' already names a blueprint, an upload or a generated module; pick another key", key=True)
+            continue
+        resource = _resource(ctx, key, body, models)
+        if resource is not None:
+            _claim_urls(ctx, rc, resource, extras)
+            out.append(resource)
+    extras.resources = tuple(out)

@@ -1,0 +1,97 @@
+"""The disk side of ``regen``: file modes (written by ``write.write_atomic``), the project lock,
+leftovers of killed runs, and symbolic links (which regen never writes through)."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from flaskgen.core.errors import RegenError
+from flaskgen.state import STATE_DIR
+from flaskgen.write import umask
+
+LOCK = f"{STATE_DIR}/lock"
+EXECUTABLE = frozenset({"manage.py"})  # generated files that are scripts
+# mkstemp's names: ".<name>." + 8 random characters + ".tmp"
+_TMP = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
+
+
+def new_mode(relpath: str) -> int:
+    """The mode of a file regen creates: 0666 (0777 for scripts) less the umask."""
+    return (0o777 if relpath in EXECUTABLE else 0o666) & ~umask()
+
+
+def mode_for(path: Path, relpath: str) -> int:
+    """Keep the mode of an existing file; a new one gets :func:`new_mode`."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return new_mode(relpath)
+
+
+def linked(root: Path, relpath: str) -> bool:
+    """True when ``relpath`` or a folder on the way to it is a symbolic link."""
+    path = root
+    for part in relpath.split("/"):
+        path = path / part
+        if path.is_symlink():
+            return True
+    return False
+
+
+def stale_temporaries(root: Path, relpaths: set[str]) -> list[str]:
+    """``.name.XXXXXXXX.tmp`` files that killed runs left in the folders regen writes to."""
+    folders = {p.rpartition("/")[0] for p in relpaths} | {STATE_DIR}
+    found = []
+    for folder in sorted(folders):
+        try:
+            entries = list(os.scandir(root / folder if folder else root))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            if _TMP.match(entry.name) and entry.is_file(follow_symlinks=False):
+                found.append(f"{folder}/{entry.name}" if folder else entry.name)
+    return found
+
+
+def _open_lock(path: Path) -> int | None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError:
+        try:
+            return os.open(path, os.O_RDONLY)
+        except OSError:
+            return None
+
+
+@contextmanager
+def project_lock(root: Path) -> Iterator[None]:
+    """Hold ``.flaskgen/lock`` for one run; a second run at once is refused.
+
+    The lock is an advisory ``flock``, so the system drops it when a run is killed.
+    """
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks here; runs are not guarded
+        yield
+        return
+    fd = _open_lock(root / LOCK)
+    if fd is None:  # a read-only project: nothing here can be written, by us or another run
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RegenError(
+                f"another flaskgen run is working on {root} (it holds {LOCK}); "
+                "wait for it to finish, then run regen again"
+            ) from None
+        yield
+    finally:
+        os.close(fd)
