@@ -11,10 +11,11 @@ from flaskgen.core.spec.types import ProjectSpec
 from flaskgen.resources import schema_text
 
 
-def parse_spec(text: str, file: str = "spec.yaml") -> ProjectSpec:
+def parse_spec(text: str, file: str = "spec.yaml", *, cases: bool = True) -> ProjectSpec:
     """Load, validate and normalize a spec against flaskgen's schema; every problem is
-    raised in one SpecError."""
-    return core_spec.parse_spec(text, schema_text(), file)
+    raised in one SpecError (``cases=False``: the same checks, without the expectations
+    of the generated route tests)."""
+    return core_spec.parse_spec(text, schema_text(), file, cases=cases)
 
 
 MAX_SPEC_BYTES = 1024 * 1024
@@ -51,6 +52,6 @@ def read_spec_text(path: Path) -> str:
         raise refuse(f"not UTF-8 text ({exc.reason})") from None
 
 
-def read_spec(path: Path) -> ProjectSpec:
+def read_spec(path: Path, *, cases: bool = True) -> ProjectSpec:
     """Read and parse the spec file at ``path``."""
-    return parse_spec(read_spec_text(path), str(path))
+    return parse_spec(read_spec_text(path), str(path), cases=cases)

@@ -14,9 +14,10 @@ from flaskgen.core.spec.schema import check_shape
 from flaskgen.core.spec.types import ProjectSpec
 
 
-def parse_spec(text: str, schema_text: str, file: str = "spec.yaml") -> ProjectSpec:
+def parse_spec(text: str, schema_text: str, file: str = "spec.yaml", *, cases: bool = True) -> ProjectSpec:
     """Load, validate (against ``schema_text``, the JSON Schema) and normalize a spec;
-    every problem is raised in one SpecError."""
+    every problem is raised in one SpecError. ``cases=False`` runs every check but skips
+    computing the generated route tests' expectations (for ``validate``)."""
     loaded = load_spec_text(text, file)
     shape, bad = check_shape(loaded, schema_text)
     # A value the loader refused is reported once, by the loader.
@@ -25,7 +26,7 @@ def parse_spec(text: str, schema_text: str, file: str = "spec.yaml") -> ProjectS
     problems.extend(more)
     if problems or spec is None:
         raise SpecError(problems or [Problem(1, 1, "", "invalid spec", file)])
-    return _with_probe(spec, loaded)
+    return _with_probe(spec, loaded, cases)
 
 
 def _under(problem: Problem, loaded: LoadedSpec) -> bool:
@@ -33,9 +34,9 @@ def _under(problem: Problem, loaded: LoadedSpec) -> bool:
     return any(problem.path == dotted(b) or problem.path.startswith((f"{dotted(b)}.", f"{dotted(b)}[")) for b in loaded.bad if b)
 
 
-def _with_probe(spec: ProjectSpec, loaded: LoadedSpec) -> ProjectSpec:
+def _with_probe(spec: ProjectSpec, loaded: LoadedSpec, cases: bool) -> ProjectSpec:
     """Attach the routing probe; a rule that can never be reached is a spec error."""
-    result = probe(spec)
+    result = probe(spec, cases=cases)
     problems = []
     for route, index, why in result.unreachable:
         base: tuple[str | int, ...] = ("blueprints", route.blueprint, "routes", route.key) if route.blueprint else ("routes", route.key)
