@@ -36,7 +36,7 @@ def _under(problem: Problem, loaded: LoadedSpec) -> bool:
 
 def _with_probe(spec: ProjectSpec, loaded: LoadedSpec, cases: bool) -> ProjectSpec:
     """Attach the routing probe; a rule that can never be reached is a spec error."""
-    result = probe(spec, cases=cases)
+    result = probe(spec, expectations=cases)
     problems = []
     for route, index, why in result.unreachable:
         base: tuple[str | int, ...] = ("blueprints", route.blueprint, "routes", route.key) if route.blueprint else ("routes", route.key)

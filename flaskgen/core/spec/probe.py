@@ -152,8 +152,8 @@ def _subdomain_text(rule: Rule, texts: dict[str, str]) -> str:
     return out
 
 
-def probe(spec: ProjectSpec, *, cases: bool = True) -> Probe:
-    """Prove every rule reachable and, with ``cases``, compute every expectation of the
+def probe(spec: ProjectSpec, *, expectations: bool = True) -> Probe:
+    """Prove every rule reachable and, with ``expectations``, compute every expectation of the
     generated route tests (``validate`` needs only the former)."""
     url_map, rules = build_map(spec)
     server = server_name(spec)
@@ -175,7 +175,7 @@ def probe(spec: ProjectSpec, *, cases: bool = True) -> Probe:
                     break
             if found is None:
                 unreachable.append((route, i, why or "it never matches"))
-            if found is None or not cases:
+            if found is None or not expectations:
                 continue
             texts, sub, adapter, path = found
             values = {n: rule._converters[n].to_python(t) for n, t in texts.items()}
