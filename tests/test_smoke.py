@@ -66,6 +66,11 @@ def test_routes_command_matches_the_spec(spec_path: Path, gen_env: GenEnv, gener
         *(f"{r.key}_api.{view}" for r in spec.resources if r.api for view in (f"{r.model.name}List", f"{r.model.name}Item")),
         *(("api-docs.openapi_json", "api-docs.openapi_swagger_ui", "api_docs_assets") if any(r.api for r in spec.resources) else ()),
     }
+    # The generated README's route table is the app's own table (static aside).
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Routes", 1)[1].split("\n\n`python manage.py routes`", 1)[0]
+    documented = set(re.findall(r"^\| `([^`]+)` \| [^|]+ \| `([^`]+)` \|$", section, re.M))
+    assert documented == {row for row in printed if row[0] != "static"}
 
 
 TRICKY = Path(__file__).with_name("data") / "tricky.yaml"
