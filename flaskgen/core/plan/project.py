@@ -101,9 +101,7 @@ def _rule_kwargs(route: Route, index: int, *, with_subdomain: bool = True) -> li
 
 
 def _view_imports(routes: tuple[Route, ...], guard: bool = False) -> set[Import]:
-    imports: set[Import] = (
-        {auth.PAGE_GUARD} if guard or any(r.login_required for r in routes) else set()
-    )
+    imports: set[Import] = {auth.PAGE_GUARD} if guard or any(r.login_required for r in routes) else set()
     for route in routes:
         if route.response.kind == "redirect_to":
             continue
@@ -164,15 +162,7 @@ def _views(
             decorators.append("@csrf.exempt")
         if route.login_required and not route.view_class:
             decorators.append(f"@{auth.PAGE_GUARD[1]}")
-        views.append(
-            ViewCtx(
-                route,
-                _signature(route),
-                _doc(route, prefix),
-                tuple(decorators),
-                route.login_required,
-            )
-        )
+        views.append(ViewCtx(route, _signature(route), _doc(route, prefix), tuple(decorators), route.login_required))
     return views, registrations
 
 
@@ -182,12 +172,7 @@ def _token_page(spec: ProjectSpec) -> str | None:
     if not spec.project.csrf or spec.probe is None:
         return None
     for case in spec.probe.http:
-        if (
-            case.method == "GET"
-            and case.template is not None
-            and case.status == 200
-            and not case.login
-        ):
+        if case.method == "GET" and case.template is not None and case.status == 200 and not case.login:
             return case.url
     if spec.uploads:
         return spec.probe.base_url + spec.uploads[0].rule
@@ -412,38 +397,20 @@ def _resource_rows(spec: ProjectSpec) -> list[dict[str, str]]:
     for r in spec.resources:
         item = f"/<{r.id_converter}:id>"
         if r.html:
-            pages = [
-                ("index", "GET", "/"),
-                ("new", "GET", "/new"),
-                ("create", "POST", "/"),
-                ("show", "GET", item),
-            ]
+            pages = [("index", "GET", "/"), ("new", "GET", "/new"), ("create", "POST", "/"), ("show", "GET", item)]
             pages += [("edit", "GET", f"{item}/edit"), ("update", "POST", f"{item}/edit")]
             pages.append(("delete", "POST", f"{item}/delete"))
             if resources.resource_ctx(spec, r).pickers:
                 pages.append(("options", "GET", "/options/<field>"))
-            rows += [
-                _row(f"{r.key}.{name}", methods, r.url_prefix, rule)
-                for name, methods, rule in pages
-            ]
+            rows += [_row(f"{r.key}.{name}", methods, r.url_prefix, rule) for name, methods, rule in pages]
         if r.api:
             api = f"{r.key}_api.{r.model.name}"
             rows.append(_row(f"{api}List", "GET, POST", r.api_prefix, "/"))
             rows.append(_row(f"{api}Item", "GET, PUT, PATCH, DELETE", r.api_prefix, item))
     if any(r.api for r in spec.resources):
-        rows.append(
-            {"endpoint": "api-docs.openapi_json", "methods": "GET", "rule": "/api/openapi.json"}
-        )
-        rows.append(
-            {"endpoint": "api-docs.openapi_swagger_ui", "methods": "GET", "rule": "/api/docs"}
-        )
-        rows.append(
-            {
-                "endpoint": "api_docs_assets",
-                "methods": "GET",
-                "rule": "/api/docs/assets/<path:filename>",
-            }
-        )
+        rows.append({"endpoint": "api-docs.openapi_json", "methods": "GET", "rule": "/api/openapi.json"})
+        rows.append({"endpoint": "api-docs.openapi_swagger_ui", "methods": "GET", "rule": "/api/docs"})
+        rows.append({"endpoint": "api_docs_assets", "methods": "GET", "rule": "/api/docs/assets/<path:filename>"})
     return rows
 
 
@@ -471,19 +438,13 @@ def dependencies(spec: ProjectSpec, parts: list[Contribution]) -> dict[str, list
     groups: dict[str, list[str]] = {"": [FLASK_REQUIREMENT, "python-dotenv>=1.0"]}
     groups["dev"] = ["pytest>=8", f"ruff>={RUFF_VERSION}"]
     for part in parts:
-        for name, reqs in [
-            ("", part.dependencies),
-            ("dev", part.dev_dependencies),
-            *part.extras.items(),
-        ]:
+        for name, reqs in [("", part.dependencies), ("dev", part.dev_dependencies), *part.extras.items()]:
             group = groups.setdefault(name, [])
             group += [r for r in reqs if r not in group]
     return groups
 
 
-def _file(
-    base: dict[str, Any], relpath: str, template: str, python: bool = False, **extra: Any
-) -> PlannedFile:
+def _file(base: dict[str, Any], relpath: str, template: str, python: bool = False, **extra: Any) -> PlannedFile:
     """A planned file whose context is ``base`` plus ``extra``."""
     return PlannedFile(relpath, template, {**base, **extra}, python)
 
@@ -501,112 +462,48 @@ def _base_context(spec: ProjectSpec) -> dict[str, Any]:
     }
 
 
-def _project_files(
-    spec: ProjectSpec, base: dict[str, Any], parts: list[Contribution]
-) -> list[PlannedFile]:
+def _project_files(spec: ProjectSpec, base: dict[str, Any], parts: list[Contribution]) -> list[PlannedFile]:
     """The project's top-level files, the app factory and its config."""
     pkg = spec.project.package
     app_imports, setup_lines = _app_setup(spec, parts)
     groups = dependencies(spec, parts)
     markers = [m for part in parts for m in part.markers]
-    uses_timedelta = any(
-        ("datetime", "timedelta") in s.imports for p in spec.profiles for s in p.settings
-    )
+    uses_timedelta = any(("datetime", "timedelta") in s.imports for p in spec.profiles for s in p.settings)
     return [
-        _file(
-            base,
-            "pyproject.toml",
-            "project/pyproject.toml.jinja",
-            dependencies=groups.pop(""),
-            extras=sorted(groups.items()),
-            markers=markers,
-        ),
+        _file(base, "pyproject.toml", "project/pyproject.toml.jinja", dependencies=groups.pop(""), extras=sorted(groups.items()), markers=markers),
         _file(base, ".flaskenv", "project/flaskenv.jinja"),
         _file(base, ".env.example", "project/env.example.jinja", env_vars=_env_vars(spec)),
         _file(base, ".gitignore", "project/gitignore.jinja"),
         _file(base, "manage.py", "project/manage.py.jinja", True, has_db=bool(spec.models)),
-        _file(
-            base,
-            f"{pkg}/__init__.py",
-            "project/package/__init__.py.jinja",
-            True,
-            app_imports=app_imports,
-            setup_lines=setup_lines,
-        ),
-        _file(
-            base,
-            f"{pkg}/config.py",
-            "project/package/config.py.jinja",
-            True,
-            profiles=spec.profiles,
-            uses_timedelta=uses_timedelta,
-        ),
+        _file(base, f"{pkg}/__init__.py", "project/package/__init__.py.jinja", True, app_imports=app_imports, setup_lines=setup_lines),
+        _file(base, f"{pkg}/config.py", "project/package/config.py.jinja", True, profiles=spec.profiles, uses_timedelta=uses_timedelta),
     ]
 
 
-def _app_files(
-    spec: ProjectSpec, base: dict[str, Any], parts: list[Contribution]
-) -> list[PlannedFile]:
+def _app_files(spec: ProjectSpec, base: dict[str, Any], parts: list[Contribution]) -> list[PlannedFile]:
     """Converters, extensions, views, blueprints and error handlers, where the spec has them."""
     pkg = spec.project.package
     files: list[PlannedFile] = []
     if spec.converters:
-        files.append(
-            _file(
-                base,
-                f"{pkg}/converters.py",
-                "project/package/converters.py.jinja",
-                True,
-                converters=spec.converters,
-            )
-        )
+        files.append(_file(base, f"{pkg}/converters.py", "project/package/converters.py.jinja", True, converters=spec.converters))
     extensions = [ext for part in parts for ext in part.extensions]
     if extensions:
-        files.append(
-            _file(
-                base,
-                f"{pkg}/extensions.py",
-                "project/package/extensions.py.jinja",
-                True,
-                extensions=extensions,
-            )
-        )
+        files.append(_file(base, f"{pkg}/extensions.py", "project/package/extensions.py.jinja", True, extensions=extensions))
     if spec.routes:
         views, registrations = _views(spec.routes, None, "app", exempt=spec.project.csrf)
         imports = _view_imports(spec.routes) | {("flask", "Flask")}
         if spec.project.csrf and not all(route.csrf for route in spec.routes):
             imports.add((".extensions", "csrf"))
         files.append(
-            _file(
-                base,
-                f"{pkg}/views.py",
-                "project/package/views.py.jinja",
-                True,
-                views=views,
-                registrations=registrations,
-                imports=import_lines(imports),
-            )
+            _file(base, f"{pkg}/views.py", "project/package/views.py.jinja", True, views=views, registrations=registrations, imports=import_lines(imports))
         )
     for bp in spec.blueprints:
         files += _blueprint_files(spec, bp, base)
     if spec.errors:
-        imports = {
-            ("flask", "Flask"),
-            ("flask.typing", "ResponseReturnValue"),
-            ("werkzeug.exceptions", "HTTPException"),
-        }
+        imports = {("flask", "Flask"), ("flask.typing", "ResponseReturnValue"), ("werkzeug.exceptions", "HTTPException")}
         for page in spec.errors:
             imports |= page.response.imports
-        files.append(
-            _file(
-                base,
-                f"{pkg}/errors.py",
-                "project/package/errors.py.jinja",
-                True,
-                errors=spec.errors,
-                imports=import_lines(imports),
-            )
-        )
+        files.append(_file(base, f"{pkg}/errors.py", "project/package/errors.py.jinja", True, errors=spec.errors, imports=import_lines(imports)))
     return files
 
 
@@ -620,56 +517,22 @@ def _html_files(spec: ProjectSpec, base: dict[str, Any]) -> list[PlannedFile]:
     ]
 
 
-def _test_files(
-    spec: ProjectSpec, base: dict[str, Any], parts: list[Contribution]
-) -> list[PlannedFile]:
+def _test_files(spec: ProjectSpec, base: dict[str, Any], parts: list[Contribution]) -> list[PlannedFile]:
     """The generated project's own tests (the features add theirs)."""
     conftest = [c for part in parts for c in part.conftest]
     auth_user = auth.auth_ctx(spec) if spec.auth is not None else None
     base_url = spec.probe.base_url if spec.probe else "http://localhost"
     files = [
-        _file(
-            base,
-            "tests/conftest.py",
-            "project/tests/conftest.py.jinja",
-            True,
-            conftest=conftest,
-            token_page=_token_page(spec),
-            base_url=base_url,
-            auth_user=auth_user,
-        ),
-        _file(
-            base,
-            "tests/test_routes.py",
-            "project/tests/test_routes.py.jinja",
-            True,
-            probe=spec.probe,
-            login=spec.auth is not None,
-        ),
-        _file(
-            base,
-            "tests/test_config.py",
-            "project/tests/test_config.py.jinja",
-            True,
-            **_config_cases(spec),
-        ),
+        _file(base, "tests/conftest.py", "project/tests/conftest.py.jinja", True, conftest=conftest, token_page=_token_page(spec), base_url=base_url, auth_user=auth_user),
+        _file(base, "tests/test_routes.py", "project/tests/test_routes.py.jinja", True, probe=spec.probe, login=spec.auth is not None),
+        _file(base, "tests/test_config.py", "project/tests/test_config.py.jinja", True, **_config_cases(spec)),
     ]
     if spec.errors:
-        files.append(
-            _file(
-                base,
-                "tests/test_errors.py",
-                "project/tests/test_errors.py.jinja",
-                True,
-                **_error_test_ctx(spec),
-            )
-        )
+        files.append(_file(base, "tests/test_errors.py", "project/tests/test_errors.py.jinja", True, **_error_test_ctx(spec)))
     return files
 
 
-def _readme(
-    spec: ProjectSpec, base: dict[str, Any], spec_name: str, files: list[PlannedFile]
-) -> PlannedFile:
+def _readme(spec: ProjectSpec, base: dict[str, Any], spec_name: str, files: list[PlannedFile]) -> PlannedFile:
     """README.md, which lists every other file of the project."""
     layout = sorted([*(f.relpath for f in files), "README.md"])
     return _file(
@@ -696,12 +559,7 @@ def plan(spec: ProjectSpec, spec_name: str = "spec.yaml") -> list[PlannedFile]:
         resources.contribute(spec, base),
         deploy.contribute(spec, base),
     ]
-    files = (
-        _project_files(spec, base, parts)
-        + _app_files(spec, base, parts)
-        + _html_files(spec, base)
-        + _test_files(spec, base, parts)
-    )
+    files = _project_files(spec, base, parts) + _app_files(spec, base, parts) + _html_files(spec, base) + _test_files(spec, base, parts)
     files += [f for part in parts for f in part.files]
     files.append(_readme(spec, base, spec_name, files))
     return sorted(files, key=lambda f: f.relpath)
