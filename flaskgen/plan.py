@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +35,16 @@ from flaskgen.spec.normalize import ENV_RE, join_prefix
 # (their dev extra and pre-commit hook), so their `ruff format --check` agrees.
 RUFF_VERSION = "0.17.6"
 FLASK_REQUIREMENT = "Flask>=3.1,<4"
+MYPY_REQUIREMENT = "mypy>=2.4"
+# Typing for the libraries a generated project uses that ship none: stub packages
+# (its dev extra) and the stubs it carries itself in typings/ (its mypy_path).
+STUB_PACKAGES = {"Flask-Migrate": "types-Flask-Migrate>=4.0", "Flask-WTF": "types-WTForms>=3.2"}
+LOCAL_STUBS = {
+    "Flask-Login": ("flask_login.pyi",),
+    "Flask-WTF": ("flask_wtf/__init__.pyi", "flask_wtf/csrf.pyi"),
+    "flask-smorest": ("flask_smorest.pyi",),
+    "swagger-ui-bundle": ("swagger_ui_bundle.pyi",),
+}
 
 
 @dataclass(frozen=True)
@@ -407,12 +418,23 @@ def _error_test_ctx(spec: ProjectSpec) -> dict[str, Any]:
 def dependencies(spec: ProjectSpec, parts: list[Contribution]) -> dict[str, list[str]]:
     """Requirements by group: ``""`` (the project's own), ``dev`` and any extras."""
     groups: dict[str, list[str]] = {"": [FLASK_REQUIREMENT, "python-dotenv>=1.0"]}
-    groups["dev"] = ["pytest>=8", f"ruff>={RUFF_VERSION}"]
+    groups["dev"] = ["pytest>=8", f"ruff>={RUFF_VERSION}", MYPY_REQUIREMENT]
     for part in parts:
         for name, reqs in [("", part.dependencies), ("dev", part.dev_dependencies), *part.extras.items()]:
             group = groups.setdefault(name, [])
             group += [r for r in reqs if r not in group]
+    groups["dev"] += [STUB_PACKAGES[n] for n in _requirement_names(groups[""]) if n in STUB_PACKAGES]
     return groups
+
+
+def _requirement_names(requirements: list[str]) -> list[str]:
+    """The distribution names of ``requirements`` (``"Flask-WTF>=1.2"`` -> ``"Flask-WTF"``)."""
+    return [re.split(r"[<>=!~\[; ]", req, maxsplit=1)[0] for req in requirements]
+
+
+def local_stubs(requirements: list[str]) -> list[str]:
+    """The stub files (under typings/) for the untyped libraries in ``requirements``."""
+    return sorted(stub for name in _requirement_names(requirements) for stub in LOCAL_STUBS.get(name, ()))
 
 
 def plan(spec: ProjectSpec, spec_name: str = "spec.yaml") -> list[PlannedFile]:
@@ -445,9 +467,13 @@ def plan(spec: ProjectSpec, spec_name: str = "spec.yaml") -> list[PlannedFile]:
     markers = [m for part in parts for m in part.markers]
     conftest = [c for part in parts for c in part.conftest]
     extensions = [ext for part in parts for ext in part.extensions]
+    stubs = local_stubs(groups[""])
+    for stub in stubs:
+        add(f"typings/{stub}", f"project/typings/{stub}.jinja")
     add(
         "pyproject.toml",
         "project/pyproject.toml.jinja",
+        has_stubs=bool(stubs),
         dependencies=groups.pop(""),
         extras=sorted(groups.items()),
         markers=markers,
@@ -471,6 +497,7 @@ def plan(spec: ProjectSpec, spec_name: str = "spec.yaml") -> list[PlannedFile]:
         "project/package/config.py.jinja",
         True,
         profiles=spec.profiles,
+        env_keys={s.key for p in spec.profiles for s in p.settings if s.expr.startswith("FromEnv(")},
         uses_timedelta=uses_timedelta,
     )
     if spec.converters:
@@ -548,6 +575,7 @@ def plan(spec: ProjectSpec, spec_name: str = "spec.yaml") -> list[PlannedFile]:
         has_db=bool(spec.models),
         deploy=deploy.deploy_info(spec),
         spec_name=spec_name,
+        stubs=stubs,
         flask_major=3,
         profiles=spec.profiles,
         route_rows=rows,

@@ -191,8 +191,9 @@ def _column_field(column: Column, var: str) -> FieldCtx:
     if column.type == "uuid":
         value = f"uuid.UUID({value}) if {value} else None"
     populate = f"{var}.{column.name} = {value}"
-    if not column.nullable and not required and column.type != "boolean":
-        # Left blank, a NOT NULL column keeps its value (or gets the model's default).
+    if not column.nullable and column.type != "boolean":
+        # Left blank, a NOT NULL column keeps its value (or gets the model's default);
+        # a required field is never blank, but its type says it may be.
         populate = f"if {value} is not None:\n            {populate}"
     return FieldCtx(
         column.name, _human(column.name), declaration, "column", column, None, required, column.unique, populate

@@ -149,7 +149,8 @@ def test_route_answers_as_declared(
         assert {key: contexts[0].get(key) for key in expect.context} == expect.context
 
 
-URLS = {
+# id -> (endpoint, method, URL values, the URL, the view's arguments or None)
+URLS: dict[str, tuple[str, str, dict[str, Any], str, dict[str, Any] | None]] = {
     "index": ("index", "GET", {}, "http://localhost/", {}),
     "profile": ("profile", "GET", {}, "http://localhost/profile", {}),
     "members.lounge": ("members.lounge", "GET", {}, "http://localhost/members/", {}),

@@ -393,7 +393,8 @@ def test_route_answers_as_declared(
         assert {key: contexts[0].get(key) for key in expect.context} == expect.context
 
 
-URLS = {
+# id -> (endpoint, method, URL values, the URL, the view's arguments or None)
+URLS: dict[str, tuple[str, str, dict[str, Any], str, dict[str, Any] | None]] = {
     "index": ("index", "GET", {}, "http://crm.test/", {}),
     "hello[0]": ("hello", "GET", {}, "http://crm.test/hello/", {}),
     "hello[1]": (
