@@ -6,6 +6,7 @@ computed here (or in the spec model) so the templates only loop and substitute.
 
 from __future__ import annotations
 
+import ast
 import html
 import json
 import re
@@ -198,6 +199,38 @@ def _token_page(spec: ProjectSpec) -> str | None:
 
 
 # -- config --------------------------------------------------------------------------------
+
+# The types a setting's value can have, in the order a union of them is written.
+SETTING_TYPES = ("bool", "int", "float", "str", "timedelta", "list[Any]", "dict[str, Any]", "FromEnv", "Any", "None")
+
+
+def _setting_type(setting: Setting) -> str:
+    """The type of a setting's value, read from the expression normalization made of it
+    (a literal, a size product, ``timedelta(...)`` or ``FromEnv(...)``)."""
+    node = ast.parse(setting.expr, mode="eval").body
+    while isinstance(node, ast.UnaryOp | ast.BinOp):  # -1, 16 * 1024 * 1024
+        node = node.operand if isinstance(node, ast.UnaryOp) else node.left
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        return node.func.id
+    if isinstance(node, ast.List | ast.Dict):
+        return "list[Any]" if isinstance(node, ast.List) else "dict[str, Any]"
+    if isinstance(node, ast.Constant):
+        return "None" if node.value is None else type(node.value).__name__
+    return "Any"
+
+
+def setting_annotations(spec: ProjectSpec) -> dict[str, str]:
+    """``key -> "str | FromEnv"`` for each key whose value differs in type between
+    profiles: annotated wherever it is set, one profile may override another's."""
+    types: dict[str, set[str]] = defaultdict(set)
+    for profile in spec.profiles:
+        for setting in profile.settings:
+            types[setting.key].add(_setting_type(setting))
+    return {
+        key: " | ".join(t for t in SETTING_TYPES if t in found)
+        for key, found in sorted(types.items())
+        if len(found) > 1
+    }
 
 
 def effective_settings(spec: ProjectSpec, profile: Profile) -> dict[str, Setting]:
@@ -497,7 +530,7 @@ def plan(spec: ProjectSpec, spec_name: str = "spec.yaml") -> list[PlannedFile]:
         "project/package/config.py.jinja",
         True,
         profiles=spec.profiles,
-        env_keys={s.key for p in spec.profiles for s in p.settings if s.expr.startswith("FromEnv(")},
+        annotations=setting_annotations(spec),
         uses_timedelta=uses_timedelta,
     )
     if spec.converters:

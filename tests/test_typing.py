@@ -157,3 +157,32 @@ def test_settings_read_from_the_environment_are_typed_for_every_profile() -> Non
     assert 'MAIL_SERVER: str | FromEnv = "mail.example"' in config
     assert 'MAIL_SERVER: str | FromEnv = FromEnv("${MAIL_SERVER:-mail.example}")' in config
     assert re.search(r"^    DEBUG = False$", config, re.MULTILINE)
+
+
+MIXED = """\
+flaskgen: 1
+project: {name: Mixed, package: mixed}
+routes:
+  index: {rule: /, text: hi}
+config:
+  base:
+    SERVER_NAME: null
+    MAX_CONTENT_LENGTH: 1MB
+    LIMIT: 5
+    PERMANENT_SESSION_LIFETIME: 1h
+  testing:
+    SERVER_NAME: mixed.test
+    MAX_CONTENT_LENGTH: -1
+    LIMIT: 2.5
+    PERMANENT_SESSION_LIFETIME: ${LIFETIME}
+"""
+
+
+def test_settings_whose_type_differs_between_profiles_are_annotated_with_the_union() -> None:
+    config = render_text(MIXED)["mixed/config.py"]
+    assert "    SERVER_NAME: str | None = None\n" in config
+    assert '    SERVER_NAME: str | None = "mixed.test"\n' in config
+    assert "    LIMIT: int | float = 5\n" in config and "    LIMIT: int | float = 2.5\n" in config
+    assert "    PERMANENT_SESSION_LIFETIME: timedelta | FromEnv = timedelta(hours=1)\n" in config
+    # A size and a negative number are both ints: no annotation needed.
+    assert re.search(r"^    MAX_CONTENT_LENGTH = ", config, re.MULTILINE)
