@@ -186,3 +186,27 @@ def test_settings_whose_type_differs_between_profiles_are_annotated_with_the_uni
     assert "    PERMANENT_SESSION_LIFETIME: timedelta | FromEnv = timedelta(hours=1)\n" in config
     # A size and a negative number are both ints: no annotation needed.
     assert re.search(r"^    MAX_CONTENT_LENGTH = ", config, re.MULTILINE)
+
+
+UUIDS = """\
+flaskgen: 1
+project: {name: Ids, package: ids}
+models:
+  Thing:
+    columns:
+      code: {type: uuid, nullable: false}
+      other: {type: uuid}
+      name: {type: string, length: 20, nullable: false}
+resources:
+  things: {model: Thing}
+"""
+
+
+def test_form_values_are_narrowed_before_they_reach_not_null_columns() -> None:
+    files = render_text(UUIDS)
+    populate = files["ids/things/forms.py"].split("def populate")[1].split("@classmethod")[0]
+    assert "if self.code.data:\n            thing.code = uuid.UUID(self.code.data)\n" in populate
+    assert "thing.other = uuid.UUID(self.other.data) if self.other.data else None\n" in populate
+    assert "if self.name.data is not None:\n            thing.name = self.name.data\n" in populate
+    # No routes: the table of requests is empty, and typed all the same.
+    assert "REQUESTS: dict[str, tuple[str, str, Expect]] = {}\n" in files["tests/test_routes.py"]

@@ -30,7 +30,8 @@ class Expect:
     token: bool = False  # send the CSRF token
 
 
-REQUESTS = {
+# id -> (method, URL, what the response must be)
+REQUESTS: dict[str, tuple[str, str, Expect]] = {
     "index GET": (
         "GET",
         "http://localhost/",

@@ -32,7 +32,8 @@ class Expect:
     login: bool = False  # the route needs a logged-in user
 
 
-REQUESTS = {
+# id -> (method, URL, what the response must be)
+REQUESTS: dict[str, tuple[str, str, Expect]] = {
     "index GET": (
         "GET",
         "http://crm.test/",
