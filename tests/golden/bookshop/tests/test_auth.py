@@ -233,7 +233,7 @@ def test_create_user_refuses_a_short_or_mistyped_password(
     runner: FlaskCliRunner, database: SQLAlchemy
 ) -> None:
     args = ["create-user", "alan@example.com"]
-    fields = [
+    fields: list[str] = [
         "name-new",
     ]
     short = runner.invoke(
