@@ -93,7 +93,7 @@ def test_auth_adds_a_nullable_hash_column_and_the_login_pieces() -> None:
     column = next(c for c in spec.models[0].columns if c.name == "password_hash")
     assert column.nullable and column.length == 255
     files = render_text(HEADER + USERS + ROUTES + "auth: {model: Member}\n")
-    assert "class Member(UserMixin, db.Model):" in files["xapp/models.py"]
+    assert "class Member(UserMixin, Model):" in files["xapp/models.py"]
     assert "def check_password(self, password: str) -> bool:" in files["xapp/models.py"]
     (initial,) = [text for path, text in files.items() if path.startswith("migrations/versions/")]
     assert '"password_hash"' in initial

@@ -118,7 +118,7 @@ def test_models_resources_and_auth_plan_their_files() -> None:
     assert {"xapp/members/views.py", "xapp/members/api.py", "xapp/members/schemas.py", "xapp/api.py", "xapp/crud.py"} <= set(files)
     assert {"xapp/auth/views.py", "xapp/auth/guards.py", "xapp/templates/auth/login.html", "tests/test_auth.py"} <= set(files)
     (member,) = files["xapp/models.py"].context["models"]
-    assert member.model.name == "Member" and member.bases == "UserMixin, db.Model" and member.auth is not None
+    assert member.model.name == "Member" and member.bases == "UserMixin, Model" and member.auth is not None
     assert member.columns[1] == "email: Mapped[str] = mapped_column(String(120), unique=True)"
     assert member.columns[2].startswith("password_hash: ")  # auth adds the hash column
     assert [e.name for e in files["xapp/extensions.py"].context["extensions"]] == ["db", "migrate", "csrf", "login_manager"]

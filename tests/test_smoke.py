@@ -1,5 +1,5 @@
 """Generate every example, install it into the shared environment and run its own
-suite, its linters and its routes command."""
+suite, its linters, ``mypy --strict`` and its routes command."""
 
 from __future__ import annotations
 
@@ -31,6 +31,8 @@ def test_generated_project_installs_and_passes_its_suite(spec_path: Path, gen_en
     for args in (
         [gen_env.bin("ruff"), "check", "--no-cache", "."],
         [gen_env.bin("ruff"), "format", "--no-cache", "--check", "."],
+        # --strict on top of the project's own [tool.mypy] (strict too; stubs in typings/).
+        [gen_env.bin("mypy"), "--strict", "."],
     ):
         result = gen_env.run(args, cwd=project, env=env)
         assert result.returncode == 0, f"{args}:\n{result.stdout}\n{result.stderr}"

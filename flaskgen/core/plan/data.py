@@ -49,7 +49,7 @@ class ModelCtx:
     repr_expr: str  # an f-string
     factory: str  # name of the test factory function
     factory_values: tuple[tuple[str, str], ...]  # (keyword, expression) in the factory
-    bases: str = "db.Model"
+    bases: str = "Model"
     factory_modules: frozenset[str] = frozenset()  # modules the factory's samples use
     auth: AuthModel | None = None  # the model people log in as
 
@@ -265,7 +265,7 @@ def _auth_fields(spec: ProjectSpec, model: Model) -> dict[str, Any]:
     if auth is None or auth.model != model.name:
         return {}
     key = auth.primary_key if auth.primary_key != "id" else None
-    return {"bases": "UserMixin, db.Model", "auth": AuthModel(auth.hash_column, key)}
+    return {"bases": "UserMixin, Model", "auth": AuthModel(auth.hash_column, key)}
 
 
 def _table_ctx(table: AssociationTable) -> TableCtx:

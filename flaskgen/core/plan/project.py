@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -21,12 +22,32 @@ from flaskgen.core.spec.auth import RULES as AUTH_RULES
 from flaskgen.core.spec.auth import URL_PREFIX as AUTH_PREFIX
 from flaskgen.core.spec.base import join_prefix
 from flaskgen.core.spec.config import ENV_RE
-from flaskgen.core.spec.types import Blueprint, EnvRef, Import, Profile, ProjectSpec, Route, Setting
+from flaskgen.core.spec.types import (
+    Blueprint,
+    Duration,
+    EnvRef,
+    Import,
+    Profile,
+    ProjectSpec,
+    Route,
+    Setting,
+    Size,
+)
 
 # The ruff release flaskgen is tested with: generated projects need at least this one
 # (their dev extra and pre-commit hook), so their `ruff format --check` agrees.
 RUFF_VERSION = "0.17.6"
 FLASK_REQUIREMENT = "Flask>=3.1,<4"
+MYPY_REQUIREMENT = "mypy>=2.4"
+# Typing for the libraries a generated project uses that ship none: stub packages
+# (its dev extra) and the stubs it carries itself in typings/ (its mypy_path).
+STUB_PACKAGES = {"Flask-Migrate": "types-Flask-Migrate>=4.0", "Flask-WTF": "types-WTForms>=3.2"}
+LOCAL_STUBS = {
+    "Flask-Login": ("flask_login.pyi",),
+    "Flask-WTF": ("flask_wtf/__init__.pyi", "flask_wtf/csrf.pyi"),
+    "flask-smorest": ("flask_smorest.pyi",),
+    "swagger-ui-bundle": ("swagger_ui_bundle.pyi",),
+}
 
 
 @dataclass(frozen=True)
@@ -180,6 +201,41 @@ def _token_page(spec: ProjectSpec) -> str | None:
 
 
 # -- config --------------------------------------------------------------------------------
+
+# The types a setting's value can have, in the order a union of them is written.
+SETTING_TYPES = ("bool", "int", "float", "str", "timedelta", "list[Any]", "dict[str, Any]", "FromEnv", "Any", "None")
+
+
+def _setting_type(setting: Setting) -> str:
+    """The Python type of a setting's value in ``config.py``."""
+    value = setting.value
+    if isinstance(value, EnvRef):
+        return "FromEnv"
+    if isinstance(value, Size):
+        return "int"
+    if isinstance(value, Duration):
+        return "timedelta"
+    plain = value.value
+    if plain is None:
+        return "None"
+    if isinstance(plain, list | dict):
+        return "list[Any]" if isinstance(plain, list) else "dict[str, Any]"
+    name = type(plain).__name__
+    return name if name in SETTING_TYPES else "Any"
+
+
+def setting_annotations(spec: ProjectSpec) -> dict[str, str]:
+    """``key -> "str | FromEnv"`` for each key whose value differs in type between
+    profiles: annotated wherever it is set, one profile may override another's."""
+    types: dict[str, set[str]] = defaultdict(set)
+    for profile in spec.profiles:
+        for setting in profile.settings:
+            types[setting.key].add(_setting_type(setting))
+    return {
+        key: " | ".join(t for t in SETTING_TYPES if t in found)
+        for key, found in sorted(types.items())
+        if len(found) > 1
+    }
 
 
 def effective_settings(spec: ProjectSpec, profile: Profile) -> dict[str, Setting]:
@@ -436,12 +492,23 @@ def _error_test_ctx(spec: ProjectSpec) -> dict[str, Any]:
 def dependencies(spec: ProjectSpec, parts: list[Contribution]) -> dict[str, list[str]]:
     """Requirements by group: ``""`` (the project's own), ``dev`` and any extras."""
     groups: dict[str, list[str]] = {"": [FLASK_REQUIREMENT, "python-dotenv>=1.0"]}
-    groups["dev"] = ["pytest>=8", f"ruff>={RUFF_VERSION}"]
+    groups["dev"] = ["pytest>=8", f"ruff>={RUFF_VERSION}", MYPY_REQUIREMENT]
     for part in parts:
         for name, reqs in [("", part.dependencies), ("dev", part.dev_dependencies), *part.extras.items()]:
             group = groups.setdefault(name, [])
             group += [r for r in reqs if r not in group]
+    groups["dev"] += [STUB_PACKAGES[n] for n in _requirement_names(groups[""]) if n in STUB_PACKAGES]
     return groups
+
+
+def _requirement_names(requirements: list[str]) -> list[str]:
+    """The distribution names of ``requirements`` (``"Flask-WTF>=1.2"`` -> ``"Flask-WTF"``)."""
+    return [re.split(r"[<>=!~\[; ]", req, maxsplit=1)[0] for req in requirements]
+
+
+def local_stubs(requirements: list[str]) -> list[str]:
+    """The stub files (under typings/) for the untyped libraries in ``requirements``."""
+    return sorted(stub for name in _requirement_names(requirements) for stub in LOCAL_STUBS.get(name, ()))
 
 
 def _file(base: dict[str, Any], relpath: str, template: str, python: bool = False, **extra: Any) -> PlannedFile:
@@ -469,14 +536,15 @@ def _project_files(spec: ProjectSpec, base: dict[str, Any], parts: list[Contribu
     groups = dependencies(spec, parts)
     markers = [m for part in parts for m in part.markers]
     uses_timedelta = any(("datetime", "timedelta") in s.imports for p in spec.profiles for s in p.settings)
-    return [
-        _file(base, "pyproject.toml", "project/pyproject.toml.jinja", dependencies=groups.pop(""), extras=sorted(groups.items()), markers=markers),
+    stubs = local_stubs(groups[""])
+    return [_file(base, f"typings/{stub}", f"project/typings/{stub}.jinja") for stub in stubs] + [
+        _file(base, "pyproject.toml", "project/pyproject.toml.jinja", has_stubs=bool(stubs), dependencies=groups.pop(""), extras=sorted(groups.items()), markers=markers),
         _file(base, ".flaskenv", "project/flaskenv.jinja"),
         _file(base, ".env.example", "project/env.example.jinja", env_vars=_env_vars(spec)),
         _file(base, ".gitignore", "project/gitignore.jinja"),
         _file(base, "manage.py", "project/manage.py.jinja", True, has_db=bool(spec.models)),
         _file(base, f"{pkg}/__init__.py", "project/package/__init__.py.jinja", True, app_imports=app_imports, setup_lines=setup_lines),
-        _file(base, f"{pkg}/config.py", "project/package/config.py.jinja", True, profiles=spec.profiles, uses_timedelta=uses_timedelta),
+        _file(base, f"{pkg}/config.py", "project/package/config.py.jinja", True, profiles=spec.profiles, annotations=setting_annotations(spec), uses_timedelta=uses_timedelta),
     ]
 
 
@@ -535,6 +603,7 @@ def _test_files(spec: ProjectSpec, base: dict[str, Any], parts: list[Contributio
 def _readme(spec: ProjectSpec, base: dict[str, Any], spec_name: str, files: list[PlannedFile]) -> PlannedFile:
     """README.md, which lists every other file of the project."""
     layout = sorted([*(f.relpath for f in files), "README.md"])
+    stubs = [f.relpath.removeprefix("typings/") for f in files if f.relpath.startswith("typings/")]
     return _file(
         base,
         "README.md",
@@ -542,6 +611,7 @@ def _readme(spec: ProjectSpec, base: dict[str, Any], spec_name: str, files: list
         has_db=bool(spec.models),
         deploy=deploy.deploy_info(spec),
         spec_name=spec_name,
+        stubs=stubs,
         flask_major=3,
         profiles=spec.profiles,
         route_rows=_route_rows(spec),

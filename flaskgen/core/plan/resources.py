@@ -202,13 +202,14 @@ def _column_field(column: Column, var: str) -> FieldCtx:
     required = not column.nullable and column.type != "boolean"
     required = required and (column.default_expr is None or column.type == "enum")
     declaration = f"{column.name} = {cls}({', '.join([repr(_human(column.name)), *_column_args(column, required)])})"
-    value = f"self.{column.name}.data"
-    if column.type == "uuid":
-        value = f"uuid.UUID({value}) if {value} else None"
-    populate = f"{var}.{column.name} = {value}"
-    if not column.nullable and not required and column.type != "boolean":
-        # Left blank, a NOT NULL column keeps its value (or gets the model's default).
-        populate = f"if {value} is not None:\n            {populate}"
+    data = f"self.{column.name}.data"
+    value = f"uuid.UUID({data})" if column.type == "uuid" else data
+    populate = f"{var}.{column.name} = {value}" + (f" if {data} else None" if column.type == "uuid" else "")
+    if not column.nullable and column.type != "boolean":
+        # Left blank, a NOT NULL column keeps its value (or gets the model's default);
+        # a required field is never blank, but its type says it may be.
+        blank = data if column.type == "uuid" else f"{data} is not None"
+        populate = f"if {blank}:\n            {var}.{column.name} = {value}"
     uses = _column_uses(column, cls, required)
     return FieldCtx(
         column.name, _human(column.name), declaration, "column", column, None, required, column.unique, populate, uses=uses

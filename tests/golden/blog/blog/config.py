@@ -57,22 +57,22 @@ class FromEnv:
 class BaseConfig:
     """The base profile."""
 
-    SECRET_KEY = FromEnv("${SECRET_KEY}")
-    SQLALCHEMY_DATABASE_URI = "sqlite:///blog.db"
+    SECRET_KEY: str | FromEnv = FromEnv("${SECRET_KEY}")
+    SQLALCHEMY_DATABASE_URI: str | FromEnv = "sqlite:///blog.db"
 
 
 class DevelopmentConfig(BaseConfig):
     """The development profile."""
 
-    SECRET_KEY = FromEnv("${SECRET_KEY:-dev-not-secret}")
+    SECRET_KEY: str | FromEnv = FromEnv("${SECRET_KEY:-dev-not-secret}")
 
 
 class TestingConfig(BaseConfig):
     """The testing profile."""
 
-    SECRET_KEY = "testing-not-secret"
+    SECRET_KEY: str | FromEnv = "testing-not-secret"
     TESTING = True
-    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    SQLALCHEMY_DATABASE_URI: str | FromEnv = "sqlite://"
 
 
 class ProductionConfig(BaseConfig):
@@ -81,7 +81,7 @@ class ProductionConfig(BaseConfig):
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SQLALCHEMY_DATABASE_URI = FromEnv("${DATABASE_URL}")
+    SQLALCHEMY_DATABASE_URI: str | FromEnv = FromEnv("${DATABASE_URL}")
 
 
 PROFILES: dict[str, type] = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -26,7 +26,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .extensions import db
+from .extensions import Base, db
+
+if TYPE_CHECKING:
+    # db.Model is made from Base when the app starts, too late for a type checker;
+    # it adds Flask-SQLAlchemy's query helpers, which these models do not rely on.
+    Model = Base
+else:
+    Model = db.Model
 
 
 def utcnow() -> datetime.datetime:
@@ -46,7 +53,7 @@ post_tag = db.Table(
 )
 
 
-class Author(db.Model):
+class Author(Model):
     """Someone who writes posts."""
 
     __tablename__ = "author"
@@ -66,7 +73,7 @@ class Author(db.Model):
         return f"<Author id={self.id!r} name={self.name!r}>"
 
 
-class Post(db.Model):
+class Post(Model):
     """A row of the ``post`` table."""
 
     __tablename__ = "post"
@@ -108,7 +115,7 @@ class Post(db.Model):
         return f"<Post id={self.id!r} title={self.title!r}>"
 
 
-class Tag(db.Model):
+class Tag(Model):
     """A row of the ``tag`` table."""
 
     __tablename__ = "tag"

@@ -57,22 +57,22 @@ class FromEnv:
 class BaseConfig:
     """The base profile."""
 
-    SECRET_KEY = FromEnv("${SECRET_KEY}")
-    SQLALCHEMY_DATABASE_URI = "sqlite:///bookshop.db"
+    SECRET_KEY: str | FromEnv = FromEnv("${SECRET_KEY}")
+    SQLALCHEMY_DATABASE_URI: str | FromEnv = "sqlite:///bookshop.db"
 
 
 class DevelopmentConfig(BaseConfig):
     """The development profile."""
 
-    SECRET_KEY = FromEnv("${SECRET_KEY:-dev-not-secret}")
+    SECRET_KEY: str | FromEnv = FromEnv("${SECRET_KEY:-dev-not-secret}")
 
 
 class TestingConfig(BaseConfig):
     """The testing profile."""
 
-    SECRET_KEY = "testing-not-secret"
+    SECRET_KEY: str | FromEnv = "testing-not-secret"
     TESTING = True
-    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    SQLALCHEMY_DATABASE_URI: str | FromEnv = "sqlite://"
 
 
 class ProductionConfig(BaseConfig):
@@ -84,7 +84,7 @@ class ProductionConfig(BaseConfig):
     REMEMBER_COOKIE_SECURE = True
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    SQLALCHEMY_DATABASE_URI = FromEnv("${DATABASE_URL}")
+    SQLALCHEMY_DATABASE_URI: str | FromEnv = FromEnv("${DATABASE_URL}")
 
 
 PROFILES: dict[str, type] = {

@@ -9,13 +9,21 @@ from __future__ import annotations
 
 import datetime
 import decimal
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import Column, DateTime, Enum, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .extensions import db
+from .extensions import Base, db
+
+if TYPE_CHECKING:
+    # db.Model is made from Base when the app starts, too late for a type checker;
+    # it adds Flask-SQLAlchemy's query helpers, which these models do not rely on.
+    Model = Base
+else:
+    Model = db.Model
 
 
 def utcnow() -> datetime.datetime:
@@ -30,7 +38,7 @@ book_tag = db.Table(
 )
 
 
-class Staff(UserMixin, db.Model):
+class Staff(UserMixin, Model):
     """A row of the ``staff`` table."""
 
     __tablename__ = "staff"
@@ -55,7 +63,7 @@ class Staff(UserMixin, db.Model):
         return check_password_hash(self.password_hash, password)
 
 
-class Author(db.Model):
+class Author(Model):
     """A row of the ``author`` table."""
 
     __tablename__ = "author"
@@ -72,7 +80,7 @@ class Author(db.Model):
         return f"<Author id={self.id!r} name={self.name!r}>"
 
 
-class Book(db.Model):
+class Book(Model):
     """A row of the ``book`` table."""
 
     __tablename__ = "book"
@@ -109,7 +117,7 @@ class Book(db.Model):
         return f"<Book id={self.id!r} title={self.title!r}>"
 
 
-class Tag(db.Model):
+class Tag(Model):
     """A row of the ``tag`` table."""
 
     __tablename__ = "tag"

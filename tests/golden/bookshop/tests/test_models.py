@@ -130,11 +130,13 @@ def test_book_author(database: SQLAlchemy) -> None:
     owner_key, other_key = _key(owner), _key(other)
     db.session.expunge_all()
 
-    owner = db.session.get(Book, owner_key)
-    assert owner.author is not None
-    assert _key(owner.author) == other_key
-    other = db.session.get(Author, other_key)
-    assert owner_key in [_key(row) for row in other.books]
+    loaded_owner = db.session.get(Book, owner_key)
+    assert loaded_owner is not None
+    assert loaded_owner.author is not None
+    assert _key(loaded_owner.author) == other_key
+    loaded_other = db.session.get(Author, other_key)
+    assert loaded_other is not None
+    assert owner_key in [_key(row) for row in loaded_other.books]
 
 
 def test_book_tags(database: SQLAlchemy) -> None:
@@ -146,7 +148,9 @@ def test_book_tags(database: SQLAlchemy) -> None:
     owner_key, other_key = _key(owner), _key(other)
     db.session.expunge_all()
 
-    owner = db.session.get(Book, owner_key)
-    assert [_key(row) for row in owner.tags] == [other_key]
-    other = db.session.get(Tag, other_key)
-    assert owner_key in [_key(row) for row in other.books]
+    loaded_owner = db.session.get(Book, owner_key)
+    assert loaded_owner is not None
+    assert [_key(row) for row in loaded_owner.tags] == [other_key]
+    loaded_other = db.session.get(Tag, other_key)
+    assert loaded_other is not None
+    assert owner_key in [_key(row) for row in loaded_other.books]

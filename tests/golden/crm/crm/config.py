@@ -57,23 +57,23 @@ class FromEnv:
 class BaseConfig:
     """The base profile."""
 
-    SQLALCHEMY_DATABASE_URI = "sqlite:///crm.db"
-    SECRET_KEY = FromEnv("${SECRET_KEY}")
+    SQLALCHEMY_DATABASE_URI: str | FromEnv = "sqlite:///crm.db"
+    SECRET_KEY: str | FromEnv = FromEnv("${SECRET_KEY}")
 
 
 class DevelopmentConfig(BaseConfig):
     """The development profile."""
 
     DEBUG = True
-    SECRET_KEY = FromEnv("${SECRET_KEY:-dev-not-secret}")
+    SECRET_KEY: str | FromEnv = FromEnv("${SECRET_KEY:-dev-not-secret}")
 
 
 class TestingConfig(BaseConfig):
     """The testing profile."""
 
     TESTING = True
-    SQLALCHEMY_DATABASE_URI = "sqlite://"
-    SECRET_KEY = "testing-not-secret"
+    SQLALCHEMY_DATABASE_URI: str | FromEnv = "sqlite://"
+    SECRET_KEY: str | FromEnv = "testing-not-secret"
 
 
 class ProductionConfig(BaseConfig):
@@ -82,7 +82,7 @@ class ProductionConfig(BaseConfig):
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True
-    SQLALCHEMY_DATABASE_URI = FromEnv("${DATABASE_URL}")
+    SQLALCHEMY_DATABASE_URI: str | FromEnv = FromEnv("${DATABASE_URL}")
 
 
 PROFILES: dict[str, type] = {

@@ -7,13 +7,22 @@ Query with ``db.session`` (``db.session.get(Department, 1)``,
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .extensions import db
+from .extensions import Base, db
+
+if TYPE_CHECKING:
+    # db.Model is made from Base when the app starts, too late for a type checker;
+    # it adds Flask-SQLAlchemy's query helpers, which these models do not rely on.
+    Model = Base
+else:
+    Model = db.Model
 
 
-class Department(db.Model):
+class Department(Model):
     """A row of the ``department`` table."""
 
     __tablename__ = "department"
@@ -27,7 +36,7 @@ class Department(db.Model):
         return f"<Department id={self.id!r} title={self.title!r}>"
 
 
-class User(db.Model):
+class User(Model):
     """A row of the ``users`` table."""
 
     __tablename__ = "users"

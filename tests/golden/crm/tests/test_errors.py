@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import pytest
 from flask import Flask, abort
 
@@ -12,7 +14,7 @@ ERROR_PAGES = {
 
 @pytest.mark.parametrize(("code", "fragment"), ERROR_PAGES.items(), ids=str)
 def test_error_page(app: Flask, code: int, fragment: str) -> None:
-    def fail() -> None:
+    def fail() -> NoReturn:
         if code == 500:
             raise RuntimeError("boom")
         abort(code)

@@ -31,7 +31,8 @@ class Expect:
     token: bool = False  # send the CSRF token
 
 
-REQUESTS = {
+# id -> (method, URL, what the response must be)
+REQUESTS: dict[str, tuple[str, str, Expect]] = {
     "index GET": (
         "GET",
         "http://localhost/index/",
@@ -167,7 +168,8 @@ def test_route_answers_as_declared(
         assert {key: contexts[0].get(key) for key in expect.context} == expect.context
 
 
-URLS = {
+# id -> (endpoint, method, URL values, the URL, the view's arguments or None)
+URLS: dict[str, tuple[str, str, dict[str, Any], str, dict[str, Any] | None]] = {
     "index": ("index", "GET", {}, "http://localhost/index/", {}),
     "home": ("home", "GET", {}, "http://localhost/", {}),
     "account.login": (

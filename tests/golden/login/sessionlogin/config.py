@@ -58,7 +58,7 @@ class FromEnv:
 class BaseConfig:
     """The base profile."""
 
-    SECRET_KEY = FromEnv("${SECRET_KEY}")
+    SECRET_KEY: str | FromEnv = FromEnv("${SECRET_KEY}")
     SQLALCHEMY_DATABASE_URI = "sqlite:///sessionlogin.db"
     PERMANENT_SESSION_LIFETIME = timedelta(days=7)
 
@@ -66,13 +66,13 @@ class BaseConfig:
 class DevelopmentConfig(BaseConfig):
     """The development profile."""
 
-    SECRET_KEY = FromEnv("${SECRET_KEY:-dev-not-secret}")
+    SECRET_KEY: str | FromEnv = FromEnv("${SECRET_KEY:-dev-not-secret}")
 
 
 class TestingConfig(BaseConfig):
     """The testing profile."""
 
-    SECRET_KEY = "testing-not-secret"
+    SECRET_KEY: str | FromEnv = "testing-not-secret"
     TESTING = True
     SQLALCHEMY_DATABASE_URI = "sqlite://"
 

@@ -8,13 +8,21 @@ Query with ``db.session`` (``db.session.get(Account, 1)``,
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import DateTime, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .extensions import db
+from .extensions import Base, db
+
+if TYPE_CHECKING:
+    # db.Model is made from Base when the app starts, too late for a type checker;
+    # it adds Flask-SQLAlchemy's query helpers, which these models do not rely on.
+    Model = Base
+else:
+    Model = db.Model
 
 
 def utcnow() -> datetime.datetime:
@@ -22,7 +30,7 @@ def utcnow() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
 
 
-class Account(UserMixin, db.Model):
+class Account(UserMixin, Model):
     """A person who can log in."""
 
     __tablename__ = "account"

@@ -12,6 +12,7 @@ import pytest
 from flask import Flask, url_for
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_sqlalchemy import SQLAlchemy
+from werkzeug.security import check_password_hash
 from werkzeug.test import TestResponse
 
 from sessionlogin.auth import users
@@ -24,7 +25,7 @@ LOGIN = "/auth/login"
 REGISTER = "/auth/register"
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 PRODUCTION_ENVIRONMENT = {"SECRET_KEY": "a-long-random-secret"}
-GUARDED = {
+GUARDED: dict[str, tuple[str, str, str | None]] = {  # id -> (method, URL, path)
     "profile": ("GET", "http://localhost/profile", "/profile"),
     "members.lounge": ("GET", "http://localhost/members/", "/members/"),
     "members.notes": ("GET", "http://localhost/members/notes", "/members/notes"),
@@ -144,7 +145,7 @@ def test_unknown_identity_still_checks_a_password(
     client: FlaskClient, user: Account, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[str] = []
-    real = users.check_password_hash
+    real = check_password_hash
 
     def counting(pwhash: str, password: str) -> bool:
         calls.append(password)
@@ -304,7 +305,7 @@ def test_create_user_refuses_a_short_or_mistyped_password(
     runner: FlaskCliRunner, database: SQLAlchemy
 ) -> None:
     args = ["create-user", "alan@example.com"]
-    fields = [
+    fields: list[str] = [
         "display_name-new",
     ]
     short = runner.invoke(

@@ -57,19 +57,19 @@ class FromEnv:
 class BaseConfig:
     """The base profile."""
 
-    SECRET_KEY = FromEnv("${SECRET_KEY}")
+    SECRET_KEY: str | FromEnv = FromEnv("${SECRET_KEY}")
 
 
 class DevelopmentConfig(BaseConfig):
     """The development profile."""
 
-    SECRET_KEY = FromEnv("${SECRET_KEY:-dev-not-secret}")
+    SECRET_KEY: str | FromEnv = FromEnv("${SECRET_KEY:-dev-not-secret}")
 
 
 class TestingConfig(BaseConfig):
     """The testing profile."""
 
-    SECRET_KEY = "testing-not-secret"
+    SECRET_KEY: str | FromEnv = "testing-not-secret"
     TESTING = True
 
 

@@ -30,7 +30,8 @@ class Expect:
     token: bool = False  # send the CSRF token
 
 
-REQUESTS = {
+# id -> (method, URL, what the response must be)
+REQUESTS: dict[str, tuple[str, str, Expect]] = {
     "hello_world GET": (
         "GET",
         "http://localhost/",
@@ -99,7 +100,8 @@ def test_route_answers_as_declared(
         assert {key: contexts[0].get(key) for key in expect.context} == expect.context
 
 
-URLS = {
+# id -> (endpoint, method, URL values, the URL, the view's arguments or None)
+URLS: dict[str, tuple[str, str, dict[str, Any], str, dict[str, Any] | None]] = {
     "hello_world": ("hello_world", "GET", {}, "http://localhost/", {}),
     "test_hello": ("test_hello", "GET", {}, "http://localhost/test/", {}),
 }

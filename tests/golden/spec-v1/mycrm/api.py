@@ -15,7 +15,7 @@ from .users.api import blp as users_api
 DOCS_ASSETS = "/api/docs/assets/"
 
 
-class ResourceApi(Api):  # type: ignore[misc]
+class ResourceApi(Api):
     """An ``Api`` that leaves the app's error pages alone: its JSON errors are
     registered on the API blueprints only (see ``crud.api_blueprint``)."""
 

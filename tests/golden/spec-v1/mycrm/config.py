@@ -58,8 +58,8 @@ class FromEnv:
 class BaseConfig:
     """The base profile."""
 
-    SQLALCHEMY_DATABASE_URI = "sqlite:///mycrm.db"
-    SECRET_KEY = FromEnv("${SECRET_KEY}")
+    SQLALCHEMY_DATABASE_URI: str | FromEnv = "sqlite:///mycrm.db"
+    SECRET_KEY: str | FromEnv = FromEnv("${SECRET_KEY}")
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     PERMANENT_SESSION_LIFETIME = timedelta(days=31)
 
@@ -68,8 +68,8 @@ class DevelopmentConfig(BaseConfig):
     """The development profile."""
 
     DEBUG = True
-    SECRET_KEY = FromEnv("${SECRET_KEY:-dev-not-secret}")
-    SQLALCHEMY_DATABASE_URI = "sqlite:///crm.db"
+    SECRET_KEY: str | FromEnv = FromEnv("${SECRET_KEY:-dev-not-secret}")
+    SQLALCHEMY_DATABASE_URI: str | FromEnv = "sqlite:///crm.db"
 
 
 class TestingConfig(BaseConfig):
@@ -78,8 +78,8 @@ class TestingConfig(BaseConfig):
     SESSION_COOKIE_DOMAIN = "crm.test"
     REMEMBER_COOKIE_DOMAIN = "crm.test"
     TESTING = True
-    SECRET_KEY = "testing-not-secret"
-    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    SECRET_KEY: str | FromEnv = "testing-not-secret"
+    SQLALCHEMY_DATABASE_URI: str | FromEnv = "sqlite://"
     SERVER_NAME = "crm.test"
 
 
@@ -91,7 +91,7 @@ class ProductionConfig(BaseConfig):
     REMEMBER_COOKIE_SECURE = True
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    SQLALCHEMY_DATABASE_URI = FromEnv("${DATABASE_URL}")
+    SQLALCHEMY_DATABASE_URI: str | FromEnv = FromEnv("${DATABASE_URL}")
     SESSION_COOKIE_SECURE = True
 
 

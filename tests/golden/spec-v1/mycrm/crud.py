@@ -27,7 +27,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import InstrumentedAttribute
 from werkzeug.exceptions import HTTPException, default_exceptions
-from wtforms.fields.choices import SelectChoice
+
+# SelectChoice is new in WTForms 3.3, which the types-WTForms stubs do not know yet.
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined,unused-ignore]
 
 from .extensions import db
 
@@ -82,7 +84,7 @@ def sort(
     stmt: Select[Any],
     key: str,
     allowed: Mapping[str, InstrumentedAttribute[Any]],
-    default: Iterable[ColumnElement[Any]],
+    default: Iterable[ColumnElement[Any] | InstrumentedAttribute[Any]],
     tiebreak: InstrumentedAttribute[Any],
 ) -> Select[Any]:
     """``stmt`` ordered by ``?sort=name`` / ``?sort=-name`` when ``name`` is allowed,
@@ -157,9 +159,9 @@ def optional_int(value: Any) -> int | None:
     return None if value in ("", None) else int(value)
 
 
-def rows_by_id(model: type[Any], ids: Iterable[Any]) -> list[Any]:
+def rows_by_id(model: type[Any], ids: Iterable[Any] | None) -> list[Any]:
     """The rows of ``model`` with these primary keys, in no particular order."""
-    ids = list(ids)
+    ids = list(ids or ())
     if not ids:
         return []
     key = inspect(model).primary_key[0]
@@ -207,7 +209,7 @@ def api_blueprint(name: str, import_name: str, **options: Any) -> Blueprint:
     return blp
 
 
-class SelectPage(Page):  # type: ignore[misc]
+class SelectPage(Page):
     """flask-smorest's pager over a ``select()``: one COUNT and one page query."""
 
     @property
@@ -224,8 +226,13 @@ class SelectPage(Page):  # type: ignore[misc]
         return db.session.scalar(select(func.count()).select_from(counted)) or 0
 
 
-class ResourceSchema(SQLAlchemySchema):
+class ResourceSchema(SQLAlchemySchema[Any]):
     """Base of the resources' schemas: many-to-many relationships travel as id lists."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        """marshmallow's options (``many``, ``partial``, ...); declared here because
+        marshmallow-sqlalchemy's own ``__init__`` has no type hints."""
+        super().__init__(**kwargs)  # type: ignore[no-untyped-call]
 
     def load_ids(self, value: object) -> list[int]:
         """A list of integer ids (duplicates dropped)."""

@@ -8,13 +8,21 @@ Query with ``db.session`` (``db.session.get(Department, 1)``,
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import Column, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .extensions import db
+from .extensions import Base, db
+
+if TYPE_CHECKING:
+    # db.Model is made from Base when the app starts, too late for a type checker;
+    # it adds Flask-SQLAlchemy's query helpers, which these models do not rely on.
+    Model = Base
+else:
+    Model = db.Model
 
 
 def utcnow() -> datetime.datetime:
@@ -29,7 +37,7 @@ user_tag = db.Table(
 )
 
 
-class Department(db.Model):
+class Department(Model):
     """A row of the ``department`` table."""
 
     __tablename__ = "department"
@@ -45,7 +53,7 @@ class Department(db.Model):
         return f"<Department id={self.id!r} title={self.title!r}>"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A row of the ``users`` table."""
 
     __tablename__ = "users"
@@ -82,7 +90,7 @@ class User(UserMixin, db.Model):
         return check_password_hash(self.password_hash, password)
 
 
-class Tag(db.Model):
+class Tag(Model):
     """A row of the ``tag`` table."""
 
     __tablename__ = "tag"

@@ -12,6 +12,7 @@ import pytest
 from flask import Flask, url_for
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_sqlalchemy import SQLAlchemy
+from werkzeug.security import check_password_hash
 from werkzeug.test import TestResponse
 
 from mycrm.auth import users
@@ -24,7 +25,7 @@ LOGIN = "/auth/login"
 REGISTER = "/auth/register"
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 PRODUCTION_ENVIRONMENT = {"DATABASE_URL": "x", "SECRET_KEY": "a-long-random-secret"}
-GUARDED = {
+GUARDED: dict[str, tuple[str, str, str | None]] = {  # id -> (method, URL, path)
     "admin.dashboard": ("GET", "http://admin.crm.test/", None),
 }
 OFFSITE = [
@@ -142,7 +143,7 @@ def test_unknown_identity_still_checks_a_password(
     client: FlaskClient, user: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[str] = []
-    real = users.check_password_hash
+    real = check_password_hash
 
     def counting(pwhash: str, password: str) -> bool:
         calls.append(password)
@@ -302,7 +303,7 @@ def test_create_user_refuses_a_short_or_mistyped_password(
     runner: FlaskCliRunner, database: SQLAlchemy
 ) -> None:
     args = ["create-user", "alan@example.com"]
-    fields = [
+    fields: list[str] = [
         "name-new",
     ]
     short = runner.invoke(

@@ -34,6 +34,6 @@ def test_records_are_written_in_the_configured_format(app: Flask) -> None:
     assert written.count("\n") == 1
     assert "configured handler" in written
     record = app.logger.makeRecord(
-        app.logger.name, logging.INFO, __file__, 1, "shown", None, None
+        app.logger.name, logging.INFO, __file__, 1, "shown", (), None
     )
     assert handler.format(record) == logging.Formatter(LOG_FORMAT).format(record)

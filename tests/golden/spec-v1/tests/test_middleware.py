@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import pytest
@@ -48,8 +48,8 @@ def test_requests_pass_through_every_layer(
             self: Any,
             environ: Any,
             start_response: Any,
-            _cls: Any = cls,
-            _call: Any = original,
+            _cls: type[Any] = cls,
+            _call: Callable[..., Iterable[bytes]] = original,
         ) -> Iterable[bytes]:
             seen.append(_cls.__name__)
             return _call(self, environ, start_response)

@@ -105,11 +105,13 @@ def test_user_department(database: SQLAlchemy) -> None:
     owner_key, other_key = _key(owner), _key(other)
     db.session.expunge_all()
 
-    owner = db.session.get(User, owner_key)
-    assert owner.department is not None
-    assert _key(owner.department) == other_key
-    other = db.session.get(Department, other_key)
-    assert owner_key in [_key(row) for row in other.users]
+    loaded_owner = db.session.get(User, owner_key)
+    assert loaded_owner is not None
+    assert loaded_owner.department is not None
+    assert _key(loaded_owner.department) == other_key
+    loaded_other = db.session.get(Department, other_key)
+    assert loaded_other is not None
+    assert owner_key in [_key(row) for row in loaded_other.users]
 
 
 def test_user_tags(database: SQLAlchemy) -> None:
@@ -121,7 +123,9 @@ def test_user_tags(database: SQLAlchemy) -> None:
     owner_key, other_key = _key(owner), _key(other)
     db.session.expunge_all()
 
-    owner = db.session.get(User, owner_key)
-    assert [_key(row) for row in owner.tags] == [other_key]
-    other = db.session.get(Tag, other_key)
-    assert owner_key in [_key(row) for row in other.users]
+    loaded_owner = db.session.get(User, owner_key)
+    assert loaded_owner is not None
+    assert [_key(row) for row in loaded_owner.tags] == [other_key]
+    loaded_other = db.session.get(Tag, other_key)
+    assert loaded_other is not None
+    assert owner_key in [_key(row) for row in loaded_other.users]

@@ -32,7 +32,8 @@ class Expect:
     login: bool = False  # the route needs a logged-in user
 
 
-REQUESTS = {
+# id -> (method, URL, what the response must be)
+REQUESTS: dict[str, tuple[str, str, Expect]] = {
     "index GET": (
         "GET",
         "http://crm.test/",
@@ -393,7 +394,8 @@ def test_route_answers_as_declared(
         assert {key: contexts[0].get(key) for key in expect.context} == expect.context
 
 
-URLS = {
+# id -> (endpoint, method, URL values, the URL, the view's arguments or None)
+URLS: dict[str, tuple[str, str, dict[str, Any], str, dict[str, Any] | None]] = {
     "index": ("index", "GET", {}, "http://crm.test/", {}),
     "hello[0]": ("hello", "GET", {}, "http://crm.test/hello/", {}),
     "hello[1]": (

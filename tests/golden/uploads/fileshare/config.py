@@ -57,20 +57,20 @@ class FromEnv:
 class BaseConfig:
     """The base profile."""
 
-    SECRET_KEY = FromEnv("${SECRET_KEY}")
+    SECRET_KEY: str | FromEnv = FromEnv("${SECRET_KEY}")
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 
 
 class DevelopmentConfig(BaseConfig):
     """The development profile."""
 
-    SECRET_KEY = FromEnv("${SECRET_KEY:-dev-not-secret}")
+    SECRET_KEY: str | FromEnv = FromEnv("${SECRET_KEY:-dev-not-secret}")
 
 
 class TestingConfig(BaseConfig):
     """The testing profile."""
 
-    SECRET_KEY = "testing-not-secret"
+    SECRET_KEY: str | FromEnv = "testing-not-secret"
     TESTING = True
 
 

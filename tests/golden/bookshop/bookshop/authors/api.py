@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask.typing import ResponseReturnValue
 from flask.views import MethodView
 from flask_smorest import abort
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.guards import api_login_required
@@ -69,13 +68,13 @@ def _commit() -> None:
 class AuthorList(MethodView):
     @blp.response(200, AuthorSchema(many=True))
     @blp.paginate(SelectPage, page_size=20, max_page_size=100)
-    def get(self) -> Any:
+    def get(self) -> Select[Any]:
         """List authors."""
         return select(Author).options(*LOAD).order_by(Author.name, Author.id)
 
     @blp.arguments(AuthorSchema)
     @blp.response(201, AuthorSchema)
-    def post(self, data: dict[str, Any]) -> ResponseReturnValue:
+    def post(self, data: dict[str, Any]) -> Author:
         """Create a author."""
         author = Author()
         _apply(author, data)
@@ -87,7 +86,7 @@ class AuthorList(MethodView):
 @blp.route("/<int:id>")
 class AuthorItem(MethodView):
     @blp.response(200, AuthorSchema)
-    def get(self, id: int) -> ResponseReturnValue:
+    def get(self, id: int) -> tuple[Author, dict[str, str]]:
         """Get a author, with its ETag."""
         author = _get_or_404(id)
         return author, {"ETag": f'"{etag_of(AuthorSchema().dump(author))}"'}
@@ -95,14 +94,14 @@ class AuthorItem(MethodView):
     @blp.arguments(AuthorSchema)
     @blp.response(200, AuthorSchema)
     @blp.doc(parameters=[IF_MATCH])
-    def put(self, data: dict[str, Any], id: int) -> ResponseReturnValue:
+    def put(self, data: dict[str, Any], id: int) -> Author:
         """Replace a author's writable fields."""
         return _update(id, data)
 
     @blp.arguments(AuthorPatchSchema(partial=True))
     @blp.response(200, AuthorSchema)
     @blp.doc(parameters=[IF_MATCH])
-    def patch(self, data: dict[str, Any], id: int) -> ResponseReturnValue:
+    def patch(self, data: dict[str, Any], id: int) -> Author:
         """Change some of a author's fields."""
         return _update(id, data)
 

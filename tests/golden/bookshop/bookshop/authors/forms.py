@@ -36,8 +36,10 @@ class AuthorForm(FlaskForm):
 
     def populate(self, author: Author) -> None:
         """Copy the submitted values onto ``author``."""
-        author.name = self.name.data
-        author.email = self.email.data
+        if self.name.data is not None:
+            author.name = self.name.data
+        if self.email.data is not None:
+            author.email = self.email.data
         author.bio = self.bio.data
         author.born = self.born.data
 

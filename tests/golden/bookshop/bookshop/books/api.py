@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask.typing import ResponseReturnValue
 from flask.views import MethodView
 from flask_smorest import abort
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -77,7 +76,7 @@ def _commit() -> None:
 class BookList(MethodView):
     @blp.response(200, BookSchema(many=True))
     @blp.paginate(SelectPage, page_size=20, max_page_size=100)
-    def get(self) -> Any:
+    def get(self) -> Select[Any]:
         """List books."""
         return (
             select(Book)
@@ -87,7 +86,7 @@ class BookList(MethodView):
 
     @blp.arguments(BookSchema)
     @blp.response(201, BookSchema)
-    def post(self, data: dict[str, Any]) -> ResponseReturnValue:
+    def post(self, data: dict[str, Any]) -> Book:
         """Create a book."""
         book = Book()
         _apply(book, data)
@@ -99,7 +98,7 @@ class BookList(MethodView):
 @blp.route("/<int:id>")
 class BookItem(MethodView):
     @blp.response(200, BookSchema)
-    def get(self, id: int) -> ResponseReturnValue:
+    def get(self, id: int) -> tuple[Book, dict[str, str]]:
         """Get a book, with its ETag."""
         book = _get_or_404(id)
         return book, {"ETag": f'"{etag_of(BookSchema().dump(book))}"'}
@@ -107,14 +106,14 @@ class BookItem(MethodView):
     @blp.arguments(BookSchema)
     @blp.response(200, BookSchema)
     @blp.doc(parameters=[IF_MATCH])
-    def put(self, data: dict[str, Any], id: int) -> ResponseReturnValue:
+    def put(self, data: dict[str, Any], id: int) -> Book:
         """Replace a book's writable fields."""
         return _update(id, data)
 
     @blp.arguments(BookPatchSchema(partial=True))
     @blp.response(200, BookSchema)
     @blp.doc(parameters=[IF_MATCH])
-    def patch(self, data: dict[str, Any], id: int) -> ResponseReturnValue:
+    def patch(self, data: dict[str, Any], id: int) -> Book:
         """Change some of a book's fields."""
         return _update(id, data)
 

@@ -15,7 +15,9 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
-from wtforms.fields.choices import SelectChoice
+
+# SelectChoice is new in WTForms 3.3, which the types-WTForms stubs do not know yet.
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined,unused-ignore]
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from ..crud import Picker, picker_choices, rows_by_id
@@ -67,17 +69,20 @@ class BookForm(FlaskForm):
         selected ones); ``searchable`` names the selects that have more rows."""
         self.searchable: set[str] = set()
         for name, picker in PICKERS.items():
-            field = self[name]
+            field: SelectField = getattr(self, name)
             field.choices, more = picker_choices(picker, field.data)
             if more:
                 self.searchable.add(name)
 
     def populate(self, book: Book) -> None:
         """Copy the submitted values onto ``book``."""
-        book.title = self.title.data
-        book.isbn = self.isbn.data
+        if self.title.data is not None:
+            book.title = self.title.data
+        if self.isbn.data is not None:
+            book.isbn = self.isbn.data
         book.author_id = self.author_id.data
-        book.format = self.format.data
+        if self.format.data is not None:
+            book.format = self.format.data
         book.pages = self.pages.data
         book.price = self.price.data
         book.in_stock = self.in_stock.data

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask.typing import ResponseReturnValue
 from flask.views import MethodView
 from flask_smorest import abort
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -82,13 +81,13 @@ def _commit() -> None:
 class TagList(MethodView):
     @blp.response(200, TagSchema(many=True))
     @blp.paginate(SelectPage, page_size=20, max_page_size=100)
-    def get(self) -> Any:
+    def get(self) -> Select[Any]:
         """List tags."""
         return select(Tag).options(*LOAD).order_by(Tag.id, Tag.id)
 
     @blp.arguments(TagSchema)
     @blp.response(201, TagSchema)
-    def post(self, data: dict[str, Any]) -> ResponseReturnValue:
+    def post(self, data: dict[str, Any]) -> Tag:
         """Create a tag."""
         tag = Tag()
         _apply(tag, data)
@@ -100,7 +99,7 @@ class TagList(MethodView):
 @blp.route("/<int:id>")
 class TagItem(MethodView):
     @blp.response(200, TagSchema)
-    def get(self, id: int) -> ResponseReturnValue:
+    def get(self, id: int) -> tuple[Tag, dict[str, str]]:
         """Get a tag, with its ETag."""
         tag = _get_or_404(id)
         return tag, {"ETag": f'"{etag_of(TagSchema().dump(tag))}"'}
@@ -108,14 +107,14 @@ class TagItem(MethodView):
     @blp.arguments(TagSchema)
     @blp.response(200, TagSchema)
     @blp.doc(parameters=[IF_MATCH])
-    def put(self, data: dict[str, Any], id: int) -> ResponseReturnValue:
+    def put(self, data: dict[str, Any], id: int) -> Tag:
         """Replace a tag's writable fields."""
         return _update(id, data)
 
     @blp.arguments(TagPatchSchema(partial=True))
     @blp.response(200, TagSchema)
     @blp.doc(parameters=[IF_MATCH])
-    def patch(self, data: dict[str, Any], id: int) -> ResponseReturnValue:
+    def patch(self, data: dict[str, Any], id: int) -> Tag:
         """Change some of a tag's fields."""
         return _update(id, data)
 

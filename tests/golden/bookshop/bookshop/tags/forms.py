@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import Field, SelectMultipleField, StringField
+from wtforms import Field, SelectField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from ..crud import Picker, picker_choices, rows_by_id
@@ -38,14 +38,15 @@ class TagForm(FlaskForm):
         selected ones); ``searchable`` names the selects that have more rows."""
         self.searchable: set[str] = set()
         for name, picker in PICKERS.items():
-            field = self[name]
+            field: SelectField = getattr(self, name)
             field.choices, more = picker_choices(picker, field.data)
             if more:
                 self.searchable.add(name)
 
     def populate(self, tag: Tag) -> None:
         """Copy the submitted values onto ``tag``."""
-        tag.name = self.name.data
+        if self.name.data is not None:
+            tag.name = self.name.data
         tag.books = rows_by_id(Book, self.books_ids.data)
 
     @classmethod

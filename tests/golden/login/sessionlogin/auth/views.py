@@ -97,6 +97,7 @@ def register() -> ResponseReturnValue:
             _start_session(user)
             flash("Welcome! Your account is ready.", "success")
             return _next_page()
-        form.email.errors.append("That email is already registered.")
+        field = form.email
+        field.errors = [*field.errors, "That email is already registered."]
     status = 422 if form.is_submitted() else 200
     return render_template("auth/register.html", form=form), status

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask.typing import ResponseReturnValue
 from flask.views import MethodView
 from flask_smorest import abort
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 
 from ..crud import SelectPage, api_blueprint, check_if_match, etag_of, get_or_404
@@ -59,13 +58,13 @@ def _commit() -> None:
 class DepartmentList(MethodView):
     @blp.response(200, DepartmentSchema(many=True))
     @blp.paginate(SelectPage, page_size=20, max_page_size=100)
-    def get(self) -> Any:
+    def get(self) -> Select[Any]:
         """List departments."""
         return select(Department).options(*LOAD).order_by(Department.id, Department.id)
 
     @blp.arguments(DepartmentSchema)
     @blp.response(201, DepartmentSchema)
-    def post(self, data: dict[str, Any]) -> ResponseReturnValue:
+    def post(self, data: dict[str, Any]) -> Department:
         """Create a department."""
         department = Department()
         _apply(department, data)
@@ -77,7 +76,7 @@ class DepartmentList(MethodView):
 @blp.route("/<int:id>")
 class DepartmentItem(MethodView):
     @blp.response(200, DepartmentSchema)
-    def get(self, id: int) -> ResponseReturnValue:
+    def get(self, id: int) -> tuple[Department, dict[str, str]]:
         """Get a department, with its ETag."""
         department = _get_or_404(id)
         return department, {"ETag": f'"{etag_of(DepartmentSchema().dump(department))}"'}
@@ -85,14 +84,14 @@ class DepartmentItem(MethodView):
     @blp.arguments(DepartmentSchema)
     @blp.response(200, DepartmentSchema)
     @blp.doc(parameters=[IF_MATCH])
-    def put(self, data: dict[str, Any], id: int) -> ResponseReturnValue:
+    def put(self, data: dict[str, Any], id: int) -> Department:
         """Replace a department's writable fields."""
         return _update(id, data)
 
     @blp.arguments(DepartmentPatchSchema(partial=True))
     @blp.response(200, DepartmentSchema)
     @blp.doc(parameters=[IF_MATCH])
-    def patch(self, data: dict[str, Any], id: int) -> ResponseReturnValue:
+    def patch(self, data: dict[str, Any], id: int) -> Department:
         """Change some of a department's fields."""
         return _update(id, data)
 

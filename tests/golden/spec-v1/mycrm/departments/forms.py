@@ -34,7 +34,8 @@ class DepartmentForm(FlaskForm):
 
     def populate(self, department: Department) -> None:
         """Copy the submitted values onto ``department``."""
-        department.title = self.title.data
+        if self.title.data is not None:
+            department.title = self.title.data
 
     @classmethod
     def for_row(cls, department: Department) -> DepartmentForm:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask.typing import ResponseReturnValue
 from flask.views import MethodView
 from flask_smorest import abort
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -89,7 +88,7 @@ def _commit() -> None:
 class UserList(MethodView):
     @blp.response(200, UserSchema(many=True))
     @blp.paginate(SelectPage, page_size=20, max_page_size=100)
-    def get(self) -> Any:
+    def get(self) -> Select[Any]:
         """List users."""
         return (
             select(User)
@@ -99,7 +98,7 @@ class UserList(MethodView):
 
     @blp.arguments(UserSchema)
     @blp.response(201, UserSchema)
-    def post(self, data: dict[str, Any]) -> ResponseReturnValue:
+    def post(self, data: dict[str, Any]) -> User:
         """Create a user."""
         user = User()
         _apply(user, data)
@@ -111,7 +110,7 @@ class UserList(MethodView):
 @blp.route("/<int:id>")
 class UserItem(MethodView):
     @blp.response(200, UserSchema)
-    def get(self, id: int) -> ResponseReturnValue:
+    def get(self, id: int) -> tuple[User, dict[str, str]]:
         """Get a user, with its ETag."""
         user = _get_or_404(id)
         return user, {"ETag": f'"{etag_of(UserSchema().dump(user))}"'}
@@ -119,14 +118,14 @@ class UserItem(MethodView):
     @blp.arguments(UserSchema)
     @blp.response(200, UserSchema)
     @blp.doc(parameters=[IF_MATCH])
-    def put(self, data: dict[str, Any], id: int) -> ResponseReturnValue:
+    def put(self, data: dict[str, Any], id: int) -> User:
         """Replace a user's writable fields."""
         return _update(id, data)
 
     @blp.arguments(UserPatchSchema(partial=True))
     @blp.response(200, UserSchema)
     @blp.doc(parameters=[IF_MATCH])
-    def patch(self, data: dict[str, Any], id: int) -> ResponseReturnValue:
+    def patch(self, data: dict[str, Any], id: int) -> User:
         """Change some of a user's fields."""
         return _update(id, data)
 

@@ -50,15 +50,17 @@ class UserForm(FlaskForm):
         selected ones); ``searchable`` names the selects that have more rows."""
         self.searchable: set[str] = set()
         for name, picker in PICKERS.items():
-            field = self[name]
+            field: SelectField = getattr(self, name)
             field.choices, more = picker_choices(picker, field.data)
             if more:
                 self.searchable.add(name)
 
     def populate(self, user: User) -> None:
         """Copy the submitted values onto ``user``."""
-        user.name = self.name.data
-        user.email = self.email.data
+        if self.name.data is not None:
+            user.name = self.name.data
+        if self.email.data is not None:
+            user.email = self.email.data
         user.bio = self.bio.data
         user.active = self.active.data
         user.depart_id = self.depart_id.data
