@@ -1003,6 +1003,16 @@ ACCEPTED = {
         '      label: {type: string, length: 100, default: "it\'s {{x}} \\\\ ok"}\n'
         "      count: {type: big_integer, default: 9223372036854775807}\n"
     ),
+    # Resources whose key is not named id, and an optional many-to-one to a resource.
+    "resource keys": (
+        "models:\n  Team:\n    columns:\n      uid: {type: integer, primary_key: true}\n"
+        "      name: {type: string, length: 40, nullable: false, unique: true}\n"
+        "    relationships:\n      players: {model: Player, back_populates: team}\n"
+        "  Player:\n    columns:\n      code: {type: string, length: 8, primary_key: true}\n"
+        "      name: {type: string, length: 40, nullable: false}\n"
+        "      team_id: {type: integer, foreign_key: team.uid}\n"
+        "resources:\n  teams: {model: Team}\n  players: {model: Player}\n"
+    ),
 }
 
 

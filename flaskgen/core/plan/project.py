@@ -451,7 +451,7 @@ def _resource_rows(spec: ProjectSpec) -> list[dict[str, str]]:
     """Each resource's pages and API, as the contract's tables list them."""
     rows = []
     for r in spec.resources:
-        item = f"/<{r.id_converter}:id>"
+        item = f"/<{r.id_converter}:{r.pk.name}>"
         if r.html:
             pages = [("index", "GET", "/"), ("new", "GET", "/new"), ("create", "POST", "/"), ("show", "GET", item)]
             pages += [("edit", "GET", f"{item}/edit"), ("update", "POST", f"{item}/edit")]

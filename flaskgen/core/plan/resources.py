@@ -118,7 +118,8 @@ class ResourceCtx:
     eager: tuple[str, ...]  # loader options of the list and show statements
     pk: str
     pk_annotation: str
-    id_rule: str  # "<int:id>"
+    pk_writable: bool  # the key is a field people set (it names the row; updates never change it)
+    id_rule: str  # "<int:uid>": the key's converter and name
     label_expr: str  # Jinja expression naming ``row``
     model_imports: tuple[str, ...]
     form_imports: tuple[str, ...]
@@ -443,7 +444,8 @@ def resource_ctx(spec: ProjectSpec, resource: Resource) -> ResourceCtx:
         eager=eager,
         pk=pk.name,
         pk_annotation=pk.python_type,
-        id_rule=f"<{resource.id_converter}:id>",
+        pk_writable=any(f.name == pk.name for f in fields),
+        id_rule=f"<{resource.id_converter}:{resource.pk.name}>",
         label_expr=_label_expr(model, var),
         model_imports=tuple(related_models),
         form_imports=classes,
