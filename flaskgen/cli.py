@@ -270,7 +270,7 @@ def validate(spec: Path, fmt: str) -> None:
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of the spec format."""
-    from flaskgen.core.spec.schema import SCHEMA_FILE
+    from flaskgen.core.spec import SCHEMA_FILE
     from flaskgen.resources import schema_path
 
     click.echo(schema_path(SCHEMA_FILE).read_text(encoding="utf-8"), nl=False)

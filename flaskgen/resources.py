@@ -38,6 +38,6 @@ def reference_path() -> Path:
 @cache
 def schema_text() -> str:
     """The text of the spec's JSON Schema (read once)."""
-    from flaskgen.core.spec.schema import SCHEMA_FILE
+    from flaskgen.core.spec import SCHEMA_FILE
 
     return schema_path(SCHEMA_FILE).read_text(encoding="utf-8")

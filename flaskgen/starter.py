@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flaskgen.core.errors import FlaskgenError, TargetError
-from flaskgen.core.spec.schema import SCHEMA_FILE
+from flaskgen.core.spec import SCHEMA_FILE
 from flaskgen.resources import schema_path, templates_dir
 from flaskgen.specfile import read_spec
 

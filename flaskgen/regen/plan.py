@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from flaskgen import __version__
 from flaskgen.core.actions import Action
@@ -12,18 +13,19 @@ from flaskgen.core.errors import RegenError, SpecError
 from flaskgen.core.merge import table
 from flaskgen.core.merge.blocks import cut_block
 from flaskgen.core.merge.essential import essential_paths
-from flaskgen.core.merge.renames import BlockMove
 from flaskgen.core.merge.table import BESIDE, Step, beside
 from flaskgen.merge import decode, merge_text, uses_crlf
 from flaskgen.regen.checks import check_merges
 from flaskgen.regen.disk import linked
 from flaskgen.regen.guards import read_bytes
-from flaskgen.regen.revisions import keep_revisions
 from flaskgen.state import (
     State,
     folders_sha256,
     sha256,
 )
+
+if TYPE_CHECKING:  # the render, moves and revisions load only when the spec changed
+    from flaskgen.core.merge.renames import BlockMove
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ def render_new(
     except SpecError:  # an old spec this version rejects: no move detection
         return theirs, {}, (), {}
     from flaskgen.core.merge.renames import find_moves, view_renames
+    from flaskgen.regen.revisions import keep_revisions
 
     theirs = keep_revisions(theirs, state.files, old, spec, root, folders)
     moves = find_moves(old, spec, set(state.files), set(theirs))

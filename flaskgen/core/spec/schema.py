@@ -15,8 +15,6 @@ from jsonschema.exceptions import ValidationError
 from flaskgen.core.errors import Problem
 from flaskgen.core.spec.loader import KeyPath, LoadedSpec
 
-SCHEMA_FILE = "flaskgen-spec-1.schema.json"
-
 
 def load_schema(text: str) -> dict[str, Any]:
     """The spec's JSON Schema (the text of ``SCHEMA_FILE``) as a dict."""
