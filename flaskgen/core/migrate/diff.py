@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from flaskgen.core.errors import FlaskgenError
-from flaskgen.core.plan.base import PlannedFile
+from flaskgen.core.plan.base import LooseContext, PlannedFile
 from flaskgen.core.spec.base import snake
 from flaskgen.core.spec.types import AssociationTable, Column, Model
 
@@ -529,4 +529,4 @@ def revision(old: Schema, new: Schema, *, number: int = 1, down_revision: str | 
 
 def revision_file(rev: Revision, base: dict[str, object] | None = None) -> PlannedFile:
     """The planned ``migrations/versions/`` file of ``rev``."""
-    return PlannedFile(f"migrations/versions/{rev.filename}", REVISION_TEMPLATE, {**(base or {}), "revision": rev}, python=True)
+    return PlannedFile(f"migrations/versions/{rev.filename}", REVISION_TEMPLATE, LooseContext({**(base or {}), "revision": rev}), python=True)

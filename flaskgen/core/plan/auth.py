@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from flaskgen.core.plan.base import Contribution, Extension, Phase, PlannedFile
+from flaskgen.core.plan.base import Contribution, Extension, LooseContext, Phase, PlannedFile
 from flaskgen.core.plan.features import production_environment
 from flaskgen.core.spec.auth import BLUEPRINT, URL_PREFIX
 from flaskgen.core.spec.types import Auth, Import, ProjectSpec
@@ -193,9 +193,9 @@ def contribute(spec: ProjectSpec, base: dict[str, Any]) -> Contribution:
     out.conftest.append("auth")
     folder = f"{pkg}/{BLUEPRINT}"
     for name in ("__init__", "forms", "users", "views", "guards", "commands"):
-        out.files.append(PlannedFile(f"{folder}/{name}.py", f"project/package/auth/{name}.py.jinja", ctx, python=True))
+        out.files.append(PlannedFile(f"{folder}/{name}.py", f"project/package/auth/{name}.py.jinja", LooseContext(ctx), python=True))
     templates = ["_fields.html", "login.html"] + (["register.html"] if spec.auth.register else [])
     for name in templates:
-        out.files.append(PlannedFile(f"{pkg}/templates/{BLUEPRINT}/{name}", f"project/package/auth/{name}.jinja", ctx))
-    out.files.append(PlannedFile("tests/test_auth.py", "project/tests/test_auth.py.jinja", ctx, python=True))
+        out.files.append(PlannedFile(f"{pkg}/templates/{BLUEPRINT}/{name}", f"project/package/auth/{name}.jinja", LooseContext(ctx)))
+    out.files.append(PlannedFile("tests/test_auth.py", "project/tests/test_auth.py.jinja", LooseContext(ctx), python=True))
     return out

@@ -7,9 +7,49 @@ feature in its own module keeps ``project.py`` small and lets features grow apar
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, fields
 from enum import IntEnum
-from typing import Any
+from typing import Any, Protocol
+
+
+class ViewModel(Protocol):
+    """What a template renders from: the names it may use, for Jinja."""
+
+    def as_context(self) -> Mapping[str, object]:
+        """The template's names and their values."""
+        ...
+
+
+@dataclass(frozen=True)
+class TypedView:
+    """Base of a template's own frozen view-model: its fields are exactly the names the
+    template uses, and string tests are precomputed into booleans or fields."""
+
+    def as_context(self) -> Mapping[str, object]:
+        """The fields by name (shallow: nested values stay typed objects)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+class LooseContext(Mapping[str, Any]):
+    """The context of a template that has no view-model of its own yet: a read-only
+    mapping of names. ``tests/test_plan.py`` lists which templates are typed."""
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        self._values = dict(values)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def as_context(self) -> Mapping[str, object]:
+        """The names as given."""
+        return self._values
 
 
 @dataclass(frozen=True)
@@ -18,7 +58,7 @@ class PlannedFile:
 
     relpath: str
     template: str
-    context: dict[str, Any]
+    context: ViewModel
     python: bool = False  # formatted with ruff after rendering
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flaskgen.core.migrate.diff import NAMING_CONVENTION, revision, revision_file, schema_of
-from flaskgen.core.plan.base import Contribution, Extension, Phase, PlannedFile
+from flaskgen.core.plan.base import Contribution, Extension, LooseContext, Phase, PlannedFile
 from flaskgen.core.spec.base import snake
 from flaskgen.core.spec.orm import IMPLIED_TYPES, NOW_DEFAULTS, SA_CLASSES, TYPE_MODULES
 from flaskgen.core.spec.types import AssociationTable, Column, Model, ProjectSpec, Relationship
@@ -108,18 +108,18 @@ def contribute(spec: ProjectSpec, base: dict[str, Any]) -> Contribution:
         imports += ["from flask_login import UserMixin", "from werkzeug.security import check_password_hash, generate_password_hash"]
     ctx = {**base, "models": models, "tables": tables, "helpers": _helpers(spec.models), "imports": imports}
     ctx["example_model"] = spec.models[0].name
-    out.files.append(PlannedFile(f"{pkg}/models.py", "project/package/models.py.jinja", ctx, python=True))
+    out.files.append(PlannedFile(f"{pkg}/models.py", "project/package/models.py.jinja", LooseContext(ctx), python=True))
     initial = revision((), schema_of(spec.models, spec.association_tables))
     out.files += [
-        PlannedFile("migrations/alembic.ini", "project/migrations/alembic.ini.jinja", base),
-        PlannedFile("migrations/env.py", "project/migrations/env.py.jinja", base, python=True),
-        PlannedFile("migrations/script.py.mako", "project/migrations/script.py.mako.jinja", base),
-        PlannedFile("migrations/README", "project/migrations/README.jinja", base),
+        PlannedFile("migrations/alembic.ini", "project/migrations/alembic.ini.jinja", LooseContext(base)),
+        PlannedFile("migrations/env.py", "project/migrations/env.py.jinja", LooseContext(base), python=True),
+        PlannedFile("migrations/script.py.mako", "project/migrations/script.py.mako.jinja", LooseContext(base)),
+        PlannedFile("migrations/README", "project/migrations/README.jinja", LooseContext(base)),
         revision_file(initial, base),
     ]
     tests = {**ctx, "relationship_tests": _relationship_tests(spec), "test_imports": _test_imports(models)}
-    out.files.append(PlannedFile("tests/test_models.py", "project/tests/test_models.py.jinja", tests, python=True))
-    out.files.append(PlannedFile("tests/test_migrations.py", "project/tests/test_migrations.py.jinja", base, python=True))
+    out.files.append(PlannedFile("tests/test_models.py", "project/tests/test_models.py.jinja", LooseContext(tests), python=True))
+    out.files.append(PlannedFile("tests/test_migrations.py", "project/tests/test_migrations.py.jinja", LooseContext(base), python=True))
     return out
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
-from flaskgen.core.plan.base import Contribution, Phase, PlannedFile
+from flaskgen.core.plan.base import Contribution, LooseContext, Phase, PlannedFile
 from flaskgen.core.spec.base import join_prefix
 from flaskgen.core.spec.config import resolved_setting
 from flaskgen.core.spec.types import Constant, EnvRef, ProjectSpec, SettingValue
@@ -107,8 +107,8 @@ def deploy_info(spec: ProjectSpec) -> Deploy:
 def _health(spec: ProjectSpec, base: dict[str, Any], info: Deploy, out: Contribution) -> None:
     pkg = spec.project.package
     ctx = {**base, "deploy": info, "rule": HEALTH_RULE}
-    out.files.append(PlannedFile(f"{pkg}/health.py", "project/package/health.py.jinja", ctx, python=True))
-    out.files.append(PlannedFile("tests/test_health.py", "project/tests/test_health.py.jinja", ctx, python=True))
+    out.files.append(PlannedFile(f"{pkg}/health.py", "project/package/health.py.jinja", LooseContext(ctx), python=True))
+    out.files.append(PlannedFile("tests/test_health.py", "project/tests/test_health.py.jinja", LooseContext(ctx), python=True))
     out.app_imports.append("from .health import register_health")
     out.setup.append((Phase.VIEWS, "register_health(app)"))
 
@@ -131,5 +131,5 @@ def contribute(spec: ProjectSpec, base: dict[str, Any]) -> Contribution:
         (".github/workflows/ci.yml", "project/deploy/ci.yml.jinja", False),
         (".pre-commit-config.yaml", "project/deploy/pre-commit-config.yaml.jinja", False),
     ):
-        out.files.append(PlannedFile(relpath, template, ctx, python=python))
+        out.files.append(PlannedFile(relpath, template, LooseContext(ctx), python=python))
     return out

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from flaskgen.core.plan.base import (
     Contribution,
     Extension,
+    LooseContext,
     Phase,
     PlannedFile,
 )
@@ -114,10 +115,10 @@ def _uploads(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> None
     uploads = [upload_ctx(u) for u in spec.uploads]
     ctx = {**base, "uploads": uploads, "csrf": spec.project.csrf, "base_url": spec.probe.base_url if spec.probe else "http://localhost"}
     ctx["error_413"] = next((_error_fragment(page) for page in spec.errors if page.code == 413), None)
-    out.files.append(PlannedFile(f"{pkg}/uploads.py", "project/package/uploads.py.jinja", ctx, python=True))
+    out.files.append(PlannedFile(f"{pkg}/uploads.py", "project/package/uploads.py.jinja", LooseContext(ctx), python=True))
     for item in uploads:
-        out.files.append(PlannedFile(f"{pkg}/templates/{item.template}", "project/package/templates/upload.html.jinja", {**ctx, "item": item}))
-    out.files.append(PlannedFile("tests/test_uploads.py", "project/tests/test_uploads.py.jinja", ctx, python=True))
+        out.files.append(PlannedFile(f"{pkg}/templates/{item.template}", "project/package/templates/upload.html.jinja", LooseContext({**ctx, "item": item})))
+    out.files.append(PlannedFile("tests/test_uploads.py", "project/tests/test_uploads.py.jinja", LooseContext(ctx), python=True))
     out.app_imports.append("from .uploads import register_uploads")
     out.setup.append((Phase.VIEWS, "register_uploads(app)"))
     out.conftest.append("uploads")
@@ -180,8 +181,8 @@ def _hooks(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> None:
             "base_url": base_url,
             "cookie_domain": urlsplit(base_url).hostname or "localhost",
         }
-        out.files.append(PlannedFile(f"{pkg}/hooks.py", "project/package/hooks.py.jinja", ctx, python=True))
-        out.files.append(PlannedFile("tests/test_hooks.py", "project/tests/test_hooks.py.jinja", ctx, python=True))
+        out.files.append(PlannedFile(f"{pkg}/hooks.py", "project/package/hooks.py.jinja", LooseContext(ctx), python=True))
+        out.files.append(PlannedFile("tests/test_hooks.py", "project/tests/test_hooks.py.jinja", LooseContext(ctx), python=True))
         out.app_imports.append("from .hooks import register_hooks")
         out.setup.append((Phase.HOOKS, "register_hooks(app)"))
     if spec.template_filters or spec.template_globals:
@@ -191,8 +192,8 @@ def _hooks(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> None:
             "globals": spec.template_globals,
             "shown_name": html.escape(spec.project.name),
         }
-        out.files.append(PlannedFile(f"{pkg}/templating.py", "project/package/templating.py.jinja", ctx, python=True))
-        out.files.append(PlannedFile("tests/test_templating.py", "project/tests/test_templating.py.jinja", ctx, python=True))
+        out.files.append(PlannedFile(f"{pkg}/templating.py", "project/package/templating.py.jinja", LooseContext(ctx), python=True))
+        out.files.append(PlannedFile("tests/test_templating.py", "project/tests/test_templating.py.jinja", LooseContext(ctx), python=True))
         out.app_imports.append("from .templating import register_templating")
         out.setup.append((Phase.TEMPLATING, "register_templating(app)"))
 
@@ -218,8 +219,8 @@ def _security(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> Non
         "exempt": [c for c in http if c.exempt],
         "own_400_page": any(page.code == 400 for page in spec.errors),
     }
-    out.files.append(PlannedFile("tests/test_security.py", "project/tests/test_security.py.jinja", ctx, python=True))
-    out.files.append(PlannedFile("tests/test_layout.py", "project/tests/test_layout.py.jinja", base, python=True))
+    out.files.append(PlannedFile("tests/test_security.py", "project/tests/test_security.py.jinja", LooseContext(ctx), python=True))
+    out.files.append(PlannedFile("tests/test_layout.py", "project/tests/test_layout.py.jinja", LooseContext(base), python=True))
 
 
 # -- middleware, commands, logging ---------------------------------------------------------
@@ -239,8 +240,8 @@ def _middleware(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> N
         "proxy_x_for": proxy_values.get("x_for", 1),
         "base_url": spec.probe.base_url if spec.probe else "http://localhost",
     }
-    out.files.append(PlannedFile(f"{pkg}/middleware.py", "project/package/middleware.py.jinja", ctx, python=True))
-    out.files.append(PlannedFile("tests/test_middleware.py", "project/tests/test_middleware.py.jinja", ctx, python=True))
+    out.files.append(PlannedFile(f"{pkg}/middleware.py", "project/package/middleware.py.jinja", LooseContext(ctx), python=True))
+    out.files.append(PlannedFile("tests/test_middleware.py", "project/tests/test_middleware.py.jinja", LooseContext(ctx), python=True))
     out.app_imports.append("from .middleware import apply_middleware")
     out.setup.append((Phase.MIDDLEWARE, "apply_middleware(app)"))
 
@@ -336,8 +337,8 @@ def _commands(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> Non
         return
     pkg = spec.project.package
     ctx = {**base, "commands": [command_ctx(c) for c in spec.commands]}
-    out.files.append(PlannedFile(f"{pkg}/commands.py", "project/package/commands.py.jinja", ctx, python=True))
-    out.files.append(PlannedFile("tests/test_commands.py", "project/tests/test_commands.py.jinja", ctx, python=True))
+    out.files.append(PlannedFile(f"{pkg}/commands.py", "project/package/commands.py.jinja", LooseContext(ctx), python=True))
+    out.files.append(PlannedFile("tests/test_commands.py", "project/tests/test_commands.py.jinja", LooseContext(ctx), python=True))
     out.app_imports.append("from .commands import register_commands")
     out.setup.append((Phase.COMMANDS, "register_commands(app)"))
 
@@ -355,8 +356,8 @@ def _logging(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> None
         "log_format": spec.log_format or FLASK_LOG_FORMAT,
     }
     pkg = spec.project.package
-    out.files.append(PlannedFile(f"{pkg}/logconfig.py", "project/package/logconfig.py.jinja", ctx, python=True))
-    out.files.append(PlannedFile("tests/test_logging.py", "project/tests/test_logging.py.jinja", ctx, python=True))
+    out.files.append(PlannedFile(f"{pkg}/logconfig.py", "project/package/logconfig.py.jinja", LooseContext(ctx), python=True))
+    out.files.append(PlannedFile("tests/test_logging.py", "project/tests/test_logging.py.jinja", LooseContext(ctx), python=True))
     out.app_imports.append("from .logconfig import configure_logging")
     out.setup.append((Phase.LOGGING, "configure_logging(app)"))
 

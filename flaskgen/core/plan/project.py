@@ -15,7 +15,7 @@ from typing import Any
 
 from flaskgen import __version__
 from flaskgen.core.plan import auth, data, deploy, features, resources
-from flaskgen.core.plan.base import Contribution, Phase, PlannedFile
+from flaskgen.core.plan.base import Contribution, LooseContext, Phase, PlannedFile
 from flaskgen.core.pysrc import pysrc
 from flaskgen.core.spec.auth import BLUEPRINT as AUTH_BLUEPRINT
 from flaskgen.core.spec.auth import RULES as AUTH_RULES
@@ -327,7 +327,7 @@ def _page_files(spec: ProjectSpec, base: dict[str, Any]) -> list[PlannedFile]:
             PlannedFile(
                 f"{spec.project.package}/templates/{template}",
                 "project/package/templates/page.html.jinja",
-                ctx,
+                LooseContext(ctx),
             )
         )
     for error in spec.errors:
@@ -336,7 +336,7 @@ def _page_files(spec: ProjectSpec, base: dict[str, Any]) -> list[PlannedFile]:
                 PlannedFile(
                     f"{spec.project.package}/templates/{error.response.template}",
                     "project/package/templates/error.html.jinja",
-                    {**base, "page": error},
+                    LooseContext({**base, "page": error}),
                 )
             )
     return out
@@ -398,13 +398,13 @@ def _blueprint_files(spec: ProjectSpec, bp: Blueprint, base: dict[str, Any]) -> 
         PlannedFile(
             f"{pkg}/{bp.name}/__init__.py",
             "project/package/blueprint/__init__.py.jinja",
-            ctx,
+            LooseContext(ctx),
             python=True,
         ),
         PlannedFile(
             f"{pkg}/{bp.name}/views.py",
             "project/package/blueprint/views.py.jinja",
-            ctx,
+            LooseContext(ctx),
             python=True,
         ),
     ]
@@ -513,7 +513,7 @@ def local_stubs(requirements: list[str]) -> list[str]:
 
 def _file(base: dict[str, Any], relpath: str, template: str, python: bool = False, **extra: Any) -> PlannedFile:
     """A planned file whose context is ``base`` plus ``extra``."""
-    return PlannedFile(relpath, template, {**base, **extra}, python)
+    return PlannedFile(relpath, template, LooseContext({**base, **extra}), python)
 
 
 def _base_context(spec: ProjectSpec) -> dict[str, Any]:

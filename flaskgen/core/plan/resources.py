@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flaskgen.core.plan.base import Contribution, Phase, PlannedFile
+from flaskgen.core.plan.base import Contribution, LooseContext, Phase, PlannedFile
 from flaskgen.core.plan.data import _model_ctx
 from flaskgen.core.spec.base import snake
 from flaskgen.core.spec.resources import Resource
@@ -507,9 +507,9 @@ def contribute(spec: ProjectSpec, base: dict[str, Any]) -> Contribution:
     ctxs = [resource_ctx(spec, r) for r in spec.resources]
     api_resources = [c for c in ctxs if c.resource.api]
     out.dependencies += DEPENDENCIES
-    out.files.append(PlannedFile(f"{pkg}/crud.py", "project/package/crud.py.jinja", {**base, "has_api": bool(api_resources), "picker_limit": PICKER_LIMIT}, python=True))
+    out.files.append(PlannedFile(f"{pkg}/crud.py", "project/package/crud.py.jinja", LooseContext({**base, "has_api": bool(api_resources), "picker_limit": PICKER_LIMIT}), python=True))
     if api_resources:
-        out.files.append(PlannedFile(f"{pkg}/api.py", "project/package/api.py.jinja", {**base, "api_resources": api_resources}, python=True))
+        out.files.append(PlannedFile(f"{pkg}/api.py", "project/package/api.py.jinja", LooseContext({**base, "api_resources": api_resources}), python=True))
         out.app_imports.append("from .api import register_api")
         out.setup.append((Phase.API, "register_api(app)"))
     for c in ctxs:
@@ -526,15 +526,15 @@ def _resource_files(pkg: str, base: dict[str, Any], c: ResourceCtx, spec: Projec
     code = [("__init__.py", True), ("forms.py", c.resource.html), ("views.py", c.resource.html)]
     code += [("schemas.py", c.resource.api), ("api.py", c.resource.api)]
     files = [
-        PlannedFile(f"{pkg}/{key}/{name}", f"project/package/resource/{name}.jinja", ctx, python=True)
+        PlannedFile(f"{pkg}/{key}/{name}", f"project/package/resource/{name}.jinja", LooseContext(ctx), python=True)
         for name, wanted in code
         if wanted
     ]
     if c.resource.html:
         files += [
-            PlannedFile(f"{pkg}/templates/{key}/{page}", f"project/package/resource/{page}.jinja", ctx)
+            PlannedFile(f"{pkg}/templates/{key}/{page}", f"project/package/resource/{page}.jinja", LooseContext(ctx))
             for page in ("index.html", "show.html", "form.html")
         ]
     test_ctx = {**ctx, **_test_ctx(spec, c)}
-    files.append(PlannedFile(f"tests/test_resource_{key}.py", "project/tests/test_resource.py.jinja", test_ctx, python=True))
+    files.append(PlannedFile(f"tests/test_resource_{key}.py", "project/tests/test_resource.py.jinja", LooseContext(test_ctx), python=True))
     return files
