@@ -18,8 +18,9 @@ from flaskgen.core.plan.base import (
     LooseContext,
     Phase,
     PlannedFile,
+    TypedView,
 )
-from flaskgen.core.spec.types import Command, CommandOption, ProjectSpec, Upload
+from flaskgen.core.spec.types import Command, CommandOption, Project, ProjectSpec, Upload
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 FLASK_LOG_FORMAT = "[%(asctime)s] %(levelname)s in %(module)s: %(message)s"  # Flask's own
@@ -142,6 +143,31 @@ class HookCtx:
     register: str  # app.before_request(name)
     key: str = ""  # context processors: the template variable
     time: bool = False  # context processors: the value is the current time
+    registry: str = ""  # the Flask attribute that holds it, e.g. before_request_funcs
+
+    @property
+    def before(self) -> bool:
+        return self.kind == "before_request"
+
+    @property
+    def after(self) -> bool:
+        return self.kind == "after_request"
+
+    @property
+    def teardown(self) -> bool:
+        return self.kind == "teardown_request"
+
+
+@dataclass(frozen=True)
+class HooksView(TypedView):
+    """hooks.py and tests/test_hooks.py."""
+
+    project: Project
+    hooks: tuple[HookCtx, ...]
+    headers: tuple[tuple[str, str], ...]
+    permanent: bool
+    base_url: str
+    cookie_domain: str
 
 
 REGISTER = {
@@ -163,7 +189,7 @@ def hook_ctxs(spec: ProjectSpec) -> list[HookCtx]:
     for kind, names in spec.hooks:
         for name in names:
             key = (name.removeprefix("inject_") or name) if kind == "context_processors" else ""
-            out.append(HookCtx(kind, name, f"{REGISTER[kind]}({name})", key, key in TIME_KEYS))
+            out.append(HookCtx(kind, name, f"{REGISTER[kind]}({name})", key, key in TIME_KEYS, REGISTRY[kind]))
     return out
 
 
@@ -172,17 +198,16 @@ def _hooks(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> None:
     hooks = hook_ctxs(spec)
     if hooks or spec.session_permanent:
         base_url = spec.probe.base_url if spec.probe else "http://localhost"
-        ctx = {
-            **base,
-            "hooks": hooks,
-            "headers": SECURITY_HEADERS,
-            "registry": REGISTRY,
-            "permanent": spec.session_permanent,
-            "base_url": base_url,
-            "cookie_domain": urlsplit(base_url).hostname or "localhost",
-        }
-        out.files.append(PlannedFile(f"{pkg}/hooks.py", "project/package/hooks.py.jinja", LooseContext(ctx), python=True))
-        out.files.append(PlannedFile("tests/test_hooks.py", "project/tests/test_hooks.py.jinja", LooseContext(ctx), python=True))
+        view = HooksView(
+            spec.project,
+            tuple(hooks),
+            SECURITY_HEADERS,
+            spec.session_permanent,
+            base_url,
+            urlsplit(base_url).hostname or "localhost",
+        )
+        out.files.append(PlannedFile(f"{pkg}/hooks.py", "project/package/hooks.py.jinja", view, python=True))
+        out.files.append(PlannedFile("tests/test_hooks.py", "project/tests/test_hooks.py.jinja", view, python=True))
         out.app_imports.append("from .hooks import register_hooks")
         out.setup.append((Phase.HOOKS, "register_hooks(app)"))
     if spec.template_filters or spec.template_globals:
