@@ -15,7 +15,7 @@ from typing import Any
 
 from flaskgen import __version__
 from flaskgen.core.plan import auth, data, deploy, features, resources
-from flaskgen.core.plan.base import Contribution, LooseContext, Phase, PlannedFile
+from flaskgen.core.plan.base import Contribution, LooseContext, Phase, PlannedFile, TypedView
 from flaskgen.core.pysrc import pysrc
 from flaskgen.core.spec.auth import BLUEPRINT as AUTH_BLUEPRINT
 from flaskgen.core.spec.auth import RULES as AUTH_RULES
@@ -28,6 +28,7 @@ from flaskgen.core.spec.types import (
     EnvRef,
     Import,
     Profile,
+    Project,
     ProjectSpec,
     Route,
     Setting,
@@ -585,13 +586,37 @@ def _html_files(spec: ProjectSpec, base: dict[str, Any]) -> list[PlannedFile]:
     ]
 
 
+@dataclass(frozen=True)
+class ConftestView(TypedView):
+    """tests/conftest.py: which fixture blocks the features asked for, and their values."""
+
+    project: Project
+    has_db: bool
+    has_auth: bool
+    has_uploads: bool
+    token_page: str | None  # a page that carries the CSRF token, if any
+    base_url: str
+    auth_user: auth.AuthCtx | None
+
+
+def _conftest_view(spec: ProjectSpec, parts: list[Contribution]) -> ConftestView:
+    """The conftest blocks named by the features' contributions."""
+    blocks = {c for part in parts for c in part.conftest}
+    return ConftestView(
+        spec.project,
+        "db" in blocks,
+        "auth" in blocks,
+        "uploads" in blocks,
+        _token_page(spec),
+        spec.probe.base_url if spec.probe else "http://localhost",
+        auth.auth_ctx(spec) if spec.auth is not None else None,
+    )
+
+
 def _test_files(spec: ProjectSpec, base: dict[str, Any], parts: list[Contribution]) -> list[PlannedFile]:
     """The generated project's own tests (the features add theirs)."""
-    conftest = [c for part in parts for c in part.conftest]
-    auth_user = auth.auth_ctx(spec) if spec.auth is not None else None
-    base_url = spec.probe.base_url if spec.probe else "http://localhost"
     files = [
-        _file(base, "tests/conftest.py", "project/tests/conftest.py.jinja", True, conftest=conftest, token_page=_token_page(spec), base_url=base_url, auth_user=auth_user),
+        PlannedFile("tests/conftest.py", "project/tests/conftest.py.jinja", _conftest_view(spec, parts), True),
         _file(base, "tests/test_routes.py", "project/tests/test_routes.py.jinja", True, probe=spec.probe, login=spec.auth is not None),
         _file(base, "tests/test_config.py", "project/tests/test_config.py.jinja", True, **_config_cases(spec)),
     ]
