@@ -79,12 +79,12 @@ def test_routes_and_a_blueprint_plan_views_and_registrations() -> None:
     assert "xapp/models.py" not in files and "migrations/env.py" not in files
     views = files["xapp/views.py"]
     assert views.template == "project/package/views.py.jinja" and views.python
-    by_key = {v.route.key: v for v in views.context["views"]}
+    by_key = {v.route.key: v for v in views.context.views}
     assert by_key["show"].signature == "id: UUID"
     assert by_key["save"].doc == "POST /save" and by_key["index"].decorators == ()
-    assert views.context["registrations"][2] == "app.add_url_rule('/save', view_func=save, methods=['POST'])"
-    assert "from uuid import UUID" in views.context["imports"]
-    assert files["xapp/admin/views.py"].context["bp"].url_prefix == "/admin"
+    assert views.context.registrations[2] == "app.add_url_rule('/save', view_func=save, methods=['POST'])"
+    assert "from uuid import UUID" in views.context.imports
+    assert files["xapp/admin/views.py"].context.bp.url_prefix == "/admin"
     init = files["xapp/__init__.py"].context
     assert init["setup_lines"] == ["register_views(app)", "register_health(app)", "app.register_blueprint(admin_bp)"]
     assert "from .admin import bp as admin_bp" in init["app_imports"]
@@ -122,7 +122,7 @@ def test_models_resources_and_auth_plan_their_files() -> None:
     assert member.columns[1] == "email: Mapped[str] = mapped_column(String(120), unique=True)"
     assert member.columns[2].startswith("password_hash: ")  # auth adds the hash column
     assert [e.name for e in files["xapp/extensions.py"].context["extensions"]] == ["db", "migrate", "csrf", "login_manager"]
-    views = {v.route.key: v for v in files["xapp/views.py"].context["views"]}
+    views = {v.route.key: v for v in files["xapp/views.py"].context.views}
     assert views["secret"].decorators == ("@login_required",) and views["secret"].guard
     assert not views["index"].guard
     deps = files["pyproject.toml"].context["dependencies"]

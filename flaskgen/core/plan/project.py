@@ -58,6 +58,29 @@ class ViewCtx:
     doc: str
     decorators: tuple[str, ...]
     guard: bool = False  # a class view that needs a logged-in user (``decorators = [...]``)
+    defined: bool = True  # False for a ``redirect_to`` route: a URL rule, no code
+
+
+
+@dataclass(frozen=True)
+class AppViewsView(TypedView):
+    """<package>/views.py: the app's own views."""
+
+    imports: list[str]
+    views: list[ViewCtx]
+    registrations: list[str]
+
+
+@dataclass(frozen=True)
+class BlueprintView(TypedView):
+    """<package>/<blueprint>/__init__.py and views.py."""
+
+    bp: Blueprint
+    imports: list[str]
+    bp_args: list[str]
+    bp_guard: str | None  # the decorator of the blueprint's login check
+    views: list[ViewCtx]
+    registrations: list[str]
 
 
 @dataclass(frozen=True)
@@ -184,7 +207,9 @@ def _views(
             decorators.append("@csrf.exempt")
         if route.login_required and not route.view_class:
             decorators.append(f"@{auth.PAGE_GUARD[1]}")
-        views.append(ViewCtx(route, _signature(route), _doc(route, prefix), tuple(decorators), route.login_required))
+        views.append(
+            ViewCtx(route, _signature(route), _doc(route, prefix), tuple(decorators), route.login_required, kind != "redirect_to")
+        )
     return views, registrations
 
 
@@ -372,7 +397,7 @@ def _app_setup(spec: ProjectSpec, parts: list[Contribution]) -> tuple[list[str],
     return imports, ordered
 
 
-def _blueprint_files(spec: ProjectSpec, bp: Blueprint, base: dict[str, Any]) -> list[PlannedFile]:
+def _blueprint_files(spec: ProjectSpec, bp: Blueprint) -> list[PlannedFile]:
     pkg = spec.project.package
     protect = spec.project.csrf
     views, registrations = _views(bp.routes, bp.url_prefix, "bp", exempt=protect and bp.csrf)
@@ -386,28 +411,12 @@ def _blueprint_files(spec: ProjectSpec, bp: Blueprint, base: dict[str, Any]) -> 
         bp_args.append(f"url_prefix={bp.url_prefix!r}")
     if bp.subdomain:
         bp_args.append(f"subdomain={bp.subdomain!r}")
-    ctx = {
-        **base,
-        "bp": bp,
-        "views": views,
-        "registrations": registrations,
-        "imports": import_lines(imports),
-        "bp_args": bp_args,
-        "bp_guard": auth.PAGE_GUARD[1] if bp.login_required else None,
-    }
+    view = BlueprintView(
+        bp, import_lines(imports), bp_args, auth.PAGE_GUARD[1] if bp.login_required else None, views, registrations
+    )
     return [
-        PlannedFile(
-            f"{pkg}/{bp.name}/__init__.py",
-            "project/package/blueprint/__init__.py.jinja",
-            LooseContext(ctx),
-            python=True,
-        ),
-        PlannedFile(
-            f"{pkg}/{bp.name}/views.py",
-            "project/package/blueprint/views.py.jinja",
-            LooseContext(ctx),
-            python=True,
-        ),
+        PlannedFile(f"{pkg}/{bp.name}/__init__.py", "project/package/blueprint/__init__.py.jinja", view, python=True),
+        PlannedFile(f"{pkg}/{bp.name}/views.py", "project/package/blueprint/views.py.jinja", view, python=True),
     ]
 
 
@@ -564,10 +573,10 @@ def _app_files(spec: ProjectSpec, base: dict[str, Any], parts: list[Contribution
         if spec.project.csrf and not all(route.csrf for route in spec.routes):
             imports.add((".extensions", "csrf"))
         files.append(
-            _file(base, f"{pkg}/views.py", "project/package/views.py.jinja", True, views=views, registrations=registrations, imports=import_lines(imports))
+            PlannedFile(f"{pkg}/views.py", "project/package/views.py.jinja", AppViewsView(import_lines(imports), views, registrations), True)
         )
     for bp in spec.blueprints:
-        files += _blueprint_files(spec, bp, base)
+        files += _blueprint_files(spec, bp)
     if spec.errors:
         imports = {("flask", "Flask"), ("flask.typing", "ResponseReturnValue"), ("werkzeug.exceptions", "HTTPException")}
         for page in spec.errors:
