@@ -159,6 +159,15 @@ def _view_imports(routes: tuple[Route, ...], guard: bool = False) -> set[Import]
     return imports
 
 
+def _redirect_registrations(route: Route, target: str) -> list[str]:
+    """A ``redirect_to`` route is URL rules only: werkzeug redirects, no view runs."""
+    out = []
+    for i, rule in enumerate(route.rules):
+        args = [repr(rule.rule), f"endpoint={route.key!r}", *_rule_kwargs(route, i), f"redirect_to={route.response.target!r}"]
+        out.append(f"{target}.add_url_rule({', '.join(args)})")
+    return out
+
+
 def _views(
     routes: tuple[Route, ...], prefix: str | None, target: str, *, exempt: bool = False
 ) -> tuple[list[ViewCtx], list[str]]:
@@ -171,14 +180,7 @@ def _views(
         kind = route.response.kind
         wrap = exempt and not route.csrf
         if kind == "redirect_to":
-            for i, rule in enumerate(route.rules):
-                args = [
-                    repr(rule.rule),
-                    f"endpoint={route.key!r}",
-                    *_rule_kwargs(route, i),
-                    f"redirect_to={route.response.target!r}",
-                ]
-                registrations.append(f"{target}.add_url_rule({', '.join(args)})")
+            registrations += _redirect_registrations(route, target)
         elif route.view_class:
             view_expr = f"{route.class_name}.as_view({route.key!r})"
             if wrap:
