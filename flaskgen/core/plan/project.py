@@ -24,6 +24,7 @@ from flaskgen.core.spec.base import join_prefix
 from flaskgen.core.spec.config import ENV_RE
 from flaskgen.core.spec.types import (
     Blueprint,
+    Converter,
     Duration,
     EnvRef,
     Import,
@@ -60,6 +61,30 @@ class ViewCtx:
     guard: bool = False  # a class view that needs a logged-in user (``decorators = [...]``)
     defined: bool = True  # False for a ``redirect_to`` route: a URL rule, no code
 
+
+
+@dataclass(frozen=True)
+class ConverterCtx:
+    """One URL converter class of converters.py."""
+
+    name: str
+    class_name: str
+    regex: str | None  # None: the pattern is the rule's argument
+    type: str  # str | int | float
+    doc: str
+    converts: bool  # the value is not a str: to_python/to_url convert it
+
+
+@dataclass(frozen=True)
+class ConvertersView(TypedView):
+    """<package>/converters.py."""
+
+    converters: tuple[ConverterCtx, ...]
+
+
+def converters_view(converters: tuple[Converter, ...]) -> ConvertersView:
+    """The spec's converters, each saying whether it converts the matched text."""
+    return ConvertersView(tuple(ConverterCtx(c.name, c.class_name, c.regex, c.type, c.doc, c.type != "str") for c in converters))
 
 
 @dataclass(frozen=True)
@@ -565,7 +590,7 @@ def _app_files(spec: ProjectSpec, base: dict[str, Any], parts: list[Contribution
     pkg = spec.project.package
     files: list[PlannedFile] = []
     if spec.converters:
-        files.append(_file(base, f"{pkg}/converters.py", "project/package/converters.py.jinja", True, converters=spec.converters))
+        files.append(PlannedFile(f"{pkg}/converters.py", "project/package/converters.py.jinja", converters_view(spec.converters), True))
     extensions = [ext for part in parts for ext in part.extensions]
     if extensions:
         files.append(_file(base, f"{pkg}/extensions.py", "project/package/extensions.py.jinja", True, extensions=extensions))
