@@ -117,7 +117,7 @@ def test_models_resources_and_auth_plan_their_files() -> None:
     assert {"xapp/models.py", "migrations/env.py", "migrations/versions/0001_initial.py", "tests/test_migrations.py"} <= set(files)
     assert {"xapp/members/views.py", "xapp/members/api.py", "xapp/members/schemas.py", "xapp/api.py", "xapp/crud.py"} <= set(files)
     assert {"xapp/auth/views.py", "xapp/auth/guards.py", "xapp/templates/auth/login.html", "tests/test_auth.py"} <= set(files)
-    (member,) = files["xapp/models.py"].context["models"]
+    (member,) = files["xapp/models.py"].context.models
     assert member.model.name == "Member" and member.bases == "UserMixin, Model" and member.auth is not None
     assert member.columns[1] == "email: Mapped[str] = mapped_column(String(120), unique=True)"
     assert member.columns[2].startswith("password_hash: ")  # auth adds the hash column
@@ -161,10 +161,10 @@ resources:
   items: {model: Item}
 """
     files = _plan(parse_spec(text))
-    models = files["xapp/models.py"].context["imports"]
+    models = files["xapp/models.py"].context.imports
     assert "import decimal" in models and "import datetime" not in models and "import uuid" not in models
     assert "from sqlalchemy import Enum, Numeric" in models
-    (item,) = files["xapp/models.py"].context["models"]
+    (item,) = files["xapp/models.py"].context.models
     assert item.factory_modules == frozenset()  # the enum's sample is a plain string
     resource = files["xapp/items/schemas.py"].context["r"]
     assert resource.schema_imports == (
