@@ -1,0 +1,105 @@
+"""Which templates render from a typed view-model, and that each such view-model holds
+exactly the names its templates use, with no string tests left in those templates.
+
+Templates not listed in ``TYPED`` still receive a ``LooseContext`` (a read-only mapping);
+converting one means adding it here, so progress shows and cannot slip back.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import jinja2
+import pytest
+from jinja2 import meta
+
+from flaskgen.core.plan.base import LooseContext, PlannedFile, TypedView
+from flaskgen.core.plan.project import plan
+from flaskgen.render import environments
+from flaskgen.specfile import read_spec
+from tests.conftest import example_paths
+
+TYPED = {
+    "project/package/auth/__init__.py.jinja",
+    "project/package/auth/_fields.html.jinja",
+    "project/package/auth/commands.py.jinja",
+    "project/package/auth/forms.py.jinja",
+    "project/package/auth/guards.py.jinja",
+    "project/package/auth/login.html.jinja",
+    "project/package/auth/register.html.jinja",
+    "project/package/auth/users.py.jinja",
+    "project/package/auth/views.py.jinja",
+    "project/package/blueprint/__init__.py.jinja",
+    "project/package/blueprint/views.py.jinja",
+    "project/package/converters.py.jinja",
+    "project/package/hooks.py.jinja",
+    "project/package/models.py.jinja",
+    "project/package/views.py.jinja",
+    "project/tests/conftest.py.jinja",
+    "project/tests/test_auth.py.jinja",
+    "project/tests/test_hooks.py.jinja",
+    "project/tests/test_models.py.jinja",
+}
+# An {% if %} (or [% if %]) that compares with, or looks for, a quoted string.
+STRING_TEST = re.compile(r"[{\[]%-?\s*(?:el)?if\b[^%]*?(?:==|!=|\bin\b)\s*[\"']|[{\[]%-?\s*(?:el)?if\b[^%]*?[\"']\s*(?:==|!=|\bin\b)")
+
+
+def _all_planned() -> list[PlannedFile]:
+    return [f for path in example_paths() for f in plan(read_spec(path), path.name)]
+
+
+PLANNED = _all_planned()
+
+
+def _env(template: str) -> jinja2.Environment:
+    code, html = environments(())
+    return html if template.endswith(".html.jinja") else code
+
+
+def _names(template: str) -> set[str]:
+    """The variables a template reads (Jinja's own parse; imported macros excluded)."""
+    env = _env(template)
+    assert env.loader is not None
+    source = env.loader.get_source(env, template)[0]
+    return meta.find_undeclared_variables(env.parse(source)) - set(env.globals)
+
+
+def test_the_typed_templates_are_exactly_the_listed_ones() -> None:
+    typed = {f.template for f in PLANNED if isinstance(f.context, TypedView)}
+    loose = {f.template for f in PLANNED if isinstance(f.context, LooseContext)}
+    assert typed == TYPED
+    assert not typed & loose, "a template is typed in one plan and loose in another"
+    assert all(isinstance(f.context, (TypedView, LooseContext)) for f in PLANNED)
+
+
+def test_a_view_model_holds_exactly_what_its_templates_use() -> None:
+    used: dict[type, set[str]] = defaultdict(set)
+    for template, view in {(f.template, type(f.context)) for f in PLANNED if isinstance(f.context, TypedView)}:
+        used[view] |= _names(template)
+    for view, names in used.items():
+        assert {field.name for field in dataclasses.fields(view)} == names, view.__name__
+
+
+def test_view_models_are_frozen() -> None:
+    for f in PLANNED:
+        if isinstance(f.context, TypedView):
+            first = dataclasses.fields(f.context)[0].name
+            with pytest.raises(dataclasses.FrozenInstanceError):
+                setattr(f.context, first, None)
+
+
+@pytest.mark.parametrize("template", sorted(TYPED))
+def test_typed_templates_test_no_strings(template: str) -> None:
+    source = (Path(__file__).resolve().parent.parent / "blueprints_templates" / template).read_text(encoding="utf-8")
+    assert not STRING_TEST.findall(source), f"{template}: move the string test into its view-model"
+
+
+def test_the_string_test_pattern_finds_string_tests() -> None:
+    assert STRING_TEST.search('{% if hook.kind == "before_request" %}')
+    assert STRING_TEST.search("{% elif c.type != 'str' %}")
+    assert STRING_TEST.search('[% if "db" in conftest %]')
+    assert not STRING_TEST.search("{% if hook.before %}")
+    assert not STRING_TEST.search("{% for name, value in headers %}")
