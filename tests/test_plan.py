@@ -107,7 +107,9 @@ def test_config_values_are_typed_not_source() -> None:
     assert production.get("MAX_CONTENT_LENGTH").value == Size(16, "MB")  # type: ignore[union-attr]
     assert production.get("SITE").value == Constant("x")  # type: ignore[union-attr]
     files = _plan(spec)
-    assert files["xapp/config.py"].context["profiles"] == spec.profiles
+    config = files["xapp/config.py"].context
+    assert [(p.name, p.class_name, p.parent) for p in config.profiles] == [(p.name, p.class_name, p.parent) for p in spec.profiles]
+    assert [(s.key, s.value) for p in config.profiles for s in p.settings] == [(s.key, s.value) for p in spec.profiles for s in p.settings]
     assert {"name": "SECRET_KEY", "example": "change-me-to-a-long-random-string"} in files[".env.example"].context["env_vars"]
     assert {"profile": "production", "var": "SECRET_KEY"} in files["tests/test_config.py"].context["missing_cases"]
 

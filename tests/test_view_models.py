@@ -34,6 +34,7 @@ TYPED = {
     "project/package/auth/views.py.jinja",
     "project/package/blueprint/__init__.py.jinja",
     "project/package/blueprint/views.py.jinja",
+    "project/package/config.py.jinja",
     "project/package/converters.py.jinja",
     "project/package/hooks.py.jinja",
     "project/package/models.py.jinja",

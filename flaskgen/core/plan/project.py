@@ -33,6 +33,7 @@ from flaskgen.core.spec.types import (
     ProjectSpec,
     Route,
     Setting,
+    SettingValue,
     Size,
 )
 
@@ -289,6 +290,44 @@ def setting_annotations(spec: ProjectSpec) -> dict[str, str]:
         for key, found in sorted(types.items())
         if len(found) > 1
     }
+
+
+@dataclass(frozen=True)
+class SettingCtx:
+    """One setting line of a profile class; ``annotation`` when profiles disagree on its type."""
+
+    key: str
+    value: SettingValue
+    annotation: str | None
+
+
+@dataclass(frozen=True)
+class ProfileCtx:
+    """One profile class of config.py."""
+
+    name: str
+    class_name: str
+    parent: str | None
+    settings: tuple[SettingCtx, ...]
+
+
+@dataclass(frozen=True)
+class ConfigView(TypedView):
+    """<package>/config.py."""
+
+    profiles: tuple[ProfileCtx, ...]
+    uses_timedelta: bool  # a Duration setting needs ``from datetime import timedelta``
+
+
+def config_view(spec: ProjectSpec) -> ConfigView:
+    """The profiles with each setting's annotation decided."""
+    annotations = setting_annotations(spec)
+    profiles = tuple(
+        ProfileCtx(p.name, p.class_name, p.parent, tuple(SettingCtx(s.key, s.value, annotations.get(s.key)) for s in p.settings))
+        for p in spec.profiles
+    )
+    uses_timedelta = any(("datetime", "timedelta") in s.imports for p in spec.profiles for s in p.settings)
+    return ConfigView(profiles, uses_timedelta)
 
 
 def effective_settings(spec: ProjectSpec, profile: Profile) -> dict[str, Setting]:
@@ -572,7 +611,6 @@ def _project_files(spec: ProjectSpec, base: dict[str, Any], parts: list[Contribu
     app_imports, setup_lines = _app_setup(spec, parts)
     groups = dependencies(spec, parts)
     markers = [m for part in parts for m in part.markers]
-    uses_timedelta = any(("datetime", "timedelta") in s.imports for p in spec.profiles for s in p.settings)
     stubs = local_stubs(groups[""])
     return [_file(base, f"typings/{stub}", f"project/typings/{stub}.jinja") for stub in stubs] + [
         _file(base, "pyproject.toml", "project/pyproject.toml.jinja", has_stubs=bool(stubs), dependencies=groups.pop(""), extras=sorted(groups.items()), markers=markers),
@@ -581,7 +619,7 @@ def _project_files(spec: ProjectSpec, base: dict[str, Any], parts: list[Contribu
         _file(base, ".gitignore", "project/gitignore.jinja"),
         _file(base, "manage.py", "project/manage.py.jinja", True, has_db=bool(spec.models)),
         _file(base, f"{pkg}/__init__.py", "project/package/__init__.py.jinja", True, app_imports=app_imports, setup_lines=setup_lines),
-        _file(base, f"{pkg}/config.py", "project/package/config.py.jinja", True, profiles=spec.profiles, annotations=setting_annotations(spec), uses_timedelta=uses_timedelta),
+        PlannedFile(f"{pkg}/config.py", "project/package/config.py.jinja", config_view(spec), True),
     ]
 
 
