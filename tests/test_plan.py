@@ -168,7 +168,7 @@ resources:
     assert "from sqlalchemy import Enum, Numeric" in models
     (item,) = files["xapp/models.py"].context.models
     assert item.factory_modules == frozenset()  # the enum's sample is a plain string
-    resource = files["xapp/items/schemas.py"].context["r"]
+    resource = files["xapp/items/schemas.py"].context.r
     assert resource.schema_imports == (
         "from marshmallow import fields",
         "from marshmallow.validate import OneOf",

@@ -23,6 +23,7 @@ from flaskgen.specfile import read_spec
 from tests.conftest import example_paths
 
 TYPED = {
+    "project/package/api.py.jinja",
     "project/package/auth/__init__.py.jinja",
     "project/package/auth/_fields.html.jinja",
     "project/package/auth/commands.py.jinja",
@@ -44,16 +45,28 @@ TYPED = {
     "project/package/blueprint/views.py.jinja",
     "project/package/config.py.jinja",
     "project/package/converters.py.jinja",
+    "project/package/crud.py.jinja",
     "project/package/hooks.py.jinja",
     "project/package/models.py.jinja",
+    "project/package/resource/__init__.py.jinja",
+    "project/package/resource/api.py.jinja",
+    "project/package/resource/form.html.jinja",
+    "project/package/resource/forms.py.jinja",
+    "project/package/resource/index.html.jinja",
+    "project/package/resource/schemas.py.jinja",
+    "project/package/resource/show.html.jinja",
+    "project/package/resource/views.py.jinja",
     "project/package/views.py.jinja",
     "project/tests/conftest.py.jinja",
     "project/tests/test_auth.py.jinja",
     "project/tests/test_hooks.py.jinja",
     "project/tests/test_models.py.jinja",
+    "project/tests/test_resource.py.jinja",
 }
 # An {% if %} (or [% if %]) that compares with, or looks for, a quoted string.
 STRING_TEST = re.compile(r"[{\[]%-?\s*(?:el)?if\b[^%]*?(?:==|!=|\bin\b)\s*[\"']|[{\[]%-?\s*(?:el)?if\b[^%]*?[\"']\s*(?:==|!=|\bin\b)")
+
+SELECTS = re.compile(r"\b(?:selectattr|rejectattr)\b")
 
 
 def _all_planned() -> list[PlannedFile]:
@@ -72,8 +85,10 @@ def _names(template: str) -> set[str]:
     """The variables a template reads (Jinja's own parse; imported macros excluded)."""
     env = _env(template)
     assert env.loader is not None
-    source = env.loader.get_source(env, template)[0]
-    return meta.find_undeclared_variables(env.parse(source)) - set(env.globals)
+    tree = env.parse(env.loader.get_source(env, template)[0])
+    targets = [n.target for n in tree.find_all(jinja2.nodes.Assign)]
+    assigned = {t.name for target in targets for t in [target, *target.find_all(jinja2.nodes.Name)] if isinstance(t, jinja2.nodes.Name)}
+    return meta.find_undeclared_variables(tree) - set(env.globals) - assigned
 
 
 def test_the_typed_templates_are_exactly_the_listed_ones() -> None:
@@ -104,6 +119,7 @@ def test_view_models_are_frozen() -> None:
 def test_typed_templates_test_no_strings(template: str) -> None:
     source = (Path(__file__).resolve().parent.parent / "blueprints_templates" / template).read_text(encoding="utf-8")
     assert not STRING_TEST.findall(source), f"{template}: move the string test into its view-model"
+    assert not SELECTS.findall(source), f"{template}: compute the selection in its view-model"
 
 
 def test_the_string_test_pattern_finds_string_tests() -> None:
