@@ -63,8 +63,12 @@ TYPED = {
     "project/tests/test_models.py.jinja",
     "project/tests/test_resource.py.jinja",
 }
-# An {% if %} (or [% if %]) that compares with, or looks for, a quoted string.
-STRING_TEST = re.compile(r"[{\[]%-?\s*(?:el)?if\b[^%]*?(?:==|!=|\bin\b)\s*[\"']|[{\[]%-?\s*(?:el)?if\b[^%]*?[\"']\s*(?:==|!=|\bin\b)")
+# An {% if %}, [% if %] or a loop's ``if`` filter that compares with, or looks for, a
+# quoted string.
+STRING_TEST = re.compile(
+    r"[{\[]%-?\s*(?:(?:el)?if|for)\b[^%]*?(?:==|!=|\bin\b)\s*[\"']"
+    r"|[{\[]%-?\s*(?:(?:el)?if|for)\b[^%]*?[\"']\s*(?:==|!=|\bin\b)"
+)
 
 SELECTS = re.compile(r"\b(?:selectattr|rejectattr)\b")
 
@@ -126,5 +130,6 @@ def test_the_string_test_pattern_finds_string_tests() -> None:
     assert STRING_TEST.search('{% if hook.kind == "before_request" %}')
     assert STRING_TEST.search("{% elif c.type != 'str' %}")
     assert STRING_TEST.search('[% if "db" in conftest %]')
+    assert STRING_TEST.search('{% for f in r.fields if f.kind == "many_to_many" %}')
     assert not STRING_TEST.search("{% if hook.before %}")
     assert not STRING_TEST.search("{% for name, value in headers %}")

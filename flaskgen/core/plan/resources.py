@@ -138,9 +138,13 @@ class ResourceCtx:
     needed_by: tuple[tuple[str, str, str], ...]  # (child class, child factory, fk attribute) rows that block delete
 
     @property
+    def many_to_many_fields(self) -> tuple[FieldCtx, ...]:
+        """The fields that pick several rows (forms and the API turn ids into rows)."""
+        return tuple(f for f in self.fields if f.kind == "many_to_many")
+
+    @property
     def has_many_to_many(self) -> bool:
-        """A field picks several rows (forms and the API turn ids into rows)."""
-        return any(f.kind == "many_to_many" for f in self.fields)
+        return bool(self.many_to_many_fields)
 
     @property
     def has_uuid_field(self) -> bool:
