@@ -211,16 +211,21 @@ def _hooks(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> None:
         out.app_imports.append("from .hooks import register_hooks")
         out.setup.append((Phase.HOOKS, "register_hooks(app)"))
     if spec.template_filters or spec.template_globals:
-        ctx = {
-            **base,
-            "filters": spec.template_filters,
-            "globals": spec.template_globals,
-            "shown_name": html.escape(spec.project.name),
-        }
-        out.files.append(PlannedFile(f"{pkg}/templating.py", "project/package/templating.py.jinja", LooseContext(ctx), python=True))
-        out.files.append(PlannedFile("tests/test_templating.py", "project/tests/test_templating.py.jinja", LooseContext(ctx), python=True))
+        templating = TemplatingView(spec.project, spec.template_filters, spec.template_globals, html.escape(spec.project.name))
+        out.files.append(PlannedFile(f"{pkg}/templating.py", "project/package/templating.py.jinja", templating, python=True))
+        out.files.append(PlannedFile("tests/test_templating.py", "project/tests/test_templating.py.jinja", templating, python=True))
         out.app_imports.append("from .templating import register_templating")
         out.setup.append((Phase.TEMPLATING, "register_templating(app)"))
+
+
+@dataclass(frozen=True)
+class TemplatingView(TypedView):
+    """templating.py and tests/test_templating.py."""
+
+    project: Project
+    filters: tuple[str, ...]
+    globals: tuple[str, ...]
+    shown_name: str  # the project's name as a page shows it (HTML-escaped)
 
 
 def production_environment(spec: ProjectSpec) -> dict[str, str]:
@@ -357,13 +362,30 @@ def command_ctx(command: Command) -> CommandCtx:
     )
 
 
+@dataclass(frozen=True)
+class CommandsView(TypedView):
+    """commands.py and tests/test_commands.py."""
+
+    commands: tuple[CommandCtx, ...]
+
+
+@dataclass(frozen=True)
+class LoggingView(TypedView):
+    """logconfig.py and tests/test_logging.py."""
+
+    project: Project
+    level: str
+    below: str | None  # the level under ``level``, which the tests expect dropped
+    log_format: str
+
+
 def _commands(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> None:
     if not spec.commands:
         return
     pkg = spec.project.package
-    ctx = {**base, "commands": [command_ctx(c) for c in spec.commands]}
-    out.files.append(PlannedFile(f"{pkg}/commands.py", "project/package/commands.py.jinja", LooseContext(ctx), python=True))
-    out.files.append(PlannedFile("tests/test_commands.py", "project/tests/test_commands.py.jinja", LooseContext(ctx), python=True))
+    view = CommandsView(tuple(command_ctx(c) for c in spec.commands))
+    out.files.append(PlannedFile(f"{pkg}/commands.py", "project/package/commands.py.jinja", view, python=True))
+    out.files.append(PlannedFile("tests/test_commands.py", "project/tests/test_commands.py.jinja", view, python=True))
     out.app_imports.append("from .commands import register_commands")
     out.setup.append((Phase.COMMANDS, "register_commands(app)"))
 
@@ -374,15 +396,10 @@ def _logging(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> None
         return
     level = spec.log_level or "INFO"
     index = LOG_LEVELS.index(level)
-    ctx = {
-        **base,
-        "level": level,
-        "below": LOG_LEVELS[index - 1] if index > 0 else None,
-        "log_format": spec.log_format or FLASK_LOG_FORMAT,
-    }
+    view = LoggingView(spec.project, level, LOG_LEVELS[index - 1] if index > 0 else None, spec.log_format or FLASK_LOG_FORMAT)
     pkg = spec.project.package
-    out.files.append(PlannedFile(f"{pkg}/logconfig.py", "project/package/logconfig.py.jinja", LooseContext(ctx), python=True))
-    out.files.append(PlannedFile("tests/test_logging.py", "project/tests/test_logging.py.jinja", LooseContext(ctx), python=True))
+    out.files.append(PlannedFile(f"{pkg}/logconfig.py", "project/package/logconfig.py.jinja", view, python=True))
+    out.files.append(PlannedFile("tests/test_logging.py", "project/tests/test_logging.py.jinja", view, python=True))
     out.app_imports.append("from .logconfig import configure_logging")
     out.setup.append((Phase.LOGGING, "configure_logging(app)"))
 
