@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from flaskgen.core.plan.base import (
@@ -21,6 +21,9 @@ from flaskgen.core.plan.base import (
     TypedView,
 )
 from flaskgen.core.spec.types import Command, CommandOption, Project, ProjectSpec, Upload
+
+if TYPE_CHECKING:  # the probe imports werkzeug, which planning does not need at run time
+    from flaskgen.core.spec.probe import HttpCase
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 FLASK_LOG_FORMAT = "[%(asctime)s] %(levelname)s in %(module)s: %(message)s"  # Flask's own
@@ -111,15 +114,36 @@ def upload_ctx(upload: Upload) -> UploadCtx:
     )
 
 
+@dataclass(frozen=True)
+class UploadsView(TypedView):
+    """uploads.py and tests/test_uploads.py."""
+
+    project: Project
+    uploads: tuple[UploadCtx, ...]
+    csrf: bool
+    base_url: str
+    error_413: str | None  # what the spec's own 413 page shows, if it has one
+
+
+@dataclass(frozen=True)
+class UploadPageView(TypedView):
+    """The HTML form of one upload."""
+
+    csrf: bool
+    item: UploadCtx
+
+
 def _uploads(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> None:
     pkg = spec.project.package
     uploads = [upload_ctx(u) for u in spec.uploads]
-    ctx = {**base, "uploads": uploads, "csrf": spec.project.csrf, "base_url": spec.probe.base_url if spec.probe else "http://localhost"}
-    ctx["error_413"] = next((_error_fragment(page) for page in spec.errors if page.code == 413), None)
-    out.files.append(PlannedFile(f"{pkg}/uploads.py", "project/package/uploads.py.jinja", LooseContext(ctx), python=True))
+    base_url = spec.probe.base_url if spec.probe else "http://localhost"
+    error_413 = next((_error_fragment(page) for page in spec.errors if page.code == 413), None)
+    view = UploadsView(spec.project, tuple(uploads), spec.project.csrf, base_url, error_413)
+    out.files.append(PlannedFile(f"{pkg}/uploads.py", "project/package/uploads.py.jinja", view, python=True))
     for item in uploads:
-        out.files.append(PlannedFile(f"{pkg}/templates/{item.template}", "project/package/templates/upload.html.jinja", LooseContext({**ctx, "item": item})))
-    out.files.append(PlannedFile("tests/test_uploads.py", "project/tests/test_uploads.py.jinja", LooseContext(ctx), python=True))
+        page = UploadPageView(spec.project.csrf, item)
+        out.files.append(PlannedFile(f"{pkg}/templates/{item.template}", "project/package/templates/upload.html.jinja", page))
+    out.files.append(PlannedFile("tests/test_uploads.py", "project/tests/test_uploads.py.jinja", view, python=True))
     out.app_imports.append("from .uploads import register_uploads")
     out.setup.append((Phase.VIEWS, "register_uploads(app)"))
     out.conftest.append("uploads")
@@ -238,22 +262,47 @@ def production_environment(spec: ProjectSpec) -> dict[str, str]:
     return dict(sorted(env.items()))
 
 
+@dataclass(frozen=True)
+class SecurityView(TypedView):
+    """tests/test_security.py."""
+
+    project: Project
+    csrf: bool
+    environment: dict[str, str]  # lets the production profile load
+    protected: list[HttpCase]  # requests that must carry the CSRF token
+    exempt: list[HttpCase]  # ``csrf: false`` requests
+    own_400_page: bool
+
+
 def _security(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> None:
     """Session cookie flags of production and CSRF protection, tested."""
     http = spec.probe.http if spec.probe else ()
-    ctx = {
-        **base,
-        "csrf": spec.project.csrf,
-        "environment": production_environment(spec),
-        "protected": [c for c in http if c.token and not c.login],
-        "exempt": [c for c in http if c.exempt],
-        "own_400_page": any(page.code == 400 for page in spec.errors),
-    }
-    out.files.append(PlannedFile("tests/test_security.py", "project/tests/test_security.py.jinja", LooseContext(ctx), python=True))
+    view = SecurityView(
+        spec.project,
+        spec.project.csrf,
+        production_environment(spec),
+        [c for c in http if c.token and not c.login],
+        [c for c in http if c.exempt],
+        any(page.code == 400 for page in spec.errors),
+    )
+    out.files.append(PlannedFile("tests/test_security.py", "project/tests/test_security.py.jinja", view, python=True))
     out.files.append(PlannedFile("tests/test_layout.py", "project/tests/test_layout.py.jinja", LooseContext(base), python=True))
 
 
 # -- middleware, commands, logging ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MiddlewareView(TypedView):
+    """middleware.py and tests/test_middleware.py."""
+
+    project: Project
+    classes: tuple[str, ...]  # the spec's WSGI middleware, "module:Class"
+    proxy_fix: bool
+    proxy_args: str  # ProxyFix's keyword arguments
+    proxy_settings: tuple[tuple[str, int], ...]
+    proxy_x_for: int
+    base_url: str
 
 
 def _middleware(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> None:
@@ -262,16 +311,17 @@ def _middleware(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> N
     pkg = spec.project.package
     proxy_args = ", ".join(f"{k}={v}" for k, v in spec.proxy_fix or ())
     proxy_values = dict(spec.proxy_fix or ())
-    ctx = {
-        **base,
-        "classes": spec.middleware,
-        "proxy_fix": spec.proxy_fix is not None,
-        "proxy_args": proxy_args,
-        "proxy_x_for": proxy_values.get("x_for", 1),
-        "base_url": spec.probe.base_url if spec.probe else "http://localhost",
-    }
-    out.files.append(PlannedFile(f"{pkg}/middleware.py", "project/package/middleware.py.jinja", LooseContext(ctx), python=True))
-    out.files.append(PlannedFile("tests/test_middleware.py", "project/tests/test_middleware.py.jinja", LooseContext(ctx), python=True))
+    view = MiddlewareView(
+        spec.project,
+        spec.middleware,
+        spec.proxy_fix is not None,
+        proxy_args,
+        spec.proxy_fix or (),
+        proxy_values.get("x_for", 1),
+        spec.probe.base_url if spec.probe else "http://localhost",
+    )
+    out.files.append(PlannedFile(f"{pkg}/middleware.py", "project/package/middleware.py.jinja", view, python=True))
+    out.files.append(PlannedFile("tests/test_middleware.py", "project/tests/test_middleware.py.jinja", view, python=True))
     out.app_imports.append("from .middleware import apply_middleware")
     out.setup.append((Phase.MIDDLEWARE, "apply_middleware(app)"))
 
