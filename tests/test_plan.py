@@ -110,7 +110,7 @@ def test_config_values_are_typed_not_source() -> None:
     config = files["xapp/config.py"].context
     assert [(p.name, p.class_name, p.parent) for p in config.profiles] == [(p.name, p.class_name, p.parent) for p in spec.profiles]
     assert [(s.key, s.value) for p in config.profiles for s in p.settings] == [(s.key, s.value) for p in spec.profiles for s in p.settings]
-    assert {"name": "SECRET_KEY", "example": "change-me-to-a-long-random-string"} in files[".env.example"].context["env_vars"]
+    assert {"name": "SECRET_KEY", "example": "change-me-to-a-long-random-string"} in files[".env.example"].context.env_vars
     assert {"profile": "production", "var": "SECRET_KEY"} in files["tests/test_config.py"].context["missing_cases"]
 
 
@@ -123,7 +123,7 @@ def test_models_resources_and_auth_plan_their_files() -> None:
     assert member.model.name == "Member" and member.bases == "UserMixin, Model" and member.auth is not None
     assert member.columns[1] == "email: Mapped[str] = mapped_column(String(120), unique=True)"
     assert member.columns[2].startswith("password_hash: ")  # auth adds the hash column
-    assert [e.name for e in files["xapp/extensions.py"].context["extensions"]] == ["db", "migrate", "csrf", "login_manager"]
+    assert [e.name for e in files["xapp/extensions.py"].context.extensions] == ["db", "migrate", "csrf", "login_manager"]
     views = {v.route.key: v for v in files["xapp/views.py"].context.views}
     assert views["secret"].decorators == ("@login_required",) and views["secret"].guard
     assert not views["index"].guard

@@ -10,7 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from enum import IntEnum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from flaskgen.core.spec.types import Project
 
 
 class ViewModel(Protocol):
@@ -29,6 +32,18 @@ class TypedView:
     def as_context(self) -> Mapping[str, object]:
         """The fields by name (shallow: nested values stay typed objects)."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True)
+class NoNames(TypedView):
+    """A fixed file: its template reads no names."""
+
+
+@dataclass(frozen=True)
+class ProjectView(TypedView):
+    """A template that reads only the project's settings (name, package, ...)."""
+
+    project: Project
 
 
 class LooseContext(Mapping[str, Any]):

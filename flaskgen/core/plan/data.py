@@ -14,9 +14,10 @@ from flaskgen.core.migrate.diff import NAMING_CONVENTION, revision, revision_fil
 from flaskgen.core.plan.base import (
     Contribution,
     Extension,
-    LooseContext,
+    NoNames,
     Phase,
     PlannedFile,
+    ProjectView,
     TypedView,
 )
 from flaskgen.core.spec.base import snake
@@ -156,15 +157,15 @@ def contribute(spec: ProjectSpec, base: dict[str, Any]) -> Contribution:
     out.files.append(PlannedFile(f"{pkg}/models.py", "project/package/models.py.jinja", view, python=True))
     initial = revision((), schema_of(spec.models, spec.association_tables))
     out.files += [
-        PlannedFile("migrations/alembic.ini", "project/migrations/alembic.ini.jinja", LooseContext(base)),
-        PlannedFile("migrations/env.py", "project/migrations/env.py.jinja", LooseContext(base), python=True),
-        PlannedFile("migrations/script.py.mako", "project/migrations/script.py.mako.jinja", LooseContext(base)),
-        PlannedFile("migrations/README", "project/migrations/README.jinja", LooseContext(base)),
-        revision_file(initial, base),
+        PlannedFile("migrations/alembic.ini", "project/migrations/alembic.ini.jinja", NoNames()),
+        PlannedFile("migrations/env.py", "project/migrations/env.py.jinja", NoNames(), python=True),
+        PlannedFile("migrations/script.py.mako", "project/migrations/script.py.mako.jinja", NoNames()),
+        PlannedFile("migrations/README", "project/migrations/README.jinja", NoNames()),
+        revision_file(initial),
     ]
     tests = ModelTestsView(spec.project, models, _relationship_tests(spec), _test_imports(models))
     out.files.append(PlannedFile("tests/test_models.py", "project/tests/test_models.py.jinja", tests, python=True))
-    out.files.append(PlannedFile("tests/test_migrations.py", "project/tests/test_migrations.py.jinja", LooseContext(base), python=True))
+    out.files.append(PlannedFile("tests/test_migrations.py", "project/tests/test_migrations.py.jinja", ProjectView(spec.project), python=True))
     return out
 
 

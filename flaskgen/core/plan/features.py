@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from flaskgen.core.plan.base import (
     Contribution,
     Extension,
-    LooseContext,
+    NoNames,
     Phase,
     PlannedFile,
     TypedView,
@@ -286,7 +286,7 @@ def _security(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> Non
         any(page.code == 400 for page in spec.errors),
     )
     out.files.append(PlannedFile("tests/test_security.py", "project/tests/test_security.py.jinja", view, python=True))
-    out.files.append(PlannedFile("tests/test_layout.py", "project/tests/test_layout.py.jinja", LooseContext(base), python=True))
+    out.files.append(PlannedFile("tests/test_layout.py", "project/tests/test_layout.py.jinja", NoNames(), python=True))
 
 
 # -- middleware, commands, logging ---------------------------------------------------------

@@ -15,7 +15,16 @@ from typing import Any
 
 from flaskgen import __version__
 from flaskgen.core.plan import auth, data, deploy, features, resources
-from flaskgen.core.plan.base import Contribution, LooseContext, Phase, PlannedFile, TypedView
+from flaskgen.core.plan.base import (
+    Contribution,
+    Extension,
+    LooseContext,
+    NoNames,
+    Phase,
+    PlannedFile,
+    ProjectView,
+    TypedView,
+)
 from flaskgen.core.pysrc import pysrc
 from flaskgen.core.spec.auth import BLUEPRINT as AUTH_BLUEPRINT
 from flaskgen.core.spec.auth import RULES as AUTH_RULES
@@ -27,6 +36,7 @@ from flaskgen.core.spec.types import (
     Converter,
     Duration,
     EnvRef,
+    ErrorPage,
     Import,
     Profile,
     Project,
@@ -546,8 +556,40 @@ def _resource_rows(spec: ProjectSpec) -> list[dict[str, str]]:
     return rows
 
 
-def _error_test_ctx(spec: ProjectSpec) -> dict[str, Any]:
-    pages = []
+@dataclass(frozen=True)
+class ExtensionsView(TypedView):
+    """<package>/extensions.py."""
+
+    extensions: list[Extension]
+
+
+@dataclass(frozen=True)
+class ErrorsView(TypedView):
+    """<package>/errors.py."""
+
+    errors: tuple[ErrorPage, ...]
+    imports: list[str]
+
+
+@dataclass(frozen=True)
+class ErrorTestsView(TypedView):
+    """tests/test_errors.py."""
+
+    errors: list[dict[str, object]]  # {"code": 404, "expect": what the page shows}
+    has_404: bool
+    fail_url: str
+    missing_url: str
+
+
+@dataclass(frozen=True)
+class EnvExampleView(TypedView):
+    """.env.example."""
+
+    env_vars: list[dict[str, str]]  # {"name": ..., "example": ...}
+
+
+def _error_tests_view(spec: ProjectSpec) -> ErrorTestsView:
+    pages: list[dict[str, object]] = []
     for page in spec.errors:
         if page.response.kind == "template":
             expect = html.escape(page.title)
@@ -557,12 +599,7 @@ def _error_test_ctx(spec: ProjectSpec) -> dict[str, Any]:
         else:
             expect = json.dumps(page.response.json)[:1]
         pages.append({"code": page.code, "expect": expect})
-    return {
-        "errors": pages,
-        "has_404": any(p.code == 404 for p in spec.errors),
-        "fail_url": "/__fail__",
-        "missing_url": "/__no_such_page__",
-    }
+    return ErrorTestsView(pages, any(p.code == 404 for p in spec.errors), "/__fail__", "/__no_such_page__")
 
 
 def dependencies(spec: ProjectSpec, parts: list[Contribution]) -> dict[str, list[str]]:
@@ -612,11 +649,11 @@ def _project_files(spec: ProjectSpec, base: dict[str, Any], parts: list[Contribu
     groups = dependencies(spec, parts)
     markers = [m for part in parts for m in part.markers]
     stubs = local_stubs(groups[""])
-    return [_file(base, f"typings/{stub}", f"project/typings/{stub}.jinja") for stub in stubs] + [
+    return [PlannedFile(f"typings/{stub}", f"project/typings/{stub}.jinja", NoNames()) for stub in stubs] + [
         _file(base, "pyproject.toml", "project/pyproject.toml.jinja", has_stubs=bool(stubs), dependencies=groups.pop(""), extras=sorted(groups.items()), markers=markers),
-        _file(base, ".flaskenv", "project/flaskenv.jinja"),
-        _file(base, ".env.example", "project/env.example.jinja", env_vars=_env_vars(spec)),
-        _file(base, ".gitignore", "project/gitignore.jinja"),
+        PlannedFile(".flaskenv", "project/flaskenv.jinja", ProjectView(spec.project)),
+        PlannedFile(".env.example", "project/env.example.jinja", EnvExampleView(_env_vars(spec))),
+        PlannedFile(".gitignore", "project/gitignore.jinja", NoNames()),
         _file(base, "manage.py", "project/manage.py.jinja", True, has_db=bool(spec.models)),
         _file(base, f"{pkg}/__init__.py", "project/package/__init__.py.jinja", True, app_imports=app_imports, setup_lines=setup_lines),
         PlannedFile(f"{pkg}/config.py", "project/package/config.py.jinja", config_view(spec), True),
@@ -631,7 +668,7 @@ def _app_files(spec: ProjectSpec, base: dict[str, Any], parts: list[Contribution
         files.append(PlannedFile(f"{pkg}/converters.py", "project/package/converters.py.jinja", converters_view(spec.converters), True))
     extensions = [ext for part in parts for ext in part.extensions]
     if extensions:
-        files.append(_file(base, f"{pkg}/extensions.py", "project/package/extensions.py.jinja", True, extensions=extensions))
+        files.append(PlannedFile(f"{pkg}/extensions.py", "project/package/extensions.py.jinja", ExtensionsView(extensions), True))
     if spec.routes:
         views, registrations = _views(spec.routes, None, "app", exempt=spec.project.csrf)
         imports = _view_imports(spec.routes) | {("flask", "Flask")}
@@ -646,7 +683,7 @@ def _app_files(spec: ProjectSpec, base: dict[str, Any], parts: list[Contribution
         imports = {("flask", "Flask"), ("flask.typing", "ResponseReturnValue"), ("werkzeug.exceptions", "HTTPException")}
         for page in spec.errors:
             imports |= page.response.imports
-        files.append(_file(base, f"{pkg}/errors.py", "project/package/errors.py.jinja", True, errors=spec.errors, imports=import_lines(imports)))
+        files.append(PlannedFile(f"{pkg}/errors.py", "project/package/errors.py.jinja", ErrorsView(spec.errors, import_lines(imports)), True))
     return files
 
 
@@ -656,7 +693,7 @@ def _html_files(spec: ProjectSpec, base: dict[str, Any]) -> list[PlannedFile]:
     return [
         _file(base, f"{pkg}/templates/base.html", "project/package/templates/base.html.jinja"),
         *_page_files(spec, base),
-        _file(base, f"{pkg}/static/style.css", "project/package/static/style.css.jinja"),
+        PlannedFile(f"{pkg}/static/style.css", "project/package/static/style.css.jinja", NoNames()),
     ]
 
 
@@ -695,7 +732,7 @@ def _test_files(spec: ProjectSpec, base: dict[str, Any], parts: list[Contributio
         _file(base, "tests/test_config.py", "project/tests/test_config.py.jinja", True, **_config_cases(spec)),
     ]
     if spec.errors:
-        files.append(_file(base, "tests/test_errors.py", "project/tests/test_errors.py.jinja", True, **_error_test_ctx(spec)))
+        files.append(PlannedFile("tests/test_errors.py", "project/tests/test_errors.py.jinja", _error_tests_view(spec), True))
     return files
 
 
