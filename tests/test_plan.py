@@ -86,8 +86,8 @@ def test_routes_and_a_blueprint_plan_views_and_registrations() -> None:
     assert "from uuid import UUID" in views.context.imports
     assert files["xapp/admin/views.py"].context.bp.url_prefix == "/admin"
     init = files["xapp/__init__.py"].context
-    assert init["setup_lines"] == ["register_views(app)", "register_health(app)", "app.register_blueprint(admin_bp)"]
-    assert "from .admin import bp as admin_bp" in init["app_imports"]
+    assert init.setup_lines == ["register_views(app)", "register_health(app)", "app.register_blueprint(admin_bp)"]
+    assert "from .admin import bp as admin_bp" in init.app_imports
 
 
 def test_the_plan_is_sorted_and_readme_lists_every_file() -> None:
@@ -95,7 +95,7 @@ def test_the_plan_is_sorted_and_readme_lists_every_file() -> None:
     paths = [f.relpath for f in files]
     assert paths == sorted(paths) and len(paths) == len(set(paths))
     readme = next(f for f in files if f.relpath == "README.md")
-    assert readme.context["layout"] == paths
+    assert readme.context.layout == paths
 
 
 def test_config_values_are_typed_not_source() -> None:
@@ -111,7 +111,7 @@ def test_config_values_are_typed_not_source() -> None:
     assert [(p.name, p.class_name, p.parent) for p in config.profiles] == [(p.name, p.class_name, p.parent) for p in spec.profiles]
     assert [(s.key, s.value) for p in config.profiles for s in p.settings] == [(s.key, s.value) for p in spec.profiles for s in p.settings]
     assert {"name": "SECRET_KEY", "example": "change-me-to-a-long-random-string"} in files[".env.example"].context.env_vars
-    assert {"profile": "production", "var": "SECRET_KEY"} in files["tests/test_config.py"].context["missing_cases"]
+    assert {"profile": "production", "var": "SECRET_KEY"} in files["tests/test_config.py"].context.missing_cases
 
 
 def test_models_resources_and_auth_plan_their_files() -> None:
@@ -127,12 +127,12 @@ def test_models_resources_and_auth_plan_their_files() -> None:
     views = {v.route.key: v for v in files["xapp/views.py"].context.views}
     assert views["secret"].decorators == ("@login_required",) and views["secret"].guard
     assert not views["index"].guard
-    deps = files["pyproject.toml"].context["dependencies"]
+    deps = files["pyproject.toml"].context.dependencies
     assert {"Flask-SQLAlchemy>=3.1", "Flask-Login>=0.6.3", "marshmallow-sqlalchemy>=1.4"} <= set(deps)
 
 
 def test_setup_lines_follow_the_phases() -> None:
-    lines = _plan(parse_spec(FULL))["xapp/__init__.py"].context["setup_lines"]
+    lines = _plan(parse_spec(FULL))["xapp/__init__.py"].context.setup_lines
     order = [
         'app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.config["SQLALCHEMY_DATABASE_URI"])',  # DATABASE
         "db.init_app(app)",  # EXTENSIONS

@@ -11,14 +11,13 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flaskgen import __version__
 from flaskgen.core.plan import auth, data, deploy, features, resources
 from flaskgen.core.plan.base import (
     Contribution,
     Extension,
-    LooseContext,
     NoNames,
     Phase,
     PlannedFile,
@@ -46,6 +45,9 @@ from flaskgen.core.spec.types import (
     SettingValue,
     Size,
 )
+
+if TYPE_CHECKING:
+    from flaskgen.core.spec.probe import Probe
 
 # The ruff release flaskgen is tested with: generated projects need at least this one
 # (their dev extra and pre-commit hook), so their `ruff format --check` agrees.
@@ -370,9 +372,19 @@ def _env_vars(spec: ProjectSpec) -> list[dict[str, str]]:
     return [{"name": n, "example": v} for n, v in sorted(names.items())]
 
 
-def _config_cases(spec: ProjectSpec) -> dict[str, Any]:
-    missing_cases = []
-    default_cases = []
+@dataclass(frozen=True)
+class ConfigTestsView(TypedView):
+    """tests/test_config.py."""
+
+    project: Project
+    missing_cases: list[dict[str, str]]  # {"profile", "var"}: loading fails without var
+    default_cases: list[dict[str, str]]  # {"profile", "key", "value"}: a reference's default
+    full_env: dict[str, str]  # every variable set, so each profile loads
+
+
+def _config_tests_view(spec: ProjectSpec) -> ConfigTestsView:
+    missing_cases: list[dict[str, str]] = []
+    default_cases: list[dict[str, str]] = []
     for profile in spec.profiles:
         settings = effective_settings(spec, profile)
         required = sorted({v for s in settings.values() for v in s.env_vars})
@@ -385,7 +397,7 @@ def _config_cases(spec: ProjectSpec) -> dict[str, Any]:
                 value = ENV_RE.sub(lambda m: m.group(2) or "", template)
                 default_cases.append({"profile": profile.name, "key": key, "value": value})
     full_env = {v["name"]: v["example"] for v in _env_vars(spec)}
-    return {"missing_cases": missing_cases, "default_cases": default_cases, "full_env": full_env}
+    return ConfigTestsView(spec.project, missing_cases, default_cases, full_env)
 
 
 # -- templates (HTML) ----------------------------------------------------------------------
@@ -410,6 +422,33 @@ def _nav(spec: ProjectSpec) -> list[NavLink]:
     return links
 
 
+@dataclass(frozen=True)
+class PageView(TypedView):
+    """One page template of a ``template:`` route."""
+
+    title: str
+    variables: tuple[str, ...]  # the URL variables the views pass
+    form: bool  # a route of the page accepts POST
+    csrf: bool
+    form_multipart: bool
+
+
+@dataclass(frozen=True)
+class ErrorPageView(TypedView):
+    """The template of an error page."""
+
+    page: ErrorPage
+
+
+@dataclass(frozen=True)
+class LayoutView(TypedView):
+    """templates/base.html."""
+
+    project: Project
+    nav: list[NavLink]
+    auth_nav: auth.AuthNav | None
+
+
 def _page_files(spec: ProjectSpec, base: dict[str, Any]) -> list[PlannedFile]:
     pages: dict[str, dict[str, Any]] = {}
     for route in spec.all_routes:
@@ -424,21 +463,15 @@ def _page_files(spec: ProjectSpec, base: dict[str, Any]) -> list[PlannedFile]:
         page["form"] = page["form"] or route.accepts_post
     out = []
     for template, page in sorted(pages.items()):
-        ctx = {**base, **page, "csrf": spec.project.csrf, "form_multipart": False}
-        out.append(
-            PlannedFile(
-                f"{spec.project.package}/templates/{template}",
-                "project/package/templates/page.html.jinja",
-                LooseContext(ctx),
-            )
-        )
+        view = PageView(page["title"], tuple(page["variables"]), page["form"], spec.project.csrf, False)
+        out.append(PlannedFile(f"{spec.project.package}/templates/{template}", "project/package/templates/page.html.jinja", view))
     for error in spec.errors:
         if error.response.kind == "template":
             out.append(
                 PlannedFile(
                     f"{spec.project.package}/templates/{error.response.template}",
                     "project/package/templates/error.html.jinja",
-                    LooseContext({**base, "page": error}),
+                    ErrorPageView(error),
                 )
             )
     return out
@@ -624,11 +657,6 @@ def local_stubs(requirements: list[str]) -> list[str]:
     return sorted(stub for name in _requirement_names(requirements) for stub in LOCAL_STUBS.get(name, ()))
 
 
-def _file(base: dict[str, Any], relpath: str, template: str, python: bool = False, **extra: Any) -> PlannedFile:
-    """A planned file whose context is ``base`` plus ``extra``."""
-    return PlannedFile(relpath, template, LooseContext({**base, **extra}), python)
-
-
 def _base_context(spec: ProjectSpec) -> dict[str, Any]:
     """What every template gets."""
     return {
@@ -642,6 +670,45 @@ def _base_context(spec: ProjectSpec) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class PyprojectView(TypedView):
+    """pyproject.toml."""
+
+    project: Project
+    has_stubs: bool  # the project carries stubs in typings/
+    dependencies: list[str]
+    extras: list[tuple[str, list[str]]]  # optional-dependency groups, sorted
+    markers: list[str]
+
+
+@dataclass(frozen=True)
+class ManageView(TypedView):
+    """manage.py."""
+
+    project: Project
+    spec: ProjectSpec
+    has_db: bool
+
+
+@dataclass(frozen=True)
+class AppView(TypedView):
+    """<package>/__init__.py: the app factory."""
+
+    project: Project
+    spec: ProjectSpec
+    app_imports: list[str]
+    setup_lines: list[str]
+
+
+@dataclass(frozen=True)
+class RoutesTestsView(TypedView):
+    """tests/test_routes.py."""
+
+    project: Project
+    probe: Probe | None
+    login: bool  # the app has auth (guarded routes redirect to the login page)
+
+
 def _project_files(spec: ProjectSpec, base: dict[str, Any], parts: list[Contribution]) -> list[PlannedFile]:
     """The project's top-level files, the app factory and its config."""
     pkg = spec.project.package
@@ -650,12 +717,12 @@ def _project_files(spec: ProjectSpec, base: dict[str, Any], parts: list[Contribu
     markers = [m for part in parts for m in part.markers]
     stubs = local_stubs(groups[""])
     return [PlannedFile(f"typings/{stub}", f"project/typings/{stub}.jinja", NoNames()) for stub in stubs] + [
-        _file(base, "pyproject.toml", "project/pyproject.toml.jinja", has_stubs=bool(stubs), dependencies=groups.pop(""), extras=sorted(groups.items()), markers=markers),
+        PlannedFile("pyproject.toml", "project/pyproject.toml.jinja", PyprojectView(spec.project, bool(stubs), groups.pop(""), sorted(groups.items()), markers)),
         PlannedFile(".flaskenv", "project/flaskenv.jinja", ProjectView(spec.project)),
         PlannedFile(".env.example", "project/env.example.jinja", EnvExampleView(_env_vars(spec))),
         PlannedFile(".gitignore", "project/gitignore.jinja", NoNames()),
-        _file(base, "manage.py", "project/manage.py.jinja", True, has_db=bool(spec.models)),
-        _file(base, f"{pkg}/__init__.py", "project/package/__init__.py.jinja", True, app_imports=app_imports, setup_lines=setup_lines),
+        PlannedFile("manage.py", "project/manage.py.jinja", ManageView(spec.project, spec, bool(spec.models)), True),
+        PlannedFile(f"{pkg}/__init__.py", "project/package/__init__.py.jinja", AppView(spec.project, spec, app_imports, setup_lines), True),
         PlannedFile(f"{pkg}/config.py", "project/package/config.py.jinja", config_view(spec), True),
     ]
 
@@ -691,7 +758,7 @@ def _html_files(spec: ProjectSpec, base: dict[str, Any]) -> list[PlannedFile]:
     """The layout, the pages and the style sheet."""
     pkg = spec.project.package
     return [
-        _file(base, f"{pkg}/templates/base.html", "project/package/templates/base.html.jinja"),
+        PlannedFile(f"{pkg}/templates/base.html", "project/package/templates/base.html.jinja", LayoutView(spec.project, _nav(spec), auth.nav(spec))),
         *_page_files(spec, base),
         PlannedFile(f"{pkg}/static/style.css", "project/package/static/style.css.jinja", NoNames()),
     ]
@@ -728,31 +795,49 @@ def _test_files(spec: ProjectSpec, base: dict[str, Any], parts: list[Contributio
     """The generated project's own tests (the features add theirs)."""
     files = [
         PlannedFile("tests/conftest.py", "project/tests/conftest.py.jinja", _conftest_view(spec, parts), True),
-        _file(base, "tests/test_routes.py", "project/tests/test_routes.py.jinja", True, probe=spec.probe, login=spec.auth is not None),
-        _file(base, "tests/test_config.py", "project/tests/test_config.py.jinja", True, **_config_cases(spec)),
+        PlannedFile("tests/test_routes.py", "project/tests/test_routes.py.jinja", RoutesTestsView(spec.project, spec.probe, spec.auth is not None), True),
+        PlannedFile("tests/test_config.py", "project/tests/test_config.py.jinja", _config_tests_view(spec), True),
     ]
     if spec.errors:
         files.append(PlannedFile("tests/test_errors.py", "project/tests/test_errors.py.jinja", _error_tests_view(spec), True))
     return files
 
 
+@dataclass(frozen=True)
+class ReadmeView(TypedView):
+    """The generated project's README.md."""
+
+    project: Project
+    spec: ProjectSpec
+    spec_name: str  # the spec file's name, for the regen instructions
+    has_db: bool
+    deploy: deploy.Deploy
+    health_rule: str
+    stubs: list[str]  # the stubs in typings/
+    flask_major: int
+    profiles: tuple[Profile, ...]
+    route_rows: list[dict[str, str]]  # {"endpoint", "methods", "rule"}
+    layout: list[str]  # every file of the project
+
+
 def _readme(spec: ProjectSpec, base: dict[str, Any], spec_name: str, files: list[PlannedFile]) -> PlannedFile:
     """README.md, which lists every other file of the project."""
     layout = sorted([*(f.relpath for f in files), "README.md"])
     stubs = [f.relpath.removeprefix("typings/") for f in files if f.relpath.startswith("typings/")]
-    return _file(
-        base,
-        "README.md",
-        "project/README.md.jinja",
+    view = ReadmeView(
+        project=spec.project,
+        spec=spec,
+        spec_name=spec_name,
         has_db=bool(spec.models),
         deploy=deploy.deploy_info(spec),
-        spec_name=spec_name,
+        health_rule=deploy.HEALTH_RULE,
         stubs=stubs,
         flask_major=3,
         profiles=spec.profiles,
         route_rows=_route_rows(spec),
         layout=layout,
     )
+    return PlannedFile("README.md", "project/README.md.jinja", view)
 
 
 def plan(spec: ProjectSpec, spec_name: str = "spec.yaml") -> list[PlannedFile]:
