@@ -1,8 +1,7 @@
-"""Which templates render from a typed view-model, and that each such view-model holds
-exactly the names its templates use, with no string tests left in those templates.
+"""Every template renders from its typed view-model: each view-model holds exactly the
+names its templates use, and no template tests a string (that is the view-model's job).
 
-Templates not listed in ``TYPED`` still receive a ``LooseContext`` (a read-only mapping);
-converting one means adding it here, so progress shows and cannot slip back.
+``TYPED`` lists the templates the examples plan; a new template joins it with its view-model.
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ import jinja2
 import pytest
 from jinja2 import meta
 
-from flaskgen.core.plan.base import LooseContext, PlannedFile, TypedView
+from flaskgen.core.plan.base import PlannedFile, TypedView
 from flaskgen.core.plan.project import plan
 from flaskgen.render import environments
 from flaskgen.specfile import read_spec
@@ -103,6 +102,8 @@ TYPED = {
     "project/typings/flask_wtf/csrf.pyi.jinja",
     "project/typings/swagger_ui_bundle.pyi.jinja",
 }
+TEMPLATES = Path(__file__).resolve().parent.parent / "blueprints_templates"
+MACROS = {"project/package/_views.jinja"}
 # An {% if %}, [% if %] or a loop's ``if`` filter that compares with, or looks for, a
 # quoted string.
 STRING_TEST = re.compile(
@@ -135,12 +136,15 @@ def _names(template: str) -> set[str]:
     return meta.find_undeclared_variables(tree) - set(env.globals) - assigned
 
 
-def test_the_typed_templates_are_exactly_the_listed_ones() -> None:
-    typed = {f.template for f in PLANNED if isinstance(f.context, TypedView)}
-    loose = {f.template for f in PLANNED if isinstance(f.context, LooseContext)}
-    assert typed == TYPED
-    assert not typed & loose, "a template is typed in one plan and loose in another"
-    assert all(isinstance(f.context, (TypedView, LooseContext)) for f in PLANNED)
+def test_every_planned_file_has_a_typed_view_model() -> None:
+    assert all(isinstance(f.context, TypedView) for f in PLANNED)
+    assert {f.template for f in PLANNED} == TYPED
+
+
+def test_every_template_is_planned_by_an_example() -> None:
+    """So the checks below see every template (macro files are imported, not planned)."""
+    found = {p.relative_to(TEMPLATES).as_posix() for p in (TEMPLATES / "project").rglob("*.jinja")}
+    assert found - MACROS == TYPED
 
 
 def test_a_view_model_holds_exactly_what_its_templates_use() -> None:
@@ -159,9 +163,9 @@ def test_view_models_are_frozen() -> None:
                     setattr(f.context, name, None)
 
 
-@pytest.mark.parametrize("template", sorted(TYPED))
-def test_typed_templates_test_no_strings(template: str) -> None:
-    source = (Path(__file__).resolve().parent.parent / "blueprints_templates" / template).read_text(encoding="utf-8")
+@pytest.mark.parametrize("template", sorted(TYPED | MACROS))
+def test_templates_test_no_strings(template: str) -> None:
+    source = (TEMPLATES / template).read_text(encoding="utf-8")
     assert not STRING_TEST.findall(source), f"{template}: move the string test into its view-model"
     assert not SELECTS.findall(source), f"{template}: compute the selection in its view-model"
 

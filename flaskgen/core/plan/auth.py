@@ -9,7 +9,7 @@ whose anonymous answer is a JSON 401).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from flaskgen.core.plan.base import Contribution, Extension, Phase, PlannedFile, TypedView
@@ -189,7 +189,7 @@ def _extension() -> Extension:
     )
 
 
-def contribute(spec: ProjectSpec, base: dict[str, Any]) -> Contribution:
+def contribute(spec: ProjectSpec) -> Contribution:
     """Files and set-up for ``auth``."""
     out = Contribution()
     if spec.auth is None:

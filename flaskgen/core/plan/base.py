@@ -1,16 +1,16 @@
 """What every feature planner shares: the planned file, the set-up phases and the
 contribution a feature adds to the plan.
 
-A planner module exposes ``contribute(spec, base) -> Contribution``. Keeping each
+A planner module exposes ``contribute(spec) -> Contribution``. Keeping each
 feature in its own module keeps ``project.py`` small and lets features grow apart.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from enum import IntEnum
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from flaskgen.core.spec.types import Project
@@ -44,27 +44,6 @@ class ProjectView(TypedView):
     """A template that reads only the project's settings (name, package, ...)."""
 
     project: Project
-
-
-class LooseContext(Mapping[str, Any]):
-    """The context of a template that has no view-model of its own yet: a read-only
-    mapping of names. ``tests/test_plan.py`` lists which templates are typed."""
-
-    def __init__(self, values: Mapping[str, Any]) -> None:
-        self._values = dict(values)
-
-    def __getitem__(self, key: str) -> Any:
-        return self._values[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._values)
-
-    def __len__(self) -> int:
-        return len(self._values)
-
-    def as_context(self) -> Mapping[str, object]:
-        """The names as given."""
-        return self._values
 
 
 @dataclass(frozen=True)

@@ -134,7 +134,7 @@ def _models_view(spec: ProjectSpec, models: list[ModelCtx], tables: list[TableCt
     return ModelsView(imports, spec.models[0].name, now, today, time, tables, models)
 
 
-def contribute(spec: ProjectSpec, base: dict[str, Any]) -> Contribution:
+def contribute(spec: ProjectSpec) -> Contribution:
     """Files and set-up for ``models``."""
     out = Contribution()
     if not spec.models:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
@@ -18,6 +17,9 @@ from flaskgen.core.spec.base import join_prefix
 from flaskgen.core.spec.config import resolved_setting
 from flaskgen.core.spec.types import Constant, EnvRef, Project, ProjectSpec, SettingValue
 
+# The ruff release flaskgen is tested with: generated projects need at least this one
+# (their dev extra and pre-commit hook), so their `ruff format --check` agrees.
+RUFF_VERSION = "0.17.6"
 GUNICORN = "gunicorn>=23"
 PSYCOPG = "psycopg[binary]>=3.1"
 # Newest first: the Docker base image takes the newest one the project allows.
@@ -138,7 +140,7 @@ def _health(spec: ProjectSpec, info: Deploy, out: Contribution) -> None:
     out.setup.append((Phase.VIEWS, "register_health(app)"))
 
 
-def contribute(spec: ProjectSpec, base: dict[str, Any]) -> Contribution:
+def contribute(spec: ProjectSpec) -> Contribution:
     """Deploy files, CI workflow, pre-commit config and the health check."""
     info = deploy_info(spec)
     out = Contribution(dependencies=[GUNICORN])
@@ -147,7 +149,7 @@ def contribute(spec: ProjectSpec, base: dict[str, Any]) -> Contribution:
         target.append(PSYCOPG)
     if info.healthz:
         _health(spec, info, out)
-    view = DeployView(spec.project, info, POSTGRES_IMAGE, HEALTH_RULE, str(base["ruff_version"]))
+    view = DeployView(spec.project, info, POSTGRES_IMAGE, HEALTH_RULE, RUFF_VERSION)
     for relpath, template, python in (
         ("Dockerfile", "project/deploy/Dockerfile.jinja", False),
         (".dockerignore", "project/deploy/dockerignore.jinja", False),

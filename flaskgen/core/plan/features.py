@@ -133,7 +133,7 @@ class UploadPageView(TypedView):
     item: UploadCtx
 
 
-def _uploads(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> None:
+def _uploads(spec: ProjectSpec, out: Contribution) -> None:
     pkg = spec.project.package
     uploads = [upload_ctx(u) for u in spec.uploads]
     base_url = spec.probe.base_url if spec.probe else "http://localhost"
@@ -217,7 +217,7 @@ def hook_ctxs(spec: ProjectSpec) -> list[HookCtx]:
     return out
 
 
-def _hooks(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> None:
+def _hooks(spec: ProjectSpec, out: Contribution) -> None:
     pkg = spec.project.package
     hooks = hook_ctxs(spec)
     if hooks or spec.session_permanent:
@@ -274,7 +274,7 @@ class SecurityView(TypedView):
     own_400_page: bool
 
 
-def _security(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> None:
+def _security(spec: ProjectSpec, out: Contribution) -> None:
     """Session cookie flags of production and CSRF protection, tested."""
     http = spec.probe.http if spec.probe else ()
     view = SecurityView(
@@ -305,7 +305,7 @@ class MiddlewareView(TypedView):
     base_url: str
 
 
-def _middleware(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> None:
+def _middleware(spec: ProjectSpec, out: Contribution) -> None:
     if spec.proxy_fix is None and not spec.middleware:
         return
     pkg = spec.project.package
@@ -429,7 +429,7 @@ class LoggingView(TypedView):
     log_format: str
 
 
-def _commands(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> None:
+def _commands(spec: ProjectSpec, out: Contribution) -> None:
     if not spec.commands:
         return
     pkg = spec.project.package
@@ -440,7 +440,7 @@ def _commands(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> Non
     out.setup.append((Phase.COMMANDS, "register_commands(app)"))
 
 
-def _logging(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> None:
+def _logging(spec: ProjectSpec, out: Contribution) -> None:
     """``logging:`` -> a ``dictConfig`` with a stream handler on the app's logger."""
     if spec.log_level is None and spec.log_format is None:
         return
@@ -454,7 +454,7 @@ def _logging(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> None
     out.setup.append((Phase.LOGGING, "configure_logging(app)"))
 
 
-def contribute(spec: ProjectSpec, base: dict[str, Any]) -> Contribution:
+def contribute(spec: ProjectSpec) -> Contribution:
     """Files and set-up for the keys beyond routing and models."""
     out = Contribution()
     if spec.project.csrf:
@@ -468,11 +468,11 @@ def contribute(spec: ProjectSpec, base: dict[str, Any]) -> Contribution:
         )
         out.dependencies.append("Flask-WTF>=1.2")
     if spec.uploads:
-        _uploads(spec, base, out)
-    _hooks(spec, base, out)
-    _security(spec, base, out)
-    _middleware(spec, base, out)
-    _commands(spec, base, out)
-    _logging(spec, base, out)
+        _uploads(spec, out)
+    _hooks(spec, out)
+    _security(spec, out)
+    _middleware(spec, out)
+    _commands(spec, out)
+    _logging(spec, out)
     out.app_imports = list(dict.fromkeys(out.app_imports))
     return out

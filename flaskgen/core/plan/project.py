@@ -13,7 +13,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from flaskgen import __version__
 from flaskgen.core.plan import auth, data, deploy, features, resources
 from flaskgen.core.plan.base import (
     Contribution,
@@ -49,9 +48,6 @@ from flaskgen.core.spec.types import (
 if TYPE_CHECKING:
     from flaskgen.core.spec.probe import Probe
 
-# The ruff release flaskgen is tested with: generated projects need at least this one
-# (their dev extra and pre-commit hook), so their `ruff format --check` agrees.
-RUFF_VERSION = "0.17.6"
 FLASK_REQUIREMENT = "Flask>=3.1,<4"
 MYPY_REQUIREMENT = "mypy>=2.4"
 # Typing for the libraries a generated project uses that ship none: stub packages
@@ -449,7 +445,7 @@ class LayoutView(TypedView):
     auth_nav: auth.AuthNav | None
 
 
-def _page_files(spec: ProjectSpec, base: dict[str, Any]) -> list[PlannedFile]:
+def _page_files(spec: ProjectSpec) -> list[PlannedFile]:
     pages: dict[str, dict[str, Any]] = {}
     for route in spec.all_routes:
         if route.response.kind != "template":
@@ -638,7 +634,7 @@ def _error_tests_view(spec: ProjectSpec) -> ErrorTestsView:
 def dependencies(spec: ProjectSpec, parts: list[Contribution]) -> dict[str, list[str]]:
     """Requirements by group: ``""`` (the project's own), ``dev`` and any extras."""
     groups: dict[str, list[str]] = {"": [FLASK_REQUIREMENT, "python-dotenv>=1.0"]}
-    groups["dev"] = ["pytest>=8", f"ruff>={RUFF_VERSION}", MYPY_REQUIREMENT]
+    groups["dev"] = ["pytest>=8", f"ruff>={deploy.RUFF_VERSION}", MYPY_REQUIREMENT]
     for part in parts:
         for name, reqs in [("", part.dependencies), ("dev", part.dev_dependencies), *part.extras.items()]:
             group = groups.setdefault(name, [])
@@ -655,19 +651,6 @@ def _requirement_names(requirements: list[str]) -> list[str]:
 def local_stubs(requirements: list[str]) -> list[str]:
     """The stub files (under typings/) for the untyped libraries in ``requirements``."""
     return sorted(stub for name in _requirement_names(requirements) for stub in LOCAL_STUBS.get(name, ()))
-
-
-def _base_context(spec: ProjectSpec) -> dict[str, Any]:
-    """What every template gets."""
-    return {
-        "spec": spec,
-        "project": spec.project,
-        "nav": _nav(spec),
-        "auth_nav": auth.nav(spec),
-        "version": __version__,
-        "ruff_version": RUFF_VERSION,
-        "health_rule": deploy.HEALTH_RULE,
-    }
 
 
 @dataclass(frozen=True)
@@ -709,7 +692,7 @@ class RoutesTestsView(TypedView):
     login: bool  # the app has auth (guarded routes redirect to the login page)
 
 
-def _project_files(spec: ProjectSpec, base: dict[str, Any], parts: list[Contribution]) -> list[PlannedFile]:
+def _project_files(spec: ProjectSpec, parts: list[Contribution]) -> list[PlannedFile]:
     """The project's top-level files, the app factory and its config."""
     pkg = spec.project.package
     app_imports, setup_lines = _app_setup(spec, parts)
@@ -727,7 +710,7 @@ def _project_files(spec: ProjectSpec, base: dict[str, Any], parts: list[Contribu
     ]
 
 
-def _app_files(spec: ProjectSpec, base: dict[str, Any], parts: list[Contribution]) -> list[PlannedFile]:
+def _app_files(spec: ProjectSpec, parts: list[Contribution]) -> list[PlannedFile]:
     """Converters, extensions, views, blueprints and error handlers, where the spec has them."""
     pkg = spec.project.package
     files: list[PlannedFile] = []
@@ -754,12 +737,12 @@ def _app_files(spec: ProjectSpec, base: dict[str, Any], parts: list[Contribution
     return files
 
 
-def _html_files(spec: ProjectSpec, base: dict[str, Any]) -> list[PlannedFile]:
+def _html_files(spec: ProjectSpec) -> list[PlannedFile]:
     """The layout, the pages and the style sheet."""
     pkg = spec.project.package
     return [
         PlannedFile(f"{pkg}/templates/base.html", "project/package/templates/base.html.jinja", LayoutView(spec.project, _nav(spec), auth.nav(spec))),
-        *_page_files(spec, base),
+        *_page_files(spec),
         PlannedFile(f"{pkg}/static/style.css", "project/package/static/style.css.jinja", NoNames()),
     ]
 
@@ -791,7 +774,7 @@ def _conftest_view(spec: ProjectSpec, parts: list[Contribution]) -> ConftestView
     )
 
 
-def _test_files(spec: ProjectSpec, base: dict[str, Any], parts: list[Contribution]) -> list[PlannedFile]:
+def _test_files(spec: ProjectSpec, parts: list[Contribution]) -> list[PlannedFile]:
     """The generated project's own tests (the features add theirs)."""
     files = [
         PlannedFile("tests/conftest.py", "project/tests/conftest.py.jinja", _conftest_view(spec, parts), True),
@@ -820,7 +803,7 @@ class ReadmeView(TypedView):
     layout: list[str]  # every file of the project
 
 
-def _readme(spec: ProjectSpec, base: dict[str, Any], spec_name: str, files: list[PlannedFile]) -> PlannedFile:
+def _readme(spec: ProjectSpec, spec_name: str, files: list[PlannedFile]) -> PlannedFile:
     """README.md, which lists every other file of the project."""
     layout = sorted([*(f.relpath for f in files), "README.md"])
     stubs = [f.relpath.removeprefix("typings/") for f in files if f.relpath.startswith("typings/")]
@@ -842,15 +825,14 @@ def _readme(spec: ProjectSpec, base: dict[str, Any], spec_name: str, files: list
 
 def plan(spec: ProjectSpec, spec_name: str = "spec.yaml") -> list[PlannedFile]:
     """Every file of the generated project, sorted by path."""
-    base = _base_context(spec)
     parts = [
-        data.contribute(spec, base),
-        features.contribute(spec, base),
-        auth.contribute(spec, base),
-        resources.contribute(spec, base),
-        deploy.contribute(spec, base),
+        data.contribute(spec),
+        features.contribute(spec),
+        auth.contribute(spec),
+        resources.contribute(spec),
+        deploy.contribute(spec),
     ]
-    files = _project_files(spec, base, parts) + _app_files(spec, base, parts) + _html_files(spec, base) + _test_files(spec, base, parts)
+    files = _project_files(spec, parts) + _app_files(spec, parts) + _html_files(spec) + _test_files(spec, parts)
     files += [f for part in parts for f in part.files]
-    files.append(_readme(spec, base, spec_name, files))
+    files.append(_readme(spec, spec_name, files))
     return sorted(files, key=lambda f: f.relpath)

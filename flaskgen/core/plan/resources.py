@@ -550,7 +550,7 @@ def _signed_in_row(spec: ProjectSpec, r: ResourceCtx) -> tuple[str, str] | None:
     return spec.auth.identity, auth_ctx(spec).test_identity
 
 
-def contribute(spec: ProjectSpec, base: dict[str, Any]) -> Contribution:
+def contribute(spec: ProjectSpec) -> Contribution:
     """Files and set-up for ``resources``."""
     out = Contribution()
     if not spec.resources:
