@@ -143,7 +143,7 @@ def _render_one(env: jinja2.Environment, item: PlannedFile) -> str:
     """Render one file; template mistakes become a :class:`TemplateError` naming the
     template file and line."""
     try:
-        return env.get_template(item.template).render(**item.context)
+        return env.get_template(item.template).render(item.context.as_context())
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(exc.filename or item.template, exc.lineno, exc.message or str(exc), item.relpath) from None
     except jinja2.TemplateError as exc:  # undefined names, missing includes

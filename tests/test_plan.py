@@ -79,15 +79,15 @@ def test_routes_and_a_blueprint_plan_views_and_registrations() -> None:
     assert "xapp/models.py" not in files and "migrations/env.py" not in files
     views = files["xapp/views.py"]
     assert views.template == "project/package/views.py.jinja" and views.python
-    by_key = {v.route.key: v for v in views.context["views"]}
+    by_key = {v.route.key: v for v in views.context.views}
     assert by_key["show"].signature == "id: UUID"
     assert by_key["save"].doc == "POST /save" and by_key["index"].decorators == ()
-    assert views.context["registrations"][2] == "app.add_url_rule('/save', view_func=save, methods=['POST'])"
-    assert "from uuid import UUID" in views.context["imports"]
-    assert files["xapp/admin/views.py"].context["bp"].url_prefix == "/admin"
+    assert views.context.registrations[2] == "app.add_url_rule('/save', view_func=save, methods=['POST'])"
+    assert "from uuid import UUID" in views.context.imports
+    assert files["xapp/admin/views.py"].context.bp.url_prefix == "/admin"
     init = files["xapp/__init__.py"].context
-    assert init["setup_lines"] == ["register_views(app)", "register_health(app)", "app.register_blueprint(admin_bp)"]
-    assert "from .admin import bp as admin_bp" in init["app_imports"]
+    assert init.setup_lines == ["register_views(app)", "register_health(app)", "app.register_blueprint(admin_bp)"]
+    assert "from .admin import bp as admin_bp" in init.app_imports
 
 
 def test_the_plan_is_sorted_and_readme_lists_every_file() -> None:
@@ -95,7 +95,7 @@ def test_the_plan_is_sorted_and_readme_lists_every_file() -> None:
     paths = [f.relpath for f in files]
     assert paths == sorted(paths) and len(paths) == len(set(paths))
     readme = next(f for f in files if f.relpath == "README.md")
-    assert readme.context["layout"] == paths
+    assert readme.context.layout == paths
 
 
 def test_config_values_are_typed_not_source() -> None:
@@ -107,9 +107,11 @@ def test_config_values_are_typed_not_source() -> None:
     assert production.get("MAX_CONTENT_LENGTH").value == Size(16, "MB")  # type: ignore[union-attr]
     assert production.get("SITE").value == Constant("x")  # type: ignore[union-attr]
     files = _plan(spec)
-    assert files["xapp/config.py"].context["profiles"] == spec.profiles
-    assert {"name": "SECRET_KEY", "example": "change-me-to-a-long-random-string"} in files[".env.example"].context["env_vars"]
-    assert {"profile": "production", "var": "SECRET_KEY"} in files["tests/test_config.py"].context["missing_cases"]
+    config = files["xapp/config.py"].context
+    assert [(p.name, p.class_name, p.parent) for p in config.profiles] == [(p.name, p.class_name, p.parent) for p in spec.profiles]
+    assert [(s.key, s.value) for p in config.profiles for s in p.settings] == [(s.key, s.value) for p in spec.profiles for s in p.settings]
+    assert {"name": "SECRET_KEY", "example": "change-me-to-a-long-random-string"} in files[".env.example"].context.env_vars
+    assert {"profile": "production", "var": "SECRET_KEY"} in files["tests/test_config.py"].context.missing_cases
 
 
 def test_models_resources_and_auth_plan_their_files() -> None:
@@ -117,20 +119,20 @@ def test_models_resources_and_auth_plan_their_files() -> None:
     assert {"xapp/models.py", "migrations/env.py", "migrations/versions/0001_initial.py", "tests/test_migrations.py"} <= set(files)
     assert {"xapp/members/views.py", "xapp/members/api.py", "xapp/members/schemas.py", "xapp/api.py", "xapp/crud.py"} <= set(files)
     assert {"xapp/auth/views.py", "xapp/auth/guards.py", "xapp/templates/auth/login.html", "tests/test_auth.py"} <= set(files)
-    (member,) = files["xapp/models.py"].context["models"]
+    (member,) = files["xapp/models.py"].context.models
     assert member.model.name == "Member" and member.bases == "UserMixin, Model" and member.auth is not None
     assert member.columns[1] == "email: Mapped[str] = mapped_column(String(120), unique=True)"
     assert member.columns[2].startswith("password_hash: ")  # auth adds the hash column
-    assert [e.name for e in files["xapp/extensions.py"].context["extensions"]] == ["db", "migrate", "csrf", "login_manager"]
-    views = {v.route.key: v for v in files["xapp/views.py"].context["views"]}
+    assert [e.name for e in files["xapp/extensions.py"].context.extensions] == ["db", "migrate", "csrf", "login_manager"]
+    views = {v.route.key: v for v in files["xapp/views.py"].context.views}
     assert views["secret"].decorators == ("@login_required",) and views["secret"].guard
     assert not views["index"].guard
-    deps = files["pyproject.toml"].context["dependencies"]
+    deps = files["pyproject.toml"].context.dependencies
     assert {"Flask-SQLAlchemy>=3.1", "Flask-Login>=0.6.3", "marshmallow-sqlalchemy>=1.4"} <= set(deps)
 
 
 def test_setup_lines_follow_the_phases() -> None:
-    lines = _plan(parse_spec(FULL))["xapp/__init__.py"].context["setup_lines"]
+    lines = _plan(parse_spec(FULL))["xapp/__init__.py"].context.setup_lines
     order = [
         'app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.config["SQLALCHEMY_DATABASE_URI"])',  # DATABASE
         "db.init_app(app)",  # EXTENSIONS
@@ -161,12 +163,12 @@ resources:
   items: {model: Item}
 """
     files = _plan(parse_spec(text))
-    models = files["xapp/models.py"].context["imports"]
+    models = files["xapp/models.py"].context.imports
     assert "import decimal" in models and "import datetime" not in models and "import uuid" not in models
     assert "from sqlalchemy import Enum, Numeric" in models
-    (item,) = files["xapp/models.py"].context["models"]
+    (item,) = files["xapp/models.py"].context.models
     assert item.factory_modules == frozenset()  # the enum's sample is a plain string
-    resource = files["xapp/items/schemas.py"].context["r"]
+    resource = files["xapp/items/schemas.py"].context.r
     assert resource.schema_imports == (
         "from marshmallow import fields",
         "from marshmallow.validate import OneOf",

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from flaskgen.core.errors import FlaskgenError
-from flaskgen.core.plan.base import PlannedFile
+from flaskgen.core.plan.base import PlannedFile, TypedView
 from flaskgen.core.spec.base import snake
 from flaskgen.core.spec.types import AssociationTable, Column, Model
 
@@ -527,6 +527,13 @@ def revision(old: Schema, new: Schema, *, number: int = 1, down_revision: str | 
     return Revision(rev_id, down_revision, message, filename, tuple(up), tuple(down))
 
 
-def revision_file(rev: Revision, base: dict[str, object] | None = None) -> PlannedFile:
+@dataclass(frozen=True)
+class RevisionView(TypedView):
+    """migrations/versions/<revision>.py."""
+
+    revision: Revision
+
+
+def revision_file(rev: Revision) -> PlannedFile:
     """The planned ``migrations/versions/`` file of ``rev``."""
-    return PlannedFile(f"migrations/versions/{rev.filename}", REVISION_TEMPLATE, {**(base or {}), "revision": rev}, python=True)
+    return PlannedFile(f"migrations/versions/{rev.filename}", REVISION_TEMPLATE, RevisionView(rev), python=True)

@@ -9,13 +9,13 @@ whose anonymous answer is a JSON 401).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from flaskgen.core.plan.base import Contribution, Extension, Phase, PlannedFile
+from flaskgen.core.plan.base import Contribution, Extension, Phase, PlannedFile, TypedView
 from flaskgen.core.plan.features import production_environment
 from flaskgen.core.spec.auth import BLUEPRINT, URL_PREFIX
-from flaskgen.core.spec.types import Auth, Import, ProjectSpec
+from flaskgen.core.spec.types import Auth, Import, Project, ProjectSpec
 
 if TYPE_CHECKING:
     from flaskgen.core.plan.project import NavLink
@@ -74,6 +74,15 @@ class AuthCtx:
     guarded: tuple[GuardCase, ...]  # one request per guarded route
     login_path: str
     environment: dict[str, str]  # lets the production profile load in the tests
+    uuid_key: bool  # the user model's key is a UUID (users.py imports UUID)
+
+
+@dataclass(frozen=True)
+class AuthView(TypedView):
+    """Every file of the auth blueprint and tests/test_auth.py."""
+
+    project: Project
+    a: AuthCtx
 
 
 @dataclass(frozen=True)
@@ -163,6 +172,7 @@ def auth_ctx(spec: ProjectSpec) -> AuthCtx:
         guarded=_guarded_cases(spec),
         login_path=f"{URL_PREFIX}/login",
         environment=production_environment(spec),
+        uuid_key=auth.key_type == "uuid",
     )
 
 
@@ -179,13 +189,13 @@ def _extension() -> Extension:
     )
 
 
-def contribute(spec: ProjectSpec, base: dict[str, Any]) -> Contribution:
+def contribute(spec: ProjectSpec) -> Contribution:
     """Files and set-up for ``auth``."""
     out = Contribution()
     if spec.auth is None:
         return out
     pkg = spec.project.package
-    ctx = {**base, "a": auth_ctx(spec)}
+    ctx = AuthView(spec.project, auth_ctx(spec))
     out.extensions.append(_extension())
     out.dependencies += DEPENDENCIES
     out.app_imports.append(f"from .{BLUEPRINT} import bp as {BLUEPRINT}_bp")

@@ -1,15 +1,49 @@
 """What every feature planner shares: the planned file, the set-up phases and the
 contribution a feature adds to the plan.
 
-A planner module exposes ``contribute(spec, base) -> Contribution``. Keeping each
+A planner module exposes ``contribute(spec) -> Contribution``. Keeping each
 feature in its own module keeps ``project.py`` small and lets features grow apart.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from enum import IntEnum
-from typing import Any
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from flaskgen.core.spec.types import Project
+
+
+class ViewModel(Protocol):
+    """What a template renders from: the names it may use, for Jinja."""
+
+    def as_context(self) -> Mapping[str, object]:
+        """The template's names and their values."""
+        ...
+
+
+@dataclass(frozen=True)
+class TypedView:
+    """Base of a template's own frozen view-model: its fields are exactly the names the
+    template uses, and string tests are precomputed into booleans or fields."""
+
+    def as_context(self) -> Mapping[str, object]:
+        """The fields by name (shallow: nested values stay typed objects)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True)
+class NoNames(TypedView):
+    """A fixed file: its template reads no names."""
+
+
+@dataclass(frozen=True)
+class ProjectView(TypedView):
+    """A template that reads only the project's settings (name, package, ...)."""
+
+    project: Project
 
 
 @dataclass(frozen=True)
@@ -18,7 +52,7 @@ class PlannedFile:
 
     relpath: str
     template: str
-    context: dict[str, Any]
+    context: ViewModel
     python: bool = False  # formatted with ruff after rendering
 
 

@@ -11,10 +11,25 @@ from dataclasses import dataclass
 from typing import Any
 
 from flaskgen.core.migrate.diff import NAMING_CONVENTION, revision, revision_file, schema_of
-from flaskgen.core.plan.base import Contribution, Extension, Phase, PlannedFile
+from flaskgen.core.plan.base import (
+    Contribution,
+    Extension,
+    NoNames,
+    Phase,
+    PlannedFile,
+    ProjectView,
+    TypedView,
+)
 from flaskgen.core.spec.base import snake
 from flaskgen.core.spec.orm import IMPLIED_TYPES, NOW_DEFAULTS, SA_CLASSES, TYPE_MODULES
-from flaskgen.core.spec.types import AssociationTable, Column, Model, ProjectSpec, Relationship
+from flaskgen.core.spec.types import (
+    AssociationTable,
+    Column,
+    Model,
+    Project,
+    ProjectSpec,
+    Relationship,
+)
 
 DEPENDENCIES = ["Flask-SQLAlchemy>=3.1", "Flask-Migrate>=4.0", "SQLAlchemy>=2.0"]  # psycopg: see deploy.py
 
@@ -87,7 +102,39 @@ class RelationshipTest:
         return snake(self.other.name)
 
 
-def contribute(spec: ProjectSpec, base: dict[str, Any]) -> Contribution:
+@dataclass(frozen=True)
+class ModelsView(TypedView):
+    """<package>/models.py."""
+
+    imports: list[str]
+    example_model: str  # named in the module's docstring
+    utcnow: bool  # the time helpers the columns' ``now`` defaults call
+    utc_today: bool
+    utc_time: bool
+    tables: list[TableCtx]
+    models: list[ModelCtx]
+
+
+@dataclass(frozen=True)
+class ModelTestsView(TypedView):
+    """tests/test_models.py."""
+
+    project: Project
+    models: list[ModelCtx]
+    relationship_tests: list[RelationshipTest]
+    test_imports: list[str]
+
+
+def _models_view(spec: ProjectSpec, models: list[ModelCtx], tables: list[TableCtx], imports: list[str]) -> ModelsView:
+    """models.py's view: the helpers are needed when a column's default calls them
+    (``utc_today`` and ``utc_time`` call ``utcnow``)."""
+    helpers = _helpers(spec.models)
+    today, time = "utc_today" in helpers, "utc_time" in helpers
+    now = "utcnow" in helpers or today or time
+    return ModelsView(imports, spec.models[0].name, now, today, time, tables, models)
+
+
+def contribute(spec: ProjectSpec) -> Contribution:
     """Files and set-up for ``models``."""
     out = Contribution()
     if not spec.models:
@@ -106,20 +153,19 @@ def contribute(spec: ProjectSpec, base: dict[str, Any]) -> Contribution:
     imports = _imports(spec.models, tables)
     if spec.auth is not None:
         imports += ["from flask_login import UserMixin", "from werkzeug.security import check_password_hash, generate_password_hash"]
-    ctx = {**base, "models": models, "tables": tables, "helpers": _helpers(spec.models), "imports": imports}
-    ctx["example_model"] = spec.models[0].name
-    out.files.append(PlannedFile(f"{pkg}/models.py", "project/package/models.py.jinja", ctx, python=True))
+    view = _models_view(spec, models, tables, imports)
+    out.files.append(PlannedFile(f"{pkg}/models.py", "project/package/models.py.jinja", view, python=True))
     initial = revision((), schema_of(spec.models, spec.association_tables))
     out.files += [
-        PlannedFile("migrations/alembic.ini", "project/migrations/alembic.ini.jinja", base),
-        PlannedFile("migrations/env.py", "project/migrations/env.py.jinja", base, python=True),
-        PlannedFile("migrations/script.py.mako", "project/migrations/script.py.mako.jinja", base),
-        PlannedFile("migrations/README", "project/migrations/README.jinja", base),
-        revision_file(initial, base),
+        PlannedFile("migrations/alembic.ini", "project/migrations/alembic.ini.jinja", NoNames()),
+        PlannedFile("migrations/env.py", "project/migrations/env.py.jinja", NoNames(), python=True),
+        PlannedFile("migrations/script.py.mako", "project/migrations/script.py.mako.jinja", NoNames()),
+        PlannedFile("migrations/README", "project/migrations/README.jinja", NoNames()),
+        revision_file(initial),
     ]
-    tests = {**ctx, "relationship_tests": _relationship_tests(spec), "test_imports": _test_imports(models)}
+    tests = ModelTestsView(spec.project, models, _relationship_tests(spec), _test_imports(models))
     out.files.append(PlannedFile("tests/test_models.py", "project/tests/test_models.py.jinja", tests, python=True))
-    out.files.append(PlannedFile("tests/test_migrations.py", "project/tests/test_migrations.py.jinja", base, python=True))
+    out.files.append(PlannedFile("tests/test_migrations.py", "project/tests/test_migrations.py.jinja", ProjectView(spec.project), python=True))
     return out
 
 

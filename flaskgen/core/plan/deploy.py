@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
-from flaskgen.core.plan.base import Contribution, Phase, PlannedFile
+from flaskgen.core.plan.base import Contribution, Phase, PlannedFile, TypedView
 from flaskgen.core.spec.base import join_prefix
 from flaskgen.core.spec.config import resolved_setting
-from flaskgen.core.spec.types import Constant, EnvRef, ProjectSpec, SettingValue
+from flaskgen.core.spec.types import Constant, EnvRef, Project, ProjectSpec, SettingValue
 
+# The ruff release flaskgen is tested with: generated projects need at least this one
+# (their dev extra and pre-commit hook), so their `ruff format --check` agrees.
+RUFF_VERSION = "0.17.6"
 GUNICORN = "gunicorn>=23"
 PSYCOPG = "psycopg[binary]>=3.1"
 # Newest first: the Docker base image takes the newest one the project allows.
@@ -38,6 +40,31 @@ class Deploy:
     env_vars: tuple[str, ...]  # required variables of the production profile, sorted
     healthz: bool  # flaskgen adds GET /healthz
     upload_vars: tuple[str, ...]  # <NAME>_UPLOAD_FOLDER variables
+
+    @property
+    def env_entries(self) -> tuple[tuple[str, bool], ...]:
+        """``(name, is_the_database_url)`` for each required variable, in order."""
+        return tuple((name, name == self.database_var) for name in self.env_vars)
+
+
+@dataclass(frozen=True)
+class DeployView(TypedView):
+    """Dockerfile, compose.yaml, gunicorn.conf.py, the CI workflow and the pre-commit config."""
+
+    project: Project
+    deploy: Deploy
+    postgres_image: str
+    health_rule: str
+    ruff_version: str
+
+
+@dataclass(frozen=True)
+class HealthView(TypedView):
+    """<package>/health.py and tests/test_health.py."""
+
+    project: Project
+    deploy: Deploy
+    rule: str
 
 
 def base_python(requirement: str) -> str:
@@ -104,16 +131,16 @@ def deploy_info(spec: ProjectSpec) -> Deploy:
     )
 
 
-def _health(spec: ProjectSpec, base: dict[str, Any], info: Deploy, out: Contribution) -> None:
+def _health(spec: ProjectSpec, info: Deploy, out: Contribution) -> None:
     pkg = spec.project.package
-    ctx = {**base, "deploy": info, "rule": HEALTH_RULE}
-    out.files.append(PlannedFile(f"{pkg}/health.py", "project/package/health.py.jinja", ctx, python=True))
-    out.files.append(PlannedFile("tests/test_health.py", "project/tests/test_health.py.jinja", ctx, python=True))
+    view = HealthView(spec.project, info, HEALTH_RULE)
+    out.files.append(PlannedFile(f"{pkg}/health.py", "project/package/health.py.jinja", view, python=True))
+    out.files.append(PlannedFile("tests/test_health.py", "project/tests/test_health.py.jinja", view, python=True))
     out.app_imports.append("from .health import register_health")
     out.setup.append((Phase.VIEWS, "register_health(app)"))
 
 
-def contribute(spec: ProjectSpec, base: dict[str, Any]) -> Contribution:
+def contribute(spec: ProjectSpec) -> Contribution:
     """Deploy files, CI workflow, pre-commit config and the health check."""
     info = deploy_info(spec)
     out = Contribution(dependencies=[GUNICORN])
@@ -121,8 +148,8 @@ def contribute(spec: ProjectSpec, base: dict[str, Any]) -> Contribution:
         target = out.dependencies if uses_postgres(spec) else out.extras.setdefault("postgres", [])
         target.append(PSYCOPG)
     if info.healthz:
-        _health(spec, base, info, out)
-    ctx = {**base, "deploy": info, "postgres_image": POSTGRES_IMAGE}
+        _health(spec, info, out)
+    view = DeployView(spec.project, info, POSTGRES_IMAGE, HEALTH_RULE, RUFF_VERSION)
     for relpath, template, python in (
         ("Dockerfile", "project/deploy/Dockerfile.jinja", False),
         (".dockerignore", "project/deploy/dockerignore.jinja", False),
@@ -131,5 +158,5 @@ def contribute(spec: ProjectSpec, base: dict[str, Any]) -> Contribution:
         (".github/workflows/ci.yml", "project/deploy/ci.yml.jinja", False),
         (".pre-commit-config.yaml", "project/deploy/pre-commit-config.yaml.jinja", False),
     ):
-        out.files.append(PlannedFile(relpath, template, ctx, python=python))
+        out.files.append(PlannedFile(relpath, template, view, python=python))
     return out

@@ -9,16 +9,21 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from flaskgen.core.plan.base import (
     Contribution,
     Extension,
+    NoNames,
     Phase,
     PlannedFile,
+    TypedView,
 )
-from flaskgen.core.spec.types import Command, CommandOption, ProjectSpec, Upload
+from flaskgen.core.spec.types import Command, CommandOption, Project, ProjectSpec, Upload
+
+if TYPE_CHECKING:  # the probe imports werkzeug, which planning does not need at run time
+    from flaskgen.core.spec.probe import HttpCase
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 FLASK_LOG_FORMAT = "[%(asctime)s] %(levelname)s in %(module)s: %(message)s"  # Flask's own
@@ -109,15 +114,36 @@ def upload_ctx(upload: Upload) -> UploadCtx:
     )
 
 
-def _uploads(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> None:
+@dataclass(frozen=True)
+class UploadsView(TypedView):
+    """uploads.py and tests/test_uploads.py."""
+
+    project: Project
+    uploads: tuple[UploadCtx, ...]
+    csrf: bool
+    base_url: str
+    error_413: str | None  # what the spec's own 413 page shows, if it has one
+
+
+@dataclass(frozen=True)
+class UploadPageView(TypedView):
+    """The HTML form of one upload."""
+
+    csrf: bool
+    item: UploadCtx
+
+
+def _uploads(spec: ProjectSpec, out: Contribution) -> None:
     pkg = spec.project.package
     uploads = [upload_ctx(u) for u in spec.uploads]
-    ctx = {**base, "uploads": uploads, "csrf": spec.project.csrf, "base_url": spec.probe.base_url if spec.probe else "http://localhost"}
-    ctx["error_413"] = next((_error_fragment(page) for page in spec.errors if page.code == 413), None)
-    out.files.append(PlannedFile(f"{pkg}/uploads.py", "project/package/uploads.py.jinja", ctx, python=True))
+    base_url = spec.probe.base_url if spec.probe else "http://localhost"
+    error_413 = next((_error_fragment(page) for page in spec.errors if page.code == 413), None)
+    view = UploadsView(spec.project, tuple(uploads), spec.project.csrf, base_url, error_413)
+    out.files.append(PlannedFile(f"{pkg}/uploads.py", "project/package/uploads.py.jinja", view, python=True))
     for item in uploads:
-        out.files.append(PlannedFile(f"{pkg}/templates/{item.template}", "project/package/templates/upload.html.jinja", {**ctx, "item": item}))
-    out.files.append(PlannedFile("tests/test_uploads.py", "project/tests/test_uploads.py.jinja", ctx, python=True))
+        page = UploadPageView(spec.project.csrf, item)
+        out.files.append(PlannedFile(f"{pkg}/templates/{item.template}", "project/package/templates/upload.html.jinja", page))
+    out.files.append(PlannedFile("tests/test_uploads.py", "project/tests/test_uploads.py.jinja", view, python=True))
     out.app_imports.append("from .uploads import register_uploads")
     out.setup.append((Phase.VIEWS, "register_uploads(app)"))
     out.conftest.append("uploads")
@@ -141,6 +167,31 @@ class HookCtx:
     register: str  # app.before_request(name)
     key: str = ""  # context processors: the template variable
     time: bool = False  # context processors: the value is the current time
+    registry: str = ""  # the Flask attribute that holds it, e.g. before_request_funcs
+
+    @property
+    def before(self) -> bool:
+        return self.kind == "before_request"
+
+    @property
+    def after(self) -> bool:
+        return self.kind == "after_request"
+
+    @property
+    def teardown(self) -> bool:
+        return self.kind == "teardown_request"
+
+
+@dataclass(frozen=True)
+class HooksView(TypedView):
+    """hooks.py and tests/test_hooks.py."""
+
+    project: Project
+    hooks: tuple[HookCtx, ...]
+    headers: tuple[tuple[str, str], ...]
+    permanent: bool
+    base_url: str
+    cookie_domain: str
 
 
 REGISTER = {
@@ -162,39 +213,43 @@ def hook_ctxs(spec: ProjectSpec) -> list[HookCtx]:
     for kind, names in spec.hooks:
         for name in names:
             key = (name.removeprefix("inject_") or name) if kind == "context_processors" else ""
-            out.append(HookCtx(kind, name, f"{REGISTER[kind]}({name})", key, key in TIME_KEYS))
+            out.append(HookCtx(kind, name, f"{REGISTER[kind]}({name})", key, key in TIME_KEYS, REGISTRY[kind]))
     return out
 
 
-def _hooks(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> None:
+def _hooks(spec: ProjectSpec, out: Contribution) -> None:
     pkg = spec.project.package
     hooks = hook_ctxs(spec)
     if hooks or spec.session_permanent:
         base_url = spec.probe.base_url if spec.probe else "http://localhost"
-        ctx = {
-            **base,
-            "hooks": hooks,
-            "headers": SECURITY_HEADERS,
-            "registry": REGISTRY,
-            "permanent": spec.session_permanent,
-            "base_url": base_url,
-            "cookie_domain": urlsplit(base_url).hostname or "localhost",
-        }
-        out.files.append(PlannedFile(f"{pkg}/hooks.py", "project/package/hooks.py.jinja", ctx, python=True))
-        out.files.append(PlannedFile("tests/test_hooks.py", "project/tests/test_hooks.py.jinja", ctx, python=True))
+        view = HooksView(
+            spec.project,
+            tuple(hooks),
+            SECURITY_HEADERS,
+            spec.session_permanent,
+            base_url,
+            urlsplit(base_url).hostname or "localhost",
+        )
+        out.files.append(PlannedFile(f"{pkg}/hooks.py", "project/package/hooks.py.jinja", view, python=True))
+        out.files.append(PlannedFile("tests/test_hooks.py", "project/tests/test_hooks.py.jinja", view, python=True))
         out.app_imports.append("from .hooks import register_hooks")
         out.setup.append((Phase.HOOKS, "register_hooks(app)"))
     if spec.template_filters or spec.template_globals:
-        ctx = {
-            **base,
-            "filters": spec.template_filters,
-            "globals": spec.template_globals,
-            "shown_name": html.escape(spec.project.name),
-        }
-        out.files.append(PlannedFile(f"{pkg}/templating.py", "project/package/templating.py.jinja", ctx, python=True))
-        out.files.append(PlannedFile("tests/test_templating.py", "project/tests/test_templating.py.jinja", ctx, python=True))
+        templating = TemplatingView(spec.project, spec.template_filters, spec.template_globals, html.escape(spec.project.name))
+        out.files.append(PlannedFile(f"{pkg}/templating.py", "project/package/templating.py.jinja", templating, python=True))
+        out.files.append(PlannedFile("tests/test_templating.py", "project/tests/test_templating.py.jinja", templating, python=True))
         out.app_imports.append("from .templating import register_templating")
         out.setup.append((Phase.TEMPLATING, "register_templating(app)"))
+
+
+@dataclass(frozen=True)
+class TemplatingView(TypedView):
+    """templating.py and tests/test_templating.py."""
+
+    project: Project
+    filters: tuple[str, ...]
+    globals: tuple[str, ...]
+    shown_name: str  # the project's name as a page shows it (HTML-escaped)
 
 
 def production_environment(spec: ProjectSpec) -> dict[str, str]:
@@ -207,40 +262,66 @@ def production_environment(spec: ProjectSpec) -> dict[str, str]:
     return dict(sorted(env.items()))
 
 
-def _security(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> None:
+@dataclass(frozen=True)
+class SecurityView(TypedView):
+    """tests/test_security.py."""
+
+    project: Project
+    csrf: bool
+    environment: dict[str, str]  # lets the production profile load
+    protected: list[HttpCase]  # requests that must carry the CSRF token
+    exempt: list[HttpCase]  # ``csrf: false`` requests
+    own_400_page: bool
+
+
+def _security(spec: ProjectSpec, out: Contribution) -> None:
     """Session cookie flags of production and CSRF protection, tested."""
     http = spec.probe.http if spec.probe else ()
-    ctx = {
-        **base,
-        "csrf": spec.project.csrf,
-        "environment": production_environment(spec),
-        "protected": [c for c in http if c.token and not c.login],
-        "exempt": [c for c in http if c.exempt],
-        "own_400_page": any(page.code == 400 for page in spec.errors),
-    }
-    out.files.append(PlannedFile("tests/test_security.py", "project/tests/test_security.py.jinja", ctx, python=True))
-    out.files.append(PlannedFile("tests/test_layout.py", "project/tests/test_layout.py.jinja", base, python=True))
+    view = SecurityView(
+        spec.project,
+        spec.project.csrf,
+        production_environment(spec),
+        [c for c in http if c.token and not c.login],
+        [c for c in http if c.exempt],
+        any(page.code == 400 for page in spec.errors),
+    )
+    out.files.append(PlannedFile("tests/test_security.py", "project/tests/test_security.py.jinja", view, python=True))
+    out.files.append(PlannedFile("tests/test_layout.py", "project/tests/test_layout.py.jinja", NoNames(), python=True))
 
 
 # -- middleware, commands, logging ---------------------------------------------------------
 
 
-def _middleware(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> None:
+@dataclass(frozen=True)
+class MiddlewareView(TypedView):
+    """middleware.py and tests/test_middleware.py."""
+
+    project: Project
+    classes: tuple[str, ...]  # the spec's WSGI middleware, "module:Class"
+    proxy_fix: bool
+    proxy_args: str  # ProxyFix's keyword arguments
+    proxy_settings: tuple[tuple[str, int], ...]
+    proxy_x_for: int
+    base_url: str
+
+
+def _middleware(spec: ProjectSpec, out: Contribution) -> None:
     if spec.proxy_fix is None and not spec.middleware:
         return
     pkg = spec.project.package
     proxy_args = ", ".join(f"{k}={v}" for k, v in spec.proxy_fix or ())
     proxy_values = dict(spec.proxy_fix or ())
-    ctx = {
-        **base,
-        "classes": spec.middleware,
-        "proxy_fix": spec.proxy_fix is not None,
-        "proxy_args": proxy_args,
-        "proxy_x_for": proxy_values.get("x_for", 1),
-        "base_url": spec.probe.base_url if spec.probe else "http://localhost",
-    }
-    out.files.append(PlannedFile(f"{pkg}/middleware.py", "project/package/middleware.py.jinja", ctx, python=True))
-    out.files.append(PlannedFile("tests/test_middleware.py", "project/tests/test_middleware.py.jinja", ctx, python=True))
+    view = MiddlewareView(
+        spec.project,
+        spec.middleware,
+        spec.proxy_fix is not None,
+        proxy_args,
+        spec.proxy_fix or (),
+        proxy_values.get("x_for", 1),
+        spec.probe.base_url if spec.probe else "http://localhost",
+    )
+    out.files.append(PlannedFile(f"{pkg}/middleware.py", "project/package/middleware.py.jinja", view, python=True))
+    out.files.append(PlannedFile("tests/test_middleware.py", "project/tests/test_middleware.py.jinja", view, python=True))
     out.app_imports.append("from .middleware import apply_middleware")
     out.setup.append((Phase.MIDDLEWARE, "apply_middleware(app)"))
 
@@ -331,37 +412,49 @@ def command_ctx(command: Command) -> CommandCtx:
     )
 
 
-def _commands(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> None:
+@dataclass(frozen=True)
+class CommandsView(TypedView):
+    """commands.py and tests/test_commands.py."""
+
+    commands: tuple[CommandCtx, ...]
+
+
+@dataclass(frozen=True)
+class LoggingView(TypedView):
+    """logconfig.py and tests/test_logging.py."""
+
+    project: Project
+    level: str
+    below: str | None  # the level under ``level``, which the tests expect dropped
+    log_format: str
+
+
+def _commands(spec: ProjectSpec, out: Contribution) -> None:
     if not spec.commands:
         return
     pkg = spec.project.package
-    ctx = {**base, "commands": [command_ctx(c) for c in spec.commands]}
-    out.files.append(PlannedFile(f"{pkg}/commands.py", "project/package/commands.py.jinja", ctx, python=True))
-    out.files.append(PlannedFile("tests/test_commands.py", "project/tests/test_commands.py.jinja", ctx, python=True))
+    view = CommandsView(tuple(command_ctx(c) for c in spec.commands))
+    out.files.append(PlannedFile(f"{pkg}/commands.py", "project/package/commands.py.jinja", view, python=True))
+    out.files.append(PlannedFile("tests/test_commands.py", "project/tests/test_commands.py.jinja", view, python=True))
     out.app_imports.append("from .commands import register_commands")
     out.setup.append((Phase.COMMANDS, "register_commands(app)"))
 
 
-def _logging(spec: ProjectSpec, base: dict[str, Any], out: Contribution) -> None:
+def _logging(spec: ProjectSpec, out: Contribution) -> None:
     """``logging:`` -> a ``dictConfig`` with a stream handler on the app's logger."""
     if spec.log_level is None and spec.log_format is None:
         return
     level = spec.log_level or "INFO"
     index = LOG_LEVELS.index(level)
-    ctx = {
-        **base,
-        "level": level,
-        "below": LOG_LEVELS[index - 1] if index > 0 else None,
-        "log_format": spec.log_format or FLASK_LOG_FORMAT,
-    }
+    view = LoggingView(spec.project, level, LOG_LEVELS[index - 1] if index > 0 else None, spec.log_format or FLASK_LOG_FORMAT)
     pkg = spec.project.package
-    out.files.append(PlannedFile(f"{pkg}/logconfig.py", "project/package/logconfig.py.jinja", ctx, python=True))
-    out.files.append(PlannedFile("tests/test_logging.py", "project/tests/test_logging.py.jinja", ctx, python=True))
+    out.files.append(PlannedFile(f"{pkg}/logconfig.py", "project/package/logconfig.py.jinja", view, python=True))
+    out.files.append(PlannedFile("tests/test_logging.py", "project/tests/test_logging.py.jinja", view, python=True))
     out.app_imports.append("from .logconfig import configure_logging")
     out.setup.append((Phase.LOGGING, "configure_logging(app)"))
 
 
-def contribute(spec: ProjectSpec, base: dict[str, Any]) -> Contribution:
+def contribute(spec: ProjectSpec) -> Contribution:
     """Files and set-up for the keys beyond routing and models."""
     out = Contribution()
     if spec.project.csrf:
@@ -375,11 +468,11 @@ def contribute(spec: ProjectSpec, base: dict[str, Any]) -> Contribution:
         )
         out.dependencies.append("Flask-WTF>=1.2")
     if spec.uploads:
-        _uploads(spec, base, out)
-    _hooks(spec, base, out)
-    _security(spec, base, out)
-    _middleware(spec, base, out)
-    _commands(spec, base, out)
-    _logging(spec, base, out)
+        _uploads(spec, out)
+    _hooks(spec, out)
+    _security(spec, out)
+    _middleware(spec, out)
+    _commands(spec, out)
+    _logging(spec, out)
     out.app_imports = list(dict.fromkeys(out.app_imports))
     return out

@@ -11,11 +11,18 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flaskgen import __version__
 from flaskgen.core.plan import auth, data, deploy, features, resources
-from flaskgen.core.plan.base import Contribution, Phase, PlannedFile
+from flaskgen.core.plan.base import (
+    Contribution,
+    Extension,
+    NoNames,
+    Phase,
+    PlannedFile,
+    ProjectView,
+    TypedView,
+)
 from flaskgen.core.pysrc import pysrc
 from flaskgen.core.spec.auth import BLUEPRINT as AUTH_BLUEPRINT
 from flaskgen.core.spec.auth import RULES as AUTH_RULES
@@ -24,19 +31,23 @@ from flaskgen.core.spec.base import join_prefix
 from flaskgen.core.spec.config import ENV_RE
 from flaskgen.core.spec.types import (
     Blueprint,
+    Converter,
     Duration,
     EnvRef,
+    ErrorPage,
     Import,
     Profile,
+    Project,
     ProjectSpec,
     Route,
     Setting,
+    SettingValue,
     Size,
 )
 
-# The ruff release flaskgen is tested with: generated projects need at least this one
-# (their dev extra and pre-commit hook), so their `ruff format --check` agrees.
-RUFF_VERSION = "0.17.6"
+if TYPE_CHECKING:
+    from flaskgen.core.spec.probe import Probe
+
 FLASK_REQUIREMENT = "Flask>=3.1,<4"
 MYPY_REQUIREMENT = "mypy>=2.4"
 # Typing for the libraries a generated project uses that ship none: stub packages
@@ -57,6 +68,53 @@ class ViewCtx:
     doc: str
     decorators: tuple[str, ...]
     guard: bool = False  # a class view that needs a logged-in user (``decorators = [...]``)
+    defined: bool = True  # False for a ``redirect_to`` route: a URL rule, no code
+
+
+
+@dataclass(frozen=True)
+class ConverterCtx:
+    """One URL converter class of converters.py."""
+
+    name: str
+    class_name: str
+    regex: str | None  # None: the pattern is the rule's argument
+    type: str  # str | int | float
+    doc: str
+    converts: bool  # the value is not a str: to_python/to_url convert it
+
+
+@dataclass(frozen=True)
+class ConvertersView(TypedView):
+    """<package>/converters.py."""
+
+    converters: tuple[ConverterCtx, ...]
+
+
+def converters_view(converters: tuple[Converter, ...]) -> ConvertersView:
+    """The spec's converters, each saying whether it converts the matched text."""
+    return ConvertersView(tuple(ConverterCtx(c.name, c.class_name, c.regex, c.type, c.doc, c.type != "str") for c in converters))
+
+
+@dataclass(frozen=True)
+class AppViewsView(TypedView):
+    """<package>/views.py: the app's own views."""
+
+    imports: list[str]
+    views: list[ViewCtx]
+    registrations: list[str]
+
+
+@dataclass(frozen=True)
+class BlueprintView(TypedView):
+    """<package>/<blueprint>/__init__.py and views.py."""
+
+    bp: Blueprint
+    imports: list[str]
+    bp_args: list[str]
+    bp_guard: str | None  # the decorator of the blueprint's login check
+    views: list[ViewCtx]
+    registrations: list[str]
 
 
 @dataclass(frozen=True)
@@ -135,6 +193,15 @@ def _view_imports(routes: tuple[Route, ...], guard: bool = False) -> set[Import]
     return imports
 
 
+def _redirect_registrations(route: Route, target: str) -> list[str]:
+    """A ``redirect_to`` route is URL rules only: werkzeug redirects, no view runs."""
+    out = []
+    for i, rule in enumerate(route.rules):
+        args = [repr(rule.rule), f"endpoint={route.key!r}", *_rule_kwargs(route, i), f"redirect_to={route.response.target!r}"]
+        out.append(f"{target}.add_url_rule({', '.join(args)})")
+    return out
+
+
 def _views(
     routes: tuple[Route, ...], prefix: str | None, target: str, *, exempt: bool = False
 ) -> tuple[list[ViewCtx], list[str]]:
@@ -147,14 +214,7 @@ def _views(
         kind = route.response.kind
         wrap = exempt and not route.csrf
         if kind == "redirect_to":
-            for i, rule in enumerate(route.rules):
-                args = [
-                    repr(rule.rule),
-                    f"endpoint={route.key!r}",
-                    *_rule_kwargs(route, i),
-                    f"redirect_to={route.response.target!r}",
-                ]
-                registrations.append(f"{target}.add_url_rule({', '.join(args)})")
+            registrations += _redirect_registrations(route, target)
         elif route.view_class:
             view_expr = f"{route.class_name}.as_view({route.key!r})"
             if wrap:
@@ -183,7 +243,9 @@ def _views(
             decorators.append("@csrf.exempt")
         if route.login_required and not route.view_class:
             decorators.append(f"@{auth.PAGE_GUARD[1]}")
-        views.append(ViewCtx(route, _signature(route), _doc(route, prefix), tuple(decorators), route.login_required))
+        views.append(
+            ViewCtx(route, _signature(route), _doc(route, prefix), tuple(decorators), route.login_required, kind != "redirect_to")
+        )
     return views, registrations
 
 
@@ -238,6 +300,44 @@ def setting_annotations(spec: ProjectSpec) -> dict[str, str]:
     }
 
 
+@dataclass(frozen=True)
+class SettingCtx:
+    """One setting line of a profile class; ``annotation`` when profiles disagree on its type."""
+
+    key: str
+    value: SettingValue
+    annotation: str | None
+
+
+@dataclass(frozen=True)
+class ProfileCtx:
+    """One profile class of config.py."""
+
+    name: str
+    class_name: str
+    parent: str | None
+    settings: tuple[SettingCtx, ...]
+
+
+@dataclass(frozen=True)
+class ConfigView(TypedView):
+    """<package>/config.py."""
+
+    profiles: tuple[ProfileCtx, ...]
+    uses_timedelta: bool  # a Duration setting needs ``from datetime import timedelta``
+
+
+def config_view(spec: ProjectSpec) -> ConfigView:
+    """The profiles with each setting's annotation decided."""
+    annotations = setting_annotations(spec)
+    profiles = tuple(
+        ProfileCtx(p.name, p.class_name, p.parent, tuple(SettingCtx(s.key, s.value, annotations.get(s.key)) for s in p.settings))
+        for p in spec.profiles
+    )
+    uses_timedelta = any(("datetime", "timedelta") in s.imports for p in spec.profiles for s in p.settings)
+    return ConfigView(profiles, uses_timedelta)
+
+
 def effective_settings(spec: ProjectSpec, profile: Profile) -> dict[str, Setting]:
     """A profile's settings including those it inherits."""
     by_class = {p.class_name: p for p in spec.profiles}
@@ -268,9 +368,19 @@ def _env_vars(spec: ProjectSpec) -> list[dict[str, str]]:
     return [{"name": n, "example": v} for n, v in sorted(names.items())]
 
 
-def _config_cases(spec: ProjectSpec) -> dict[str, Any]:
-    missing_cases = []
-    default_cases = []
+@dataclass(frozen=True)
+class ConfigTestsView(TypedView):
+    """tests/test_config.py."""
+
+    project: Project
+    missing_cases: list[dict[str, str]]  # {"profile", "var"}: loading fails without var
+    default_cases: list[dict[str, str]]  # {"profile", "key", "value"}: a reference's default
+    full_env: dict[str, str]  # every variable set, so each profile loads
+
+
+def _config_tests_view(spec: ProjectSpec) -> ConfigTestsView:
+    missing_cases: list[dict[str, str]] = []
+    default_cases: list[dict[str, str]] = []
     for profile in spec.profiles:
         settings = effective_settings(spec, profile)
         required = sorted({v for s in settings.values() for v in s.env_vars})
@@ -283,7 +393,7 @@ def _config_cases(spec: ProjectSpec) -> dict[str, Any]:
                 value = ENV_RE.sub(lambda m: m.group(2) or "", template)
                 default_cases.append({"profile": profile.name, "key": key, "value": value})
     full_env = {v["name"]: v["example"] for v in _env_vars(spec)}
-    return {"missing_cases": missing_cases, "default_cases": default_cases, "full_env": full_env}
+    return ConfigTestsView(spec.project, missing_cases, default_cases, full_env)
 
 
 # -- templates (HTML) ----------------------------------------------------------------------
@@ -308,7 +418,34 @@ def _nav(spec: ProjectSpec) -> list[NavLink]:
     return links
 
 
-def _page_files(spec: ProjectSpec, base: dict[str, Any]) -> list[PlannedFile]:
+@dataclass(frozen=True)
+class PageView(TypedView):
+    """One page template of a ``template:`` route."""
+
+    title: str
+    variables: tuple[str, ...]  # the URL variables the views pass
+    form: bool  # a route of the page accepts POST
+    csrf: bool
+    form_multipart: bool
+
+
+@dataclass(frozen=True)
+class ErrorPageView(TypedView):
+    """The template of an error page."""
+
+    page: ErrorPage
+
+
+@dataclass(frozen=True)
+class LayoutView(TypedView):
+    """templates/base.html."""
+
+    project: Project
+    nav: list[NavLink]
+    auth_nav: auth.AuthNav | None
+
+
+def _page_files(spec: ProjectSpec) -> list[PlannedFile]:
     pages: dict[str, dict[str, Any]] = {}
     for route in spec.all_routes:
         if route.response.kind != "template":
@@ -322,21 +459,15 @@ def _page_files(spec: ProjectSpec, base: dict[str, Any]) -> list[PlannedFile]:
         page["form"] = page["form"] or route.accepts_post
     out = []
     for template, page in sorted(pages.items()):
-        ctx = {**base, **page, "csrf": spec.project.csrf, "form_multipart": False}
-        out.append(
-            PlannedFile(
-                f"{spec.project.package}/templates/{template}",
-                "project/package/templates/page.html.jinja",
-                ctx,
-            )
-        )
+        view = PageView(page["title"], tuple(page["variables"]), page["form"], spec.project.csrf, False)
+        out.append(PlannedFile(f"{spec.project.package}/templates/{template}", "project/package/templates/page.html.jinja", view))
     for error in spec.errors:
         if error.response.kind == "template":
             out.append(
                 PlannedFile(
                     f"{spec.project.package}/templates/{error.response.template}",
                     "project/package/templates/error.html.jinja",
-                    {**base, "page": error},
+                    ErrorPageView(error),
                 )
             )
     return out
@@ -371,7 +502,7 @@ def _app_setup(spec: ProjectSpec, parts: list[Contribution]) -> tuple[list[str],
     return imports, ordered
 
 
-def _blueprint_files(spec: ProjectSpec, bp: Blueprint, base: dict[str, Any]) -> list[PlannedFile]:
+def _blueprint_files(spec: ProjectSpec, bp: Blueprint) -> list[PlannedFile]:
     pkg = spec.project.package
     protect = spec.project.csrf
     views, registrations = _views(bp.routes, bp.url_prefix, "bp", exempt=protect and bp.csrf)
@@ -385,28 +516,12 @@ def _blueprint_files(spec: ProjectSpec, bp: Blueprint, base: dict[str, Any]) -> 
         bp_args.append(f"url_prefix={bp.url_prefix!r}")
     if bp.subdomain:
         bp_args.append(f"subdomain={bp.subdomain!r}")
-    ctx = {
-        **base,
-        "bp": bp,
-        "views": views,
-        "registrations": registrations,
-        "imports": import_lines(imports),
-        "bp_args": bp_args,
-        "bp_guard": auth.PAGE_GUARD[1] if bp.login_required else None,
-    }
+    view = BlueprintView(
+        bp, import_lines(imports), bp_args, auth.PAGE_GUARD[1] if bp.login_required else None, views, registrations
+    )
     return [
-        PlannedFile(
-            f"{pkg}/{bp.name}/__init__.py",
-            "project/package/blueprint/__init__.py.jinja",
-            ctx,
-            python=True,
-        ),
-        PlannedFile(
-            f"{pkg}/{bp.name}/views.py",
-            "project/package/blueprint/views.py.jinja",
-            ctx,
-            python=True,
-        ),
+        PlannedFile(f"{pkg}/{bp.name}/__init__.py", "project/package/blueprint/__init__.py.jinja", view, python=True),
+        PlannedFile(f"{pkg}/{bp.name}/views.py", "project/package/blueprint/views.py.jinja", view, python=True),
     ]
 
 
@@ -470,8 +585,40 @@ def _resource_rows(spec: ProjectSpec) -> list[dict[str, str]]:
     return rows
 
 
-def _error_test_ctx(spec: ProjectSpec) -> dict[str, Any]:
-    pages = []
+@dataclass(frozen=True)
+class ExtensionsView(TypedView):
+    """<package>/extensions.py."""
+
+    extensions: list[Extension]
+
+
+@dataclass(frozen=True)
+class ErrorsView(TypedView):
+    """<package>/errors.py."""
+
+    errors: tuple[ErrorPage, ...]
+    imports: list[str]
+
+
+@dataclass(frozen=True)
+class ErrorTestsView(TypedView):
+    """tests/test_errors.py."""
+
+    errors: list[dict[str, object]]  # {"code": 404, "expect": what the page shows}
+    has_404: bool
+    fail_url: str
+    missing_url: str
+
+
+@dataclass(frozen=True)
+class EnvExampleView(TypedView):
+    """.env.example."""
+
+    env_vars: list[dict[str, str]]  # {"name": ..., "example": ...}
+
+
+def _error_tests_view(spec: ProjectSpec) -> ErrorTestsView:
+    pages: list[dict[str, object]] = []
     for page in spec.errors:
         if page.response.kind == "template":
             expect = html.escape(page.title)
@@ -481,18 +628,13 @@ def _error_test_ctx(spec: ProjectSpec) -> dict[str, Any]:
         else:
             expect = json.dumps(page.response.json)[:1]
         pages.append({"code": page.code, "expect": expect})
-    return {
-        "errors": pages,
-        "has_404": any(p.code == 404 for p in spec.errors),
-        "fail_url": "/__fail__",
-        "missing_url": "/__no_such_page__",
-    }
+    return ErrorTestsView(pages, any(p.code == 404 for p in spec.errors), "/__fail__", "/__no_such_page__")
 
 
 def dependencies(spec: ProjectSpec, parts: list[Contribution]) -> dict[str, list[str]]:
     """Requirements by group: ``""`` (the project's own), ``dev`` and any extras."""
     groups: dict[str, list[str]] = {"": [FLASK_REQUIREMENT, "python-dotenv>=1.0"]}
-    groups["dev"] = ["pytest>=8", f"ruff>={RUFF_VERSION}", MYPY_REQUIREMENT]
+    groups["dev"] = ["pytest>=8", f"ruff>={deploy.RUFF_VERSION}", MYPY_REQUIREMENT]
     for part in parts:
         for name, reqs in [("", part.dependencies), ("dev", part.dev_dependencies), *part.extras.items()]:
             group = groups.setdefault(name, [])
@@ -511,125 +653,186 @@ def local_stubs(requirements: list[str]) -> list[str]:
     return sorted(stub for name in _requirement_names(requirements) for stub in LOCAL_STUBS.get(name, ()))
 
 
-def _file(base: dict[str, Any], relpath: str, template: str, python: bool = False, **extra: Any) -> PlannedFile:
-    """A planned file whose context is ``base`` plus ``extra``."""
-    return PlannedFile(relpath, template, {**base, **extra}, python)
+@dataclass(frozen=True)
+class PyprojectView(TypedView):
+    """pyproject.toml."""
+
+    project: Project
+    has_stubs: bool  # the project carries stubs in typings/
+    dependencies: list[str]
+    extras: list[tuple[str, list[str]]]  # optional-dependency groups, sorted
+    markers: list[str]
 
 
-def _base_context(spec: ProjectSpec) -> dict[str, Any]:
-    """What every template gets."""
-    return {
-        "spec": spec,
-        "project": spec.project,
-        "nav": _nav(spec),
-        "auth_nav": auth.nav(spec),
-        "version": __version__,
-        "ruff_version": RUFF_VERSION,
-        "health_rule": deploy.HEALTH_RULE,
-    }
+@dataclass(frozen=True)
+class ManageView(TypedView):
+    """manage.py."""
+
+    project: Project
+    spec: ProjectSpec
+    has_db: bool
 
 
-def _project_files(spec: ProjectSpec, base: dict[str, Any], parts: list[Contribution]) -> list[PlannedFile]:
+@dataclass(frozen=True)
+class AppView(TypedView):
+    """<package>/__init__.py: the app factory."""
+
+    project: Project
+    spec: ProjectSpec
+    app_imports: list[str]
+    setup_lines: list[str]
+
+
+@dataclass(frozen=True)
+class RoutesTestsView(TypedView):
+    """tests/test_routes.py."""
+
+    project: Project
+    probe: Probe | None
+    login: bool  # the app has auth (guarded routes redirect to the login page)
+
+
+def _project_files(spec: ProjectSpec, parts: list[Contribution]) -> list[PlannedFile]:
     """The project's top-level files, the app factory and its config."""
     pkg = spec.project.package
     app_imports, setup_lines = _app_setup(spec, parts)
     groups = dependencies(spec, parts)
     markers = [m for part in parts for m in part.markers]
-    uses_timedelta = any(("datetime", "timedelta") in s.imports for p in spec.profiles for s in p.settings)
     stubs = local_stubs(groups[""])
-    return [_file(base, f"typings/{stub}", f"project/typings/{stub}.jinja") for stub in stubs] + [
-        _file(base, "pyproject.toml", "project/pyproject.toml.jinja", has_stubs=bool(stubs), dependencies=groups.pop(""), extras=sorted(groups.items()), markers=markers),
-        _file(base, ".flaskenv", "project/flaskenv.jinja"),
-        _file(base, ".env.example", "project/env.example.jinja", env_vars=_env_vars(spec)),
-        _file(base, ".gitignore", "project/gitignore.jinja"),
-        _file(base, "manage.py", "project/manage.py.jinja", True, has_db=bool(spec.models)),
-        _file(base, f"{pkg}/__init__.py", "project/package/__init__.py.jinja", True, app_imports=app_imports, setup_lines=setup_lines),
-        _file(base, f"{pkg}/config.py", "project/package/config.py.jinja", True, profiles=spec.profiles, annotations=setting_annotations(spec), uses_timedelta=uses_timedelta),
+    return [PlannedFile(f"typings/{stub}", f"project/typings/{stub}.jinja", NoNames()) for stub in stubs] + [
+        PlannedFile("pyproject.toml", "project/pyproject.toml.jinja", PyprojectView(spec.project, bool(stubs), groups.pop(""), sorted(groups.items()), markers)),
+        PlannedFile(".flaskenv", "project/flaskenv.jinja", ProjectView(spec.project)),
+        PlannedFile(".env.example", "project/env.example.jinja", EnvExampleView(_env_vars(spec))),
+        PlannedFile(".gitignore", "project/gitignore.jinja", NoNames()),
+        PlannedFile("manage.py", "project/manage.py.jinja", ManageView(spec.project, spec, bool(spec.models)), True),
+        PlannedFile(f"{pkg}/__init__.py", "project/package/__init__.py.jinja", AppView(spec.project, spec, app_imports, setup_lines), True),
+        PlannedFile(f"{pkg}/config.py", "project/package/config.py.jinja", config_view(spec), True),
     ]
 
 
-def _app_files(spec: ProjectSpec, base: dict[str, Any], parts: list[Contribution]) -> list[PlannedFile]:
+def _app_files(spec: ProjectSpec, parts: list[Contribution]) -> list[PlannedFile]:
     """Converters, extensions, views, blueprints and error handlers, where the spec has them."""
     pkg = spec.project.package
     files: list[PlannedFile] = []
     if spec.converters:
-        files.append(_file(base, f"{pkg}/converters.py", "project/package/converters.py.jinja", True, converters=spec.converters))
+        files.append(PlannedFile(f"{pkg}/converters.py", "project/package/converters.py.jinja", converters_view(spec.converters), True))
     extensions = [ext for part in parts for ext in part.extensions]
     if extensions:
-        files.append(_file(base, f"{pkg}/extensions.py", "project/package/extensions.py.jinja", True, extensions=extensions))
+        files.append(PlannedFile(f"{pkg}/extensions.py", "project/package/extensions.py.jinja", ExtensionsView(extensions), True))
     if spec.routes:
         views, registrations = _views(spec.routes, None, "app", exempt=spec.project.csrf)
         imports = _view_imports(spec.routes) | {("flask", "Flask")}
         if spec.project.csrf and not all(route.csrf for route in spec.routes):
             imports.add((".extensions", "csrf"))
         files.append(
-            _file(base, f"{pkg}/views.py", "project/package/views.py.jinja", True, views=views, registrations=registrations, imports=import_lines(imports))
+            PlannedFile(f"{pkg}/views.py", "project/package/views.py.jinja", AppViewsView(import_lines(imports), views, registrations), True)
         )
     for bp in spec.blueprints:
-        files += _blueprint_files(spec, bp, base)
+        files += _blueprint_files(spec, bp)
     if spec.errors:
         imports = {("flask", "Flask"), ("flask.typing", "ResponseReturnValue"), ("werkzeug.exceptions", "HTTPException")}
         for page in spec.errors:
             imports |= page.response.imports
-        files.append(_file(base, f"{pkg}/errors.py", "project/package/errors.py.jinja", True, errors=spec.errors, imports=import_lines(imports)))
+        files.append(PlannedFile(f"{pkg}/errors.py", "project/package/errors.py.jinja", ErrorsView(spec.errors, import_lines(imports)), True))
     return files
 
 
-def _html_files(spec: ProjectSpec, base: dict[str, Any]) -> list[PlannedFile]:
+def _html_files(spec: ProjectSpec) -> list[PlannedFile]:
     """The layout, the pages and the style sheet."""
     pkg = spec.project.package
     return [
-        _file(base, f"{pkg}/templates/base.html", "project/package/templates/base.html.jinja"),
-        *_page_files(spec, base),
-        _file(base, f"{pkg}/static/style.css", "project/package/static/style.css.jinja"),
+        PlannedFile(f"{pkg}/templates/base.html", "project/package/templates/base.html.jinja", LayoutView(spec.project, _nav(spec), auth.nav(spec))),
+        *_page_files(spec),
+        PlannedFile(f"{pkg}/static/style.css", "project/package/static/style.css.jinja", NoNames()),
     ]
 
 
-def _test_files(spec: ProjectSpec, base: dict[str, Any], parts: list[Contribution]) -> list[PlannedFile]:
+@dataclass(frozen=True)
+class ConftestView(TypedView):
+    """tests/conftest.py: which fixture blocks the features asked for, and their values."""
+
+    project: Project
+    has_db: bool
+    has_auth: bool
+    has_uploads: bool
+    token_page: str | None  # a page that carries the CSRF token, if any
+    base_url: str
+    auth_user: auth.AuthCtx | None
+
+
+def _conftest_view(spec: ProjectSpec, parts: list[Contribution]) -> ConftestView:
+    """The conftest blocks named by the features' contributions."""
+    blocks = {c for part in parts for c in part.conftest}
+    return ConftestView(
+        spec.project,
+        "db" in blocks,
+        "auth" in blocks,
+        "uploads" in blocks,
+        _token_page(spec),
+        spec.probe.base_url if spec.probe else "http://localhost",
+        auth.auth_ctx(spec) if spec.auth is not None else None,
+    )
+
+
+def _test_files(spec: ProjectSpec, parts: list[Contribution]) -> list[PlannedFile]:
     """The generated project's own tests (the features add theirs)."""
-    conftest = [c for part in parts for c in part.conftest]
-    auth_user = auth.auth_ctx(spec) if spec.auth is not None else None
-    base_url = spec.probe.base_url if spec.probe else "http://localhost"
     files = [
-        _file(base, "tests/conftest.py", "project/tests/conftest.py.jinja", True, conftest=conftest, token_page=_token_page(spec), base_url=base_url, auth_user=auth_user),
-        _file(base, "tests/test_routes.py", "project/tests/test_routes.py.jinja", True, probe=spec.probe, login=spec.auth is not None),
-        _file(base, "tests/test_config.py", "project/tests/test_config.py.jinja", True, **_config_cases(spec)),
+        PlannedFile("tests/conftest.py", "project/tests/conftest.py.jinja", _conftest_view(spec, parts), True),
+        PlannedFile("tests/test_routes.py", "project/tests/test_routes.py.jinja", RoutesTestsView(spec.project, spec.probe, spec.auth is not None), True),
+        PlannedFile("tests/test_config.py", "project/tests/test_config.py.jinja", _config_tests_view(spec), True),
     ]
     if spec.errors:
-        files.append(_file(base, "tests/test_errors.py", "project/tests/test_errors.py.jinja", True, **_error_test_ctx(spec)))
+        files.append(PlannedFile("tests/test_errors.py", "project/tests/test_errors.py.jinja", _error_tests_view(spec), True))
     return files
 
 
-def _readme(spec: ProjectSpec, base: dict[str, Any], spec_name: str, files: list[PlannedFile]) -> PlannedFile:
+@dataclass(frozen=True)
+class ReadmeView(TypedView):
+    """The generated project's README.md."""
+
+    project: Project
+    spec: ProjectSpec
+    spec_name: str  # the spec file's name, for the regen instructions
+    has_db: bool
+    deploy: deploy.Deploy
+    health_rule: str
+    stubs: list[str]  # the stubs in typings/
+    flask_major: int
+    profiles: tuple[Profile, ...]
+    route_rows: list[dict[str, str]]  # {"endpoint", "methods", "rule"}
+    layout: list[str]  # every file of the project
+
+
+def _readme(spec: ProjectSpec, spec_name: str, files: list[PlannedFile]) -> PlannedFile:
     """README.md, which lists every other file of the project."""
     layout = sorted([*(f.relpath for f in files), "README.md"])
     stubs = [f.relpath.removeprefix("typings/") for f in files if f.relpath.startswith("typings/")]
-    return _file(
-        base,
-        "README.md",
-        "project/README.md.jinja",
+    view = ReadmeView(
+        project=spec.project,
+        spec=spec,
+        spec_name=spec_name,
         has_db=bool(spec.models),
         deploy=deploy.deploy_info(spec),
-        spec_name=spec_name,
+        health_rule=deploy.HEALTH_RULE,
         stubs=stubs,
         flask_major=3,
         profiles=spec.profiles,
         route_rows=_route_rows(spec),
         layout=layout,
     )
+    return PlannedFile("README.md", "project/README.md.jinja", view)
 
 
 def plan(spec: ProjectSpec, spec_name: str = "spec.yaml") -> list[PlannedFile]:
     """Every file of the generated project, sorted by path."""
-    base = _base_context(spec)
     parts = [
-        data.contribute(spec, base),
-        features.contribute(spec, base),
-        auth.contribute(spec, base),
-        resources.contribute(spec, base),
-        deploy.contribute(spec, base),
+        data.contribute(spec),
+        features.contribute(spec),
+        auth.contribute(spec),
+        resources.contribute(spec),
+        deploy.contribute(spec),
     ]
-    files = _project_files(spec, base, parts) + _app_files(spec, base, parts) + _html_files(spec, base) + _test_files(spec, base, parts)
+    files = _project_files(spec, parts) + _app_files(spec, parts) + _html_files(spec) + _test_files(spec, parts)
     files += [f for part in parts for f in part.files]
-    files.append(_readme(spec, base, spec_name, files))
+    files.append(_readme(spec, spec_name, files))
     return sorted(files, key=lambda f: f.relpath)

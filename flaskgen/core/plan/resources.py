@@ -10,11 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flaskgen.core.plan.base import Contribution, Phase, PlannedFile
-from flaskgen.core.plan.data import _model_ctx
+from flaskgen.core.plan.base import Contribution, Phase, PlannedFile, TypedView
 from flaskgen.core.spec.base import snake
 from flaskgen.core.spec.resources import Resource
-from flaskgen.core.spec.types import Column, Model, ProjectSpec, Relationship
+from flaskgen.core.spec.types import Column, Model, Project, ProjectSpec, Relationship
 
 DEPENDENCIES = ["flask-smorest>=0.46,<0.48", "marshmallow-sqlalchemy>=1.4", "swagger-ui-bundle>=1.1", "WTForms>=3.3"]
 PICKER_LIMIT = 200
@@ -135,8 +134,30 @@ class ResourceCtx:
     unique_field: str | None
     sort_key: str | None
     search_field: str | None
-    parents: tuple[tuple[str, str, str], ...]  # (form field, parent class, factory) for required pickers
+    parents: tuple[tuple[str, str, str, str], ...]  # (form field, parent class, factory, its key) for required pickers
     needed_by: tuple[tuple[str, str, str], ...]  # (child class, child factory, fk attribute) rows that block delete
+
+    @property
+    def many_to_many_fields(self) -> tuple[FieldCtx, ...]:
+        """The fields that pick several rows (forms and the API turn ids into rows)."""
+        return tuple(f for f in self.fields if f.kind == "many_to_many")
+
+    @property
+    def has_many_to_many(self) -> bool:
+        return bool(self.many_to_many_fields)
+
+    @property
+    def has_uuid_field(self) -> bool:
+        return any(f.column is not None and f.column.type == "uuid" for f in self.fields)
+
+    @property
+    def has_enum_field(self) -> bool:
+        return any(f.column is not None and f.column.type == "enum" for f in self.fields)
+
+    @property
+    def has_form_samples(self) -> bool:
+        """Some field's sample has a form value (an empty body is then invalid)."""
+        return any(form for _, form, _ in self.samples)
 
 
 def _human(name: str) -> str:
@@ -394,9 +415,11 @@ def _crud_imports(fields: tuple[FieldCtx, ...]) -> tuple[str, ...]:
     return tuple(sorted(names))
 
 
-def _parents(fields: tuple[FieldCtx, ...]) -> tuple[tuple[str, str, str], ...]:
+def _parents(fields: tuple[FieldCtx, ...]) -> tuple[tuple[str, str, str, str], ...]:
     return tuple(
-        (f.name, f.related.name, f"new_{snake(f.related.name)}") for f in fields if f.kind == "many_to_one" and f.required and f.related
+        (f.name, f.related.name, f"new_{snake(f.related.name)}", f.related.primary_key.name)
+        for f in fields
+        if f.kind == "many_to_one" and f.required and f.related
     )
 
 
@@ -477,15 +500,44 @@ def _test_values(resource: Resource, fields: tuple[FieldCtx, ...], models: dict[
     }
 
 
-def _test_ctx(spec: ProjectSpec, r: ResourceCtx) -> dict[str, Any]:
-    models = {m.name: m for m in spec.models}
-    factories = sorted({f for _, _, f in r.parents} | {f for _, f, _ in r.needed_by} | {p.factory for p in r.pickers[:1]})
-    return {
-        "factories": factories,
-        "self_factory": f"new_{r.var}",
-        "models_ctx": [_model_ctx(spec, models[r.cls])],
-        "signed_in": _signed_in_row(spec, r),
-    }
+@dataclass(frozen=True)
+class ResourceView(TypedView):
+    """A resource's package files and its pages."""
+
+    r: ResourceCtx
+    crud_imports: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ResourceTestsView(TypedView):
+    """tests/test_resource_<key>.py."""
+
+    project: Project
+    r: ResourceCtx
+    factories: list[str]  # the model factories the tests need
+    self_factory: str
+    signed_in: tuple[str, str] | None  # (identity column, value) when the tests' user is a row here
+
+
+@dataclass(frozen=True)
+class CrudView(TypedView):
+    """<package>/crud.py."""
+
+    has_api: bool
+    picker_limit: int
+
+
+@dataclass(frozen=True)
+class ApiView(TypedView):
+    """<package>/api.py: the JSON API's registration."""
+
+    project: Project
+    api_resources: list[ResourceCtx]
+
+
+def _tests_view(spec: ProjectSpec, r: ResourceCtx) -> ResourceTestsView:
+    factories = sorted({f for _, _, f, _ in r.parents} | {f for _, f, _ in r.needed_by} | {p.factory for p in r.pickers[:1]})
+    return ResourceTestsView(spec.project, r, factories, f"new_{r.var}", _signed_in_row(spec, r))
 
 
 def _signed_in_row(spec: ProjectSpec, r: ResourceCtx) -> tuple[str, str] | None:
@@ -498,7 +550,7 @@ def _signed_in_row(spec: ProjectSpec, r: ResourceCtx) -> tuple[str, str] | None:
     return spec.auth.identity, auth_ctx(spec).test_identity
 
 
-def contribute(spec: ProjectSpec, base: dict[str, Any]) -> Contribution:
+def contribute(spec: ProjectSpec) -> Contribution:
     """Files and set-up for ``resources``."""
     out = Contribution()
     if not spec.resources:
@@ -507,22 +559,22 @@ def contribute(spec: ProjectSpec, base: dict[str, Any]) -> Contribution:
     ctxs = [resource_ctx(spec, r) for r in spec.resources]
     api_resources = [c for c in ctxs if c.resource.api]
     out.dependencies += DEPENDENCIES
-    out.files.append(PlannedFile(f"{pkg}/crud.py", "project/package/crud.py.jinja", {**base, "has_api": bool(api_resources), "picker_limit": PICKER_LIMIT}, python=True))
+    out.files.append(PlannedFile(f"{pkg}/crud.py", "project/package/crud.py.jinja", CrudView(bool(api_resources), PICKER_LIMIT), python=True))
     if api_resources:
-        out.files.append(PlannedFile(f"{pkg}/api.py", "project/package/api.py.jinja", {**base, "api_resources": api_resources}, python=True))
+        out.files.append(PlannedFile(f"{pkg}/api.py", "project/package/api.py.jinja", ApiView(spec.project, api_resources), python=True))
         out.app_imports.append("from .api import register_api")
         out.setup.append((Phase.API, "register_api(app)"))
     for c in ctxs:
-        out.files += _resource_files(pkg, base, c, spec)
+        out.files += _resource_files(pkg, c, spec)
         if c.resource.html:
             out.app_imports.append(f"from .{c.resource.key} import bp as {c.resource.key}_bp")
             out.setup.append((Phase.BLUEPRINTS, f"app.register_blueprint({c.resource.key}_bp)"))
     return out
 
 
-def _resource_files(pkg: str, base: dict[str, Any], c: ResourceCtx, spec: ProjectSpec) -> list[PlannedFile]:
+def _resource_files(pkg: str, c: ResourceCtx, spec: ProjectSpec) -> list[PlannedFile]:
     key = c.resource.key
-    ctx = {**base, "r": c, "crud_imports": c.crud_imports}
+    ctx = ResourceView(c, c.crud_imports)
     code = [("__init__.py", True), ("forms.py", c.resource.html), ("views.py", c.resource.html)]
     code += [("schemas.py", c.resource.api), ("api.py", c.resource.api)]
     files = [
@@ -535,6 +587,5 @@ def _resource_files(pkg: str, base: dict[str, Any], c: ResourceCtx, spec: Projec
             PlannedFile(f"{pkg}/templates/{key}/{page}", f"project/package/resource/{page}.jinja", ctx)
             for page in ("index.html", "show.html", "form.html")
         ]
-    test_ctx = {**ctx, **_test_ctx(spec, c)}
-    files.append(PlannedFile(f"tests/test_resource_{key}.py", "project/tests/test_resource.py.jinja", test_ctx, python=True))
+    files.append(PlannedFile(f"tests/test_resource_{key}.py", "project/tests/test_resource.py.jinja", _tests_view(spec, c), python=True))
     return files
