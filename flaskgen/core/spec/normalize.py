@@ -65,12 +65,15 @@ def _check_server_name(ctx: Ctx, profiles: tuple[Profile, ...], subdomain_routes
         ctx.error(where, "subdomain routes need SERVER_NAME in the config (set it in config.testing or config.base)")
 
 
-def normalize(spec: LoadedSpec, bad: set[KeyPath]) -> tuple[ProjectSpec | None, list[Problem]]:
-    """Check cross-references and build the frozen :class:`ProjectSpec`."""
+def normalize(
+    spec: LoadedSpec, bad: set[KeyPath], parses: routing.RuleParses | None = None
+) -> tuple[ProjectSpec | None, list[Problem]]:
+    """Check cross-references and build the frozen :class:`ProjectSpec`; the rules it
+    parses are kept in ``parses`` for the probe."""
     ctx = Ctx(spec, bad)
     data = spec.data if isinstance(spec.data, dict) else {}
     converters = parse_converters(ctx)
-    url_map = routing.make_map(converters)
+    url_map = routing.make_map(converters, parses)
     custom_types = {c.class_name: c.type for c in converters}
     rc = RouteCheck(url_map, custom_types)
     app_routes = parse_routes(ctx, rc, ("routes",), data.get("routes"), None, None, None)
