@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import gc
 import stat
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from flaskgen.core.errors import Problem, SpecError
@@ -18,26 +15,7 @@ def parse_spec(text: str, file: str = "spec.yaml", *, cases: bool = True) -> Pro
     """Load, validate and normalize a spec against flaskgen's schema; every problem is
     raised in one SpecError (``cases=False``: the same checks, without the expectations
     of the generated route tests)."""
-    with _no_cyclic_gc():
-        return core_spec.parse_spec(text, schema_text(), file, cases=cases)
-
-
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a spec is parsed.
-
-    Parsing allocates many long-lived objects (nodes, positions, rules) and few cycles;
-    each collection walks all of them again, about a tenth of validating a spec of a
-    thousand routes. The memory this defers is bounded by the spec's size (at most
-    ``MAX_SPEC_BYTES``); reference counting still frees everything else at once.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+    return core_spec.parse_spec(text, schema_text(), file, cases=cases)
 
 
 MAX_SPEC_BYTES = 1024 * 1024
