@@ -7,6 +7,7 @@ the generated tests' URLs, 404s and 405s are computed by real matching.
 
 from __future__ import annotations
 
+import functools
 import re
 import re._parser as sre_parse  # type: ignore[import-not-found]  # the stdlib regex parser (no stubs)
 from collections.abc import Callable, Mapping
@@ -168,6 +169,7 @@ def annotation_imports(converter: BaseConverter) -> frozenset[tuple[str, str]]:
 # -- sample values for generated tests -------------------------------------------------
 
 
+@functools.lru_cache(maxsize=256)  # a large spec repeats a few converters' patterns
 def _regex_sample(pattern: str) -> str | None:
     """A short string matching ``pattern``, found by walking its parse tree."""
     try:
