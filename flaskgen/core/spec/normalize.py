@@ -95,7 +95,8 @@ def normalize(
         return None, ctx.problems
     if not project.csrf and any(r.html for r in extras.resources):
         ctx.error(("project", "csrf"), "the resources' pages need CSRF protection; remove csrf: false or set html: false on the resources")
-    subdomain_routes = [(p, r) for p, r in app_routes + bp_routes if r.subdomain or (r.blueprint and any(m["subdomain"] for m in bp_meta if m["name"] == r.blueprint))]
+    on_subdomain = {m["name"] for m in bp_meta if m["subdomain"]}
+    subdomain_routes = [(p, r) for p, r in app_routes + bp_routes if r.subdomain or r.blueprint in on_subdomain]
     profiles = parse_profiles(ctx, project.package, bool(extras.models), extras.auth is not None, bool(subdomain_routes))
     _check_server_name(ctx, profiles, subdomain_routes)
     spec_out = ProjectSpec(

@@ -80,11 +80,6 @@ def server_name(spec: ProjectSpec) -> str:
     return setting.value.value
 
 
-def _bp(spec: ProjectSpec, route: Route) -> tuple[str | None, str | None]:
-    for bp in spec.blueprints:
-        if bp.name == route.blueprint:
-            return bp.url_prefix, bp.subdomain
-    return None, None
 
 
 def build_map(spec: ProjectSpec, parses: routing.RuleParses | None = None) -> tuple[Map, dict[tuple[str, int], Rule]]:
@@ -92,8 +87,9 @@ def build_map(spec: ProjectSpec, parses: routing.RuleParses | None = None) -> tu
     once: ``parses`` holds the normalization's parse of each rule text)."""
     url_map = routing.make_map(spec.converters, parses)
     rules: dict[tuple[str, int], Rule] = {}
+    blueprints: dict[str | None, tuple[str | None, str | None]] = {bp.name: (bp.url_prefix, bp.subdomain) for bp in spec.blueprints}
     for route in spec.all_routes:
-        prefix, bp_sub = _bp(spec, route)
+        prefix, bp_sub = blueprints.get(route.blueprint, (None, None))
         subdomain = route.subdomain or bp_sub or ""
         methods = set(route.methods) | {"OPTIONS"}
         for i, url_rule in enumerate(route.rules):
