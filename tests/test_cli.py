@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -253,3 +256,30 @@ def test_help_and_reference_point_at_the_spec_reference(runner: CliRunner) -> No
     assert result.exit_code == 0
     assert result.output.startswith("# The flaskgen spec, format 1: reference")
     assert "| `routes.<endpoint>.rule` |" in result.output
+
+
+GC_REPORT = (
+    "import atexit, gc, sys\n"
+    "atexit.register(lambda: print('GC', gc.isenabled(), gc.get_freeze_count() > 0, file=sys.stderr))\n"
+    "sys.argv = ['flaskgen', *sys.argv[1:]]\n"
+    "from flaskgen.cli import main\n"
+    "main()\n"
+)
+
+
+def test_the_flaskgen_process_pauses_the_cyclic_collector() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", GC_REPORT, "validate", str(EXAMPLES / "minimal.yaml")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "GC False True" in result.stderr.splitlines()
+
+
+def test_an_in_process_run_keeps_the_caller_s_collector(runner: CliRunner) -> None:
+    frozen = gc.get_freeze_count()
+    result = runner.invoke(main, ["validate", str(EXAMPLES / "minimal.yaml")])
+    assert result.exit_code == 0, result.output
+    assert gc.isenabled() and gc.get_freeze_count() == frozen

@@ -195,7 +195,7 @@ def _foreign_key_cycles(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]
         for m in spec.models
     }
     reported: set[frozenset[str]] = set()
-    for start in sorted(refers):
+    for start in sorted(_on_cycles(refers)):
         cycle = _cycle_from(start, refers)
         if cycle and frozenset(cycle) not in reported:
             reported.add(frozenset(cycle))
@@ -204,6 +204,30 @@ def _foreign_key_cycles(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]
                 "foreign keys form a cycle (" + " -> ".join([*cycle, cycle[0]]) + "); "
                 "make one of them a plain column or split the tables"
             ), True
+
+
+def _on_cycles(refers: dict[str, list[str]]) -> set[str]:
+    """The tables that may lie on a foreign-key cycle: what is left after repeatedly
+    removing tables that refer to none left or that none left refers to (linear, so the
+    search for a cycle from each table runs only where one can be)."""
+    left = set(refers)
+    outgoing = {t: {n for n in refers[t] if n in left} for t in left}
+    incoming: dict[str, set[str]] = {t: set() for t in left}
+    for table, targets in outgoing.items():
+        for target in targets:
+            incoming[target].add(table)
+    queue = [t for t in left if not outgoing[t] or not incoming[t]]
+    while queue:
+        table = queue.pop()
+        if table not in left:
+            continue
+        left.discard(table)
+        for other in (*outgoing[table], *incoming[table]):
+            outgoing[other].discard(table)
+            incoming[other].discard(table)
+            if other in left and (not outgoing[other] or not incoming[other]):
+                queue.append(other)
+    return left
 
 
 def _cycle_from(start: str, refers: dict[str, list[str]]) -> list[str] | None:

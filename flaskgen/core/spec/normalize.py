@@ -65,12 +65,15 @@ def _check_server_name(ctx: Ctx, profiles: tuple[Profile, ...], subdomain_routes
         ctx.error(where, "subdomain routes need SERVER_NAME in the config (set it in config.testing or config.base)")
 
 
-def normalize(spec: LoadedSpec, bad: set[KeyPath]) -> tuple[ProjectSpec | None, list[Problem]]:
-    """Check cross-references and build the frozen :class:`ProjectSpec`."""
+def normalize(
+    spec: LoadedSpec, bad: set[KeyPath], parses: routing.RuleParses | None = None
+) -> tuple[ProjectSpec | None, list[Problem]]:
+    """Check cross-references and build the frozen :class:`ProjectSpec`; the rules it
+    parses are kept in ``parses`` for the probe."""
     ctx = Ctx(spec, bad)
     data = spec.data if isinstance(spec.data, dict) else {}
     converters = parse_converters(ctx)
-    url_map = routing.make_map(converters)
+    url_map = routing.make_map(converters, parses)
     custom_types = {c.class_name: c.type for c in converters}
     rc = RouteCheck(url_map, custom_types)
     app_routes = parse_routes(ctx, rc, ("routes",), data.get("routes"), None, None, None)
@@ -92,7 +95,8 @@ def normalize(spec: LoadedSpec, bad: set[KeyPath]) -> tuple[ProjectSpec | None, 
         return None, ctx.problems
     if not project.csrf and any(r.html for r in extras.resources):
         ctx.error(("project", "csrf"), "the resources' pages need CSRF protection; remove csrf: false or set html: false on the resources")
-    subdomain_routes = [(p, r) for p, r in app_routes + bp_routes if r.subdomain or (r.blueprint and any(m["subdomain"] for m in bp_meta if m["name"] == r.blueprint))]
+    on_subdomain = {m["name"] for m in bp_meta if m["subdomain"]}
+    subdomain_routes = [(p, r) for p, r in app_routes + bp_routes if r.subdomain or r.blueprint in on_subdomain]
     profiles = parse_profiles(ctx, project.package, bool(extras.models), extras.auth is not None, bool(subdomain_routes))
     _check_server_name(ctx, profiles, subdomain_routes)
     spec_out = ProjectSpec(

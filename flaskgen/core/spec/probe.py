@@ -80,19 +80,16 @@ def server_name(spec: ProjectSpec) -> str:
     return setting.value.value
 
 
-def _bp(spec: ProjectSpec, route: Route) -> tuple[str | None, str | None]:
-    for bp in spec.blueprints:
-        if bp.name == route.blueprint:
-            return bp.url_prefix, bp.subdomain
-    return None, None
 
 
-def build_map(spec: ProjectSpec) -> tuple[Map, dict[tuple[str, int], Rule]]:
-    """The generated app's URL map, and each (endpoint, rule index)'s Rule."""
-    url_map = routing.make_map(spec.converters)
+def build_map(spec: ProjectSpec, parses: routing.RuleParses | None = None) -> tuple[Map, dict[tuple[str, int], Rule]]:
+    """The generated app's URL map, and each (endpoint, rule index)'s Rule (parsed
+    once: ``parses`` holds the normalization's parse of each rule text)."""
+    url_map = routing.make_map(spec.converters, parses)
     rules: dict[tuple[str, int], Rule] = {}
+    blueprints: dict[str | None, tuple[str | None, str | None]] = {bp.name: (bp.url_prefix, bp.subdomain) for bp in spec.blueprints}
     for route in spec.all_routes:
-        prefix, bp_sub = _bp(spec, route)
+        prefix, bp_sub = blueprints.get(route.blueprint, (None, None))
         subdomain = route.subdomain or bp_sub or ""
         methods = set(route.methods) | {"OPTIONS"}
         for i, url_rule in enumerate(route.rules):
@@ -152,10 +149,11 @@ def _subdomain_text(rule: Rule, texts: dict[str, str]) -> str:
     return out
 
 
-def probe(spec: ProjectSpec, *, expectations: bool = True) -> Probe:
+def probe(spec: ProjectSpec, *, expectations: bool = True, parses: routing.RuleParses | None = None) -> Probe:
     """Prove every rule reachable and, with ``expectations``, compute every expectation of the
-    generated route tests (``validate`` needs only the former)."""
-    url_map, rules = build_map(spec)
+    generated route tests (``validate`` needs only the former). ``parses``: the rules the
+    normalization parsed, so none is parsed twice."""
+    url_map, rules = build_map(spec, parses)
     server = server_name(spec)
     base = f"http://{server}"
     http: list[HttpCase] = []

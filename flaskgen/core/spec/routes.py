@@ -283,12 +283,15 @@ def parse_blueprints(ctx: Ctx, rc: RouteCheck) -> tuple[list[tuple[KeyPath, Rout
 
 def blueprint_values(bp_meta: list[dict[str, Any]], routes: list[Route]) -> tuple[Blueprint, ...]:
     """The blueprints, each with its routes."""
+    by_blueprint: dict[str | None, list[Route]] = {}
+    for route in routes:
+        by_blueprint.setdefault(route.blueprint, []).append(route)
     return tuple(
         Blueprint(
             name=m["name"],
             url_prefix=m["url_prefix"],
             subdomain=m["subdomain"],
-            routes=tuple(r for r in routes if r.blueprint == m["name"]),
+            routes=tuple(by_blueprint.get(m["name"], ())),
             doc=m["doc"],
             renamed_from=m["renamed_from"],
             csrf=m["csrf"],

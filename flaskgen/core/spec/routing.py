@@ -7,6 +7,7 @@ the generated tests' URLs, 404s and 405s are computed by real matching.
 
 from __future__ import annotations
 
+import functools
 import re
 import re._parser as sre_parse  # type: ignore[import-not-found]  # the stdlib regex parser (no stubs)
 from collections.abc import Callable, Mapping
@@ -52,13 +53,50 @@ def converter_class(spec: Converter) -> type[BaseConverter]:
     return type(spec.class_name, (BaseConverter,), namespace)
 
 
+class RuleParses:
+    """werkzeug's parse of each rule text, kept so a second map of the same converters
+    reuses it: ``validate`` parses every rule to check it, then matches them all in the
+    probe's map, and parsing is most of the cost of adding a rule. The first map made
+    with it fixes the converters; a map of other converters does not share it."""
+
+    def __init__(self) -> None:
+        self.converters: tuple[Converter, ...] | None = None
+        # (rule text, subdomain, merge_slashes) -> werkzeug's parts, trace and converters
+        self.parsed: dict[tuple[str, str, bool], tuple[tuple[Any, ...], tuple[Any, ...], dict[str, Any]]] = {}
+
+
+class ProbeMap(Map):
+    """A Map whose :class:`ProbeRule` rules share the parses in ``parses`` (if any)."""
+
+    parses: RuleParses | None = None
+
+
 class ProbeRule(Rule):
-    """A werkzeug Rule whose URL builders are compiled on first use.
+    """A werkzeug Rule whose URL builders are compiled on first use, and whose parse
+    comes from its map's :class:`RuleParses` when another map parsed the same text.
 
     werkzeug compiles two builder functions for every rule it binds, which is most of
     the cost of adding a rule; flaskgen matches URLs but builds none, so on a spec of a
     thousand routes the builders would cost more than everything else it checks.
     """
+
+    def compile(self) -> None:
+        """Parse the rule, or take the parse of the same text from the map's store."""
+        parses = getattr(self.map, "parses", None)
+        if parses is None or self.map.host_matching:
+            super().compile()
+            return
+        key = (self.rule, self.subdomain or "", bool(self.merge_slashes))
+        known = parses.parsed.get(key)
+        if known is None:
+            super().compile()
+            parses.parsed[key] = (tuple(self._parts), tuple(self._trace), dict(self._converters))
+            return
+        parts, trace, converters = known
+        self._parts, self._trace, self._converters = list(parts), list(trace), dict(converters)
+        self.arguments.update(converters)
+        self._build = self._compile_builder(False).__get__(self, None)
+        self._build_unknown = self._compile_builder(True).__get__(self, None)
 
     def _compile_builder(self, append_unknown: bool = True) -> Callable[..., tuple[str, str]]:
         compiled: Callable[..., tuple[str, str]] | None = None
@@ -72,14 +110,19 @@ class ProbeRule(Rule):
         return build
 
 
-def make_map(converters: tuple[Converter, ...], *, subdomains: bool = False) -> Map:
-    """An empty Map with the spec's converters, configured as Flask configures its own."""
-    return Map(
+def make_map(converters: tuple[Converter, ...], parses: RuleParses | None = None) -> ProbeMap:
+    """An empty Map with the spec's converters, configured as Flask configures its own;
+    its rules share ``parses`` (made for the same converters) with other maps."""
+    url_map = ProbeMap(
         converters={c.name: converter_class(c) for c in converters},
         host_matching=False,
         strict_slashes=True,
         merge_slashes=True,
     )
+    if parses is not None and parses.converters in (None, converters):
+        parses.converters = converters
+        url_map.parses = parses
+    return url_map
 
 
 def converter_name(url_map: Map, converter: BaseConverter) -> str:
@@ -126,6 +169,7 @@ def annotation_imports(converter: BaseConverter) -> frozenset[tuple[str, str]]:
 # -- sample values for generated tests -------------------------------------------------
 
 
+@functools.lru_cache(maxsize=256)  # a large spec repeats a few converters' patterns
 def _regex_sample(pattern: str) -> str | None:
     """A short string matching ``pattern``, found by walking its parse tree."""
     try:
