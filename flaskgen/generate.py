@@ -2,39 +2,69 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
+from flaskgen import write
 from flaskgen.core.plan.base import PlannedFile
 from flaskgen.core.plan.project import plan
 from flaskgen.core.spec.types import ProjectSpec
 from flaskgen.format import format_python
-from flaskgen.render import render
-from flaskgen.write import safe_relpath
+from flaskgen.render import RenderedFile, render
 
 
 def render_project(
-    spec: ProjectSpec, spec_name: str = "spec.yaml", extra_templates: tuple[Path, ...] = ()
+    spec: ProjectSpec,
+    spec_name: str = "spec.yaml",
+    extra_templates: tuple[Path, ...] = (),
+    workdir: Path | None = None,
 ) -> dict[str, str]:
     """Every generated file's final text, keyed by relative path (sorted)."""
-    return render_files(plan(spec, spec_name), extra_templates)
+    return render_files(plan(spec, spec_name), extra_templates, workdir)
 
 
-def render_files(planned: list[PlannedFile], extra_templates: tuple[Path, ...] = ()) -> dict[str, str]:
-    """The final text of planned files (rendered, normalized, formatted), sorted by path."""
+def render_files(
+    planned: list[PlannedFile], extra_templates: tuple[Path, ...] = (), workdir: Path | None = None
+) -> dict[str, str]:
+    """The final text of planned files (rendered, normalized, formatted), sorted by path.
+
+    ruff formats files on disk: in ``workdir`` when given (an empty folder of the
+    caller's, such as a new project's staging folder, where the files stay), else in a
+    scratch folder that is removed afterwards.
+    """
     rendered = render(planned, extra_templates)
     python = [f.relpath for f in planned if f.python]
-    with tempfile.TemporaryDirectory(prefix="flaskgen-render-") as tmp:
-        root = Path(tmp)
-        for item in rendered:
-            path = root / safe_relpath(item.relpath)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(_normalize(item.text), encoding="utf-8", newline="\n")
+    if workdir is not None:
+        return _lay_out(workdir, rendered, python)
+    with tempfile.TemporaryDirectory(prefix="flaskgen-render-", dir=scratch_root()) as tmp:
+        return _lay_out(Path(tmp), rendered, python)
+
+
+def _lay_out(root: Path, rendered: list[RenderedFile], python: list[str]) -> dict[str, str]:
+    """Write the rendered files under ``root``, format the Python ones there, and
+    return every file's final text."""
+    texts = {item.relpath: _normalize(item.text) for item in sorted(rendered, key=lambda r: r.relpath)}
+    with write.writing(root):
+        for relpath, text in texts.items():
+            write.write_fresh(root, relpath, text)
         format_python(root, python)
-        return {
-            item.relpath: (root / item.relpath).read_text(encoding="utf-8")
-            for item in sorted(rendered, key=lambda r: r.relpath)
-        }
+        for relpath in python:
+            texts[relpath] = (root / relpath).read_text(encoding="utf-8")
+    return texts
+
+
+def scratch_root() -> str | None:
+    """Where scratch folders go: ``$TMPDIR`` if set, else ``/dev/shm`` (memory) where it
+    is a writable folder, else the system default.
+
+    ruff rewrites the files it formats, and on ext4 removing a file that was just
+    rewritten waits for the disk (about a millisecond a file); in memory it does not.
+    """
+    if os.environ.get("TMPDIR"):
+        return None
+    shm = "/dev/shm"  # noqa: S108 - a scratch folder of our own, made by mkdtemp
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
 
 
 def _normalize(text: str) -> str:

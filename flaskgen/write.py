@@ -14,7 +14,19 @@ from flaskgen.core.actions import Action, WriteResult
 from flaskgen.core.errors import OutputError, TargetError
 from flaskgen.state import STATE_DIR, State
 
-__all__ = ["SPEC_SCHEMA", "WriteResult", "apply_modes", "safe_relpath", "write_atomic", "write_file", "write_new", "writing"]
+__all__ = [
+    "SPEC_SCHEMA",
+    "WriteResult",
+    "apply_modes",
+    "finish_new",
+    "safe_relpath",
+    "staging_for",
+    "write_atomic",
+    "write_file",
+    "write_fresh",
+    "write_new",
+    "writing",
+]
 
 # The JSON Schema copy `flaskgen init` puts beside the spec for editors.
 SPEC_SCHEMA = "flaskgen-spec-1.schema.json"
@@ -56,6 +68,18 @@ def write_file(root: Path, relpath: str, text: str) -> None:
     """Atomically write ``text`` (UTF-8, ``\\n`` endings) to ``root/relpath``, private (0600)
     until :func:`apply_modes` gives it its final mode."""
     write_atomic(root / safe_relpath(relpath), text.encode("utf-8"), 0o600)
+
+
+def write_fresh(root: Path, relpath: str, text: str) -> None:
+    """Write ``text`` to ``root/relpath`` in a folder only flaskgen writes to (a staging
+    or scratch folder), with the mode the umask gives a new file: 0644 usually, 0755 for
+    a script (a ``#!`` first line)."""
+    path = root / safe_relpath(relpath)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = 0o777 if text.startswith("#!") else 0o666
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, mode)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(text.encode("utf-8"))
 
 
 def umask() -> int:
@@ -116,6 +140,36 @@ def write_new(
         write_file(staging, f"{STATE_DIR}/state.json", state.to_json())
         write_file(staging, f"{STATE_DIR}/lock", "")  # regen's lock, there from the start
         apply_modes(staging, {**files, f"{STATE_DIR}/state.json": "", f"{STATE_DIR}/lock": ""}, root_too=True)
+        if target.is_dir():
+            target.rmdir()
+        os.rename(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return [WriteResult(relpath, Action.CREATE) for relpath in files]
+
+
+def is_fresh(target: Path) -> bool:
+    """Whether ``target`` is an empty folder, or missing in an existing folder: a new
+    project can then be built in a staging folder beside it and renamed into place."""
+    if target.exists() or target.is_symlink():
+        return target.is_dir() and _is_empty_dir(target)
+    return target.parent.is_dir()
+
+
+def staging_for(target: Path) -> Path:
+    """A new private folder beside ``target`` to build the project in."""
+    return Path(tempfile.mkdtemp(prefix=f".{target.name}.flaskgen-", dir=target.parent))
+
+
+def finish_new(staging: Path, target: Path, files: dict[str, str], state: State) -> list[WriteResult]:
+    """Complete a project built in ``staging`` (its files already written with their
+    modes) and rename it to ``target``; on failure nothing is left behind."""
+    try:
+        write_fresh(staging, f"{STATE_DIR}/state.json", state.to_json())
+        write_fresh(staging, f"{STATE_DIR}/lock", "")  # regen's lock, there from the start
+        # mkdtemp makes a private (0700) folder; the project gets the user's usual mode.
+        staging.chmod(0o777 & ~umask())
         if target.is_dir():
             target.rmdir()
         os.rename(staging, target)

@@ -134,7 +134,7 @@ def test_failure_while_writing_leaves_no_target(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls = {"n": 0}
-    real = write.write_file
+    real = write.write_fresh
 
     def flaky(root: Path, relpath: str, text: str) -> None:
         calls["n"] += 1
@@ -142,7 +142,7 @@ def test_failure_while_writing_leaves_no_target(
             raise OSError("disk full")
         real(root, relpath, text)
 
-    monkeypatch.setattr(write, "write_file", flaky)
+    monkeypatch.setattr(write, "write_fresh", flaky)
     out = tmp_path / "out"
     result = runner.invoke(main, ["new", str(EXAMPLES / "minimal.yaml"), "-o", str(out)])
     assert result.exit_code != 0
@@ -151,14 +151,14 @@ def test_failure_while_writing_leaves_no_target(
 
 
 def test_a_write_error_names_the_file(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = write.write_atomic
+    real = write.write_fresh
 
-    def full(path: Path, data: bytes, mode: int) -> None:
-        if path.name == "views.py":
-            raise OSError(28, "No space left on device", str(path))
-        real(path, data, mode)
+    def full(root: Path, relpath: str, text: str) -> None:
+        if relpath.endswith("/views.py"):
+            raise OSError(28, "No space left on device", str(root / relpath))
+        real(root, relpath, text)
 
-    monkeypatch.setattr(write, "write_atomic", full)
+    monkeypatch.setattr(write, "write_fresh", full)
     out = tmp_path / "out"
     result = runner.invoke(main, ["new", str(EXAMPLES / "minimal.yaml"), "-o", str(out)])
     assert result.exit_code == 1
