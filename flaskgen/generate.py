@@ -10,8 +10,8 @@ from flaskgen import write
 from flaskgen.core.plan.base import PlannedFile
 from flaskgen.core.plan.project import plan
 from flaskgen.core.spec.types import ProjectSpec
-from flaskgen.format import format_python
-from flaskgen.render import RenderedFile, render
+from flaskgen.format import Formatting
+from flaskgen.render import render
 
 
 def render_project(
@@ -33,24 +33,39 @@ def render_files(
     caller's, such as a new project's staging folder, where the files stay), else in a
     scratch folder that is removed afterwards.
     """
-    rendered = render(planned, extra_templates)
-    python = [f.relpath for f in planned if f.python]
     if workdir is not None:
-        return _lay_out(workdir, rendered, python)
+        return _lay_out(workdir, planned, extra_templates)
     with tempfile.TemporaryDirectory(prefix="flaskgen-render-", dir=scratch_root()) as tmp:
-        return _lay_out(Path(tmp), rendered, python)
+        return _lay_out(Path(tmp), planned, extra_templates)
 
 
-def _lay_out(root: Path, rendered: list[RenderedFile], python: list[str]) -> dict[str, str]:
-    """Write the rendered files under ``root``, format the Python ones there, and
-    return every file's final text."""
-    texts = {item.relpath: _normalize(item.text) for item in sorted(rendered, key=lambda r: r.relpath)}
+def _lay_out(root: Path, planned: list[PlannedFile], extra_templates: tuple[Path, ...]) -> dict[str, str]:
+    """Render the planned files under ``root`` and return every file's final text.
+
+    The Python files come first, so ruff fixes their imports while the rest render.
+    """
+    python = [f for f in planned if f.python]
+    texts = _write(root, python, extra_templates)
+    formatting = Formatting(root, sorted(texts)).start()
+    try:
+        texts.update(_write(root, [f for f in planned if not f.python], extra_templates))
+        with write.writing(root):
+            formatting.finish()
+    except BaseException:
+        formatting.cancel()
+        raise
+    with write.writing(root):
+        for item in python:
+            texts[item.relpath] = (root / item.relpath).read_text(encoding="utf-8")
+    return dict(sorted(texts.items()))
+
+
+def _write(root: Path, planned: list[PlannedFile], extra_templates: tuple[Path, ...]) -> dict[str, str]:
+    """Render ``planned`` and write each file under ``root``; their texts by path."""
+    texts = {item.relpath: _normalize(item.text) for item in render(planned, extra_templates)}
     with write.writing(root):
         for relpath, text in texts.items():
             write.write_fresh(root, relpath, text)
-        format_python(root, python)
-        for relpath in python:
-            texts[relpath] = (root / relpath).read_text(encoding="utf-8")
     return texts
 
 

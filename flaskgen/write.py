@@ -75,9 +75,13 @@ def write_fresh(root: Path, relpath: str, text: str) -> None:
     or scratch folder), with the mode the umask gives a new file: 0644 usually, 0755 for
     a script (a ``#!`` first line)."""
     path = root / safe_relpath(relpath)
-    path.parent.mkdir(parents=True, exist_ok=True)
     mode = 0o777 if text.startswith("#!") else 0o666
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, mode)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
+    try:
+        fd = os.open(path, flags, mode)
+    except FileNotFoundError:  # the first file of its folder
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, flags, mode)
     with os.fdopen(fd, "wb") as handle:
         handle.write(text.encode("utf-8"))
 
