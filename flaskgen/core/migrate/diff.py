@@ -184,16 +184,34 @@ def fill_value(column: Column) -> str | None:
 
 
 def _dependency_order(tables: list[Table]) -> Schema:
-    """Referenced tables first; otherwise by name (a cycle keeps its members by name)."""
-    remaining = {t.name: t for t in sorted(tables, key=lambda t: t.name)}
+    """Referenced tables first, in rounds: each round takes every table whose references
+    are all placed, by name; a round that finds none (a cycle) takes the first table by
+    name alone. Linear in tables and foreign keys (Kahn's algorithm by rounds)."""
+    by_name = {t.name: t for t in tables}
+    waiting = {name: {fk.ref_table for fk in t.foreign_keys if fk.ref_table in by_name} - {name} for name, t in by_name.items()}
+    referrers: dict[str, list[str]] = {name: [] for name in by_name}
+    for name, refs in waiting.items():
+        for ref in refs:
+            referrers[ref].append(name)
+    names = sorted(by_name)
+    first = 0  # names before it are all placed
+    placed: set[str] = set()
     ordered: list[Table] = []
-    while remaining:
-        ready = [
-            t for t in remaining.values()
-            if all(fk.ref_table not in remaining or fk.ref_table == t.name for fk in t.foreign_keys)
-        ]  # fmt: skip
-        for table in ready or [next(iter(remaining.values()))]:
-            ordered.append(remaining.pop(table.name))
+    ready = [name for name in names if not waiting[name]]
+    while len(ordered) < len(by_name):
+        if not ready:  # a cycle: its first member by name goes alone
+            while names[first] in placed:
+                first += 1
+            ready = [names[first]]
+        freed: set[str] = set()
+        for name in ready:
+            placed.add(name)
+            ordered.append(by_name[name])
+            for referrer in referrers[name]:
+                waiting[referrer].discard(name)
+                if not waiting[referrer] and referrer not in placed:
+                    freed.add(referrer)
+        ready = sorted(freed - placed)
     return tuple(ordered)
 
 
