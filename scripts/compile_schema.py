@@ -60,9 +60,10 @@ jsonschema does, never less (tests/test_schema_accept.py), so a refused spec is
 checked again by ``flaskgen.core.spec.schema`` for the messages.
 """
 
-# Generated code: long functions and fastjsonschema's naming, checked by the tests instead.
+# Generated code, held by tests/test_schema_accept.py instead: it is untyped, and the
+# generator binds loop indexes and values it does not always read.
 # mypy: ignore-errors
-# ruff: noqa
+# ruff: noqa: B007, F841
 
 from __future__ import annotations
 
