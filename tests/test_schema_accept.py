@@ -186,6 +186,7 @@ HEADER = "flaskgen: 1\nproject: {name: X, package: xapp}\n"
 REFUSED = {
     "const 1 is not true": HEADER.replace("flaskgen: 1", "flaskgen: true"),
     "const 1 is not text": HEADER.replace("flaskgen: 1", "flaskgen: '1'"),
+    "const true is not 1": HEADER + "routes:\n  a: {rule: /a, json: 1}\n",
     "an integer is not 200.0": HEADER + "routes:\n  a: {rule: /a, text: x, status: 200.0}\n",
     "an integer is not a bool": HEADER + "routes:\n  a: {rule: /a, text: x, status: true}\n",
     "$ does not allow a trailing newline": HEADER.replace("package: xapp", 'package: "xapp\\n"'),
@@ -197,7 +198,10 @@ REFUSED = {
 
 @pytest.mark.parametrize("text", REFUSED.values(), ids=REFUSED)
 def test_the_fast_path_refuses(text: str) -> None:
-    assert not schema_accept.accepts(load_spec_text(text).data)
+    loaded = load_spec_text(text)
+    assert not schema_accept.accepts(loaded.data)
+    problems, _ = check_shape(loaded, SCHEMA_TEXT)
+    assert problems or "python: 3.10" in text  # jsonschema refuses too (3.10 is read as text)
 
 
 def test_a_name_at_the_length_cap_is_accepted() -> None:
