@@ -12,7 +12,7 @@ import pytest
 
 from flaskgen.project import create_project
 
-HEAVY = ("jinja2", "jsonschema", "werkzeug", "flaskgen.generate", "flaskgen.core.plan", "flaskgen.core.spec.normalize")
+HEAVY = ("jinja2", "jsonschema", "fastjsonschema", "werkzeug", "flaskgen.generate", "flaskgen.core.plan", "flaskgen.core.spec.normalize")
 PROBE = (
     "import atexit, sys\n"
     "atexit.register(lambda: print('LOADED', sorted(m for m in {heavy!r} if m in sys.modules), file=sys.stderr))\n"
@@ -21,6 +21,8 @@ PROBE = (
     "main()\n"
 )
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "minimal.yaml"
+CRM = EXAMPLE.with_name("crm.yaml")
+SCHEMA_VALIDATORS = {"jsonschema", "fastjsonschema"}
 
 
 def _loaded(*args: str, cwd: Path | None = None) -> set[str]:
@@ -37,7 +39,20 @@ def test_help_and_schema_load_nothing_heavy(args: tuple[str, ...]) -> None:
 
 
 def test_validate_does_not_load_the_renderer() -> None:
-    assert _loaded("validate", str(EXAMPLE)) <= {"jsonschema", "werkzeug", "flaskgen.core.spec.normalize"}
+    assert _loaded("validate", str(EXAMPLE)) <= {"werkzeug", "flaskgen.core.spec.normalize"}
+
+
+@pytest.mark.parametrize("spec", [EXAMPLE, CRM], ids=lambda p: p.name)
+def test_a_valid_spec_is_validated_without_a_schema_library(spec: Path, tmp_path: Path) -> None:
+    assert not _loaded("validate", str(spec)) & SCHEMA_VALIDATORS
+    assert not _loaded("new", str(spec), "-o", str(tmp_path / "app")) & SCHEMA_VALIDATORS
+    assert (tmp_path / "app" / "pyproject.toml").is_file()
+
+
+def test_an_invalid_spec_is_explained_by_jsonschema(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(EXAMPLE.read_text(encoding="utf-8").replace("flaskgen: 1", "flaskgen: true"), encoding="utf-8")
+    assert "jsonschema" in _loaded("validate", str(spec))
 
 
 def test_a_noop_regen_loads_neither_the_spec_stages_nor_the_renderer(tmp_path: Path) -> None:

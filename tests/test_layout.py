@@ -71,11 +71,14 @@ def test_jinja_names_match_the_installed_jinja() -> None:
 
 
 MAX_FUNCTION_LINES = 50
+# Generated from the JSON Schema by scripts/compile_schema.py: one function per schema
+# definition, as long as the definition; tests/test_schema_accept.py keeps it in sync.
+GENERATED = (CORE / "spec" / "schema_accept.py",)
 
 
 def test_no_function_is_over_50_lines() -> None:
     long = []
-    for module in sorted(PACKAGE.rglob("*.py")):
+    for module in sorted(set(PACKAGE.rglob("*.py")) - set(GENERATED)):
         for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 length = (node.end_lineno or node.lineno) - node.lineno + 1

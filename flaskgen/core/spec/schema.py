@@ -1,19 +1,26 @@
-"""Shape checks: the spec against the JSON Schema in ``schemas/``, via ``jsonschema``."""
+"""Shape checks: the spec against the JSON Schema in ``schemas/``.
+
+A valid spec is accepted by ``schema_accept``, code generated from the schema, without
+importing ``jsonschema``; anything it refuses is validated again with ``jsonschema``,
+whose errors become the messages (and which reads ``python: 3.10`` as the text written)."""
 
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
 import re
 from collections.abc import Iterator
 from functools import cache
-from typing import Any, cast
-
-from jsonschema import Draft202012Validator, validators
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any, cast
 
 from flaskgen.core.errors import Problem
+from flaskgen.core.spec import schema_accept
 from flaskgen.core.spec.loader import KeyPath, LoadedSpec
+
+if TYPE_CHECKING:  # jsonschema is imported only for a spec the generated check refuses
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 
 def load_schema(text: str) -> dict[str, Any]:
@@ -35,6 +42,8 @@ def _python_pattern(pattern: str) -> re.Pattern[str]:
 
 def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
     """The ``pattern`` keyword with ECMA-262 ``$`` and a length cap on anchored patterns."""
+    from jsonschema.exceptions import ValidationError
+
     if not validator.is_type(instance, "string"):
         return
     if not _python_pattern(pattern).search(instance):
@@ -45,6 +54,8 @@ def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]
 
 @cache
 def _validator(schema_text: str) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator, validators
+
     # YAML keeps 200 and 200.0 apart; an integer field takes only the former.
     types = Draft202012Validator.TYPE_CHECKER.redefine(
         "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
@@ -243,6 +254,19 @@ def check_shape(spec: LoadedSpec, schema_text: str) -> tuple[list[Problem], set[
     Returns the problems and the set of paths that have one, so later checks can
     skip parts that are malformed.
     """
+    if _compiled_from(schema_text) and schema_accept.accepts(spec.data):
+        return [], set()
+    return _check_with_jsonschema(spec, schema_text)
+
+
+@cache
+def _compiled_from(schema_text: str) -> bool:
+    """Whether ``schema_accept`` was generated from this schema text."""
+    return hashlib.sha256(schema_text.encode("utf-8")).hexdigest() == schema_accept.SCHEMA_SHA256
+
+
+def _check_with_jsonschema(spec: LoadedSpec, schema_text: str) -> tuple[list[Problem], set[KeyPath]]:
+    """Every problem jsonschema finds, worded for the user (see ``check_shape``)."""
     validator = _validator(schema_text)
     for _ in range(20):
         errors = list(validator.iter_errors(spec.data))
