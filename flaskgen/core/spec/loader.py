@@ -33,6 +33,7 @@ _FLOAT = "tag:yaml.org,2002:float"
 _STR = "tag:yaml.org,2002:str"
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
+_MERGE = "tag:yaml.org,2002:merge"
 
 MAX_DEPTH = 64
 """Deepest nesting of mappings and lists a spec may have."""
@@ -43,10 +44,27 @@ MAX_INT = 2**63 - 1
 
 # C0 and C1 control characters other than tab and newline, DEL, and lone surrogates.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# What a key must not contain: the characters above, tab and newline.
+_KEY_BAD = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 class _CoreResolver(yaml.resolver.BaseResolver):
-    """YAML 1.2 core schema: true/false, null, decimal/octal/hex ints, floats."""
+    """YAML 1.2 core schema: true/false, null, decimal/octal/hex ints, floats.
+
+    A spec repeats its plain texts (keys above all), so each text's tag is matched
+    against the patterns once per document."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.plain_tags: dict[str, str] = {}
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is ScalarNode and implicit[0]:
+            tag = self.plain_tags.get(value)
+            if tag is None:
+                tag = self.plain_tags[value] = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+            return tag
+        return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call,no-any-return]
 
 
 _CoreResolver.add_implicit_resolver(
@@ -79,13 +97,13 @@ class _TooBig(Exception):
 
 
 class _DepthLimit(yaml.composer.Composer):
-    """The composer, refusing nesting beyond :data:`MAX_DEPTH` before any recursion limit."""
+    """The Python composer, refusing nesting beyond :data:`MAX_DEPTH` before any recursion limit."""
 
     depth = 0
 
     if TYPE_CHECKING:  # provided by the parser this composer is mixed with
 
-        def peek_event(self) -> Any: ...  # an Event; its mark is a libyaml or a Python Mark
+        def peek_event(self) -> Any: ...  # an Event with its Mark
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         self.depth += 1
@@ -115,19 +133,38 @@ class _Loader(
         _CoreResolver.__init__(self)
 
 
-# libyaml's scanner and parser, where PyYAML was built with it (else None).
+class _NearLimit(Exception):
+    """The C composer reached :data:`MAX_DEPTH` levels: the Python composer decides."""
+
+
+# libyaml's scanner, parser and composer, where PyYAML was built with it (else None).
 _CParser: Any = getattr(importlib.import_module("yaml.cyaml"), "CParser", None) if yaml.__with_libyaml__ else None
 
 if _CParser is not None:
 
-    class _FastLoader(_DepthLimit, _CParser, _CoreResolver):  # type: ignore[misc]
-        """libyaml scans and parses (most of the time of loading); the Python composer
-        above builds the nodes, so the depth limit, tags and marks are the same."""
+    class _FastLoader(_CParser, _CoreResolver):  # type: ignore[misc]
+        """libyaml scans, parses and composes the nodes in C (the nodes, tags and marks
+        are the ones the Python composer builds from libyaml's events).
+
+        The C composer recurses on the C stack with no limit of its own, so the
+        resolver hook it calls before composing each node counts the nesting and stops
+        it at :data:`MAX_DEPTH` levels: a spec that deep is read again by the Python
+        composer, which reports the exact position of the limit (or accepts a spec
+        exactly that deep)."""
 
         def __init__(self, stream: str) -> None:
             _CParser.__init__(self, stream)
-            _DepthLimit.__init__(self)
             _CoreResolver.__init__(self)
+            self.depth = 0
+
+        def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+            """Called by the C composer before each node, at any nesting."""
+            self.depth += 1
+            if self.depth >= MAX_DEPTH:
+                raise _NearLimit
+
+        def ascend_resolver(self) -> None:
+            self.depth -= 1
 
 
 @dataclass
@@ -181,7 +218,18 @@ def _mark(node: Node) -> tuple[int, int]:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+class _ExpandedTooDeep(Exception):
+    """Nesting beyond :data:`MAX_DEPTH` once aliases are expanded (``node`` is where)."""
+
+    def __init__(self, node: Node) -> None:
+        super().__init__()
+        self.node = node
+
+
 class _Builder:
+    """Plain data and the position of every key and value, from the node tree; refused
+    values become problems. Runs once per node, so the common cases come first."""
+
     def __init__(self, file: str) -> None:
         self.spec = LoadedSpec(data=None, file=file)
         self.nodes = 0
@@ -196,8 +244,13 @@ class _Builder:
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise _TooBig
-        self.spec.value_pos.setdefault(path, _mark(node))
+        if len(path) >= MAX_DEPTH:  # only aliases get here: the composer limits the rest
+            raise _ExpandedTooDeep(node)
+        mark = node.start_mark
+        self.spec.value_pos.setdefault(path, (mark.line + 1, mark.column + 1))
         if isinstance(node, ScalarNode):
+            if node.tag == _STR and not _CONTROL.search(node.value):
+                return node.value
             return self._scalar(node, path)
         if id(node) in self.open:
             self.fail(node, path, "an alias refers to a node that contains it (a recursive alias)")
@@ -213,37 +266,34 @@ class _Builder:
         finally:
             self.open.discard(id(node))
 
-    def _key(self, key_node: Node, path: KeyPath) -> str | None:
-        """The key's text, or None (and a problem) if it cannot be a key."""
+    def _refuse_key(self, key_node: Node, path: KeyPath) -> None:
+        """Report why ``key_node`` cannot be a key."""
         if not isinstance(key_node, ScalarNode):
             self.fail(key_node, path, "a key must be plain text, not a list or mapping")
-            return None
-        if key_node.tag == "tag:yaml.org,2002:merge":
+        elif key_node.tag == _MERGE:
             self.fail(key_node, path, "merge keys ('<<') are not supported; repeat the keys")
-            return None
-        key: str = key_node.value
-        bad = _CONTROL.search(key) or re.search("[\t\n]", key)
-        if bad:
+        else:
+            key: str = key_node.value
+            bad = _CONTROL.search(key) or re.search("[\t\n]", key)
+            assert bad is not None
             self.fail(key_node, (*path, key), f"a key must not contain the control character {_code(bad.group())}")
-            return None
-        return key
 
     def _mapping(self, node: MappingNode, path: KeyPath) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        key_pos = self.spec.key_pos
         for key_node, value_node in node.value:
-            key = self._key(key_node, path)
-            if key is None:
+            if not isinstance(key_node, ScalarNode) or key_node.tag == _MERGE or _KEY_BAD.search(key_node.value):
+                self._refuse_key(key_node, path)
                 continue
+            key: str = key_node.value
+            key_path = (*path, key)
             if key in out:
-                first = self.spec.key_pos[(*path, key)]
-                self.fail(
-                    key_node,
-                    (*path, key),
-                    f"duplicate key '{key}' (first defined at line {first[0]})",
-                )
+                first = key_pos[key_path]
+                self.fail(key_node, key_path, f"duplicate key '{key}' (first defined at line {first[0]})")
                 continue
-            self.spec.key_pos[(*path, key)] = _mark(key_node)
-            out[key] = self.build(value_node, (*path, key))
+            mark = key_node.start_mark
+            key_pos[key_path] = (mark.line + 1, mark.column + 1)
+            out[key] = self.build(value_node, key_path)
         return out
 
     def _scalar(self, node: ScalarNode, path: KeyPath) -> Any:
@@ -322,18 +372,23 @@ def load_spec_text(text: str, file: str = "spec.yaml") -> LoadedSpec:
     except _TooBig:
         message = f"the spec has more than {MAX_NODES} values once aliases are expanded"
         raise SpecError([Problem(1, 1, "", message, file)]) from None
+    except _ExpandedTooDeep as exc:
+        line, col = _mark(exc.node)
+        message = f"the spec is nested deeper than {MAX_DEPTH} levels once aliases are expanded"
+        raise SpecError([Problem(line, col, "", message, file)]) from None
     return builder.spec
 
 
 def _compose(text: str, file: str) -> Node | None:
     """The YAML node tree of ``text``; syntax errors and excessive nesting become SpecError.
 
-    libyaml composes well-formed specs fast; anything it rejects is read again by the
-    pure-Python loader, whose messages and positions are the ones flaskgen reports."""
+    libyaml composes well-formed specs fast; anything it rejects, and anything nested
+    :data:`MAX_DEPTH` levels deep, is read again by the pure-Python loader, whose
+    messages and positions are the ones flaskgen reports."""
     if _CParser is not None:
         try:
             return _compose_with(_FastLoader, text)
-        except (yaml.YAMLError, UnicodeError):
+        except (yaml.YAMLError, UnicodeError, _NearLimit):
             pass
     try:
         return _compose_with(_Loader, text)
