@@ -38,7 +38,7 @@ def parse_rule(
 ) -> Rule | None:
     rule = routing.ProbeRule(text, endpoint="probe", subdomain=subdomain or "")
     try:
-        rc.url_map.add(rule)
+        rule.bind(rc.url_map)  # parsed against the map's converters; nothing matches on this map
     except LookupError as exc:
         name = str(exc).split("'")[1] if "'" in str(exc) else str(exc)
         choices = sorted(rc.url_map.converters)
