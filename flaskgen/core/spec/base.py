@@ -64,13 +64,15 @@ class Ctx:
 
     def ok(self, path: KeyPath) -> bool:
         """True if the schema found nothing wrong at, under or above ``path``."""
+        if not self.bad:  # the common case: a spec without shape problems
+            return True
         n = len(path)
         return not any(b[:n] == path or path[: len(b)] == b for b in self.bad if b)
 
     def sound(self, path: KeyPath) -> bool:
         """True if the schema found nothing wrong at or above ``path`` (parts below
         may be malformed; :meth:`usable` drops them)."""
-        return not any(path[: len(b)] == b for b in self.bad if b)
+        return not self.bad or not any(path[: len(b)] == b for b in self.bad if b)
 
     def usable(self, path: KeyPath, body: dict[str, Any], containers: tuple[str, ...] = ()) -> dict[str, Any]:
         """The keys of ``body`` that can be checked: well-shaped values, and mappings
