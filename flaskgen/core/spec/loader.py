@@ -59,12 +59,15 @@ class _CoreResolver(yaml.resolver.BaseResolver):
         self.plain_tags: dict[str, str] = {}
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-        if kind is ScalarNode and implicit[0]:
-            tag = self.plain_tags.get(value)
-            if tag is None:
-                tag = self.plain_tags[value] = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
-            return tag
-        return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call,no-any-return]
+        """The tag of an untagged node (this resolver has no path resolvers)."""
+        if kind is not ScalarNode:
+            return _MAP if kind is MappingNode else _SEQ
+        if not implicit[0]:
+            return _STR
+        tag = self.plain_tags.get(value)
+        if tag is None:
+            tag = self.plain_tags[value] = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+        return tag
 
 
 _CoreResolver.add_implicit_resolver(

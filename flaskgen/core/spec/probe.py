@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json as jsonlib
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 from uuid import UUID
@@ -121,8 +122,9 @@ def _dict_source(values: dict[str, Any]) -> str:
     return pysrc(values)
 
 
-def _samples(route: Route, rule: Rule, texts_of: routing.SampleTexts) -> list[dict[str, str]]:
-    """Candidate URL texts for the rule's variables, examples first."""
+def _samples(route: Route, rule: Rule, texts_of: routing.SampleTexts) -> Iterator[dict[str, str]]:
+    """Up to three candidate URL texts for the rule's variables, examples first (made
+    one at a time: the first one nearly always reaches the rule)."""
     examples = {k: str(v) for k, v in route.examples}
     options: dict[str, list[str]] = {}
     defaults = {k: v for r in route.rules for k, v in r.defaults}
@@ -130,9 +132,11 @@ def _samples(route: Route, rule: Rule, texts_of: routing.SampleTexts) -> list[di
         conv: BaseConverter = rule._converters[name]
         texts = [examples[name]] if name in examples else texts_of.accepted(conv)
         # A value equal to another rule's default would redirect to that rule.
-        texts = [t for t in texts if name not in defaults or conv.to_python(t) != defaults[name]]
+        if name in defaults:
+            texts = [t for t in texts if conv.to_python(t) != defaults[name]]
         options[name] = texts or ["x"]
-    return [{name: texts[min(i, len(texts) - 1)] for name, texts in options.items()} for i in range(3)]
+    for i in range(3):
+        yield {name: texts[min(i, len(texts) - 1)] for name, texts in options.items()}
 
 
 def _url(base: str, subdomain: str, path: str) -> str:
