@@ -44,8 +44,28 @@ def _deep_block(depth: int) -> str:
     return "".join("  " * i + f"k{i}:\n" for i in range(depth - 2)) + "  " * (depth - 2) + "k: v\n"
 
 
+def _paths(data: Any, path: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    """Every path into ``data``, and one beside each that does not exist."""
+    out = [path, (*path, "missing")]
+    if isinstance(data, dict):
+        for key, value in data.items():
+            out += _paths(value, (*path, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            out += _paths(value, (*path, i))
+        out.append((*path, len(data)))
+    return out
+
+
+def _depth(data: Any) -> int:
+    children = data.values() if isinstance(data, dict) else data if isinstance(data, list) else ()
+    return 1 + max((_depth(child) for child in children), default=0)
+
+
 def _snapshot(spec: LoadedSpec) -> tuple[Any, ...]:
-    return (spec.data, spec.value_pos, spec.key_pos, spec.number_text, spec.problems, spec.bad)
+    paths = _paths(spec.data) + sorted(spec.bad, key=str)
+    positions = [(p, spec.pos(p), spec.pos(p, key=True)) for p in paths]
+    return (spec.data, positions, spec.number_text, spec.problems, spec.bad)
 
 
 def _load_python(text: str, monkeypatch: pytest.MonkeyPatch) -> LoadedSpec:
@@ -100,7 +120,11 @@ def test_edge_cases_hold_what_the_loader_promises() -> None:
     ]
     duplicate = load_spec_text(EDGE_CASES["duplicate keys"])
     assert [p.format() for p in duplicate.problems] == ["spec.yaml:3:1: a: duplicate key 'a' (first defined at line 1)"]
-    assert duplicate.key_pos[("b",)] == (2, 1) and duplicate.value_pos[("b",)] == (2, 4)
+    assert duplicate.pos(("b",), key=True) == (2, 1) and duplicate.pos(("b",)) == (2, 4)
+    assert duplicate.pos(("a",)) == (1, 4)  # the first of the duplicates
+    assert duplicate.pos(("b", "c", 0)) == (2, 4)  # the nearest ancestor
+    recursive = load_spec_text(EDGE_CASES["recursive alias"])
+    assert recursive.pos(("a", 1)) == recursive.pos(("a", 1, 0)) == (1, 4)  # the alias's node
 
 
 @needs_libyaml
@@ -114,7 +138,7 @@ def test_specs_below_the_limit_stay_on_the_fast_path(depth: int, make: Any, monk
 @pytest.mark.parametrize("make", [_deep_list, _deep_block], ids=["flow", "block"])
 def test_a_spec_exactly_at_the_limit_is_accepted(make: Any) -> None:
     spec = load_spec_text(make(MAX_DEPTH))
-    assert len(max(spec.value_pos, key=len)) == MAX_DEPTH - 1
+    assert _depth(spec.data) == MAX_DEPTH
 
 
 @pytest.mark.parametrize("make", [_deep_list, _deep_block], ids=["flow", "block"])

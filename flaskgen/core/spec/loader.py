@@ -172,12 +172,14 @@ if _CParser is not None:
 
 @dataclass
 class LoadedSpec:
-    """Plain data from the YAML file plus where each piece came from."""
+    """Plain data from the YAML file plus where each piece came from.
+
+    Positions are looked up in the YAML node tree when a problem asks for one (a valid
+    spec asks for none), following the keys and items the data was built from."""
 
     data: Any
     file: str
-    value_pos: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
-    key_pos: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    root: Node | None = field(default=None, repr=False, compare=False)
     # The text of plain scalars read as numbers, so a string field can take it back
     # (``python: 3.10`` means "3.10", not 3.1).
     number_text: dict[KeyPath, str] = field(default_factory=dict)
@@ -186,20 +188,46 @@ class LoadedSpec:
     problems: list[Problem] = field(default_factory=list)
     bad: set[KeyPath] = field(default_factory=set)
 
+    # Each mapping node's usable keys (the first of duplicates), indexed when first walked.
+    _entries: dict[int, dict[str, tuple[Node, Node]]] = field(default_factory=dict, repr=False, compare=False)
+
     def pos(self, path: KeyPath, *, key: bool = False) -> tuple[int, int]:
         """Best position for ``path``: the key (if asked and known), else the value,
         else the nearest ancestor."""
-        probe = tuple(path)
-        while True:
-            if key and probe in self.key_pos:
-                return self.key_pos[probe]
-            if probe in self.value_pos:
-                return self.value_pos[probe]
-            if probe in self.key_pos:
-                return self.key_pos[probe]
-            if not probe:
-                return (1, 1)
-            probe = probe[:-1]
+        if self.root is None:
+            return (1, 1)
+        key_node, node = self._deepest(path)
+        return _mark(key_node if key and key_node is not None else node)
+
+    def _deepest(self, path: KeyPath) -> tuple[Node | None, Node]:
+        """The (key, value) nodes of the longest prefix of ``path`` in the data: what
+        the builder built, so never inside a recursive alias."""
+        assert self.root is not None
+        key_node: Node | None = None
+        node = self.root
+        inside: set[int] = set()
+        for part in path:
+            if id(node) in inside:  # a recursive alias: nothing below it was built
+                break
+            inside.add(id(node))
+            found = self._child(node, part)
+            if found is None:
+                break
+            key_node, node = found
+        return key_node, node
+
+    def _child(self, node: Node, part: str | int) -> tuple[Node | None, Node] | None:
+        if isinstance(node, SequenceNode) and isinstance(part, int):
+            return (None, node.value[part]) if 0 <= part < len(node.value) else None
+        if not isinstance(node, MappingNode) or not isinstance(part, str):
+            return None
+        entries = self._entries.get(id(node))
+        if entries is None:
+            entries = self._entries[id(node)] = {}
+            for key_node, value_node in node.value:
+                if _usable_key(key_node):
+                    entries.setdefault(key_node.value, (key_node, value_node))
+        return entries.get(part)
 
     def problem(self, path: KeyPath, message: str, *, key: bool = False) -> Problem:
         line, col = self.pos(path, key=key)
@@ -219,6 +247,11 @@ def dotted(path: KeyPath) -> str:
 
 def _mark(node: Node) -> tuple[int, int]:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _usable_key(key_node: Node) -> bool:
+    """Whether ``key_node`` can be a key: plain text, no merge key, no control character."""
+    return isinstance(key_node, ScalarNode) and key_node.tag != _MERGE and not _KEY_BAD.search(key_node.value)
 
 
 class _ExpandedTooDeep(Exception):
@@ -249,8 +282,6 @@ class _Builder:
             raise _TooBig
         if len(path) >= MAX_DEPTH:  # only aliases get here: the composer limits the rest
             raise _ExpandedTooDeep(node)
-        mark = node.start_mark
-        self.spec.value_pos.setdefault(path, (mark.line + 1, mark.column + 1))
         if isinstance(node, ScalarNode):
             if node.tag == _STR and not _CONTROL.search(node.value):
                 return node.value
@@ -283,19 +314,16 @@ class _Builder:
 
     def _mapping(self, node: MappingNode, path: KeyPath) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        key_pos = self.spec.key_pos
         for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode) or key_node.tag == _MERGE or _KEY_BAD.search(key_node.value):
+            if not _usable_key(key_node):
                 self._refuse_key(key_node, path)
                 continue
             key: str = key_node.value
             key_path = (*path, key)
             if key in out:
-                first = key_pos[key_path]
-                self.fail(key_node, key_path, f"duplicate key '{key}' (first defined at line {first[0]})")
+                first = next(k for k, _ in node.value if _usable_key(k) and k.value == key)
+                self.fail(key_node, key_path, f"duplicate key '{key}' (first defined at line {_mark(first)[0]})")
                 continue
-            mark = key_node.start_mark
-            key_pos[key_path] = (mark.line + 1, mark.column + 1)
             out[key] = self.build(value_node, key_path)
         return out
 
@@ -370,6 +398,7 @@ def load_spec_text(text: str, file: str = "spec.yaml") -> LoadedSpec:
     if root is None:
         raise SpecError([Problem(1, 1, "", "the spec is empty", file)])
     builder = _Builder(file)
+    builder.spec.root = root
     try:
         builder.spec.data = builder.build(root, ())
     except _TooBig:
