@@ -118,6 +118,12 @@ CATALOGUE: dict[str, dict[str, tuple[str, list[str]]]] = {
         ),
     },
     "1": {
+        "aliases nested past the limit": (
+            "".join(f"a{i}: &a{i} " + "[" * 30 + (f"*a{i - 1}" if i else "1") + "]" * 30 + "\n" for i in range(3)),
+            [
+                "spec.yaml:3:12: the spec is nested deeper than 64 levels once aliases are expanded",
+            ],
+        ),
         "inf": (
             "routes:\n  a: {rule: /a, json: {x: .inf}}\n",
             [

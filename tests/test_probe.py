@@ -4,15 +4,16 @@ computing the generated tests' expectations."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
-from werkzeug.routing import Rule
+from werkzeug.routing import Map, MapAdapter, Rule
 
 from flaskgen.core.errors import SpecError
 from flaskgen.core.spec.loader import load_spec_text
 from flaskgen.core.spec.normalize import normalize
 from flaskgen.core.spec.probe import probe
-from flaskgen.core.spec.routing import RuleParses
+from flaskgen.core.spec.routing import ProbeRule, RuleParses, SampleTexts, make_map
 from flaskgen.core.spec.schema import check_shape
 from flaskgen.resources import schema_text
 from flaskgen.specfile import parse_spec
@@ -73,3 +74,36 @@ def test_the_probe_reuses_the_rules_the_normalization_parsed(example: Path, monk
     assert not any((p, "", True) in known for p in parsed)
     monkeypatch.undo()
     assert shared == probe(spec)
+
+
+def test_the_probe_binds_the_map_once_per_subdomain(monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = parse_spec((Path(__file__).resolve().parent.parent / "examples" / "spec-v1.yaml").read_text(encoding="utf-8"))
+    subdomains: list[str | None] = []
+    real_bind = Map.bind
+
+    def counting_bind(self: Map, server_name: str, *args: Any, **kwargs: Any) -> MapAdapter:
+        subdomains.append(kwargs.get("subdomain"))
+        return real_bind(self, server_name, *args, **kwargs)
+
+    monkeypatch.setattr(Map, "bind", counting_bind)
+    result = probe(spec)
+    assert len(subdomains) == len(set(subdomains)) >= 3  # the root, admin and <user>
+    monkeypatch.undo()
+    assert result == probe(spec)
+
+
+def test_sample_texts_are_shared_only_by_converters_that_accept_the_same_texts() -> None:
+    url_map = make_map(())
+    rules = {text: ProbeRule(text, endpoint=text) for text in ("/a/<int:x>", "/b/<int:y>", "/c/<int(min=50):x>", "/d/<x>", "/e/<any(p, q):x>")}
+    for rule in rules.values():
+        url_map.add(rule)
+    conv = {text: next(iter(rule._converters.values())) for text, rule in rules.items()}
+    texts = SampleTexts()
+    assert texts.key(conv["/a/<int:x>"]) == texts.key(conv["/b/<int:y>"])
+    assert len({texts.key(c) for c in conv.values()}) == 4
+    assert texts.accepted(conv["/c/<int(min=50):x>"])[0] == "50"
+    assert texts.accepted(conv["/a/<int:x>"])[0] == "1"
+    assert texts.accepted(conv["/e/<any(p, q):x>"]) == ["p", "q"]
+    assert texts.rejected(conv["/a/<int:x>"]) == "not-a-number"
+    assert texts.rejected(conv["/e/<any(p, q):x>"]) == "not-a-number"
+    assert texts.rejected(conv["/d/<x>"]) is None  # a string takes any of the candidates

@@ -64,13 +64,15 @@ class Ctx:
 
     def ok(self, path: KeyPath) -> bool:
         """True if the schema found nothing wrong at, under or above ``path``."""
+        if not self.bad:  # the common case: a spec without shape problems
+            return True
         n = len(path)
         return not any(b[:n] == path or path[: len(b)] == b for b in self.bad if b)
 
     def sound(self, path: KeyPath) -> bool:
         """True if the schema found nothing wrong at or above ``path`` (parts below
         may be malformed; :meth:`usable` drops them)."""
-        return not any(path[: len(b)] == b for b in self.bad if b)
+        return not self.bad or not any(path[: len(b)] == b for b in self.bad if b)
 
     def usable(self, path: KeyPath, body: dict[str, Any], containers: tuple[str, ...] = ()) -> dict[str, Any]:
         """The keys of ``body`` that can be checked: well-shaped values, and mappings
@@ -90,16 +92,20 @@ class Ctx:
         return node
 
 
+_NOT_ALNUM = re.compile(r"[^0-9A-Za-z]+")
+_WORD_START = re.compile(r"(?<=[a-z0-9])([A-Z])")
+
+
 def snake(name: str) -> str:
     """``OrderItem`` -> ``order_item``; ``seed-db`` -> ``seed_db``."""
-    name = re.sub(r"[^0-9A-Za-z]+", "_", name)
-    name = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name)
+    name = _NOT_ALNUM.sub("_", name)
+    name = _WORD_START.sub(r"_\1", name)
     return name.lower().strip("_")
 
 
 def camel(name: str) -> str:
     """``show_user`` -> ``ShowUser``."""
-    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^0-9A-Za-z]+", name) if part)
+    return "".join([part[:1].upper() + part[1:] for part in _NOT_ALNUM.split(name) if part])
 
 
 @dataclass

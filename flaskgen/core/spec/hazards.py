@@ -51,6 +51,7 @@ TEMPLATE_NAMES = (
 # The distribution name is the package name: PEP 508 wants a letter or digit at both ends.
 DISTRIBUTION_RE = re.compile(r"[a-z0-9](?:[a-z0-9_]*[a-z0-9])?\Z")
 SERVER_NAME_RE = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?)+(?::[0-9]{1,5})?\Z")
+_VARIABLE = re.compile(r"<[^<>]*>")  # a URL variable in a rule
 
 
 def route_path(route: Route) -> KeyPath:
@@ -93,7 +94,7 @@ def _routes(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
             for name, _ in rule.defaults:
                 if keyword.iskeyword(name) or not name.isidentifier():
                     yield (*path, "defaults", name), f"'{name}' cannot be a URL variable: it is not a Python name", True
-            static = re.sub(r"<[^<>]*>", "", rule.rule)
+            static = _VARIABLE.sub("", rule.rule)
             if "<" in static or ">" in static:
                 yield (*path, "rule"), f"malformed rule {rule.rule!r}: write URL variables as <name> or <converter:name>", False
 

@@ -33,6 +33,7 @@ _FLOAT = "tag:yaml.org,2002:float"
 _STR = "tag:yaml.org,2002:str"
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
+_MERGE = "tag:yaml.org,2002:merge"
 
 MAX_DEPTH = 64
 """Deepest nesting of mappings and lists a spec may have."""
@@ -43,10 +44,30 @@ MAX_INT = 2**63 - 1
 
 # C0 and C1 control characters other than tab and newline, DEL, and lone surrogates.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# What a key must not contain: the characters above, tab and newline.
+_KEY_BAD = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 class _CoreResolver(yaml.resolver.BaseResolver):
-    """YAML 1.2 core schema: true/false, null, decimal/octal/hex ints, floats."""
+    """YAML 1.2 core schema: true/false, null, decimal/octal/hex ints, floats.
+
+    A spec repeats its plain texts (keys above all), so each text's tag is matched
+    against the patterns once per document."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.plain_tags: dict[str, str] = {}
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        """The tag of an untagged node (this resolver has no path resolvers)."""
+        if kind is not ScalarNode:
+            return _MAP if kind is MappingNode else _SEQ
+        if not implicit[0]:
+            return _STR
+        tag = self.plain_tags.get(value)
+        if tag is None:
+            tag = self.plain_tags[value] = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+        return tag
 
 
 _CoreResolver.add_implicit_resolver(
@@ -79,13 +100,13 @@ class _TooBig(Exception):
 
 
 class _DepthLimit(yaml.composer.Composer):
-    """The composer, refusing nesting beyond :data:`MAX_DEPTH` before any recursion limit."""
+    """The Python composer, refusing nesting beyond :data:`MAX_DEPTH` before any recursion limit."""
 
     depth = 0
 
     if TYPE_CHECKING:  # provided by the parser this composer is mixed with
 
-        def peek_event(self) -> Any: ...  # an Event; its mark is a libyaml or a Python Mark
+        def peek_event(self) -> Any: ...  # an Event with its Mark
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         self.depth += 1
@@ -115,29 +136,50 @@ class _Loader(
         _CoreResolver.__init__(self)
 
 
-# libyaml's scanner and parser, where PyYAML was built with it (else None).
+class _NearLimit(Exception):
+    """The C composer reached :data:`MAX_DEPTH` levels: the Python composer decides."""
+
+
+# libyaml's scanner, parser and composer, where PyYAML was built with it (else None).
 _CParser: Any = getattr(importlib.import_module("yaml.cyaml"), "CParser", None) if yaml.__with_libyaml__ else None
 
 if _CParser is not None:
 
-    class _FastLoader(_DepthLimit, _CParser, _CoreResolver):  # type: ignore[misc]
-        """libyaml scans and parses (most of the time of loading); the Python composer
-        above builds the nodes, so the depth limit, tags and marks are the same."""
+    class _FastLoader(_CParser, _CoreResolver):  # type: ignore[misc]
+        """libyaml scans, parses and composes the nodes in C (the nodes, tags and marks
+        are the ones the Python composer builds from libyaml's events).
+
+        The C composer recurses on the C stack with no limit of its own, so the
+        resolver hook it calls before composing each node counts the nesting and stops
+        it at :data:`MAX_DEPTH` levels: a spec that deep is read again by the Python
+        composer, which reports the exact position of the limit (or accepts a spec
+        exactly that deep)."""
 
         def __init__(self, stream: str) -> None:
             _CParser.__init__(self, stream)
-            _DepthLimit.__init__(self)
             _CoreResolver.__init__(self)
+            self.depth = 0
+
+        def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+            """Called by the C composer before each node, at any nesting."""
+            self.depth += 1
+            if self.depth >= MAX_DEPTH:
+                raise _NearLimit
+
+        def ascend_resolver(self) -> None:
+            self.depth -= 1
 
 
 @dataclass
 class LoadedSpec:
-    """Plain data from the YAML file plus where each piece came from."""
+    """Plain data from the YAML file plus where each piece came from.
+
+    Positions are looked up in the YAML node tree when a problem asks for one (a valid
+    spec asks for none), following the keys and items the data was built from."""
 
     data: Any
     file: str
-    value_pos: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
-    key_pos: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    root: Node | None = field(default=None, repr=False, compare=False)
     # The text of plain scalars read as numbers, so a string field can take it back
     # (``python: 3.10`` means "3.10", not 3.1).
     number_text: dict[KeyPath, str] = field(default_factory=dict)
@@ -146,20 +188,46 @@ class LoadedSpec:
     problems: list[Problem] = field(default_factory=list)
     bad: set[KeyPath] = field(default_factory=set)
 
+    # Each mapping node's usable keys (the first of duplicates), indexed when first walked.
+    _entries: dict[int, dict[str, tuple[Node, Node]]] = field(default_factory=dict, repr=False, compare=False)
+
     def pos(self, path: KeyPath, *, key: bool = False) -> tuple[int, int]:
         """Best position for ``path``: the key (if asked and known), else the value,
         else the nearest ancestor."""
-        probe = tuple(path)
-        while True:
-            if key and probe in self.key_pos:
-                return self.key_pos[probe]
-            if probe in self.value_pos:
-                return self.value_pos[probe]
-            if probe in self.key_pos:
-                return self.key_pos[probe]
-            if not probe:
-                return (1, 1)
-            probe = probe[:-1]
+        if self.root is None:
+            return (1, 1)
+        key_node, node = self._deepest(path)
+        return _mark(key_node if key and key_node is not None else node)
+
+    def _deepest(self, path: KeyPath) -> tuple[Node | None, Node]:
+        """The (key, value) nodes of the longest prefix of ``path`` in the data: what
+        the builder built, so never inside a recursive alias."""
+        assert self.root is not None
+        key_node: Node | None = None
+        node = self.root
+        inside: set[int] = set()
+        for part in path:
+            if id(node) in inside:  # a recursive alias: nothing below it was built
+                break
+            inside.add(id(node))
+            found = self._child(node, part)
+            if found is None:
+                break
+            key_node, node = found
+        return key_node, node
+
+    def _child(self, node: Node, part: str | int) -> tuple[Node | None, Node] | None:
+        if isinstance(node, SequenceNode) and isinstance(part, int):
+            return (None, node.value[part]) if 0 <= part < len(node.value) else None
+        if not isinstance(node, MappingNode) or not isinstance(part, str):
+            return None
+        entries = self._entries.get(id(node))
+        if entries is None:
+            entries = self._entries[id(node)] = {}
+            for key_node, value_node in node.value:
+                if _usable_key(key_node):
+                    entries.setdefault(key_node.value, (key_node, value_node))
+        return entries.get(part)
 
     def problem(self, path: KeyPath, message: str, *, key: bool = False) -> Problem:
         line, col = self.pos(path, key=key)
@@ -181,7 +249,23 @@ def _mark(node: Node) -> tuple[int, int]:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+def _usable_key(key_node: Node) -> bool:
+    """Whether ``key_node`` can be a key: plain text, no merge key, no control character."""
+    return isinstance(key_node, ScalarNode) and key_node.tag != _MERGE and not _KEY_BAD.search(key_node.value)
+
+
+class _ExpandedTooDeep(Exception):
+    """Nesting beyond :data:`MAX_DEPTH` once aliases are expanded (``node`` is where)."""
+
+    def __init__(self, node: Node) -> None:
+        super().__init__()
+        self.node = node
+
+
 class _Builder:
+    """Plain data and the position of every key and value, from the node tree; refused
+    values become problems. Runs once per node, so the common cases come first."""
+
     def __init__(self, file: str) -> None:
         self.spec = LoadedSpec(data=None, file=file)
         self.nodes = 0
@@ -196,8 +280,11 @@ class _Builder:
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise _TooBig
-        self.spec.value_pos.setdefault(path, _mark(node))
+        if len(path) >= MAX_DEPTH:  # only aliases get here: the composer limits the rest
+            raise _ExpandedTooDeep(node)
         if isinstance(node, ScalarNode):
+            if node.tag == _STR and not _CONTROL.search(node.value):
+                return node.value
             return self._scalar(node, path)
         if id(node) in self.open:
             self.fail(node, path, "an alias refers to a node that contains it (a recursive alias)")
@@ -213,37 +300,31 @@ class _Builder:
         finally:
             self.open.discard(id(node))
 
-    def _key(self, key_node: Node, path: KeyPath) -> str | None:
-        """The key's text, or None (and a problem) if it cannot be a key."""
+    def _refuse_key(self, key_node: Node, path: KeyPath) -> None:
+        """Report why ``key_node`` cannot be a key."""
         if not isinstance(key_node, ScalarNode):
             self.fail(key_node, path, "a key must be plain text, not a list or mapping")
-            return None
-        if key_node.tag == "tag:yaml.org,2002:merge":
+        elif key_node.tag == _MERGE:
             self.fail(key_node, path, "merge keys ('<<') are not supported; repeat the keys")
-            return None
-        key: str = key_node.value
-        bad = _CONTROL.search(key) or re.search("[\t\n]", key)
-        if bad:
+        else:
+            key: str = key_node.value
+            bad = _CONTROL.search(key) or re.search("[\t\n]", key)
+            assert bad is not None
             self.fail(key_node, (*path, key), f"a key must not contain the control character {_code(bad.group())}")
-            return None
-        return key
 
     def _mapping(self, node: MappingNode, path: KeyPath) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = self._key(key_node, path)
-            if key is None:
+            if not _usable_key(key_node):
+                self._refuse_key(key_node, path)
                 continue
+            key: str = key_node.value
+            key_path = (*path, key)
             if key in out:
-                first = self.spec.key_pos[(*path, key)]
-                self.fail(
-                    key_node,
-                    (*path, key),
-                    f"duplicate key '{key}' (first defined at line {first[0]})",
-                )
+                first = next(k for k, _ in node.value if _usable_key(k) and k.value == key)
+                self.fail(key_node, key_path, f"duplicate key '{key}' (first defined at line {_mark(first)[0]})")
                 continue
-            self.spec.key_pos[(*path, key)] = _mark(key_node)
-            out[key] = self.build(value_node, (*path, key))
+            out[key] = self.build(value_node, key_path)
         return out
 
     def _scalar(self, node: ScalarNode, path: KeyPath) -> Any:
@@ -317,23 +398,29 @@ def load_spec_text(text: str, file: str = "spec.yaml") -> LoadedSpec:
     if root is None:
         raise SpecError([Problem(1, 1, "", "the spec is empty", file)])
     builder = _Builder(file)
+    builder.spec.root = root
     try:
         builder.spec.data = builder.build(root, ())
     except _TooBig:
         message = f"the spec has more than {MAX_NODES} values once aliases are expanded"
         raise SpecError([Problem(1, 1, "", message, file)]) from None
+    except _ExpandedTooDeep as exc:
+        line, col = _mark(exc.node)
+        message = f"the spec is nested deeper than {MAX_DEPTH} levels once aliases are expanded"
+        raise SpecError([Problem(line, col, "", message, file)]) from None
     return builder.spec
 
 
 def _compose(text: str, file: str) -> Node | None:
     """The YAML node tree of ``text``; syntax errors and excessive nesting become SpecError.
 
-    libyaml composes well-formed specs fast; anything it rejects is read again by the
-    pure-Python loader, whose messages and positions are the ones flaskgen reports."""
+    libyaml composes well-formed specs fast; anything it rejects, and anything nested
+    :data:`MAX_DEPTH` levels deep, is read again by the pure-Python loader, whose
+    messages and positions are the ones flaskgen reports."""
     if _CParser is not None:
         try:
             return _compose_with(_FastLoader, text)
-        except (yaml.YAMLError, UnicodeError):
+        except (yaml.YAMLError, UnicodeError, _NearLimit):
             pass
     try:
         return _compose_with(_Loader, text)

@@ -81,7 +81,7 @@ def normalize(
     extras = normalize_extras(ctx, rc)
     # Endpoints and the variable sets of their rules, for redirect checks.
     endpoints: dict[str, tuple[list[set[str]], KeyPath]] = {
-        route.endpoint: ([set(r.variables) - {k for k, _ in r.defaults} for r in route.rules], path)
+        route.endpoint: ([set(r.variables).difference([k for k, _ in r.defaults]) for r in route.rules], path)
         for path, route in app_routes + bp_routes
     }
     endpoints.update(extras.endpoints)

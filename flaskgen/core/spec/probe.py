@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json as jsonlib
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 from uuid import UUID
@@ -121,18 +122,21 @@ def _dict_source(values: dict[str, Any]) -> str:
     return pysrc(values)
 
 
-def _samples(route: Route, rule: Rule) -> list[dict[str, str]]:
-    """Candidate URL texts for the rule's variables, examples first."""
+def _samples(route: Route, rule: Rule, texts_of: routing.SampleTexts) -> Iterator[dict[str, str]]:
+    """Up to three candidate URL texts for the rule's variables, examples first (made
+    one at a time: the first one nearly always reaches the rule)."""
     examples = {k: str(v) for k, v in route.examples}
     options: dict[str, list[str]] = {}
     defaults = {k: v for r in route.rules for k, v in r.defaults}
     for name in routing.rule_variables(rule):
         conv: BaseConverter = rule._converters[name]
-        texts = [examples[name]] if name in examples else routing.sample_texts(conv)
+        texts = [examples[name]] if name in examples else texts_of.accepted(conv)
         # A value equal to another rule's default would redirect to that rule.
-        texts = [t for t in texts if name not in defaults or conv.to_python(t) != defaults[name]]
+        if name in defaults:
+            texts = [t for t in texts if conv.to_python(t) != defaults[name]]
         options[name] = texts or ["x"]
-    return [{name: texts[min(i, len(texts) - 1)] for name, texts in options.items()} for i in range(3)]
+    for i in range(3):
+        yield {name: texts[min(i, len(texts) - 1)] for name, texts in options.items()}
 
 
 def _url(base: str, subdomain: str, path: str) -> str:
@@ -149,6 +153,33 @@ def _subdomain_text(rule: Rule, texts: dict[str, str]) -> str:
     return out
 
 
+class _Adapters:
+    """The map bound once per subdomain (binding normalizes the server name each time)."""
+
+    def __init__(self, url_map: Map, server: str) -> None:
+        self.url_map = url_map
+        self.server = server
+        self.bound: dict[str, MapAdapter] = {}
+
+    def __call__(self, subdomain: str) -> MapAdapter:
+        adapter = self.bound.get(subdomain)
+        if adapter is None:
+            adapter = self.bound[subdomain] = self.url_map.bind(self.server, subdomain=subdomain)
+        return adapter
+
+
+def _first_match(route: Route, rule: Rule, adapters: _Adapters, texts_of: routing.SampleTexts) -> tuple[dict[str, str], str, str] | str:
+    """The first sample URL that reaches ``rule``: (texts, subdomain, path), else why none does."""
+    why = None
+    for texts in _samples(route, rule, texts_of):
+        sub = _subdomain_text(rule, texts)
+        path = routing.fill(rule, texts)
+        why = _routes_to(adapters(sub), path, route, rule)
+        if why is None:
+            return texts, sub, path
+    return why or "it never matches"
+
+
 def probe(spec: ProjectSpec, *, expectations: bool = True, parses: routing.RuleParses | None = None) -> Probe:
     """Prove every rule reachable and, with ``expectations``, compute every expectation of the
     generated route tests (``validate`` needs only the former). ``parses``: the rules the
@@ -156,46 +187,51 @@ def probe(spec: ProjectSpec, *, expectations: bool = True, parses: routing.RuleP
     url_map, rules = build_map(spec, parses)
     server = server_name(spec)
     base = f"http://{server}"
+    adapters = _Adapters(url_map, server)
+    texts_of = routing.SampleTexts()
     http: list[HttpCase] = []
     urls: list[UrlCase] = []
     unreachable: list[tuple[Route, int, str]] = []
     for route in spec.all_routes:
-        for i, _url_rule in enumerate(route.rules):
+        for i, url_rule in enumerate(route.rules):
             rule = rules[(route.endpoint, i)]
-            found = None
-            for texts in _samples(route, rule):
-                sub = _subdomain_text(rule, texts)
-                adapter = url_map.bind(server, subdomain=sub)
-                path = routing.fill(rule, texts)
-                why = _routes_to(adapter, path, route, rule)
-                if why is None:
-                    found = (texts, sub, adapter, path)
-                    break
-            if found is None:
-                unreachable.append((route, i, why or "it never matches"))
-            if found is None or not expectations:
-                continue
-            texts, sub, adapter, path = found
-            values = {n: rule._converters[n].to_python(t) for n, t in texts.items()}
-            view_args = {**dict(_url_rule.defaults), **values}
-            full = _url(base, sub, path)
-            label = f"{route.endpoint}[{i}]" if len(route.rules) > 1 else route.endpoint
-            is_redirect = route.response.kind == "redirect_to"
-            urls.append(
-                UrlCase(
-                    id=label,
-                    endpoint=route.endpoint,
-                    method=route.methods[0],
-                    values=_dict_source(values),
-                    url=full,
-                    view_args=None if is_redirect else _dict_source(view_args),
-                    uuid=any(isinstance(v, UUID) for v in (*values.values(), *({} if is_redirect else view_args).values())),
-                )
-            )
-            cases = _http_cases(spec, route, rule, adapter, label, full, texts, values, view_args)
-            http += [replace(c, login=True) for c in cases] if spec.guarded(route) else cases
-            http += _negative_cases(url_map, server, route, rule, label, base, texts, sub)
+            found = _first_match(route, rule, adapters, texts_of)
+            if isinstance(found, str):
+                unreachable.append((route, i, found))
+            elif expectations:
+                texts, sub, path = found
+                label = f"{route.endpoint}[{i}]" if len(route.rules) > 1 else route.endpoint
+                case, cases = _expectations(spec, route, rule, url_rule.defaults, adapters(sub), label, _url(base, sub, path), texts)
+                urls.append(case)
+                http += [replace(c, login=True) for c in cases] if spec.guarded(route) else cases
+                http += _negative_cases(adapters(sub), route, rule, label, base, texts, sub, texts_of)
     return Probe(base, tuple(http), tuple(urls), tuple(unreachable))
+
+
+def _expectations(
+    spec: ProjectSpec,
+    route: Route,
+    rule: Rule,
+    defaults: tuple[tuple[str, Any], ...],
+    adapter: MapAdapter,
+    label: str,
+    full: str,
+    texts: dict[str, str],
+) -> tuple[UrlCase, list[HttpCase]]:
+    """The url_for case and the HTTP cases of one rule reached at ``full``."""
+    values = {n: rule._converters[n].to_python(t) for n, t in texts.items()}
+    view_args = {**dict(defaults), **values}
+    is_redirect = route.response.kind == "redirect_to"
+    case = UrlCase(
+        id=label,
+        endpoint=route.endpoint,
+        method=route.methods[0],
+        values=_dict_source(values),
+        url=full,
+        view_args=None if is_redirect else _dict_source(view_args),
+        uuid=any(isinstance(v, UUID) for v in (*values.values(), *({} if is_redirect else view_args).values())),
+    )
+    return case, _http_cases(spec, route, rule, adapter, label, full, texts, values, view_args)
 
 
 def _routes_to(adapter: MapAdapter, path: str, route: Route, rule: Rule) -> str | None:
@@ -291,19 +327,18 @@ def _json_source(value: Any) -> str:
 
 
 def _negative_cases(
-    url_map: Map,
-    server: str,
+    adapter: MapAdapter,
     route: Route,
     rule: Rule,
     label: str,
     base: str,
     texts: dict[str, str],
     sub: str,
+    texts_of: routing.SampleTexts,
 ) -> list[HttpCase]:
     out: list[HttpCase] = []
     if route.response.kind == "redirect_to":
         return out
-    adapter = url_map.bind(server, subdomain=sub)
     path = routing.fill(rule, texts)
     for method in PROBE_METHODS:
         if method in route.methods:
@@ -319,7 +354,7 @@ def _negative_cases(
             continue
     path_vars = [n for dynamic, n in rule._trace[rule._trace.index((False, "|")) + 1 :] if dynamic]
     for name in path_vars:
-        bad = routing.mismatch_text(rule._converters[name])
+        bad = texts_of.rejected(rule._converters[name])
         if bad is None:
             continue
         wrong = routing.fill(rule, {**texts, name: bad})

@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from werkzeug.routing import Rule
-
+from flaskgen.core.spec import routing
 from flaskgen.core.spec.base import APP_MODULES, claim_rule
 from flaskgen.core.spec.loader import KeyPath
 from flaskgen.core.spec.orm import NOW_DEFAULTS
@@ -208,14 +207,14 @@ def _claim_urls(ctx: Ctx, rc: RouteCheck, resource: Resource, extras: Extras) ->
     pages = [("index", "/", ("GET",)), ("create", "/", ("POST",)), ("new", "/new", ("GET",)), ("show", f"/<{conv}:id>", ("GET",))]
     if resource.html:
         for name, rule_text, methods in pages:
-            rule = Rule(prefix + rule_text, endpoint="probe")
-            rc.url_map.add(rule)
+            rule = routing.ProbeRule(prefix + rule_text, endpoint="probe")
+            rule.bind(rc.url_map)
             claim_rule(ctx, rc, path, rule, f"{resource.key}.{name}", methods)
             variables = {"id"} if "<" in rule_text else set()
             extras.endpoints[f"{resource.key}.{name}"] = ([variables], path)
     if resource.api:
-        rule = Rule(resource.api_prefix + "/", endpoint="probe")
-        rc.url_map.add(rule)
+        rule = routing.ProbeRule(resource.api_prefix + "/", endpoint="probe")
+        rule.bind(rc.url_map)
         claim_rule(ctx, rc, path, rule, f"{resource.key}_api.list", ("GET", "POST"))
 
 

@@ -38,7 +38,7 @@ def parse_rule(
 ) -> Rule | None:
     rule = routing.ProbeRule(text, endpoint="probe", subdomain=subdomain or "")
     try:
-        rc.url_map.add(rule)
+        rule.bind(rc.url_map)  # parsed against the map's converters; nothing matches on this map
     except LookupError as exc:
         name = str(exc).split("'")[1] if "'" in str(exc) else str(exc)
         choices = sorted(rc.url_map.converters)
@@ -150,7 +150,7 @@ def _claim_rules(
 
 def _examples(ctx: Ctx, path: KeyPath, raw: dict[str, Any], variables: dict[str, UrlVar]) -> tuple[tuple[str, Any], ...]:
     """The route's example URL values; each must name a URL variable."""
-    examples = tuple((k, v) for k, v in (raw.get("examples") or {}).items())
+    examples = tuple((raw.get("examples") or {}).items())
     for name, _ in examples:
         if name not in variables:
             ctx.error((*path, "examples", name), f"'{name}' is not a URL variable of this route{did_you_mean(name, list(variables))}", key=True)
@@ -164,8 +164,10 @@ def _url_rules(ctx: Ctx, path: KeyPath, raw: dict[str, Any], rules_raw: list[str
         if name in variables and all(name in names for names in per_rule):
             ctx.error((*path, "defaults", name), f"every rule has <{name}>, so this default is never used")
     return tuple(
-        UrlRule(rule=text, variables=tuple(names), defaults=tuple((k, v) for k, v in defaults.items() if k not in names))
-        for text, names in zip(rules_raw, per_rule, strict=True)
+        [
+            UrlRule(rule=text, variables=tuple(names), defaults=tuple([(k, v) for k, v in defaults.items() if k not in names]))
+            for text, names in zip(rules_raw, per_rule, strict=True)
+        ]
     )
 
 

@@ -303,6 +303,33 @@ def mismatch_text(converter: BaseConverter) -> str | None:
     return None
 
 
+class SampleTexts:
+    """:func:`sample_texts` and :func:`mismatch_text` once per kind of converter: a
+    spec's rules repeat a few converters (each rule has its own instances)."""
+
+    def __init__(self) -> None:
+        self._accepted: dict[tuple[Any, ...], list[str]] = {}
+        self._rejected: dict[tuple[Any, ...], str | None] = {}
+
+    @staticmethod
+    def key(converter: BaseConverter) -> tuple[Any, ...]:
+        """Equal for converters that accept the same texts: the class and its settings."""
+        settings = sorted((k, repr(v)) for k, v in vars(converter).items() if k != "map")
+        return (type(converter), converter.regex, tuple(settings))
+
+    def accepted(self, converter: BaseConverter) -> list[str]:
+        key = self.key(converter)
+        if key not in self._accepted:
+            self._accepted[key] = sample_texts(converter)
+        return list(self._accepted[key])
+
+    def rejected(self, converter: BaseConverter) -> str | None:
+        key = self.key(converter)
+        if key not in self._rejected:
+            self._rejected[key] = mismatch_text(converter)
+        return self._rejected[key]
+
+
 def fill(rule: Rule, values: Mapping[str, str]) -> str:
     """The URL path of ``rule`` with the URL texts in ``values`` (unquoted texts)."""
     out = []
