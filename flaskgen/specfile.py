@@ -11,11 +11,11 @@ from flaskgen.core.spec.types import ProjectSpec
 from flaskgen.resources import schema_text
 
 
-def parse_spec(text: str, file: str = "spec.yaml", *, cases: bool = True) -> ProjectSpec:
+def parse_spec(text: str, file: str = "spec.yaml", *, cases: bool = True, probe_routes: bool = True) -> ProjectSpec:
     """Load, validate and normalize a spec against flaskgen's schema; every problem is
     raised in one SpecError (``cases=False``: the same checks, without the expectations
-    of the generated route tests)."""
-    return core_spec.parse_spec(text, schema_text(), file, cases=cases)
+    of the generated route tests; ``probe_routes=False``: without the routing probe)."""
+    return core_spec.parse_spec(text, schema_text(), file, cases=cases, probe_routes=probe_routes)
 
 
 MAX_SPEC_BYTES = 1024 * 1024

@@ -107,3 +107,11 @@ def test_sample_texts_are_shared_only_by_converters_that_accept_the_same_texts()
     assert texts.rejected(conv["/a/<int:x>"]) == "not-a-number"
     assert texts.rejected(conv["/e/<any(p, q):x>"]) == "not-a-number"
     assert texts.rejected(conv["/d/<x>"]) is None  # a string takes any of the candidates
+
+
+def test_a_spec_read_without_the_probe_is_the_same_spec_without_its_cases() -> None:
+    text = (Path(__file__).parent.parent / "examples" / "spec-v1.yaml").read_text(encoding="utf-8")
+    full, bare = parse_spec(text), parse_spec(text, probe_routes=False)
+    assert full.probe is not None and full.probe.http and full.probe.urls
+    assert bare.probe is None
+    assert bare == full  # the probe is not part of a spec's value

@@ -59,7 +59,7 @@ def render_new(
     if state is None or not state.spec_text:
         return theirs, {}, (), {}
     try:
-        old = parse_spec(state.spec_text, "previous spec", cases=False)  # moves need no test cases
+        old = parse_spec(state.spec_text, "previous spec", probe_routes=False)  # moves need no probe
     except SpecError:  # an old spec this version rejects: no move detection
         return theirs, {}, (), {}
     from flaskgen.core.merge.renames import find_moves, view_renames

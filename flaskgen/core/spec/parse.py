@@ -15,10 +15,14 @@ from flaskgen.core.spec.schema import check_shape
 from flaskgen.core.spec.types import ProjectSpec
 
 
-def parse_spec(text: str, schema_text: str, file: str = "spec.yaml", *, cases: bool = True) -> ProjectSpec:
+def parse_spec(
+    text: str, schema_text: str, file: str = "spec.yaml", *, cases: bool = True, probe_routes: bool = True
+) -> ProjectSpec:
     """Load, validate (against ``schema_text``, the JSON Schema) and normalize a spec;
     every problem is raised in one SpecError. ``cases=False`` runs every check but skips
-    computing the generated route tests' expectations (for ``validate``)."""
+    computing the generated route tests' expectations (for ``validate``);
+    ``probe_routes=False`` also skips the routing probe and its reachability check (for
+    the spec a project was last generated from, which passed them then)."""
     loaded = load_spec_text(text, file)
     parses = RuleParses()  # each rule is parsed once, for the checks and the probe
     shape, bad = check_shape(loaded, schema_text)
@@ -28,7 +32,7 @@ def parse_spec(text: str, schema_text: str, file: str = "spec.yaml", *, cases: b
     problems.extend(more)
     if problems or spec is None:
         raise SpecError(problems or [Problem(1, 1, "", "invalid spec", file)])
-    return _with_probe(spec, loaded, cases, parses)
+    return _with_probe(spec, loaded, cases, parses) if probe_routes else spec
 
 
 def _under(problem: Problem, loaded: LoadedSpec) -> bool:
