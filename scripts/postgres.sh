@@ -17,6 +17,15 @@ url="postgresql://$user:$password@127.0.0.1:$port/$database"
 
 log() { echo "postgres.sh: $*" >&2; }
 
+# The names go into SQL and a URL as they are: plain identifiers only.
+for name in "$user" "$database"; do
+    case $name in
+        "" | [0-9]* | *[!a-z0-9_]*)
+            log "'$name' is not a plain name (lowercase letters, digits and _, not first a digit): set PGTEST_USER and PGTEST_DB to one"
+            exit 2 ;;
+    esac
+done
+
 as_postgres() {
     if [ "$(id -u)" = 0 ]; then
         su postgres -s /bin/sh -c "$*"
