@@ -135,22 +135,14 @@ def write_new(
             )
         return _write_over(target, files, state)
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.flaskgen-", dir=target.parent))
+    staging = staging_for(target)
     try:
-        # mkdtemp makes a private (0700) folder; the project gets the user's usual mode.
-        staging.chmod(0o777 & ~umask())
         for relpath, text in files.items():
-            write_file(staging, relpath, text)
-        write_file(staging, f"{STATE_DIR}/state.json", state.to_json())
-        write_file(staging, f"{STATE_DIR}/lock", "")  # regen's lock, there from the start
-        apply_modes(staging, {**files, f"{STATE_DIR}/state.json": "", f"{STATE_DIR}/lock": ""}, root_too=True)
-        if target.is_dir():
-            target.rmdir()
-        os.rename(staging, target)
+            write_fresh(staging, relpath, text)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return [WriteResult(relpath, Action.CREATE) for relpath in files]
+    return finish_new(staging, target, files, state)
 
 
 def is_fresh(target: Path) -> bool:
