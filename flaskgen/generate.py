@@ -69,9 +69,13 @@ def _write(root: Path, planned: list[PlannedFile], extra_templates: tuple[Path, 
     return texts
 
 
+SCRATCH_ROOM = 256 * 1024 * 1024
+"""Free space ``/dev/shm`` needs to hold a scratch render (a 1 MiB spec renders far less)."""
+
+
 def scratch_root() -> str | None:
     """Where scratch folders go: ``$TMPDIR`` if set, else ``/dev/shm`` (memory) where it
-    is a writable folder, else the system default.
+    is a writable folder with room to spare, else the system default.
 
     ruff rewrites the files it formats, and on ext4 removing a file that was just
     rewritten waits for the disk (about a millisecond a file); in memory it does not.
@@ -79,7 +83,13 @@ def scratch_root() -> str | None:
     if os.environ.get("TMPDIR"):
         return None
     shm = "/dev/shm"  # noqa: S108 - a scratch folder of our own, made by mkdtemp
-    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
+    if not (os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK)):
+        return None
+    try:
+        info = os.statvfs(shm)
+    except OSError:
+        return None
+    return shm if info.f_bavail * info.f_frsize >= SCRATCH_ROOM else None
 
 
 def _normalize(text: str) -> str:
