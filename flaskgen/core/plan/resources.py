@@ -7,7 +7,7 @@ view-models, so the templates only loop and substitute.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from flaskgen.core.plan.base import Contribution, Phase, PlannedFile, TypedView
@@ -85,6 +85,18 @@ class ListColumnCtx:
     link_id: str
     link_pk: str
     sort: str  # Python expression of the sort key
+    sort_alias: tuple[str, str, str] | None = None  # (constant, model, SQL name) of the aliased row a label sort reads
+    sort_join: str = ""  # what sorting by a related row's label joins
+
+
+@dataclass(frozen=True)
+class LabelSortCtx:
+    """A list column sorted by the label of the row it points at, as the generated
+    tests check it: two parents whose labels run against their ids."""
+
+    key: str  # the ?sort= key (the relationship)
+    factory: str  # the parent model's factory in the tests
+    label_attr: str  # the parent's label column
 
 
 @dataclass(frozen=True)
@@ -113,8 +125,9 @@ class ResourceCtx:
     columns: tuple[ListColumnCtx, ...]
     related: tuple[RelatedCtx, ...]
     search: tuple[str, ...]  # Python column expressions
-    order_by: tuple[str, ...]
+    list_order: tuple[str, ...]  # the list's default order, the primary key last (ties never overlap pages)
     eager: tuple[str, ...]  # loader options of the list and show statements
+    orm_imports: tuple[str, ...]  # what views.py takes from sqlalchemy.orm
     pk: str
     pk_annotation: str
     pk_writable: bool  # the key is a field people set (it names the row; updates never change it)
@@ -133,6 +146,7 @@ class ResourceCtx:
     required_fields: tuple[str, ...]
     unique_field: str | None
     sort_key: str | None
+    label_sorts: tuple[LabelSortCtx, ...]
     search_field: str | None
     parents: tuple[tuple[str, str, str, str], ...]  # (form field, parent class, factory, its key) for required pickers
     needed_by: tuple[tuple[str, str, str], ...]  # (child class, child factory, fk attribute) rows that block delete
@@ -141,6 +155,16 @@ class ResourceCtx:
     def many_to_many_fields(self) -> tuple[FieldCtx, ...]:
         """The fields that pick several rows (forms and the API turn ids into rows)."""
         return tuple(f for f in self.fields if f.kind == "many_to_many")
+
+    @property
+    def view_models(self) -> tuple[str, ...]:
+        """The model classes views.py uses: its own, and those its label sorts alias."""
+        return tuple(sorted({self.cls, *(c.sort_alias[1] for c in self.columns if c.sort_alias)}))
+
+    @property
+    def sort_joins(self) -> tuple[tuple[str, str], ...]:
+        """(sort key, join) for the list columns sorted by a related row's label."""
+        return tuple((c.name, c.sort_join) for c in self.columns if c.sort_join)
 
     @property
     def has_many_to_many(self) -> bool:
@@ -276,6 +300,14 @@ def _label_expr(model: Model, var: str) -> str:
     return f"{var}.{model.label}" if model.label else f"'#' ~ {var}.{pk}"
 
 
+def _list_order(resource: Resource) -> tuple[str, ...]:
+    """The list's default ``order_by``: the spec's order, then the primary key unless it
+    is already in it."""
+    cls, pk = resource.model.name, resource.model.primary_key.name
+    order = [f"{cls}.{n}.desc()" if desc else f"{cls}.{n}" for n, desc in resource.order_by]
+    return tuple(order if any(n == pk for n, _ in resource.order_by) else [*order, f"{cls}.{pk}"])
+
+
 def _list_columns(resource: Resource, by_model: dict[str, Resource]) -> tuple[ListColumnCtx, ...]:
     model = resource.model
     out = []
@@ -288,10 +320,23 @@ def _list_columns(resource: Resource, by_model: dict[str, Resource]) -> tuple[Li
         parent = by_model.get(rel.model)
         label = _label_expr(parent.model, f"row.{name}") if parent else f"row.{rel.fk_column}"
         link = f"{parent.key}.show" if parent and parent.html else None
-        out.append(
-            ListColumnCtx(name, _human(name), f"{label} if row.{name} else ''", link, f"row.{rel.fk_column}", parent.model.primary_key.name if parent else "", f"{model.name}.{rel.fk_column}")
-        )
+        column = ListColumnCtx(name, _human(name), f"{label} if row.{name} else ''", link, f"row.{rel.fk_column}", parent.model.primary_key.name if parent else "", f"{model.name}.{rel.fk_column}")
+        out.append(_label_sort(column, model, rel, parent.model if parent else None))
     return tuple(out)
+
+
+def _label_sort(cell: ListColumnCtx, model: Model, rel: Relationship, parent: Model | None) -> ListColumnCtx:
+    """A many-to-one cell shown by the parent's label sorts by that label (through an
+    aliased join, so a model pointing at itself works too); otherwise by the key."""
+    if parent is None or not parent.label:
+        return cell
+    alias = f"{rel.name.upper()}_SORT"
+    return replace(
+        cell,
+        sort=f"{alias}.{parent.label}",
+        sort_alias=(alias, parent.name, f"{rel.name}_sort"),
+        sort_join=f"{model.name}.{rel.name}.of_type({alias})",
+    )
 
 
 def _related(resource: Resource, models: dict[str, Model], by_model: dict[str, Resource]) -> tuple[RelatedCtx, ...]:
@@ -449,6 +494,7 @@ def resource_ctx(spec: ProjectSpec, resource: Resource) -> ResourceCtx:
         f"selectinload({model.name}.{r.name})" for r in model.relationships if r.kind in ("many_to_one", "many_to_many")
     )
     pk = model.primary_key
+    columns = _list_columns(resource, by_model)
     related_models = sorted({model.name, *(f.related.name for f in fields if f.related)})
     return ResourceCtx(
         resource=resource,
@@ -460,11 +506,12 @@ def resource_ctx(spec: ProjectSpec, resource: Resource) -> ResourceCtx:
         form_class=f"{model.name}Form",
         schema_class=f"{model.name}Schema",
         fields=fields,
-        columns=_list_columns(resource, by_model),
+        columns=columns,
         related=_related(resource, models, by_model),
         search=tuple(f"{model.name}.{name}" for name in resource.search),
-        order_by=tuple(f"{model.name}.{n}.desc()" if desc else f"{model.name}.{n}" for n, desc in resource.order_by),
+        list_order=_list_order(resource),
         eager=eager,
+        orm_imports=tuple(sorted({*(["selectinload"] if eager else []), *(["aliased"] if any(c.sort_alias for c in columns) else [])})),
         pk=pk.name,
         pk_annotation=pk.python_type,
         pk_writable=any(f.name == pk.name for f in fields),
@@ -479,8 +526,26 @@ def resource_ctx(spec: ProjectSpec, resource: Resource) -> ResourceCtx:
         schema_imports=schema_imports(_schema_fields(resource, fields)),
         json_keys=tuple(c.name for c in model.columns if c.type != "binary"),
         show_columns=tuple((c.name, _human(c.name)) for c in model.columns if c.type != "binary"),
+        label_sorts=_label_sorts(resource, models, columns),
         **_test_values(resource, fields, models),
     )
+
+
+def _label_sorts(resource: Resource, models: dict[str, Model], columns: tuple[ListColumnCtx, ...]) -> tuple[LabelSortCtx, ...]:
+    """The label sorts the generated tests check: a text label with room for their
+    values ("aa-sort", "zz-sort") on a page that holds both rows (and a signed-in one)."""
+    if not resource.html or resource.per_page < 3:
+        return ()
+    out = []
+    for c in columns:
+        rel = resource.model.relationship(c.name)
+        if c.sort_alias is None or rel is None:
+            continue
+        parent = models[rel.model]
+        label = parent.column(parent.label or "")
+        if label is not None and label.type in ("string", "text") and (label.length is None or label.length >= 7):
+            out.append(LabelSortCtx(c.name, f"new_{snake(parent.name)}", label.name))
+    return tuple(out)
 
 
 def _test_values(resource: Resource, fields: tuple[FieldCtx, ...], models: dict[str, Model]) -> dict[str, Any]:
@@ -536,7 +601,9 @@ class ApiView(TypedView):
 
 
 def _tests_view(spec: ProjectSpec, r: ResourceCtx) -> ResourceTestsView:
-    factories = sorted({f for _, _, f, _ in r.parents} | {f for _, f, _ in r.needed_by} | {p.factory for p in r.pickers[:1]})
+    factories = sorted(
+        {f for _, _, f, _ in r.parents} | {f for _, f, _ in r.needed_by} | {p.factory for p in r.pickers[:1]} | {s.factory for s in r.label_sorts}
+    )
     return ResourceTestsView(spec.project, r, factories, f"new_{r.var}", _signed_in_row(spec, r))
 
 

@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event, func, select
-from test_models import new_author
+from test_models import new_author, new_book
 
 from bookshop.crud import PICKER_LIMIT
 from bookshop.extensions import db
@@ -201,6 +201,20 @@ def test_sort_and_search(client: FlaskClient, database: SQLAlchemy) -> None:
     found = client.get("/books/", query_string={"q": str(rows[0].title).upper()})
     text = found.get_data(as_text=True)
     assert str(rows[0].title) in text and str(rows[-1].title) not in text
+
+
+def test_sorting_by_author_follows_its_name(
+    client: FlaskClient, database: SQLAlchemy
+) -> None:
+    later, earlier = new_author(name="zz-sort"), new_author(name="aa-sort")
+    rows = [new_book(author=later), new_book(author=earlier)]
+    db.session.add_all(rows)
+    db.session.commit()  # "zz-sort" has the smaller id: sorting by the key would put it first
+    links = [f'/books/{row.id}"' for row in rows]
+    ascending = client.get("/books/?sort=author").get_data(as_text=True)
+    descending = client.get("/books/?sort=-author").get_data(as_text=True)
+    assert ascending.index(links[1]) < ascending.index(links[0])
+    assert descending.index(links[0]) < descending.index(links[1])
 
 
 def test_a_picker_loads_at_most_the_limit_and_searches_beyond(

@@ -25,7 +25,7 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm import InstrumentedAttribute, QueryableAttribute
 from werkzeug.exceptions import HTTPException, default_exceptions
 
 # SelectChoice is new in WTForms 3.3, which the types-WTForms stubs do not know yet.
@@ -86,14 +86,20 @@ def sort(
     allowed: Mapping[str, InstrumentedAttribute[Any]],
     default: Iterable[ColumnElement[Any] | InstrumentedAttribute[Any]],
     tiebreak: InstrumentedAttribute[Any],
+    joins: Mapping[str, QueryableAttribute[Any]] | None = None,
 ) -> Select[Any]:
-    """``stmt`` ordered by ``?sort=name`` / ``?sort=-name`` when ``name`` is allowed,
-    else by ``default``; the primary key breaks ties so pages never overlap."""
-    column = allowed.get(key.removeprefix("-"))
+    """``stmt`` ordered by ``?sort=name`` / ``?sort=-name`` when ``name`` is allowed
+    (outer-joining ``joins[name]`` first, to sort by a related row), else by ``default``,
+    which ends with the primary key; the primary key breaks ties so pages never overlap."""
+    name = key.removeprefix("-")
+    column = allowed.get(name)
     if column is None:
-        return stmt.order_by(*default, tiebreak)
-    return stmt.order_by(
-        column.desc() if key.startswith("-") else column.asc(), tiebreak
+        return stmt.order_by(*default)
+    if joins and name in joins:
+        stmt = stmt.outerjoin(joins[name])
+    order = column.desc() if key.startswith("-") else column.asc()
+    return (
+        stmt.order_by(order) if column is tiebreak else stmt.order_by(order, tiebreak)
     )
 
 

@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event, func, select
-from test_models import new_department
+from test_models import new_department, new_user
 
 from mycrm.crud import PICKER_LIMIT
 from mycrm.extensions import db
@@ -197,6 +197,20 @@ def test_sort_and_search(client: FlaskClient, database: SQLAlchemy) -> None:
     found = client.get("/people/", query_string={"q": str(rows[0].name).upper()})
     text = found.get_data(as_text=True)
     assert str(rows[0].name) in text and str(rows[-1].name) not in text
+
+
+def test_sorting_by_department_follows_its_title(
+    client: FlaskClient, database: SQLAlchemy
+) -> None:
+    later, earlier = new_department(title="zz-sort"), new_department(title="aa-sort")
+    rows = [new_user(department=later), new_user(department=earlier)]
+    db.session.add_all(rows)
+    db.session.commit()  # "zz-sort" has the smaller id: sorting by the key would put it first
+    links = [f'/people/{row.id}"' for row in rows]
+    ascending = client.get("/people/?sort=department").get_data(as_text=True)
+    descending = client.get("/people/?sort=-department").get_data(as_text=True)
+    assert ascending.index(links[1]) < ascending.index(links[0])
+    assert descending.index(links[0]) < descending.index(links[1])
 
 
 def test_a_picker_loads_at_most_the_limit_and_searches_beyond(

@@ -41,7 +41,10 @@ SEARCH = (
     Author.name,
     Author.email,
 )
-ORDER_BY = (Author.name,)
+ORDER_BY = (
+    Author.name,
+    Author.id,
+)
 LOAD = ()
 
 

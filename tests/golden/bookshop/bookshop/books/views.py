@@ -16,22 +16,26 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from ..crud import get_or_404, page_number, picker_search, search, sort
 from ..extensions import db
-from ..models import Book
+from ..models import Author, Book
 from .forms import PICKERS, BookForm
 
 bp = Blueprint("books", __name__, url_prefix="/books")
 
 PER_PAGE = 20
+AUTHOR_SORT = aliased(Author, name="author_sort")
 SORTS = {
     "title": Book.title,
-    "author": Book.author_id,
+    "author": AUTHOR_SORT.name,
     "format": Book.format,
     "price": Book.price,
     "in_stock": Book.in_stock,
+}
+JOINS = {  # a related row's label is sorted by through a join
+    "author": Book.author.of_type(AUTHOR_SORT),
 }
 SEARCH = (
     Book.title,
@@ -40,6 +44,7 @@ SEARCH = (
 ORDER_BY = (
     Book.created_at.desc(),
     Book.title,
+    Book.id,
 )
 LOAD = (
     selectinload(Book.author),
@@ -76,7 +81,12 @@ def index() -> ResponseReturnValue:
     key = request.args.get("sort", "")
     text = request.args.get("q", "").strip()
     stmt = sort(
-        search(select(Book).options(*LOAD), text, SEARCH), key, SORTS, ORDER_BY, Book.id
+        search(select(Book).options(*LOAD), text, SEARCH),
+        key,
+        SORTS,
+        ORDER_BY,
+        Book.id,
+        JOINS,
     )
     page = db.paginate(
         stmt, page=page_number(), per_page=PER_PAGE, max_per_page=PER_PAGE, count=True

@@ -83,7 +83,7 @@ class TagList(MethodView):
     @blp.paginate(SelectPage, page_size=20, max_page_size=100)
     def get(self) -> Select[Any]:
         """List tags."""
-        return select(Tag).options(*LOAD).order_by(Tag.id, Tag.id)
+        return select(Tag).options(*LOAD).order_by(Tag.id)
 
     @blp.arguments(TagSchema)
     @blp.response(201, TagSchema)

@@ -60,7 +60,7 @@ class DepartmentList(MethodView):
     @blp.paginate(SelectPage, page_size=20, max_page_size=100)
     def get(self) -> Select[Any]:
         """List departments."""
-        return select(Department).options(*LOAD).order_by(Department.id, Department.id)
+        return select(Department).options(*LOAD).order_by(Department.id)
 
     @blp.arguments(DepartmentSchema)
     @blp.response(201, DepartmentSchema)

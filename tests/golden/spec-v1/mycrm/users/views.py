@@ -17,11 +17,11 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from ..crud import get_or_404, page_number, picker_search, search, sort
 from ..extensions import db
-from ..models import User
+from ..models import Department, User
 from .forms import PICKERS, UserForm
 
 bp = Blueprint("users", __name__, url_prefix="/people")
@@ -35,10 +35,14 @@ def require_login() -> None:
 
 
 PER_PAGE = 20
+DEPARTMENT_SORT = aliased(Department, name="department_sort")
 SORTS = {
     "name": User.name,
     "email": User.email,
-    "department": User.depart_id,
+    "department": DEPARTMENT_SORT.title,
+}
+JOINS = {  # a related row's label is sorted by through a join
+    "department": User.department.of_type(DEPARTMENT_SORT),
 }
 SEARCH = (
     User.name,
@@ -47,6 +51,7 @@ SEARCH = (
 ORDER_BY = (
     User.created_at.desc(),
     User.name,
+    User.id,
 )
 LOAD = (
     selectinload(User.department),
@@ -83,7 +88,12 @@ def index() -> ResponseReturnValue:
     key = request.args.get("sort", "")
     text = request.args.get("q", "").strip()
     stmt = sort(
-        search(select(User).options(*LOAD), text, SEARCH), key, SORTS, ORDER_BY, User.id
+        search(select(User).options(*LOAD), text, SEARCH),
+        key,
+        SORTS,
+        ORDER_BY,
+        User.id,
+        JOINS,
     )
     page = db.paginate(
         stmt, page=page_number(), per_page=PER_PAGE, max_per_page=PER_PAGE, count=True
