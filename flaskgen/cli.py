@@ -66,7 +66,7 @@ def main() -> None:
     flaskgen regen spec.yaml -o app      bring it up to date with the spec
     flaskgen validate spec.yaml          check a spec, write nothing
     flaskgen schema                      print the spec's JSON Schema
-    flaskgen smoke spec.yaml ...         generate, install, test and serve each spec
+    flaskgen smoke spec.yaml ...         generate, install, test, lint, type-check and serve each spec
 
     The spec format, key by key: docs/spec.md (`flaskgen reference` prints it).
     """
@@ -302,7 +302,7 @@ def schema() -> None:
     help="Install into this virtual environment (created if missing; kept) instead of a temporary one.",
 )
 def smoke(specs: tuple[Path, ...], venv_dir: Path | None) -> None:
-    """Generate each SPEC, install it, run its tests and ruff, serve it under gunicorn
+    """Generate each SPEC, install it, run its tests, ruff and mypy, serve it under gunicorn
     on 127.0.0.1 and GET every route without URL variables; exit 1 on any failure."""
     from flaskgen.smoke import smoke as run_smoke
     from flaskgen.smoke import table

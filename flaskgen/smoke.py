@@ -1,7 +1,7 @@
 """``flaskgen smoke``: prove that specs become projects that install, pass, lint and serve.
 
 For each spec: generate into a temporary folder, install into one virtual environment,
-run the project's own tests and ruff, start it under gunicorn on 127.0.0.1 (the
+run the project's own tests, ruff and mypy, start it under gunicorn on 127.0.0.1 (the
 Dockerfile's command line) and GET every route that needs no URL variables. Each step
 is a :class:`Check`; the CLI prints them as a table.
 """
@@ -35,7 +35,7 @@ class Check:
     """One step for one spec."""
 
     spec: str
-    step: str  # generate, install, tests, ruff, serve, GET /path
+    step: str  # generate, install, tests, ruff, ruff format, mypy, db upgrade, serve, GET /path
     ok: bool
     detail: str = ""
 
@@ -184,6 +184,7 @@ def check_spec(spec_path: Path, workdir: Path, env: Environment) -> Iterator[Che
         ("tests", [env.bin("python"), "-m", "pytest", "-q", "-p", "no:cacheprovider"]),
         ("ruff", [env.bin("ruff"), "check", "--no-cache", "."]),
         ("ruff format", [env.bin("ruff"), "format", "--no-cache", "--check", "."]),
+        ("mypy", [env.bin("python"), "-m", "mypy", "."]),  # strict: the project's [tool.mypy]
     ]
     if spec.models:
         steps.append(("db upgrade", [env.bin("python"), "manage.py", "db", "upgrade"]))

@@ -88,6 +88,8 @@ def test_smoke_runs_examples_end_to_end(gen_env: GenEnv, tmp_path: Path, monkeyp
     assert result.exit_code == 0, result.output
     rows = [line.split() for line in result.stdout.splitlines()]
     assert ["crm.yaml", "db", "upgrade", "ok"] in [row[:4] for row in rows]
+    assert ["crm.yaml", "mypy", "ok"] in [row[:3] for row in rows]
+    assert ["probe.yaml", "mypy", "ok"] in [row[:3] for row in rows]
     assert ["probe.yaml", "GET", "/made", "ok", "201"] in rows
     assert ["probe.yaml", "GET", "/gone", "ok", "410"] in rows
     assert ["crm.yaml", "GET", "/healthz", "ok", "200"] in rows
