@@ -48,9 +48,9 @@ def _writes_in_a_clean_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> t
     calls = []
     real = flaskgen.regen.apply._io_write
 
-    def counting(path: Path, data: bytes | None) -> None:
+    def counting(path: Path, data: bytes | None, mode: int | None = None) -> None:
         calls.append(path)
-        real(path, data)
+        real(path, data, mode)
 
     monkeypatch.setattr(flaskgen.regen.apply, "_io_write", counting)
     project.regen()
@@ -66,11 +66,13 @@ def test_interrupted_at_every_write_is_old_or_new_and_a_rerun_converges(tmp_path
         project = _prepare(tmp_path / f"crash-{k}")
         calls = []
 
-        def failing(path: Path, data: bytes | None, k: int = k, calls: list[Path] = calls) -> None:
+        def failing(
+            path: Path, data: bytes | None, mode: int | None = None, k: int = k, calls: list[Path] = calls
+        ) -> None:
             calls.append(path)
             if len(calls) == k + 1:
                 raise Crash(f"interrupted at write {k}")
-            real(path, data)
+            real(path, data, mode)
 
         monkeypatch.setattr(flaskgen.regen.apply, "_io_write", failing)
         with pytest.raises(Crash):

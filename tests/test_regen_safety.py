@@ -164,11 +164,11 @@ def _crash_after_journal(project: Project, monkeypatch: pytest.MonkeyPatch) -> N
     real = flaskgen.regen.apply._io_write
     calls: list[Path] = []
 
-    def failing(path: Path, data: bytes | None) -> None:
+    def failing(path: Path, data: bytes | None, mode: int | None = None) -> None:
         calls.append(path)
         if len(calls) == 2:
             raise Crash("interrupted")
-        real(path, data)
+        real(path, data, mode)
 
     monkeypatch.setattr(flaskgen.regen.apply, "_io_write", failing)
     with pytest.raises(Crash):
@@ -491,6 +491,20 @@ def test_your_module_moves_with_a_renamed_blueprint(tmp_path: Path) -> None:
     assert not project.path("shop/store/helpers.py").exists()
     assert "from .helpers import shout" in project.read("shop/catalog/views.py")
     assert not project.regen().changes
+
+
+def test_moved_files_keep_their_modes(tmp_path: Path) -> None:
+    project = Project.create(tmp_path)
+    project.write("shop/store/tool.py", "#!/usr/bin/env python3\nprint('hi')\n")
+    project.path("shop/store/tool.py").chmod(0o750)
+    project.write("shop/store/secret.txt", "token\n")
+    project.path("shop/store/secret.txt").chmod(0o600)
+    project.path("shop/store/views.py").chmod(0o640)  # a generated file you restricted
+    project.respec("  store:\n", "  catalog:\n    renamed_from: store\n")
+    report = project.regen()
+    assert not report.conflicts, report.results
+    modes = {name: stat.S_IMODE(project.path(f"shop/catalog/{name}").stat().st_mode) for name in ("tool.py", "secret.txt", "views.py")}
+    assert modes == {"tool.py": 0o750, "secret.txt": 0o600, "views.py": 0o640}
 
 
 def test_your_files_move_with_a_renamed_package(tmp_path: Path) -> None:

@@ -100,7 +100,7 @@ def _regen(
     spec_text = _read_spec(spec_path)
     folders = _template_folders(project, templates, state)
     theirs, file_moves, block_moves, renames = render_new(spec_path, spec_text, state, folders, project)
-    steps = plan_steps(Inputs(project, spec_path, spec_text, state, theirs, file_moves, block_moves, renames))
+    steps, carried = plan_steps(Inputs(project, spec_path, spec_text, state, theirs, file_moves, block_moves, renames))
     report = Report(steps)
     new_state = State(
         __version__,
@@ -123,7 +123,7 @@ def _regen(
         report.backup = _guard_git(project, steps, allow_dirty)
     if report.changes or report.state_changed:
         with writing(project):
-            apply_steps(project, steps, state_json)
+            apply_steps(project, steps, state_json, carried)
     return report
 
 

@@ -8,6 +8,7 @@ import binascii
 import difflib
 import hashlib
 import json
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +31,9 @@ JOURNAL = f"{STATE_DIR}/journal.json"
 BACKUP_DIR = f"{STATE_DIR}/backup"
 
 
-def _io_write(path: Path, data: bytes | None) -> None:
-    """The one place regen changes the disk: atomic replace keeping the file's mode (the
-    umask's for a new file), or delete when ``data`` is None."""
+def _io_write(path: Path, data: bytes | None, mode: int | None = None) -> None:
+    """The one place regen changes the disk: atomic replace keeping the file's mode (for
+    a new file ``mode``, else the umask's), or delete when ``data`` is None."""
     if data is None:
         path.unlink(missing_ok=True)
         for folder in path.parents:  # drop folders the delete left empty (a renamed blueprint's)
@@ -40,7 +41,7 @@ def _io_write(path: Path, data: bytes | None) -> None:
                 break
             folder.rmdir()
         return
-    write_atomic(path, data, mode_for(path, path.name))
+    write_atomic(path, data, mode if mode is not None and not path.exists() else mode_for(path, path.name))
 
 
 def _digest(data: bytes | None) -> str | None:
@@ -59,11 +60,23 @@ def backup(root: Path, steps: list[Step]) -> str:
     return target
 
 
-def _journal_entry(root: Path, step: Step) -> dict[str, object]:
+def carried_modes(root: Path, carried: dict[str, str]) -> dict[str, int]:
+    """The mode each moved file takes along (new path -> mode), read before anything moves."""
+    modes = {}
+    for new, old in carried.items():
+        try:
+            modes[new] = stat.S_IMODE((root / safe_relpath(old)).lstat().st_mode)
+        except OSError:
+            continue
+    return modes
+
+
+def _journal_entry(root: Path, step: Step, mode: int | None) -> dict[str, object]:
     data = step.data
     text = None if data is None else decode(data)
     return {
         "path": step.relpath,
+        "mode": mode,
         "action": step.action.value,
         "note": step.note,
         "conflict": step.conflict,
@@ -79,16 +92,18 @@ def _entry_data(entry: dict[str, Any]) -> bytes | None:
     return None if entry["data"] is None else str(entry["data"]).encode("utf-8")
 
 
-def apply_steps(root: Path, steps: list[Step], state_json: str) -> None:
+def apply_steps(root: Path, steps: list[Step], state_json: str, carried: dict[str, str] | None = None) -> None:
     """Journal, write, record the state, drop the journal: a crash anywhere leaves a
-    journal that the next run finishes (or, before the journal, nothing changed)."""
+    journal that the next run finishes (or, before the journal, nothing changed).
+    ``carried`` (new path -> old) names moved files, which keep their mode."""
     writes = [s for s in steps if s.writes]
     check_paths([s.relpath for s in writes], "the plan")
+    modes = carried_modes(root, carried or {})
     if writes:
-        journal = {"state": state_json, "steps": [_journal_entry(root, s) for s in writes]}
+        journal = {"state": state_json, "steps": [_journal_entry(root, s, modes.get(s.relpath)) for s in writes]}
         _io_write(root / JOURNAL, json.dumps(journal, ensure_ascii=False).encode("utf-8"))
         for step in writes:
-            _io_write(root / safe_relpath(step.relpath), step.data)
+            _io_write(root / safe_relpath(step.relpath), step.data, modes.get(step.relpath))
     _io_write(root / STATE_FILE, state_json.encode("utf-8"))
     if writes:
         _io_write(root / JOURNAL, None)
@@ -134,7 +149,8 @@ def resume(root: Path) -> Report:
         if current != data and _digest(current) != entry["old"]:
             step = _pending_changed(root, relpath, data, extra)
         elif current != data:
-            _io_write(root / safe_relpath(relpath), data)
+            mode = entry.get("mode")
+            _io_write(root / safe_relpath(relpath), data, mode if isinstance(mode, int) else None)
         report.steps.append(step)
     _io_write(root / STATE_FILE, with_conflicts(state_json, extra).encode("utf-8"))
     _io_write(root / JOURNAL, None)

@@ -70,8 +70,9 @@ def render_new(
     return theirs, moves.files, moves.blocks, view_renames(old, spec)
 
 
-def plan_steps(inputs: Inputs) -> list[Step]:
-    """Every step, sorted by path (reads the disk, writes nothing)."""
+def plan_steps(inputs: Inputs) -> tuple[list[Step], dict[str, str]]:
+    """Every step, sorted by path (reads the disk, writes nothing), and the files that
+    move: new path -> old path (a moved file keeps its mode)."""
     root, state, theirs = inputs.root, inputs.state, inputs.theirs
     bases = dict(state.files) if state else {}
     ours: dict[str, bytes | None] = {p: read_bytes(root, p) for p in set(bases) | set(theirs)}
@@ -89,11 +90,12 @@ def plan_steps(inputs: Inputs) -> list[Step]:
     steps = [_materialize(s, eff_ours.get(s.relpath), ours.get(s.relpath)) for s in steps]
     for new, old in sorted(renamed.items()):
         steps.append(Step(old, Action.RENAME, f"moved to {new}", True, None))
-    steps += _user_files_moved(root, {**inputs.moves_files, **renamed}, set(bases) | set(theirs))
+    carried = dict(renamed)
+    steps += _user_files_moved(root, {**inputs.moves_files, **renamed}, set(bases) | set(theirs), carried)
     arrived = frozenset(m.new_name for m in inputs.moves_blocks)
     steps = check_merges(steps, eff_ours, eff_base, theirs, inputs.view_renames, arrived)
     guarded = [_guard_step(root, s, theirs, bases) for s in steps]
-    return sorted((s for group in guarded for s in group), key=lambda s: s.relpath)
+    return sorted((s for group in guarded for s in group), key=lambda s: s.relpath), carried
 
 
 def _folder_renames(moves: dict[str, str]) -> dict[str, str]:
@@ -107,8 +109,9 @@ def _folder_renames(moves: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def _user_files_moved(root: Path, moves: dict[str, str], generated: set[str]) -> list[Step]:
-    """Your own files in a renamed folder move with it; a clash stops regen."""
+def _user_files_moved(root: Path, moves: dict[str, str], generated: set[str], carried: dict[str, str]) -> list[Step]:
+    """Your own files in a renamed folder move with it (recorded in ``carried``, new path
+    -> old); a clash stops regen."""
     folders = _folder_renames(moves)
     steps: list[Step] = []
     clashes: list[str] = []
@@ -123,6 +126,7 @@ def _user_files_moved(root: Path, moves: dict[str, str], generated: set[str]) ->
             if (root / target).exists() or target in generated:
                 clashes.append(f"  {relpath} -> {target} (already there)")
                 continue
+            carried[target] = relpath
             steps.append(Step(target, Action.RENAME, f"your file, from {relpath}", True, path.read_bytes()))
             steps.append(Step(relpath, Action.RENAME, f"moved to {target}", True, None))
     if clashes:
