@@ -338,6 +338,18 @@ CATALOGUE: dict[str, dict[str, tuple[str, list[str]]]] = {
                 "spec.yaml:2:48: project.description: text must not contain the control character U+0001",
             ],
         ),
+        "python that is not a specifier": (
+            "flaskgen: 1\nproject: {name: X, package: xapp, python: print}\n",
+            [
+                "spec.yaml:2:43: project.python: 'print' is not a version specifier such as '>=3.11' or '>=3.11,<3.14'",
+            ],
+        ),
+        "python no generated project runs on": (
+            'flaskgen: 1\nproject: {name: X, package: xapp, python: "<3.8"}\n',
+            [
+                "spec.yaml:2:43: project.python: '<3.8' allows none of the Pythons a generated project supports (3.11, 3.12, 3.13)",
+            ],
+        ),
         "escape in version": (
             'flaskgen: 1\nproject: {name: X, package: xapp, version: "1.0\\e"}\n',
             [

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from flaskgen.core.plan.base import Contribution, Phase, PlannedFile, TypedView
-from flaskgen.core.spec.base import join_prefix
+from flaskgen.core.spec.base import PYTHONS, join_prefix
 from flaskgen.core.spec.config import resolved_setting
 from flaskgen.core.spec.types import Constant, EnvRef, Project, ProjectSpec, SettingValue
 
@@ -22,8 +22,6 @@ from flaskgen.core.spec.types import Constant, EnvRef, Project, ProjectSpec, Set
 RUFF_VERSION = "0.17.6"
 GUNICORN = "gunicorn>=23"
 PSYCOPG = "psycopg[binary]>=3.1"
-# Newest first: the Docker base image takes the newest one the project allows.
-PYTHONS = ("3.13", "3.12", "3.11")
 POSTGRES_IMAGE = "postgres:17-alpine"
 HEALTH_RULE = "/healthz"
 WHOLE_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")

@@ -14,6 +14,10 @@ from flaskgen.core.errors import Problem
 from flaskgen.core.spec import routing
 from flaskgen.core.spec.loader import KeyPath, LoadedSpec
 
+PYTHONS = ("3.13", "3.12", "3.11")
+"""The Pythons a generated project supports, newest first (its Docker image takes the
+newest that ``project.python`` allows)."""
+
 RESPONSE_KEYS = ("template", "text", "html", "json", "redirect", "redirect_to", "abort")
 
 

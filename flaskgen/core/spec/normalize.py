@@ -13,7 +13,7 @@ import keyword
 from flaskgen.core.errors import Problem
 from flaskgen.core.spec import routing
 from flaskgen.core.spec.auth import check_guards
-from flaskgen.core.spec.base import SHADOWED_PACKAGES, Ctx, RouteCheck
+from flaskgen.core.spec.base import PYTHONS, SHADOWED_PACKAGES, Ctx, RouteCheck
 from flaskgen.core.spec.config import parse_converters, parse_profiles, resolved_setting
 from flaskgen.core.spec.extras import Extras, normalize_extras
 from flaskgen.core.spec.hazards import spec_hazards
@@ -37,6 +37,8 @@ def _project(ctx: Ctx, csrf: bool) -> Project | None:
     if keyword.iskeyword(package) or package in SHADOWED_PACKAGES:
         ctx.error((*path, "package"), f"'{package}' would shadow the module of that name; pick another package name")
     name = str(raw["name"]) if isinstance(raw.get("name"), str) else package
+    if isinstance(raw.get("python"), str) and ctx.ok((*path, "python")):
+        _check_python(ctx, (*path, "python"), raw["python"])
     return Project(
         name=name,
         package=package,
@@ -45,6 +47,20 @@ def _project(ctx: Ctx, csrf: bool) -> Project | None:
         python=str(raw.get("python", ">=3.11")),
         csrf=bool(raw.get("csrf", csrf)),
     )
+
+
+def _check_python(ctx: Ctx, path: KeyPath, requirement: str) -> None:
+    """``project.python`` is the generated ``requires-python``: a PEP 440 specifier set
+    that allows a Python the generated project runs on."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet  # only for specs that set it
+
+    try:
+        allowed = SpecifierSet(requirement)
+    except InvalidSpecifier:
+        ctx.error(path, f"'{requirement}' is not a version specifier such as '>=3.11' or '>=3.11,<3.14'")
+        return
+    if not any(allowed.contains(v, prereleases=True) for v in PYTHONS):
+        ctx.error(path, f"'{requirement}' allows none of the Pythons a generated project supports ({', '.join(sorted(PYTHONS))})")
 
 
 def _needs_form(routes: list[Route], extras: Extras) -> bool:
