@@ -286,15 +286,18 @@ def test_invalid_whole_spec_reports_exactly(text: str, expected: list[str]) -> N
 
 def test_yaml_11_traps_are_plain_text() -> None:
     spec = parse_spec(
-        "flaskgen: 1\nproject: {name: X, package: xapp, python: 3.10, version: 1.0}\n"
+        "flaskgen: 1\nproject: {name: X, package: xapp, python: '>=3.10', version: 1.10}\n"
         "routes:\n  on: {rule: /on, text: yes}\n  no: {rule: /no, text: off}\n"
         "errors:\n  404: {text: nothing here}\n"
     )
-    assert spec.project.python == "3.10"
-    assert spec.project.version == "1.0"
+    assert spec.project.python == ">=3.10"
+    assert spec.project.version == "1.10"  # the text written, not the float 1.1
     assert [r.key for r in spec.routes] == ["on", "no"]
     assert [r.response.text for r in spec.routes] == ["yes", "off"]
     assert [e.code for e in spec.errors] == [404]
+    with pytest.raises(SpecError) as caught:  # requires-python needs an operator; the text is kept
+        parse_spec("flaskgen: 1\nproject: {name: X, package: xapp, python: 3.10}\n")
+    assert "project.python: '3.10' is not a version specifier" in str(caught.value)
 
 
 def test_problems_are_sorted_by_position() -> None:
