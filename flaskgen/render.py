@@ -40,8 +40,11 @@ def py_regex(value: str) -> str:
 
 
 def py_doc(value: str) -> str:
-    """Text made safe inside a triple-quoted docstring."""
+    """Text made safe inside a triple-quoted docstring. Characters that do not print
+    (bidirectional controls, zero-width marks, tabs) are written as escapes, so the
+    source shows exactly what the docstring holds (no "Trojan Source" text)."""
     text = value.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').strip()
+    text = "".join(ch if ch.isprintable() or ch == "\n" else ch.encode("unicode_escape").decode("ascii") for ch in text)
     return text + (" " if text.endswith('"') else "")
 
 

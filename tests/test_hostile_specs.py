@@ -14,8 +14,10 @@ journal and specs that must be *accepted* follow the table.
 
 from __future__ import annotations
 
+import ast
 import compileall
 import os
+import re
 import stat
 import subprocess
 from collections.abc import Callable
@@ -26,7 +28,8 @@ from click.testing import CliRunner
 
 from flaskgen.cli import main
 from flaskgen.format import ruff_bin
-from flaskgen.specfile import MAX_SPEC_BYTES
+from flaskgen.generate import render_project
+from flaskgen.specfile import MAX_SPEC_BYTES, parse_spec
 from tests.conftest import GenEnv
 
 HEADER = "flaskgen: 1\nproject: {name: X, package: xapp}\n"
@@ -1003,6 +1006,7 @@ ACCEPTED = {
     "unicode": (
         'routes:\n  caf: {rule: /caf, text: "Grüße, 世界 — \\"quoted\\" \'single\' \\\\ 😀"}\n'
         "  page: {rule: /page, template: deep/er/page.html}\n"
+        "  greet: {rule: '/grüße/<name>', text: 'Grüß {name}'}\n"
         'commands:\n  greet: {help: "Say «hello» \\\\ to 世界"}\n'
     ),
     "builtin names": (
@@ -1021,6 +1025,11 @@ ACCEPTED = {
         '      label: {type: string, length: 100, default: "it\'s {{x}} \\\\ ok"}\n'
         "      count: {type: big_integer, default: 9223372036854775807}\n"
     ),
+    # Bidirectional controls and zero-width marks: kept in values, escaped in Python source.
+    "invisible characters": (
+        'routes:\n  rtl: {rule: "/a\\u202eb", text: "abc\\u202edef", doc: "see \\u2066x\\u2069 \\u200b"}\n'
+        'models:\n  Note:\n    doc: "note \\u202e"\n    columns:\n      id: {type: integer, primary_key: true}\n'
+    ),
     # Resources whose key is not named id, and an optional many-to-one to a resource.
     "resource keys": (
         "models:\n  Team:\n    columns:\n      uid: {type: integer, primary_key: true}\n"
@@ -1032,6 +1041,21 @@ ACCEPTED = {
         "resources:\n  teams: {model: Team}\n  players: {model: Player}\n"
     ),
 }
+
+
+INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def test_python_source_never_holds_invisible_characters() -> None:
+    """Trojan Source: a reviewer must see what the code holds, so spec text reaches Python
+    files with its invisible characters escaped, and still means the same."""
+    files = render_project(parse_spec(HEADER + ACCEPTED["invisible characters"]))
+    assert not [path for path, text in files.items() if path.endswith(".py") and INVISIBLE.search(text)]
+    views = ast.parse(files["xapp/views.py"])
+    docs = {f.name: ast.get_docstring(f) for f in views.body if isinstance(f, ast.FunctionDef)}
+    assert docs["rtl"] == "see \u2066x\u2069 \u200b"
+    models = ast.parse(files["xapp/models.py"])
+    assert [ast.get_docstring(c) for c in models.body if isinstance(c, ast.ClassDef) and c.name == "Note"] == ["note \u202e"]
 
 
 @pytest.mark.slow

@@ -115,3 +115,10 @@ def test_a_spec_read_without_the_probe_is_the_same_spec_without_its_cases() -> N
     assert full.probe is not None and full.probe.http and full.probe.urls
     assert bare.probe is None
     assert bare == full  # the probe is not part of a spec's value
+
+
+def test_url_for_expectations_are_built_as_werkzeug_builds_them() -> None:
+    spec = parse_spec("flaskgen: 1\nproject: {name: X, package: xapp}\nroutes:\n  greet: {rule: '/grüße/<name>', text: hi}\n")
+    assert spec.probe is not None
+    (case,) = [c for c in spec.probe.urls if c.endpoint == "greet"]
+    assert case.url.startswith("http://localhost/gr%C3%BC%C3%9Fe/")

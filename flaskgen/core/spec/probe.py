@@ -144,6 +144,14 @@ def _url(base: str, subdomain: str, path: str) -> str:
     return f"{scheme}://{subdomain + '.' if subdomain else ''}{host}{path}"
 
 
+def _built_path(rule: Rule, texts: dict[str, str], path: str) -> str:
+    """``path`` as werkzeug builds it for ``url_for``: static parts percent-encoded
+    (``/café`` -> ``/caf%C3%A9``); the matched path where the rule builds none."""
+    values = {n: rule._converters[n].to_python(t) for n, t in texts.items() if n in rule._converters}
+    built = rule.build(values, append_unknown=False)
+    return built[1] if built else path
+
+
 def _subdomain_text(rule: Rule, texts: dict[str, str]) -> str:
     out = ""
     for dynamic, data in rule._trace:
@@ -201,7 +209,8 @@ def probe(spec: ProjectSpec, *, expectations: bool = True, parses: routing.RuleP
             elif expectations:
                 texts, sub, path = found
                 label = f"{route.endpoint}[{i}]" if len(route.rules) > 1 else route.endpoint
-                case, cases = _expectations(spec, route, rule, url_rule.defaults, adapters(sub), label, _url(base, sub, path), texts)
+                full = _url(base, sub, _built_path(rule, texts, path))
+                case, cases = _expectations(spec, route, rule, url_rule.defaults, adapters(sub), label, full, texts)
                 urls.append(case)
                 http += [replace(c, login=True) for c in cases] if spec.guarded(route) else cases
                 http += _negative_cases(adapters(sub), route, rule, label, base, texts, sub, texts_of)
