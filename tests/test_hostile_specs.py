@@ -411,6 +411,30 @@ CATALOGUE: dict[str, dict[str, tuple[str, list[str]]]] = {
         ),
     },
     "5": {
+        "fragment in a rule": (
+            "routes:\n  a: {rule: '/a#top', text: a}\n",
+            [
+                "spec.yaml:4:13: routes.a.rule: '#' cannot be part of a URL path in '/a#top': browsers never send the fragment",
+            ],
+        ),
+        "query in an upload rule": (
+            "uploads:\n  files: {rule: '/up?x=1', folder: up, extensions: [txt]}\n",
+            [
+                "spec.yaml:4:17: uploads.files.rule: '?' cannot be part of a URL path in '/up?x=1': the query string starts there (read it with request.args)",
+            ],
+        ),
+        "duration that is not one": (
+            "config:\n  base: {PERMANENT_SESSION_LIFETIME: 7 days}\n",
+            [
+                "spec.yaml:4:38: config.base.PERMANENT_SESSION_LIFETIME: expected a duration such as 7d, 12h, 30m or 45s, or a number of seconds",
+            ],
+        ),
+        "size that is not one": (
+            "config:\n  base: {MAX_CONTENT_LENGTH: true}\n",
+            [
+                "spec.yaml:4:30: config.base.MAX_CONTENT_LENGTH: expected a size such as 16MB (B, KB, MB, GB) or a number of bytes",
+            ],
+        ),
         "endpoint static": (
             "routes:\n  static: {rule: /s}\n",
             [

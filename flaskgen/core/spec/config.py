@@ -38,7 +38,14 @@ SIZE_FACTORS = {"B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3}
 DURATION_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 
 
+# Flask settings that take a length of time or a number of bytes; a text that is not
+# one would only fail when the app reads it.
+DURATION_SETTINGS = frozenset({"PERMANENT_SESSION_LIFETIME", "SEND_FILE_MAX_AGE_DEFAULT", "REMEMBER_COOKIE_DURATION"})
+SIZE_SETTINGS = frozenset({"MAX_CONTENT_LENGTH", "MAX_FORM_MEMORY_SIZE"})
+
+
 def _setting(ctx: Ctx, path: KeyPath, key: str, value: Any) -> Setting:
+    _check_kind(ctx, path, key, value)
     if isinstance(value, str):
         if "${" in value:
             leftover = ENV_RE.sub("", value)
@@ -59,6 +66,17 @@ def _setting(ctx: Ctx, path: KeyPath, key: str, value: Any) -> Setting:
                 ctx.error(path, f"{value} is too long: durations must be below 999999999 days")
             return Setting(key, Duration(int(duration.group(1)), unit))
     return Setting(key, Constant(value))
+
+
+def _check_kind(ctx: Ctx, path: KeyPath, key: str, value: Any) -> None:
+    """A duration or size setting holds one (or a number, null, or ``${VAR}``)."""
+    if (isinstance(value, str) and "${" in value) or value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
+        return
+    text = value if isinstance(value, str) else None
+    if key in DURATION_SETTINGS and (text is None or not DURATION_RE.match(text)):
+        ctx.error(path, "expected a duration such as 7d, 12h, 30m or 45s, or a number of seconds")
+    elif key in SIZE_SETTINGS and (text is None or not SIZE_RE.match(text)):
+        ctx.error(path, "expected a size such as 16MB (B, KB, MB, GB) or a number of bytes")
 
 
 def _seconds(duration: re.Match[str]) -> float:

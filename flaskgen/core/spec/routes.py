@@ -64,6 +64,11 @@ def parse_rule(
         if keyword.iskeyword(var) or var in ("self",):
             ctx.error(path, f"URL variable '{var}' is a Python keyword; rename it")
             return None
+    odd = next((c for dynamic, data in rule._trace if not dynamic for c in "?#" if c in data), None)
+    if odd is not None:
+        why = "the query string starts there (read it with request.args)" if odd == "?" else "browsers never send the fragment"
+        ctx.error(path, f"'{odd}' cannot be part of a URL path in {text!r}: {why}")
+        return None
     seen = [data for dynamic, data in rule._trace if dynamic]
     if len(seen) != len(set(seen)):
         ctx.error(path, f"a URL variable appears twice in {text!r}")
