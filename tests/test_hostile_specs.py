@@ -411,6 +411,12 @@ CATALOGUE: dict[str, dict[str, tuple[str, list[str]]]] = {
         ),
     },
     "5": {
+        "a body on a 204": (
+            "routes:\n  a: {rule: /a, text: gone, status: 204}\n",
+            [
+                'spec.yaml:4:37: routes.a.status: a 204 response has no body, so this text would never be sent; use text: "" or another status',
+            ],
+        ),
         "fragment in a rule": (
             "routes:\n  a: {rule: '/a#top', text: a}\n",
             [
@@ -1048,6 +1054,13 @@ ACCEPTED = {
         "      parent_id: {type: integer, foreign_key: node.id}\n"
         '      label: {type: string, length: 100, default: "it\'s {{x}} \\\\ ok"}\n'
         "      count: {type: big_integer, default: 9223372036854775807}\n"
+    ),
+    # Secrets: a literal key in base is development's; production reads the environment,
+    # through a template too.
+    "secrets": (
+        "config:\n  base: {SECRET_KEY: hard to guess string}\n"
+        "  production: {SECRET_KEY: '${APP_SECRET}-v2'}\n"
+        "routes:\n  a: {rule: /a, text: a}\n"
     ),
     # Bidirectional controls and zero-width marks: kept in values, escaped in Python source.
     "invisible characters": (

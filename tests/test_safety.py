@@ -74,6 +74,28 @@ def test_testing_profile_never_needs_a_real_secret(config: str, expected: str | 
         assert found == expected
 
 
+PRODUCTION_SECRET_CASES = {
+    # (config, base's key, production's own key or None when it inherits base's)
+    "nothing set": ("", "FromEnv('${SECRET_KEY}')", None),
+    "a literal in base stays development's": ("config:\n  base: {SECRET_KEY: hard to guess}\n", "'hard to guess'", "FromEnv('${SECRET_KEY}')"),
+    "a key for development alone": ("config:\n  development: {SECRET_KEY: dev}\n", "FromEnv('${SECRET_KEY}')", None),
+    "production names its variable": ("config:\n  production: {SECRET_KEY: '${APP_SECRET}'}\n", None, "FromEnv('${APP_SECRET}')"),
+}
+
+
+@pytest.mark.parametrize(("config", "base", "production"), PRODUCTION_SECRET_CASES.values(), ids=PRODUCTION_SECRET_CASES)
+def test_production_reads_its_secret_key_from_the_environment(config: str, base: str | None, production: str | None) -> None:
+    text = HEADER + config + "routes:\n  i: {rule: /, text: x}\n"
+    assert _setting(text, "base", "SECRET_KEY") == base
+    assert _setting(text, "production", "SECRET_KEY") == production
+
+
+def test_a_secret_key_written_in_production_is_refused() -> None:
+    with pytest.raises(SpecError) as caught:
+        parse_spec(HEADER + "config:\n  production: {SECRET_KEY: abc}\nroutes:\n  i: {rule: /, text: x}\n")
+    assert "config.production.SECRET_KEY: production's SECRET_KEY must not be written in the spec" in str(caught.value)
+
+
 def test_testing_profile_without_models_has_no_database() -> None:
     assert _setting(HEADER + "routes:\n  index: {rule: /, text: hi}\n", "testing", "SQLALCHEMY_DATABASE_URI") is None
 

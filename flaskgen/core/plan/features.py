@@ -20,7 +20,9 @@ from flaskgen.core.plan.base import (
     PlannedFile,
     TypedView,
 )
-from flaskgen.core.spec.types import Command, CommandOption, Project, ProjectSpec, Upload
+from flaskgen.core.pysrc import pysrc
+from flaskgen.core.spec.config import ENV_RE, resolved_setting
+from flaskgen.core.spec.types import Command, CommandOption, EnvRef, Project, ProjectSpec, Upload
 
 if TYPE_CHECKING:  # the probe imports werkzeug, which planning does not need at run time
     from flaskgen.core.spec.probe import HttpCase
@@ -252,14 +254,33 @@ class TemplatingView(TypedView):
     shown_name: str  # the project's name as a page shows it (HTML-escaped)
 
 
+SECRET = "a-long-random-secret"
+
+
 def production_environment(spec: ProjectSpec) -> dict[str, str]:
-    """Environment variables that let every profile load in the generated tests."""
+    """Environment variables that let every profile load in the generated tests; the
+    ones production's SECRET_KEY reads hold a recognisable secret."""
     env: dict[str, str] = {}
     for profile in spec.profiles:
         for setting in profile.settings:
             env.update({name: "x" for name in setting.env_vars})
-    env["SECRET_KEY"] = "a-long-random-secret"
+    env["SECRET_KEY"] = SECRET
+    secret = resolved_setting(spec.profiles, "production", "SECRET_KEY")
+    if secret is not None and isinstance(secret.value, EnvRef):
+        env.update({match.group(1): SECRET for match in ENV_RE.finditer(secret.value.template)})
     return dict(sorted(env.items()))
+
+
+def production_secret(spec: ProjectSpec, env: dict[str, str]) -> str:
+    """Python source of the SECRET_KEY production loads under ``env``: the variable it
+    reads, or its ``${...}`` template filled in."""
+    secret = resolved_setting(spec.profiles, "production", "SECRET_KEY")
+    if secret is None or not isinstance(secret.value, EnvRef):
+        return 'PRODUCTION_ENVIRONMENT["SECRET_KEY"]'  # validation refuses a literal production key
+    whole = ENV_RE.fullmatch(secret.value.template)
+    if whole:
+        return f"PRODUCTION_ENVIRONMENT[{pysrc(whole.group(1))}]"
+    return pysrc(ENV_RE.sub(lambda m: env.get(m.group(1), m.group(2) or ""), secret.value.template))
 
 
 @dataclass(frozen=True)
@@ -269,6 +290,7 @@ class SecurityView(TypedView):
     project: Project
     csrf: bool
     environment: dict[str, str]  # lets the production profile load
+    secret: str  # Python source of production's SECRET_KEY under that environment
     protected: list[HttpCase]  # requests that must carry the CSRF token
     exempt: list[HttpCase]  # ``csrf: false`` requests
     own_400_page: bool
@@ -277,10 +299,12 @@ class SecurityView(TypedView):
 def _security(spec: ProjectSpec, out: Contribution) -> None:
     """Session cookie flags of production and CSRF protection, tested."""
     http = spec.probe.http if spec.probe else ()
+    environment = production_environment(spec)
     view = SecurityView(
         spec.project,
         spec.project.csrf,
-        production_environment(spec),
+        environment,
+        production_secret(spec, environment),
         [c for c in http if c.token and not c.login],
         [c for c in http if c.exempt],
         any(page.code == 400 for page in spec.errors),

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -159,7 +160,36 @@ def parse_profiles(
                 settings=items,
             )
         )
-    return tuple(profiles)
+    return tuple(_production_secret(ctx, profiles))
+
+
+def _production_secret(ctx: Ctx, profiles: list[Profile]) -> list[Profile]:
+    """Production reads SECRET_KEY from the environment: a key written in the spec would
+    sit in version control. A literal key inherited from ``base`` stays the key of
+    development and testing, and production gets ``${SECRET_KEY}`` (as the modern idiom
+    has it); a literal written in ``production`` itself is refused."""
+    production = next((p for p in profiles if p.name == "production"), None)
+    by_class = {p.class_name: p for p in profiles}
+    current = production
+    while current is not None:
+        found = current.get("SECRET_KEY")
+        if found is not None and isinstance(found.value, EnvRef):
+            return profiles
+        if found is not None and current is production:
+            ctx.error(
+                ("config", "production", "SECRET_KEY"),
+                "production's SECRET_KEY must not be written in the spec (it would sit in version control); "
+                "read it from the environment with ${SECRET_KEY}",
+            )
+            return profiles
+        if found is not None:
+            break
+        current = by_class.get(current.parent) if current.parent else None
+    if production is None:
+        return profiles
+    from_env = Setting("SECRET_KEY", EnvRef("${SECRET_KEY}", ("SECRET_KEY",)))
+    fixed = replace(production, settings=(from_env, *production.settings))
+    return [fixed if p is production else p for p in profiles]
 
 
 def _profile_defaults(
@@ -171,9 +201,12 @@ def _profile_defaults(
         return any(key in body for body in defined.values())
 
     out: dict[str, dict[str, Any]] = {name: {} for name in STANDARD_PROFILES}
-    if not anywhere("SECRET_KEY"):
+    if not any("SECRET_KEY" in defined.get(name, {}) for name in ("base", "production")):
+        # Production always has one, from the environment (a key set for development
+        # alone leaves it to this default).
         out["base"]["SECRET_KEY"] = "${SECRET_KEY}"
-        out["development"]["SECRET_KEY"] = "${SECRET_KEY:-dev-not-secret}"
+        if not anywhere("SECRET_KEY"):
+            out["development"]["SECRET_KEY"] = "${SECRET_KEY:-dev-not-secret}"
     if "SECRET_KEY" not in defined.get("testing", {}):
         # Tests never need a real secret: they must run where no SECRET_KEY is set.
         out["testing"]["SECRET_KEY"] = "testing-not-secret"

@@ -134,6 +134,11 @@ def _check_status(ctx: Ctx, path: KeyPath, raw: dict[str, Any], response: Respon
         ctx.error((*path, "status"), f"'status' does not apply to {response.kind}")
     if status is not None and response.kind == "redirect" and status not in (301, 302, 303, 307, 308):
         ctx.error((*path, "status"), f"a redirect status must be 301, 302, 303, 307 or 308, not {status}")
+    if isinstance(status, int) and 100 <= status < 200 and response.kind not in ("redirect_to", "abort"):
+        ctx.error((*path, "status"), f"{status} is not a final response; a view answers with 200-599")
+    has_body = response.kind in ("template", "json") or (response.kind in ("text", "html") and response.text)
+    if status in (204, 304) and has_body:
+        ctx.error((*path, "status"), f"a {status} response has no body, so this {response.kind} would never be sent; use text: \"\" or another status")
     if raw.get("view") == "class" and response.kind == "redirect_to":
         ctx.error((*path, "view"), "a redirect_to route has no view, so it cannot be a class")
 
