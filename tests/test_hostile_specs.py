@@ -411,6 +411,19 @@ CATALOGUE: dict[str, dict[str, tuple[str, list[str]]]] = {
         ),
     },
     "5": {
+        "a subdomain that is no host name": (
+            "config:\n  testing: {SERVER_NAME: x.test}\nblueprints:\n  admin:\n    subdomain: 'ad{min'\n"
+            "    routes:\n      home: {rule: /, text: hi}\n",
+            [
+                "spec.yaml:7:16: blueprints.admin.subdomain: the subdomain 'ad{min' may hold only letters, digits, '-', '.' and <variables>",
+            ],
+        ),
+        "a database URL that is not one": (
+            "config:\n  base: {SQLALCHEMY_DATABASE_URI: 'my db'}\n",
+            [
+                "spec.yaml:4:35: config.base.SQLALCHEMY_DATABASE_URI: expected a database URL such as sqlite:///app.db or postgresql+psycopg://user@host/db, or ${DATABASE_URL}",
+            ],
+        ),
         "a body on a 204": (
             "routes:\n  a: {rule: /a, text: gone, status: 204}\n",
             [

@@ -43,6 +43,7 @@ DURATION_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 # one would only fail when the app reads it.
 DURATION_SETTINGS = frozenset({"PERMANENT_SESSION_LIFETIME", "SEND_FILE_MAX_AGE_DEFAULT", "REMEMBER_COOKIE_DURATION"})
 SIZE_SETTINGS = frozenset({"MAX_CONTENT_LENGTH", "MAX_FORM_MEMORY_SIZE"})
+DATABASE_URL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]*(\+[A-Za-z0-9_]+)?://\S*$")
 
 
 def _setting(ctx: Ctx, path: KeyPath, key: str, value: Any) -> Setting:
@@ -74,7 +75,9 @@ def _check_kind(ctx: Ctx, path: KeyPath, key: str, value: Any) -> None:
     if (isinstance(value, str) and "${" in value) or value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
         return
     text = value if isinstance(value, str) else None
-    if key in DURATION_SETTINGS and (text is None or not DURATION_RE.match(text)):
+    if key == "SQLALCHEMY_DATABASE_URI" and not DATABASE_URL_RE.match(text or ""):
+        ctx.error(path, "expected a database URL such as sqlite:///app.db or postgresql+psycopg://user@host/db, or ${DATABASE_URL}")
+    elif key in DURATION_SETTINGS and (text is None or not DURATION_RE.match(text)):
         ctx.error(path, "expected a duration such as 7d, 12h, 30m or 45s, or a number of seconds")
     elif key in SIZE_SETTINGS and (text is None or not SIZE_RE.match(text)):
         ctx.error(path, "expected a size such as 16MB (B, KB, MB, GB) or a number of bytes")

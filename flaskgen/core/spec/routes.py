@@ -76,6 +76,17 @@ def parse_rule(
     return rule
 
 
+SUBDOMAIN_RE = re.compile(r"(?:[A-Za-z0-9.-]|<[^<>]+>)+")
+
+
+def checked_subdomain(ctx: Ctx, path: KeyPath, value: Any) -> Any:
+    """``value``, reported unless it is a host name part: letters, digits, '-', '.' and
+    <variables> (the rules are still checked with it)."""
+    if isinstance(value, str) and not SUBDOMAIN_RE.fullmatch(value):
+        ctx.error(path, f"the subdomain {value!r} may hold only letters, digits, '-', '.' and <variables>")
+    return value
+
+
 def _parse_rules(
     ctx: Ctx, rc: RouteCheck, path: KeyPath, raw: dict[str, Any], prefix: str | None, subdomain: str | None
 ) -> tuple[list[str], list[KeyPath], list[Rule]] | None:
@@ -196,7 +207,8 @@ def _route(
     if keyword.iskeyword(key):
         ctx.error(path, f"'{key}' is a Python keyword and cannot name a view", key=True)
         return None
-    found = _parse_rules(ctx, rc, path, raw, prefix, raw.get("subdomain", bp_subdomain))
+    own = checked_subdomain(ctx, (*path, "subdomain"), raw["subdomain"]) if "subdomain" in raw else None
+    found = _parse_rules(ctx, rc, path, raw, prefix, own if "subdomain" in raw else bp_subdomain)
     found_vars = _url_vars(ctx, rc, found[1], found[2]) if found else None
     if found is None or found_vars is None:
         return None
@@ -285,7 +297,7 @@ def parse_blueprints(ctx: Ctx, rc: RouteCheck) -> tuple[list[tuple[KeyPath, Rout
             continue
         body = body or {}
         prefix = body.get("url_prefix")
-        subdomain = body.get("subdomain")
+        subdomain = checked_subdomain(ctx, (*path, "subdomain"), body.get("subdomain"))
         section = parse_routes(ctx, rc, (*path, "routes"), body.get("routes"), name, prefix, subdomain)
         csrf = body.get("csrf", True)
         routes += section if csrf else _csrf_exempt(ctx, section)
