@@ -424,6 +424,13 @@ CATALOGUE: dict[str, dict[str, tuple[str, list[str]]]] = {
                 "spec.yaml:4:35: config.base.SQLALCHEMY_DATABASE_URI: expected a database URL such as sqlite:///app.db or postgresql+psycopg://user@host/db, or ${DATABASE_URL}",
             ],
         ),
+        "a testing database that needs a variable": (
+            "config:\n  testing: {SQLALCHEMY_DATABASE_URI: '${TEST_DB}'}\n"
+            "models:\n  Foo:\n    columns:\n      name: {type: string, length: 10}\n",
+            [
+                "spec.yaml:4:38: config.testing.SQLALCHEMY_DATABASE_URI: the testing database must work with nothing set; give ${TEST_DB} a default, such as ${TEST_DB:-sqlite://}",
+            ],
+        ),
         "a body on a 204": (
             "routes:\n  a: {rule: /a, text: gone, status: 204}\n",
             [
@@ -1071,7 +1078,7 @@ ACCEPTED = {
     # Secrets: a literal key in base is development's; production reads the environment,
     # through a template too.
     "secrets": (
-        "config:\n  base: {SECRET_KEY: hard to guess string}\n"
+        "config:\n  base: {SECRET_KEY: hard to guess string, API_TOKEN: '${API_TOKEN}'}\n"
         "  production: {SECRET_KEY: '${APP_SECRET}-v2'}\n"
         "routes:\n  a: {rule: /a, text: a}\n"
     ),

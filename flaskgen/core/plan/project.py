@@ -28,7 +28,7 @@ from flaskgen.core.spec.auth import BLUEPRINT as AUTH_BLUEPRINT
 from flaskgen.core.spec.auth import RULES as AUTH_RULES
 from flaskgen.core.spec.auth import URL_PREFIX as AUTH_PREFIX
 from flaskgen.core.spec.base import join_prefix
-from flaskgen.core.spec.config import ENV_RE
+from flaskgen.core.spec.config import ENV_RE, resolved_setting
 from flaskgen.core.spec.types import (
     Blueprint,
     Converter,
@@ -758,6 +758,26 @@ class ConftestView(TypedView):
     token_page: str | None  # a page that carries the CSRF token, if any
     base_url: str
     auth_user: auth.AuthCtx | None
+    environment: dict[str, str]  # stand-ins for the variables the testing profile requires
+
+
+def testing_environment(spec: ProjectSpec) -> dict[str, str]:
+    """A stand-in for every variable the testing profile requires, so the generated
+    suite runs where none is set (a value in the environment wins)."""
+    testing = next((p for p in spec.profiles if p.name == "testing"), None)
+    by_class = {p.class_name: p for p in spec.profiles}
+    keys: set[str] = set()
+    current = testing
+    while current is not None:
+        keys.update(s.key for s in current.settings)
+        current = by_class.get(current.parent) if current.parent else None
+    names = {
+        name
+        for key in keys
+        if (found := resolved_setting(spec.profiles, "testing", key)) is not None
+        for name in found.env_vars
+    }
+    return {name: f"test-{name.lower().replace('_', '-')}" for name in sorted(names)}
 
 
 def _conftest_view(spec: ProjectSpec, parts: list[Contribution]) -> ConftestView:
@@ -771,6 +791,7 @@ def _conftest_view(spec: ProjectSpec, parts: list[Contribution]) -> ConftestView
         _token_page(spec),
         spec.probe.base_url if spec.probe else "http://localhost",
         auth.auth_ctx(spec) if spec.auth is not None else None,
+        testing_environment(spec),
     )
 
 

@@ -163,7 +163,21 @@ def parse_profiles(
                 settings=items,
             )
         )
+    _check_testing_database(ctx, profiles)
     return tuple(_production_secret(ctx, profiles))
+
+
+def _check_testing_database(ctx: Ctx, profiles: list[Profile]) -> None:
+    """The generated tests run where nothing is set: the testing database must not
+    require a variable (a stand-in cannot be a database)."""
+    testing = next((p for p in profiles if p.name == "testing"), None)
+    found = testing.get("SQLALCHEMY_DATABASE_URI") if testing else None
+    if found is not None and found.env_vars:
+        ctx.error(
+            ("config", "testing", "SQLALCHEMY_DATABASE_URI"),
+            f"the testing database must work with nothing set; give ${{{found.env_vars[0]}}} a default, "
+            f"such as ${{{found.env_vars[0]}:-sqlite://}}",
+        )
 
 
 def _production_secret(ctx: Ctx, profiles: list[Profile]) -> list[Profile]:
