@@ -431,6 +431,12 @@ CATALOGUE: dict[str, dict[str, tuple[str, list[str]]]] = {
                 "spec.yaml:4:38: config.testing.SQLALCHEMY_DATABASE_URI: the testing database must work with nothing set; give ${TEST_DB} a default, such as ${TEST_DB:-sqlite://}",
             ],
         ),
+        "a percent sign in a rule": (
+            "routes:\n  a: {rule: '/100%', text: a}\n",
+            [
+                "spec.yaml:4:13: routes.a.rule: '%' cannot be part of a URL path in '/100%': it starts a percent-escape; write the character itself (werkzeug encodes it)",
+            ],
+        ),
         "a body on a 204": (
             "routes:\n  a: {rule: /a, text: gone, status: 204}\n",
             [

@@ -64,9 +64,13 @@ def parse_rule(
         if keyword.iskeyword(var) or var in ("self",):
             ctx.error(path, f"URL variable '{var}' is a Python keyword; rename it")
             return None
-    odd = next((c for dynamic, data in rule._trace if not dynamic for c in "?#" if c in data), None)
+    odd = next((c for dynamic, data in rule._trace if not dynamic for c in "?#%" if c in data), None)
     if odd is not None:
-        why = "the query string starts there (read it with request.args)" if odd == "?" else "browsers never send the fragment"
+        why = {
+            "?": "the query string starts there (read it with request.args)",
+            "#": "browsers never send the fragment",
+            "%": "it starts a percent-escape; write the character itself (werkzeug encodes it)",
+        }[odd]
         ctx.error(path, f"'{odd}' cannot be part of a URL path in {text!r}: {why}")
         return None
     seen = [data for dynamic, data in rule._trace if dynamic]
