@@ -1064,6 +1064,7 @@ ACCEPTED = {
         "  page: {rule: /page, template: deep/er/page.html}\n"
         "  greet: {rule: '/grüße/<name>', text: 'Grüß {name}'}\n"
         'commands:\n  greet: {help: "Say «hello» \\\\ to 世界"}\n'
+        "uploads:\n  docs: {rule: /téléverser, folder: docs, extensions: [txt], serve: '/fichiers/é/<filename>'}\n"
     ),
     "builtin names": (
         "routes:\n  id: {rule: /id, text: id}\n  type: {rule: /type, json: {type: 1}}\n"

@@ -78,9 +78,17 @@ def _size(size: int) -> tuple[str, str]:
 
 
 def _serve_parts(rule: str) -> tuple[str, str]:
+    """The download path before and after the file name, as werkzeug builds it (so a
+    non-ASCII static part is percent-encoded, as ``url_for`` gives it)."""
+    from werkzeug.routing import Map, Rule  # the spec stage has loaded it already
+
     start = rule.index("<")
     end = rule.index(">", start)
-    return rule[:start], rule[end + 1 :]
+    name = rule[start + 1 : end].rpartition(":")[2]
+    marker = "flaskgen-file-name-marker"
+    built = Map([Rule(rule, endpoint="serve")]).bind("localhost").build("serve", {name: marker})
+    before, _, after = built.partition(marker)
+    return before, after
 
 
 def upload_ctx(upload: Upload) -> UploadCtx:
