@@ -437,6 +437,20 @@ CATALOGUE: dict[str, dict[str, tuple[str, list[str]]]] = {
                 "spec.yaml:4:13: routes.a.rule: '%' cannot be part of a URL path in '/100%': it starts a percent-escape; write the character itself (werkzeug encodes it)",
             ],
         ),
+        "whitespace in a rule": (
+            "routes:\n  a: {rule: \"/a\\tb\", text: a}\n",
+            [
+                "spec.yaml:4:13: routes.a.rule: a URL path cannot hold whitespace, as in '/a\\tb'; use '-' or '_'",
+            ],
+        ),
+        "an association table named like a column": (
+            "models:\n  Post:\n    columns:\n      title: {type: string, length: 20}\n"
+            "    relationships:\n      tags: {model: Tag, secondary: title}\n"
+            "  Tag:\n    columns:\n      name: {type: string, length: 20}\n",
+            [
+                "spec.yaml:8:37: models.Post.relationships.tags.secondary: table name 'title' is also an attribute of Post: in the class body the name would mean that attribute",
+            ],
+        ),
         "a body on a 204": (
             "routes:\n  a: {rule: /a, text: gone, status: 204}\n",
             [

@@ -175,3 +175,12 @@ resources:
         "from marshmallow_sqlalchemy import auto_field",
         "from ..crud import ResourceSchema",
     )
+
+
+def test_shown_text_is_escaped_as_jinja_escapes_it() -> None:
+    from markupsafe import escape
+
+    from flaskgen.core.plan.base import shown
+
+    for text in ['Say "hi" & \'bye\' <b>', "plain", "&amp; already"]:
+        assert shown(text) == str(escape(text))

@@ -7,6 +7,7 @@ feature in its own module keeps ``project.py`` small and lets features grow apar
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from enum import IntEnum
@@ -14,6 +15,12 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from flaskgen.core.spec.types import Project
+
+
+def shown(text: str) -> str:
+    """``text`` as a page shows it in its HTML: escaped the way Jinja's autoescape
+    (markupsafe) does, so the generated tests look for exactly that."""
+    return html.escape(text).replace("&quot;", "&#34;").replace("&#x27;", "&#39;")
 
 
 class ViewModel(Protocol):

@@ -7,7 +7,6 @@ and expected value is computed here; the templates only loop and substitute.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -19,6 +18,7 @@ from flaskgen.core.plan.base import (
     Phase,
     PlannedFile,
     TypedView,
+    shown,
 )
 from flaskgen.core.pysrc import pysrc
 from flaskgen.core.spec.config import ENV_RE, resolved_setting
@@ -161,7 +161,7 @@ def _uploads(spec: ProjectSpec, out: Contribution) -> None:
 
 def _error_fragment(page: Any) -> str | None:
     if page.response.kind == "template":
-        return html.escape(page.title)
+        return shown(page.title)
     if page.response.kind in ("text", "html"):
         return (page.response.text or "").format() or None
     return None
@@ -245,7 +245,7 @@ def _hooks(spec: ProjectSpec, out: Contribution) -> None:
         out.app_imports.append("from .hooks import register_hooks")
         out.setup.append((Phase.HOOKS, "register_hooks(app)"))
     if spec.template_filters or spec.template_globals:
-        templating = TemplatingView(spec.project, spec.template_filters, spec.template_globals, html.escape(spec.project.name))
+        templating = TemplatingView(spec.project, spec.template_filters, spec.template_globals, shown(spec.project.name))
         out.files.append(PlannedFile(f"{pkg}/templating.py", "project/package/templating.py.jinja", templating, python=True))
         out.files.append(PlannedFile("tests/test_templating.py", "project/tests/test_templating.py.jinja", templating, python=True))
         out.app_imports.append("from .templating import register_templating")

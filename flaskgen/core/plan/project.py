@@ -6,7 +6,6 @@ computed here (or in the spec model) so the templates only loop and substitute.
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from collections import defaultdict
@@ -22,6 +21,7 @@ from flaskgen.core.plan.base import (
     PlannedFile,
     ProjectView,
     TypedView,
+    shown,
 )
 from flaskgen.core.pysrc import pysrc
 from flaskgen.core.spec.auth import BLUEPRINT as AUTH_BLUEPRINT
@@ -621,7 +621,7 @@ def _error_tests_view(spec: ProjectSpec) -> ErrorTestsView:
     pages: list[dict[str, object]] = []
     for page in spec.errors:
         if page.response.kind == "template":
-            expect = html.escape(page.title)
+            expect = shown(page.title)
         elif page.response.kind in ("text", "html"):
             # No URL variables on an error page: format() only turns {{ }} into braces.
             expect = (page.response.text or "").format()

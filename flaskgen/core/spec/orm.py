@@ -480,6 +480,9 @@ def _many_to_many(
         ctx.error((*path, "secondary"), f"table '{secondary}' is already the table of {state.tables[secondary][0]}")
         return None
     why = _reserved(secondary) or ("a name models.py imports or defines" if secondary in MODULE_FUNCTIONS else None)
+    owner = next((m.name for m in (model, target) if secondary in {c.name for c in m.columns}), None)
+    if why is None and (owner or secondary in (name, back)):
+        why = f"also an attribute of {owner or model.name}: in the class body the name would mean that attribute"
     if why:
         ctx.error((*path, "secondary"), f"table name '{secondary}' is {why}")
         return None

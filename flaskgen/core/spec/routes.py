@@ -64,6 +64,9 @@ def parse_rule(
         if keyword.iskeyword(var) or var in ("self",):
             ctx.error(path, f"URL variable '{var}' is a Python keyword; rename it")
             return None
+    if any(ch.isspace() for dynamic, data in rule._trace if not dynamic for ch in data):
+        ctx.error(path, f"a URL path cannot hold whitespace, as in {text!r}; use '-' or '_'")
+        return None
     odd = next((c for dynamic, data in rule._trace if not dynamic for c in "?#%" if c in data), None)
     if odd is not None:
         why = {
