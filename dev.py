@@ -71,10 +71,17 @@ def demo(serve: bool) -> int:
     return subprocess.run([env.python, "manage.py", "run", "--host", "127.0.0.1"], cwd=target, env=run_env, check=False).returncode
 
 
+NO_TESTS_COLLECTED = 5  # pytest's exit code when a selection matches nothing
+
+
 def test(extra: list[str]) -> int:
-    """Run the whole test suite, slow smoke tests included."""
+    """Run the whole test suite, slow smoke tests included. A run that collects no
+    tests fails with a message saying so: an empty run proves nothing."""
     setup()
-    return subprocess.run([str(PYTHON), "-m", "pytest", *extra], cwd=ROOT, check=False).returncode
+    code = subprocess.run([str(PYTHON), "-m", "pytest", *extra], cwd=ROOT, check=False).returncode
+    if code == NO_TESTS_COLLECTED:
+        print(f"dev.py test: no tests were collected (arguments: {' '.join(extra) or 'none'}); check the selection", file=sys.stderr)
+    return code
 
 
 def main() -> int:

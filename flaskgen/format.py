@@ -73,7 +73,3 @@ def _check(command: str, process: subprocess.Popen[str]) -> None:
         detail = (stderr or stdout).strip()
         raise ToolError(f"ruff {command} failed on the generated code:\n{detail}")
 
-
-def format_python(root: Path, relpaths: list[str]) -> None:
-    """Fix import order and unused imports, then format, in place under ``root``."""
-    Formatting(root, relpaths).start().finish()
