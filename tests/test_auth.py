@@ -248,16 +248,19 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def _wait(url: str, server: subprocess.Popen[str]) -> None:
-    for _ in range(100):
+def _wait(url: str, server: subprocess.Popen[str], seconds: float = 60) -> None:
+    """Until ``url`` answers, the server exits (its stderr is the failure) or ``seconds`` pass.
+    Any socket error (refused, reset, a read that timed out under load) means "not yet"."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
         if server.poll() is not None:
             raise AssertionError(server.communicate()[1])
         try:
-            with urllib.request.urlopen(url, timeout=1):
+            with urllib.request.urlopen(url, timeout=5):
                 return
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.1)
-    raise AssertionError("the server did not start")
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"the server did not answer {url} within {seconds:.0f} seconds")
 
 
 @pytest.mark.slow

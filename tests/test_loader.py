@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from flaskgen.core.errors import SpecError
 from flaskgen.core.spec import loader
@@ -155,14 +156,29 @@ def test_deeper_specs_get_the_python_composers_error(make: Any, depth: int, monk
 
 
 @needs_libyaml
-def test_the_c_composer_stops_at_the_limit_before_recursing_further() -> None:
-    fast = loader._FastLoader("a: " + "[" * 200_000)
+@pytest.mark.parametrize("text", ["a: " + "[" * 200_000, _deep_list(MAX_DEPTH + 10), _deep_block(MAX_DEPTH + 10)], ids=["flow-huge", "flow", "block"])
+def test_the_c_composer_never_recurses_past_the_limit(text: str) -> None:
+    """The fast path gives up on a spec deeper than the limit before composing past it,
+    whichever stops it first: the depth hook, or libyaml's own nesting limit (PyYAML 6.0.4's
+    bundled libyaml refuses deep flow collections in its scanner). Either way the Python
+    composer then decides, and its error is the one users see."""
+    deepest = 0
+
+    class Recording(loader._FastLoader):  # type: ignore[misc, name-defined]
+        def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+            nonlocal deepest
+            deepest = max(deepest, self.depth + 1)
+            super().descend_resolver(current_node, current_index)
+
+    fast = Recording(text)
     try:
-        with pytest.raises(loader._NearLimit):
+        with pytest.raises((loader._NearLimit, yaml.YAMLError)):
             fast.get_single_node()
-        assert fast.depth == MAX_DEPTH
     finally:
         fast.dispose()
+    assert deepest <= MAX_DEPTH
+    (message,) = _error(text)
+    assert message.endswith(f": the spec is nested deeper than {MAX_DEPTH} levels")
 
 
 def test_aliases_cannot_nest_past_the_limit() -> None:
