@@ -91,10 +91,14 @@ def main() -> int:
     demo_parser.add_argument("--serve", action="store_true", help="then run its development server")
     test_parser = sub.add_parser("test", help="run the whole test suite")
     test_parser.add_argument("pytest_args", nargs=argparse.REMAINDER, help="extra pytest arguments")
-    args = parser.parse_args()
+    # pytest's own options (-q, -k EXPR, ...) pass through: argparse.REMAINDER alone
+    # refuses a first extra argument that starts with "-".
+    args, unknown = parser.parse_known_args()
     if args.command == "demo":
+        if unknown:
+            parser.error(f"unrecognized arguments: {' '.join(unknown)}")
         return demo(args.serve)
-    return test(args.pytest_args)
+    return test([*unknown, *args.pytest_args])
 
 
 if __name__ == "__main__":
