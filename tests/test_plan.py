@@ -86,7 +86,7 @@ def test_routes_and_a_blueprint_plan_views_and_registrations() -> None:
     assert "from uuid import UUID" in views.context.imports
     assert files["xapp/admin/views.py"].context.bp.url_prefix == "/admin"
     init = files["xapp/__init__.py"].context
-    assert init.setup_lines == ["register_views(app)", "register_health(app)", "app.register_blueprint(admin_bp)"]
+    assert init.setup_lines == ["register_security(app, profile)", "register_views(app)", "register_health(app)", "app.register_blueprint(admin_bp)"]
     assert "from .admin import bp as admin_bp" in init.app_imports
 
 

@@ -71,6 +71,8 @@ TYPED = {
     "project/package/resource/show.html.jinja",
     "project/package/resource/views.py.jinja",
     "project/package/static/style.css.jinja",
+    "project/package/static/picker.js.jinja",
+    "project/package/security.py.jinja",
     "project/package/templates/base.html.jinja",
     "project/package/templates/error.html.jinja",
     "project/package/templates/page.html.jinja",

@@ -66,6 +66,7 @@ class PlannedFile:
 class Phase(IntEnum):
     """When a set-up line runs in ``create_app`` (lower first)."""
 
+    SECURITY = 5  # a deployed profile with a weak secret stops before anything else
     LOGGING = 10
     CONVERTERS = 20
     DATABASE = 29  # the database URL is resolved before the extensions bind

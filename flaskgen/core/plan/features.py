@@ -262,7 +262,8 @@ class TemplatingView(TypedView):
     shown_name: str  # the project's name as a page shows it (HTML-escaped)
 
 
-SECRET = "a-long-random-secret"
+SECRET = "a-long-random-secret-for-the-tests-only"
+MIN_SECRET_KEY_BYTES = 32  # what a deployed profile's SECRET_KEY must have at least
 
 
 def production_environment(spec: ProjectSpec) -> dict[str, str]:
@@ -302,6 +303,14 @@ class SecurityView(TypedView):
     protected: list[HttpCase]  # requests that must carry the CSRF token
     exempt: list[HttpCase]  # ``csrf: false`` requests
     own_400_page: bool
+    production_overrides: dict[str, str]  # config a production app needs in the tests
+
+
+@dataclass(frozen=True)
+class SecurityModuleView(TypedView):
+    """<package>/security.py."""
+
+    min_secret: int
 
 
 def _security(spec: ProjectSpec, out: Contribution) -> None:
@@ -316,7 +325,12 @@ def _security(spec: ProjectSpec, out: Contribution) -> None:
         [c for c in http if c.token and not c.login],
         [c for c in http if c.exempt],
         any(page.code == 400 for page in spec.errors),
+        {"SQLALCHEMY_DATABASE_URI": "sqlite://"} if spec.models else {},
     )
+    pkg = spec.project.package
+    out.files.append(PlannedFile(f"{pkg}/security.py", "project/package/security.py.jinja", SecurityModuleView(MIN_SECRET_KEY_BYTES), python=True))
+    out.app_imports.append("from .security import register_security")
+    out.setup.append((Phase.SECURITY, "register_security(app, profile)"))
     out.files.append(PlannedFile("tests/test_security.py", "project/tests/test_security.py.jinja", view, python=True))
     out.files.append(PlannedFile("tests/test_layout.py", "project/tests/test_layout.py.jinja", NoNames(), python=True))
 

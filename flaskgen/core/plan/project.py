@@ -744,7 +744,16 @@ def _html_files(spec: ProjectSpec) -> list[PlannedFile]:
         PlannedFile(f"{pkg}/templates/base.html", "project/package/templates/base.html.jinja", LayoutView(spec.project, _nav(spec), auth.nav(spec))),
         *_page_files(spec),
         PlannedFile(f"{pkg}/static/style.css", "project/package/static/style.css.jinja", NoNames()),
+        *_script_files(spec),
     ]
+
+
+def _script_files(spec: ProjectSpec) -> list[PlannedFile]:
+    """The pages' scripts: static files, never inline (the Content-Security-Policy refuses those)."""
+    pkg = spec.project.package
+    if any(r.html and resources.resource_ctx(spec, r).pickers for r in spec.resources):
+        return [PlannedFile(f"{pkg}/static/picker.js", "project/package/static/picker.js.jinja", NoNames())]
+    return []
 
 
 @dataclass(frozen=True)

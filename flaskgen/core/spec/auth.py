@@ -187,6 +187,9 @@ def cookie_defaults(defined: dict[str, dict[str, Any]], out: dict[str, dict[str,
     subdomain routes, a profile with a literal SERVER_NAME shares the session (and the
     remember-me cookie) with its subdomains, so one login covers ``admin.<server>`` too.
     """
+    if not any("REMEMBER_COOKIE_DURATION" in body for body in defined.values()):
+        # Flask-Login's default is a year; a stolen remember cookie should not live that long.
+        out["base"]["REMEMBER_COOKIE_DURATION"] = "14d"
     production = {**out["production"], **defined.get("production", {})}
     for flag in ("SECURE", "HTTPONLY", "SAMESITE"):
         key = f"REMEMBER_COOKIE_{flag}"

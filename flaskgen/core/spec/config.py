@@ -234,6 +234,10 @@ def _profile_defaults(
     if has_models and "SQLALCHEMY_DATABASE_URI" not in defined.get("testing", {}):
         # Tests drop every table: they never inherit a database a person uses.
         out["testing"]["SQLALCHEMY_DATABASE_URI"] = "sqlite://"
+    if not anywhere("MAX_CONTENT_LENGTH"):
+        # No request body is unlimited: a huge POST would fill a worker's memory.
+        # Uploads hold their own POSTs to their max_size.
+        out["base"]["MAX_CONTENT_LENGTH"] = "16MB"
     production = defined.get("production", {})
     for key, value in (
         ("SESSION_COOKIE_SECURE", True),

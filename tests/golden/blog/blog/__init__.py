@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -10,9 +9,10 @@ from typing import Any
 from flask import Flask
 
 from . import models  # noqa: F401  (registers the tables on db.metadata)
-from .config import load_config
+from .config import default_profile, load_config
 from .extensions import database_url, db, migrate
 from .health import register_health
+from .security import register_security
 from .views import register_views
 
 
@@ -23,15 +23,17 @@ def create_app(
 
     ``config_name`` picks a profile from ``config.py`` (development, testing,
     production, ...); without it, the ``FLASK_CONFIG`` environment variable decides,
-    else ``development``. ``overrides`` are applied last (tests use them).
+    else ``development`` under the flask command (``manage.py``, ``flask run``) and
+    ``production`` in a server process (gunicorn, ...). ``overrides`` are applied
+    last (tests use them).
     """
     app = Flask(__name__, instance_relative_config=True)
-    app.config.from_mapping(
-        load_config(config_name or os.environ.get("FLASK_CONFIG") or "development")
-    )
+    profile = config_name or default_profile()
+    app.config.from_mapping(load_config(profile))
     if overrides:
         app.config.from_mapping(overrides)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    register_security(app, profile)
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(
         app.config["SQLALCHEMY_DATABASE_URI"]
     )

@@ -23,7 +23,10 @@ from bookshop.models import Staff
 
 LOGIN = "/auth/login"
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-PRODUCTION_ENVIRONMENT = {"DATABASE_URL": "x", "SECRET_KEY": "a-long-random-secret"}
+PRODUCTION_ENVIRONMENT = {
+    "DATABASE_URL": "x",
+    "SECRET_KEY": "a-long-random-secret-for-the-tests-only",
+}
 GUARDED: dict[str, tuple[str, str, str | None]] = {  # id -> (method, URL, path)
 }
 OFFSITE = [

@@ -58,6 +58,7 @@ class BaseConfig:
     """The base profile."""
 
     SQLALCHEMY_DATABASE_URI: str | FromEnv = "sqlite:///crm.db"
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     SECRET_KEY: str | FromEnv = FromEnv("${SECRET_KEY}")
 
 
@@ -91,6 +92,21 @@ PROFILES: dict[str, type] = {
     "testing": TestingConfig,
     "production": ProductionConfig,
 }
+
+
+def default_profile(environ: Mapping[str, str] | None = None) -> str:
+    """The profile ``create_app()`` loads when given none: ``FLASK_CONFIG``, else
+    ``development`` under the flask command (``python manage.py ...``, ``flask run``:
+    a developer's machine), else ``production``. A server such as gunicorn started
+    without ``FLASK_CONFIG`` so runs production, which needs a real SECRET_KEY: it
+    never serves with development's well-known key."""
+    environ = os.environ if environ is None else environ
+    if environ.get("FLASK_CONFIG"):
+        return environ["FLASK_CONFIG"]
+    # Flask's command line sets this before it loads the app.
+    return (
+        "development" if environ.get("FLASK_RUN_FROM_CLI") == "true" else "production"
+    )
 
 
 def load_config(name: str, environ: Mapping[str, str] | None = None) -> dict[str, Any]:

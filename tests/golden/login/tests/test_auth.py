@@ -24,7 +24,7 @@ from sessionlogin.models import Account
 LOGIN = "/auth/login"
 REGISTER = "/auth/register"
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-PRODUCTION_ENVIRONMENT = {"SECRET_KEY": "a-long-random-secret"}
+PRODUCTION_ENVIRONMENT = {"SECRET_KEY": "a-long-random-secret-for-the-tests-only"}
 GUARDED: dict[str, tuple[str, str, str | None]] = {  # id -> (method, URL, path)
     "profile": ("GET", "http://localhost/profile", "/profile"),
     "members.lounge": ("GET", "http://localhost/members/", "/members/"),

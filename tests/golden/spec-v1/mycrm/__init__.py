@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ from .admin import bp as admin_bp
 from .api import register_api
 from .auth import bp as auth_bp
 from .commands import register_commands
-from .config import load_config
+from .config import default_profile, load_config
 from .converters import register_converters
 from .departments import bp as departments_bp
 from .errors import register_error_handlers
@@ -25,6 +24,7 @@ from .hooks import register_hooks
 from .logconfig import configure_logging
 from .middleware import apply_middleware
 from .order import bp as order_bp
+from .security import register_security
 from .templating import register_templating
 from .uploads import register_uploads
 from .users import bp as users_bp
@@ -39,15 +39,17 @@ def create_app(
 
     ``config_name`` picks a profile from ``config.py`` (development, testing,
     production, ...); without it, the ``FLASK_CONFIG`` environment variable decides,
-    else ``development``. ``overrides`` are applied last (tests use them).
+    else ``development`` under the flask command (``manage.py``, ``flask run``) and
+    ``production`` in a server process (gunicorn, ...). ``overrides`` are applied
+    last (tests use them).
     """
     app = Flask(__name__, instance_relative_config=True, subdomain_matching=True)
-    app.config.from_mapping(
-        load_config(config_name or os.environ.get("FLASK_CONFIG") or "development")
-    )
+    profile = config_name or default_profile()
+    app.config.from_mapping(load_config(profile))
     if overrides:
         app.config.from_mapping(overrides)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    register_security(app, profile)
     configure_logging(app)
     register_converters(app)
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(

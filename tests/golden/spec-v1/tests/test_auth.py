@@ -24,7 +24,10 @@ from mycrm.models import User
 LOGIN = "/auth/login"
 REGISTER = "/auth/register"
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-PRODUCTION_ENVIRONMENT = {"DATABASE_URL": "x", "SECRET_KEY": "a-long-random-secret"}
+PRODUCTION_ENVIRONMENT = {
+    "DATABASE_URL": "x",
+    "SECRET_KEY": "a-long-random-secret-for-the-tests-only",
+}
 GUARDED: dict[str, tuple[str, str, str | None]] = {  # id -> (method, URL, path)
     "admin.dashboard": ("GET", "http://admin.crm.test/", None),
 }

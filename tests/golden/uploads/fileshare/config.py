@@ -90,6 +90,21 @@ PROFILES: dict[str, type] = {
 }
 
 
+def default_profile(environ: Mapping[str, str] | None = None) -> str:
+    """The profile ``create_app()`` loads when given none: ``FLASK_CONFIG``, else
+    ``development`` under the flask command (``python manage.py ...``, ``flask run``:
+    a developer's machine), else ``production``. A server such as gunicorn started
+    without ``FLASK_CONFIG`` so runs production, which needs a real SECRET_KEY: it
+    never serves with development's well-known key."""
+    environ = os.environ if environ is None else environ
+    if environ.get("FLASK_CONFIG"):
+        return environ["FLASK_CONFIG"]
+    # Flask's command line sets this before it loads the app.
+    return (
+        "development" if environ.get("FLASK_RUN_FROM_CLI") == "true" else "production"
+    )
+
+
 def load_config(name: str, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The settings of profile ``name``, with environment references resolved."""
     environ = os.environ if environ is None else environ

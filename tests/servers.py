@@ -1,0 +1,69 @@
+"""Real servers for the end-to-end tests: a free port on 127.0.0.1, a clean environment,
+and a bounded wait for the first answer. Every test stops what it starts."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tests.genenv import GenEnv
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def server_env(gen_env: GenEnv, extra: dict[str, str]) -> dict[str, str]:
+    """The test process's environment without FLASK_/PYTEST_ variables, the generated
+    projects' venv first on PATH, then ``extra``."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "PYTEST_"))}
+    return {**clean, "PATH": f"{gen_env.root / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}", **extra}
+
+
+def wait_until_answers(url: str, server: subprocess.Popen[str], seconds: float = 60) -> None:
+    """Until ``url`` answers (any HTTP status), the server exits (its output is the
+    failure) or ``seconds`` pass. Any socket error means "not yet"."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            out, err = server.communicate()
+            raise AssertionError(f"the server stopped:\n{out}{err}")
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"the server did not answer {url} within {seconds:.0f} seconds")
+
+
+@contextmanager
+def gunicorn(gen_env: GenEnv, project: Path, app: str, env: dict[str, str]) -> Iterator[str]:
+    """gunicorn serving ``app`` from ``project`` on 127.0.0.1 with one worker; yields the
+    base URL and stops the server on the way out."""
+    port = free_port()
+    command = [gen_env.bin("gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "1", app]
+    server = subprocess.Popen(
+        command, cwd=project, env=server_env(gen_env, env), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_answers(base + "/healthz", server)
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.communicate()
