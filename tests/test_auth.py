@@ -306,3 +306,22 @@ def test_a_route_may_redirect_to_the_login_page() -> None:
     assert spec.probe is not None
     (case,) = [c for c in spec.probe.http if c.id == "go GET"]
     assert (case.status, case.location) == (302, "/auth/login")
+
+
+def test_a_project_generated_before_session_tokens_gets_a_revision_adding_the_column() -> None:
+    """A newer flaskgen adds the session token to the auth model of the same spec: regen's
+    next revision adds it, as the last generated models.py did not declare it."""
+    from flaskgen.generate import render_project
+    from flaskgen.regen.revisions import keep_revisions
+    from flaskgen.specfile import read_spec
+
+    spec = read_spec(EXAMPLES / "login.yaml")
+    files = render_project(spec)
+    models = "sessionlogin/models.py"
+    token_line = next(line for line in files[models].splitlines(keepends=True) if line.startswith("    session_token: Mapped["))
+    before = {**files, models: files[models].replace(token_line, "")}
+    after = keep_revisions(files, before, spec, spec)
+    added = sorted(set(after) - set(files))
+    assert added == ["migrations/versions/0002_models_changed_in_the_spec.py"]
+    assert 'add_column(sa.Column("session_token", sa.String(64), nullable=True))' in after[added[0]]
+    assert keep_revisions(files, files, spec, spec) == files  # nothing new when it was declared

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import ast
+import re
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from flaskgen.core.errors import RegenError
-from flaskgen.core.spec.types import ProjectSpec
+from flaskgen.core.spec.types import Model, ProjectSpec
 from flaskgen.generate import render_files
 from flaskgen.merge import decode
 
@@ -30,7 +32,7 @@ def keep_revisions(
     from flaskgen.core.migrate.diff import revision, revision_file, schema_of
 
     out = {p: t for p, t in theirs.items() if not p.startswith(VERSIONS)} | done
-    before = schema_of(old.models, old.association_tables)
+    before = schema_of(_as_generated(old.models, bases.get(f"{old.project.package}/models.py")), old.association_tables)
     after = schema_of(new.models, new.association_tables)
     if before == after:
         return out
@@ -44,6 +46,30 @@ def keep_revisions(
         return out
     out.update(render_files([revision_file(rev)], folders))
     return dict(sorted(out.items()))
+
+
+_CLASS = re.compile(r"^class (\w+)\(", re.MULTILINE)
+_MAPPED = re.compile(r"^    (\w+): Mapped\[", re.MULTILINE)
+
+
+def _as_generated(models: tuple[Model, ...], models_py: str | None) -> tuple[Model, ...]:
+    """The old spec's models as the last generated ``models.py`` declared them.
+
+    A newer flaskgen may add columns of its own to the same spec (the auth model's
+    session token, say); the old spec read by this version has them, the database
+    does not, so they are left out of the "before" schema and the next revision adds them.
+    """
+    if models_py is None:
+        return models
+    starts = [(m.group(1), m.end()) for m in _CLASS.finditer(models_py)]
+    declared: dict[str, set[str]] = {}
+    for index, (name, start) in enumerate(starts):
+        end = starts[index + 1][1] if index + 1 < len(starts) else len(models_py)
+        declared[name] = set(_MAPPED.findall(models_py, start, end))
+    return tuple(
+        replace(m, columns=tuple(c for c in m.columns if c.name in declared[m.name])) if m.name in declared else m
+        for m in models
+    )
 
 
 def _versions_on_disk(root: Path) -> dict[str, str]:

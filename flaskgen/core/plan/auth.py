@@ -25,7 +25,6 @@ PAGE_GUARD: Import = ("flask_login", "login_required")
 MIN_PASSWORD = 8
 # Values the generated tests log in with (the identity fits any column length >= 16).
 TEST_PASSWORD = "correct horse battery"
-KEY_PARSERS = {"integer": "int(user_id)", "big_integer": "int(user_id)", "string": "user_id", "uuid": "uuid.UUID(user_id)"}
 
 
 def api_guard(package: str) -> Import:
@@ -63,7 +62,7 @@ class AuthCtx:
     identity_label: str
     identity_length: int | None
     hash_column: str
-    key_parser: str  # how load_user turns the session's text back into a key
+    token_column: str  # what the session carries instead of the primary key
     home: str | None  # where logging in or out goes without a (local) next
     fields: tuple[Field, ...]  # other required columns of a new user
     min_password: int
@@ -74,7 +73,6 @@ class AuthCtx:
     guarded: tuple[GuardCase, ...]  # one request per guarded route
     login_path: str
     environment: dict[str, str]  # lets the production profile load in the tests
-    uuid_key: bool  # the user model's key is a UUID (users.py imports UUID)
 
 
 @dataclass(frozen=True)
@@ -161,7 +159,7 @@ def auth_ctx(spec: ProjectSpec) -> AuthCtx:
         identity_label=_label(auth.identity),
         identity_length=auth.identity_length,
         hash_column=auth.hash_column,
-        key_parser=KEY_PARSERS[auth.key_type],
+        token_column=auth.token_column,
         home=_home(spec),
         fields=fields,
         min_password=MIN_PASSWORD,
@@ -172,7 +170,6 @@ def auth_ctx(spec: ProjectSpec) -> AuthCtx:
         guarded=_guarded_cases(spec),
         login_path=f"{URL_PREFIX}/login",
         environment=production_environment(spec),
-        uuid_key=auth.key_type == "uuid",
     )
 
 

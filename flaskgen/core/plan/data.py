@@ -74,7 +74,7 @@ class AuthModel:
     """What the login model adds: UserMixin, the password methods, maybe get_id."""
 
     hash_column: str
-    key: str | None  # the primary key for get_id, when it is not UserMixin's ``id``
+    token_column: str  # what sessions carry instead of the primary key
 
 
 @dataclass(frozen=True)
@@ -152,7 +152,7 @@ def contribute(spec: ProjectSpec) -> Contribution:
     tables = [_table_ctx(t) for t in spec.association_tables]
     imports = _imports(spec.models, tables)
     if spec.auth is not None:
-        imports += ["from flask_login import UserMixin", "from werkzeug.security import check_password_hash, generate_password_hash"]
+        imports += ["from flask_login import UserMixin", "from werkzeug.security import check_password_hash, generate_password_hash", "import secrets"]
     view = _models_view(spec, models, tables, imports)
     out.files.append(PlannedFile(f"{pkg}/models.py", "project/package/models.py.jinja", view, python=True))
     initial = revision((), schema_of(spec.models, spec.association_tables))
@@ -310,8 +310,7 @@ def _auth_fields(spec: ProjectSpec, model: Model) -> dict[str, Any]:
     auth = spec.auth
     if auth is None or auth.model != model.name:
         return {}
-    key = auth.primary_key if auth.primary_key != "id" else None
-    return {"bases": "UserMixin, Model", "auth": AuthModel(auth.hash_column, key)}
+    return {"bases": "UserMixin, Model", "auth": AuthModel(auth.hash_column, auth.token_column)}
 
 
 def _table_ctx(table: AssociationTable) -> TableCtx:

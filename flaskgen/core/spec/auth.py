@@ -1,6 +1,6 @@
 """Normalization of ``auth:`` (session login) and of ``login_required`` on routes and blueprints.
 
-The auth model gains a nullable ``password_hash`` column here, before planning, so the
+The auth model gains nullable ``password_hash`` and ``session_token`` columns here, before planning, so the
 models module, the initial migration and every later ``regen`` migration see it like any
 other column (rows that exist when auth is added keep their data and get no password).
 """
@@ -24,6 +24,8 @@ BLUEPRINT = "auth"
 URL_PREFIX = "/auth"
 COMMAND = "create-user"
 HASH_COLUMN = "password_hash"
+TOKEN_COLUMN = "session_token"
+TOKEN_LENGTH = 64  # secrets.token_urlsafe(32) is 43 characters
 HASH_LENGTH = 255  # werkzeug's scrypt and pbkdf2 hashes are about 100 to 160 characters
 KEY_TYPES = ("integer", "big_integer", "string", "uuid")
 # Names the generated forms, views and create-user already use; a login column cannot take them.
@@ -62,6 +64,27 @@ def hash_column() -> Column:
     )
 
 
+def token_column() -> Column:
+    """The column that names the user's current sessions: the session and the remember
+    cookie carry it instead of the primary key, and a new value ends every session."""
+    return Column(
+        name=TOKEN_COLUMN,
+        type="string",
+        python_type="str",
+        sa_type=f"String({TOKEN_LENGTH})",
+        primary_key=False,
+        nullable=True,
+        unique=True,
+        index=False,
+        default=None,
+        default_expr=None,
+        foreign_key=None,
+        ondelete=None,
+        length=TOKEN_LENGTH,
+        doc="What sessions and remember cookies carry; a new one logs the user out everywhere.",
+    )
+
+
 def normalize_auth(ctx: Ctx, rc: RouteCheck, extras: Extras) -> None:
     """Check ``auth:`` against the models and set ``extras.auth``; adds the hash column."""
     path: KeyPath = ("auth",)
@@ -80,7 +103,7 @@ def normalize_auth(ctx: Ctx, rc: RouteCheck, extras: Extras) -> None:
         return
     _claim_rules(ctx, rc, auth)
     extras.auth = auth
-    with_hash = replace(model, columns=(*model.columns, hash_column()))
+    with_hash = replace(model, columns=(*model.columns, hash_column(), token_column()))
     extras.models = tuple(with_hash if m.name == name else m for m in extras.models)
 
 
@@ -101,10 +124,11 @@ def _auth(ctx: Ctx, model: Model, identity: str, register: bool) -> Auth | None:
     elif not column.unique:
         ctx.error(path, f"{model.name}.{identity} is not unique; add unique: true so one identity names one user")
         ok = False
-    if HASH_COLUMN in columns:
-        cpath = ("models", model.name, "columns", HASH_COLUMN)
-        ctx.error(cpath, f"auth adds the '{HASH_COLUMN}' column to {model.name}; remove this one", key=True)
-        ok = False
+    for added in (HASH_COLUMN, TOKEN_COLUMN):
+        if added in columns:
+            cpath = ("models", model.name, "columns", added)
+            ctx.error(cpath, f"auth adds the '{added}' column to {model.name}; remove this one", key=True)
+            ok = False
     if len(keys) != 1 or keys[0].type not in KEY_TYPES:
         ctx.error(("auth", "model"), f"the auth model needs one primary key column of type {', '.join(KEY_TYPES)}")
         ok = False

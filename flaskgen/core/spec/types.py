@@ -322,6 +322,7 @@ class Auth:
     key_type: str  # the primary key's spec type: integer, big_integer, string, uuid
     required: tuple[str, ...] = ()  # other string columns a new user must fill in
     hash_column: str = "password_hash"
+    token_column: str = "session_token"
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from urllib.parse import quote
 import pytest
 from flask import Flask, url_for
 from flask.testing import FlaskClient, FlaskCliRunner
+from flask_login import current_user
 from flask_sqlalchemy import SQLAlchemy
 from werkzeug.security import check_password_hash
 from werkzeug.test import TestResponse
@@ -190,6 +191,51 @@ def test_login_starts_a_fresh_session(
     with client.session_transaction() as session:
         assert "planted" not in session
         assert session["_user_id"] == user.get_id()
+
+
+def sent_cookies(app: Flask, client: FlaskClient, *names: str) -> str:
+    """A Cookie header with ``client``'s cookies of those names, as a thief would copy them."""
+    found = [client.get_cookie(name) for name in names]
+    return "; ".join(
+        f"{cookie.key}={cookie.value}" for cookie in found if cookie is not None
+    )
+
+
+def logged_in_with(app: Flask, cookies: str) -> bool:
+    """Whether a request carrying ``cookies`` is logged in."""
+    with app.test_request_context(headers={"Cookie": cookies}):
+        return bool(current_user.is_authenticated)
+
+
+def test_logout_ends_every_copy_of_the_session_and_remember_cookie(
+    app: Flask, client: FlaskClient, user: Staff, password: str
+) -> None:
+    data = {
+        "email": user.email,
+        "password": password,
+        "remember": "y",
+        "csrf_token": csrf_token(client),
+    }
+    assert client.post(LOGIN, data=data).status_code == 302
+    session_name = app.config["SESSION_COOKIE_NAME"]
+    remember_name = app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    both = sent_cookies(app, client, session_name, remember_name)
+    remember_only = sent_cookies(app, client, remember_name)
+    assert (
+        remember_only
+        and logged_in_with(app, both)
+        and logged_in_with(app, remember_only)
+    )
+    client.post("/auth/logout", data={"csrf_token": csrf_token(client)})
+    assert not logged_in_with(app, both)
+    assert not logged_in_with(app, remember_only)
+
+
+def test_a_new_password_ends_the_old_sessions(user: Staff) -> None:
+    before = user.get_id()
+    user.set_password("another long password")
+    assert user.get_id() != before
+    assert str(user.id) not in (before, user.get_id())
 
 
 def test_passwords_are_stored_hashed(user: Staff, password: str) -> None:

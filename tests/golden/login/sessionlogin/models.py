@@ -8,6 +8,7 @@ Query with ``db.session`` (``db.session.get(Account, 1)``,
 from __future__ import annotations
 
 import datetime
+import secrets
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
@@ -42,17 +43,31 @@ class Account(UserMixin, Model):
         DateTime(timezone=True), default=utcnow
     )
     password_hash: Mapped[str | None] = mapped_column(String(255))
+    session_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     def __repr__(self) -> str:
         return f"<Account id={self.id!r} email={self.email!r}>"
 
     def set_password(self, password: str) -> None:
         """Store a salted hash of ``password`` (werkzeug's default method), never the
-        password itself."""
+        password itself, and end every session opened with the old one."""
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         """True if ``password`` matches the stored hash (False while none is set)."""
         if self.password_hash is None:
             return False
         return check_password_hash(self.password_hash, password)
+
+    def end_sessions(self) -> None:
+        """Log out everywhere: every session and remember cookie that carries the old
+        token stops working (commit to make it so)."""
+        self.session_token = secrets.token_urlsafe(32)
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and the remember cookie: the session
+        token, not the primary key, so :meth:`end_sessions` can revoke them."""
+        if self.session_token is None:
+            self.end_sessions()
+        return str(self.session_token)

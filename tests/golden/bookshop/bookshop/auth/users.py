@@ -16,9 +16,12 @@ from ..models import Staff
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> Staff | None:
-    """The logged-in user for Flask-Login, from the key kept in the session."""
-    return db.session.get(Staff, int(user_id))
+def load_user(token: str) -> Staff | None:
+    """The logged-in user for Flask-Login, from the session token kept in the session
+    or the remember cookie (None once the user logged out or changed the password)."""
+    if not token:
+        return None
+    return db.session.scalar(select(Staff).where(Staff.session_token == token))
 
 
 @cache

@@ -1,6 +1,6 @@
 """Initial schema
 
-Revision ID: edefba4cdeea
+Revision ID: 4f493349421a
 Revises:
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "edefba4cdeea"
+revision = "4f493349421a"
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -32,8 +32,10 @@ def upgrade() -> None:
         sa.Column("name", sa.String(80), nullable=False),
         sa.Column("email", sa.String(120), nullable=False),
         sa.Column("password_hash", sa.String(255), nullable=True),
+        sa.Column("session_token", sa.String(64), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_staff")),
         sa.UniqueConstraint("email", name=op.f("uq_staff_email")),
+        sa.UniqueConstraint("session_token", name=op.f("uq_staff_session_token")),
     )
     op.create_table(
         "tag",

@@ -1,6 +1,6 @@
 """Initial schema
 
-Revision ID: 55987c16f850
+Revision ID: 4c16bf96256f
 Revises:
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "55987c16f850"
+revision = "4c16bf96256f"
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -23,8 +23,10 @@ def upgrade() -> None:
         sa.Column("display_name", sa.String(60), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("password_hash", sa.String(255), nullable=True),
+        sa.Column("session_token", sa.String(64), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_account")),
         sa.UniqueConstraint("email", name=op.f("uq_account_email")),
+        sa.UniqueConstraint("session_token", name=op.f("uq_account_session_token")),
     )
 
 

@@ -1,6 +1,6 @@
 """Initial schema
 
-Revision ID: c9b968a1090a
+Revision ID: 8dfa3198c6c3
 Revises:
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "c9b968a1090a"
+revision = "8dfa3198c6c3"
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -40,6 +40,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("depart_id", sa.Integer(), nullable=True),
         sa.Column("password_hash", sa.String(255), nullable=True),
+        sa.Column("session_token", sa.String(64), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.ForeignKeyConstraint(
             ["depart_id"],
@@ -48,6 +49,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.UniqueConstraint("email", name=op.f("uq_users_email")),
+        sa.UniqueConstraint("session_token", name=op.f("uq_users_session_token")),
     )
     op.create_index(op.f("ix_users_name"), "users", ["name"], unique=False)
     op.create_table(

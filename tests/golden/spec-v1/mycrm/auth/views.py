@@ -15,8 +15,9 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
+from ..extensions import db
 from ..models import User
 from .forms import LoginForm, RegisterForm
 from .users import authenticate, create_user
@@ -55,6 +56,7 @@ def _start_session(user: User, remember: bool = False) -> None:
     so a session planted by someone else is never promoted (no session fixation)."""
     _fresh_session()
     login_user(user, remember=remember)
+    db.session.commit()  # a user without a session token got one from get_id()
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -76,7 +78,12 @@ def login() -> ResponseReturnValue:
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> ResponseReturnValue:
-    """POST /auth/logout: log out. A POST with the CSRF token, so no other site can."""
+    """POST /auth/logout: log out everywhere. A POST with the CSRF token, so no other
+    site can. The user's session token changes, so no copy of this session or of a
+    remember cookie opens the account again."""
+    if current_user.is_authenticated:
+        current_user.end_sessions()
+        db.session.commit()
     logout_user()
     _fresh_session()
     flash("You are logged out.", "info")
