@@ -105,6 +105,12 @@ JUNK: list[Any] = [
 ]
 
 
+def _junk(rng: random.Random) -> Any:
+    """A fresh copy of a junk value: mutants mutate in place, so sharing one JUNK list or
+    dict between mutants (or twice in one) would change JUNK itself, even into a cycle."""
+    return copy.deepcopy(rng.choice(JUNK))
+
+
 def _nodes(data: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
     """Every (path, value) in ``data``, the root included."""
     yield path, data
@@ -126,8 +132,8 @@ def _near(value: Any, rng: random.Random) -> Any:
         long = (value * (MAX_NAME_LENGTH // max(len(value), 1) + 1))[: MAX_NAME_LENGTH + rng.choice([0, 1])]
         return rng.choice([value + "\n", value.upper(), value.lower(), long, value + "-x", "", value[1:], 3.10])
     if isinstance(value, list):
-        return rng.choice([[], value + value[:1], value[::-1], [*value, rng.choice(JUNK)]])
-    return rng.choice(JUNK)
+        return rng.choice([[], value + value[:1], value[::-1], [*value, _junk(rng)]])
+    return _junk(rng)
 
 
 def _mutate_mapping(mapping: dict[str, Any], rng: random.Random) -> None:
@@ -135,7 +141,7 @@ def _mutate_mapping(mapping: dict[str, Any], rng: random.Random) -> None:
     keys = sorted(mapping)
     action = rng.choice(["add", "drop", "rename"] if keys else ["add"])
     if action == "add":
-        mapping[rng.choice(["bogus", "DEBUG", "a\n", "Rule", "x" * (MAX_NAME_LENGTH + 1), *keys[:3]]) + rng.choice(["", "s"])] = rng.choice(JUNK)
+        mapping[rng.choice(["bogus", "DEBUG", "a\n", "Rule", "x" * (MAX_NAME_LENGTH + 1), *keys[:3]]) + rng.choice(["", "s"])] = _junk(rng)
     else:
         key = rng.choice(keys)
         value = mapping.pop(key)
@@ -152,7 +158,7 @@ def _mutant(data: Any, rng: random.Random) -> Any:
         if isinstance(value, dict) and rng.random() < 0.5:
             _mutate_mapping(value, rng)
             continue
-        new = _near(value, rng) if rng.random() < 0.6 else rng.choice(JUNK)
+        new = _near(value, rng) if rng.random() < 0.6 else _junk(rng)
         if not path:
             return new
         parent = data

@@ -19,7 +19,7 @@ PRODUCTION_ENVIRONMENT = {
     "SECRET_KEY": "a-long-random-secret-for-the-tests-only",
 }
 # What a production app needs in the tests besides its environment.
-PRODUCTION_OVERRIDES = {"SQLALCHEMY_DATABASE_URI": "sqlite://"}
+PRODUCTION_OVERRIDES: dict[str, str] = {"SQLALCHEMY_DATABASE_URI": "sqlite://"}
 # A path no route of the app answers: its 404 carries the headers like every response.
 NOWHERE = "/no-such-page/for-the-security-tests"
 

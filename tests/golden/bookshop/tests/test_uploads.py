@@ -17,7 +17,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import TestResponse, encode_multipart
 
 from bookshop import create_app
-from bookshop.uploads import UPLOADS
+from bookshop.uploads import ACTIVE_EXTENSIONS, MAX_NAME_BYTES, UPLOADS
 
 BASE_URL = "http://localhost"
 
@@ -46,6 +46,12 @@ CASES = {
 }
 SIZED = [name for name, case in CASES.items() if case.max_size]
 SERVED = [name for name, case in CASES.items() if case.download]
+# (upload, extension) of accepted types a browser would run as a page or script.
+ACTIVE = [
+    (name, ext)
+    for name in SERVED
+    for ext in sorted(UPLOADS[name].extensions & ACTIVE_EXTENSIONS)
+]
 
 
 def folder(app: Flask, name: str) -> Path:
@@ -177,6 +183,17 @@ def test_hostile_file_names_stay_in_the_folder(
     assert outside == []
 
 
+@pytest.mark.parametrize("name", CASES)
+def test_a_file_name_too_long_for_the_disk_gets_400(
+    app: Flask, client: FlaskClient, name: str
+) -> None:
+    case = CASES[name]
+    extension = case.allowed.rsplit(".", 1)[-1]
+    response = post(client, case, "a" * (MAX_NAME_BYTES + 100) + "." + extension)
+    assert response.status_code == 400
+    assert saved(app, name) == []
+
+
 @pytest.mark.parametrize("name", SIZED)
 def test_oversized_file_gets_413_and_saves_nothing(
     app: Flask, client: FlaskClient, name: str
@@ -223,3 +240,28 @@ def test_download_cannot_leave_the_folder(
     case = CASES[name]
     response = client.get(BASE_URL + download_path(case, filename))
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("name", SERVED)
+def test_downloads_are_not_sniffed_and_over_long_names_are_404(
+    client: FlaskClient, name: str
+) -> None:
+    case = CASES[name]
+    assert post(client, case, case.allowed, b"x").status_code == 302
+    with client.get(BASE_URL + download_path(case, case.allowed)) as response:
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+    too_long = "a" * (MAX_NAME_BYTES + 100) + "." + case.allowed.rsplit(".", 1)[-1]
+    assert client.get(BASE_URL + download_path(case, too_long)).status_code == 404
+
+
+@pytest.mark.parametrize(("name", "extension"), ACTIVE)
+def test_files_a_browser_would_run_are_only_downloads(
+    client: FlaskClient, name: str, extension: str
+) -> None:
+    case = CASES[name]
+    filename = f"page.{extension}"
+    assert post(client, case, filename, b"<script>alert(1)</script>").status_code == 302
+    with client.get(BASE_URL + download_path(case, filename)) as response:
+        assert response.status_code == 200
+        assert response.headers["Content-Disposition"].startswith("attachment")
+        assert response.mimetype == "application/octet-stream"

@@ -15,7 +15,7 @@ from hello.security import MIN_SECRET_KEY_BYTES
 
 PRODUCTION_ENVIRONMENT = {"SECRET_KEY": "a-long-random-secret-for-the-tests-only"}
 # What a production app needs in the tests besides its environment.
-PRODUCTION_OVERRIDES = {}
+PRODUCTION_OVERRIDES: dict[str, str] = {}
 # A path no route of the app answers: its 404 carries the headers like every response.
 NOWHERE = "/no-such-page/for-the-security-tests"
 

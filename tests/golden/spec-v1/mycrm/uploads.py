@@ -29,6 +29,27 @@ from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
+# A saved name (with a "-N" suffix) must fit the 255 bytes most filesystems allow.
+MAX_NAME_BYTES = 200
+# Extensions of files a browser would render or run: served only as downloads.
+ACTIVE_EXTENSIONS = frozenset(
+    {
+        "htm",
+        "html",
+        "shtml",
+        "xhtml",
+        "xht",
+        "svg",
+        "svgz",
+        "xml",
+        "xsl",
+        "xslt",
+        "js",
+        "mjs",
+        "swf",
+    }
+)
+
 
 @dataclass(frozen=True)
 class Upload:
@@ -77,8 +98,7 @@ def avatars() -> ResponseReturnValue:
 
 def avatars_file(filename: str) -> ResponseReturnValue:
     """GET /uploads/<filename>: a file saved by the avatars upload."""
-    # send_from_directory refuses any name that would leave the folder.
-    return send_from_directory(AVATARS.path(), filename)
+    return send_upload(AVATARS, filename)
 
 
 def receive(upload: Upload) -> ResponseReturnValue:
@@ -93,6 +113,12 @@ def receive(upload: Upload) -> ResponseReturnValue:
     if extension is None:
         accepted = ", ".join(sorted(upload.extensions))
         flash(f"That type of file is not accepted; upload one of: {accepted}.", "error")
+        return render_template(upload.template), 400
+    if len(file.filename.encode()) > MAX_NAME_BYTES:
+        flash(
+            f"That file name is too long; rename the file to at most {MAX_NAME_BYTES} characters.",
+            "error",
+        )
         return render_template(upload.template), 400
     name = save(
         file,
@@ -112,6 +138,24 @@ def allowed_extension(filename: str, extensions: frozenset[str]) -> str | None:
     lowered = filename.lower()
     matches = [ext for ext in extensions if lowered.endswith(f".{ext}")]
     return max(matches, key=len) if matches else None
+
+
+def send_upload(upload: Upload, filename: str) -> ResponseReturnValue:
+    """A saved file. Types a browser would run as a page or script (HTML, SVG, XML,
+    JavaScript, ...) are sent as a download of neutral type, never shown inline from
+    this site's origin; every file goes out with ``X-Content-Type-Options: nosniff``."""
+    if len(filename.encode()) > MAX_NAME_BYTES:
+        abort(404)  # no saved file has such a name (and the filesystem would refuse it)
+    active = filename.rsplit(".", 1)[-1].lower() in ACTIVE_EXTENSIONS
+    # send_from_directory refuses any name that would leave the folder.
+    response = send_from_directory(
+        upload.path(),
+        filename,
+        as_attachment=active,
+        mimetype="application/octet-stream" if active else None,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def storage_name(filename: str, extension: str) -> str:
