@@ -37,6 +37,18 @@ models:
 ROUTES = "routes:\n  index: {rule: /, text: hi}\n"
 
 INVALID = {
+    "throttle not a rate": (
+        USERS + "auth: {model: Member, throttle: lots}\n",
+        ['spec.yaml:10:33: auth.throttle: invalid value "lots": expected a rate such as \'5 per minute\' (per second, minute, hour or day) or false'],
+    ),
+    "throttle true": (
+        USERS + "auth: {model: Member, throttle: true}\n",
+        ["spec.yaml:10:33: auth.throttle: must be false, not true"],
+    ),
+    "a session token column of its own": (
+        USERS.replace("      nick:", "      session_token: {type: string, length: 64}\n      nick:") + "auth: {model: Member}\n",
+        ["spec.yaml:8:7: models.Member.columns.session_token: auth adds the 'session_token' column to Member; remove this one"],
+    ),
     "unknown model": (
         USERS + "auth: {model: Membr}\n",
         ["spec.yaml:10:15: auth.model: unknown model 'Membr' (did you mean 'Member'?)"],

@@ -123,7 +123,7 @@ def test_models_resources_and_auth_plan_their_files() -> None:
     assert member.model.name == "Member" and member.bases == "UserMixin, Model" and member.auth is not None
     assert member.columns[1] == "email: Mapped[str] = mapped_column(String(120), unique=True)"
     assert member.columns[2].startswith("password_hash: ")  # auth adds the hash column
-    assert [e.name for e in files["xapp/extensions.py"].context.extensions] == ["db", "migrate", "csrf", "login_manager"]
+    assert [e.name for e in files["xapp/extensions.py"].context.extensions] == ["db", "migrate", "csrf", "login_manager", "limiter"]
     views = {v.route.key: v for v in files["xapp/views.py"].context.views}
     assert views["secret"].decorators == ("@login_required",) and views["secret"].guard
     assert not views["index"].guard

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 DEPENDENCIES = ["Flask-Login>=0.6.3"]
 PAGE_GUARD: Import = ("flask_login", "login_required")
 MIN_PASSWORD = 8
+MAX_PASSWORD = 256
+LIMITER_DEPENDENCY = "Flask-Limiter[redis]>=4.1"
 # Values the generated tests log in with (the identity fits any column length >= 16).
 TEST_PASSWORD = "correct horse battery"
 
@@ -66,6 +68,7 @@ class AuthCtx:
     home: str | None  # where logging in or out goes without a (local) next
     fields: tuple[Field, ...]  # other required columns of a new user
     min_password: int
+    max_password: int
     test_identity: str  # the identity of the tests' saved user
     new_identity: str  # one the sign-up tests register
     cli_identity: str  # one the create-user tests create
@@ -163,6 +166,7 @@ def auth_ctx(spec: ProjectSpec) -> AuthCtx:
         home=_home(spec),
         fields=fields,
         min_password=MIN_PASSWORD,
+        max_password=MAX_PASSWORD,
         test_identity=_sample(auth.identity, auth.identity_length, "ada"),
         new_identity=_sample(auth.identity, auth.identity_length, "grace"),
         cli_identity=_sample(auth.identity, auth.identity_length, "alan"),
@@ -186,6 +190,17 @@ def _extension() -> Extension:
     )
 
 
+def _limiter() -> Extension:
+    """Flask-Limiter, keyed by the client's address unless a limit says otherwise; its
+    storage is RATELIMIT_STORAGE_URI (Redis when REDIS_URL is set)."""
+    return Extension(
+        name="limiter",
+        imports=("from flask_limiter import Limiter", "from flask_limiter.util import get_remote_address"),
+        definition="limiter = Limiter(key_func=get_remote_address)",
+        init="limiter.init_app(app)",
+    )
+
+
 def contribute(spec: ProjectSpec) -> Contribution:
     """Files and set-up for ``auth``."""
     out = Contribution()
@@ -195,6 +210,9 @@ def contribute(spec: ProjectSpec) -> Contribution:
     ctx = AuthView(spec.project, auth_ctx(spec))
     out.extensions.append(_extension())
     out.dependencies += DEPENDENCIES
+    if spec.auth.throttle:
+        out.extensions.append(_limiter())
+        out.dependencies.append(LIMITER_DEPENDENCY)
     out.app_imports.append(f"from .{BLUEPRINT} import bp as {BLUEPRINT}_bp")
     out.setup.append((Phase.BLUEPRINTS, f"app.register_blueprint({BLUEPRINT}_bp)"))
     out.conftest.append("auth")

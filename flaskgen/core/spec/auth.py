@@ -25,6 +25,7 @@ URL_PREFIX = "/auth"
 COMMAND = "create-user"
 HASH_COLUMN = "password_hash"
 TOKEN_COLUMN = "session_token"
+DEFAULT_THROTTLE = "5 per minute"
 TOKEN_LENGTH = 64  # secrets.token_urlsafe(32) is 43 characters
 HASH_LENGTH = 255  # werkzeug's scrypt and pbkdf2 hashes are about 100 to 160 characters
 KEY_TYPES = ("integer", "big_integer", "string", "uuid")
@@ -101,6 +102,8 @@ def normalize_auth(ctx: Ctx, rc: RouteCheck, extras: Extras) -> None:
     auth = _auth(ctx, model, raw.get("identity", "email"), bool(raw.get("register", True)))
     if auth is None:
         return
+    throttle = raw.get("throttle", DEFAULT_THROTTLE)
+    auth = replace(auth, throttle=throttle if isinstance(throttle, str) else None)
     _claim_rules(ctx, rc, auth)
     extras.auth = auth
     with_hash = replace(model, columns=(*model.columns, hash_column(), token_column()))
@@ -202,6 +205,21 @@ def check_guards(ctx: Ctx, routes: list[tuple[KeyPath, Route]], blueprints: list
     for path, bp in blueprints:
         if bp.login_required and not has_auth:
             ctx.error((*path, "login_required"), hint, key=True)
+
+
+def throttle_defaults(defined: dict[str, dict[str, Any]], out: dict[str, dict[str, Any]], throttle: str) -> None:
+    """Config defaults of the login throttle, where ``defined`` is silent: the limit, the
+    counters' storage (Redis when ``REDIS_URL`` is set, so every app process counts
+    together; else this process's memory), and no throttling in the tests."""
+    def anywhere(key: str) -> bool:
+        return any(key in body for body in defined.values())
+
+    if not anywhere("AUTH_THROTTLE"):
+        out["base"]["AUTH_THROTTLE"] = throttle
+    if not anywhere("RATELIMIT_STORAGE_URI"):
+        out["base"]["RATELIMIT_STORAGE_URI"] = "${REDIS_URL:-memory://}"
+    if "RATELIMIT_ENABLED" not in defined.get("testing", {}):
+        out["testing"]["RATELIMIT_ENABLED"] = False
 
 
 def cookie_defaults(defined: dict[str, dict[str, Any]], out: dict[str, dict[str, Any]], subdomains: bool) -> None:

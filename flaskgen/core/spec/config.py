@@ -10,7 +10,7 @@ from typing import Any
 
 from werkzeug.routing import Map
 
-from flaskgen.core.spec.auth import cookie_defaults
+from flaskgen.core.spec.auth import cookie_defaults, throttle_defaults
 from flaskgen.core.spec.base import STANDARD_PROFILES, Ctx, camel
 from flaskgen.core.spec.loader import KeyPath
 from flaskgen.core.spec.schema import did_you_mean
@@ -136,7 +136,7 @@ def _profile_order(ctx: Ctx, raw: dict[str, Any]) -> list[tuple[str, str | None]
 
 
 def parse_profiles(
-    ctx: Ctx, package: str, has_models: bool, auth: bool = False, subdomains: bool = False
+    ctx: Ctx, package: str, has_models: bool, auth: bool = False, subdomains: bool = False, throttle: str | None = None
 ) -> tuple[Profile, ...]:
     raw = ctx.get(("config",), {}) or {}
     if not isinstance(raw, dict) or not ctx.ok(("config",)) and any(len(b) == 1 and b[0] == "config" for b in ctx.bad):
@@ -148,6 +148,8 @@ def parse_profiles(
     defaults = _profile_defaults(defined, package, has_models)
     if auth:
         cookie_defaults(defined, defaults, subdomains)
+    if auth and throttle:
+        throttle_defaults(defined, defaults, throttle)
     profiles: list[Profile] = []
     for name, parent in _profile_order(ctx, raw):
         settings = {**defaults.get(name, {}), **defined.get(name, {})}

@@ -113,7 +113,8 @@ def normalize(
         ctx.error(("project", "csrf"), "the resources' pages need CSRF protection; remove csrf: false or set html: false on the resources")
     on_subdomain = {m["name"] for m in bp_meta if m["subdomain"]}
     subdomain_routes = [(p, r) for p, r in app_routes + bp_routes if r.subdomain or r.blueprint in on_subdomain]
-    profiles = parse_profiles(ctx, project.package, bool(extras.models), extras.auth is not None, bool(subdomain_routes))
+    throttle = extras.auth.throttle if extras.auth else None
+    profiles = parse_profiles(ctx, project.package, bool(extras.models), extras.auth is not None, bool(subdomain_routes), throttle)
     _check_server_name(ctx, profiles, subdomain_routes)
     spec_out = ProjectSpec(
         project=project,

@@ -222,6 +222,8 @@ def _describe(schema: dict[str, Any]) -> str:
         return "expected a size such as 2MB (B, KB, MB, GB) or a number of bytes"
     if any(b.get("const") is True for b in branches):
         return "expected true, a mapping or a list"
+    if any(b.get("const") is False for b in branches) and any("per " in str(b.get("pattern", "")) for b in branches):
+        return "expected a rate such as '5 per minute' (per second, minute, hour or day) or false"
     return "expected one of the allowed forms"
 
 

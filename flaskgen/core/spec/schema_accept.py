@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-SCHEMA_SHA256 = "b2ca3865b26da7ffedf78511fdb5621006c60307b681b005009eca8daf03be8d"
+SCHEMA_SHA256 = "3139e23160f7f12d07c9be6e6d8de1f6eae431d10761288eb209633feba75aba"
 """The schema text this module was compiled from; another text takes the slow path."""
 
 
@@ -30,6 +30,9 @@ REGEX_PATTERNS = {
     "^[0-9]+ ?(B|KB|MB|GB)\\Z": re.compile("^[0-9]+ ?(B|KB|MB|GB)\\Z"),
     "^[0-9]+(\\.[0-9]+)*([.-]?(a|b|rc|dev|post)[0-9]*)*\\Z": re.compile(
         "^[0-9]+(\\.[0-9]+)*([.-]?(a|b|rc|dev|post)[0-9]*)*\\Z"
+    ),
+    "^[1-9][0-9]{0,5}( per |/)(second|minute|hour|day)\\Z": re.compile(
+        "^[1-9][0-9]{0,5}( per |/)(second|minute|hour|day)\\Z"
     ),
     "^[45][0-9][0-9]\\Z": re.compile("^[45][0-9][0-9]\\Z"),
     "^[A-Z][A-Z0-9_]*$": re.compile("^[A-Z][A-Z0-9_]*$"),
@@ -524,6 +527,36 @@ def _check_spec(data):
                     data__auth__register = data__auth["register"]
                     if not (isinstance(data__auth__register, bool)):
                         raise Reject
+                if "throttle" in data__auth_keys:
+                    data__auth_keys.remove("throttle")
+                    data__auth__throttle = data__auth["throttle"]
+                    data__auth__throttle_any_of_count1 = 0
+                    if not data__auth__throttle_any_of_count1:
+                        try:
+                            if not (
+                                isinstance(data__auth__throttle, bool)
+                                and data__auth__throttle is False
+                            ):
+                                raise Reject
+                            data__auth__throttle_any_of_count1 += 1
+                        except Reject:
+                            pass
+                    if not data__auth__throttle_any_of_count1:
+                        try:
+                            if not (isinstance(data__auth__throttle, str)):
+                                raise Reject
+                            if isinstance(data__auth__throttle, str):
+                                if not REGEX_PATTERNS[
+                                    "^[1-9][0-9]{0,5}( per |/)(second|minute|hour|day)\\Z"
+                                ].search(data__auth__throttle):
+                                    raise Reject
+                                if len(data__auth__throttle) > 100:
+                                    raise Reject
+                            data__auth__throttle_any_of_count1 += 1
+                        except Reject:
+                            pass
+                    if not data__auth__throttle_any_of_count1:
+                        raise Reject
                 if data__auth_keys:
                     raise Reject
         if data_keys:
@@ -912,22 +945,22 @@ def _check_error_page(data):
         if "json" in data_keys:
             data_keys.remove("json")
             data__json = data["json"]
-            data__json_any_of_count1 = 0
-            if not data__json_any_of_count1:
+            data__json_any_of_count2 = 0
+            if not data__json_any_of_count2:
                 try:
                     if not (isinstance(data__json, dict)):
                         raise Reject
-                    data__json_any_of_count1 += 1
+                    data__json_any_of_count2 += 1
                 except Reject:
                     pass
-            if not data__json_any_of_count1:
+            if not data__json_any_of_count2:
                 try:
                     if not (isinstance(data__json, list)):
                         raise Reject
-                    data__json_any_of_count1 += 1
+                    data__json_any_of_count2 += 1
                 except Reject:
                     pass
-            if not data__json_any_of_count1:
+            if not data__json_any_of_count2:
                 raise Reject
         if data_keys:
             raise Reject
@@ -996,18 +1029,18 @@ def _check_upload(data):
 
 
 def _check_size(data):
-    data_any_of_count2 = 0
-    if not data_any_of_count2:
+    data_any_of_count3 = 0
+    if not data_any_of_count3:
         try:
             if not (isinstance(data, int) and not isinstance(data, bool)):
                 raise Reject
             if isinstance(data, (int, float)) and not isinstance(data, bool):
                 if data < 1:
                     raise Reject
-            data_any_of_count2 += 1
+            data_any_of_count3 += 1
         except Reject:
             pass
-    if not data_any_of_count2:
+    if not data_any_of_count3:
         try:
             if not (isinstance(data, str)):
                 raise Reject
@@ -1016,10 +1049,10 @@ def _check_size(data):
                     raise Reject
                 if len(data) > 100:
                     raise Reject
-            data_any_of_count2 += 1
+            data_any_of_count3 += 1
         except Reject:
             pass
-    if not data_any_of_count2:
+    if not data_any_of_count3:
         raise Reject
     return data
 
@@ -1126,14 +1159,14 @@ def _check_route(data):
         if "rule" in data_keys:
             data_keys.remove("rule")
             data__rule = data["rule"]
-            data__rule_one_of_count3 = 0
-            if data__rule_one_of_count3 < 2:
+            data__rule_one_of_count4 = 0
+            if data__rule_one_of_count4 < 2:
                 try:
                     _check_rule(data__rule)
-                    data__rule_one_of_count3 += 1
+                    data__rule_one_of_count4 += 1
                 except Reject:
                     pass
-            if data__rule_one_of_count3 < 2:
+            if data__rule_one_of_count4 < 2:
                 try:
                     if not (isinstance(data__rule, list)):
                         raise Reject
@@ -1160,10 +1193,10 @@ def _check_route(data):
                             raise Reject
                         for data__rule_x, data__rule_item in enumerate(data__rule):
                             _check_rule(data__rule_item)
-                    data__rule_one_of_count3 += 1
+                    data__rule_one_of_count4 += 1
                 except Reject:
                     pass
-            if data__rule_one_of_count3 != 1:
+            if data__rule_one_of_count4 != 1:
                 raise Reject
         if "methods" in data_keys:
             data_keys.remove("methods")
@@ -1234,29 +1267,29 @@ def _check_route(data):
         if "json" in data_keys:
             data_keys.remove("json")
             data__json = data["json"]
-            data__json_any_of_count4 = 0
-            if not data__json_any_of_count4:
+            data__json_any_of_count5 = 0
+            if not data__json_any_of_count5:
                 try:
                     if not (isinstance(data__json, bool) and data__json is True):
                         raise Reject
-                    data__json_any_of_count4 += 1
+                    data__json_any_of_count5 += 1
                 except Reject:
                     pass
-            if not data__json_any_of_count4:
+            if not data__json_any_of_count5:
                 try:
                     if not (isinstance(data__json, dict)):
                         raise Reject
-                    data__json_any_of_count4 += 1
+                    data__json_any_of_count5 += 1
                 except Reject:
                     pass
-            if not data__json_any_of_count4:
+            if not data__json_any_of_count5:
                 try:
                     if not (isinstance(data__json, list)):
                         raise Reject
-                    data__json_any_of_count4 += 1
+                    data__json_any_of_count5 += 1
                 except Reject:
                     pass
-            if not data__json_any_of_count4:
+            if not data__json_any_of_count5:
                 raise Reject
         if "redirect" in data_keys:
             data_keys.remove("redirect")

@@ -323,6 +323,7 @@ class Auth:
     required: tuple[str, ...] = ()  # other string columns a new user must fill in
     hash_column: str = "password_hash"
     token_column: str = "session_token"
+    throttle: str | None = "5 per minute"  # attempts per identity and per address; None: off
 
 
 @dataclass(frozen=True)

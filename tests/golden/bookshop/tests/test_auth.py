@@ -13,13 +13,17 @@ from flask import Flask, url_for
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_login import current_user
 from flask_sqlalchemy import SQLAlchemy
+from limits import parse as parse_limit
 from werkzeug.security import check_password_hash
 from werkzeug.test import TestResponse
 
+from bookshop import create_app
 from bookshop.auth import users
+from bookshop.auth.forms import MAX_PASSWORD
 from bookshop.auth.guards import api_login_required
 from bookshop.auth.views import HOME, is_safe_next
 from bookshop.config import load_config
+from bookshop.extensions import db
 from bookshop.models import Staff
 
 LOGIN = "/auth/login"
@@ -195,7 +199,8 @@ def test_login_starts_a_fresh_session(
 
 def sent_cookies(app: Flask, client: FlaskClient, *names: str) -> str:
     """A Cookie header with ``client``'s cookies of those names, as a thief would copy them."""
-    found = [client.get_cookie(name) for name in names]
+    domain = (app.config.get("SERVER_NAME") or "localhost").split(":")[0]
+    found = [client.get_cookie(name, domain=domain) for name in names]
     return "; ".join(
         f"{cookie.key}={cookie.value}" for cookie in found if cookie is not None
     )
@@ -236,6 +241,70 @@ def test_a_new_password_ends_the_old_sessions(user: Staff) -> None:
     user.set_password("another long password")
     assert user.get_id() != before
     assert str(user.id) not in (before, user.get_id())
+
+
+def test_identities_ignore_case_and_spaces(
+    client: FlaskClient, user: Staff, password: str
+) -> None:
+    assert users.find_user(" " + user.email.upper() + " ") is user
+    response = log_in(client, user.email.upper(), password)
+    assert response.status_code == 302
+    assert logged_in_id(client) == user.get_id()
+
+
+def test_an_over_long_password_is_refused_before_it_is_hashed(
+    client: FlaskClient, user: Staff, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked: list[str] = []
+    monkeypatch.setattr(users, "authenticate", lambda *args: checked.append("x"))
+    response = log_in(client, user.email, "x" * (MAX_PASSWORD + 1))
+    assert response.status_code == 422
+    assert checked == []
+
+
+@pytest.fixture()
+def throttled(app: Flask, database: SQLAlchemy) -> Flask:
+    """The app with the login throttle on, as every profile but testing has it."""
+    throttled = create_app(
+        "testing",
+        {
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "RATELIMIT_ENABLED": True,
+        },
+    )
+    throttled.config["WTF_CSRF_ENABLED"] = True
+    with throttled.app_context():
+        db.create_all()  # its own connection: an in-memory database starts empty
+    return throttled
+
+
+def wrong_login(client: FlaskClient, email: str, address: str) -> int:
+    client.environ_base["REMOTE_ADDR"] = address
+    return log_in(client, email, "a wrong password").status_code
+
+
+def test_login_attempts_are_throttled_per_identity(
+    throttled: Flask, user: Staff
+) -> None:
+    """One email tried from many addresses (a botnet) is stopped."""
+    allowed = parse_limit(throttled.config["AUTH_THROTTLE"]).amount
+    client = throttled.test_client()
+    codes = [
+        wrong_login(client, user.email, f"192.0.2.{n + 1}") for n in range(allowed + 1)
+    ]
+    assert codes == [422] * allowed + [429]
+
+
+def test_login_attempts_are_throttled_per_address(
+    throttled: Flask, user: Staff
+) -> None:
+    """One address trying many emails is stopped."""
+    allowed = parse_limit(throttled.config["AUTH_THROTTLE"]).amount
+    client = throttled.test_client()
+    codes = [
+        wrong_login(client, f"{n}{user.email}", "192.0.2.1") for n in range(allowed + 1)
+    ]
+    assert codes == [422] * allowed + [429]
 
 
 def test_passwords_are_stored_hashed(user: Staff, password: str) -> None:

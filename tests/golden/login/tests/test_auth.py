@@ -13,13 +13,17 @@ from flask import Flask, url_for
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_login import current_user
 from flask_sqlalchemy import SQLAlchemy
+from limits import parse as parse_limit
 from werkzeug.security import check_password_hash
 from werkzeug.test import TestResponse
 
+from sessionlogin import create_app
 from sessionlogin.auth import users
+from sessionlogin.auth.forms import MAX_PASSWORD
 from sessionlogin.auth.guards import api_login_required
 from sessionlogin.auth.views import HOME, is_safe_next
 from sessionlogin.config import load_config
+from sessionlogin.extensions import db
 from sessionlogin.models import Account
 
 LOGIN = "/auth/login"
@@ -196,7 +200,8 @@ def test_login_starts_a_fresh_session(
 
 def sent_cookies(app: Flask, client: FlaskClient, *names: str) -> str:
     """A Cookie header with ``client``'s cookies of those names, as a thief would copy them."""
-    found = [client.get_cookie(name) for name in names]
+    domain = (app.config.get("SERVER_NAME") or "localhost").split(":")[0]
+    found = [client.get_cookie(name, domain=domain) for name in names]
     return "; ".join(
         f"{cookie.key}={cookie.value}" for cookie in found if cookie is not None
     )
@@ -239,6 +244,70 @@ def test_a_new_password_ends_the_old_sessions(user: Account) -> None:
     assert str(user.id) not in (before, user.get_id())
 
 
+def test_identities_ignore_case_and_spaces(
+    client: FlaskClient, user: Account, password: str
+) -> None:
+    assert users.find_user(" " + user.email.upper() + " ") is user
+    response = log_in(client, user.email.upper(), password)
+    assert response.status_code == 302
+    assert logged_in_id(client) == user.get_id()
+
+
+def test_an_over_long_password_is_refused_before_it_is_hashed(
+    client: FlaskClient, user: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked: list[str] = []
+    monkeypatch.setattr(users, "authenticate", lambda *args: checked.append("x"))
+    response = log_in(client, user.email, "x" * (MAX_PASSWORD + 1))
+    assert response.status_code == 422
+    assert checked == []
+
+
+@pytest.fixture()
+def throttled(app: Flask, database: SQLAlchemy) -> Flask:
+    """The app with the login throttle on, as every profile but testing has it."""
+    throttled = create_app(
+        "testing",
+        {
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "RATELIMIT_ENABLED": True,
+        },
+    )
+    throttled.config["WTF_CSRF_ENABLED"] = True
+    with throttled.app_context():
+        db.create_all()  # its own connection: an in-memory database starts empty
+    return throttled
+
+
+def wrong_login(client: FlaskClient, email: str, address: str) -> int:
+    client.environ_base["REMOTE_ADDR"] = address
+    return log_in(client, email, "a wrong password").status_code
+
+
+def test_login_attempts_are_throttled_per_identity(
+    throttled: Flask, user: Account
+) -> None:
+    """One email tried from many addresses (a botnet) is stopped."""
+    allowed = parse_limit(throttled.config["AUTH_THROTTLE"]).amount
+    client = throttled.test_client()
+    codes = [
+        wrong_login(client, user.email, f"192.0.2.{n + 1}") for n in range(allowed + 1)
+    ]
+    assert codes == [422] * allowed + [429]
+
+
+def test_login_attempts_are_throttled_per_address(
+    throttled: Flask, user: Account
+) -> None:
+    """One address trying many emails is stopped."""
+    allowed = parse_limit(throttled.config["AUTH_THROTTLE"]).amount
+    client = throttled.test_client()
+    codes = [
+        wrong_login(client, f"{n}{user.email}", "192.0.2.1") for n in range(allowed + 1)
+    ]
+    assert codes == [422] * allowed + [429]
+
+
 def test_passwords_are_stored_hashed(user: Account, password: str) -> None:
     stored = user.password_hash
     assert stored is not None
@@ -273,17 +342,26 @@ def test_sign_up_saves_a_hashed_password_and_logs_in(
     assert logged_in_id(client) == found.get_id()
 
 
-def test_sign_up_refuses_a_taken_identity(client: FlaskClient, user: Account) -> None:
-    response = sign_up(client, email=user.email)
-    assert response.status_code == 422
-    assert "already registered" in response.get_data(as_text=True)
+def test_sign_up_with_a_taken_identity_answers_like_a_new_one(
+    app: Flask, client: FlaskClient, user: Account, password: str
+) -> None:
+    taken = sign_up(client, email=user.email.upper())
     assert logged_in_id(client) is None
+    fresh = sign_up(client)
+    assert logged_in_id(client) is not None
+    assert (taken.status_code, taken.location) == (fresh.status_code, fresh.location)
+    assert users.find_user(user.email) is user
+    assert user.check_password(password)  # the owner's account is untouched
 
 
 @pytest.mark.parametrize(
     "fields",
-    [{"confirm": "another long password"}, {"password": "short", "confirm": "short"}],
-    ids=["passwords differ", "password too short"],
+    [
+        {"confirm": "another long password"},
+        {"password": "short", "confirm": "short"},
+        {"password": "x" * (MAX_PASSWORD + 1), "confirm": "x" * (MAX_PASSWORD + 1)},
+    ],
+    ids=["passwords differ", "password too short", "password too long"],
 )
 def test_sign_up_rejects_bad_passwords(
     client: FlaskClient, database: SQLAlchemy, fields: dict[str, str]

@@ -9,7 +9,10 @@ from flask.cli import FlaskGroup
 from sessionlogin import create_app
 from sessionlogin.config import PROFILES, ConfigError, FromEnv, load_config
 
-FULL_ENVIRONMENT = {"SECRET_KEY": "change-me-to-a-long-random-string"}
+FULL_ENVIRONMENT = {
+    "REDIS_URL": "example",
+    "SECRET_KEY": "change-me-to-a-long-random-string",
+}
 
 
 @pytest.mark.parametrize("name", sorted(PROFILES))
@@ -50,3 +53,11 @@ def test_production_needs_secret_key() -> None:
 
 def test_development_secret_key_has_a_default() -> None:
     assert load_config("development", {})["SECRET_KEY"] == "dev-not-secret"
+
+
+def test_development_ratelimit_storage_uri_has_a_default() -> None:
+    assert load_config("development", {})["RATELIMIT_STORAGE_URI"] == "memory://"
+
+
+def test_testing_ratelimit_storage_uri_has_a_default() -> None:
+    assert load_config("testing", {})["RATELIMIT_STORAGE_URI"] == "memory://"

@@ -18,7 +18,7 @@ from .config import default_profile, load_config
 from .converters import register_converters
 from .departments import bp as departments_bp
 from .errors import register_error_handlers
-from .extensions import csrf, database_url, db, login_manager, migrate
+from .extensions import csrf, database_url, db, limiter, login_manager, migrate
 from .health import register_health
 from .hooks import register_hooks
 from .logconfig import configure_logging
@@ -59,6 +59,7 @@ def create_app(
     migrate.init_app(app, db)
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
     register_templating(app)
     register_hooks(app)
     register_views(app)

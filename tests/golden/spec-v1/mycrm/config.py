@@ -60,6 +60,8 @@ class BaseConfig:
 
     SQLALCHEMY_DATABASE_URI: str | FromEnv = "sqlite:///mycrm.db"
     REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    AUTH_THROTTLE = "5 per minute"
+    RATELIMIT_STORAGE_URI = FromEnv("${REDIS_URL:-memory://}")
     SECRET_KEY: str | FromEnv = FromEnv("${SECRET_KEY}")
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     PERMANENT_SESSION_LIFETIME = timedelta(days=31)
@@ -78,6 +80,7 @@ class TestingConfig(BaseConfig):
 
     SESSION_COOKIE_DOMAIN = "crm.test"
     REMEMBER_COOKIE_DOMAIN = "crm.test"
+    RATELIMIT_ENABLED = False
     TESTING = True
     SECRET_KEY: str | FromEnv = "testing-not-secret"
     SQLALCHEMY_DATABASE_URI: str | FromEnv = "sqlite://"

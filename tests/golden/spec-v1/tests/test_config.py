@@ -11,6 +11,7 @@ from mycrm.config import PROFILES, ConfigError, FromEnv, load_config
 
 FULL_ENVIRONMENT = {
     "DATABASE_URL": "postgresql://user:password@localhost:5432/app",
+    "REDIS_URL": "example",
     "SECRET_KEY": "change-me-to-a-long-random-string",
 }
 
@@ -57,5 +58,13 @@ def test_production_needs_secret_key() -> None:
         load_config("production", environment)
 
 
+def test_development_ratelimit_storage_uri_has_a_default() -> None:
+    assert load_config("development", {})["RATELIMIT_STORAGE_URI"] == "memory://"
+
+
 def test_development_secret_key_has_a_default() -> None:
     assert load_config("development", {})["SECRET_KEY"] == "dev-not-secret"
+
+
+def test_testing_ratelimit_storage_uri_has_a_default() -> None:
+    assert load_config("testing", {})["RATELIMIT_STORAGE_URI"] == "memory://"

@@ -7,6 +7,8 @@ from wtforms import BooleanField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 MIN_PASSWORD = 8
+# Long enough for any passphrase; hashing a megabyte "password" would tie up a worker.
+MAX_PASSWORD = 256
 
 
 def strip(value: str | None) -> str | None:
@@ -20,6 +22,8 @@ class LoginForm(FlaskForm):
     email = StringField(
         "Email", validators=[DataRequired(), Length(max=120)], filters=[strip]
     )
-    password = PasswordField("Password", validators=[DataRequired()])
+    password = PasswordField(
+        "Password", validators=[DataRequired(), Length(max=MAX_PASSWORD)]
+    )
     remember = BooleanField("Remember me")
     submit = SubmitField("Log in")

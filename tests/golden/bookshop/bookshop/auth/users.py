@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -31,9 +31,16 @@ def _dummy_hash() -> str:
     return generate_password_hash("no user has this password")
 
 
+def normalise_identity(email: str) -> str:
+    """How an email is stored and compared: without surrounding spaces and in
+    lower case, so ``ADA@EXAMPLE.COM`` and ``ada@example.com`` are one account."""
+    return email.strip().lower()
+
+
 def find_user(email: str) -> Staff | None:
-    """The user whose email is ``email``, or None."""
-    return db.session.scalar(select(Staff).where(Staff.email == email))
+    """The user whose email is ``email`` in any case, or None."""
+    wanted = normalise_identity(email)
+    return db.session.scalar(select(Staff).where(func.lower(Staff.email) == wanted))
 
 
 def authenticate(email: str, password: str) -> Staff | None:
@@ -49,8 +56,9 @@ def authenticate(email: str, password: str) -> Staff | None:
 def create_user(email: str, password: str, name: str) -> Staff | None:
     """Save a new user with a hashed password; None if the email is taken."""
     if find_user(email) is not None:
+        generate_password_hash(password)  # the time a new account takes: no enumeration
         return None
-    user = Staff(email=email, name=name)
+    user = Staff(email=normalise_identity(email), name=name)
     user.set_password(password)
     db.session.add(user)
     try:

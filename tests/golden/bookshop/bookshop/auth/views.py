@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
+    current_app,
     flash,
     g,
     redirect,
@@ -17,10 +18,10 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 
-from ..extensions import db
+from ..extensions import db, limiter
 from ..models import Staff
 from .forms import LoginForm
-from .users import authenticate
+from .users import authenticate, normalise_identity
 
 # cli_group=None: create-user is a command of the app itself, not of "flask auth".
 bp = Blueprint("auth", __name__, url_prefix="/auth", cli_group=None)
@@ -59,7 +60,19 @@ def _start_session(user: Staff, remember: bool = False) -> None:
     db.session.commit()  # a user without a session token got one from get_id()
 
 
+def throttle() -> str:
+    """Attempts allowed per email and per client address (AUTH_THROTTLE in the config)."""
+    return str(current_app.config["AUTH_THROTTLE"])
+
+
+def attempted_identity() -> str:
+    """The throttle's key for the email being tried, whatever the address it comes from."""
+    return "email:" + normalise_identity(request.form.get("email", ""))
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(throttle, methods=["POST"])  # per client address
+@limiter.limit(throttle, methods=["POST"], key_func=attempted_identity)
 def login() -> ResponseReturnValue:
     """GET /auth/login: the form (or who is logged in); POST: log in with
     email and password."""

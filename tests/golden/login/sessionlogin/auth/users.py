@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -31,9 +31,16 @@ def _dummy_hash() -> str:
     return generate_password_hash("no user has this password")
 
 
+def normalise_identity(email: str) -> str:
+    """How an email is stored and compared: without surrounding spaces and in
+    lower case, so ``ADA@EXAMPLE.COM`` and ``ada@example.com`` are one account."""
+    return email.strip().lower()
+
+
 def find_user(email: str) -> Account | None:
-    """The user whose email is ``email``, or None."""
-    return db.session.scalar(select(Account).where(Account.email == email))
+    """The user whose email is ``email`` in any case, or None."""
+    wanted = normalise_identity(email)
+    return db.session.scalar(select(Account).where(func.lower(Account.email) == wanted))
 
 
 def authenticate(email: str, password: str) -> Account | None:
@@ -49,8 +56,9 @@ def authenticate(email: str, password: str) -> Account | None:
 def create_user(email: str, password: str, display_name: str) -> Account | None:
     """Save a new user with a hashed password; None if the email is taken."""
     if find_user(email) is not None:
+        generate_password_hash(password)  # the time a new account takes: no enumeration
         return None
-    user = Account(email=email, display_name=display_name)
+    user = Account(email=normalise_identity(email), display_name=display_name)
     user.set_password(password)
     db.session.add(user)
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from .forms import MIN_PASSWORD
+from .forms import MAX_PASSWORD, MIN_PASSWORD
 from .users import create_user
 
 
@@ -16,9 +16,9 @@ from .users import create_user
 @with_appcontext
 def create_user_command(email: str, name: str, password: str) -> None:
     """Create a user who logs in with EMAIL and a password."""
-    if len(password) < MIN_PASSWORD:
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
         raise click.BadParameter(
-            f"use at least {MIN_PASSWORD} characters", param_hint="password"
+            f"use {MIN_PASSWORD} to {MAX_PASSWORD} characters", param_hint="password"
         )
     user = create_user(email, password, name=name)
     if user is None:

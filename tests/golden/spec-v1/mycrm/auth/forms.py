@@ -7,6 +7,8 @@ from wtforms import BooleanField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 MIN_PASSWORD = 8
+# Long enough for any passphrase; hashing a megabyte "password" would tie up a worker.
+MAX_PASSWORD = 256
 
 
 def strip(value: str | None) -> str | None:
@@ -20,7 +22,9 @@ class LoginForm(FlaskForm):
     email = StringField(
         "Email", validators=[DataRequired(), Length(max=120)], filters=[strip]
     )
-    password = PasswordField("Password", validators=[DataRequired()])
+    password = PasswordField(
+        "Password", validators=[DataRequired(), Length(max=MAX_PASSWORD)]
+    )
     remember = BooleanField("Remember me")
     submit = SubmitField("Log in")
 
@@ -35,7 +39,8 @@ class RegisterForm(FlaskForm):
         "Name", validators=[DataRequired(), Length(max=32)], filters=[strip]
     )
     password = PasswordField(
-        "Password", validators=[DataRequired(), Length(min=MIN_PASSWORD)]
+        "Password",
+        validators=[DataRequired(), Length(min=MIN_PASSWORD, max=MAX_PASSWORD)],
     )
     confirm = PasswordField(
         "Repeat the password",
