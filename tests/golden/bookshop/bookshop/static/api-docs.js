@@ -1,5 +1,5 @@
 // Starts Swagger UI on the API's documentation page (/api/docs). It lives in a file, not
-// in the page, so a Content-Security-Policy can allow scripts from this site only.
+// in the page, so the app's Content-Security-Policy (scripts from this site only) allows it.
 "use strict";
 
 window.addEventListener("DOMContentLoaded", () => {
