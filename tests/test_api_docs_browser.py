@@ -1,14 +1,13 @@
 """The generated API documentation as a browser shows it: the bookshop is served by
-gunicorn on 127.0.0.1, headless Chromium loads ``/api/docs`` with no network beyond
-that server, and Swagger UI must have drawn every operation of the OpenAPI document
-the app serves (a UI that cannot read the document draws none)."""
+gunicorn on 127.0.0.1 (with its own security headers, Content-Security-Policy included),
+headless Chromium loads ``/api/docs`` with no network beyond that server, and Swagger UI
+must have drawn every operation of the OpenAPI document the app serves (a UI that cannot
+read the document, or whose script the policy blocks, draws none)."""
 
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
-import time
 import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
@@ -16,11 +15,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import EXAMPLES, GenEnv
+from tests.servers import gunicorn
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-BOOT_TIMEOUT = 60.0  # seconds for gunicorn to answer
 BROWSER_TIMEOUT = 120  # seconds for Chromium to load, run and dump the page
 # Flags for a headless run that reaches nothing but the page's own server.
 CHROMIUM_FLAGS = (
@@ -82,24 +81,10 @@ def operations_in(document: dict[str, object]) -> set[tuple[str, str, str]]:
     }
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _get_json(url: str, server: subprocess.Popen[bytes]) -> dict[str, object]:
-    """GET ``url`` once the server answers (bounded by BOOT_TIMEOUT and the server's life)."""
-    deadline = time.monotonic() + BOOT_TIMEOUT
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                document: dict[str, object] = json.load(response)
-                return document
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise
-            time.sleep(0.2)
+def _get_json(url: str) -> dict[str, object]:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        document: dict[str, object] = json.load(response)
+        return document
 
 
 def dump_dom(chromium: str, url: str, profile: Path) -> str:
@@ -118,26 +103,13 @@ def dump_dom(chromium: str, url: str, profile: Path) -> str:
 def test_swagger_ui_draws_every_operation(generate, gen_env: GenEnv, chromium: str, tmp_path: Path) -> None:
     project = generate(EXAMPLES / "bookshop.yaml")
     gen_env.install(project)
-    port = _free_port()
-    env = {
-        "FLASK_CONFIG": "development",
-        "SECRET_KEY": "x" * 32,
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "1",
-    }
-    log = tmp_path / "gunicorn.log"  # a file, not a pipe: a full pipe would stall the server
-    command = [gen_env.bin("gunicorn"), "-c", "gunicorn.conf.py", "bookshop:create_app()"]
-    with log.open("wb") as sink:
-        server = subprocess.Popen(command, cwd=project, env={**gen_env.environ(), **env}, stdout=sink, stderr=sink)
-    try:
-        document = _get_json(f"http://127.0.0.1:{port}/api/openapi.json", server)
-        dom = dump_dom(chromium, f"http://127.0.0.1:{port}/api/docs", tmp_path / "profile")
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    env = {"FLASK_CONFIG": "development", "SECRET_KEY": "x" * 32}
+    with gunicorn(gen_env, project, "bookshop:create_app()", env) as base:
+        document = _get_json(f"{base}/api/openapi.json")
+        dom = dump_dom(chromium, f"{base}/api/docs", tmp_path / "profile")
     drawn = OperationsDrawn()
     drawn.feed(dom)
     expected = operations_in(document)
     assert len(expected) == 18  # authors, books and tags: list, create, get, put, patch, delete
-    assert drawn.operations == expected, dom[-4000:] + log.read_text(errors="replace")[-4000:]
+    assert drawn.operations == expected, dom[-4000:]
     assert drawn.inline_scripts == 0  # the initializer is a static file (Content-Security-Policy)
