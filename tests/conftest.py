@@ -42,6 +42,16 @@ def postgres_url() -> str:
     return result.stdout.strip()
 
 
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """A headless Chromium's binary (scripts/chromium.sh installs Debian's package where missing)."""
+    result = subprocess.run(
+        [str(ROOT / "scripts" / "chromium.sh")], capture_output=True, text=True, check=False, timeout=1500
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
 @pytest.fixture()
 def generate(tmp_path: Path) -> Callable[..., Path]:
     """Generate a spec file (path) or spec text into a fresh folder and return it."""

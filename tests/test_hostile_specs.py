@@ -541,6 +541,13 @@ CATALOGUE: dict[str, dict[str, tuple[str, list[str]]]] = {
                 "spec.yaml:6:7: uploads.av: 'uploads/av.html' is already generated for routes.a.template; two pages cannot share a template",
             ],
         ),
+        "route and API docs share a template": (
+            "routes:\n  a: {rule: /a, template: api/docs.html}\nmodels:\n  Tag:\n    columns: {name: {type: string, length: 20}}\n"
+            "resources:\n  tags: {model: Tag}\n",
+            [
+                "spec.yaml:9:9: resources.tags: 'api/docs.html' is already generated for routes.a.template; two pages cannot share a template",
+            ],
+        ),
         "two routes share a template": (
             "routes:\n  a: {rule: /a, template: x.html}\n  b: {rule: /b, template: x.html}\n",
             [

@@ -66,7 +66,7 @@ def test_routes_command_matches_the_spec(spec_path: Path, gen_env: GenEnv, gener
         *(f"{u.name}_file" for u in spec.uploads),
         *(f"{r.key}.{page}" for r in spec.resources if r.html for page in pages),
         *(f"{r.key}_api.{view}" for r in spec.resources if r.api for view in (f"{r.model.name}List", f"{r.model.name}Item")),
-        *(("api-docs.openapi_json", "api-docs.openapi_swagger_ui", "api_docs_assets") if any(r.api for r in spec.resources) else ()),
+        *(("api-docs.openapi_json", "api_docs", "api_docs_assets") if any(r.api for r in spec.resources) else ()),
     }
     # The generated README's route table is the app's own table (static aside).
     readme = (project / "README.md").read_text(encoding="utf-8")

@@ -70,9 +70,11 @@ TYPED = {
     "project/package/resource/schemas.py.jinja",
     "project/package/resource/show.html.jinja",
     "project/package/resource/views.py.jinja",
+    "project/package/static/api-docs.js.jinja",
     "project/package/static/style.css.jinja",
     "project/package/static/picker.js.jinja",
     "project/package/security.py.jinja",
+    "project/package/templates/api/docs.html.jinja",
     "project/package/templates/base.html.jinja",
     "project/package/templates/error.html.jinja",
     "project/package/templates/page.html.jinja",
@@ -82,6 +84,7 @@ TYPED = {
     "project/package/views.py.jinja",
     "project/pyproject.toml.jinja",
     "project/tests/conftest.py.jinja",
+    "project/tests/test_api_docs.py.jinja",
     "project/tests/test_auth.py.jinja",
     "project/tests/test_commands.py.jinja",
     "project/tests/test_config.py.jinja",
@@ -102,7 +105,6 @@ TYPED = {
     "project/typings/flask_smorest.pyi.jinja",
     "project/typings/flask_wtf/__init__.pyi.jinja",
     "project/typings/flask_wtf/csrf.pyi.jinja",
-    "project/typings/swagger_ui_bundle.pyi.jinja",
 }
 TEMPLATES = Path(__file__).resolve().parent.parent / "blueprints_templates"
 MACROS = {"project/package/_views.jinja"}

@@ -57,7 +57,6 @@ LOCAL_STUBS = {
     "Flask-Login": ("flask_login.pyi",),
     "Flask-WTF": ("flask_wtf/__init__.pyi", "flask_wtf/csrf.pyi"),
     "flask-smorest": ("flask_smorest.pyi",),
-    "swagger-ui-bundle": ("swagger_ui_bundle.pyi",),
 }
 
 
@@ -580,7 +579,7 @@ def _resource_rows(spec: ProjectSpec) -> list[dict[str, str]]:
             rows.append(_row(f"{api}Item", "GET, PUT, PATCH, DELETE", r.api_prefix, item))
     if any(r.api for r in spec.resources):
         rows.append({"endpoint": "api-docs.openapi_json", "methods": "GET", "rule": "/api/openapi.json"})
-        rows.append({"endpoint": "api-docs.openapi_swagger_ui", "methods": "GET", "rule": "/api/docs"})
+        rows.append({"endpoint": "api_docs", "methods": "GET", "rule": "/api/docs"})
         rows.append({"endpoint": "api_docs_assets", "methods": "GET", "rule": "/api/docs/assets/<path:filename>"})
     return rows
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from flaskgen.core.plan.base import Contribution, Phase, PlannedFile, TypedView
+from flaskgen.core.plan.base import Contribution, NoNames, Phase, PlannedFile, TypedView
 from flaskgen.core.spec.base import snake
 from flaskgen.core.spec.resources import Resource
 from flaskgen.core.spec.types import Column, Model, Project, ProjectSpec, Relationship
 
-DEPENDENCIES = ["flask-smorest>=0.46,<0.48", "marshmallow-sqlalchemy>=1.4", "swagger-ui-bundle>=1.1", "WTForms>=3.3"]
+# flask-swagger-ui ships Swagger UI 5 (which reads OpenAPI 3.1); the project serves its
+# files itself, with a page whose initializer is a static file (see api.py).
+DEPENDENCIES = ["flask-smorest>=0.46,<0.48", "marshmallow-sqlalchemy>=1.4", "flask-swagger-ui>=5.21,<6", "WTForms>=3.3"]
 PICKER_LIMIT = 200
 # column type -> (WTForms field class, extra keyword arguments)
 FIELD_CLASSES: dict[str, tuple[str, str]] = {
@@ -629,6 +631,9 @@ def contribute(spec: ProjectSpec) -> Contribution:
     out.files.append(PlannedFile(f"{pkg}/crud.py", "project/package/crud.py.jinja", CrudView(bool(api_resources), PICKER_LIMIT), python=True))
     if api_resources:
         out.files.append(PlannedFile(f"{pkg}/api.py", "project/package/api.py.jinja", ApiView(spec.project, api_resources), python=True))
+        out.files.append(PlannedFile(f"{pkg}/templates/api/docs.html", "project/package/templates/api/docs.html.jinja", NoNames()))
+        out.files.append(PlannedFile(f"{pkg}/static/api-docs.js", "project/package/static/api-docs.js.jinja", NoNames()))
+        out.files.append(PlannedFile("tests/test_api_docs.py", "project/tests/test_api_docs.py.jinja", NoNames(), python=True))
         out.app_imports.append("from .api import register_api")
         out.setup.append((Phase.API, "register_api(app)"))
     for c in ctxs:

@@ -130,6 +130,9 @@ def _template_sources(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str]]:
             yield ("errors", str(page.code), "template"), page.response.template
     for upload in spec.uploads:
         yield ("uploads", upload.name), f"uploads/{upload.name}.html"
+    api = next((r for r in spec.resources if r.api), None)
+    if api is not None:  # the API's documentation page
+        yield ("resources", api.key), "api/docs.html"
 
 
 def _templates(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:

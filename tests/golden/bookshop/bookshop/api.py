@@ -1,12 +1,13 @@
 """The JSON API: flask-smorest's ``Api`` with every resource's blueprint, the OpenAPI
-document at ``/api/openapi.json`` and Swagger UI at ``/api/docs`` (served from the
-swagger-ui-bundle package, so it works offline)."""
+document at ``/api/openapi.json`` and Swagger UI at ``/api/docs`` (Swagger UI 5, which
+reads OpenAPI 3.1, served from the flask-swagger-ui package, so it works offline)."""
 
 from __future__ import annotations
 
-from flask import Flask, Response, send_from_directory
+from importlib.resources import files
+
+from flask import Flask, Response, render_template, send_from_directory, url_for
 from flask_smorest import Api
-from swagger_ui_bundle import swagger_ui_path
 
 from .authors.api import blp as authors_api
 from .books.api import blp as books_api
@@ -14,6 +15,8 @@ from .extensions import csrf
 from .tags.api import blp as tags_api
 
 DOCS_ASSETS = "/api/docs/assets/"
+# Swagger UI's own build (scripts and styles) as flask-swagger-ui ships it.
+SWAGGER_UI = str(files("flask_swagger_ui") / "dist")
 
 
 class ResourceApi(Api):
@@ -27,9 +30,17 @@ class ResourceApi(Api):
 api = ResourceApi()
 
 
+def docs_page() -> str:
+    """Swagger UI for the OpenAPI document. The page has no inline script: it is
+    started by ``static/api-docs.js``, which reads the document's URL from the page."""
+    return render_template(
+        "api/docs.html", title=api.spec.title, spec_url=url_for("api-docs.openapi_json")
+    )
+
+
 def docs_asset(filename: str) -> Response:
-    """Swagger UI's scripts and styles, from the installed swagger-ui-bundle."""
-    return send_from_directory(str(swagger_ui_path), filename)
+    """Swagger UI's scripts and styles, from the installed flask-swagger-ui."""
+    return send_from_directory(SWAGGER_UI, filename)
 
 
 def register_api(app: Flask) -> None:
@@ -39,9 +50,8 @@ def register_api(app: Flask) -> None:
     app.config.setdefault("OPENAPI_VERSION", "3.1.0")
     app.config.setdefault("OPENAPI_URL_PREFIX", "/api")
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
-    app.config.setdefault("OPENAPI_SWAGGER_UI_PATH", "docs")
-    app.config.setdefault("OPENAPI_SWAGGER_UI_URL", DOCS_ASSETS)
     api.init_app(app)
+    app.add_url_rule("/api/docs", "api_docs", docs_page)
     app.add_url_rule(f"{DOCS_ASSETS}<path:filename>", "api_docs_assets", docs_asset)
     for blp in (
         authors_api,
