@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -48,22 +49,28 @@ def wait_until_answers(url: str, server: subprocess.Popen[str], seconds: float =
 
 
 @contextmanager
-def gunicorn(gen_env: GenEnv, project: Path, app: str, env: dict[str, str]) -> Iterator[str]:
-    """gunicorn serving ``app`` from ``project`` on 127.0.0.1 with one worker; yields the
-    base URL and stops the server on the way out."""
+def gunicorn(
+    gen_env: GenEnv, project: Path, app: str, env: dict[str, str], options: tuple[str, ...] = ()
+) -> Iterator[str]:
+    """gunicorn serving ``app`` from ``project`` on 127.0.0.1 with one worker (and
+    ``options``); yields the base URL and stops the server on the way out."""
     port = free_port()
-    command = [gen_env.bin("gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "1", app]
-    server = subprocess.Popen(
-        command, cwd=project, env=server_env(gen_env, env), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_answers(base + "/healthz", server)
-        yield base
-    finally:
-        server.terminate()
+    command = [gen_env.bin("gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "1", *options, app]
+    # The server's output goes to a file: a pipe nobody reads fills up and stalls the server.
+    with tempfile.TemporaryFile("w+") as log:
+        server = subprocess.Popen(command, cwd=project, env=server_env(gen_env, env), stdout=log, stderr=log, text=True)
+        base = f"http://127.0.0.1:{port}"
         try:
-            server.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.communicate()
+            try:
+                wait_until_answers(base + "/healthz", server)
+            except AssertionError as failed:
+                log.seek(0)
+                raise AssertionError(f"{failed}\n{log.read()[-4000:]}") from None
+            yield base
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()

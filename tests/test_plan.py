@@ -173,7 +173,7 @@ resources:
         "from marshmallow import fields",
         "from marshmallow.validate import OneOf",
         "from marshmallow_sqlalchemy import auto_field",
-        "from ..crud import ResourceSchema",
+        "from ..crud import JsonDecimal, ResourceSchema, numeric",
     )
 
 

@@ -597,6 +597,7 @@ class ErrorsView(TypedView):
 
     errors: tuple[ErrorPage, ...]
     imports: list[str]
+    api: bool  # error pages leave the API's URLs to its JSON errors
 
 
 @dataclass(frozen=True)
@@ -732,7 +733,11 @@ def _app_files(spec: ProjectSpec, parts: list[Contribution]) -> list[PlannedFile
         imports = {("flask", "Flask"), ("flask.typing", "ResponseReturnValue"), ("werkzeug.exceptions", "HTTPException")}
         for page in spec.errors:
             imports |= page.response.imports
-        files.append(PlannedFile(f"{pkg}/errors.py", "project/package/errors.py.jinja", ErrorsView(spec.errors, import_lines(imports)), True))
+        api = any(r.api for r in spec.resources)
+        if api:
+            imports.add((".api", "api_error"))
+            imports.add((".api", "is_api_request"))
+        files.append(PlannedFile(f"{pkg}/errors.py", "project/package/errors.py.jinja", ErrorsView(spec.errors, import_lines(imports), api), True))
     return files
 
 

@@ -154,6 +154,33 @@ class ResourceCtx:
     needed_by: tuple[tuple[str, str, str], ...]  # (child class, child factory, fk attribute) rows that block delete
 
     @property
+    def refused_values(self) -> tuple[tuple[str, str, str, bool], ...]:
+        """(test id, field, Python literal, also a form case) of values its column cannot
+        store: text with a NUL, a number past the column's digits or integer range, and
+        (in JSON only) 0 for a boolean."""
+        out = []
+        for f in self.fields:
+            column = f.column
+            if f.kind != "column" or column is None:
+                continue
+            if column.type in ("string", "text"):
+                out.append((f"{f.name} with a NUL", f.name, repr("a\x00b"), True))
+            elif column.type == "numeric" and column.precision is not None:
+                too_many = 10 ** (column.precision - (column.scale or 0))
+                out.append((f"{f.name} past its digits", f.name, str(too_many), True))
+            elif column.type in ("integer", "big_integer"):
+                past = 2**63 if column.type == "big_integer" else 2**31
+                out.append((f"{f.name} past its range", f.name, str(past), True))
+            elif column.type == "boolean":
+                out.append((f"{f.name} as 0", f.name, "0", False))
+        return tuple(out)
+
+    @property
+    def form_refused_values(self) -> tuple[tuple[str, str, str, bool], ...]:
+        """The :attr:`refused_values` a form can send (a checkbox has no 0)."""
+        return tuple(case for case in self.refused_values if case[3])
+
+    @property
     def many_to_many_fields(self) -> tuple[FieldCtx, ...]:
         """The fields that pick several rows (forms and the API turn ids into rows)."""
         return tuple(f for f in self.fields if f.kind == "many_to_many")
@@ -198,17 +225,36 @@ def _plural(word: str) -> str:
 
 
 def _validator_names(column: Column, required: bool) -> list[str]:
-    """The WTForms validators of a column's field."""
+    """The validators of a column's field (WTForms' own, and crud's that keep values
+    the database cannot store out of it)."""
     out = ["InputRequired" if required else "Optional"]
     if column.type == "string" and column.length:
         out.append("Length")
+    if column.type in ("string", "text"):
+        out.append("storable_text")
+    if column.type == "numeric" and column.precision is not None:
+        out.append("fits_numeric")
+    if column.type in ("integer", "big_integer"):
+        out.append("fits_integer")
     if column.type == "uuid":
         out.append("UUID")
     return out
 
 
+def _validator_call(column: Column, name: str) -> str:
+    if name == "Length":
+        return f"Length(max={column.length})"
+    if name == "storable_text":
+        return name  # a validator function, not a factory
+    if name == "fits_numeric":
+        return f"fits_numeric({column.precision}, {column.scale or 0})"
+    if name == "fits_integer":
+        return "fits_integer(big=True)" if column.type == "big_integer" else "fits_integer()"
+    return f"{name}()"
+
+
 def _validators(column: Column, required: bool) -> list[str]:
-    return [f"Length(max={column.length})" if name == "Length" else f"{name}()" for name in _validator_names(column, required)]
+    return [_validator_call(column, name) for name in _validator_names(column, required)]
 
 
 def _column_uses(column: Column, cls: str, required: bool) -> frozenset[str]:
@@ -385,6 +431,11 @@ def _schema_field(column: Column, field: FieldCtx | None) -> SchemaField:
     """One column's schema field: read-only unless the form sets it; enums checked
     against their values, integers against their column's range."""
     if field is None:
+        if column.type == "datetime":
+            return SchemaField(f"{column.name} = UtcDateTime(dump_only=True)", frozenset({"UtcDateTime"}))
+        if column.type == "numeric":
+            places = f", places={column.scale}" if column.scale is not None else ""
+            return SchemaField(f"{column.name} = JsonDecimal(dump_only=True{places})", frozenset({"JsonDecimal"}))
         return SchemaField(f"{column.name} = auto_field(dump_only=True)", frozenset({"auto_field"}))
     # Unlike a form (a blank checkbox is False), JSON can leave out only what has a default.
     args = ["required=True"] if not column.nullable and column.default_expr is None else []
@@ -393,11 +444,27 @@ def _schema_field(column: Column, field: FieldCtx | None) -> SchemaField:
             args.append("allow_none=True")
         args.append(f"validate=OneOf({list(column.values)!r})")
         return SchemaField(f"{column.name} = fields.String({', '.join(args)})", frozenset({"fields", "OneOf"}))
+    own_class = {"boolean": "StrictBoolean", "datetime": "UtcDateTime", "numeric": "JsonDecimal"}.get(column.type)
+    if own_class is not None:
+        # Fields marshmallow-sqlalchemy would pick too loosely: declared with their options.
+        if column.nullable:
+            args.append("allow_none=True")
+        if column.type == "numeric" and column.scale is not None:
+            args.append(f"places={column.scale}")
+        if column.type == "numeric" and column.precision is not None:
+            args.append(f"**numeric({column.precision}, {column.scale or 0})")
+        uses = {own_class, "numeric"} if column.type == "numeric" and column.precision is not None else {own_class}
+        return SchemaField(f"{column.name} = {own_class}({', '.join(args)})", frozenset(uses))
     uses = {"auto_field"}
     if column.type in ("integer", "big_integer"):
         bound = "INT64" if column.type == "big_integer" else "INT32"
-        args.append(f"validate=[{bound}]")
+        args += ["strict=True", f"validate=[{bound}]"]  # 12, not "12" or 12.0
         uses.add(bound)
+    if column.type in ("string", "text"):
+        # Given validators replace marshmallow-sqlalchemy's own, so the length is named too.
+        length = [f"Length(max={column.length})"] if column.type == "string" and column.length else []
+        args.append(f"validate=[{', '.join([*length, '*TEXT'])}]")
+        uses |= {"TEXT", "Length"} if length else {"TEXT"}
     return SchemaField(f"{column.name} = auto_field({', '.join(args)})", frozenset(uses))
 
 
@@ -417,17 +484,21 @@ def schema_imports(declared: tuple[SchemaField, ...]) -> tuple[str, ...]:
     """The import lines ``schemas.py`` needs for these field declarations."""
     uses = {name for field in declared for name in field.uses}
     out = ["from marshmallow import fields"] if "fields" in uses else []
-    if "OneOf" in uses:
-        out.append("from marshmallow.validate import OneOf")
+    validators = [name for name in ("Length", "OneOf") if name in uses]
+    if validators:
+        out.append(f"from marshmallow.validate import {', '.join(validators)}")
     if "auto_field" in uses:
         out.append("from marshmallow_sqlalchemy import auto_field")
-    names = [n for n in ("ID_LIST", "INT32", "INT64") if n in uses]
-    out.append(f"from ..crud import {', '.join([*names, 'ResourceSchema'])}")
+    # isort's order, as ruff keeps it: constants, classes, then functions.
+    constants = [n for n in ("ID_LIST", "INT32", "INT64", "TEXT") if n in uses]
+    classes = sorted({"ResourceSchema", *(n for n in ("JsonDecimal", "StrictBoolean", "UtcDateTime") if n in uses)})
+    functions = [n for n in ("numeric",) if n in uses]
+    out.append(f"from ..crud import {', '.join([*constants, *classes, *functions])}")
     return tuple(out)
 
 
 VALIDATORS = ("InputRequired", "Optional", "Length", "UUID")
-CRUD_HELPERS = ("blank_to_none", "optional_int", "rows_by_id")
+CRUD_HELPERS = ("blank_to_none", "fits_integer", "fits_numeric", "optional_int", "rows_by_id", "storable_text")
 
 
 def _imports(fields: tuple[FieldCtx, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -600,6 +671,12 @@ class ApiView(TypedView):
 
     project: Project
     api_resources: list[ResourceCtx]
+    api_prefixes: tuple[str, ...]  # URL prefixes whose errors are JSON
+
+
+def api_prefixes(spec: ProjectSpec) -> tuple[str, ...]:
+    """The URL prefixes of the JSON API: /api/ and each resource's own api_prefix."""
+    return tuple(sorted({"/api/", *(r.api_prefix.rstrip("/") + "/" for r in spec.resources if r.api)}))
 
 
 def _tests_view(spec: ProjectSpec, r: ResourceCtx) -> ResourceTestsView:
@@ -630,7 +707,7 @@ def contribute(spec: ProjectSpec) -> Contribution:
     out.dependencies += DEPENDENCIES
     out.files.append(PlannedFile(f"{pkg}/crud.py", "project/package/crud.py.jinja", CrudView(bool(api_resources), PICKER_LIMIT), python=True))
     if api_resources:
-        out.files.append(PlannedFile(f"{pkg}/api.py", "project/package/api.py.jinja", ApiView(spec.project, api_resources), python=True))
+        out.files.append(PlannedFile(f"{pkg}/api.py", "project/package/api.py.jinja", ApiView(spec.project, api_resources, api_prefixes(spec)), python=True))
         out.files.append(PlannedFile(f"{pkg}/templates/api/docs.html", "project/package/templates/api/docs.html.jinja", NoNames()))
         out.files.append(PlannedFile(f"{pkg}/static/api-docs.js", "project/package/static/api-docs.js.jinja", NoNames()))
         out.files.append(PlannedFile("tests/test_api_docs.py", "project/tests/test_api_docs.py.jinja", NoNames(), python=True))

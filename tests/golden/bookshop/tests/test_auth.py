@@ -325,7 +325,7 @@ def test_api_guard_answers_401_as_json(
     response = client.get("/__api_guard__")
     assert response.status_code == 401
     assert response.is_json
-    assert response.get_json()["error"] == "unauthorized"
+    assert response.get_json()["code"] == 401
     log_in(client, user.email, password)
     assert client.get("/__api_guard__").get_json() == {"ok": True}
 

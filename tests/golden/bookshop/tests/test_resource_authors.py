@@ -201,6 +201,23 @@ def test_a_row_still_needed_is_not_deleted(
     assert db.session.get(Author, parent_id) is not None
 
 
+# Values a column cannot store: the form answers 422 with the field's error, never a 500.
+FORM_REFUSED = {
+    "name with a NUL": ("name", "a\x00b"),
+    "email with a NUL": ("email", "a\x00b"),
+    "bio with a NUL": ("bio", "a\x00b"),
+}
+
+
+@pytest.mark.parametrize(("field", "value"), FORM_REFUSED.values(), ids=FORM_REFUSED)
+def test_the_form_refuses_what_its_column_cannot_store(
+    client: FlaskClient, database: SQLAlchemy, field: str, value: object
+) -> None:
+    response = create(client, **{field: str(value)})
+    assert response.status_code == 422
+    assert _count() == 0
+
+
 def json_body(**changes: Any) -> dict[str, Any]:
     """A valid API body for a new Author."""
     n = next(_numbers)
@@ -272,6 +289,24 @@ def test_api_errors(client: FlaskClient, database: SQLAlchemy) -> None:
     assert client.patch(f"{API}0", json={}).status_code == 404
     assert client.post(API, json=json_body(email="taken")).status_code == 201
     assert client.post(API, json=json_body(email="taken")).status_code in (409, 422)
+
+
+# Values a column cannot store (and 0 for a boolean): 422 naming the field, never a 500.
+API_REFUSED = {
+    "name with a NUL": ("name", "a\x00b"),
+    "email with a NUL": ("email", "a\x00b"),
+    "bio with a NUL": ("bio", "a\x00b"),
+}
+
+
+@pytest.mark.parametrize(("field", "value"), API_REFUSED.values(), ids=API_REFUSED)
+def test_the_api_refuses_what_its_column_cannot_store(
+    client: FlaskClient, database: SQLAlchemy, field: str, value: object
+) -> None:
+    response = client.post(API, json=json_body(**{field: value}))
+    assert response.status_code == 422
+    assert response.json is not None and field in response.json["errors"]["json"]
+    assert _count() == 0
 
 
 def test_anonymous_visitors_are_sent_to_log_in(

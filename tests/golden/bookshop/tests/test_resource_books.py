@@ -235,6 +235,24 @@ def test_a_picker_loads_at_most_the_limit_and_searches_beyond(
     assert client.get("/books/options/nope").status_code == 404
 
 
+# Values a column cannot store: the form answers 422 with the field's error, never a 500.
+FORM_REFUSED = {
+    "title with a NUL": ("title", "a\x00b"),
+    "isbn with a NUL": ("isbn", "a\x00b"),
+    "pages past its range": ("pages", 2147483648),
+    "price past its digits": ("price", 1000000),
+}
+
+
+@pytest.mark.parametrize(("field", "value"), FORM_REFUSED.values(), ids=FORM_REFUSED)
+def test_the_form_refuses_what_its_column_cannot_store(
+    client: FlaskClient, database: SQLAlchemy, field: str, value: object
+) -> None:
+    response = create(client, **{field: str(value)})
+    assert response.status_code == 422
+    assert _count() == 0
+
+
 def json_body(**changes: Any) -> dict[str, Any]:
     """A valid API body for a new Book."""
     n = next(_numbers)
@@ -325,3 +343,23 @@ def test_api_errors(client: FlaskClient, database: SQLAlchemy) -> None:
     assert client.patch(f"{API}0", json={}).status_code == 404
     assert client.post(API, json=json_body(isbn="taken")).status_code == 201
     assert client.post(API, json=json_body(isbn="taken")).status_code in (409, 422)
+
+
+# Values a column cannot store (and 0 for a boolean): 422 naming the field, never a 500.
+API_REFUSED = {
+    "title with a NUL": ("title", "a\x00b"),
+    "isbn with a NUL": ("isbn", "a\x00b"),
+    "pages past its range": ("pages", 2147483648),
+    "price past its digits": ("price", 1000000),
+    "in_stock as 0": ("in_stock", 0),
+}
+
+
+@pytest.mark.parametrize(("field", "value"), API_REFUSED.values(), ids=API_REFUSED)
+def test_the_api_refuses_what_its_column_cannot_store(
+    client: FlaskClient, database: SQLAlchemy, field: str, value: object
+) -> None:
+    response = client.post(API, json=json_body(**{field: value}))
+    assert response.status_code == 422
+    assert response.json is not None and field in response.json["errors"]["json"]
+    assert _count() == 0

@@ -192,6 +192,21 @@ def test_a_picker_loads_at_most_the_limit_and_searches_beyond(
     assert client.get("/tags/options/nope").status_code == 404
 
 
+# Values a column cannot store: the form answers 422 with the field's error, never a 500.
+FORM_REFUSED = {
+    "name with a NUL": ("name", "a\x00b"),
+}
+
+
+@pytest.mark.parametrize(("field", "value"), FORM_REFUSED.values(), ids=FORM_REFUSED)
+def test_the_form_refuses_what_its_column_cannot_store(
+    client: FlaskClient, database: SQLAlchemy, field: str, value: object
+) -> None:
+    response = create(client, **{field: str(value)})
+    assert response.status_code == 422
+    assert _count() == 0
+
+
 def json_body(**changes: Any) -> dict[str, Any]:
     """A valid API body for a new Tag."""
     n = next(_numbers)
@@ -260,6 +275,22 @@ def test_api_errors(client: FlaskClient, database: SQLAlchemy) -> None:
     assert client.patch(f"{API}0", json={}).status_code == 404
     assert client.post(API, json=json_body(name="taken")).status_code == 201
     assert client.post(API, json=json_body(name="taken")).status_code in (409, 422)
+
+
+# Values a column cannot store (and 0 for a boolean): 422 naming the field, never a 500.
+API_REFUSED = {
+    "name with a NUL": ("name", "a\x00b"),
+}
+
+
+@pytest.mark.parametrize(("field", "value"), API_REFUSED.values(), ids=API_REFUSED)
+def test_the_api_refuses_what_its_column_cannot_store(
+    client: FlaskClient, database: SQLAlchemy, field: str, value: object
+) -> None:
+    response = client.post(API, json=json_body(**{field: value}))
+    assert response.status_code == 422
+    assert response.json is not None and field in response.json["errors"]["json"]
+    assert _count() == 0
 
 
 def test_anonymous_visitors_are_sent_to_log_in(

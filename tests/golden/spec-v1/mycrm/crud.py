@@ -3,17 +3,20 @@ ETags and the schemas' base class."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from flask import abort as flask_abort
 from flask import jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint, Page, abort
-from marshmallow import ValidationError
-from marshmallow.validate import Range
+from marshmallow import ValidationError, fields
+from marshmallow.validate import Range, Regexp
 from marshmallow_sqlalchemy import SQLAlchemySchema
 from sqlalchemy import (
     BigInteger,
@@ -30,6 +33,7 @@ from werkzeug.exceptions import HTTPException, default_exceptions
 
 # SelectChoice is new in WTForms 3.3, which the types-WTForms stubs do not know yet.
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined,unused-ignore]
+from wtforms.validators import NumberRange, StopValidation
 
 from .extensions import db
 
@@ -155,6 +159,42 @@ def _option_label(
     return str(text) if label is not None else f"#{value}"
 
 
+# Characters no database column of text can hold (PostgreSQL refuses NUL; an unpaired
+# surrogate cannot be encoded as UTF-8): refused as field errors, never a 500.
+UNSTORABLE_TEXT = re.compile(r"[\x00\ud800-\udfff]")
+NO_NUL = r"^[^\x00]*$"  # the API documents this pattern (generators read it)
+
+
+def storable_text(form: Any, field: Any) -> None:
+    """WTForms validator of text fields: no character the database cannot store."""
+    if isinstance(field.data, str) and UNSTORABLE_TEXT.search(field.data):
+        raise StopValidation("Remove the control characters from this text.")
+
+
+def fits_numeric(precision: int, scale: int) -> Callable[[Any, Any], None]:
+    """WTForms validator of a NUMERIC(precision, scale) column's field: the value, rounded
+    to ``scale`` places as the database stores it, has at most precision - scale digits
+    before the point."""
+    limit = Decimal(10) ** (precision - scale)
+
+    def check(form: Any, field: Any) -> None:
+        value = field.data
+        if not isinstance(value, Decimal):
+            return
+        if not value.is_finite() or abs(value.quantize(Decimal(10) ** -scale)) >= limit:
+            raise StopValidation(
+                f"Use at most {precision - scale} digits before the decimal point."
+            )
+
+    return check
+
+
+def fits_integer(big: bool = False) -> NumberRange:
+    """WTForms validator of an INTEGER (or BIGINT) column's field."""
+    limit = INT64_MAX if big else INT32_MAX
+    return NumberRange(min=-limit - 1, max=limit)
+
+
 def blank_to_none(value: str | None) -> str | None:
     """An empty text field stores NULL, not an empty string."""
     return value or None
@@ -177,9 +217,77 @@ def rows_by_id(model: type[Any], ids: Iterable[Any] | None) -> list[Any]:
 
 # -- JSON API ------------------------------------------------------------------------
 
-ID_LIST = {"type": "array", "items": {"type": "integer"}}
+ID_LIST = {
+    "type": "array",
+    "items": {"type": "integer", "minimum": -INT64_MAX - 1, "maximum": INT64_MAX},
+}
 INT32 = Range(min=-INT32_MAX - 1, max=INT32_MAX)
 INT64 = Range(min=-INT64_MAX - 1, max=INT64_MAX)
+
+
+def _encodable(value: str) -> None:
+    if UNSTORABLE_TEXT.search(value):
+        raise ValidationError("Text cannot hold NUL or unpaired surrogate characters.")
+
+
+# Text fields: the documented pattern (no NUL), and no unpaired surrogate either.
+TEXT = (Regexp(NO_NUL, error="Text cannot hold NUL characters."), _encodable)
+
+
+def numeric(precision: int, scale: int) -> dict[str, Any]:
+    """``auto_field`` arguments of a NUMERIC(precision, scale) column: the value (rounded
+    to ``scale`` places on load) has at most precision - scale digits before the point,
+    documented as exclusive bounds."""
+    limit = 10 ** (precision - scale)
+
+    def check(value: Decimal) -> None:
+        if abs(value) >= limit:
+            raise ValidationError(
+                f"Use at most {precision - scale} digits before the decimal point."
+            )
+
+    return {
+        "validate": [check],
+        "metadata": {"exclusiveMinimum": -limit, "exclusiveMaximum": limit},
+    }
+
+
+class JsonDecimal(fields.Decimal):
+    """A NUMERIC column as a JSON number (marshmallow would hand json a Decimal, which it
+    writes as a string); the column's digits fit a double exactly up to 15 of them."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        number = super()._serialize(value, attr, obj, **kwargs)
+        return None if number is None else float(number)
+
+
+class UtcDateTime(fields.DateTime):
+    """A DATETIME column, stored as naive UTC: written with its offset (RFC 3339), read
+    in any offset and turned into UTC (a value without one is UTC)."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        if isinstance(value, dt.datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Any, **kwargs: Any
+    ) -> dt.datetime:
+        parsed = super()._deserialize(value, attr, data, **kwargs)
+        if parsed.tzinfo is not None:
+            parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
+        return parsed
+
+
+class StrictBoolean(fields.Boolean):
+    """JSON true or false only: 0, 1, "yes" and "true" are not booleans."""
+
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Any, **kwargs: Any
+    ) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
 
 
 def json_error(error: HTTPException) -> ResponseReturnValue:

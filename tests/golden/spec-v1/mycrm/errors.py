@@ -6,19 +6,27 @@ from flask import Flask, Response, render_template
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
+from .api import api_error, is_api_request
+
 
 def not_found(error: HTTPException) -> ResponseReturnValue:
-    """404 Not Found."""
+    """404 Not Found (the API's URLs answer JSON)."""
+    if is_api_request():
+        return api_error(error)
     return render_template("errors/404.html", error=error), 404
 
 
 def request_entity_too_large(error: HTTPException) -> ResponseReturnValue:
-    """413 Request Entity Too Large."""
+    """413 Request Entity Too Large (the API's URLs answer JSON)."""
+    if is_api_request():
+        return api_error(error)
     return Response("File too large", mimetype="text/plain"), 413
 
 
 def internal_server_error(error: HTTPException) -> ResponseReturnValue:
-    """500 Internal Server Error."""
+    """500 Internal Server Error (the API's URLs answer JSON)."""
+    if is_api_request():
+        return api_error(error)
     return render_template("errors/500.html", error=error), 500
 
 

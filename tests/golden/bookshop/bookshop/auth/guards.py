@@ -18,8 +18,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def unauthorized() -> Response:
-    """The answer to an anonymous API request: 401 with a JSON error."""
-    response = jsonify(error="unauthorized", message="Log in to use this API.")
+    """The answer to an anonymous API request: 401 with a JSON error in the API's
+    documented error shape (code, status, message)."""
+    response = jsonify(
+        code=401, status="Unauthorized", message="Log in to use this API."
+    )
     response.status_code = 401
     return response
 

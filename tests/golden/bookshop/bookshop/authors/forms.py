@@ -8,7 +8,7 @@ from sqlalchemy import select
 from wtforms import DateField, Field, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from ..crud import blank_to_none
+from ..crud import blank_to_none, storable_text
 from ..extensions import db
 from ..models import Author
 
@@ -18,9 +18,15 @@ class AuthorForm(FlaskForm):
 
     row_id: int | None = None  # the row being edited: its own values are no collision
 
-    name = StringField("Name", validators=[InputRequired(), Length(max=80)])
-    email = StringField("Email", validators=[InputRequired(), Length(max=120)])
-    bio = TextAreaField("Bio", validators=[Optional()], filters=[blank_to_none])
+    name = StringField(
+        "Name", validators=[InputRequired(), Length(max=80), storable_text]
+    )
+    email = StringField(
+        "Email", validators=[InputRequired(), Length(max=120), storable_text]
+    )
+    bio = TextAreaField(
+        "Bio", validators=[Optional(), storable_text], filters=[blank_to_none]
+    )
     born = DateField("Born", validators=[Optional()])
 
     def validate_email(self, field: Field) -> None:

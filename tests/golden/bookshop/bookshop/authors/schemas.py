@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from marshmallow.validate import Length
 from marshmallow_sqlalchemy import auto_field
 
-from ..crud import ResourceSchema
+from ..crud import TEXT, ResourceSchema
 from ..models import Author
 
 
@@ -15,9 +16,9 @@ class AuthorSchema(ResourceSchema):
         model = Author
 
     id = auto_field(dump_only=True)
-    name = auto_field(required=True)
-    email = auto_field(required=True)
-    bio = auto_field()
+    name = auto_field(required=True, validate=[Length(max=80), *TEXT])
+    email = auto_field(required=True, validate=[Length(max=120), *TEXT])
+    bio = auto_field(validate=[*TEXT])
     born = auto_field()
 
 

@@ -20,7 +20,14 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined,unused-ignore]
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from ..crud import Picker, picker_choices, rows_by_id
+from ..crud import (
+    Picker,
+    fits_integer,
+    fits_numeric,
+    picker_choices,
+    rows_by_id,
+    storable_text,
+)
 from ..extensions import db
 from ..models import Author, Book, Tag
 
@@ -37,8 +44,12 @@ class BookForm(FlaskForm):
 
     row_id: int | None = None  # the row being edited: its own values are no collision
 
-    title = StringField("Title", validators=[InputRequired(), Length(max=200)])
-    isbn = StringField("Isbn", validators=[InputRequired(), Length(max=13)])
+    title = StringField(
+        "Title", validators=[InputRequired(), Length(max=200), storable_text]
+    )
+    isbn = StringField(
+        "Isbn", validators=[InputRequired(), Length(max=13), storable_text]
+    )
     author_id = SelectField("Author", coerce=int, validators=[InputRequired()])
     format = SelectField(
         "Format",
@@ -50,8 +61,8 @@ class BookForm(FlaskForm):
         ],
         default="paperback",
     )
-    pages = IntegerField("Pages", validators=[Optional()])
-    price = DecimalField("Price", validators=[Optional()], places=2)
+    pages = IntegerField("Pages", validators=[Optional(), fits_integer()])
+    price = DecimalField("Price", validators=[Optional(), fits_numeric(8, 2)], places=2)
     in_stock = BooleanField("In stock", default=True)
     published_at = DateTimeLocalField(
         "Published at", validators=[Optional()], format="%Y-%m-%dT%H:%M"

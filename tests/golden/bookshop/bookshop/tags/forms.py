@@ -8,7 +8,7 @@ from sqlalchemy import select
 from wtforms import Field, SelectField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from ..crud import Picker, picker_choices, rows_by_id
+from ..crud import Picker, picker_choices, rows_by_id, storable_text
 from ..extensions import db
 from ..models import Book, Tag
 
@@ -24,7 +24,9 @@ class TagForm(FlaskForm):
 
     row_id: int | None = None  # the row being edited: its own values are no collision
 
-    name = StringField("Name", validators=[InputRequired(), Length(max=30)])
+    name = StringField(
+        "Name", validators=[InputRequired(), Length(max=30), storable_text]
+    )
     books_ids = SelectMultipleField("Books", coerce=int)
 
     def validate_name(self, field: Field) -> None:

@@ -4,9 +4,10 @@ lists. Fields a client sets are the form's; the others are read-only."""
 from __future__ import annotations
 
 from marshmallow import fields
+from marshmallow.validate import Length
 from marshmallow_sqlalchemy import auto_field
 
-from ..crud import ID_LIST, ResourceSchema
+from ..crud import ID_LIST, TEXT, ResourceSchema
 from ..models import Tag
 
 
@@ -17,7 +18,7 @@ class TagSchema(ResourceSchema):
         model = Tag
 
     id = auto_field(dump_only=True)
-    name = auto_field(required=True)
+    name = auto_field(required=True, validate=[Length(max=30), *TEXT])
     books = fields.Method("dump_books", deserialize="load_ids", metadata=ID_LIST)
 
     def dump_books(self, tag: Tag) -> list[int]:

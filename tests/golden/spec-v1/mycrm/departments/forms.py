@@ -8,6 +8,7 @@ from sqlalchemy import select
 from wtforms import Field, StringField
 from wtforms.validators import InputRequired, Length, ValidationError
 
+from ..crud import storable_text
 from ..extensions import db
 from ..models import Department
 
@@ -17,7 +18,9 @@ class DepartmentForm(FlaskForm):
 
     row_id: int | None = None  # the row being edited: its own values are no collision
 
-    title = StringField("Title", validators=[InputRequired(), Length(max=64)])
+    title = StringField(
+        "Title", validators=[InputRequired(), Length(max=64), storable_text]
+    )
 
     def validate_title(self, field: Field) -> None:
         """Title is unique."""

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from marshmallow.validate import Length
 from marshmallow_sqlalchemy import auto_field
 
-from ..crud import ResourceSchema
+from ..crud import TEXT, ResourceSchema
 from ..models import Department
 
 
@@ -15,7 +16,7 @@ class DepartmentSchema(ResourceSchema):
         model = Department
 
     id = auto_field(dump_only=True)
-    title = auto_field(required=True)
+    title = auto_field(required=True, validate=[Length(max=64), *TEXT])
 
 
 class DepartmentPatchSchema(DepartmentSchema):

@@ -15,7 +15,14 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from ..crud import Picker, blank_to_none, optional_int, picker_choices, rows_by_id
+from ..crud import (
+    Picker,
+    blank_to_none,
+    optional_int,
+    picker_choices,
+    rows_by_id,
+    storable_text,
+)
 from ..extensions import db
 from ..models import Department, Tag, User
 
@@ -32,9 +39,15 @@ class UserForm(FlaskForm):
 
     row_id: int | None = None  # the row being edited: its own values are no collision
 
-    name = StringField("Name", validators=[InputRequired(), Length(max=32)])
-    email = StringField("Email", validators=[InputRequired(), Length(max=120)])
-    bio = TextAreaField("Bio", validators=[Optional()], filters=[blank_to_none])
+    name = StringField(
+        "Name", validators=[InputRequired(), Length(max=32), storable_text]
+    )
+    email = StringField(
+        "Email", validators=[InputRequired(), Length(max=120), storable_text]
+    )
+    bio = TextAreaField(
+        "Bio", validators=[Optional(), storable_text], filters=[blank_to_none]
+    )
     active = BooleanField("Active", default=True)
     depart_id = SelectField("Department", coerce=optional_int, validators=[Optional()])
     tags_ids = SelectMultipleField("Tags", coerce=int)
