@@ -128,8 +128,9 @@ def _regen(
 
 
 def _conflict_paths(steps: list[Step]) -> list[str]:
-    """The paths a later run must see resolved: files with markers, files written beside."""
-    out = [s.relpath for s in steps if s.conflict and s.writes]
+    """The paths a later run must see resolved: files with markers, files kept while the
+    new version waits beside them, files whose code would not import, and the new versions."""
+    out = [s.relpath for s in steps if s.conflict]
     return out + [s.relpath for s in steps if s.relpath.endswith(BESIDE) and s.writes]
 
 

@@ -15,8 +15,8 @@ from flaskgen.core.merge.blocks import cut_block
 from flaskgen.core.merge.essential import essential_paths
 from flaskgen.core.merge.table import BESIDE, Step, beside
 from flaskgen.merge import decode, merge_text, uses_crlf
-from flaskgen.regen.checks import check_merges
-from flaskgen.regen.disk import linked
+from flaskgen.regen.checks import check_imports, check_merges, final_tree
+from flaskgen.regen.disk import linked, python_sources
 from flaskgen.regen.guards import read_bytes
 from flaskgen.state import (
     State,
@@ -93,9 +93,11 @@ def plan_steps(inputs: Inputs) -> tuple[list[Step], dict[str, str]]:
     carried = dict(renamed)
     steps += _user_files_moved(root, {**inputs.moves_files, **renamed}, set(bases) | set(theirs), carried)
     arrived = frozenset(m.new_name for m in inputs.moves_blocks)
-    steps = check_merges(steps, eff_ours, eff_base, theirs, inputs.view_renames, arrived)
-    guarded = [_guard_step(root, s, theirs, bases) for s in steps]
-    return sorted((s for group in guarded for s in group), key=lambda s: s.relpath), carried
+    before = python_sources(root, set(bases) | set(theirs))
+    steps = check_merges(steps, eff_ours, eff_base, theirs, inputs.view_renames, arrived, final_tree(before, steps))
+    guarded = [s for step in steps for s in _guard_step(root, step, theirs, bases)]
+    steps = check_imports(guarded, before, eff_ours, theirs, carried)
+    return sorted(steps, key=lambda s: s.relpath), carried
 
 
 def _folder_renames(moves: dict[str, str]) -> dict[str, str]:
