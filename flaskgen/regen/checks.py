@@ -18,6 +18,7 @@ conflict counts as resolved only when it runs again (:func:`code_problems`).
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import tempfile
@@ -142,10 +143,13 @@ def _repair(
     problem = f"line {fresh[0][2]}: {fresh[0][1]} ({fresh[0][0]})"
     if len(lines) != len(fresh) or None in lines:
         return item.merged, f"the merged file would not run ({problem})", ""
-    for line, (_, message, row) in zip(lines, fresh, strict=True):
+    for line, (_, message, _row) in zip(lines, fresh, strict=True):
         gone = import_problem(line or "", item.relpath, modules)
         if gone is not None:
-            why = f"line {row}: {message}, and its import '{line}' no longer resolves: {gone.reason}"
+            name = undefined_name(message)
+            where = _import_line(item.ours or "", name or "")
+            at = f" at line {where}" if where else ""
+            why = f"your code uses `{name}`, imported{at} by '{line}', which no longer resolves: {gone.reason}"
             return item.merged, f"the merged file would not run ({why})", ""
     text = item.merged
     found = sorted({line for line in lines if line is not None})
@@ -226,3 +230,15 @@ def code_problems(tree: dict[str, str], relpaths: list[str]) -> list[str]:
         if problem.relpath in mine or problem.target in mine:
             out.append(f"{problem.relpath}:{problem.line}: '{problem.statement}': {problem.reason}")
     return out
+
+
+def _import_line(text: str, name: str) -> int | None:
+    """The line of the module-level import that binds ``name`` in ``text``."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return None
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and any((a.asname or a.name) == name for a in node.names):
+            return node.lineno
+    return None
