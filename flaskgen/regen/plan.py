@@ -63,9 +63,14 @@ def render_new(
     except SpecError:  # an old spec this version rejects: no move detection
         return theirs, {}, (), {}
     from flaskgen.core.merge.renames import find_moves, view_renames
+    from flaskgen.core.migrate.diff import MigrationIntentError
+    from flaskgen.core.spec.loader import load_spec_text
     from flaskgen.regen.revisions import keep_revisions
 
-    theirs = keep_revisions(theirs, state.files, old, spec, root, folders)
+    try:
+        theirs = keep_revisions(theirs, state.files, old, spec, root, folders)
+    except MigrationIntentError as exc:  # said at the keys of the spec that must change
+        raise exc.located(load_spec_text(spec_text, str(spec_path))) from None
     moves = find_moves(old, spec, set(state.files), set(theirs))
     return theirs, moves.files, moves.blocks, view_renames(old, spec)
 
