@@ -169,3 +169,32 @@ def test_keeping_your_side_of_a_conflict_that_breaks_an_import_is_not_resolved(t
     code, output = _cli(project)
     assert code == 0, output
     _starts(gen_env, project)
+
+
+@pytest.mark.slow
+def test_a_deleted_model_your_code_still_imports_is_a_conflict_naming_each_line(tmp_path: Path, gen_env: GenEnv) -> None:
+    supplier = "models:\n  Supplier:\n    columns:\n      name: {type: string, length: 80}\n"
+    project = Project.create(tmp_path, SPEC.replace("models:\n", supplier))
+    project.write("stock/reports.py", REPORTS)
+    project.write("stock/products/views.py", project.read("stock/products/views.py") + CHEAPEST)
+    spec = project.spec.read_text()
+    project.spec.write_text(spec[: spec.index("  Product:")] + "dropped: [Product]\n")
+    code, output = _cli(project)
+    assert code == 1, output
+    assert "stock/reports.py  (the code would not import (line 3: 'from .models import Product': stock/models.py does not define Product)" in output
+    # The resource's views you edited stay (orphan), and do not import either: a conflict too.
+    assert "stock/products/views.py" in output
+    assert not project.path("stock/products/forms.py").exists()  # unchanged generated files go
+
+    code, output = _cli(project)
+    assert code == 1
+    assert "stock/reports.py:3: 'from .models import Product': stock/models.py does not define Product" in output
+    assert "stock/products/views.py:" in output
+
+    project.path("stock/reports.py").unlink()
+    for path in sorted(project.path("stock/products").rglob("*"), reverse=True):
+        path.unlink() if path.is_file() else path.rmdir()
+    project.path("stock/products").rmdir()
+    code, output = _cli(project)
+    assert code == 0, output
+    assert "products.index" not in _starts(gen_env, project)

@@ -56,7 +56,8 @@ def test_a_missing_module_is_found_and_submodules_count_as_names() -> None:
         ("shop/views.py", 4, "", "shop/nothing.py"),
         ("tests/test_x.py", 2, "create_app", "shop/__init__.py"),
     ]
-    assert found[0].describe() == "line 2: '.gone': there is no module shop/gone.py"
+    assert found[0].describe() == "line 2: 'from .gone import x': there is no module shop/gone.py"
+    assert found[1].describe() == "line 4: 'import shop.nothing': there is no module shop/nothing.py"
     assert found[2].describe() == "line 2: 'from shop import create_app': shop/__init__.py does not define create_app"
 
 

@@ -208,7 +208,8 @@ def _import_conflicts(steps: list[Step], fresh: dict[str, list[Unresolved]], our
             mine = ours.get(step.relpath)
             out += _refuse_merge(step, Merged(step.relpath, None, None, theirs[step.relpath], ""), mine, why)
         else:
-            note = f"{why}; fix it, then run 'flaskgen regen' again"
+            fix = "fix or delete it" if step.action == Action.ORPHAN else "fix it"
+            note = (f"{step.note}, and " if step.action == Action.ORPHAN else "") + f"{why}; {fix}, then run 'flaskgen regen' again"
             out.append(Step(step.relpath, Action.CONFLICT, note, step.writes, step.data, True))
     for relpath, problems in sorted(fresh.items()):  # your own files, which regen does not write
         why = "; ".join(p.describe() for p in problems)

@@ -25,6 +25,7 @@ class Unresolved:
     module: str
     name: str  # empty when the module itself is missing
     target: str  # the file the import reads (``shop/models.py``), or the one it looked for
+    names: tuple[str, ...] = ()  # what a ``from`` import of a missing module asks for
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -37,7 +38,9 @@ class Unresolved:
 
     @property
     def statement(self) -> str:
-        return f"from {self.module} import {self.name}" if self.name else self.module
+        if self.name or self.names:
+            return f"from {self.module} import {self.name or ', '.join(self.names)}"
+        return f"import {self.module}"
 
     def describe(self) -> str:
         return f"line {self.line}: '{self.statement}': {self.reason}"
@@ -159,7 +162,7 @@ def unresolved_imports(tree: dict[str, str], relpaths: list[str] | None = None) 
             target = _module_file(tree, stem)
             if target is None:
                 if stem and not _is_package(tree, stem):
-                    out.append(Unresolved(relpath, line, module, "", f"{stem}.py"))
+                    out.append(Unresolved(relpath, line, module, "", f"{stem}.py", tuple(names)))
                 continue
             if target not in defined:
                 defined[target] = defined_names(tree[target])

@@ -49,6 +49,7 @@ class Intent:
 
     path: KeyPath
     message: str
+    key: bool = False  # at the key itself (a mapping the answer goes into), not its value
 
 
 class MigrationIntentError(FlaskgenError):
@@ -69,7 +70,7 @@ class MigrationIntentError(FlaskgenError):
 
     def located(self, spec: LoadedSpec) -> SpecError:
         """The same problems at their ``file:line:col`` in the loaded (new) spec."""
-        return SpecError([spec.problem(p.path, p.message) for p in self.problems])
+        return SpecError([spec.problem(p.path, p.message, key=p.key) for p in self.problems])
 
 
 @dataclass(frozen=True)
@@ -376,6 +377,7 @@ def _drop_column_problem(table: Table, column: str, drops: Drops) -> Intent:
         f"column '{column}' of table '{table.name}' is no longer in the spec, and the migration would drop it with "
         f"the data it holds (to drop it, add '{entry}' to the top-level 'dropped' list; to keep it, {back}; "
         "then run regen again)",
+        key=True,
     )
 
 
@@ -389,6 +391,7 @@ def _drop_table_problem(table: Table, created: list[Table]) -> Intent:
         ("models",),
         f"{what} no longer in the spec, and the migration would drop the table '{table.name}' with the data it holds "
         f"(to drop it, add '{_entry(table)}' to the top-level 'dropped' list; to keep it, {keep}; then run regen again)",
+        key=True,
     )
 
 
