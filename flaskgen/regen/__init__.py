@@ -12,8 +12,11 @@ the new render:
   is written beside it.
 
 * A body is carried only to the same view or method (or its ``renamed_from``); merged
-  Python is checked for new undefined names and syntax errors (:mod:`flaskgen.regen.checks`).
-* Conflicts are recorded in the state; until they are resolved the next run refuses.
+  Python is checked for new undefined names and syntax errors, and the whole project
+  for imports of its own modules that would no longer resolve (:mod:`flaskgen.regen.checks`).
+* A new migration drops a table or column only when the spec's ``dropped`` names it.
+* Conflicts are recorded in the state; until they are resolved (a Python file: until it
+  imports again) the next run refuses.
 
 Applying is crash-safe: one run at a time (``.flaskgen/lock``), the planned writes go to
 a journal first, every write is atomic and keeps the file's mode, and the state is
