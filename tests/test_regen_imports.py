@@ -1,7 +1,9 @@
-"""The static import check over a project's own modules (pure: plain asserts)."""
+"""The static import check over a project's own modules, and which of its findings
+regen turns into conflicts (plain asserts, no files)."""
 
 from __future__ import annotations
 
+from flaskgen.core.actions import Action
 from flaskgen.core.merge.imports import (
     ANY,
     Unresolved,
@@ -9,6 +11,8 @@ from flaskgen.core.merge.imports import (
     import_problem,
     unresolved_imports,
 )
+from flaskgen.core.merge.table import Step
+from flaskgen.regen.checks import check_imports, final_tree
 
 MODELS = "class Item:\n    pass\n\n\nLIMIT = 3\n"
 
@@ -67,3 +71,21 @@ def test_an_import_is_re_added_only_when_it_resolves() -> None:
     problem = import_problem("from ..models import Product", "shop/products/views.py", tree)
     assert problem is not None and problem.reason == "shop/models.py does not define Product"
     assert import_problem("from flask import Response", "shop/products/views.py", tree) is None
+
+
+def test_only_imports_the_run_breaks_become_conflicts() -> None:
+    before = {
+        "shop/__init__.py": "",
+        "shop/models.py": "class Product:\n    pass\n",
+        "shop/mine.py": "from .models import Product\n",
+        "shop/old.py": "from .gone import thing\n",  # broken before the run: not regen's doing
+    }
+    rename = Step("shop/models.py", Action.UPDATE, "", True, b"class Item:\n    pass\n")
+    assert final_tree(before, [rename])["shop/models.py"] == "class Item:\n    pass\n"
+    steps = check_imports([rename], before, {}, {}, {})
+    assert [(s.relpath, s.action, s.writes, s.conflict) for s in steps] == [
+        ("shop/models.py", Action.UPDATE, True, False),
+        ("shop/mine.py", Action.CONFLICT, False, True),
+    ]
+    assert "line 1: 'from .models import Product': shop/models.py does not define Product" in steps[1].note
+    assert check_imports([Step("shop/models.py", Action.KEEP)], before, {}, {}, {}) == [Step("shop/models.py", Action.KEEP)]

@@ -220,15 +220,13 @@ def _import_conflicts(steps: list[Step], fresh: dict[str, list[Unresolved]], our
 def code_problems(tree: dict[str, str], relpaths: list[str]) -> list[str]:
     """``path:line: what is wrong`` for every undefined name, syntax error or import that
     does not resolve in the Python files ``relpaths`` of ``tree``, and for every import
-    elsewhere in ``tree`` of a name those files no longer define."""
+    elsewhere in ``tree`` of a name those files (or their absence) no longer provide."""
     mine = sorted(p for p in relpaths if p in tree and p.endswith(".py"))
-    if not mine:
-        return []
     out = []
     for relpath, found in sorted(ruff_findings({p: tree[p] for p in mine}, RUNS).items()):
         out += [f"{relpath}:{line}: {message}" for _, message, line in sorted(found, key=lambda f: f[2])]
-    for problem in unresolved_imports(tree):
-        if problem.relpath in mine or problem.target in mine:
+    for problem in unresolved_imports(tree):  # a file you deleted to resolve it counts too
+        if problem.relpath in mine or problem.target in relpaths:
             out.append(f"{problem.relpath}:{problem.line}: '{problem.statement}': {problem.reason}")
     return out
 
