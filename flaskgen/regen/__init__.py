@@ -32,7 +32,7 @@ from flaskgen import __version__
 from flaskgen.core.errors import RegenError, TargetError
 from flaskgen.core.merge.table import BESIDE, Report, Step
 from flaskgen.regen.apply import BACKUP_DIR, JOURNAL, apply_steps, backup, diffs, resume
-from flaskgen.regen.disk import project_lock, stale_temporaries
+from flaskgen.regen.disk import project_lock, python_sources, stale_temporaries
 from flaskgen.regen.guards import check_paths, git_dirty, read_bytes, unresolved
 from flaskgen.regen.plan import Inputs, plan_steps, render_new
 from flaskgen.state import (
@@ -103,7 +103,8 @@ def _regen(
     spec_text = _read_spec(spec_path)
     folders = _template_folders(project, templates, state)
     theirs, file_moves, block_moves, renames = render_new(spec_path, spec_text, state, folders, project)
-    steps, carried = plan_steps(Inputs(project, spec_path, spec_text, state, theirs, file_moves, block_moves, renames))
+    python = python_sources(project, set(state.files if state else ()) | set(theirs))
+    steps, carried = plan_steps(Inputs(project, spec_path, spec_text, state, theirs, file_moves, block_moves, renames, python))
     report = Report(steps)
     new_state = State(
         __version__,

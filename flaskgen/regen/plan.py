@@ -16,7 +16,7 @@ from flaskgen.core.merge.essential import essential_paths
 from flaskgen.core.merge.table import BESIDE, Step, beside
 from flaskgen.merge import decode, merge_text, uses_crlf
 from flaskgen.regen.checks import check_imports, check_merges, final_tree
-from flaskgen.regen.disk import linked, python_sources
+from flaskgen.regen.disk import linked
 from flaskgen.regen.guards import read_bytes
 from flaskgen.state import (
     State,
@@ -38,6 +38,8 @@ class Inputs:
     moves_files: dict[str, str] = field(default_factory=dict)  # new path -> old path
     moves_blocks: tuple[BlockMove, ...] = ()
     view_renames: dict[str, str] = field(default_factory=dict)  # new view name -> old (renamed_from)
+    # The project's Python modules as on disk, yours too (:func:`flaskgen.regen.disk.python_sources`)
+    python: dict[str, str] = field(default_factory=dict)
 
 
 def render_new(
@@ -98,7 +100,7 @@ def plan_steps(inputs: Inputs) -> tuple[list[Step], dict[str, str]]:
     carried = dict(renamed)
     steps += _user_files_moved(root, {**inputs.moves_files, **renamed}, set(bases) | set(theirs), carried)
     arrived = frozenset(m.new_name for m in inputs.moves_blocks)
-    before = python_sources(root, set(bases) | set(theirs))
+    before = inputs.python
     steps = check_merges(steps, eff_ours, eff_base, theirs, inputs.view_renames, arrived, final_tree(before, steps))
     guarded = [s for step in steps for s in _guard_step(root, step, theirs, bases)]
     steps = check_imports(guarded, before, eff_ours, theirs, carried)
