@@ -244,6 +244,7 @@ models:
   Product:
     columns:
       title: {type: string, length: 80, nullable: false}
+dropped: [Customer.visits]
 """
 INSERT = """\
 from shop import create_app
