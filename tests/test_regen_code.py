@@ -150,6 +150,8 @@ def test_keeping_your_side_of_a_conflict_that_breaks_an_import_is_not_resolved(t
     project.respec("{model: Product}", "{model: Product, form: [name]}")
     code, output = _cli(project)
     assert code == 1 and "stock/products/forms.py" in output
+    # The conflict's note already says what keeping your side needs.
+    assert "keeping your side needs back 'from wtforms import IntegerField', 'from wtforms.validators import Optional'" in output
     form = project.read("stock/products/forms.py")
     assert has_markers(form)
     # The merge took IntegerField out of the import line, outside the markers.

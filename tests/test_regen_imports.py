@@ -12,6 +12,7 @@ from flaskgen.core.merge.imports import (
     unresolved_imports,
 )
 from flaskgen.core.merge.table import Step
+from flaskgen.core.merge.text import keep_side
 from flaskgen.regen.checks import check_imports, final_tree
 
 MODELS = "class Item:\n    pass\n\n\nLIMIT = 3\n"
@@ -89,3 +90,10 @@ def test_only_imports_the_run_breaks_become_conflicts() -> None:
     ]
     assert "line 1: 'from .models import Product': shop/models.py does not define Product" in steps[1].note
     assert check_imports([Step("shop/models.py", Action.KEEP)], before, {}, {}, {}) == [Step("shop/models.py", Action.KEEP)]
+
+
+def test_keep_side_resolves_every_block_to_one_side() -> None:
+    text = "a\n<<<<<<< yours\nmine\n||||||| last generated\nbase\n=======\nnew\n>>>>>>> new spec\nb\n"
+    assert keep_side(text, 0) == "a\nmine\nb\n"
+    assert keep_side(text, 2) == "a\nnew\nb\n"
+    assert keep_side("no markers\n", 0) == "no markers\n"

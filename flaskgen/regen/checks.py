@@ -12,8 +12,9 @@ Two checks run on every file regen merged (not on files it only replaces):
 Then the whole project, as it will be once the steps are applied (generated files and
 yours), is checked for imports of its own modules that no longer resolve
 (``from ..models import Product`` once the spec renamed ``Product``): each new one is a
-conflict naming the file and line (:func:`check_imports`).  A file with a recorded
-conflict counts as resolved only when it runs again (:func:`code_problems`).
+conflict naming the file and line (:func:`check_imports`).  A conflict's note names the
+imports keeping your side would need back (:func:`hint_conflicts`), and a file with a
+recorded conflict counts as resolved only when it runs again (:func:`code_problems`).
 """
 
 from __future__ import annotations
@@ -35,8 +36,9 @@ from flaskgen.core.merge.identity import (
 )
 from flaskgen.core.merge.imports import Unresolved, import_problem, unresolved_imports
 from flaskgen.core.merge.table import Step, beside, encode
+from flaskgen.core.merge.text import keep_side
 from flaskgen.format import ruff_bin
-from flaskgen.merge import decode, to_lf, uses_crlf
+from flaskgen.merge import decode, has_markers, to_lf, uses_crlf
 
 RULES = "F821,F811,E9"
 RUNS = "F821,E9"  # what stops a module from running: an undefined name, a syntax error
@@ -241,3 +243,28 @@ def _import_line(text: str, name: str) -> int | None:
         if isinstance(node, (ast.Import, ast.ImportFrom)) and any((a.asname or a.name) == name for a in node.names):
             return node.lineno
     return None
+
+
+def hint_conflicts(steps: list[Step], ours: dict[str, bytes | None], modules: dict[str, str]) -> list[Step]:
+    """A conflict in Python whose clean part of the merge dropped an import that your side
+    of a block uses: the note says which import keeping your side needs back."""
+    todo = {s.relpath: s for s in steps if s.action == Action.CONFLICT and s.writes and s.data and s.relpath.endswith(".py")}
+    texts: dict[str, str] = {}
+    for relpath, step in todo.items():
+        merged = decode(step.data or b"")
+        mine = decode(ours.get(relpath) or b"")
+        if merged is not None and mine is not None and has_markers(merged):
+            texts[f"{relpath}#kept"], texts[f"{relpath}#before"] = keep_side(to_lf(merged), 0), to_lf(mine)
+    found = ruff_findings(texts, RUNS)
+    notes: dict[str, str] = {}
+    for relpath in todo:
+        if f"{relpath}#kept" not in found:
+            continue
+        fresh = new_findings(found[f"{relpath}#kept"], found[f"{relpath}#before"])
+        mine = texts[f"{relpath}#before"]
+        item = Merged(relpath, mine, None, "", "")
+        needed = {missing_import(undefined_name(m) or "", item, []) for code, m, _ in fresh if code == "F821"}
+        lines = {line for line in needed if line is not None and import_problem(line, relpath, modules) is None}
+        if lines:
+            notes[relpath] = "; keeping your side needs back " + ", ".join(f"'{line}'" for line in sorted(lines))
+    return [Step(s.relpath, s.action, s.note + notes[s.relpath], s.writes, s.data, s.conflict) if s.relpath in notes else s for s in steps]

@@ -15,7 +15,7 @@ from flaskgen.core.merge.blocks import cut_block
 from flaskgen.core.merge.essential import essential_paths
 from flaskgen.core.merge.table import BESIDE, Step, beside
 from flaskgen.merge import decode, merge_text, uses_crlf
-from flaskgen.regen.checks import check_imports, check_merges, final_tree
+from flaskgen.regen.checks import check_imports, check_merges, final_tree, hint_conflicts
 from flaskgen.regen.disk import linked
 from flaskgen.regen.guards import read_bytes
 from flaskgen.state import (
@@ -101,7 +101,9 @@ def plan_steps(inputs: Inputs) -> tuple[list[Step], dict[str, str]]:
     steps += _user_files_moved(root, {**inputs.moves_files, **renamed}, set(bases) | set(theirs), carried)
     arrived = frozenset(m.new_name for m in inputs.moves_blocks)
     before = inputs.python
-    steps = check_merges(steps, eff_ours, eff_base, theirs, inputs.view_renames, arrived, final_tree(before, steps))
+    modules = final_tree(before, steps)
+    steps = check_merges(steps, eff_ours, eff_base, theirs, inputs.view_renames, arrived, modules)
+    steps = hint_conflicts(steps, eff_ours, modules)
     guarded = [s for step in steps for s in _guard_step(root, step, theirs, bases)]
     steps = check_imports(guarded, before, eff_ours, theirs, carried)
     return sorted(steps, key=lambda s: s.relpath), carried
