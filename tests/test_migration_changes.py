@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from flaskgen.cli import main
 from flaskgen.core.errors import FlaskgenError
-from flaskgen.core.migrate.diff import MigrationIntentError, revision, schema_of
+from flaskgen.core.migrate.diff import Drops, MigrationIntentError, revision, schema_of
 from flaskgen.project import create_project
 from flaskgen.regen import regen
 from flaskgen.specfile import parse_spec
@@ -26,8 +26,9 @@ def _schema(models: str):  # type: ignore[no-untyped-def]
     return schema_of(spec.models, spec.association_tables)
 
 
-def _rev(old: str, new: str):  # type: ignore[no-untyped-def]
-    return revision(_schema(old), _schema(new), number=2, down_revision="abc", message="Models changed")
+def _rev(old: str, new: str, dropped: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
+    drops = Drops(frozenset(dropped))
+    return revision(_schema(old), _schema(new), number=2, down_revision="abc", message="Models changed", drops=drops)
 
 
 # -- rename hints --------------------------------------------------------------------------
@@ -116,12 +117,22 @@ def test_disappearing_and_appearing_compatible_columns_need_a_hint() -> None:
     message = err.format()
     for part in ("table 'post'", "'title'", "'headline'", "renamed_from: title", "models.Post.columns.headline", "run regen again"):
         assert part in message
+    # The other way forward: the old column confirmed as dropped, the new one added empty.
+    assert "add 'Post.title' to the top-level 'dropped' list" in message
+    rev = _rev(
+        "  Post:\n    columns:\n      title: {type: string, length: 50}\n",
+        "  Post:\n    columns:\n      headline: {type: text}\n",
+        dropped=("Post.title",),
+    )
+    text = "\n".join(rev.upgrade)
+    assert "batch_op.drop_column('title')" in text and "batch_op.add_column(sa.Column('headline'" in text
 
 
 def test_columns_of_unrelated_types_are_dropped_and_added() -> None:
     rev = _rev(
         "  Post:\n    columns:\n      title: {type: string}\n",
         "  Post:\n    columns:\n      views: {type: integer}\n",
+        dropped=("Post.title",),
     )
     text = "\n".join(rev.upgrade)
     assert "batch_op.drop_column('title')" in text and "batch_op.add_column(sa.Column('views'" in text
@@ -151,7 +162,7 @@ def test_not_null_column_fills_existing_rows_with_its_default(column: str, serve
 
 
 def test_dropped_not_null_column_comes_back_filled_on_downgrade() -> None:
-    rev = _rev("  Post:\n    columns:\n      rank: {type: integer, nullable: false, default: 0}\n", "  Post:\n    columns: {}\n")
+    rev = _rev("  Post:\n    columns:\n      rank: {type: integer, nullable: false, default: 0}\n", "  Post:\n    columns: {}\n", dropped=("Post.rank",))
     add, drop_default = rev.downgrade
     assert "batch_op.add_column(sa.Column('rank', sa.Integer(), nullable=False, server_default='0'))" in add
     assert "server_default=None" in drop_default
@@ -199,15 +210,19 @@ def test_regen_cli_stops_on_a_possible_rename_and_writes_nothing(tmp_path: Path)
     spec.write_text(SHOP_AMBIGUOUS, encoding="utf-8")
     result = CliRunner().invoke(main, ["regen", str(spec), "-o", str(project)])
     assert result.exit_code == 2, result.output
-    assert "table 'customer'" in result.output and "renamed_from: name" in result.output
+    # At the new column's key in the spec, with both ways forward.
+    line = SHOP_AMBIGUOUS.split("\n").index("      full_name: {type: string, length: 64}") + 1
+    assert f"{spec}:{line}:18: models.Customer.columns.full_name: table 'customer'" in result.output
+    assert "renamed_from: name" in result.output and "add 'Customer.name' to the top-level 'dropped' list" in result.output
     assert {p: p.read_bytes() for p in project.rglob("*") if p.is_file()} == before
-    # The way out the message gives: drop in one regen, add in the next.
-    spec.write_text(SHOP.replace("      name: {type: string, length: 64, nullable: false, index: true}\n", ""), encoding="utf-8")
-    regen(project, spec)
-    spec.write_text(SHOP_AMBIGUOUS, encoding="utf-8")
-    regen(project, spec)
+    # The second way out the message gives: the old column confirmed as dropped.
+    spec.write_text(SHOP_AMBIGUOUS + "dropped: [Customer.name]\n", encoding="utf-8")
+    report = regen(project, spec)
+    assert not report.conflicts
     revisions = sorted(p.name for p in (project / "migrations" / "versions").glob("*.py"))
-    assert len(revisions) == 3, revisions
+    assert len(revisions) == 2, revisions
+    text = (project / "migrations" / "versions" / revisions[1]).read_text()
+    assert 'batch_op.drop_column("name")' in text and 'sa.Column("full_name"' in text
 
 
 # -- proof on real databases ---------------------------------------------------------------------
@@ -229,6 +244,7 @@ models:
   Product:
     columns:
       title: {type: string, length: 80, nullable: false}
+dropped: [Customer.visits]
 """
 INSERT = """\
 from shop import create_app

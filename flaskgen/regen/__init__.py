@@ -12,8 +12,11 @@ the new render:
   is written beside it.
 
 * A body is carried only to the same view or method (or its ``renamed_from``); merged
-  Python is checked for new undefined names and syntax errors (:mod:`flaskgen.regen.checks`).
-* Conflicts are recorded in the state; until they are resolved the next run refuses.
+  Python is checked for new undefined names and syntax errors, and the whole project
+  for imports of its own modules that would no longer resolve (:mod:`flaskgen.regen.checks`).
+* A new migration drops a table or column only when the spec's ``dropped`` names it.
+* Conflicts are recorded in the state; until they are resolved (a Python file: until it
+  imports again) the next run refuses.
 
 Applying is crash-safe: one run at a time (``.flaskgen/lock``), the planned writes go to
 a journal first, every write is atomic and keeps the file's mode, and the state is
@@ -29,7 +32,7 @@ from flaskgen import __version__
 from flaskgen.core.errors import RegenError, TargetError
 from flaskgen.core.merge.table import BESIDE, Report, Step
 from flaskgen.regen.apply import BACKUP_DIR, JOURNAL, apply_steps, backup, diffs, resume
-from flaskgen.regen.disk import project_lock, stale_temporaries
+from flaskgen.regen.disk import project_lock, python_sources, stale_temporaries
 from flaskgen.regen.guards import check_paths, git_dirty, read_bytes, unresolved
 from flaskgen.regen.plan import Inputs, plan_steps, render_new
 from flaskgen.state import (
@@ -100,7 +103,8 @@ def _regen(
     spec_text = _read_spec(spec_path)
     folders = _template_folders(project, templates, state)
     theirs, file_moves, block_moves, renames = render_new(spec_path, spec_text, state, folders, project)
-    steps, carried = plan_steps(Inputs(project, spec_path, spec_text, state, theirs, file_moves, block_moves, renames))
+    python = python_sources(project, set(state.files if state else ()) | set(theirs))
+    steps, carried = plan_steps(Inputs(project, spec_path, spec_text, state, theirs, file_moves, block_moves, renames, python))
     report = Report(steps)
     new_state = State(
         __version__,
@@ -128,8 +132,9 @@ def _regen(
 
 
 def _conflict_paths(steps: list[Step]) -> list[str]:
-    """The paths a later run must see resolved: files with markers, files written beside."""
-    out = [s.relpath for s in steps if s.conflict and s.writes]
+    """The paths a later run must see resolved: files with markers, files kept while the
+    new version waits beside them, files whose code would not import, and the new versions."""
+    out = [s.relpath for s in steps if s.conflict]
     return out + [s.relpath for s in steps if s.relpath.endswith(BESIDE) and s.writes]
 
 

@@ -95,3 +95,24 @@ def project_lock(root: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+def python_sources(root: Path, generated: set[str]) -> dict[str, str]:
+    """The project's Python modules the import check reads, as on disk: every ``.py``
+    file in the folders regen generates Python into (yours too) and the generated ones
+    at the top; symbolic links, hidden folders, caches and non-UTF-8 files are left out."""
+    folders = sorted({p.split("/")[0] for p in generated if p.endswith(".py") and "/" in p})
+    paths = [root / p for p in sorted(generated) if p.endswith(".py") and "/" not in p]
+    for folder in folders:
+        if (root / folder).is_dir() and not (root / folder).is_symlink():
+            paths += sorted((root / folder).rglob("*.py"))
+    out: dict[str, str] = {}
+    for path in paths:
+        relpath = path.relative_to(root).as_posix()
+        if any(part.startswith(".") or part == "__pycache__" for part in relpath.split("/")) or linked(root, relpath):
+            continue
+        try:
+            out[relpath] = path.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+    return out

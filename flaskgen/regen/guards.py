@@ -9,7 +9,8 @@ from pathlib import Path
 from flaskgen.core.errors import RegenError, TargetError
 from flaskgen.core.merge.table import BESIDE
 from flaskgen.merge import decode, has_markers
-from flaskgen.regen.disk import linked
+from flaskgen.regen.checks import code_problems
+from flaskgen.regen.disk import linked, python_sources
 from flaskgen.state import (
     STATE_DIR,
     State,
@@ -26,21 +27,39 @@ def read_bytes(root: Path, relpath: str) -> bytes | None:
 
 def unresolved(root: Path, state: State) -> list[str]:
     """Conflicts of an earlier run still open: files regen wrote markers into that still
-    hold them, and new versions written beside a file that are still there.  A state of
-    format 1 did not record its conflicts: there any generated file with markers counts."""
+    hold them, new versions written beside a file that are still there, and then the
+    Python files among them that would not run or import (once no markers remain and no
+    new version waits beside them).  A state of format 1 did not record its conflicts:
+    there any generated file with markers counts."""
     recorded = state.conflicts if state.conflicts is not None else sorted(state.files)
-    out = []
+    open_ = _open_markers(root, recorded)
+    out = list(open_.values())
+    if state.conflicts is None:
+        return out
+    waiting = {p.removesuffix(BESIDE) for p in open_}
+    code = sorted({p.removesuffix(BESIDE) for p in recorded} - waiting)
+    code = [p for p in code if p.endswith(".py") and not linked(root, p)]
+    if code:
+        tree = python_sources(root, set(state.files) | set(code))
+        out += [f"{line}; fix it so the code imports again" for line in code_problems(tree, code)]
+    return out
+
+
+def _open_markers(root: Path, recorded: list[str] | tuple[str, ...]) -> dict[str, str]:
+    """Path -> what to do, for the recorded conflicts that still hold markers or whose
+    new version still waits beside them."""
+    out = {}
     for relpath in recorded:
         if linked(root, relpath):
             continue
         data = read_bytes(root, relpath)
         if relpath.endswith(BESIDE):
             if data is not None:
-                out.append(f"a new version waits in {relpath}: merge what you want into {relpath[: -len(BESIDE)]}, then delete {relpath}")
+                out[relpath] = f"a new version waits in {relpath}: merge what you want into {relpath[: -len(BESIDE)]}, then delete {relpath}"
             continue
         text = decode(data) if data is not None else None
         if text is not None and has_markers(text):
-            out.append(
+            out[relpath] = (
                 f"conflict markers remain in {relpath}: resolve each block (keep the lines you want, delete the <<<<<<<, |||||||, "
                 "======= and >>>>>>> lines)"
             )

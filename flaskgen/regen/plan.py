@@ -15,7 +15,7 @@ from flaskgen.core.merge.blocks import cut_block
 from flaskgen.core.merge.essential import essential_paths
 from flaskgen.core.merge.table import BESIDE, Step, beside
 from flaskgen.merge import decode, merge_text, uses_crlf
-from flaskgen.regen.checks import check_merges
+from flaskgen.regen.checks import check_imports, check_merges, final_tree, hint_conflicts
 from flaskgen.regen.disk import linked
 from flaskgen.regen.guards import read_bytes
 from flaskgen.state import (
@@ -38,6 +38,8 @@ class Inputs:
     moves_files: dict[str, str] = field(default_factory=dict)  # new path -> old path
     moves_blocks: tuple[BlockMove, ...] = ()
     view_renames: dict[str, str] = field(default_factory=dict)  # new view name -> old (renamed_from)
+    # The project's Python modules as on disk, yours too (:func:`flaskgen.regen.disk.python_sources`)
+    python: dict[str, str] = field(default_factory=dict)
 
 
 def render_new(
@@ -63,9 +65,14 @@ def render_new(
     except SpecError:  # an old spec this version rejects: no move detection
         return theirs, {}, (), {}
     from flaskgen.core.merge.renames import find_moves, view_renames
+    from flaskgen.core.migrate.diff import MigrationIntentError
+    from flaskgen.core.spec.loader import load_spec_text
     from flaskgen.regen.revisions import keep_revisions
 
-    theirs = keep_revisions(theirs, state.files, old, spec, root, folders)
+    try:
+        theirs = keep_revisions(theirs, state.files, old, spec, root, folders)
+    except MigrationIntentError as exc:  # said at the keys of the spec that must change
+        raise exc.located(load_spec_text(spec_text, str(spec_path))) from None
     moves = find_moves(old, spec, set(state.files), set(theirs))
     return theirs, moves.files, moves.blocks, view_renames(old, spec)
 
@@ -93,9 +100,13 @@ def plan_steps(inputs: Inputs) -> tuple[list[Step], dict[str, str]]:
     carried = dict(renamed)
     steps += _user_files_moved(root, {**inputs.moves_files, **renamed}, set(bases) | set(theirs), carried)
     arrived = frozenset(m.new_name for m in inputs.moves_blocks)
-    steps = check_merges(steps, eff_ours, eff_base, theirs, inputs.view_renames, arrived)
-    guarded = [_guard_step(root, s, theirs, bases) for s in steps]
-    return sorted((s for group in guarded for s in group), key=lambda s: s.relpath), carried
+    before = inputs.python
+    modules = final_tree(before, steps)
+    steps = check_merges(steps, eff_ours, eff_base, theirs, inputs.view_renames, arrived, modules)
+    steps = hint_conflicts(steps, eff_ours, modules)
+    guarded = [s for step in steps for s in _guard_step(root, step, theirs, bases)]
+    steps = check_imports(guarded, before, eff_ours, theirs, carried)
+    return sorted(steps, key=lambda s: s.relpath), carried
 
 
 def _folder_renames(moves: dict[str, str]) -> dict[str, str]:

@@ -6,9 +6,13 @@ import ast
 import re
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from flaskgen.core.errors import RegenError
 from flaskgen.core.spec.types import Model, ProjectSpec
+
+if TYPE_CHECKING:  # the migration module loads only when the models changed
+    from flaskgen.core.migrate.diff import Drops
 from flaskgen.generate import render_files
 from flaskgen.merge import decode
 
@@ -41,11 +45,24 @@ def keep_revisions(
     while any(PurePosixPath(p).name.startswith(f"{number:04d}_") for p in history):
         number += 1
     head = _head(history)
-    rev = revision(before, after, number=number, down_revision=head, message="Models changed in the spec")
+    rev = revision(before, after, number=number, down_revision=head, message="Models changed in the spec", drops=_drops(old, new))
     if not rev.upgrade:
         return out
     out.update(render_files([revision_file(rev)], folders))
     return dict(sorted(out.items()))
+
+
+def _drops(old: ProjectSpec, new: ProjectSpec) -> Drops:
+    """What the new spec lets the migration delete, and how to keep the columns of an
+    ``auth`` that went away (the user never wrote them)."""
+    from flaskgen.core.migrate.diff import Drops
+
+    restore = {}
+    if old.auth is not None and (new.auth is None or new.auth.model != old.auth.model):
+        back = "put 'auth' back" if new.auth is None else f"make {old.auth.model} the auth model again"
+        for column in (old.auth.hash_column, old.auth.token_column):
+            restore[f"{old.auth.model}.{column}"] = back
+    return Drops(frozenset(new.dropped), restore)
 
 
 _CLASS = re.compile(r"^class (\w+)\(", re.MULTILINE)

@@ -88,6 +88,23 @@ def resolve_adjacent(text: str) -> MergeResult:
     return MergeResult("".join(out), conflicts)
 
 
+def keep_side(text: str, side: int) -> str:
+    """``text`` with every diff3 hunk resolved to one side: 0 yours, 2 the new spec's."""
+    lines = text.splitlines(keepends=True)
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        hunk = _read_hunk(lines, i)
+        if hunk is None:
+            out.append(lines[i])
+            i += 1
+            continue
+        end, mine, _base, theirs = hunk
+        out += theirs if side == 2 else mine
+        i = end
+    return "".join(out)
+
+
 def _read_hunk(lines: list[str], i: int) -> tuple[int, list[str], list[str], list[str]] | None:
     """(index after the hunk, ours, base, theirs) when a diff3 hunk starts at ``i``."""
     if not lines[i].startswith(f"<<<<<<< {LABEL_OURS}"):

@@ -20,9 +20,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from flaskgen.core.errors import FlaskgenError
+from flaskgen.core.errors import FlaskgenError, SpecError
 from flaskgen.core.plan.base import PlannedFile, TypedView
 from flaskgen.core.spec.base import snake
+from flaskgen.core.spec.loader import KeyPath, LoadedSpec, dotted
 from flaskgen.core.spec.types import AssociationTable, Column, Model
 
 # Constraint names: the same convention as the generated Base.metadata, so every
@@ -40,20 +41,36 @@ REVISION_TEMPLATE = "project/migrations/revision.py.jinja"
 TYPE_FAMILIES = {"String": "text", "Text": "text", "Enum": "text", "Integer": "int", "BigInteger": "int", "Float": "number", "Numeric": "number"}
 
 
+@dataclass(frozen=True)
+class Intent:
+    """Something the spec must say before the migration can be written: ``message``
+    (what is wrong, then how to go on) about the spec key at ``path`` (the nearest key
+    that exists is where the answer goes)."""
+
+    path: KeyPath
+    message: str
+    key: bool = False  # at the key itself (a mapping the answer goes into), not its value
+
+
 class MigrationIntentError(FlaskgenError):
     """A models change whose migration flaskgen will not guess: a possible rename without
-    a ``renamed_from`` hint, or a NOT NULL column that existing rows cannot fill."""
+    a ``renamed_from`` hint, a table or column dropped with its data without ``dropped``
+    saying so, or a NOT NULL column that existing rows cannot fill."""
 
     exit_code = 2
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[Intent]) -> None:
         self.problems = problems
         super().__init__(self.format())
 
     def format(self) -> str:
-        lines = [f"error: {p}" for p in self.problems]
+        lines = [f"error: {dotted(p.path)}: {p.message}" for p in self.problems]
         lines.append("The new migration cannot be written as the spec stands; nothing was written.")
         return "\n".join(lines)
+
+    def located(self, spec: LoadedSpec) -> SpecError:
+        """The same problems at their ``file:line:col`` in the loaded (new) spec."""
+        return SpecError([spec.problem(p.path, p.message, key=p.key) for p in self.problems])
 
 
 @dataclass(frozen=True)
@@ -282,6 +299,35 @@ def _where(table: Table, column: str) -> str:
     return f"models.{table.model}.columns.{column}" if table.model else f"column '{column}' of table '{table.name}'"
 
 
+def _column_path(table: Table, column: str | None = None) -> KeyPath:
+    """Where in the spec a column of ``table`` is declared (its model's columns)."""
+    if table.model is None:
+        return ("models",)
+    return ("models", table.model, "columns") + ((column,) if column else ())
+
+
+@dataclass(frozen=True)
+class Drops:
+    """What the spec lets a migration delete with its data (its top-level ``dropped``:
+    ``Model``, an association table's name, ``Model.column``), and how to keep instead
+    what it does not (``Model.column`` -> the way back, for columns the user never wrote)."""
+
+    confirmed: frozenset[str] = frozenset()
+    restore: dict[str, str] = field(default_factory=dict)
+
+    def table(self, table: Table) -> bool:
+        return bool({table.model, table.name} & self.confirmed)
+
+    def column(self, table: Table, column: str) -> bool:
+        return bool({f"{table.model}.{column}", f"{table.name}.{column}"} & self.confirmed)
+
+
+def _entry(table: Table, column: str | None = None) -> str:
+    """How ``dropped`` names a table or one of its columns."""
+    owner = table.model or table.name
+    return f"{owner}.{column}" if column else owner
+
+
 def _rename_column(before: TableColumn, col: TableColumn) -> tuple[str, str]:
     def one(a: TableColumn, b: TableColumn) -> str:
         args = [repr(a.name), f"new_column_name={b.name!r}", f"existing_type=sa.{a.type}"]
@@ -297,25 +343,56 @@ def _drop_server_default(col: TableColumn) -> str:
     return f"batch_op.alter_column({col.name!r}, existing_type=sa.{col.type}, existing_nullable={col.nullable}, server_default=None)"
 
 
-def _ambiguities(old: Table, new: Table, gone: list[str], added: list[str]) -> list[str]:
+def _ambiguities(old: Table, new: Table, gone: list[str], added: list[str]) -> tuple[list[Intent], set[str]]:
     """A column that disappears while one of a compatible type appears: a rename or a
-    drop-and-add? Only the spec can say."""
+    drop-and-add? Only the spec can say. Returns the problems and the columns they name."""
     problems = []
+    named: set[str] = set()
     old_cols = {c.name: c for c in old.columns}
     for name in added:
         col = next(c for c in new.columns if c.name == name)
         candidates = [g for g in gone if old_cols[g].family == col.family]
         if not candidates:
             continue
+        named.update(candidates)
         olds = " or ".join(repr(c) for c in candidates)
+        entries = " / ".join(repr(_entry(new, c)) for c in candidates)
         problems.append(
-            f"table '{new.name}': column {olds} disappears and column '{name}' ({col.type}) appears; "
-            f"flaskgen does not guess whether that is a rename. To rename and keep the data, add "
-            f"'renamed_from: {candidates[0]}' to {_where(new, name)}. To drop {olds} with its data and add "
-            f"'{name}' empty instead, make it two changes: remove {olds} from the spec and run regen, "
-            f"then add '{name}' and run regen again."
+            Intent(
+                _column_path(new, name),
+                f"table '{new.name}': column {olds} disappears and column '{name}' ({col.type}) appears; "
+                f"flaskgen does not guess whether that is a rename (to rename it and keep the data, add "
+                f"'renamed_from: {candidates[0]}' to {_where(new, name)}; to drop {olds} with its data and add "
+                f"'{name}' empty, add {entries} to the top-level 'dropped' list; then run regen again)",
+            )
         )
-    return problems
+    return problems, named
+
+
+def _drop_column_problem(table: Table, column: str, drops: Drops) -> Intent:
+    entry = _entry(table, column)
+    back = drops.restore.get(entry, f"put {_where(table, column)} back")
+    return Intent(
+        _column_path(table),
+        f"column '{column}' of table '{table.name}' is no longer in the spec, and the migration would drop it with "
+        f"the data it holds (to drop it, add '{entry}' to the top-level 'dropped' list; to keep it, {back}; "
+        "then run regen again)",
+        key=True,
+    )
+
+
+def _drop_table_problem(table: Table, created: list[Table]) -> Intent:
+    what = f"model '{table.model}' is" if table.model else f"the association table '{table.name}' is"
+    keep = f"put models.{table.model} back" if table.model else "put the relationship that declares it back"
+    renamed = [t.model for t in created if t.model]
+    if table.model and renamed:
+        keep += f", or if it was renamed, give the new model 'renamed_from: {table.model}'"
+    return Intent(
+        ("models",),
+        f"{what} no longer in the spec, and the migration would drop the table '{table.name}' with the data it holds "
+        f"(to drop it, add '{_entry(table)}' to the top-level 'dropped' list; to keep it, {keep}; then run regen again)",
+        key=True,
+    )
 
 
 def _fk_up(fk: ForeignKey) -> str:
@@ -403,13 +480,13 @@ def _drop_columns(changes: _Changes, old_cols: dict[str, TableColumn], gone: lis
             changes.down_after.append(_drop_server_default(before))
 
 
-def _add_column(changes: _Changes, new: Table, col: TableColumn, problems: list[str]) -> None:
+def _add_column(changes: _Changes, new: Table, col: TableColumn, problems: list[Intent]) -> None:
     """A new column; a NOT NULL one fills the rows there with its default."""
     fill = None
     if not col.nullable:
         fill = col.fill
         if fill is None:
-            problems.append(_not_null_problem(new, col))
+            problems.append(Intent(_column_path(new, col.name), _not_null_problem(new, col)))
     changes.steps.append((f"batch_op.add_column({col.render(fill)})", f"batch_op.drop_column({col.name!r})"))
     if fill:  # the model has no server default: drop it once the rows are filled
         changes.up_after.append(_drop_server_default(col))
@@ -427,16 +504,19 @@ def _alter_column(before: TableColumn, col: TableColumn) -> tuple[str, str]:
     return up, down
 
 
-def _alter(old: Table, new: Table, problems: list[str]) -> _Changes:
+def _alter(old: Table, new: Table, problems: list[Intent], drops: Drops) -> _Changes:
     """The batch operations that turn ``old`` into ``new``; what cannot be decided from
-    the spec goes to ``problems``."""
+    the spec goes to ``problems``: a column dropped must be in ``drops``."""
     batch = _Batch(_renamed_columns(old, new))
     renames, changes = batch.renames, batch.changes
     old_cols = {c.name: c for c in old.columns}
     new_cols = {c.name: c for c in new.columns}
     gone = [n for n in old_cols if n not in new_cols and n not in renames.values()]
     added = [n for n in new_cols if n not in old_cols and n not in renames]
-    problems += _ambiguities(old, new, gone, added)
+    unconfirmed = [n for n in gone if not drops.column(new, n)]
+    ambiguous, named = _ambiguities(old, new, unconfirmed, added)
+    problems += ambiguous
+    problems += [_drop_column_problem(new, n, drops) for n in unconfirmed if n not in named]
     _drop_constraints(batch, old, new)
     _drop_columns(changes, old_cols, gone)
     for name, col in new_cols.items():
@@ -486,12 +566,27 @@ def _under_new_names(old: Schema, renamed: dict[str, str]) -> Schema:
     )
 
 
-def operations(old: Schema, new: Schema) -> tuple[list[str], list[str]]:
+def _dropped_tables(old: Schema, new_by: dict[str, Table], created: list[Table], drops: Drops) -> list[Intent]:
+    """A table that goes away with its rows must be in ``drops``; an association table
+    goes with a table it links that does."""
+    gone = [t for t in old if t.name not in new_by]
+    confirmed = {t.name for t in gone if drops.table(t)}
+    problems = []
+    for table in gone:
+        implied = table.model is None and any(fk.ref_table in confirmed for fk in table.foreign_keys)
+        if table.name not in confirmed and not implied:
+            problems.append(_drop_table_problem(table, created))
+    return problems
+
+
+def operations(old: Schema, new: Schema, drops: Drops | None = None) -> tuple[list[str], list[str]]:
     """(upgrade, downgrade) statements that move a database from ``old`` to ``new``.
 
     Raises :class:`MigrationIntentError` when the spec does not say enough: a column
-    that may have been renamed, or a NOT NULL column existing rows cannot fill.
+    that may have been renamed, a table or column that would be dropped with its data
+    and that ``drops`` does not confirm, or a NOT NULL column existing rows cannot fill.
     """
+    drops = drops or Drops()
     renamed = _table_renames(old, new)
     # Renamed tables first, so the rest compares them under their new names. Foreign keys
     # follow a renamed table (in PostgreSQL and SQLite alike); constraint names keep the
@@ -501,15 +596,16 @@ def operations(old: Schema, new: Schema) -> tuple[list[str], list[str]]:
     old = _under_new_names(old, renamed)
     old_by = {t.name: t for t in old}
     new_by = {t.name: t for t in new}
-    problems: list[str] = []
+    problems: list[Intent] = []
     down: list[str] = []
+    created = [t for t in new if t.name not in old_by]
     for table in new:  # referenced tables first
         if table.name not in old_by:
             create, drop = _create(table)
             up += create
             down = drop + down
     for name in sorted(set(old_by) & set(new_by)):
-        changes = _alter(old_by[name], new_by[name], problems)
+        changes = _alter(old_by[name], new_by[name], problems, drops)
         block = []
         ups = [u for u, _ in changes.steps if u]
         downs = [d for _, d in reversed(changes.steps) if d]
@@ -527,6 +623,7 @@ def operations(old: Schema, new: Schema) -> tuple[list[str], list[str]]:
             create, drop = _create(table)
             up += drop
             down = create + down
+    problems += _dropped_tables(old, new_by, created, drops)
     if problems:
         raise MigrationIntentError(problems)
     return up, down + back
@@ -536,9 +633,18 @@ def slug(message: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", message.lower()).strip("_")[:40] or "revision"
 
 
-def revision(old: Schema, new: Schema, *, number: int = 1, down_revision: str | None = None, message: str = "Initial schema") -> Revision:
-    """The revision that moves a database from ``old`` to ``new`` (and back)."""
-    up, down = operations(old, new)
+def revision(
+    old: Schema,
+    new: Schema,
+    *,
+    number: int = 1,
+    down_revision: str | None = None,
+    message: str = "Initial schema",
+    drops: Drops | None = None,
+) -> Revision:
+    """The revision that moves a database from ``old`` to ``new`` (and back), deleting
+    only the tables and columns ``drops`` confirms."""
+    up, down = operations(old, new, drops)
     content = json.dumps([down_revision, message, up, down])
     rev_id = hashlib.sha256(content.encode()).hexdigest()[:12]
     filename = f"{number:04d}_{'initial' if number == 1 and not old else slug(message)}.py"

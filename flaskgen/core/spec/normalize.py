@@ -9,6 +9,7 @@ failed the shape check are skipped, so one run reports every problem once.
 from __future__ import annotations
 
 import keyword
+from typing import Any
 
 from flaskgen.core.errors import Problem
 from flaskgen.core.spec import routing
@@ -21,6 +22,7 @@ from flaskgen.core.spec.loader import KeyPath, LoadedSpec
 from flaskgen.core.spec.responses import check_redirects, parse_error_pages
 from flaskgen.core.spec.routes import blueprint_values, parse_blueprints, parse_routes
 from flaskgen.core.spec.types import (
+    Model,
     Profile,
     Project,
     ProjectSpec,
@@ -81,6 +83,18 @@ def _check_server_name(ctx: Ctx, profiles: tuple[Profile, ...], subdomain_routes
         ctx.error(where, "subdomain routes need SERVER_NAME in the config (set it in config.testing or config.base)")
 
 
+def _dropped(ctx: Ctx, entries: Any, models: tuple[Model, ...]) -> tuple[str, ...]:
+    """The ``dropped`` entries; one that names a model or column still in the spec is an
+    error, so a confirmation left behind cannot let a later removal pass unasked."""
+    if not isinstance(entries, list) or not ctx.ok(("dropped",)):
+        return ()
+    present = {m.name for m in models} | {f"{m.name}.{c.name}" for m in models for c in m.columns}
+    for index, entry in enumerate(entries):
+        if entry in present:
+            ctx.error(("dropped", index), f"'{entry}' is still in the spec, so it is not dropped (remove it from dropped, or remove it from models)")
+    return tuple(str(e) for e in entries)
+
+
 def normalize(
     spec: LoadedSpec, bad: set[KeyPath], parses: routing.RuleParses | None = None
 ) -> tuple[ProjectSpec | None, list[Problem]]:
@@ -124,6 +138,7 @@ def normalize(
         blueprints=blueprints,
         errors=errors,
         **extras.model_fields(),
+        dropped=_dropped(ctx, data.get("dropped"), extras.models),
         raw=data,
     )
     for path, message, at_key in spec_hazards(spec_out):

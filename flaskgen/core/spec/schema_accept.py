@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-SCHEMA_SHA256 = "3139e23160f7f12d07c9be6e6d8de1f6eae431d10761288eb209633feba75aba"
+SCHEMA_SHA256 = "bae126d2142caddfea074b3717eaad254fa127400be7153ebbb2db5cac6ae379"
 """The schema text this module was compiled from; another text takes the slow path."""
 
 
@@ -39,6 +39,9 @@ REGEX_PATTERNS = {
     "^[A-Z][A-Za-z0-9]*\\Z": re.compile("^[A-Z][A-Za-z0-9]*\\Z"),
     "^[A-Za-z0-9_][A-Za-z0-9_./-]*\\.(html|htm|txt|xml)\\Z": re.compile(
         "^[A-Za-z0-9_][A-Za-z0-9_./-]*\\.(html|htm|txt|xml)\\Z"
+    ),
+    "^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?\\Z": re.compile(
+        "^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?\\Z"
     ),
     "^[A-Za-z_][A-Za-z0-9_]*\\.[A-Za-z_][A-Za-z0-9_]*\\Z": re.compile(
         "^[A-Za-z_][A-Za-z0-9_]*\\.[A-Za-z_][A-Za-z0-9_]*\\Z"
@@ -155,6 +158,40 @@ def _check_spec(data):
                             data__models_property_names = False
                     if not data__models_property_names:
                         raise Reject
+        if "dropped" in data_keys:
+            data_keys.remove("dropped")
+            data__dropped = data["dropped"]
+            if not (isinstance(data__dropped, list)):
+                raise Reject
+            data__dropped_is_list = isinstance(data__dropped, (list, tuple))
+            if data__dropped_is_list:
+
+                def fn(var):
+                    return (
+                        frozenset(dict((k, fn(v)) for k, v in var.items()).items())
+                        if hasattr(var, "items")
+                        else tuple(fn(v) for v in var)
+                        if isinstance(var, (dict, list))
+                        else (bool, var)
+                        if isinstance(var, bool)
+                        else var
+                    )
+
+                data__dropped_len = len(data__dropped)
+                if data__dropped_len > len(
+                    set(fn(data__dropped_x) for data__dropped_x in data__dropped)
+                ):
+                    raise Reject
+                for data__dropped_x, data__dropped_item in enumerate(data__dropped):
+                    if not (isinstance(data__dropped_item, str)):
+                        raise Reject
+                    if isinstance(data__dropped_item, str):
+                        if not REGEX_PATTERNS[
+                            "^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?\\Z"
+                        ].search(data__dropped_item):
+                            raise Reject
+                        if len(data__dropped_item) > 100:
+                            raise Reject
         if "routes" in data_keys:
             data_keys.remove("routes")
             data__routes = data["routes"]

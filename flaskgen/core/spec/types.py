@@ -348,6 +348,9 @@ class ProjectSpec:
     log_format: str | None = None
     auth: Auth | None = None
     resources: tuple[Resource, ...] = ()
+    # ``dropped``: tables (``Model``, an association table) and columns (``Model.column``)
+    # a regen migration may delete with their data
+    dropped: tuple[str, ...] = ()
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     probe: Probe | None = field(default=None, compare=False, repr=False)
 
