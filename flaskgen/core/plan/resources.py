@@ -76,6 +76,7 @@ class PickerCtx:
     many: bool
     factory: str  # the related model's factory in the generated tests
     label_attr: str  # the related model's label column, or "" for "#<id>"
+    login_required: bool = False  # the related rows' own pages need a login: so does the picker
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,11 @@ class ResourceCtx:
             elif column.type == "boolean":
                 out.append((f"{f.name} as 0", f.name, "0", False))
         return tuple(out)
+
+    @property
+    def login_only_pickers(self) -> tuple[PickerCtx, ...]:
+        """The form's pickers of rows whose own pages need a login."""
+        return tuple(p for p in self.pickers if p.login_required) if self.resource.html else ()
 
     @property
     def form_refused_values(self) -> tuple[tuple[str, str, str, bool], ...]:
@@ -508,7 +514,7 @@ def _imports(fields: tuple[FieldCtx, ...]) -> tuple[tuple[str, ...], tuple[str, 
     return tuple(sorted(classes)), tuple(sorted(uses & set(VALIDATORS)))
 
 
-def _picker(field: FieldCtx) -> PickerCtx:
+def _picker(field: FieldCtx, login_required: bool) -> PickerCtx:
     related = field.related
     assert related is not None
     many = field.kind == "many_to_many"
@@ -522,7 +528,15 @@ def _picker(field: FieldCtx) -> PickerCtx:
         many=many,
         factory=f"new_{snake(related.name)}",
         label_attr=related.label or "",
+        login_required=login_required,
     )
+
+
+def rows_need_login(spec: ProjectSpec, model: Model | None) -> bool:
+    """Whether a model's rows are shown only to logged-in visitors: every resource over it
+    needs a login. A picker of those rows follows them, not the page it sits on."""
+    over = [r for r in spec.resources if model is not None and r.model.name == model.name]
+    return bool(over) and all(r.login_required for r in over)
 
 
 def _crud_imports(fields: tuple[FieldCtx, ...]) -> tuple[str, ...]:
@@ -593,7 +607,7 @@ def resource_ctx(spec: ProjectSpec, resource: Resource) -> ResourceCtx:
         model_imports=tuple(related_models),
         form_imports=classes,
         validator_imports=validators,
-        pickers=tuple(_picker(f) for f in fields if f.related),
+        pickers=tuple(_picker(f, rows_need_login(spec, f.related)) for f in fields if f.related),
         crud_imports=_crud_imports(fields),
         schema_fields=tuple(f.line for f in _schema_fields(resource, fields)),
         schema_imports=schema_imports(_schema_fields(resource, fields)),
@@ -663,6 +677,7 @@ class CrudView(TypedView):
 
     has_api: bool
     picker_limit: int
+    login: bool  # the app has auth: pickers may need a logged-in visitor
 
 
 @dataclass(frozen=True)
@@ -681,7 +696,7 @@ def api_prefixes(spec: ProjectSpec) -> tuple[str, ...]:
 
 def _tests_view(spec: ProjectSpec, r: ResourceCtx) -> ResourceTestsView:
     factories = sorted(
-        {f for _, _, f, _ in r.parents} | {f for _, f, _ in r.needed_by} | {p.factory for p in r.pickers[:1]} | {s.factory for s in r.label_sorts}
+        {f for _, _, f, _ in r.parents} | {f for _, f, _ in r.needed_by} | {p.factory for p in (*r.pickers[:1], *r.login_only_pickers)} | {s.factory for s in r.label_sorts}
     )
     return ResourceTestsView(spec.project, r, factories, f"new_{r.var}", _signed_in_row(spec, r))
 
@@ -705,7 +720,7 @@ def contribute(spec: ProjectSpec) -> Contribution:
     ctxs = [resource_ctx(spec, r) for r in spec.resources]
     api_resources = [c for c in ctxs if c.resource.api]
     out.dependencies += DEPENDENCIES
-    out.files.append(PlannedFile(f"{pkg}/crud.py", "project/package/crud.py.jinja", CrudView(bool(api_resources), PICKER_LIMIT), python=True))
+    out.files.append(PlannedFile(f"{pkg}/crud.py", "project/package/crud.py.jinja", CrudView(bool(api_resources), PICKER_LIMIT, spec.auth is not None), python=True))
     if api_resources:
         out.files.append(PlannedFile(f"{pkg}/api.py", "project/package/api.py.jinja", ApiView(spec.project, api_resources, api_prefixes(spec)), python=True))
         out.files.append(PlannedFile(f"{pkg}/templates/api/docs.html", "project/package/templates/api/docs.html.jinja", NoNames()))

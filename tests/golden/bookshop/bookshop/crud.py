@@ -14,6 +14,7 @@ from typing import Any
 from flask import abort as flask_abort
 from flask import jsonify, request
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 from flask_smorest import Blueprint, Page, abort
 from marshmallow import ValidationError, fields
 from marshmallow.validate import Range, Regexp
@@ -107,14 +108,27 @@ def sort(
     )
 
 
-Picker = tuple[InstrumentedAttribute[Any] | None, InstrumentedAttribute[Any], bool]
+# (label column, key column, blank choice, the rows' pages need a login)
+Picker = tuple[
+    InstrumentedAttribute[Any] | None, InstrumentedAttribute[Any], bool, bool
+]
+
+
+def may_list(picker: Picker) -> bool:
+    """Whether this visitor may see the picker's rows: a picker of rows whose own pages
+    need a login offers nothing to an anonymous visitor, whatever page it sits on."""
+    return not picker[3] or bool(current_user.is_authenticated)
+
+
 """A select of related rows: (label column or None for "#<id>", key column, blank choice)."""
 
 
 def picker_choices(picker: Picker, selected: Any) -> tuple[list[SelectChoice], bool]:
     """The options of a select of related rows, at most ``PICKER_LIMIT`` of them plus
     the selected ones; and whether more rows exist (the form then offers a search)."""
-    label, key, blank = picker
+    label, key, blank, _ = picker
+    if not may_list(picker):
+        return ([SelectChoice("", "—")] if blank else []), False
     column = label if label is not None else key
     rows = list(
         db.session.execute(
@@ -140,7 +154,9 @@ def picker_choices(picker: Picker, selected: Any) -> tuple[list[SelectChoice], b
 
 def picker_search(picker: Picker, text: str, limit: int = 20) -> list[dict[str, Any]]:
     """Rows whose label contains ``text`` (any case), as ``{"id", "label"}`` objects."""
-    label, key, _ = picker
+    label, key, _, _ = picker
+    if not may_list(picker):
+        return []
     column = label if label is not None else key
     stmt = select(key, column).order_by(column, key).limit(limit)
     if label is not None:

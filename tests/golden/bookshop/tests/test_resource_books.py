@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event, func, select
-from test_models import new_author, new_book
+from test_models import new_author, new_book, new_tag
 
 from bookshop.crud import PICKER_LIMIT
 from bookshop.extensions import db
@@ -28,6 +28,12 @@ def app(app: Flask) -> Flask:
     of these tests sends the token the way a browser does."""
     app.config["WTF_CSRF_ENABLED"] = True
     return app
+
+
+@pytest.fixture()
+def client(signed_in: FlaskClient) -> FlaskClient:
+    """The form picks rows whose own pages need a logged-in user: its tests use one."""
+    return signed_in
 
 
 def _count() -> int:
@@ -233,6 +239,38 @@ def test_a_picker_loads_at_most_the_limit_and_searches_beyond(
     assert found.status_code == 200
     assert last.id in [row["id"] for row in found.json or []]
     assert client.get("/books/options/nope").status_code == 404
+
+
+def test_the_author_id_picker_shows_no_row_to_anonymous_visitors(
+    app: Flask, database: SQLAlchemy
+) -> None:
+    """Its rows' own pages need a login: so does the picker, whatever page it sits on."""
+    db.session.add(new_author())
+    db.session.commit()
+    anonymous = app.test_client()
+    assert anonymous.get("/books/options/author_id").status_code == 401
+    page = anonymous.get("/books/new").get_data(as_text=True)
+    select_html = re.search(r'<select[^>]*id="author_id".*?</select>', page, re.S)
+    assert select_html is not None
+    assert select_html.group(0).count('<option value=""') == select_html.group(0).count(
+        "<option"
+    )
+
+
+def test_the_tags_ids_picker_shows_no_row_to_anonymous_visitors(
+    app: Flask, database: SQLAlchemy
+) -> None:
+    """Its rows' own pages need a login: so does the picker, whatever page it sits on."""
+    db.session.add(new_tag())
+    db.session.commit()
+    anonymous = app.test_client()
+    assert anonymous.get("/books/options/tags_ids").status_code == 401
+    page = anonymous.get("/books/new").get_data(as_text=True)
+    select_html = re.search(r'<select[^>]*id="tags_ids".*?</select>', page, re.S)
+    assert select_html is not None
+    assert select_html.group(0).count('<option value=""') == select_html.group(0).count(
+        "<option"
+    )
 
 
 # Values a column cannot store: the form answers 422 with the field's error, never a 500.

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, selectinload
 
-from ..crud import get_or_404, page_number, picker_search, search, sort
+from ..crud import get_or_404, may_list, page_number, picker_search, search, sort
 from ..extensions import db
 from ..models import Author, Book
 from .forms import PICKERS, BookForm
@@ -167,4 +167,6 @@ def options(field: str) -> ResponseReturnValue:
     picker = PICKERS.get(field)
     if picker is None:
         abort(404)
+    if not may_list(picker):
+        abort(401)  # the picked rows' own pages need a login
     return jsonify(picker_search(picker, request.args.get("q", "").strip()))

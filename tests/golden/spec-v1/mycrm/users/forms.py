@@ -28,9 +28,9 @@ from ..models import Department, Tag, User
 
 PICKERS: dict[
     str, Picker
-] = {  # select field -> (label column, key column, blank choice)
-    "depart_id": (Department.title, Department.id, True),
-    "tags_ids": (Tag.label, Tag.id, False),
+] = {  # select field -> (label column, key column, blank choice, needs a login)
+    "depart_id": (Department.title, Department.id, True, False),
+    "tags_ids": (Tag.label, Tag.id, False, False),
 }
 
 
