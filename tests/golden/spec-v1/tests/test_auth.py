@@ -6,6 +6,7 @@ from the page, as a browser does."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -265,7 +266,7 @@ def test_an_over_long_password_is_refused_before_it_is_hashed(
 
 
 @pytest.fixture()
-def throttled(app: Flask, database: SQLAlchemy) -> Flask:
+def throttled(app: Flask, database: SQLAlchemy) -> Iterator[Flask]:
     """The app with the login throttle on, as every profile but testing has it."""
     throttled = create_app(
         "testing",
@@ -277,7 +278,9 @@ def throttled(app: Flask, database: SQLAlchemy) -> Flask:
     throttled.config["WTF_CSRF_ENABLED"] = True
     with throttled.app_context():
         db.create_all()  # its own connection: an in-memory database starts empty
-    return throttled
+    yield throttled
+    with throttled.app_context():
+        db.engine.dispose()  # close its pooled connections, as the shared app fixture does
 
 
 def wrong_login(client: FlaskClient, email: str, address: str) -> int:
