@@ -337,3 +337,41 @@ def test_a_project_generated_before_session_tokens_gets_a_revision_adding_the_co
     assert added == ["migrations/versions/0002_models_changed_in_the_spec.py"]
     assert 'add_column(sa.Column("session_token", sa.String(64), nullable=True))' in after[added[0]]
     assert keep_revisions(files, files, spec, spec) == files  # nothing new when it was declared
+
+
+UPLOAD = "uploads:\n  scans: {rule: /scans, extensions: [pdf], folder: scans%s}\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            USERS + "auth: {model: Member}\n" + UPLOAD % ", access: editor",
+            ["spec.yaml:12:67: uploads.scans.access: unknown rule 'editor'; an upload's access is anyone or user"],
+        ),
+        (
+            HEADER + UPLOAD % ", login_required: true",
+            ["spec.yaml:4:75: uploads.scans.login_required: a logged-in user needs auth: (session login) in the spec, such as auth: {model: User}"],
+        ),
+        (
+            USERS + "auth: {model: Member}\n" + UPLOAD % ", access: user, login_required: true",
+            ["spec.yaml:12:73: uploads.scans.login_required: give access or login_required, not both (login_required: true means access: user)"],
+        ),
+    ],
+    ids=["unknown rule", "login without auth", "both keys"],
+)
+def test_upload_access_is_checked(text: str, expected: list[str]) -> None:
+    with pytest.raises(SpecError) as caught:
+        parse_spec(text if text.startswith("flaskgen") else HEADER + text)
+    assert [p.format() for p in caught.value.problems] == expected
+
+
+@pytest.mark.parametrize(
+    ("extra", "closed"),
+    [("", True), (", access: anyone", False), (", login_required: false", False), (", access: user", True)],
+    ids=["closed by default", "opened", "login_required false", "access user"],
+)
+def test_uploads_are_closed_unless_access_opens_them(extra: str, closed: bool) -> None:
+    spec = parse_spec(HEADER + USERS + "auth: {model: Member}\n" + UPLOAD % extra)
+    assert spec.uploads[0].login_required is closed
+    assert parse_spec(HEADER + UPLOAD % "").uploads[0].login_required is False  # no auth: open

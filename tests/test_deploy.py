@@ -4,12 +4,14 @@ command line run under gunicorn against PostgreSQL (Docker itself is not run her
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
 import tomllib
+import types
 import urllib.request
 from pathlib import Path
 
@@ -54,15 +56,27 @@ def test_deploy_files_parse_and_agree_with_the_spec(rendered: tuple[Path, dict[s
     if info.database_var:
         db = compose["services"]["db"]
         assert db["healthcheck"]["test"][0] == "CMD-SHELL" and "db-data" in compose["volumes"]
-        assert web["depends_on"] == {"db": {"condition": "service_healthy"}}
+        # Migrations are a one-off step the web service waits for, never part of its start.
+        migrate = compose["services"]["migrate"]
+        assert migrate["command"] == ["python", "manage.py", "db", "upgrade"]
+        assert migrate["environment"] == web["environment"]
+        assert web["depends_on"] == {
+            "migrate": {"condition": "service_completed_successfully"},
+            "db": {"condition": "service_healthy"},
+        }
         assert web["environment"][info.database_var].startswith("postgresql://")
     dockerfile = files["Dockerfile"]
-    assert f"FROM python:{info.python}-slim" in dockerfile
+    assert f"FROM python:{info.python}-slim AS build" in dockerfile
+    assert dockerfile.count("\nFROM ") == 2  # build, then a runtime stage without build tools
     assert "\nUSER 10001\n" in dockerfile
-    assert f"{pkg}:create_app()" in dockerfile
-    assert ("db upgrade" in dockerfile) == bool(spec.models)
+    assert "pip install -e" not in dockerfile  # no editable install, no sources in site-packages
+    # The dependency layer comes from pyproject.toml alone, before any code is copied.
+    assert dockerfile.index("COPY pyproject.toml") < dockerfile.index(f"COPY {pkg}/")
+    assert dockerfile.splitlines()[-1] == f'CMD ["gunicorn", "-c", "gunicorn.conf.py", "{pkg}:create_app()"]'
+    assert ("HEALTHCHECK" in dockerfile) == info.healthz
     compile(files["gunicorn.conf.py"], "gunicorn.conf.py", "exec")
-    assert ".env" in files[".dockerignore"].splitlines()
+    ignored = files[".dockerignore"].splitlines()
+    assert {".env", "instance/", ".venv/", "tests/"} <= set(ignored)
     hooks = yaml.safe_load(files[".pre-commit-config.yaml"])["repos"][0]["hooks"]
     assert [h["id"] for h in hooks] == ["ruff-check", "ruff-format"]
 
@@ -83,7 +97,7 @@ def test_ci_workflow_jobs(rendered: tuple[Path, dict[str, str]]) -> None:
     has_db = bool(read_spec(spec_path).models)
     workflow = yaml.safe_load(files[".github/workflows/ci.yml"])
     jobs = workflow["jobs"]
-    assert set(jobs) == {"lint", "test-sqlite"} | ({"test-postgres"} if has_db else set())
+    assert set(jobs) == {"lint", "test-sqlite", "image"} | ({"test-postgres"} if has_db else set())
     lint = [step.get("run") for step in jobs["lint"]["steps"]]
     assert "ruff check ." in lint and "ruff format --check ." in lint
     if has_db:
@@ -185,9 +199,9 @@ def test_container_command_serves_under_gunicorn_on_postgres(
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "2",
     }
-    step = gen_env.run([gen_env.python, "manage.py", "db", "upgrade"], cwd=project, env=env)
+    step = gen_env.run([gen_env.python, "manage.py", "db", "upgrade"], cwd=project, env=env)  # compose's migrate
     assert step.returncode == 0, step.stdout + step.stderr
-    command = [gen_env.bin("gunicorn"), "-c", "gunicorn.conf.py", "crm:create_app()"]
+    command = [gen_env.bin("gunicorn"), "-c", "gunicorn.conf.py", "crm:create_app()"]  # the image's CMD
     server = subprocess.Popen(
         command, cwd=project, env={**gen_env.environ(), **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
@@ -201,8 +215,42 @@ def test_container_command_serves_under_gunicorn_on_postgres(
         out, err = server.communicate(timeout=30)
         # Leave the shared test database empty for the next test.
         gen_env.run([gen_env.python, "manage.py", "db", "downgrade", "base"], cwd=project, env=env)
-    assert '"GET /healthz HTTP/1.1" 200' in out, out + err  # the access log goes to stdout
-    assert "Booting worker" in err
+    access = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    assert {"method": "GET", "path": "/healthz", "status": 200} in [
+        {k: entry[k] for k in ("method", "path", "status")} for entry in access
+    ], out + err  # one JSON line per request, on stdout
+    assert err.count("Booting worker") == 2  # WEB_CONCURRENCY
+
+
+def test_gunicorn_workers_follow_usable_cpus_up_to_a_cap(rendered: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    _, files = rendered
+    glogging = types.ModuleType("gunicorn.glogging")
+    glogging.Logger = object  # type: ignore[attr-defined]  # gunicorn runs in the project's venv, not here
+    monkeypatch.setitem(sys.modules, "gunicorn", types.ModuleType("gunicorn"))
+    monkeypatch.setitem(sys.modules, "gunicorn.glogging", glogging)
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    for cpus, expected in ((1, 2), (2, 4), (64, 8)):
+        monkeypatch.setattr(os, "sched_getaffinity", lambda pid, n=cpus: set(range(n)), raising=False)
+        settings: dict[str, object] = {}
+        exec(compile(files["gunicorn.conf.py"], "gunicorn.conf.py", "exec"), settings)
+        assert settings["workers"] == expected
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+    settings = {}
+    exec(compile(files["gunicorn.conf.py"], "gunicorn.conf.py", "exec"), settings)
+    assert settings["workers"] == 3
+
+
+def test_the_workflow_runs_once_per_change_with_a_pip_cache_and_builds_the_image(rendered: tuple[Path, dict[str, str]]) -> None:
+    _, files = rendered
+    workflow = yaml.safe_load(files[".github/workflows/ci.yml"])
+    triggers = workflow[True]  # YAML 1.1 reads the key "on" as true
+    assert triggers["push"] == {"branches": ["main"]} and "pull_request" in triggers
+    assert workflow["concurrency"]["cancel-in-progress"] is True
+    for name, job in workflow["jobs"].items():
+        for step in job["steps"]:
+            if step.get("uses", "").startswith("actions/setup-python"):
+                assert step["with"]["cache"] == "pip", name
+    assert any("docker build" in step.get("run", "") for step in workflow["jobs"]["image"]["steps"])
 
 
 def test_actionlint_accepts_flaskgens_own_workflow() -> None:

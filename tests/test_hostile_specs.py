@@ -86,7 +86,7 @@ CATALOGUE: dict[str, dict[str, tuple[str, list[str]]]] = {
         "upload and route": (
             "uploads:\n  av: {rule: /up, extensions: [png], folder: up, bogus: 1}\nroutes:\n  a: {rule: '/a/<slg:x>'}\n",
             [
-                "spec.yaml:4:50: uploads.av.bogus: unknown key 'bogus' (allowed: extensions, field, folder, max_size, overwrite, renamed_from, rule, serve)",
+                "spec.yaml:4:50: uploads.av.bogus: unknown key 'bogus' (allowed: access, extensions, field, folder, login_required, max_size, overwrite, renamed_from, rule, serve)",
                 "spec.yaml:6:13: routes.a.rule: unknown converter 'slg'",
             ],
         ),

@@ -133,6 +133,11 @@ class UploadsView(TypedView):
     csrf: bool
     base_url: str
     error_413: str | None  # what the spec's own 413 page shows, if it has one
+    login_only: tuple[str, ...]  # the uploads that need a logged-in user
+
+    @property
+    def login(self) -> bool:
+        return bool(self.login_only)
 
 
 @dataclass(frozen=True)
@@ -148,7 +153,8 @@ def _uploads(spec: ProjectSpec, out: Contribution) -> None:
     uploads = [upload_ctx(u) for u in spec.uploads]
     base_url = spec.probe.base_url if spec.probe else "http://localhost"
     error_413 = next((_error_fragment(page) for page in spec.errors if page.code == 413), None)
-    view = UploadsView(spec.project, tuple(uploads), spec.project.csrf, base_url, error_413)
+    login_only = tuple(u.name for u in spec.uploads if u.login_required)
+    view = UploadsView(spec.project, tuple(uploads), spec.project.csrf, base_url, error_413, login_only)
     out.files.append(PlannedFile(f"{pkg}/uploads.py", "project/package/uploads.py.jinja", view, python=True))
     for item in uploads:
         page = UploadPageView(spec.project.csrf, item)

@@ -13,6 +13,7 @@ from flaskgen.core.spec import routing
 from flaskgen.core.spec.auth import BLUEPRINT, RULES, normalize_auth
 from flaskgen.core.spec.base import claim_rule
 from flaskgen.core.spec.loader import KeyPath
+from flaskgen.core.spec.schema import did_you_mean
 from flaskgen.core.spec.orm import normalize_models
 from flaskgen.core.spec.resources import normalize_resources
 from flaskgen.core.spec.routes import parse_rule
@@ -177,7 +178,31 @@ def _upload(ctx: Ctx, rc: RouteCheck, name: str, body: dict[str, Any]) -> Upload
         serve=body.get("serve"),
         overwrite=bool(body.get("overwrite", False)),
         renamed_from=body.get("renamed_from"),
+        login_required=_upload_login(ctx, path, body),
     )
+
+
+def _upload_login(ctx: Ctx, path: KeyPath, body: dict[str, Any]) -> bool:
+    """Whether the upload needs a logged-in user: ``access: user`` or ``login_required``;
+    with ``auth`` and neither key, yes (closed unless the spec opens it)."""
+    has_auth = ctx.get(("auth",)) is not None
+    if "access" in body and "login_required" in body:
+        ctx.error((*path, "login_required"), "give access or login_required, not both (login_required: true means access: user)", key=True)
+        return has_auth
+    access = body.get("access")
+    if access is None:
+        wanted = body.get("login_required")
+        access = ("user" if wanted else "anyone") if wanted is not None else ("user" if has_auth else "anyone")
+        where: KeyPath = (*path, "login_required")
+    else:
+        where = (*path, "access")
+    if access not in ("anyone", "user"):
+        ctx.error(where, f"unknown rule '{access}'{did_you_mean(access, ['anyone', 'user'])}; an upload's access is anyone or user")
+        return has_auth
+    if access == "user" and not has_auth:
+        ctx.error(where, "a logged-in user needs auth: (session login) in the spec, such as auth: {model: User}")
+        return False
+    return access == "user"
 
 
 def _uploads(ctx: Ctx, rc: RouteCheck, extras: Extras) -> None:

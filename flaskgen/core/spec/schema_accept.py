@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-SCHEMA_SHA256 = "bae126d2142caddfea074b3717eaad254fa127400be7153ebbb2db5cac6ae379"
+SCHEMA_SHA256 = "24d31cdbd7707a7c2678b93194fbe5f940f6b902cd468b544e320157e72a3627"
 """The schema text this module was compiled from; another text takes the slow path."""
 
 
@@ -1060,6 +1060,21 @@ def _check_upload(data):
             data_keys.remove("renamed_from")
             data__renamedfrom = data["renamed_from"]
             _check_lower_identifier(data__renamedfrom)
+        if "access" in data_keys:
+            data_keys.remove("access")
+            data__access = data["access"]
+            if not (isinstance(data__access, str)):
+                raise Reject
+            if isinstance(data__access, str):
+                if not REGEX_PATTERNS["^[a-z_][a-z0-9_]*\\Z"].search(data__access):
+                    raise Reject
+                if len(data__access) > 100:
+                    raise Reject
+        if "login_required" in data_keys:
+            data_keys.remove("login_required")
+            data__loginrequired = data["login_required"]
+            if not (isinstance(data__loginrequired, bool)):
+                raise Reject
         if data_keys:
             raise Reject
     return data

@@ -289,6 +289,7 @@ class Upload:
     serve: str | None
     overwrite: bool
     renamed_from: str | None = None
+    login_required: bool = False  # upload and download need a logged-in user
 
 
 @dataclass(frozen=True)

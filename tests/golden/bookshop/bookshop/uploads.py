@@ -26,6 +26,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_login import login_required
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
@@ -91,13 +92,15 @@ COVERS = Upload(
 UPLOADS = {upload.name: upload for upload in (COVERS,)}
 
 
+@login_required
 def covers() -> ResponseReturnValue:
-    """GET /covers/upload: the upload form; POST: save the file sent as ``file``."""
+    """GET /covers/upload: the upload form; POST: save the file sent as ``file``. Logged-in users only."""
     return receive(COVERS)
 
 
+@login_required
 def covers_file(filename: str) -> ResponseReturnValue:
-    """GET /covers/<filename>: a file saved by the covers upload."""
+    """GET /covers/<filename>: a file saved by the covers upload. Logged-in users only."""
     return send_upload(COVERS, filename)
 
 

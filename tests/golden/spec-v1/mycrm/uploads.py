@@ -26,6 +26,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_login import login_required
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
@@ -91,13 +92,15 @@ AVATARS = Upload(
 UPLOADS = {upload.name: upload for upload in (AVATARS,)}
 
 
+@login_required
 def avatars() -> ResponseReturnValue:
-    """GET /upload: the upload form; POST: save the file sent as ``file``."""
+    """GET /upload: the upload form; POST: save the file sent as ``file``. Logged-in users only."""
     return receive(AVATARS)
 
 
+@login_required
 def avatars_file(filename: str) -> ResponseReturnValue:
-    """GET /uploads/<filename>: a file saved by the avatars upload."""
+    """GET /uploads/<filename>: a file saved by the avatars upload. Logged-in users only."""
     return send_upload(AVATARS, filename)
 
 

@@ -126,7 +126,10 @@ def test_folder_can_come_from_the_environment(
     shared = tmp_path / "shared"
     monkeypatch.setenv(UPLOADS[name].config_key, str(shared))
     case = CASES[name]
-    response = post(create_app("testing").test_client(), case, case.allowed, b"shared")
+    app = create_app("testing")
+    with app.app_context():
+        assert UPLOADS[name].path() == shared
+    response = post(app.test_client(), case, case.allowed, b"shared")
     assert response.status_code == 302
     assert (shared / case.allowed).read_bytes() == b"shared"
 
