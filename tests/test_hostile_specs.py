@@ -1125,6 +1125,29 @@ ACCEPTED = {
         "      team_id: {type: integer, foreign_key: team.uid}\n"
         "resources:\n  teams: {model: Team}\n  players: {model: Player}\n"
     ),
+    # A required datetime and a required many-to-one: the factory draws no unused number.
+    "required datetime and parent": (
+        "models:\n  Team:\n    columns:\n      id: {type: integer, primary_key: true}\n"
+        "      name: {type: string, length: 40, nullable: false}\n"
+        "  Event:\n    columns:\n      id: {type: integer, primary_key: true}\n"
+        "      at: {type: datetime, nullable: false}\n"
+        "      team_id: {type: integer, foreign_key: team.id, nullable: false}\n"
+        "    relationships:\n      team: {model: Team, back_populates: events}\n"
+        "resources:\n  events: {model: Event}\n"
+    ),
+    # Two required many-to-ones to different models: each parent row has its own type.
+    "two required parents": (
+        "models:\n  Team:\n    columns:\n      id: {type: integer, primary_key: true}\n"
+        "      name: {type: string, length: 40, nullable: false}\n"
+        "  Place:\n    columns:\n      id: {type: integer, primary_key: true}\n"
+        "      name: {type: string, length: 40, nullable: false}\n"
+        "  Event:\n    columns:\n      id: {type: integer, primary_key: true}\n"
+        "      team_id: {type: integer, foreign_key: team.id, nullable: false}\n"
+        "      place_id: {type: integer, foreign_key: place.id, nullable: false}\n"
+        "    relationships:\n      team: {model: Team, back_populates: events}\n"
+        "      place: {model: Place, back_populates: events}\n"
+        "resources:\n  events: {model: Event}\n"
+    ),
 }
 
 
@@ -1144,31 +1167,32 @@ def test_python_source_never_holds_invisible_characters() -> None:
 
 
 @pytest.mark.slow
-def test_edge_specs_generate_working_projects(tmp_path: Path, gen_env: GenEnv) -> None:
-    """One slow test for all accepted edge specs: each compiles, is ruff-clean and passes
-    its own suite (run from the project folder, so nothing needs installing)."""
-    for name, body in ACCEPTED.items():
-        spec = tmp_path / f"{name.replace(' ', '_')}.yaml"
-        spec.write_text(
-            f"flaskgen: 1\nproject: {{name: 'Edge ☕ {name}', package: edge_{name.replace(' ', '_')}}}\n"
-            + body,
-            encoding="utf-8",
-        )
-        out = tmp_path / spec.stem
-        code, stderr = _invoke("new", str(spec), "-o", str(out))
-        assert code == 0, f"{name}: {stderr}"
-        assert compileall.compile_dir(out, quiet=1, force=True), name
-        for args in (
-            [ruff_bin(), "check", "--no-cache", "."],
-            [ruff_bin(), "format", "--check", "--no-cache", "."],
-        ):
-            lint = subprocess.run(args, cwd=out, capture_output=True, text=True, check=False)
-            assert lint.returncode == 0, f"{name}: {lint.stdout}{lint.stderr}"
-        suite = gen_env.run(
-            [gen_env.python, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-            cwd=out,
-            env={"SECRET_KEY": "x"},
-        )
-        assert suite.returncode == 0 and " passed" in suite.stdout, (
-            f"{name}:\n{suite.stdout}\n{suite.stderr}"
-        )
+@pytest.mark.parametrize("name", ACCEPTED)
+def test_edge_specs_generate_working_projects(tmp_path: Path, gen_env: GenEnv, name: str) -> None:
+    """Each accepted edge spec compiles, is ruff-clean, passes ``mypy --strict`` and its
+    own suite (run from the project folder, so nothing needs installing)."""
+    body = ACCEPTED[name]
+    spec = tmp_path / f"{name.replace(' ', '_')}.yaml"
+    spec.write_text(
+        f"flaskgen: 1\nproject: {{name: 'Edge ☕ {name}', package: edge_{name.replace(' ', '_')}}}\n"
+        + body,
+        encoding="utf-8",
+    )
+    out = tmp_path / spec.stem
+    code, stderr = _invoke("new", str(spec), "-o", str(out))
+    assert code == 0, f"{name}: {stderr}"
+    assert compileall.compile_dir(out, quiet=1, force=True), name
+    for args in (
+        [ruff_bin(), "check", "--no-cache", "."],
+        [ruff_bin(), "format", "--check", "--no-cache", "."],
+    ):
+        lint = subprocess.run(args, cwd=out, capture_output=True, text=True, check=False)
+        assert lint.returncode == 0, f"{name}: {lint.stdout}{lint.stderr}"
+    typed = gen_env.run([gen_env.bin("mypy"), "--strict", "."], cwd=out)
+    assert typed.returncode == 0, f"{name}:\n{typed.stdout}\n{typed.stderr}"
+    suite = gen_env.run(
+        [gen_env.python, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=out,
+        env={"SECRET_KEY": "x"},
+    )
+    assert suite.returncode == 0 and " passed" in suite.stdout, f"{name}:\n{suite.stdout}\n{suite.stderr}"

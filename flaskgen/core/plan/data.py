@@ -66,6 +66,7 @@ class ModelCtx:
     factory_values: tuple[tuple[str, str], ...]  # (keyword, expression) in the factory
     bases: str = "Model"
     factory_modules: frozenset[str] = frozenset()  # modules the factory's samples use
+    numbered: bool = False  # some sample uses the row's number ``n``
     auth: AuthModel | None = None  # the model people log in as
 
 
@@ -249,6 +250,10 @@ def _repr(model: Model) -> str:
     return f'f"<{model.name} {fields}>"'
 
 
+# Samples that use ``n``, the row's number (the factory draws one only for them).
+NUMBERED_TYPES = frozenset({"string", "integer", "big_integer", "float", "numeric", "text", "json"})
+
+
 def _sample(column: Column) -> str | None:
     """A value for a required column in the generated tests (``n`` is unique per row)."""
     if column.nullable or column.default_expr is not None or column.foreign_key:
@@ -277,6 +282,7 @@ def _sample(column: Column) -> str | None:
 def _model_ctx(spec: ProjectSpec, model: Model) -> ModelCtx:
     values: list[tuple[str, str]] = []
     modules: set[str] = set()
+    numbered = False
     single_pk = sum(c.primary_key for c in model.columns) == 1
     for column in model.columns:
         if column.primary_key and single_pk and column.type in ("integer", "big_integer"):
@@ -284,6 +290,7 @@ def _model_ctx(spec: ProjectSpec, model: Model) -> ModelCtx:
         sample = _sample(column)
         if sample is not None:
             values.append((column.name, sample))
+            numbered = numbered or column.type in NUMBERED_TYPES
             modules |= {TYPE_MODULES[column.type]} if column.type in TYPE_MODULES else set()
         elif column.foreign_key and not column.nullable and column.default_expr is None:
             rel = next((r for r in model.relationships if r.kind == "many_to_one" and r.fk_column == column.name), None)
@@ -301,6 +308,7 @@ def _model_ctx(spec: ProjectSpec, model: Model) -> ModelCtx:
         factory=f"new_{snake(model.name)}",
         factory_values=tuple(values),
         factory_modules=frozenset(modules),
+        numbered=numbered,
         **_auth_fields(spec, model),
     )
 

@@ -42,12 +42,14 @@ def _count() -> int:
 
 def _parents() -> dict[str, Any]:
     """Saved rows that a new Book must point at."""
-    ids: dict[str, Any] = {}
-    parent = new_author()
-    db.session.add(parent)
+    rows: dict[str, Any] = {
+        "author_id": new_author(),
+    }
+    db.session.add_all(rows.values())
     db.session.commit()
-    ids["author_id"] = parent.id
-    return ids
+    return {
+        "author_id": rows["author_id"].id,
+    }
 
 
 def sample(template: str, n: int, parent: Any = None) -> str:

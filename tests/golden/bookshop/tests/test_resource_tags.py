@@ -42,8 +42,7 @@ def _count() -> int:
 
 def _parents() -> dict[str, Any]:
     """Saved rows that a new Tag must point at."""
-    ids: dict[str, Any] = {}
-    return ids
+    return {}
 
 
 def sample(template: str, n: int, parent: Any = None) -> str:

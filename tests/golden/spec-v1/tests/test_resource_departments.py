@@ -34,8 +34,7 @@ def _count() -> int:
 
 def _parents() -> dict[str, Any]:
     """Saved rows that a new Department must point at."""
-    ids: dict[str, Any] = {}
-    return ids
+    return {}
 
 
 def sample(template: str, n: int, parent: Any = None) -> str:

@@ -53,8 +53,7 @@ def _load_me() -> None:
 
 def _parents() -> dict[str, Any]:
     """Saved rows that a new User must point at."""
-    ids: dict[str, Any] = {}
-    return ids
+    return {}
 
 
 def sample(template: str, n: int, parent: Any = None) -> str:
