@@ -411,6 +411,14 @@ CATALOGUE: dict[str, dict[str, tuple[str, list[str]]]] = {
         ),
     },
     "5": {
+        "models named like the classes the views import": (
+            "models:\n  Blueprint:\n    columns:\n      id: {type: integer, primary_key: true}\n"
+            "  MethodView:\n    columns:\n      id: {type: integer, primary_key: true}\n",
+            [
+                "spec.yaml:4:3: models.Blueprint: 'Blueprint' is a class the generated modules import beside the models; pick another model name",
+                "spec.yaml:7:3: models.MethodView: 'MethodView' is a class the generated modules import beside the models; pick another model name",
+            ],
+        ),
         "a subdomain that is no host name": (
             "config:\n  testing: {SERVER_NAME: x.test}\nblueprints:\n  admin:\n    subdomain: 'ad{min'\n"
             "    routes:\n      home: {rule: /, text: hi}\n",
@@ -1124,6 +1132,21 @@ ACCEPTED = {
         "      name: {type: string, length: 40, nullable: false}\n"
         "      team_id: {type: integer, foreign_key: team.uid}\n"
         "resources:\n  teams: {model: Team}\n  players: {model: Player}\n"
+    ),
+    # A model named Item: its show page names a related row otherwise, and a row
+    # without one shows; a string key named like its model keeps its own name.
+    "item and code": (
+        "models:\n  Shop:\n    columns:\n      id: {type: integer, primary_key: true}\n"
+        "      name: {type: string, length: 40, nullable: false}\n"
+        "  Item:\n    columns:\n      id: {type: integer, primary_key: true}\n"
+        "      name: {type: string, length: 40, nullable: false}\n"
+        "      shop_id: {type: integer, foreign_key: shop.id}\n"
+        "    relationships:\n      shop: {model: Shop, back_populates: items}\n"
+        "  Code:\n    columns:\n      code: {type: string, length: 8, primary_key: true}\n"
+        "      name: {type: string, length: 40, nullable: false}\n"
+        "  Page:\n    columns:\n      id: {type: integer, primary_key: true}\n"
+        "      title: {type: string, length: 40, nullable: false}\n"
+        "resources:\n  items: {model: Item}\n  shops: {model: Shop}\n  codes: {model: Code}\n  pages: {model: Page}\n"
     ),
     # A required datetime and a required many-to-one: the factory draws no unused number.
     "required datetime and parent": (

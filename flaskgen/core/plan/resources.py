@@ -187,6 +187,12 @@ class ResourceCtx:
         return tuple(case for case in self.refused_values if case[3])
 
     @property
+    def related_var(self) -> str:
+        """The show page's name for a related row: never the row's own name (a model
+        named ``Item`` is shown as ``item``)."""
+        return "related" if self.var != "related" else "related_row"
+
+    @property
     def many_to_many_fields(self) -> tuple[FieldCtx, ...]:
         """The fields that pick several rows (forms and the API turn ids into rows)."""
         return tuple(f for f in self.fields if f.kind == "many_to_many")
@@ -271,6 +277,26 @@ def _column_uses(column: Column, cls: str, required: bool) -> frozenset[str]:
     if column.type in ("string", "text") and column.nullable:
         names.add("blank_to_none")
     return frozenset(names)
+
+
+# Names a row's variable may not take in a resource's views, forms and pages: they
+# already mean something there (locals, imports, template context, the URL variable).
+ROW_VAR_TAKEN = frozenset(
+    {
+        "abort", "aliased", "bp", "cls", "config", "count", "csrf_token", "current_user", "db",
+        "errors", "field", "flash", "form", "g", "get_flashed_messages", "jsonify", "key",
+        "login_required", "name", "page", "picker", "q", "redirect", "related", "render_template",
+        "request", "row", "row_id", "select", "selectinload", "self", "session", "sort", "status",
+        "stmt", "text", "url_for", "value",
+    }
+)  # fmt: skip
+
+
+def row_var(model: Model, url_variable: str) -> str:
+    """A row's variable name: the snake_case model name, unless that already means
+    something where rows are handled (then with ``_row`` added)."""
+    var = snake(model.name)
+    return f"{var}_row" if var in ROW_VAR_TAKEN or var == url_variable else var
 
 
 DEFAULTED_TYPES = frozenset({"boolean", "enum", "integer", "big_integer", "string", "text", "float"})
@@ -574,7 +600,7 @@ def resource_ctx(spec: ProjectSpec, resource: Resource) -> ResourceCtx:
     models = {m.name: m for m in spec.models}
     by_model = {r.model.name: r for r in spec.resources}
     model = resource.model
-    var = snake(model.name)
+    var = row_var(model, resource.pk.name)
     fields = _fields(resource, models, var)
     classes, validators = _imports(fields)
     eager = tuple(
@@ -588,7 +614,7 @@ def resource_ctx(spec: ProjectSpec, resource: Resource) -> ResourceCtx:
         model=model,
         cls=model.name,
         var=var,
-        title=_human(var),
+        title=_human(snake(model.name)),
         plural=_human(resource.key),
         form_class=f"{model.name}Form",
         schema_class=f"{model.name}Schema",
@@ -698,7 +724,7 @@ def _tests_view(spec: ProjectSpec, r: ResourceCtx) -> ResourceTestsView:
     factories = sorted(
         {f for _, _, f, _ in r.parents} | {f for _, f, _ in r.needed_by} | {p.factory for p in (*r.pickers[:1], *r.login_only_pickers)} | {s.factory for s in r.label_sorts}
     )
-    return ResourceTestsView(spec.project, r, factories, f"new_{r.var}", _signed_in_row(spec, r))
+    return ResourceTestsView(spec.project, r, factories, f"new_{snake(r.cls)}", _signed_in_row(spec, r))
 
 
 def _signed_in_row(spec: ProjectSpec, r: ResourceCtx) -> tuple[str, str] | None:

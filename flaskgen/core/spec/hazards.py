@@ -30,6 +30,20 @@ INIT_NAMES = frozenset(
         "register_templating", "register_commands", "apply_middleware",
     }
 )  # fmt: skip
+# Class names the generated views, forms, schemas and tests import next to the models
+# (models.py's own names are checked with the models).
+IMPORTED_CLASSES = frozenset(
+    {
+        "Any", "Blueprint", "BooleanField", "Callable", "DataRequired", "DateField",
+        "DateTimeLocalField", "DecimalField", "EqualTo", "Field", "Flask", "FlaskCliRunner",
+        "FlaskClient", "FlaskForm", "FlaskLoginClient", "FloatField", "InputRequired",
+        "IntegerField", "IntegrityError", "Iterator", "Length", "LoginForm", "MethodView", "OneOf",
+        "Optional", "PasswordField", "Path", "Picker", "RegisterForm", "ResourceSchema",
+        "ResponseReturnValue", "SQLAlchemy", "Select", "SelectChoice", "SelectField",
+        "SelectMultipleField", "SelectPage", "StringField", "TestResponse", "TextAreaField",
+        "TimeField", "UUID", "UserMixin", "ValidationError",
+    }
+)  # fmt: skip
 # Jinja's default globals and filters, written out so the core needs no Jinja import
 # (tests/test_layout.py checks them against the installed Jinja).
 JINJA_GLOBALS = frozenset({"cycler", "dict", "joiner", "lipsum", "namespace", "range"})
@@ -66,6 +80,7 @@ def spec_hazards(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
     yield from _package(spec)
     yield from _routes(spec)
     yield from _class_names(spec)
+    yield from _model_names(spec)
     yield from _blueprint_names(spec)
     yield from _templates(spec)
     yield from _template_names(spec)
@@ -111,6 +126,14 @@ def _class_names(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
                 yield route_path(route), (
                     f"its view class {route.class_name} would be the same as that of '{other.key}'; rename one"
                 ), True
+
+
+def _model_names(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
+    for model in spec.models:
+        if model.name in IMPORTED_CLASSES:
+            yield ("models", model.name), (
+                f"'{model.name}' is a class the generated modules import beside the models; pick another model name"
+            ), True
 
 
 def _blueprint_names(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
