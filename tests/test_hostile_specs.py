@@ -1148,6 +1148,24 @@ ACCEPTED = {
         "      title: {type: string, length: 40, nullable: false}\n"
         "resources:\n  items: {model: Item}\n  shops: {model: Shop}\n  codes: {model: Code}\n  pages: {model: Page}\n"
     ),
+    # Samples fit their column and look like its data: a unique one-character code, a
+    # two-letter key, an address.
+    "short and shaped columns": (
+        "models:\n  Flag:\n    columns:\n      id: {type: integer, primary_key: true}\n"
+        "      letter: {type: string, length: 1, nullable: false, unique: true}\n"
+        "  Country:\n    columns:\n      iso: {type: string, length: 2, primary_key: true}\n"
+        "      name: {type: string, length: 40, nullable: false}\n"
+        "      email: {type: string, length: 120, nullable: false, unique: true}\n"
+        "resources:\n  flags: {model: Flag}\n  countries: {model: Country, list: {search: [email]}}\n"
+    ),
+    # A resource over the auth model: its tests find rows by their links, not by text
+    # the navigation also shows (the signed-in user's address).
+    "auth model resource": (
+        "models:\n  User:\n    table: users\n    columns:\n      id: {type: integer, primary_key: true}\n"
+        "      email: {type: string, length: 120, nullable: false, unique: true}\n"
+        "resources:\n  users: {model: User, login_required: true, list: {search: [email]}}\n"
+        "auth: {model: User}\n"
+    ),
     # A required datetime and a required many-to-one: the factory draws no unused number.
     "required datetime and parent": (
         "models:\n  Team:\n    columns:\n      id: {type: integer, primary_key: true}\n"

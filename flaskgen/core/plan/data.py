@@ -20,6 +20,7 @@ from flaskgen.core.plan.base import (
     ProjectView,
     TypedView,
 )
+from flaskgen.core.plan.samples import text_sample_expr, uses_codes
 from flaskgen.core.spec.base import snake
 from flaskgen.core.spec.orm import IMPLIED_TYPES, NOW_DEFAULTS, SA_CLASSES, TYPE_MODULES
 from flaskgen.core.spec.types import (
@@ -124,6 +125,7 @@ class ModelTestsView(TypedView):
     models: list[ModelCtx]
     relationship_tests: list[RelationshipTest]
     test_imports: list[str]
+    codes: bool = False  # code(n): short samples for columns too short for a number
 
 
 def _models_view(spec: ProjectSpec, models: list[ModelCtx], tables: list[TableCtx], imports: list[str]) -> ModelsView:
@@ -164,7 +166,7 @@ def contribute(spec: ProjectSpec) -> Contribution:
         PlannedFile("migrations/README", "project/migrations/README.jinja", NoNames()),
         revision_file(initial),
     ]
-    tests = ModelTestsView(spec.project, models, _relationship_tests(spec), _test_imports(models))
+    tests = ModelTestsView(spec.project, models, _relationship_tests(spec), _test_imports(models), uses_codes(spec.models))
     out.files.append(PlannedFile("tests/test_models.py", "project/tests/test_models.py.jinja", tests, python=True))
     out.files.append(PlannedFile("tests/test_migrations.py", "project/tests/test_migrations.py.jinja", ProjectView(spec.project), python=True))
     return out
@@ -259,15 +261,13 @@ def _sample(column: Column) -> str | None:
     if column.nullable or column.default_expr is not None or column.foreign_key:
         return None
     kind = column.type
-    if kind == "string":
-        room = max((column.length or 40) - 6, 0)
-        return f'f"{column.name[:room]}{{n}}"' if room else 'str(n)'
+    if kind in ("string", "text"):
+        return text_sample_expr(column.name, column.length)
     return {
         "integer": "n",
         "big_integer": "n",
         "float": "n / 2",
         "numeric": "decimal.Decimal(n)",
-        "text": f'f"{column.name} {{n}}"',
         "boolean": "True",
         "date": "datetime.date(2024, 1, 1)",
         "datetime": "datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)",

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from flaskgen.core.plan.base import Contribution, NoNames, Phase, PlannedFile, TypedView
+from flaskgen.core.plan.samples import is_short, text_sample
 from flaskgen.core.spec.base import snake
 from flaskgen.core.spec.resources import Resource
 from flaskgen.core.spec.types import Column, Model, Project, ProjectSpec, Relationship
@@ -218,6 +219,11 @@ class ResourceCtx:
     @property
     def has_enum_field(self) -> bool:
         return any(f.column is not None and f.column.type == "enum" for f in self.fields)
+
+    @property
+    def short_samples(self) -> bool:
+        """Some sample is a short code (``{k}``: the tests import ``code``)."""
+        return any(is_short(form) for _, form, _ in self.samples)
 
     @property
     def has_form_samples(self) -> bool:
@@ -438,8 +444,7 @@ def _sample(field: FieldCtx) -> tuple[str, str, str] | None:
         return (field.name, "{parent}", "{parent}") if field.required else None
     assert column is not None
     if column.type in ("string", "text"):
-        room = max((column.length or 40) - 4, 1)
-        text = f"{column.name[:room]}{{n}}"
+        text = text_sample(column.name, column.length)
         return (field.name, text, f'"{text}"')
     if column.type == "boolean":
         return (field.name, "y", "true")
@@ -664,7 +669,12 @@ def _label_sorts(resource: Resource, models: dict[str, Model], columns: tuple[Li
 def _test_values(resource: Resource, fields: tuple[FieldCtx, ...], models: dict[str, Model]) -> dict[str, Any]:
     """What the generated tests of a resource need: samples and the fields to probe."""
     model = resource.model
-    text_fields = [f.name for f in fields if f.column is not None and f.column.type in ("string", "text") and f.required]
+    text_fields = [
+        f.name
+        for f in fields
+        if f.column is not None and f.column.type in ("string", "text") and f.required
+        and not is_short(text_sample(f.column.name, f.column.length))  # one character finds too much
+    ]
     sortable = [c.name for c in model.columns if c.name in resource.list_columns and c.type in ("string", "integer")]
     unique = [f.name for f in fields if f.unique and f.column is not None and f.column.type in ("string", "text")]
     return {
