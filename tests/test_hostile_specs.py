@@ -1166,6 +1166,12 @@ ACCEPTED = {
         "resources:\n  users: {model: User, login_required: true, list: {search: [email]}}\n"
         "auth: {model: User}\n"
     ),
+    # Two resources over one model: their API schemas have names of their own.
+    "two resources over one model": (
+        "models:\n  Widget:\n    columns:\n      id: {type: integer, primary_key: true}\n"
+        "      name: {type: string, length: 40, nullable: false}\n"
+        "resources:\n  widgets: {model: Widget}\n  gadgets: {model: Widget, url_prefix: /gadgets}\n"
+    ),
     # A required datetime and a required many-to-one: the factory draws no unused number.
     "required datetime and parent": (
         "models:\n  Team:\n    columns:\n      id: {type: integer, primary_key: true}\n"

@@ -12,7 +12,7 @@ from typing import Any
 
 from flaskgen.core.plan.base import Contribution, NoNames, Phase, PlannedFile, TypedView
 from flaskgen.core.plan.samples import is_short, text_sample
-from flaskgen.core.spec.base import snake
+from flaskgen.core.spec.base import camel, snake
 from flaskgen.core.spec.resources import Resource
 from flaskgen.core.spec.types import Column, Model, Project, ProjectSpec, Relationship
 
@@ -124,7 +124,8 @@ class ResourceCtx:
     title: str  # "Book"
     plural: str  # "Books"
     form_class: str
-    schema_class: str
+    schema_class: str  # unique across resources: OpenAPI names each schema after its class
+    patch_schema_class: str
     fields: tuple[FieldCtx, ...]
     columns: tuple[ListColumnCtx, ...]
     related: tuple[RelatedCtx, ...]
@@ -622,7 +623,8 @@ def resource_ctx(spec: ProjectSpec, resource: Resource) -> ResourceCtx:
         title=_human(snake(model.name)),
         plural=_human(resource.key),
         form_class=f"{model.name}Form",
-        schema_class=f"{model.name}Schema",
+        schema_class=f"{_schema_name(spec, resource)}Schema",
+        patch_schema_class=f"{_schema_name(spec, resource)}PatchSchema",
         fields=fields,
         columns=columns,
         related=_related(resource, models, by_model),
@@ -647,6 +649,13 @@ def resource_ctx(spec: ProjectSpec, resource: Resource) -> ResourceCtx:
         label_sorts=_label_sorts(resource, models, columns),
         **_test_values(resource, fields, models),
     )
+
+
+def _schema_name(spec: ProjectSpec, resource: Resource) -> str:
+    """The schemas' name: the model's, and for the second resource over a model and
+    after, with the resource's key added (the OpenAPI document names schemas by class)."""
+    first = next(r for r in spec.resources if r.model.name == resource.model.name)
+    return resource.model.name if first.key == resource.key else f"{resource.model.name}{camel(resource.key)}"
 
 
 def _label_sorts(resource: Resource, models: dict[str, Model], columns: tuple[ListColumnCtx, ...]) -> tuple[LabelSortCtx, ...]:
