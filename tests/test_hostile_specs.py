@@ -27,7 +27,8 @@ import pytest
 from click.testing import CliRunner
 
 from flaskgen.cli import main
-from flaskgen.format import ruff_bin
+from flaskgen.core.errors import ToolError
+from flaskgen.format import Formatting, ruff_bin
 from flaskgen.generate import render_project
 from flaskgen.specfile import MAX_SPEC_BYTES, parse_spec
 from tests.conftest import GenEnv
@@ -39,6 +40,7 @@ LAUGHS = "".join(
     f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 10 if i else ["x"] * 10) + "]\n" for i in range(6)
 )
 MODEL = "models:\n  Foo:\n    columns:\n      id: {type: integer, primary_key: true}\n"
+MODEL_W = "models:\n  Widget:\n    columns:\n      id: {type: integer, primary_key: true}\n"
 M2M = (
     "models:\n  Post:\n    columns:\n      id: {type: integer, primary_key: true}\n  Tag:\n    columns:\n"
     "      id: {type: integer, primary_key: true}\n    relationships:\n      posts: {model: Post, secondary: %s, back_populates: tags}\n"
@@ -411,6 +413,37 @@ CATALOGUE: dict[str, dict[str, tuple[str, list[str]]]] = {
         ),
     },
     "5": {
+        "resource keys that shadow modules or cannot name a package": (
+            MODEL_W
+            + "resources:\n  widgets: {model: Widget}\n  class: {model: Widget}\n  import: {model: Widget}\n"
+            "  crud: {model: Widget}\n  health: {model: Widget}\n  __init__: {model: Widget}\n  widgets_api: {model: Widget}\n",
+            [
+                "spec.yaml:9:3: resources.class: 'class' cannot name the resource's Python package; pick another key",
+                "spec.yaml:10:3: resources.import: 'import' cannot name the resource's Python package; pick another key",
+                "spec.yaml:11:3: resources.crud: 'crud' already names a blueprint, an upload or a generated module; pick another key",
+                "spec.yaml:12:3: resources.health: 'health' already names a blueprint, an upload or a generated module; pick another key",
+                "spec.yaml:13:3: resources.__init__: '__init__' cannot name the resource's Python package; pick another key",
+                "spec.yaml:14:3: resources.widgets_api: 'widgets_api' is the name of the API blueprint of resource 'widgets'; pick another key",
+            ],
+        ),
+        "a resource whose API blueprint a blueprint already names": (
+            MODEL_W
+            + "blueprints:\n  widgets_api: {routes: {a: {rule: /a, text: a}}}\nresources:\n  widgets: {model: Widget}\n",
+            [
+                "spec.yaml:10:3: resources.widgets: 'widgets' would name its API blueprint 'widgets_api', the name of a blueprint; pick another key",
+            ],
+        ),
+        "routes that hide the API or sit under /static": (
+            MODEL_W
+            + "routes:\n  peek: {rule: '/api/widgets/<int:id>', json: true}\n  files: {rule: '/static/<path:filename>', text: x}\n"
+            "blueprints:\n  stat:\n    url_prefix: /static\n    routes:\n      home: {rule: /, text: hi}\n"
+            "resources:\n  widgets: {model: Widget}\n",
+            [
+                "spec.yaml:9:17: routes.files.rule: '/static/<path:filename>': Flask serves the static folder under /static; pick another URL",
+                "spec.yaml:12:17: blueprints.stat.url_prefix: '/static': Flask serves the static folder under /static; pick another URL",
+                "spec.yaml:16:12: resources.widgets: GET /api/widgets/<int:id> is already routed to 'peek' (line 8)",
+            ],
+        ),
         "models named like the classes the views import": (
             "models:\n  Blueprint:\n    columns:\n      id: {type: integer, primary_key: true}\n"
             "  MethodView:\n    columns:\n      id: {type: integer, primary_key: true}\n",
@@ -1243,3 +1276,13 @@ def test_edge_specs_generate_working_projects(tmp_path: Path, gen_env: GenEnv, n
         env={"SECRET_KEY": "x"},
     )
     assert suite.returncode == 0 and " passed" in suite.stdout, f"{name}:\n{suite.stdout}\n{suite.stderr}"
+
+
+def test_a_ruff_format_failure_shows_what_ruff_said(tmp_path: Path) -> None:
+    """Should generated code ever not parse, the error carries ruff's own words."""
+    (tmp_path / "broken.py").write_text("from . import class\n", encoding="utf-8")
+    formatting = Formatting(tmp_path, ["broken.py"]).start()
+    with pytest.raises(ToolError) as raised:
+        formatting.finish()
+    message = str(raised.value)
+    assert message.startswith("ruff ") and "broken.py:1:" in message, message

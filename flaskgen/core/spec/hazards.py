@@ -17,6 +17,7 @@ from typing import Any
 
 from werkzeug.exceptions import default_exceptions
 
+from flaskgen.core.spec.base import join_prefix
 from flaskgen.core.spec.loader import KeyPath
 from flaskgen.core.spec.types import ProjectSpec, Route
 
@@ -79,6 +80,7 @@ def spec_hazards(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
     """(path, message, point-at-key) for each hazard in ``spec``."""
     yield from _package(spec)
     yield from _routes(spec)
+    yield from _static_urls(spec)
     yield from _class_names(spec)
     yield from _model_names(spec)
     yield from _blueprint_names(spec)
@@ -112,6 +114,38 @@ def _routes(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
             static = _VARIABLE.sub("", rule.rule)
             if "<" in static or ">" in static:
                 yield (*path, "rule"), f"malformed rule {rule.rule!r}: write URL variables as <name> or <converter:name>", False
+
+
+def _is_static(url: str) -> bool:
+    return url.rstrip("/") == "/static" or url.startswith("/static/")
+
+
+STATIC_FIX = "Flask serves the static folder under /static; pick another URL"
+
+
+def _static_urls(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
+    """URLs under /static, which Flask's own static route answers first or hides."""
+    blueprints = {bp.name: bp for bp in spec.blueprints}
+    for bp in spec.blueprints:
+        if bp.url_prefix and not bp.subdomain and _is_static(bp.url_prefix):
+            yield ("blueprints", bp.name, "url_prefix"), f"'{bp.url_prefix}': {STATIC_FIX}", False
+    for route in spec.all_routes:
+        bp = blueprints.get(route.blueprint or "")
+        if route.subdomain or (bp and (bp.subdomain or (bp.url_prefix and _is_static(bp.url_prefix)))):
+            continue
+        for rule in route.rules:
+            url = join_prefix(bp.url_prefix if bp else None, rule.rule)
+            if _is_static(url):
+                yield (*route_path(route), "rule"), f"'{url}': {STATIC_FIX}", False
+                break
+    for resource in spec.resources:
+        for key, url in (("url_prefix", resource.url_prefix), ("api_prefix", resource.api_prefix)):
+            if _is_static(url):
+                yield ("resources", resource.key, key), f"'{url}': {STATIC_FIX}", False
+    for upload in spec.uploads:
+        for key, value in (("rule", upload.rule), ("serve", upload.serve)):
+            if value and _is_static(value):
+                yield ("uploads", upload.name, key), f"'{value}': {STATIC_FIX}", False
 
 
 def _class_names(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:

@@ -7,6 +7,7 @@ contract and returns frozen :class:`Resource` values for the planner.
 
 from __future__ import annotations
 
+import keyword
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -216,6 +217,22 @@ def _claim_urls(ctx: Ctx, rc: RouteCheck, resource: Resource, extras: Extras) ->
         rule = routing.ProbeRule(resource.api_prefix + "/", endpoint="probe")
         rule.bind(rc.url_map)
         claim_rule(ctx, rc, path, rule, f"{resource.key}_api.list", ("GET", "POST"))
+        item = routing.ProbeRule(f"{resource.api_prefix}/<{conv}:id>", endpoint="probe")
+        item.bind(rc.url_map)
+        claim_rule(ctx, rc, path, item, f"{resource.key}_api.item", ("GET", "PUT", "PATCH", "DELETE"))
+
+
+def _key_problem(key: str, raw: dict[str, Any], blueprints: set[str]) -> str | None:
+    """Why ``key`` cannot name a resource's package and blueprints, or None."""
+    if keyword.iskeyword(key) or key.startswith("__"):
+        return "cannot name the resource's Python package"
+    owner = key.removesuffix("_api")
+    body = raw.get(owner)
+    if owner != key and isinstance(body, dict) and body.get("api", True):
+        return f"is the name of the API blueprint of resource '{owner}'"
+    if raw.get(key, {}).get("api", True) and f"{key}_api" in blueprints:
+        return f"would name its API blueprint '{key}_api', the name of a blueprint"
+    return None
 
 
 def normalize_resources(ctx: Ctx, rc: RouteCheck, extras: Extras) -> None:
@@ -232,6 +249,10 @@ def normalize_resources(ctx: Ctx, rc: RouteCheck, extras: Extras) -> None:
             continue
         if key in taken or key in RESERVED_KEYS:
             ctx.error(path, f"'{key}' already names a blueprint, an upload or a generated module; pick another key", key=True)
+            continue
+        why = _key_problem(key, raw, taken)
+        if why:
+            ctx.error(path, f"'{key}' {why}; pick another key", key=True)
             continue
         resource = _resource(ctx, key, body, models)
         if resource is not None:
