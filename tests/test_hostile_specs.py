@@ -413,6 +413,28 @@ CATALOGUE: dict[str, dict[str, tuple[str, list[str]]]] = {
         ),
     },
     "5": {
+        "columns named like attributes of the form, the schema or the user": (
+            "models:\n  User:\n    table: users\n    columns:\n      id: {type: integer, primary_key: true}\n"
+            "      email: {type: string, length: 120, nullable: false, unique: true}\n"
+            "      get_id: {type: string, length: 10}\n      is_authenticated: {type: boolean}\n"
+            "      is_active: {type: boolean, default: true}\n"
+            "  Note:\n    columns:\n      id: {type: integer, primary_key: true}\n"
+            "      meta: {type: string, length: 10}\n      validate: {type: string, length: 10}\n"
+            "      populate: {type: string, length: 10}\n      data: {type: text}\n      errors: {type: text}\n"
+            "      csrf_token: {type: string, length: 100}\n      fields: {type: string, length: 10}\n"
+            "resources:\n  notes: {model: Note}\nauth: {model: User}\n",
+            [
+                "spec.yaml:9:7: models.User.columns.get_id: 'get_id' is an attribute of the model people log in as (Flask-Login); rename the column",
+                "spec.yaml:10:7: models.User.columns.is_authenticated: 'is_authenticated' is an attribute of the model people log in as (Flask-Login); rename the column",
+                "spec.yaml:15:7: models.Note.columns.meta: 'meta' is an attribute of the form of resource 'notes'; rename the column",
+                "spec.yaml:16:7: models.Note.columns.validate: 'validate' is an attribute of the form of resource 'notes'; rename the column",
+                "spec.yaml:17:7: models.Note.columns.populate: 'populate' is an attribute of the form of resource 'notes'; rename the column",
+                "spec.yaml:18:7: models.Note.columns.data: 'data' is an attribute of the form of resource 'notes'; rename the column",
+                "spec.yaml:19:7: models.Note.columns.errors: 'errors' is an attribute of the form of resource 'notes'; rename the column",
+                "spec.yaml:20:7: models.Note.columns.csrf_token: 'csrf_token' is an attribute of the form of resource 'notes'; rename the column",
+                "spec.yaml:21:7: models.Note.columns.fields: 'fields' is an attribute of the API schema of resource 'notes'; rename the column",
+            ],
+        ),
         "resource keys that shadow modules or cannot name a package": (
             MODEL_W
             + "resources:\n  widgets: {model: Widget}\n  class: {model: Widget}\n  import: {model: Widget}\n"

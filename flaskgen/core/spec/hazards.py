@@ -45,6 +45,28 @@ IMPORTED_CLASSES = frozenset(
         "TimeField", "UUID", "UserMixin", "ValidationError",
     }
 )  # fmt: skip
+# Attributes of a resource's form (WTForms, Flask-WTF and the generated methods); a
+# field of that name would replace them (a ``csrf_token`` column would store the token).
+FORM_ATTRIBUTES = frozenset(
+    {
+        "Meta", "meta", "data", "errors", "form_errors", "validate", "validate_on_submit",
+        "populate_obj", "process", "post_process", "hidden_tag", "is_submitted", "csrf_token",
+        "populate", "for_row", "load_choices", "row_id",
+    }
+)  # fmt: skip
+# Attributes of a resource's API schema (marshmallow, marshmallow-sqlalchemy, the base).
+SCHEMA_ATTRIBUTES = frozenset(
+    {
+        "Meta", "OPTIONS_CLASS", "TYPE_MAPPING", "context", "declared_fields", "dict_class",
+        "dump", "dump_fields", "dumps", "error_messages", "exclude", "fields", "from_dict",
+        "get_attribute", "get_instance", "handle_error", "load", "load_fields", "load_ids",
+        "loads", "make_instance", "many", "on_bind_field", "only", "opts", "partial", "session",
+        "set_class", "transient", "unknown", "validate",
+    }
+)  # fmt: skip
+# Attributes of the model people log in as (Flask-Login's UserMixin and the password
+# methods); ``is_active`` is meant to be replaced by a column.
+USER_ATTRIBUTES = frozenset({"get_id", "is_authenticated", "is_anonymous", "set_password", "check_password"})
 # Jinja's default globals and filters, written out so the core needs no Jinja import
 # (tests/test_layout.py checks them against the installed Jinja).
 JINJA_GLOBALS = frozenset({"cycler", "dict", "joiner", "lipsum", "namespace", "range"})
@@ -83,6 +105,7 @@ def spec_hazards(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
     yield from _static_urls(spec)
     yield from _class_names(spec)
     yield from _model_names(spec)
+    yield from _column_names(spec)
     yield from _blueprint_names(spec)
     yield from _templates(spec)
     yield from _template_names(spec)
@@ -167,6 +190,30 @@ def _model_names(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
         if model.name in IMPORTED_CLASSES:
             yield ("models", model.name), (
                 f"'{model.name}' is a class the generated modules import beside the models; pick another model name"
+            ), True
+
+
+def _column_names(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
+    """Columns whose name an attribute of a generated form, schema or user class has."""
+    reported: set[tuple[str, str]] = set()
+    for resource in spec.resources:
+        model = resource.model
+        fields = set(resource.form) | {r.fk_column for r in model.relationships if r.name in resource.form and r.fk_column}
+        uses = [(resource.html, fields, FORM_ATTRIBUTES, "the form")]
+        uses.append((resource.api, {c.name for c in model.columns}, SCHEMA_ATTRIBUTES, "the API schema"))
+        for wanted, names, taken, what in uses:
+            for column in model.columns:
+                if wanted and column.name in names & taken and (model.name, column.name) not in reported:
+                    reported.add((model.name, column.name))
+                    yield ("models", model.name, "columns", column.name), (
+                        f"'{column.name}' is an attribute of {what} of resource '{resource.key}'; rename the column"
+                    ), True
+    auth = spec.auth
+    user = next((m for m in spec.models if auth is not None and m.name == auth.model), None)
+    for column in user.columns if user else ():
+        if column.name in USER_ATTRIBUTES and (user.name, column.name) not in reported:
+            yield ("models", user.name, "columns", column.name), (
+                f"'{column.name}' is an attribute of the model people log in as (Flask-Login); rename the column"
             ), True
 
 
