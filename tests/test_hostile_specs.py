@@ -1227,6 +1227,10 @@ ACCEPTED = {
         "      name: {type: string, length: 40, nullable: false}\n"
         "resources:\n  widgets: {model: Widget}\n  gadgets: {model: Widget, url_prefix: /gadgets}\n"
     ),
+    # An upload allowing every extension the tests would otherwise send as the refused one.
+    "upload of risky extensions": (
+        "uploads:\n  files: {rule: /up, extensions: [exe, php, sh, html, bin], folder: up, serve: '/files/<filename>'}\n"
+    ),
     # A required datetime and a required many-to-one: the factory draws no unused number.
     "required datetime and parent": (
         "models:\n  Team:\n    columns:\n      id: {type: integer, primary_key: true}\n"

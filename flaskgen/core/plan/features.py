@@ -91,6 +91,13 @@ def _serve_parts(rule: str) -> tuple[str, str]:
     return before, after
 
 
+def _foreign_extension(allowed: tuple[str, ...]) -> str:
+    """An extension the upload refuses: a risky one if it refuses any, else a made-up one
+    (an upload may allow every extension in FOREIGN_EXTENSIONS)."""
+    made_up = (f"x{i}" for i in range(len(allowed) + 1))
+    return next(ext for ext in (*FOREIGN_EXTENSIONS, *made_up) if ext not in allowed)
+
+
 def upload_ctx(upload: Upload) -> UploadCtx:
     extensions = tuple(sorted(upload.extensions))
     size_expr, size_text = _size(upload.max_size) if upload.max_size else (None, None)
@@ -99,7 +106,7 @@ def upload_ctx(upload: Upload) -> UploadCtx:
     if upload.serve:
         registrations.append(f"app.add_url_rule({upload.serve!r}, view_func={serve_endpoint})")
     first = upload.extensions[0]
-    foreign = next(ext for ext in FOREIGN_EXTENSIONS if ext not in upload.extensions)
+    foreign = _foreign_extension(upload.extensions)
     prefix, suffix = _serve_parts(upload.serve) if upload.serve else ("", "")
     return UploadCtx(
         upload=upload,
