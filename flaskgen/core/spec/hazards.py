@@ -153,11 +153,11 @@ def _static_urls(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
         if bp.url_prefix and not bp.subdomain and _is_static(bp.url_prefix):
             yield ("blueprints", bp.name, "url_prefix"), f"'{bp.url_prefix}': {STATIC_FIX}", False
     for route in spec.all_routes:
-        bp = blueprints.get(route.blueprint or "")
-        if route.subdomain or (bp and (bp.subdomain or (bp.url_prefix and _is_static(bp.url_prefix)))):
+        owner = blueprints.get(route.blueprint or "")
+        if route.subdomain or (owner and (owner.subdomain or (owner.url_prefix and _is_static(owner.url_prefix)))):
             continue
         for rule in route.rules:
-            url = join_prefix(bp.url_prefix if bp else None, rule.rule)
+            url = join_prefix(owner.url_prefix if owner else None, rule.rule)
             if _is_static(url):
                 yield (*route_path(route), "rule"), f"'{url}': {STATIC_FIX}", False
                 break
@@ -209,12 +209,12 @@ def _column_names(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
                         f"'{column.name}' is an attribute of {what} of resource '{resource.key}'; rename the column"
                     ), True
     auth = spec.auth
-    user = next((m for m in spec.models if auth is not None and m.name == auth.model), None)
-    for column in user.columns if user else ():
-        if column.name in USER_ATTRIBUTES and (user.name, column.name) not in reported:
-            yield ("models", user.name, "columns", column.name), (
-                f"'{column.name}' is an attribute of the model people log in as (Flask-Login); rename the column"
-            ), True
+    for user in (m for m in spec.models if auth is not None and m.name == auth.model):
+        for column in user.columns:
+            if column.name in USER_ATTRIBUTES and (user.name, column.name) not in reported:
+                yield ("models", user.name, "columns", column.name), (
+                    f"'{column.name}' is an attribute of the model people log in as (Flask-Login); rename the column"
+                ), True
 
 
 def _blueprint_names(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
