@@ -1090,6 +1090,10 @@ TEMPLATE_ERRORS = {
         "2: template error: 'gone.jinja' not found in search paths",
     ),
     "unclosed block": ("{% for x in [1] %}\n", "1: template error: Unexpected end of template."),
+    "error at render time": (
+        "a\nb\n{{ 1 // 0 }}\n",
+        "3: template error: ZeroDivisionError: integer division or modulo by zero",
+    ),
 }
 
 
