@@ -438,7 +438,8 @@ CATALOGUE: dict[str, dict[str, tuple[str, list[str]]]] = {
         "resource keys that shadow modules or cannot name a package": (
             MODEL_W
             + "resources:\n  widgets: {model: Widget}\n  class: {model: Widget}\n  import: {model: Widget}\n"
-            "  crud: {model: Widget}\n  health: {model: Widget}\n  __init__: {model: Widget}\n  widgets_api: {model: Widget}\n",
+            "  crud: {model: Widget}\n  health: {model: Widget}\n  __init__: {model: Widget}\n  widgets_api: {model: Widget}\n"
+            "  security: {model: Widget}\n  db: {model: Widget}\n",
             [
                 "spec.yaml:9:3: resources.class: 'class' cannot name the resource's Python package; pick another key",
                 "spec.yaml:10:3: resources.import: 'import' cannot name the resource's Python package; pick another key",
@@ -446,6 +447,8 @@ CATALOGUE: dict[str, dict[str, tuple[str, list[str]]]] = {
                 "spec.yaml:12:3: resources.health: 'health' already names a blueprint, an upload or a generated module; pick another key",
                 "spec.yaml:13:3: resources.__init__: '__init__' cannot name the resource's Python package; pick another key",
                 "spec.yaml:14:3: resources.widgets_api: 'widgets_api' is the name of the API blueprint of resource 'widgets'; pick another key",
+                "spec.yaml:15:3: resources.security: 'security' already names a blueprint, an upload or a generated module; pick another key",
+                "spec.yaml:16:3: resources.db: 'db' is a name the generated package's __init__ uses; pick another key",
             ],
         ),
         "a resource whose API blueprint a blueprint already names": (

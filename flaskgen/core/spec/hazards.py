@@ -29,6 +29,8 @@ INIT_NAMES = frozenset(
         "db", "csrf", "migrate", "database_url", "logging", "default_handler",
         "register_views", "register_error_handlers", "register_uploads", "register_hooks",
         "register_templating", "register_commands", "apply_middleware",
+        "default_profile", "register_converters", "register_api", "register_health",
+        "register_security", "configure_logging", "limiter", "login_manager", "models",
     }
 )  # fmt: skip
 # Class names the generated views, forms, schemas and tests import next to the models
@@ -222,6 +224,11 @@ def _blueprint_names(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
         if bp.name in INIT_NAMES or bp.name.startswith("__"):
             yield ("blueprints", bp.name), (
                 f"'{bp.name}' is a name the generated package's __init__ uses; pick another blueprint name"
+            ), True
+    for resource in spec.resources:
+        if resource.key in INIT_NAMES:
+            yield ("resources", resource.key), (
+                f"'{resource.key}' is a name the generated package's __init__ uses; pick another key"
             ), True
 
 
