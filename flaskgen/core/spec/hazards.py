@@ -205,6 +205,8 @@ def _column_names(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
         uses.append((resource.api, {c.name for c in model.columns}, SCHEMA_ATTRIBUTES, "the API schema"))
         for wanted, names, taken, what in uses:
             for column in model.columns:
+                if what == "the form" and column.type in ("json", "binary"):
+                    continue  # never a form field
                 if wanted and column.name in names & taken and (model.name, column.name) not in reported:
                     reported.add((model.name, column.name))
                     yield ("models", model.name, "columns", column.name), (
