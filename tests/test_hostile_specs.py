@@ -458,6 +458,12 @@ CATALOGUE: dict[str, dict[str, tuple[str, list[str]]]] = {
                 "spec.yaml:10:3: resources.widgets: 'widgets' would name its API blueprint 'widgets_api', the name of a blueprint; pick another key",
             ],
         ),
+        "a blueprint named like the API module": (
+            MODEL_W + "blueprints:\n  api: {routes: {b: {rule: /b, text: b}}}\nresources:\n  widgets: {model: Widget}\n",
+            [
+                "spec.yaml:8:3: blueprints.api: 'api' is the module of the resources' JSON API; pick another blueprint name",
+            ],
+        ),
         "routes that hide the API or sit under /static": (
             MODEL_W
             + "routes:\n  peek: {rule: '/api/widgets/<int:id>', json: true}\n  files: {rule: '/static/<path:filename>', text: x}\n"

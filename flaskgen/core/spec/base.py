@@ -29,7 +29,7 @@ APP_MODULES = frozenset(
     {
         "config", "views", "errors", "converters", "extensions", "models", "hooks",
         "templating", "middleware", "commands", "uploads", "templates", "static", "forms",
-        "api", "crud", "health", "logconfig", "security",
+        "crud", "health", "logconfig", "security",
     }
 )  # fmt: skip
 

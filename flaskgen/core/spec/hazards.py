@@ -227,6 +227,8 @@ def _blueprint_names(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
             yield ("blueprints", bp.name), (
                 f"'{bp.name}' is a name the generated package's __init__ uses; pick another blueprint name"
             ), True
+    if any(r.api for r in spec.resources) and any(bp.name == "api" for bp in spec.blueprints):
+        yield ("blueprints", "api"), "'api' is the module of the resources' JSON API; pick another blueprint name", True
     for resource in spec.resources:
         if resource.key in INIT_NAMES:
             yield ("resources", resource.key), (
