@@ -426,6 +426,7 @@ CATALOGUE: dict[str, dict[str, tuple[str, list[str]]]] = {
             [
                 "spec.yaml:9:7: models.User.columns.get_id: 'get_id' is an attribute of the model people log in as (Flask-Login); rename the column",
                 "spec.yaml:10:7: models.User.columns.is_authenticated: 'is_authenticated' is an attribute of the model people log in as (Flask-Login); rename the column",
+                "spec.yaml:11:7: models.User.columns.is_active: 'is_active' replaces Flask-Login's is_active, which is always True or False; make it a boolean column with nullable: false",
                 "spec.yaml:15:7: models.Note.columns.meta: 'meta' is an attribute of the form of resource 'notes'; rename the column",
                 "spec.yaml:16:7: models.Note.columns.validate: 'validate' is an attribute of the form of resource 'notes'; rename the column",
                 "spec.yaml:17:7: models.Note.columns.populate: 'populate' is an attribute of the form of resource 'notes'; rename the column",
@@ -462,6 +463,18 @@ CATALOGUE: dict[str, dict[str, tuple[str, list[str]]]] = {
             MODEL_W + "blueprints:\n  api: {routes: {b: {rule: /b, text: b}}}\nresources:\n  widgets: {model: Widget}\n",
             [
                 "spec.yaml:8:3: blueprints.api: 'api' is the module of the resources' JSON API; pick another blueprint name",
+            ],
+        ),
+        "pickers of rows whose key is not an integer": (
+            "models:\n  Country:\n    columns:\n      iso: {type: string, length: 2, primary_key: true}\n"
+            "  City:\n    columns:\n      id: {type: integer, primary_key: true}\n"
+            "      country_iso: {type: string, length: 2, foreign_key: country.iso}\n"
+            "    relationships:\n      country: {model: Country, back_populates: cities}\n"
+            "      tags: {model: Country, secondary: city_tag}\n"
+            "resources:\n  cities: {model: City, form: [country, tags]}\n",
+            [
+                "spec.yaml:15:32: resources.cities.form[0]: 'country' picks Country rows by their string key 'iso', and pickers need an integer key; give Country an integer primary key (keeping 'iso' as a unique column) or leave it out of the form",
+                "spec.yaml:15:41: resources.cities.form[1]: 'tags' picks Country rows by their string key 'iso', and pickers need an integer key; give Country an integer primary key (keeping 'iso' as a unique column) or leave it out of the form",
             ],
         ),
         "routes that hide the API or sit under /static": (
@@ -1243,6 +1256,45 @@ ACCEPTED = {
     # An upload allowing every extension the tests would otherwise send as the refused one.
     "upload of risky extensions": (
         "uploads:\n  files: {rule: /up, extensions: [exe, php, sh, html, bin], folder: up, serve: '/files/<filename>'}\n"
+    ),
+    # Many shapes at once: a row_id foreign key (the form's own bookkeeping is named
+    # apart), short keys and codes, shaped samples, two required parents, the auth model.
+    "mixed shapes": (
+        "models:\n"
+        "  User:\n"
+        "    table: users\n"
+        "    columns:\n"
+        "      id: {type: integer, primary_key: true}\n"
+        "      email: {type: string, length: 120, nullable: false, unique: true}\n"
+        "      is_active: {type: boolean, default: true, nullable: false}\n"
+        "  Row:\n"
+        "    columns:\n"
+        "      id: {type: integer, primary_key: true}\n"
+        "      grade: {type: string, length: 1, nullable: false}\n"
+        "      website: {type: string, length: 200}\n"
+        "      phone: {type: string, length: 20, nullable: false}\n"
+        "  Item:\n"
+        "    columns:\n"
+        "      sku: {type: string, length: 3, primary_key: true}\n"
+        "      label: {type: string, length: 2, nullable: false, unique: true}\n"
+        "      at: {type: datetime, nullable: false}\n"
+        "      row_id: {type: integer, foreign_key: row.id, nullable: false}\n"
+        "      user_id: {type: integer, foreign_key: users.id, nullable: false}\n"
+        "    relationships:\n"
+        "      row: {model: Row, back_populates: items}\n"
+        "      user: {model: User, back_populates: items}\n"
+        "  Tag:\n"
+        "    columns:\n"
+        "      id: {type: integer, primary_key: true}\n"
+        "      name: {type: string, length: 20, nullable: false, unique: true}\n"
+        "    relationships:\n"
+        "      items: {model: Item, secondary: item_tag, back_populates: tags}\n"
+        "resources:\n"
+        "  items: {model: Item, login_required: true, list: {search: [label]}}\n"
+        "  rows: {model: Row, login_required: true}\n"
+        "  people: {model: User, login_required: true}\n"
+        "  tags: {model: Tag, login_required: true, form: [name]}\n"
+        "auth: {model: User}\n"
     ),
     # A required datetime and a required many-to-one: the factory draws no unused number.
     "required datetime and parent": (

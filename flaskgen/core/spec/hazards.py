@@ -53,7 +53,7 @@ FORM_ATTRIBUTES = frozenset(
     {
         "Meta", "meta", "data", "errors", "form_errors", "validate", "validate_on_submit",
         "populate_obj", "process", "post_process", "hidden_tag", "is_submitted", "csrf_token",
-        "populate", "for_row", "load_choices", "row_id",
+        "populate", "for_row", "load_choices", "edited_key",
     }
 )  # fmt: skip
 # Attributes of a resource's API schema (marshmallow, marshmallow-sqlalchemy, the base).
@@ -215,6 +215,11 @@ def _column_names(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
     auth = spec.auth
     for user in (m for m in spec.models if auth is not None and m.name == auth.model):
         for column in user.columns:
+            if column.name == "is_active" and (column.type != "boolean" or column.nullable):
+                yield ("models", user.name, "columns", column.name), (
+                    "'is_active' replaces Flask-Login's is_active, which is always True or False; "
+                    "make it a boolean column with nullable: false"
+                ), True
             if column.name in USER_ATTRIBUTES and (user.name, column.name) not in reported:
                 yield ("models", user.name, "columns", column.name), (
                     f"'{column.name}' is an attribute of the model people log in as (Flask-Login); rename the column"

@@ -115,7 +115,24 @@ def _list_allowed(model: Model) -> dict[str, str | None]:
     return allowed
 
 
-def _form_allowed(model: Model) -> dict[str, str | None]:
+INTEGER_KEYS = ("integer", "big_integer")
+
+
+def _picker_problem(rel: Relationship, models: dict[str, Model]) -> str | None:
+    """Why a form cannot pick ``rel``'s rows, or None: pickers carry integer keys."""
+    related = models.get(rel.model)
+    if related is None or sum(c.primary_key for c in related.columns) != 1:
+        return None if related is None else f"picks {rel.model} rows, which have a composite key; leave it out of the form"
+    key = related.primary_key
+    if key.type in INTEGER_KEYS:
+        return None
+    return (
+        f"picks {rel.model} rows by their {key.type} key '{key.name}', and pickers need an integer key; "
+        f"give {rel.model} an integer primary key (keeping '{key.name}' as a unique column) or leave it out of the form"
+    )
+
+
+def _form_allowed(model: Model, models: dict[str, Model]) -> dict[str, str | None]:
     allowed: dict[str, str | None] = {}
     for column in model.columns:
         rel = next((r for r in model.relationships if r.fk_column == column.name and r.kind == "many_to_one"), None)
@@ -128,7 +145,10 @@ def _form_allowed(model: Model) -> dict[str, str | None]:
         else:
             allowed[column.name] = None
     for rel in model.relationships:
-        allowed[rel.name] = None if form_relationship(rel) else "is the 'many' side of a one-to-many; the show page lists those rows"
+        if form_relationship(rel):
+            allowed[rel.name] = _picker_problem(rel, models)
+        else:
+            allowed[rel.name] = "is the 'many' side of a one-to-many; the show page lists those rows"
     return allowed
 
 
@@ -175,7 +195,7 @@ def _resource(ctx: Ctx, key: str, body: dict[str, Any], models: dict[str, Model]
     _check_names(ctx, (*path, "list", "search"), list(search), _search_allowed(model), "a column")
     order_by = _order_by(ctx, (*path, "list", "order_by"), listing.get("order_by") or [], model)
     form = tuple(body.get("form") or _default_form(model))
-    if _check_names(ctx, (*path, "form"), list(form), _form_allowed(model)):
+    if _check_names(ctx, (*path, "form"), list(form), _form_allowed(model, models)):
         _check_required(ctx, (*path, "form") if "form" in body else path, model, form)
     api_prefix = body.get("api_prefix", f"/api/{key}").rstrip("/") or "/"
     if api_prefix in API_RESERVED or api_prefix.startswith("/api/docs/"):
