@@ -1296,6 +1296,20 @@ ACCEPTED = {
         "  tags: {model: Tag, login_required: true, form: [name]}\n"
         "auth: {model: User}\n"
     ),
+    # Resources whose input needs nothing (an empty body creates a row) or whose samples
+    # never vary (a PUT leaves the row as it was).
+    "nothing required": (
+        "models:\n  Team:\n    columns:\n      id: {type: integer, primary_key: true}\n"
+        "      name: {type: string, length: 40, nullable: false}\n"
+        "  Visit:\n    columns:\n      id: {type: integer, primary_key: true}\n"
+        "      team_id: {type: integer, foreign_key: team.id}\n"
+        "      done: {type: boolean, nullable: false, default: false}\n"
+        "    relationships:\n      team: {model: Team, back_populates: visits}\n"
+        "  Flag:\n    columns:\n      id: {type: integer, primary_key: true}\n"
+        "      enabled: {type: boolean, nullable: false}\n"
+        "  Note:\n    columns:\n      id: {type: integer, primary_key: true}\n      body: {type: text}\n"
+        "resources:\n  visits: {model: Visit}\n  flags: {model: Flag}\n  notes: {model: Note}\n"
+    ),
     # A required datetime and a required many-to-one: the factory draws no unused number.
     "required datetime and parent": (
         "models:\n  Team:\n    columns:\n      id: {type: integer, primary_key: true}\n"

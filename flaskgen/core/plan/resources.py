@@ -227,9 +227,17 @@ class ResourceCtx:
         return any(is_short(form) for _, form, _ in self.samples)
 
     @property
-    def has_form_samples(self) -> bool:
-        """Some field's sample has a form value (an empty body is then invalid)."""
-        return any(form for _, form, _ in self.samples)
+    def varying_samples(self) -> bool:
+        """Two samples of a row differ (a PUT of a new sample changes the row)."""
+        return any("{" in json for _, _, json in self.samples)
+
+    @property
+    def json_required(self) -> bool:
+        """The API refuses an empty body: some input column has no default and no NULL."""
+        return any(
+            f.required if f.kind == "many_to_one" else f.column is not None and not f.column.nullable and f.column.default_expr is None
+            for f in self.fields
+        )
 
 
 def _human(name: str) -> str:

@@ -55,7 +55,7 @@ def form_data(**changes: str) -> dict[str, str]:
     """A valid form for a new Author; ``changes`` override fields."""
     n = next(_numbers)
     parents = _parents()
-    data = {
+    data: dict[str, str] = {
         "name": sample("name{n}", n, parents.get("name")),
         "email": sample("user{n}@example.com", n, parents.get("email")),
         "bio": sample("bio{n}", n, parents.get("bio")),
@@ -246,6 +246,7 @@ def test_api_roundtrip(client: FlaskClient, database: SQLAlchemy) -> None:
     etag = read.headers["ETag"]
     assert client.patch(url, json={}, headers={"If-Match": etag}).status_code == 200
     assert client.put(url, json=json_body()).status_code == 200  # no If-Match: accepted
+    # The PUT changed the row: the ETag read before it is stale.
     assert client.patch(url, json={}, headers={"If-Match": etag}).status_code == 412
     listed = client.get(API, query_string={"page_size": 1})
     assert listed.status_code == 200 and len(listed.json or []) == 1
