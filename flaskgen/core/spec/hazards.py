@@ -198,32 +198,39 @@ def _model_names(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
 def _column_names(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
     """Columns whose name an attribute of a generated form, schema or user class has."""
     reported: set[tuple[str, str]] = set()
+    for path, message in (*_resource_columns(spec), *_user_columns(spec)):
+        if (path[1], path[3]) not in reported:
+            reported.add((str(path[1]), str(path[3])))
+            yield path, message, True
+
+
+def _resource_columns(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str]]:
     for resource in spec.resources:
         model = resource.model
         fields = set(resource.form) | {r.fk_column for r in model.relationships if r.name in resource.form and r.fk_column}
+        fields -= {c.name for c in model.columns if c.type in ("json", "binary")}  # never form fields
         uses = [(resource.html, fields, FORM_ATTRIBUTES, "the form")]
         uses.append((resource.api, {c.name for c in model.columns}, SCHEMA_ATTRIBUTES, "the API schema"))
         for wanted, names, taken, what in uses:
             for column in model.columns:
-                if what == "the form" and column.type in ("json", "binary"):
-                    continue  # never a form field
-                if wanted and column.name in names & taken and (model.name, column.name) not in reported:
-                    reported.add((model.name, column.name))
+                if wanted and column.name in names & taken:
                     yield ("models", model.name, "columns", column.name), (
                         f"'{column.name}' is an attribute of {what} of resource '{resource.key}'; rename the column"
-                    ), True
+                    )
+
+
+def _user_columns(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str]]:
     auth = spec.auth
     for user in (m for m in spec.models if auth is not None and m.name == auth.model):
         for column in user.columns:
+            path = ("models", user.name, "columns", column.name)
             if column.name == "is_active" and (column.type != "boolean" or column.nullable):
-                yield ("models", user.name, "columns", column.name), (
+                yield path, (
                     "'is_active' replaces Flask-Login's is_active, which is always True or False; "
                     "make it a boolean column with nullable: false"
-                ), True
-            if column.name in USER_ATTRIBUTES and (user.name, column.name) not in reported:
-                yield ("models", user.name, "columns", column.name), (
-                    f"'{column.name}' is an attribute of the model people log in as (Flask-Login); rename the column"
-                ), True
+                )
+            if column.name in USER_ATTRIBUTES:
+                yield path, f"'{column.name}' is an attribute of the model people log in as (Flask-Login); rename the column"
 
 
 def _blueprint_names(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
