@@ -465,16 +465,13 @@ CATALOGUE: dict[str, dict[str, tuple[str, list[str]]]] = {
                 "spec.yaml:8:3: blueprints.api: 'api' is the module of the resources' JSON API; pick another blueprint name",
             ],
         ),
-        "pickers of rows whose key is not an integer": (
+        "a multi-select of rows whose key is not an integer": (
             "models:\n  Country:\n    columns:\n      iso: {type: string, length: 2, primary_key: true}\n"
             "  City:\n    columns:\n      id: {type: integer, primary_key: true}\n"
-            "      country_iso: {type: string, length: 2, foreign_key: country.iso}\n"
-            "    relationships:\n      country: {model: Country, back_populates: cities}\n"
-            "      tags: {model: Country, secondary: city_tag}\n"
-            "resources:\n  cities: {model: City, form: [country, tags]}\n",
+            "    relationships:\n      tags: {model: Country, secondary: city_tag}\n"
+            "resources:\n  cities: {model: City, form: [tags]}\n",
             [
-                "spec.yaml:15:32: resources.cities.form[0]: 'country' picks Country rows by their string key 'iso', and pickers need an integer key; give Country an integer primary key (keeping 'iso' as a unique column) or leave it out of the form",
-                "spec.yaml:15:41: resources.cities.form[1]: 'tags' picks Country rows by their string key 'iso', and pickers need an integer key; give Country an integer primary key (keeping 'iso' as a unique column) or leave it out of the form",
+                "spec.yaml:13:32: resources.cities.form[0]: 'tags' picks Country rows by their string key 'iso', and this picker needs an integer key; give Country an integer primary key (keeping 'iso' as a unique column) or leave it out of the form",
             ],
         ),
         "routes that hide the API or sit under /static": (
@@ -1309,6 +1306,43 @@ ACCEPTED = {
         "      enabled: {type: boolean, nullable: false}\n"
         "  Note:\n    columns:\n      id: {type: integer, primary_key: true}\n      body: {type: text}\n"
         "resources:\n  visits: {model: Visit}\n  flags: {model: Flag}\n  notes: {model: Note}\n"
+    ),
+    # Many-to-ones to rows with a text key (a select of text values), a model that is
+    # only its key, and a resource whose form may be left empty.
+    "text keys": (
+        "models:\n"
+        "  Country:\n"
+        "    columns:\n"
+        "      iso: {type: string, length: 2, primary_key: true}\n"
+        "      name: {type: string, length: 40, nullable: false}\n"
+        "  City:\n"
+        "    columns:\n"
+        "      id: {type: integer, primary_key: true}\n"
+        "      name: {type: string, length: 40, nullable: false}\n"
+        "      country_iso: {type: string, length: 2, foreign_key: country.iso, nullable: false}\n"
+        "    relationships:\n"
+        "      country: {model: Country, back_populates: cities}\n"
+        "  Visit:\n"
+        "    columns:\n"
+        "      id: {type: integer, primary_key: true}\n"
+        "      country_iso: {type: string, length: 2, foreign_key: country.iso}\n"
+        "    relationships:\n"
+        "      country: {model: Country, back_populates: visits}\n"
+        "  Code:\n"
+        "    columns:\n"
+        "      code: {type: string, length: 6, primary_key: true}\n"
+        "  Use:\n"
+        "    columns:\n"
+        "      id: {type: integer, primary_key: true}\n"
+        "      code_code: {type: string, length: 6, foreign_key: code.code, nullable: false}\n"
+        "    relationships:\n"
+        "      code: {model: Code, back_populates: uses}\n"
+        "resources:\n"
+        "  uses: {model: Use}\n"
+        "  visits: {model: Visit}\n"
+        "  cities: {model: City}\n"
+        "  countries: {model: Country}\n"
+        "  codes: {model: Code}\n"
     ),
     # A required datetime and a required many-to-one: the factory draws no unused number.
     "required datetime and parent": (

@@ -229,7 +229,7 @@ class ResourceCtx:
     @property
     def varying_samples(self) -> bool:
         """Two samples of a row differ (a PUT of a new sample changes the row)."""
-        return any("{" in json for _, _, json in self.samples)
+        return any("{" in json for name, _, json in self.samples if name != self.pk)  # a PUT keeps the key
 
     @property
     def json_required(self) -> bool:
@@ -369,7 +369,8 @@ def _relationship_field(rel: Relationship, model: Model, models: dict[str, Model
     fk = model.column(rel.fk_column or "")
     assert fk is not None
     required = not fk.nullable
-    coerce = "int" if required else "optional_int"
+    by_text = related.primary_key.type == "string"  # else an integer key
+    coerce = ("str" if by_text else "int") if required else ("blank_to_none" if by_text else "optional_int")
     validator = "InputRequired" if required else "Optional"
     decl = f"{fk.name} = SelectField({label}, coerce={coerce}, validators=[{validator}()])"
     uses = frozenset({"SelectField", coerce, validator})
@@ -450,7 +451,8 @@ def _sample(field: FieldCtx) -> tuple[str, str, str] | None:
     if field.kind == "many_to_many":
         return None
     if field.kind == "many_to_one":
-        return (field.name, "{parent}", "{parent}") if field.required else None
+        quoted = '"{parent}"' if field.related is not None and field.related.primary_key.type == "string" else "{parent}"
+        return (field.name, "{parent}", quoted) if field.required else None
     assert column is not None
     if column.type in ("string", "text"):
         text = text_sample(column.name, column.length)
@@ -639,7 +641,7 @@ def resource_ctx(spec: ProjectSpec, resource: Resource) -> ResourceCtx:
         search=tuple(f"{model.name}.{name}" for name in resource.search),
         list_order=_list_order(resource),
         eager=eager,
-        orm_imports=tuple(sorted({*(["selectinload"] if eager else []), *(["aliased"] if any(c.sort_alias for c in columns) else [])})),
+        orm_imports=_orm_imports(eager, columns),
         pk=pk.name,
         pk_annotation=pk.python_type,
         pk_writable=any(f.name == pk.name for f in fields),
@@ -664,6 +666,16 @@ def _schema_name(spec: ProjectSpec, resource: Resource) -> str:
     after, with the resource's key added (the OpenAPI document names schemas by class)."""
     first = next(r for r in spec.resources if r.model.name == resource.model.name)
     return resource.model.name if first.key == resource.key else f"{resource.model.name}{camel(resource.key)}"
+
+
+def _orm_imports(eager: tuple[str, ...], columns: tuple[ListColumnCtx, ...]) -> tuple[str, ...]:
+    """What views.py takes from sqlalchemy.orm."""
+    names = {"selectinload"} if eager else set()
+    if any(c.sort_alias for c in columns):
+        names.add("aliased")
+    if not columns:
+        names.add("InstrumentedAttribute")  # the type of an empty SORTS
+    return tuple(sorted(names))
 
 
 def _label_sorts(resource: Resource, models: dict[str, Model], columns: tuple[ListColumnCtx, ...]) -> tuple[LabelSortCtx, ...]:

@@ -119,15 +119,16 @@ INTEGER_KEYS = ("integer", "big_integer")
 
 
 def _picker_problem(rel: Relationship, models: dict[str, Model]) -> str | None:
-    """Why a form cannot pick ``rel``'s rows, or None: pickers carry integer keys."""
+    """Why a form cannot pick ``rel``'s rows, or None: a select carries an integer or
+    text key, a multi-select (and the API's id lists) integer keys."""
     related = models.get(rel.model)
     if related is None or sum(c.primary_key for c in related.columns) != 1:
         return None if related is None else f"picks {rel.model} rows, which have a composite key; leave it out of the form"
     key = related.primary_key
-    if key.type in INTEGER_KEYS:
+    if key.type in INTEGER_KEYS or (key.type == "string" and rel.kind == "many_to_one"):
         return None
     return (
-        f"picks {rel.model} rows by their {key.type} key '{key.name}', and pickers need an integer key; "
+        f"picks {rel.model} rows by their {key.type} key '{key.name}', and this picker needs an integer key; "
         f"give {rel.model} an integer primary key (keeping '{key.name}' as a unique column) or leave it out of the form"
     )
 
