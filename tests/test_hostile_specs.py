@@ -1344,6 +1344,16 @@ ACCEPTED = {
         "  countries: {model: Country}\n"
         "  codes: {model: Code}\n"
     ),
+    # A unique one-character column on rows a picker lists: the tests make more of them
+    # than a picker loads, each with its own character.
+    "one character parent": (
+        "models:\n  Flag:\n    columns:\n      id: {type: integer, primary_key: true}\n"
+        "      letter: {type: string, length: 1, nullable: false, unique: true}\n"
+        "  Event:\n    columns:\n      id: {type: integer, primary_key: true}\n"
+        "      flag_id: {type: integer, foreign_key: flag.id, nullable: false}\n"
+        "    relationships:\n      flag: {model: Flag, back_populates: events}\n"
+        "resources:\n  events: {model: Event}\n"
+    ),
     # A required datetime and a required many-to-one: the factory draws no unused number.
     "required datetime and parent": (
         "models:\n  Team:\n    columns:\n      id: {type: integer, primary_key: true}\n"

@@ -1,7 +1,7 @@
 """Sample text for the generated tests, shaped like what the column holds.
 
 A sample is a ``str.format`` template over ``n``, a number unique per row, and ``k``,
-the same number in base 62 with its lowest digit first (``code(n)`` in the generated
+the same number in a base of 398 letters and digits with its lowest digit first (``code(n)`` in the generated
 tests/test_models.py; cut to a short column's length, it still keeps rows apart). Values look like the column's data where its name says what that is
 (``email`` -> ``user{n}@example.com``) and always fit its ``length``, so a validator a
 person adds to the form later (Email, URL, Length) still accepts them.
