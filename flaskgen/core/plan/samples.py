@@ -1,8 +1,10 @@
 """Sample text for the generated tests, shaped like what the column holds.
 
-A sample is a ``str.format`` template over ``n``, a number unique per row, and ``k``,
-the same number in a base of 398 letters and digits with its lowest digit first (``code(n)`` in the generated
-tests/test_models.py; cut to a short column's length, it still keeps rows apart). Values look like the column's data where its name says what that is
+A sample is a ``str.format`` template over ``n``, a number unique per row, ``k``,
+the same number in base 62 (ASCII letters and digits) with its lowest digit first
+(``code(n)`` in the generated tests/test_models.py; cut to a short column's length, it
+still keeps rows apart), and ``c``, one of 398 characters (``letter(n)``: a one-character
+column needs more values than 62 for a test's rows). Values look like the column's data where its name says what that is
 (``email`` -> ``user{n}@example.com``) and always fit its ``length``, so a validator a
 person adds to the form later (Email, URL, Length) still accepts them.
 """
@@ -31,25 +33,25 @@ def text_sample(name: str, length: int | None) -> str:
             return template
     if limit > NUMBER_WIDTH:
         return f"{name[: limit - NUMBER_WIDTH]}{{n}}"
-    return f"{{k:.{limit}}}"
+    return f"{{k:.{limit}}}" if limit > 1 else "{c}"
 
 
 def is_short(template: str) -> bool:
     """The sample is a cut-down code (its values may be single characters)."""
-    return template.startswith("{k")
+    return template.startswith(("{k", "{c}"))
 
 
 def text_sample_expr(name: str, length: int | None) -> str:
     """The same sample as a Python expression over a local ``n``."""
     template = text_sample(name, length)
     if is_short(template):
-        return f"code(n)[:{length}]"
+        return "letter(n)" if template == "{c}" else f"code(n)[:{length}]"
     return f'f"{template}"'
 
 
 
 def uses_codes(models: tuple[Model, ...]) -> bool:
-    """Some text column is too short for a number: the tests need ``code(n)``."""
+    """Some text column is too short for a number: the tests need ``code`` and ``letter``."""
     return any(
         c.type in ("string", "text") and is_short(text_sample(c.name, c.length)) for m in models for c in m.columns
     )

@@ -172,18 +172,18 @@ def test_index_paginates_with_a_constant_number_of_statements(
     assert second.status_code == 200 and 'rel="prev"' in second.get_data(as_text=True)
 
 
-def show_link(client: FlaskClient, row: Author) -> str:
-    """The end of a link to ``row``'s page, as the pages write it: rows are found by their
-    links, not by text the page may also show elsewhere (url_for quotes the key)."""
+def show_url(client: FlaskClient, row: Author) -> str:
+    """The URL of ``row``'s page as the app writes it (url_for quotes the key)."""
     with client.application.test_request_context():
-        return url_for("authors.show", id=row.id) + '"'
+        return url_for("authors.show", id=row.id)
 
 
 def test_sort_and_search(client: FlaskClient, database: SQLAlchemy) -> None:
     for _ in range(3):
         assert create(client).status_code == 302
     rows = db.session.scalars(select(Author).order_by(Author.name)).all()
-    first, last = show_link(client, rows[0]), show_link(client, rows[-1])
+    # Rows are found by their links, not by text the page may also show elsewhere.
+    first, last = show_url(client, rows[0]) + '"', show_url(client, rows[-1]) + '"'
     ascending = client.get("/authors/?sort=name").get_data(as_text=True)
     descending = client.get("/authors/?sort=-name").get_data(as_text=True)
     assert ascending.index(first) < ascending.index(last)
@@ -203,7 +203,7 @@ def test_a_row_still_needed_is_not_deleted(
     token = csrf_token(client)
     response = client.post(f"/authors/{parent_id}/delete", data={"csrf_token": token})
     assert response.status_code == 302 and response.headers["Location"].endswith(
-        f"/{parent_id}"
+        show_url(client, child.author)
     )
     assert db.session.get(Author, parent_id) is not None
 

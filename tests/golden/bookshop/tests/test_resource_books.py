@@ -198,18 +198,18 @@ def test_index_paginates_with_a_constant_number_of_statements(
     assert second.status_code == 200 and 'rel="prev"' in second.get_data(as_text=True)
 
 
-def show_link(client: FlaskClient, row: Book) -> str:
-    """The end of a link to ``row``'s page, as the pages write it: rows are found by their
-    links, not by text the page may also show elsewhere (url_for quotes the key)."""
+def show_url(client: FlaskClient, row: Book) -> str:
+    """The URL of ``row``'s page as the app writes it (url_for quotes the key)."""
     with client.application.test_request_context():
-        return url_for("books.show", id=row.id) + '"'
+        return url_for("books.show", id=row.id)
 
 
 def test_sort_and_search(client: FlaskClient, database: SQLAlchemy) -> None:
     for _ in range(3):
         assert create(client).status_code == 302
     rows = db.session.scalars(select(Book).order_by(Book.title)).all()
-    first, last = show_link(client, rows[0]), show_link(client, rows[-1])
+    # Rows are found by their links, not by text the page may also show elsewhere.
+    first, last = show_url(client, rows[0]) + '"', show_url(client, rows[-1]) + '"'
     ascending = client.get("/books/?sort=title").get_data(as_text=True)
     descending = client.get("/books/?sort=-title").get_data(as_text=True)
     assert ascending.index(first) < ascending.index(last)
@@ -226,7 +226,7 @@ def test_sorting_by_author_follows_its_name(
     rows = [new_book(author=later), new_book(author=earlier)]
     db.session.add_all(rows)
     db.session.commit()  # "zz-sort" has the smaller id: sorting by the key would put it first
-    links = [show_link(client, row) for row in rows]
+    links = [show_url(client, row) + '"' for row in rows]
     ascending = client.get("/books/?sort=author").get_data(as_text=True)
     descending = client.get("/books/?sort=-author").get_data(as_text=True)
     assert ascending.index(links[1]) < ascending.index(links[0])

@@ -163,18 +163,18 @@ def test_index_paginates_with_a_constant_number_of_statements(
     assert second.status_code == 200 and 'rel="prev"' in second.get_data(as_text=True)
 
 
-def show_link(client: FlaskClient, row: Tag) -> str:
-    """The end of a link to ``row``'s page, as the pages write it: rows are found by their
-    links, not by text the page may also show elsewhere (url_for quotes the key)."""
+def show_url(client: FlaskClient, row: Tag) -> str:
+    """The URL of ``row``'s page as the app writes it (url_for quotes the key)."""
     with client.application.test_request_context():
-        return url_for("tags.show", id=row.id) + '"'
+        return url_for("tags.show", id=row.id)
 
 
 def test_sort_and_search(client: FlaskClient, database: SQLAlchemy) -> None:
     for _ in range(3):
         assert create(client).status_code == 302
     rows = db.session.scalars(select(Tag).order_by(Tag.name)).all()
-    first, last = show_link(client, rows[0]), show_link(client, rows[-1])
+    # Rows are found by their links, not by text the page may also show elsewhere.
+    first, last = show_url(client, rows[0]) + '"', show_url(client, rows[-1]) + '"'
     ascending = client.get("/tags/?sort=name").get_data(as_text=True)
     descending = client.get("/tags/?sort=-name").get_data(as_text=True)
     assert ascending.index(first) < ascending.index(last)

@@ -185,18 +185,18 @@ def test_index_paginates_with_a_constant_number_of_statements(
     assert second.status_code == 200 and 'rel="prev"' in second.get_data(as_text=True)
 
 
-def show_link(client: FlaskClient, row: User) -> str:
-    """The end of a link to ``row``'s page, as the pages write it: rows are found by their
-    links, not by text the page may also show elsewhere (url_for quotes the key)."""
+def show_url(client: FlaskClient, row: User) -> str:
+    """The URL of ``row``'s page as the app writes it (url_for quotes the key)."""
     with client.application.test_request_context():
-        return url_for("users.show", id=row.id) + '"'
+        return url_for("users.show", id=row.id)
 
 
 def test_sort_and_search(client: FlaskClient, database: SQLAlchemy) -> None:
     for _ in range(3):
         assert create(client).status_code == 302
     rows = db.session.scalars(select(User).order_by(User.name)).all()
-    first, last = show_link(client, rows[0]), show_link(client, rows[-1])
+    # Rows are found by their links, not by text the page may also show elsewhere.
+    first, last = show_url(client, rows[0]) + '"', show_url(client, rows[-1]) + '"'
     ascending = client.get("/people/?sort=name").get_data(as_text=True)
     descending = client.get("/people/?sort=-name").get_data(as_text=True)
     assert ascending.index(first) < ascending.index(last)
@@ -213,7 +213,7 @@ def test_sorting_by_department_follows_its_title(
     rows = [new_user(department=later), new_user(department=earlier)]
     db.session.add_all(rows)
     db.session.commit()  # "zz-sort" has the smaller id: sorting by the key would put it first
-    links = [show_link(client, row) for row in rows]
+    links = [show_url(client, row) + '"' for row in rows]
     ascending = client.get("/people/?sort=department").get_data(as_text=True)
     descending = client.get("/people/?sort=-department").get_data(as_text=True)
     assert ascending.index(links[1]) < ascending.index(links[0])
