@@ -1287,7 +1287,7 @@ ACCEPTED = {
         "    relationships:\n"
         "      items: {model: Item, secondary: item_tag, back_populates: tags}\n"
         "resources:\n"
-        "  items: {model: Item, login_required: true, list: {search: [label]}}\n"
+        "  items: {model: Item, list: {search: [label]}}\n"
         "  rows: {model: Row, login_required: true}\n"
         "  people: {model: User, login_required: true}\n"
         "  tags: {model: Tag, login_required: true, form: [name]}\n"
