@@ -10,7 +10,8 @@ from flaskgen.core.errors import ToolError
 
 _COMMON = ("--no-cache", "--quiet")
 _FIX = ("check", "--fix", "--exit-zero", "--select", "I,F401", *_COMMON)
-_FORMAT = ("format", *_COMMON)
+# Not --quiet: ruff format then says nothing about a file it cannot parse.
+_FORMAT = ("format", "--no-cache")
 
 
 def ruff_bin() -> str:
@@ -70,6 +71,6 @@ class Formatting:
 def _check(command: str, process: subprocess.Popen[str]) -> None:
     stdout, stderr = process.communicate()
     if process.returncode != 0:
-        detail = (stderr or stdout).strip()
+        detail = (stderr or stdout).strip() or f"(ruff exited with status {process.returncode} and said nothing)"
         raise ToolError(f"ruff {command} failed on the generated code:\n{detail}")
 

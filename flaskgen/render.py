@@ -158,6 +158,11 @@ def _render_one(env: jinja2.Environment, item: PlannedFile) -> str:
     except OSError as exc:  # a template that is a folder, or unreadable
         file = str(exc.filename or _source_file(env, item.template))
         raise TemplateError(file, 1, f"cannot read it ({exc.strerror or exc})", item.relpath) from None
+    except Exception as exc:  # noqa: BLE001 - the template's own code raised ({{ 1 // 0 }})
+        frame = _raising_template_frame(exc)
+        if frame is None:
+            raise  # raised in flaskgen's own code: a bug, shown with its traceback
+        raise TemplateError(*frame, f"{type(exc).__name__}: {exc}", item.relpath) from None
 
 
 def _source_file(env: jinja2.Environment, template: str) -> str:
@@ -168,6 +173,15 @@ def _source_file(env: jinja2.Environment, template: str) -> str:
         if candidate.exists():
             return str(candidate)
     return template
+
+
+def _raising_template_frame(exc: BaseException) -> tuple[str, int] | None:
+    """The template file and line where ``exc`` was raised, when the innermost frame of
+    its traceback is template code."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    if frames and frames[-1].filename.endswith((".jinja", ".html", ".txt", ".xml")) and frames[-1].lineno:
+        return frames[-1].filename, frames[-1].lineno
+    return None
 
 
 def _template_frame(exc: BaseException, template: str) -> tuple[str, int]:

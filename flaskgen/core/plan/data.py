@@ -20,6 +20,7 @@ from flaskgen.core.plan.base import (
     ProjectView,
     TypedView,
 )
+from flaskgen.core.plan.samples import text_sample_expr, uses_codes
 from flaskgen.core.spec.base import snake
 from flaskgen.core.spec.orm import IMPLIED_TYPES, NOW_DEFAULTS, SA_CLASSES, TYPE_MODULES
 from flaskgen.core.spec.types import (
@@ -66,6 +67,7 @@ class ModelCtx:
     factory_values: tuple[tuple[str, str], ...]  # (keyword, expression) in the factory
     bases: str = "Model"
     factory_modules: frozenset[str] = frozenset()  # modules the factory's samples use
+    numbered: bool = False  # some sample uses the row's number ``n``
     auth: AuthModel | None = None  # the model people log in as
 
 
@@ -123,6 +125,7 @@ class ModelTestsView(TypedView):
     models: list[ModelCtx]
     relationship_tests: list[RelationshipTest]
     test_imports: list[str]
+    codes: bool = False  # code(n): short samples for columns too short for a number
 
 
 def _models_view(spec: ProjectSpec, models: list[ModelCtx], tables: list[TableCtx], imports: list[str]) -> ModelsView:
@@ -163,7 +166,7 @@ def contribute(spec: ProjectSpec) -> Contribution:
         PlannedFile("migrations/README", "project/migrations/README.jinja", NoNames()),
         revision_file(initial),
     ]
-    tests = ModelTestsView(spec.project, models, _relationship_tests(spec), _test_imports(models))
+    tests = ModelTestsView(spec.project, models, _relationship_tests(spec), _test_imports(models), uses_codes(spec.models))
     out.files.append(PlannedFile("tests/test_models.py", "project/tests/test_models.py.jinja", tests, python=True))
     out.files.append(PlannedFile("tests/test_migrations.py", "project/tests/test_migrations.py.jinja", ProjectView(spec.project), python=True))
     return out
@@ -249,20 +252,22 @@ def _repr(model: Model) -> str:
     return f'f"<{model.name} {fields}>"'
 
 
+# Samples that use ``n``, the row's number (the factory draws one only for them).
+NUMBERED_TYPES = frozenset({"string", "integer", "big_integer", "float", "numeric", "text", "json"})
+
+
 def _sample(column: Column) -> str | None:
     """A value for a required column in the generated tests (``n`` is unique per row)."""
     if column.nullable or column.default_expr is not None or column.foreign_key:
         return None
     kind = column.type
-    if kind == "string":
-        room = max((column.length or 40) - 6, 0)
-        return f'f"{column.name[:room]}{{n}}"' if room else 'str(n)'
+    if kind in ("string", "text"):
+        return text_sample_expr(column.name, column.length)
     return {
         "integer": "n",
         "big_integer": "n",
         "float": "n / 2",
         "numeric": "decimal.Decimal(n)",
-        "text": f'f"{column.name} {{n}}"',
         "boolean": "True",
         "date": "datetime.date(2024, 1, 1)",
         "datetime": "datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)",
@@ -277,6 +282,7 @@ def _sample(column: Column) -> str | None:
 def _model_ctx(spec: ProjectSpec, model: Model) -> ModelCtx:
     values: list[tuple[str, str]] = []
     modules: set[str] = set()
+    numbered = False
     single_pk = sum(c.primary_key for c in model.columns) == 1
     for column in model.columns:
         if column.primary_key and single_pk and column.type in ("integer", "big_integer"):
@@ -284,6 +290,7 @@ def _model_ctx(spec: ProjectSpec, model: Model) -> ModelCtx:
         sample = _sample(column)
         if sample is not None:
             values.append((column.name, sample))
+            numbered = numbered or column.type in NUMBERED_TYPES
             modules |= {TYPE_MODULES[column.type]} if column.type in TYPE_MODULES else set()
         elif column.foreign_key and not column.nullable and column.default_expr is None:
             rel = next((r for r in model.relationships if r.kind == "many_to_one" and r.fk_column == column.name), None)
@@ -301,6 +308,7 @@ def _model_ctx(spec: ProjectSpec, model: Model) -> ModelCtx:
         factory=f"new_{snake(model.name)}",
         factory_values=tuple(values),
         factory_modules=frozenset(modules),
+        numbered=numbered,
         **_auth_fields(spec, model),
     )
 

@@ -91,6 +91,13 @@ def _serve_parts(rule: str) -> tuple[str, str]:
     return before, after
 
 
+def _foreign_extension(allowed: tuple[str, ...]) -> str:
+    """An extension the upload refuses: a risky one if it refuses any, else a made-up one
+    (an upload may allow every extension in FOREIGN_EXTENSIONS)."""
+    made_up = (f"x{i}" for i in range(len(allowed) + 1))
+    return next(ext for ext in (*FOREIGN_EXTENSIONS, *made_up) if ext not in allowed)
+
+
 def upload_ctx(upload: Upload) -> UploadCtx:
     extensions = tuple(sorted(upload.extensions))
     size_expr, size_text = _size(upload.max_size) if upload.max_size else (None, None)
@@ -99,7 +106,7 @@ def upload_ctx(upload: Upload) -> UploadCtx:
     if upload.serve:
         registrations.append(f"app.add_url_rule({upload.serve!r}, view_func={serve_endpoint})")
     first = upload.extensions[0]
-    foreign = next(ext for ext in FOREIGN_EXTENSIONS if ext not in upload.extensions)
+    foreign = _foreign_extension(upload.extensions)
     prefix, suffix = _serve_parts(upload.serve) if upload.serve else ("", "")
     return UploadCtx(
         upload=upload,
@@ -386,9 +393,7 @@ class CommandCtx:
     echo: str  # the f-string the default body prints
     doc: str
     args: tuple[str, ...]  # a sample invocation
-    output: str  # what the sample invocation prints
     default_args: tuple[str, ...]  # arguments (and required options) only
-    default_output: str
     helps: tuple[str, ...]  # texts --help must show
 
 
@@ -421,14 +426,11 @@ def command_ctx(command: Command) -> CommandCtx:
     params: list[str] = []
     args: list[str] = []
     default_args: list[str] = []
-    values: dict[str, Any] = {}
-    defaults: dict[str, Any] = {}
     for i, name in enumerate(command.arguments):
         decorators.append(f"@click.argument({name!r})")
         params.append(f"{name}: str")
         args.append(str(3 + i))
         default_args.append(str(3 + i))
-        values[name] = defaults[name] = str(3 + i)
     for opt in command.options:
         flag = f"--{opt.name.replace('_', '-')}"
         decorators.append(_option_decorator(opt))
@@ -436,20 +438,12 @@ def command_ctx(command: Command) -> CommandCtx:
         params.append(f"{opt.name}: {opt.type}{' | None' if optional else ''}")
         sample = SAMPLES[opt.type]
         args += [flag] if opt.type == "bool" else [flag, str(sample)]
-        values[opt.name] = sample
         if opt.required:
             default_args += [flag] if opt.type == "bool" else [flag, str(sample)]
-            defaults[opt.name] = sample
-        else:
-            defaults[opt.name] = bool(opt.default) if opt.type == "bool" else opt.default
     decorators.append("@with_appcontext")
     names = [*command.arguments, *(o.name for o in command.options)]
     echo = "f" + repr(f"{command.name}: " + " ".join(f"{n}={{{n}}}" for n in names)) if names else repr(f"{command.name}: done")
     helps = tuple(" ".join(t.split()) for t in (command.help, *(o.help for o in command.options)) if t.strip())
-
-    def output(vals: dict[str, Any]) -> str:
-        return (f"{command.name}: " + " ".join(f"{n}={vals[n]}" for n in names) if names else f"{command.name}: done") + "\n"
-
     return CommandCtx(
         command=command,
         decorators=tuple(decorators),
@@ -457,9 +451,7 @@ def command_ctx(command: Command) -> CommandCtx:
         echo=echo,
         doc=command.help or f"Run {command.name}.",
         args=(command.name, *args),
-        output=output(values),
         default_args=(command.name, *default_args),
-        default_output=output(defaults),
         helps=helps,
     )
 
@@ -469,6 +461,7 @@ class CommandsView(TypedView):
     """commands.py and tests/test_commands.py."""
 
     commands: tuple[CommandCtx, ...]
+    has_db: bool = False  # the tests run each command against the test database
 
 
 @dataclass(frozen=True)
@@ -485,7 +478,7 @@ def _commands(spec: ProjectSpec, out: Contribution) -> None:
     if not spec.commands:
         return
     pkg = spec.project.package
-    view = CommandsView(tuple(command_ctx(c) for c in spec.commands))
+    view = CommandsView(tuple(command_ctx(c) for c in spec.commands), bool(spec.models))
     out.files.append(PlannedFile(f"{pkg}/commands.py", "project/package/commands.py.jinja", view, python=True))
     out.files.append(PlannedFile("tests/test_commands.py", "project/tests/test_commands.py.jinja", view, python=True))
     out.app_imports.append("from .commands import register_commands")

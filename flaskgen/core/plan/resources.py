@@ -11,7 +11,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from flaskgen.core.plan.base import Contribution, NoNames, Phase, PlannedFile, TypedView
-from flaskgen.core.spec.base import snake
+from flaskgen.core.plan.samples import is_short, text_sample
+from flaskgen.core.spec.base import camel, snake
 from flaskgen.core.spec.resources import Resource
 from flaskgen.core.spec.types import Column, Model, Project, ProjectSpec, Relationship
 
@@ -123,7 +124,8 @@ class ResourceCtx:
     title: str  # "Book"
     plural: str  # "Books"
     form_class: str
-    schema_class: str
+    schema_class: str  # unique across resources: OpenAPI names each schema after its class
+    patch_schema_class: str
     fields: tuple[FieldCtx, ...]
     columns: tuple[ListColumnCtx, ...]
     related: tuple[RelatedCtx, ...]
@@ -187,6 +189,12 @@ class ResourceCtx:
         return tuple(case for case in self.refused_values if case[3])
 
     @property
+    def related_var(self) -> str:
+        """The show page's name for a related row: never the row's own name (a model
+        named ``Item`` is shown as ``item``)."""
+        return "related" if self.var != "related" else "related_row"
+
+    @property
     def many_to_many_fields(self) -> tuple[FieldCtx, ...]:
         """The fields that pick several rows (forms and the API turn ids into rows)."""
         return tuple(f for f in self.fields if f.kind == "many_to_many")
@@ -214,9 +222,22 @@ class ResourceCtx:
         return any(f.column is not None and f.column.type == "enum" for f in self.fields)
 
     @property
-    def has_form_samples(self) -> bool:
-        """Some field's sample has a form value (an empty body is then invalid)."""
-        return any(form for _, form, _ in self.samples)
+    def short_samples(self) -> bool:
+        """Some sample is a short code (``{k}``: the tests import ``code``)."""
+        return any(is_short(form) for _, form, _ in self.samples)
+
+    @property
+    def varying_samples(self) -> bool:
+        """Two samples of a row differ (a PUT of a new sample changes the row)."""
+        return any("{" in json for name, _, json in self.samples if name != self.pk)  # a PUT keeps the key
+
+    @property
+    def json_required(self) -> bool:
+        """The API refuses an empty body: some input column has no default and no NULL."""
+        return any(
+            f.required if f.kind == "many_to_one" else f.column is not None and not f.column.nullable and f.column.default_expr is None
+            for f in self.fields
+        )
 
 
 def _human(name: str) -> str:
@@ -271,6 +292,26 @@ def _column_uses(column: Column, cls: str, required: bool) -> frozenset[str]:
     if column.type in ("string", "text") and column.nullable:
         names.add("blank_to_none")
     return frozenset(names)
+
+
+# Names a row's variable may not take in a resource's views, forms and pages: they
+# already mean something there (locals, imports, template context, the URL variable).
+ROW_VAR_TAKEN = frozenset(
+    {
+        "abort", "aliased", "bp", "cls", "config", "count", "csrf_token", "current_user", "db",
+        "errors", "field", "flash", "form", "g", "get_flashed_messages", "jsonify", "key",
+        "login_required", "name", "page", "picker", "q", "redirect", "related", "render_template",
+        "request", "row", "row_id", "select", "selectinload", "self", "session", "sort", "status",
+        "stmt", "text", "url_for", "value",
+    }
+)  # fmt: skip
+
+
+def row_var(model: Model, url_variable: str) -> str:
+    """A row's variable name: the snake_case model name, unless that already means
+    something where rows are handled (then with ``_row`` added)."""
+    var = snake(model.name)
+    return f"{var}_row" if var in ROW_VAR_TAKEN or var == url_variable else var
 
 
 DEFAULTED_TYPES = frozenset({"boolean", "enum", "integer", "big_integer", "string", "text", "float"})
@@ -328,7 +369,8 @@ def _relationship_field(rel: Relationship, model: Model, models: dict[str, Model
     fk = model.column(rel.fk_column or "")
     assert fk is not None
     required = not fk.nullable
-    coerce = "int" if required else "optional_int"
+    by_text = related.primary_key.type == "string"  # else an integer key
+    coerce = ("str" if by_text else "int") if required else ("blank_to_none" if by_text else "optional_int")
     validator = "InputRequired" if required else "Optional"
     decl = f"{fk.name} = SelectField({label}, coerce={coerce}, validators=[{validator}()])"
     uses = frozenset({"SelectField", coerce, validator})
@@ -409,11 +451,11 @@ def _sample(field: FieldCtx) -> tuple[str, str, str] | None:
     if field.kind == "many_to_many":
         return None
     if field.kind == "many_to_one":
-        return (field.name, "{parent}", "{parent}") if field.required else None
+        quoted = '"{parent}"' if field.related is not None and field.related.primary_key.type == "string" else "{parent}"
+        return (field.name, "{parent}", quoted) if field.required else None
     assert column is not None
     if column.type in ("string", "text"):
-        room = max((column.length or 40) - 4, 1)
-        text = f"{column.name[:room]}{{n}}"
+        text = text_sample(column.name, column.length)
         return (field.name, text, f'"{text}"')
     if column.type == "boolean":
         return (field.name, "y", "true")
@@ -574,7 +616,7 @@ def resource_ctx(spec: ProjectSpec, resource: Resource) -> ResourceCtx:
     models = {m.name: m for m in spec.models}
     by_model = {r.model.name: r for r in spec.resources}
     model = resource.model
-    var = snake(model.name)
+    var = row_var(model, resource.pk.name)
     fields = _fields(resource, models, var)
     classes, validators = _imports(fields)
     eager = tuple(
@@ -588,17 +630,18 @@ def resource_ctx(spec: ProjectSpec, resource: Resource) -> ResourceCtx:
         model=model,
         cls=model.name,
         var=var,
-        title=_human(var),
+        title=_human(snake(model.name)),
         plural=_human(resource.key),
         form_class=f"{model.name}Form",
-        schema_class=f"{model.name}Schema",
+        schema_class=f"{_schema_name(spec, resource)}Schema",
+        patch_schema_class=f"{_schema_name(spec, resource)}PatchSchema",
         fields=fields,
         columns=columns,
         related=_related(resource, models, by_model),
         search=tuple(f"{model.name}.{name}" for name in resource.search),
         list_order=_list_order(resource),
         eager=eager,
-        orm_imports=tuple(sorted({*(["selectinload"] if eager else []), *(["aliased"] if any(c.sort_alias for c in columns) else [])})),
+        orm_imports=_orm_imports(eager, columns),
         pk=pk.name,
         pk_annotation=pk.python_type,
         pk_writable=any(f.name == pk.name for f in fields),
@@ -616,6 +659,23 @@ def resource_ctx(spec: ProjectSpec, resource: Resource) -> ResourceCtx:
         label_sorts=_label_sorts(resource, models, columns),
         **_test_values(resource, fields, models),
     )
+
+
+def _schema_name(spec: ProjectSpec, resource: Resource) -> str:
+    """The schemas' name: the model's, and for the second resource over a model and
+    after, with the resource's key added (the OpenAPI document names schemas by class)."""
+    first = next(r for r in spec.resources if r.model.name == resource.model.name)
+    return resource.model.name if first.key == resource.key else f"{resource.model.name}{camel(resource.key)}"
+
+
+def _orm_imports(eager: tuple[str, ...], columns: tuple[ListColumnCtx, ...]) -> tuple[str, ...]:
+    """What views.py takes from sqlalchemy.orm."""
+    names = {"selectinload"} if eager else set()
+    if any(c.sort_alias for c in columns):
+        names.add("aliased")
+    if not columns:
+        names.add("InstrumentedAttribute")  # the type of an empty SORTS
+    return tuple(sorted(names))
 
 
 def _label_sorts(resource: Resource, models: dict[str, Model], columns: tuple[ListColumnCtx, ...]) -> tuple[LabelSortCtx, ...]:
@@ -638,7 +698,12 @@ def _label_sorts(resource: Resource, models: dict[str, Model], columns: tuple[Li
 def _test_values(resource: Resource, fields: tuple[FieldCtx, ...], models: dict[str, Model]) -> dict[str, Any]:
     """What the generated tests of a resource need: samples and the fields to probe."""
     model = resource.model
-    text_fields = [f.name for f in fields if f.column is not None and f.column.type in ("string", "text") and f.required]
+    text_fields = [
+        f.name
+        for f in fields
+        if f.column is not None and f.column.type in ("string", "text") and f.required
+        and not is_short(text_sample(f.column.name, f.column.length))  # one character finds too much
+    ]
     sortable = [c.name for c in model.columns if c.name in resource.list_columns and c.type in ("string", "integer")]
     unique = [f.name for f in fields if f.unique and f.column is not None and f.column.type in ("string", "text")]
     return {
@@ -698,7 +763,7 @@ def _tests_view(spec: ProjectSpec, r: ResourceCtx) -> ResourceTestsView:
     factories = sorted(
         {f for _, _, f, _ in r.parents} | {f for _, f, _ in r.needed_by} | {p.factory for p in (*r.pickers[:1], *r.login_only_pickers)} | {s.factory for s in r.label_sorts}
     )
-    return ResourceTestsView(spec.project, r, factories, f"new_{r.var}", _signed_in_row(spec, r))
+    return ResourceTestsView(spec.project, r, factories, f"new_{snake(r.cls)}", _signed_in_row(spec, r))
 
 
 def _signed_in_row(spec: ProjectSpec, r: ResourceCtx) -> tuple[str, str] | None:

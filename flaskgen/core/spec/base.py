@@ -29,6 +29,7 @@ APP_MODULES = frozenset(
     {
         "config", "views", "errors", "converters", "extensions", "models", "hooks",
         "templating", "middleware", "commands", "uploads", "templates", "static", "forms",
+        "crud", "health", "logconfig", "security",
     }
 )  # fmt: skip
 

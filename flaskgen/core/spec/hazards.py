@@ -17,6 +17,7 @@ from typing import Any
 
 from werkzeug.exceptions import default_exceptions
 
+from flaskgen.core.spec.base import join_prefix
 from flaskgen.core.spec.loader import KeyPath
 from flaskgen.core.spec.types import ProjectSpec, Route
 
@@ -28,8 +29,46 @@ INIT_NAMES = frozenset(
         "db", "csrf", "migrate", "database_url", "logging", "default_handler",
         "register_views", "register_error_handlers", "register_uploads", "register_hooks",
         "register_templating", "register_commands", "apply_middleware",
+        "default_profile", "register_converters", "register_api", "register_health",
+        "register_security", "configure_logging", "limiter", "login_manager", "models",
     }
 )  # fmt: skip
+# Class names the generated views, forms, schemas and tests import next to the models
+# (models.py's own names are checked with the models).
+IMPORTED_CLASSES = frozenset(
+    {
+        "Any", "Blueprint", "BooleanField", "Callable", "DataRequired", "DateField",
+        "DateTimeLocalField", "DecimalField", "EqualTo", "Field", "Flask", "FlaskCliRunner",
+        "FlaskClient", "FlaskForm", "FlaskLoginClient", "FloatField", "InputRequired",
+        "IntegerField", "IntegrityError", "Iterator", "Length", "LoginForm", "MethodView", "OneOf",
+        "Optional", "PasswordField", "Path", "Picker", "RegisterForm", "ResourceSchema",
+        "ResponseReturnValue", "SQLAlchemy", "Select", "SelectChoice", "SelectField",
+        "SelectMultipleField", "SelectPage", "StringField", "TestResponse", "TextAreaField",
+        "TimeField", "UUID", "UserMixin", "ValidationError",
+    }
+)  # fmt: skip
+# Attributes of a resource's form (WTForms, Flask-WTF and the generated methods); a
+# field of that name would replace them (a ``csrf_token`` column would store the token).
+FORM_ATTRIBUTES = frozenset(
+    {
+        "Meta", "meta", "data", "errors", "form_errors", "validate", "validate_on_submit",
+        "populate_obj", "process", "post_process", "hidden_tag", "is_submitted", "csrf_token",
+        "populate", "for_row", "load_choices", "edited_key",
+    }
+)  # fmt: skip
+# Attributes of a resource's API schema (marshmallow, marshmallow-sqlalchemy, the base).
+SCHEMA_ATTRIBUTES = frozenset(
+    {
+        "Meta", "OPTIONS_CLASS", "TYPE_MAPPING", "context", "declared_fields", "dict_class",
+        "dump", "dump_fields", "dumps", "error_messages", "exclude", "fields", "from_dict",
+        "get_attribute", "get_instance", "handle_error", "load", "load_fields", "load_ids",
+        "loads", "make_instance", "many", "on_bind_field", "only", "opts", "partial", "session",
+        "set_class", "transient", "unknown", "validate",
+    }
+)  # fmt: skip
+# Attributes of the model people log in as (Flask-Login's UserMixin and the password
+# methods); ``is_active`` is meant to be replaced by a column.
+USER_ATTRIBUTES = frozenset({"get_id", "is_authenticated", "is_anonymous", "set_password", "check_password"})
 # Jinja's default globals and filters, written out so the core needs no Jinja import
 # (tests/test_layout.py checks them against the installed Jinja).
 JINJA_GLOBALS = frozenset({"cycler", "dict", "joiner", "lipsum", "namespace", "range"})
@@ -65,7 +104,10 @@ def spec_hazards(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
     """(path, message, point-at-key) for each hazard in ``spec``."""
     yield from _package(spec)
     yield from _routes(spec)
+    yield from _static_urls(spec)
     yield from _class_names(spec)
+    yield from _model_names(spec)
+    yield from _column_names(spec)
     yield from _blueprint_names(spec)
     yield from _templates(spec)
     yield from _template_names(spec)
@@ -99,6 +141,38 @@ def _routes(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
                 yield (*path, "rule"), f"malformed rule {rule.rule!r}: write URL variables as <name> or <converter:name>", False
 
 
+def _is_static(url: str) -> bool:
+    return url.rstrip("/") == "/static" or url.startswith("/static/")
+
+
+STATIC_FIX = "Flask serves the static folder under /static; pick another URL"
+
+
+def _static_urls(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
+    """URLs under /static, which Flask's own static route answers first or hides."""
+    blueprints = {bp.name: bp for bp in spec.blueprints}
+    for bp in spec.blueprints:
+        if bp.url_prefix and not bp.subdomain and _is_static(bp.url_prefix):
+            yield ("blueprints", bp.name, "url_prefix"), f"'{bp.url_prefix}': {STATIC_FIX}", False
+    for route in spec.all_routes:
+        owner = blueprints.get(route.blueprint or "")
+        if route.subdomain or (owner and (owner.subdomain or (owner.url_prefix and _is_static(owner.url_prefix)))):
+            continue
+        for rule in route.rules:
+            url = join_prefix(owner.url_prefix if owner else None, rule.rule)
+            if _is_static(url):
+                yield (*route_path(route), "rule"), f"'{url}': {STATIC_FIX}", False
+                break
+    for resource in spec.resources:
+        for key, url in (("url_prefix", resource.url_prefix), ("api_prefix", resource.api_prefix)):
+            if _is_static(url):
+                yield ("resources", resource.key, key), f"'{url}': {STATIC_FIX}", False
+    for upload in spec.uploads:
+        for key, value in (("rule", upload.rule), ("serve", upload.serve)):
+            if value and _is_static(value):
+                yield ("uploads", upload.name, key), f"'{value}': {STATIC_FIX}", False
+
+
 def _class_names(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
     modules = [spec.routes, *(bp.routes for bp in spec.blueprints)]
     for routes in modules:
@@ -113,11 +187,64 @@ def _class_names(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
                 ), True
 
 
+def _model_names(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
+    for model in spec.models:
+        if model.name in IMPORTED_CLASSES:
+            yield ("models", model.name), (
+                f"'{model.name}' is a class the generated modules import beside the models; pick another model name"
+            ), True
+
+
+def _column_names(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
+    """Columns whose name an attribute of a generated form, schema or user class has."""
+    reported: set[tuple[str, str]] = set()
+    for path, message in (*_resource_columns(spec), *_user_columns(spec)):
+        if (path[1], path[3]) not in reported:
+            reported.add((str(path[1]), str(path[3])))
+            yield path, message, True
+
+
+def _resource_columns(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str]]:
+    for resource in spec.resources:
+        model = resource.model
+        fields = set(resource.form) | {r.fk_column for r in model.relationships if r.name in resource.form and r.fk_column}
+        fields -= {c.name for c in model.columns if c.type in ("json", "binary")}  # never form fields
+        uses = [(resource.html, fields, FORM_ATTRIBUTES, "the form")]
+        uses.append((resource.api, {c.name for c in model.columns}, SCHEMA_ATTRIBUTES, "the API schema"))
+        for wanted, names, taken, what in uses:
+            for column in model.columns:
+                if wanted and column.name in names & taken:
+                    yield ("models", model.name, "columns", column.name), (
+                        f"'{column.name}' is an attribute of {what} of resource '{resource.key}'; rename the column"
+                    )
+
+
+def _user_columns(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str]]:
+    auth = spec.auth
+    for user in (m for m in spec.models if auth is not None and m.name == auth.model):
+        for column in user.columns:
+            path = ("models", user.name, "columns", column.name)
+            if column.name == "is_active" and (column.type != "boolean" or column.nullable):
+                yield path, (
+                    "'is_active' replaces Flask-Login's is_active, which is always True or False; "
+                    "make it a boolean column with nullable: false"
+                )
+            if column.name in USER_ATTRIBUTES:
+                yield path, f"'{column.name}' is an attribute of the model people log in as (Flask-Login); rename the column"
+
+
 def _blueprint_names(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
     for bp in spec.blueprints:
         if bp.name in INIT_NAMES or bp.name.startswith("__"):
             yield ("blueprints", bp.name), (
                 f"'{bp.name}' is a name the generated package's __init__ uses; pick another blueprint name"
+            ), True
+    if any(r.api for r in spec.resources) and any(bp.name == "api" for bp in spec.blueprints):
+        yield ("blueprints", "api"), "'api' is the module of the resources' JSON API; pick another blueprint name", True
+    for resource in spec.resources:
+        if resource.key in INIT_NAMES:
+            yield ("resources", resource.key), (
+                f"'{resource.key}' is a name the generated package's __init__ uses; pick another key"
             ), True
 
 

@@ -7,6 +7,7 @@ contract and returns frozen :class:`Resource` values for the planner.
 
 from __future__ import annotations
 
+import keyword
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -114,7 +115,25 @@ def _list_allowed(model: Model) -> dict[str, str | None]:
     return allowed
 
 
-def _form_allowed(model: Model) -> dict[str, str | None]:
+INTEGER_KEYS = ("integer", "big_integer")
+
+
+def _picker_problem(rel: Relationship, models: dict[str, Model]) -> str | None:
+    """Why a form cannot pick ``rel``'s rows, or None: a select carries an integer or
+    text key, a multi-select (and the API's id lists) integer keys."""
+    related = models.get(rel.model)
+    if related is None or sum(c.primary_key for c in related.columns) != 1:
+        return None if related is None else f"picks {rel.model} rows, which have a composite key; leave it out of the form"
+    key = related.primary_key
+    if key.type in INTEGER_KEYS or (key.type == "string" and rel.kind == "many_to_one"):
+        return None
+    return (
+        f"picks {rel.model} rows by their {key.type} key '{key.name}', and this picker needs an integer key; "
+        f"give {rel.model} an integer primary key (keeping '{key.name}' as a unique column) or leave it out of the form"
+    )
+
+
+def _form_allowed(model: Model, models: dict[str, Model]) -> dict[str, str | None]:
     allowed: dict[str, str | None] = {}
     for column in model.columns:
         rel = next((r for r in model.relationships if r.fk_column == column.name and r.kind == "many_to_one"), None)
@@ -127,7 +146,10 @@ def _form_allowed(model: Model) -> dict[str, str | None]:
         else:
             allowed[column.name] = None
     for rel in model.relationships:
-        allowed[rel.name] = None if form_relationship(rel) else "is the 'many' side of a one-to-many; the show page lists those rows"
+        if form_relationship(rel):
+            allowed[rel.name] = _picker_problem(rel, models)
+        else:
+            allowed[rel.name] = "is the 'many' side of a one-to-many; the show page lists those rows"
     return allowed
 
 
@@ -174,7 +196,7 @@ def _resource(ctx: Ctx, key: str, body: dict[str, Any], models: dict[str, Model]
     _check_names(ctx, (*path, "list", "search"), list(search), _search_allowed(model), "a column")
     order_by = _order_by(ctx, (*path, "list", "order_by"), listing.get("order_by") or [], model)
     form = tuple(body.get("form") or _default_form(model))
-    if _check_names(ctx, (*path, "form"), list(form), _form_allowed(model)):
+    if _check_names(ctx, (*path, "form"), list(form), _form_allowed(model, models)):
         _check_required(ctx, (*path, "form") if "form" in body else path, model, form)
     api_prefix = body.get("api_prefix", f"/api/{key}").rstrip("/") or "/"
     if api_prefix in API_RESERVED or api_prefix.startswith("/api/docs/"):
@@ -216,6 +238,22 @@ def _claim_urls(ctx: Ctx, rc: RouteCheck, resource: Resource, extras: Extras) ->
         rule = routing.ProbeRule(resource.api_prefix + "/", endpoint="probe")
         rule.bind(rc.url_map)
         claim_rule(ctx, rc, path, rule, f"{resource.key}_api.list", ("GET", "POST"))
+        item = routing.ProbeRule(f"{resource.api_prefix}/<{conv}:id>", endpoint="probe")
+        item.bind(rc.url_map)
+        claim_rule(ctx, rc, path, item, f"{resource.key}_api.item", ("GET", "PUT", "PATCH", "DELETE"))
+
+
+def _key_problem(key: str, raw: dict[str, Any], blueprints: set[str]) -> str | None:
+    """Why ``key`` cannot name a resource's package and blueprints, or None."""
+    if keyword.iskeyword(key) or key.startswith("__"):
+        return "cannot name the resource's Python package"
+    owner = key.removesuffix("_api")
+    body = raw.get(owner)
+    if owner != key and isinstance(body, dict) and body.get("api", True):
+        return f"is the name of the API blueprint of resource '{owner}'"
+    if raw.get(key, {}).get("api", True) and f"{key}_api" in blueprints:
+        return f"would name its API blueprint '{key}_api', the name of a blueprint"
+    return None
 
 
 def normalize_resources(ctx: Ctx, rc: RouteCheck, extras: Extras) -> None:
@@ -232,6 +270,10 @@ def normalize_resources(ctx: Ctx, rc: RouteCheck, extras: Extras) -> None:
             continue
         if key in taken or key in RESERVED_KEYS:
             ctx.error(path, f"'{key}' already names a blueprint, an upload or a generated module; pick another key", key=True)
+            continue
+        why = _key_problem(key, raw, taken)
+        if why:
+            ctx.error(path, f"'{key}' {why}; pick another key", key=True)
             continue
         resource = _resource(ctx, key, body, models)
         if resource is not None:

@@ -34,7 +34,7 @@ def new_author(**values: Any) -> Author:
     n = next(_numbers)
     fields: dict[str, Any] = {
         "name": f"name{n}",
-        "email": f"email{n}",
+        "email": f"user{n}@example.com",
     }
     return Author(**(fields | values))
 

@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, url_for
 from flask.testing import FlaskClient
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event, func, select
@@ -42,8 +42,7 @@ def _count() -> int:
 
 def _parents() -> dict[str, Any]:
     """Saved rows that a new Tag must point at."""
-    ids: dict[str, Any] = {}
-    return ids
+    return {}
 
 
 def sample(template: str, n: int, parent: Any = None) -> str:
@@ -57,7 +56,7 @@ def form_data(**changes: str) -> dict[str, str]:
     """A valid form for a new Tag; ``changes`` override fields."""
     n = next(_numbers)
     parents = _parents()
-    data = {
+    data: dict[str, str] = {
         "name": sample("name{n}", n, parents.get("name")),
     }
     return data | changes
@@ -124,8 +123,9 @@ def test_missing_name_is_422(client: FlaskClient, database: SQLAlchemy) -> None:
 def test_unique_name_collision_is_a_field_error(
     client: FlaskClient, database: SQLAlchemy
 ) -> None:
-    assert create(client, name="taken").status_code == 302
-    response = create(client, name="taken")
+    taken = form_data()["name"]
+    assert create(client, name=taken).status_code == 302
+    response = create(client, name=taken)
     assert response.status_code == 422
     assert "already taken" in response.get_data(as_text=True)
     assert _count() == 1
@@ -163,11 +163,18 @@ def test_index_paginates_with_a_constant_number_of_statements(
     assert second.status_code == 200 and 'rel="prev"' in second.get_data(as_text=True)
 
 
+def show_url(client: FlaskClient, row: Tag) -> str:
+    """The URL of ``row``'s page as the app writes it (url_for quotes the key)."""
+    with client.application.test_request_context():
+        return url_for("tags.show", id=row.id)
+
+
 def test_sort_and_search(client: FlaskClient, database: SQLAlchemy) -> None:
     for _ in range(3):
         assert create(client).status_code == 302
     rows = db.session.scalars(select(Tag).order_by(Tag.name)).all()
-    first, last = str(rows[0].name), str(rows[-1].name)
+    # Rows are found by their links, not by text the page may also show elsewhere.
+    first, last = show_url(client, rows[0]) + '"', show_url(client, rows[-1]) + '"'
     ascending = client.get("/tags/?sort=name").get_data(as_text=True)
     descending = client.get("/tags/?sort=-name").get_data(as_text=True)
     assert ascending.index(first) < ascending.index(last)
@@ -231,6 +238,7 @@ def test_api_roundtrip(client: FlaskClient, database: SQLAlchemy) -> None:
     etag = read.headers["ETag"]
     assert client.patch(url, json={}, headers={"If-Match": etag}).status_code == 200
     assert client.put(url, json=json_body()).status_code == 200  # no If-Match: accepted
+    # The PUT changed the row: the ETag read before it is stale.
     assert client.patch(url, json={}, headers={"If-Match": etag}).status_code == 412
     listed = client.get(API, query_string={"page_size": 1})
     assert listed.status_code == 200 and len(listed.json or []) == 1
@@ -273,8 +281,9 @@ def test_api_errors(client: FlaskClient, database: SQLAlchemy) -> None:
     )
     assert client.get(f"{API}0").status_code == 404
     assert client.patch(f"{API}0", json={}).status_code == 404
-    assert client.post(API, json=json_body(name="taken")).status_code == 201
-    assert client.post(API, json=json_body(name="taken")).status_code in (409, 422)
+    taken = json_body()["name"]
+    assert client.post(API, json=json_body(name=taken)).status_code == 201
+    assert client.post(API, json=json_body(name=taken)).status_code in (409, 422)
 
 
 # Values a column cannot store (and 0 for a boolean): 422 naming the field, never a 500.

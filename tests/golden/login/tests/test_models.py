@@ -33,7 +33,7 @@ def new_account(**values: Any) -> Account:
     """A new Account (not yet in the session)."""
     n = next(_numbers)
     fields: dict[str, Any] = {
-        "email": f"email{n}",
+        "email": f"user{n}@example.com",
         "display_name": f"display_name{n}",
     }
     return Account(**(fields | values))

@@ -161,7 +161,9 @@ def picker_search(picker: Picker, text: str, limit: int = 20) -> list[dict[str, 
     stmt = select(key, column).order_by(column, key).limit(limit)
     if label is not None:
         stmt = search(stmt, text, [label])
-    elif text.isdigit():
+    elif not isinstance(getattr(key, "type", None), Integer):
+        stmt = stmt.where(key == text) if text else stmt  # a text key: that row
+    elif text.isdigit() and fits(key, int(text)):
         stmt = stmt.where(key == int(text))
     return [
         {"id": value, "label": _option_label(label, value, name)}

@@ -43,7 +43,7 @@ def new_user(**values: Any) -> User:
     n = next(_numbers)
     fields: dict[str, Any] = {
         "name": f"name{n}",
-        "email": f"email{n}",
+        "email": f"user{n}@example.com",
     }
     return User(**(fields | values))
 

@@ -16,7 +16,9 @@ from ..models import Author
 class AuthorForm(FlaskForm):
     """Create or edit a Author; the view fills the pickers' choices."""
 
-    row_id: int | None = None  # the row being edited: its own values are no collision
+    edited_key: int | None = (
+        None  # the row being edited: its own values are no collision
+    )
 
     name = StringField(
         "Name", validators=[InputRequired(), Length(max=80), storable_text]
@@ -32,7 +34,7 @@ class AuthorForm(FlaskForm):
     def validate_email(self, field: Field) -> None:
         """Email is unique."""
         taken = db.session.scalar(select(Author.id).where(Author.email == field.data))
-        if taken is not None and taken != self.row_id:
+        if taken is not None and taken != self.edited_key:
             raise ValidationError("This value is already taken.")
 
     def load_choices(self) -> None:
@@ -53,5 +55,5 @@ class AuthorForm(FlaskForm):
     def for_row(cls, author: Author) -> AuthorForm:
         """The form filled with ``author``'s values."""
         form = cls(obj=author)
-        form.row_id = author.id
+        form.edited_key = author.id
         return form

@@ -129,7 +129,7 @@ def update(id: int) -> ResponseReturnValue:
     """Save the edited row, as create does."""
     author = _get_or_404(id)
     form = AuthorForm()
-    form.row_id = author.id
+    form.edited_key = author.id
     form.load_choices()
     if not form.validate_on_submit():
         return _render_form(form, author, 422)

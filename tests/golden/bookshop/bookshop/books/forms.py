@@ -42,7 +42,9 @@ PICKERS: dict[
 class BookForm(FlaskForm):
     """Create or edit a Book; the view fills the pickers' choices."""
 
-    row_id: int | None = None  # the row being edited: its own values are no collision
+    edited_key: int | None = (
+        None  # the row being edited: its own values are no collision
+    )
 
     title = StringField(
         "Title", validators=[InputRequired(), Length(max=200), storable_text]
@@ -72,7 +74,7 @@ class BookForm(FlaskForm):
     def validate_isbn(self, field: Field) -> None:
         """Isbn is unique."""
         taken = db.session.scalar(select(Book.id).where(Book.isbn == field.data))
-        if taken is not None and taken != self.row_id:
+        if taken is not None and taken != self.edited_key:
             raise ValidationError("This value is already taken.")
 
     def load_choices(self) -> None:
@@ -107,5 +109,5 @@ class BookForm(FlaskForm):
             obj=book,
             tags_ids=[row.id for row in book.tags],
         )
-        form.row_id = book.id
+        form.edited_key = book.id
         return form

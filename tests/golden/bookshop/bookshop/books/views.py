@@ -134,7 +134,7 @@ def update(id: int) -> ResponseReturnValue:
     """Save the edited row, as create does."""
     book = _get_or_404(id)
     form = BookForm()
-    form.row_id = book.id
+    form.edited_key = book.id
     form.load_choices()
     if not form.validate_on_submit():
         return _render_form(form, book, 422)

@@ -22,7 +22,9 @@ PICKERS: dict[
 class TagForm(FlaskForm):
     """Create or edit a Tag; the view fills the pickers' choices."""
 
-    row_id: int | None = None  # the row being edited: its own values are no collision
+    edited_key: int | None = (
+        None  # the row being edited: its own values are no collision
+    )
 
     name = StringField(
         "Name", validators=[InputRequired(), Length(max=30), storable_text]
@@ -32,7 +34,7 @@ class TagForm(FlaskForm):
     def validate_name(self, field: Field) -> None:
         """Name is unique."""
         taken = db.session.scalar(select(Tag.id).where(Tag.name == field.data))
-        if taken is not None and taken != self.row_id:
+        if taken is not None and taken != self.edited_key:
             raise ValidationError("This value is already taken.")
 
     def load_choices(self) -> None:
@@ -58,5 +60,5 @@ class TagForm(FlaskForm):
             obj=tag,
             books_ids=[row.id for row in tag.books],
         )
-        form.row_id = tag.id
+        form.edited_key = tag.id
         return form

@@ -122,7 +122,7 @@ def update(id: int) -> ResponseReturnValue:
     """Save the edited row, as create does."""
     tag = _get_or_404(id)
     form = TagForm()
-    form.row_id = tag.id
+    form.edited_key = tag.id
     form.load_choices()
     if not form.validate_on_submit():
         return _render_form(form, tag, 422)

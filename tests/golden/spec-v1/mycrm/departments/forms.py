@@ -16,7 +16,9 @@ from ..models import Department
 class DepartmentForm(FlaskForm):
     """Create or edit a Department; the view fills the pickers' choices."""
 
-    row_id: int | None = None  # the row being edited: its own values are no collision
+    edited_key: int | None = (
+        None  # the row being edited: its own values are no collision
+    )
 
     title = StringField(
         "Title", validators=[InputRequired(), Length(max=64), storable_text]
@@ -27,7 +29,7 @@ class DepartmentForm(FlaskForm):
         taken = db.session.scalar(
             select(Department.id).where(Department.title == field.data)
         )
-        if taken is not None and taken != self.row_id:
+        if taken is not None and taken != self.edited_key:
             raise ValidationError("This value is already taken.")
 
     def load_choices(self) -> None:
@@ -44,5 +46,5 @@ class DepartmentForm(FlaskForm):
     def for_row(cls, department: Department) -> DepartmentForm:
         """The form filled with ``department``'s values."""
         form = cls(obj=department)
-        form.row_id = department.id
+        form.edited_key = department.id
         return form

@@ -114,7 +114,7 @@ def update(id: int) -> ResponseReturnValue:
     """Save the edited row, as create does."""
     department = _get_or_404(id)
     form = DepartmentForm()
-    form.row_id = department.id
+    form.edited_key = department.id
     form.load_choices()
     if not form.validate_on_submit():
         return _render_form(form, department, 422)

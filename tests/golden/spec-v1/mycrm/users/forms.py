@@ -37,7 +37,9 @@ PICKERS: dict[
 class UserForm(FlaskForm):
     """Create or edit a User; the view fills the pickers' choices."""
 
-    row_id: int | None = None  # the row being edited: its own values are no collision
+    edited_key: int | None = (
+        None  # the row being edited: its own values are no collision
+    )
 
     name = StringField(
         "Name", validators=[InputRequired(), Length(max=32), storable_text]
@@ -55,7 +57,7 @@ class UserForm(FlaskForm):
     def validate_email(self, field: Field) -> None:
         """Email is unique."""
         taken = db.session.scalar(select(User.id).where(User.email == field.data))
-        if taken is not None and taken != self.row_id:
+        if taken is not None and taken != self.edited_key:
             raise ValidationError("This value is already taken.")
 
     def load_choices(self) -> None:
@@ -86,5 +88,5 @@ class UserForm(FlaskForm):
             obj=user,
             tags_ids=[row.id for row in user.tags],
         )
-        form.row_id = user.id
+        form.edited_key = user.id
         return form

@@ -141,7 +141,7 @@ def update(id: int) -> ResponseReturnValue:
     """Save the edited row, as create does."""
     user = _get_or_404(id)
     form = UserForm()
-    form.row_id = user.id
+    form.edited_key = user.id
     form.load_choices()
     if not form.validate_on_submit():
         return _render_form(form, user, 422)
