@@ -146,6 +146,7 @@ class ResourceCtx:
     json_keys: tuple[str, ...]
     show_columns: tuple[tuple[str, str], ...]  # (column, label) on the show page
     required_fields: tuple[str, ...]
+    api_requires_input: bool  # an empty JSON body is invalid (some column must be given)
     unique_field: str | None
     sort_key: str | None
     label_sorts: tuple[LabelSortCtx, ...]
@@ -206,11 +207,6 @@ class ResourceCtx:
     @property
     def has_enum_field(self) -> bool:
         return any(f.column is not None and f.column.type == "enum" for f in self.fields)
-
-    @property
-    def has_form_samples(self) -> bool:
-        """Some field's sample has a form value (an empty body is then invalid)."""
-        return any(form for _, form, _ in self.samples)
 
 
 def _human(name: str) -> str:
@@ -630,6 +626,11 @@ def _test_values(resource: Resource, fields: tuple[FieldCtx, ...], models: dict[
     return {
         "samples": tuple(s for s in (_sample(f) for f in fields) if s),
         "required_fields": tuple(f.name for f in fields if f.required),
+        # As the schema says (_schema_field): a non-nullable column without a default.
+        "api_requires_input": any(
+            f.column is not None and not f.column.nullable and f.column.default_expr is None and f.column.type != "binary"
+            for f in fields
+        ),
         "unique_field": unique[0] if unique else None,
         "sort_key": sortable[0] if sortable else None,
         "search_field": next((n for n in resource.search if n in text_fields), None),
