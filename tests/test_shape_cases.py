@@ -26,6 +26,31 @@ models:
 resources:
   posts: {model: Post}
 """,
+    # No field with a sample: `data = {}` (mypy: needs a type), unused `n`/`parents`
+    # (ruff F841), and a PUT that changed nothing was expected to make the ETag stale.
+    "resource whose only field is a json column": """
+models:
+  Note:
+    columns:
+      due: {type: json}
+resources:
+  notes: {model: Note}
+""",
+    # Only an optional picker, whose related rows' label is nullable: the factory left
+    # every label NULL and the picker search for the last row found nothing.
+    "optional picker over a nullable label": """
+models:
+  Parent:
+    columns:
+      name: {type: string, length: 20}
+  Child:
+    columns:
+      parent_id: {type: integer, foreign_key: parent.id}
+    relationships:
+      parent: {model: Parent, back_populates: children}
+resources:
+  children: {model: Child}
+""",
 }
 
 

@@ -76,6 +76,7 @@ class PickerCtx:
     many: bool
     factory: str  # the related model's factory in the generated tests
     label_attr: str  # the related model's label column, or "" for "#<id>"
+    label_value: str = ""  # a literal the tests give the searched row's label when it may be NULL
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,12 @@ class ResourceCtx:
     @property
     def has_many_to_many(self) -> bool:
         return bool(self.many_to_many_fields)
+
+    @property
+    def samples_vary(self) -> bool:
+        """Two sample bodies differ (a value takes the row number, a date or a new
+        parent), so a PUT of a fresh one changes the row and its ETag."""
+        return any("{" in json for _, _, json in self.samples)
 
     @property
     def has_uuid_field(self) -> bool:
@@ -518,7 +525,19 @@ def _picker(field: FieldCtx) -> PickerCtx:
         many=many,
         factory=f"new_{snake(related.name)}",
         label_attr=related.label or "",
+        label_value=_label_value(related),
     )
+
+
+def _label_value(model: Model) -> str:
+    """A literal for the label of a row the picker test searches for, where the
+    model's test factory may leave it NULL (a nullable label column)."""
+    column = model.column(model.label or "")
+    if column is None or not column.nullable:
+        return ""
+    if column.type in ("string", "text"):
+        return repr("picked"[: column.length or 6])
+    return "7" if column.type in ("integer", "big_integer") else ""
 
 
 def _crud_imports(fields: tuple[FieldCtx, ...]) -> tuple[str, ...]:
