@@ -29,13 +29,21 @@ from tests.shapes_run import Outcome, run, summary  # noqa: E402
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("-n", type=int, default=20, help="how many specs to draw (default 20)")
     parser.add_argument("--seed", type=int, default=0, help="the seed (default 0)")
     parser.add_argument("--start", type=int, default=0, help="the first index (default 0)")
-    parser.add_argument("--index", type=int, action="append", help="only these indexes (repeatable)")
-    parser.add_argument("-j", "--jobs", type=int, default=2, help="projects checked at once (default 2)")
-    parser.add_argument("--avoid-known", action="store_true", help="draw around the shapes of known failure classes")
+    parser.add_argument(
+        "--index", type=int, action="append", help="only these indexes (repeatable)"
+    )
+    parser.add_argument(
+        "-j", "--jobs", type=int, default=2, help="projects checked at once (default 2)"
+    )
+    parser.add_argument(
+        "--avoid-known", action="store_true", help="draw around the shapes of known failure classes"
+    )
     parser.add_argument("--no-gates", action="store_true", help="validate and generate only")
     parser.add_argument("--keep", type=Path, help="copy the folders of failing specs here")
     parser.add_argument("--jsonl", type=Path, help="also write one JSON line per spec here")
@@ -48,15 +56,33 @@ def main() -> int:
     log = args.jsonl.open("w", encoding="utf-8") if args.jsonl else None
 
     def report(o: Outcome) -> None:
-        where = f"{o.step}: {o.error}" if o.result not in ("passed", "refused", "generated") else o.error
-        print(f"{o.shape.seed}:{o.shape.index:<6} {o.result:<11} {o.seconds:5.1f}s  {where}"[:200], flush=True)
+        where = (
+            f"{o.step}: {o.error}"
+            if o.result not in ("passed", "refused", "generated")
+            else o.error
+        )
+        print(
+            f"{o.shape.seed}:{o.shape.index:<6} {o.result:<11} {o.seconds:5.1f}s  {where}"[:200],
+            flush=True,
+        )
         if log:
-            record = {"seed": o.shape.seed, "index": o.shape.index, "result": o.result, "step": o.step, "error": o.error}
-            log.write(json.dumps({**record, "known": o.known, "detail": o.detail, "spec": o.shape.text}) + "\n")
+            record = {
+                "seed": o.shape.seed,
+                "index": o.shape.index,
+                "result": o.result,
+                "step": o.step,
+                "error": o.error,
+            }
+            log.write(
+                json.dumps({**record, "known": o.known, "detail": o.detail, "spec": o.shape.text})
+                + "\n"
+            )
             log.flush()
 
     started = time.monotonic()
-    outcomes = run(shapes, env, jobs=args.jobs, keep=args.keep, gated=not args.no_gates, report=report)
+    outcomes = run(
+        shapes, env, jobs=args.jobs, keep=args.keep, gated=not args.no_gates, report=report
+    )
     print()
     print(summary(outcomes, time.monotonic() - started))
     return 1 if any(o.result not in ("passed", "refused", "generated") for o in outcomes) else 0

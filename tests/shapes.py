@@ -83,7 +83,15 @@ FLASK_NAMES = (
 )  # fmt: skip
 HOSTILE_LOWER = tuple(
     sorted(
-        {*GENERATED_MODULES, *PYTHON_NAMES, *JINJA_NAMES, *WTFORMS_NAMES, *LOGIN_NAMES, *SQLALCHEMY_NAMES, *FLASK_NAMES}
+        {
+            *GENERATED_MODULES,
+            *PYTHON_NAMES,
+            *JINJA_NAMES,
+            *WTFORMS_NAMES,
+            *LOGIN_NAMES,
+            *SQLALCHEMY_NAMES,
+            *FLASK_NAMES,
+        }
         - set(keyword.kwlist)
     )
 )
@@ -113,9 +121,48 @@ PLAIN_LOWER = (
     "created_at", "slug", "qty", "rating", "summary", "phone", "city", "starts_on", "due",
     "weight", "score", "payload", "photo", "kind", "handle", "nickname", "amount",
 )  # fmt: skip
-ENUM_VALUES = ("draft", "published", "no_show", "a", "B", "class", "None", "true", "x y", "it's", "<b>", "1", "é")
-STRINGS = ("x", "it's", "{{ x }}", "{% raw %}", "<b>&amp;</b>", "\\", "ünï", "a b", "", '"q"', "{x}")
-EXTENSIONS = ("png", "jpg", "jpeg", "gif", "webp", "txt", "pdf", "csv", "tar.gz", "PNG", "svg", "json")
+ENUM_VALUES = (
+    "draft",
+    "published",
+    "no_show",
+    "a",
+    "B",
+    "class",
+    "None",
+    "true",
+    "x y",
+    "it's",
+    "<b>",
+    "1",
+    "é",
+)
+STRINGS = (
+    "x",
+    "it's",
+    "{{ x }}",
+    "{% raw %}",
+    "<b>&amp;</b>",
+    "\\",
+    "ünï",
+    "a b",
+    "",
+    '"q"',
+    "{x}",
+)
+EXTENSIONS = (
+    "png",
+    "jpg",
+    "jpeg",
+    "gif",
+    "webp",
+    "txt",
+    "pdf",
+    "csv",
+    "tar.gz",
+    "PNG",
+    "svg",
+    "json",
+)
 RISKY_EXTENSIONS = ("exe", "php", "sh", "html", "bin")
 
 
@@ -138,7 +185,9 @@ class Shape:
 
 def dump(spec: dict[str, Any]) -> str:
     """The spec as YAML (block style, keys in drawing order)."""
-    return yaml.safe_dump(spec, sort_keys=False, allow_unicode=True, width=1000, default_flow_style=False)
+    return yaml.safe_dump(
+        spec, sort_keys=False, allow_unicode=True, width=1000, default_flow_style=False
+    )
 
 
 @dataclass
@@ -170,7 +219,10 @@ def draw(seed: int, index: int, avoid_known: bool = False) -> Shape:
     _many_to_many(d)
     spec: dict[str, Any] = {
         "flaskgen": 1,
-        "project": {"name": f"Shape {seed}-{index}", "package": f"shape_{seed}_{index}".replace("-", "m")},
+        "project": {
+            "name": f"Shape {seed}-{index}",
+            "package": f"shape_{seed}_{index}".replace("-", "m"),
+        },
         "models": d.models,
     }
     auth = _auth(d) if d.chance(0.35) else None
@@ -185,7 +237,9 @@ def draw(seed: int, index: int, avoid_known: bool = False) -> Shape:
         spec["routes"] = _routes(d)
     shape = Shape(seed, index, spec)
     if avoid_known and known_classes(spec):
-        return draw(seed, index + 1_000_000_007, avoid_known)  # another draw, still a function of (seed, index)
+        return draw(
+            seed, index + 1_000_000_007, avoid_known
+        )  # another draw, still a function of (seed, index)
     return shape
 
 
@@ -204,7 +258,7 @@ def _model(d: _Draw, i: int) -> None:
         col: dict[str, Any] = {"type": kind, "primary_key": True}
         if kind == "string":
             col["length"] = d.rng.choice((1, 8, 36, 64))
-        columns["id" if key == "id" else d.lower(("code", "uid", "key_", "ref", "pk")) ] = col
+        columns["id" if key == "id" else d.lower(("code", "uid", "key_", "ref", "pk"))] = col
     for _ in range(d.rng.randint(0, 5)):
         name_ = d.lower(hostile=0.35)
         if name_ not in columns:
@@ -259,7 +313,9 @@ def _default(d: _Draw, kind: str, col: dict[str, Any]) -> Any:
         "text": lambda: d.rng.choice(STRINGS),
         "boolean": lambda: d.rng.choice((True, False)),
         "date": lambda: d.rng.choice(("now", "2024-02-29", "1970-01-01")),
-        "datetime": lambda: d.rng.choice(("now", "now", "2024-02-29T12:30:00", "2000-01-01T00:00:00+02:00")),
+        "datetime": lambda: d.rng.choice(
+            ("now", "now", "2024-02-29T12:30:00", "2000-01-01T00:00:00+02:00")
+        ),
         "time": lambda: d.rng.choice(("now", "12:30:00", "00:00")),
         "json": lambda: d.rng.choice(({}, {"a": [1, "b"]}, {"x": None})),
         "uuid": lambda: "12345678-1234-5678-1234-567812345678",
@@ -302,19 +358,32 @@ def _foreign_key(d: _Draw, name: str, target: str) -> None:
     if required:
         col["nullable"] = False
     if d.chance(0.3):
-        col["ondelete"] = d.rng.choice(("CASCADE", "RESTRICT") if required else ("CASCADE", "SET NULL"))
+        col["ondelete"] = d.rng.choice(
+            ("CASCADE", "RESTRICT") if required else ("CASCADE", "SET NULL")
+        )
     if d.chance(0.2):
         col["index"] = True
     columns[fk_name] = col
-    if d.chance(0.1 if target == name else 0.75):  # a self-relationship is refused (not supported yet)
-        rel = d.lower(tuple(p for p in PLAIN_LOWER if p not in columns) + (_snake(target), "parent", "owner"), hostile=0.25)
-        back = d.lower(("children", "members", f"{_snake(name)}s", "entries"), hostile=0.25) if d.chance(0.7) else None
+    if d.chance(
+        0.1 if target == name else 0.75
+    ):  # a self-relationship is refused (not supported yet)
+        rel = d.lower(
+            tuple(p for p in PLAIN_LOWER if p not in columns) + (_snake(target), "parent", "owner"),
+            hostile=0.25,
+        )
+        back = (
+            d.lower(("children", "members", f"{_snake(name)}s", "entries"), hostile=0.25)
+            if d.chance(0.7)
+            else None
+        )
         if d.chance(0.7):
             _relationship(d, name, rel, {"model": target, "back_populates": back})
         elif back:
             _relationship(d, target, back, {"model": name, "back_populates": rel})
         if d.chance(0.1):
-            d.models[target].setdefault("relationships", {}).get(back or "", {}).update({"uselist": False})
+            d.models[target].setdefault("relationships", {}).get(back or "", {}).update(
+                {"uselist": False}
+            )
 
 
 def _relationship(d: _Draw, model: str, name: str, body: dict[str, Any]) -> None:
@@ -330,7 +399,9 @@ def _many_to_many(d: _Draw) -> None:
     left, right = d.rng.sample(names, 2)
     secondary = f"{d.tables[left]}_{d.tables[right]}" if d.chance(0.7) else d.lower(hostile=0.4)
     rel = d.lower((f"{_snake(right)}_set", "tags", "links", "friends"), hostile=0.3)
-    back = d.lower((f"{_snake(left)}_set", "tagged", "linked"), hostile=0.3) if d.chance(0.8) else None
+    back = (
+        d.lower((f"{_snake(left)}_set", "tagged", "linked"), hostile=0.3) if d.chance(0.8) else None
+    )
     _relationship(d, left, rel, {"model": right, "secondary": secondary, "back_populates": back})
 
 
@@ -340,9 +411,19 @@ def _auth(d: _Draw) -> dict[str, Any]:
     columns = d.models[model].setdefault("columns", {})
     identity = "email" if d.chance(0.6) else d.lower(("handle", "login", "username"), hostile=0.3)
     if identity not in columns or d.chance(0.8):
-        columns[identity] = {"type": "string", "length": d.rng.choice((120, 254, 3)), "unique": True, "nullable": False}
+        columns[identity] = {
+            "type": "string",
+            "length": d.rng.choice((120, 254, 3)),
+            "unique": True,
+            "nullable": False,
+        }
     for col in columns.values():  # sign-up fills text columns only; most draws keep to that
-        if _required(col) and col["type"] not in ("string", "text") and not col.get("primary_key") and d.chance(0.8):
+        if (
+            _required(col)
+            and col["type"] not in ("string", "text")
+            and not col.get("primary_key")
+            and d.chance(0.8)
+        ):
             col["nullable"] = True
     auth: dict[str, Any] = {"model": model}
     if identity != "email" or d.chance(0.3):
@@ -368,12 +449,18 @@ def _resource(d: _Draw, model: str, has_auth: bool) -> dict[str, Any]:
     body: dict[str, Any] = {"model": model}
     columns = [n for n, c in d.models[model].get("columns", {}).items() if not c.get("primary_key")]
     many_to_one = [
-        n for n, r in d.models[model].get("relationships", {}).items() if "secondary" not in r and _fk_between(d, model, r["model"])
+        n
+        for n, r in d.models[model].get("relationships", {}).items()
+        if "secondary" not in r and _fk_between(d, model, r["model"])
     ]
     if d.chance(0.2):
-        body["url_prefix"] = d.rng.choice(("/", "/people", "/a/b", "/static", "/api", "/x.y", "/new"))
+        body["url_prefix"] = d.rng.choice(
+            ("/", "/people", "/a/b", "/static", "/api", "/x.y", "/new")
+        )
     if d.chance(0.2):
-        body["api_prefix"] = d.rng.choice(("/api/v1/things", "/v2", "/api/x.y", "/rest", "/api", "/api/docs", "/static/api"))
+        body["api_prefix"] = d.rng.choice(
+            ("/api/v1/things", "/v2", "/api/x.y", "/rest", "/api", "/api/docs", "/static/api")
+        )
     if d.chance(0.15):
         body["html"] = False
     elif d.chance(0.15):
@@ -384,7 +471,9 @@ def _resource(d: _Draw, model: str, has_auth: bool) -> dict[str, Any]:
     if d.chance(0.25) and columns + many_to_one:
         form = d.rng.sample(columns + many_to_one, d.rng.randint(1, len(columns + many_to_one)))
         if d.chance(0.8):  # mostly with every required field, which validation asks for
-            form += [n for n in columns + many_to_one if n not in form and _required_field(d, model, n)]
+            form += [
+                n for n in columns + many_to_one if n not in form and _required_field(d, model, n)
+            ]
         body["form"] = form
     if has_auth and d.chance(0.5):
         body["login_required"] = True
@@ -401,7 +490,9 @@ def _listing(d: _Draw, model: str, names: list[str]) -> dict[str, Any]:
     if cols and d.chance(0.3):
         picked = d.rng.sample(list(cols), d.rng.randint(1, min(2, len(cols))))
         listing["order_by"] = [("-" if d.chance(0.5) else "") + n for n in picked]
-    texts = [n for n, c in cols.items() if c["type"] in ("string", "text") and not c.get("primary_key")]
+    texts = [
+        n for n, c in cols.items() if c["type"] in ("string", "text") and not c.get("primary_key")
+    ]
     if texts and d.chance(0.4):
         listing["search"] = d.rng.sample(texts, d.rng.randint(1, len(texts)))
     return listing
@@ -413,13 +504,15 @@ def _required_field(d: _Draw, model: str, name: str) -> bool:
         return _required(columns[name]) and columns[name]["type"] not in ("json", "binary")
     rel = d.models[model]["relationships"][name]
     return any(
-        _required(c) and str(c.get("foreign_key", "")).split(".")[0] == d.tables[rel["model"]] for c in columns.values()
+        _required(c) and str(c.get("foreign_key", "")).split(".")[0] == d.tables[rel["model"]]
+        for c in columns.values()
     )
 
 
 def _fk_between(d: _Draw, model: str, target: str) -> bool:
     return any(
-        str(c.get("foreign_key", "")).split(".")[0] == d.tables[target] for c in d.models[model].get("columns", {}).values()
+        str(c.get("foreign_key", "")).split(".")[0] == d.tables[target]
+        for c in d.models[model].get("columns", {}).values()
     )
 
 
@@ -439,7 +532,9 @@ def _uploads(d: _Draw) -> dict[str, Any]:
         if d.chance(0.4):
             body["max_size"] = d.rng.choice(("1KB", "2MB", 1024))
         if d.chance(0.5):
-            body["serve"] = d.rng.choice((f"/{name}/<filename>", f"/f{i}/<path:filename>", "/static/<path:filename>"))
+            body["serve"] = d.rng.choice(
+                (f"/{name}/<filename>", f"/f{i}/<path:filename>", "/static/<path:filename>")
+            )
         if d.chance(0.2):
             body["overwrite"] = True
         out.setdefault(name, body)
@@ -447,7 +542,9 @@ def _uploads(d: _Draw) -> dict[str, Any]:
 
 
 def _routes(d: _Draw) -> dict[str, Any]:
-    out: dict[str, Any] = {"index": {"rule": "/", "text": d.rng.choice(STRINGS).replace("{", "{{").replace("}", "}}")}}
+    out: dict[str, Any] = {
+        "index": {"rule": "/", "text": d.rng.choice(STRINGS).replace("{", "{{").replace("}", "}}")}
+    }
     for _ in range(d.rng.randint(0, 2)):
         name = d.lower(("about", "status", "hello"), hostile=0.5)
         kind = d.rng.choice(("text", "json", "template"))
@@ -469,15 +566,24 @@ def _models(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def _columns(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
-    return [(m, c, col) for m, b in _models(spec).items() for c, col in (b.get("columns") or {}).items()]
+    return [
+        (m, c, col) for m, b in _models(spec).items() for c, col in (b.get("columns") or {}).items()
+    ]
 
 
 def _many_to_ones(spec: dict[str, Any], model: str) -> list[dict[str, Any]]:
     """The foreign-key columns of ``model`` that a relationship uses (either side)."""
     body = _models(spec)[model]
     tables = {(b.get("table") or _snake(m)): m for m, b in _models(spec).items()}
-    targets = {r["model"] for r in (body.get("relationships") or {}).values() if "secondary" not in r}
-    targets |= {m for m, b in _models(spec).items() for r in (b.get("relationships") or {}).values() if r["model"] == model and "secondary" not in r}
+    targets = {
+        r["model"] for r in (body.get("relationships") or {}).values() if "secondary" not in r
+    }
+    targets |= {
+        m
+        for m, b in _models(spec).items()
+        for r in (b.get("relationships") or {}).values()
+        if r["model"] == model and "secondary" not in r
+    }
     out = []
     for col in (body.get("columns") or {}).values():
         target = tables.get(str(col.get("foreign_key", ".")).split(".")[0])
@@ -501,25 +607,58 @@ KNOWN: dict[str, Callable[[dict[str, Any]], bool]] = {
         for r in (s.get("resources") or {}).values()
         if r["model"] in _models(s)
     ),
-    "model Item with a many-to-one (show.html)": lambda s: "Item" in _models(s) and bool(_many_to_ones(s, "Item")),
-    "model named Blueprint or MethodView": lambda s: bool({"Blueprint", "MethodView"} & set(_models(s))),
-    "string primary key": lambda s: any(c.get("primary_key") and c["type"] == "string" for _, _, c in _columns(s)),
-    "unique string of length 1": lambda s: any(c["type"] == "string" and c.get("unique") and c.get("length") == 1 for _, _, c in _columns(s)),
-    "two resources over one model": lambda s: len([r["model"] for r in (s.get("resources") or {}).values()])
-    != len({r["model"] for r in (s.get("resources") or {}).values()}),
-    "resource over the auth model": lambda s: "auth" in s and any(r["model"] == s["auth"]["model"] for r in (s.get("resources") or {}).values()),
+    "model Item with a many-to-one (show.html)": lambda s: (
+        "Item" in _models(s) and bool(_many_to_ones(s, "Item"))
+    ),
+    "model named Blueprint or MethodView": lambda s: bool(
+        {"Blueprint", "MethodView"} & set(_models(s))
+    ),
+    "string primary key": lambda s: any(
+        c.get("primary_key") and c["type"] == "string" for _, _, c in _columns(s)
+    ),
+    "unique string of length 1": lambda s: any(
+        c["type"] == "string" and c.get("unique") and c.get("length") == 1
+        for _, _, c in _columns(s)
+    ),
+    "two resources over one model": lambda s: (
+        len([r["model"] for r in (s.get("resources") or {}).values()])
+        != len({r["model"] for r in (s.get("resources") or {}).values()})
+    ),
+    "resource over the auth model": lambda s: (
+        "auth" in s
+        and any(r["model"] == s["auth"]["model"] for r in (s.get("resources") or {}).values())
+    ),
     "resource key crud/health/__init__/class/import": lambda s: bool(
         {"crud", "health", "__init__", "class", "import"} & set(s.get("resources") or {})
     ),
-    "resource key <k>_api beside <k>": lambda s: any(f"{k}_api" in (s.get("resources") or {}) for k in (s.get("resources") or {})),
+    "resource key <k>_api beside <k>": lambda s: any(
+        f"{k}_api" in (s.get("resources") or {}) for k in (s.get("resources") or {})
+    ),
     "column named like a WTForms/Flask-Login attribute": lambda s: any(
-        c in {"meta", "validate", "populate", "data", "errors", "csrf_token", "is_authenticated", "get_id", "set_password"}
+        c
+        in {
+            "meta",
+            "validate",
+            "populate",
+            "data",
+            "errors",
+            "csrf_token",
+            "is_authenticated",
+            "get_id",
+            "set_password",
+        }
         for _, c, _ in _columns(s)
     ),
-    "url_prefix /static": lambda s: any(str(r.get("url_prefix", "")).startswith("/static") for r in (s.get("resources") or {}).values()),
-    "route /static/<path:filename>": lambda s: any("/static/" in str(u.get("serve", "")) for u in (s.get("uploads") or {}).values()),
+    "url_prefix /static": lambda s: any(
+        str(r.get("url_prefix", "")).startswith("/static")
+        for r in (s.get("resources") or {}).values()
+    ),
+    "route /static/<path:filename>": lambda s: any(
+        "/static/" in str(u.get("serve", "")) for u in (s.get("uploads") or {}).values()
+    ),
     "uploads allowing exe/php/sh/html/bin": lambda s: any(
-        set(u.get("extensions") or ()) & set(RISKY_EXTENSIONS) for u in (s.get("uploads") or {}).values()
+        set(u.get("extensions") or ()) & set(RISKY_EXTENSIONS)
+        for u in (s.get("uploads") or {}).values()
     ),
 }
 

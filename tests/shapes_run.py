@@ -59,7 +59,9 @@ def generate(shape: Shape, workdir: Path) -> Outcome | Path:
     spec.write_text(shape.text, encoding="utf-8")
     out = workdir / "project"
     try:
-        result = CliRunner().invoke(flaskgen_main, ["new", str(spec), "-o", str(out), "-q"], catch_exceptions=True)
+        result = CliRunner().invoke(
+            flaskgen_main, ["new", str(spec), "-o", str(out), "-q"], catch_exceptions=True
+        )
     except Exception:  # noqa: BLE001 - a crash is an outcome to report
         return Outcome(shape, "crashed", "new", "", traceback.format_exc())
     if result.exception is not None and not isinstance(result.exception, SystemExit):
@@ -69,9 +71,15 @@ def generate(shape: Shape, workdir: Path) -> Outcome | Path:
         return out
     lines = [line.replace(str(spec), "spec.yaml", 1) for line in result.stderr.strip().splitlines()]
     *problems, last = lines or [""]
-    bad = [line for line in problems if not PROBLEM.match(line)] + ([] if COUNT.fullmatch(last) else [last])
+    bad = [line for line in problems if not PROBLEM.match(line)] + (
+        [] if COUNT.fullmatch(last) else [last]
+    )
     if result.exit_code != 2 or bad or not problems or out.exists():
-        why = bad[0] if bad else f"exit {result.exit_code}" + (", wrote the output folder" if out.exists() else "")
+        why = (
+            bad[0]
+            if bad
+            else f"exit {result.exit_code}" + (", wrote the output folder" if out.exists() else "")
+        )
         return Outcome(shape, "bad refusal", "new", why, result.stderr)
     return Outcome(shape, "refused", "new", problems[0], result.stderr)
 
@@ -85,7 +93,9 @@ def check(shape: Shape, project: Path, env: Environment, mypy_cache: Path) -> Ou
     """Every gate of a generated project (all run, so a report shows each that fails)."""
     started = time.monotonic()
     failed: list[tuple[str, str]] = []
-    extra = {"PYTEST_DEBUG_TEMPROOT": str(project.parent)}  # pytest's tmp_path inside this spec's folder
+    extra = {
+        "PYTEST_DEBUG_TEMPROOT": str(project.parent)
+    }  # pytest's tmp_path inside this spec's folder
     for step, args in gates(env, mypy_cache):
         ok, detail = env.run(args, project, extra)
         if not ok:
@@ -95,7 +105,14 @@ def check(shape: Shape, project: Path, env: Environment, mypy_cache: Path) -> Ou
         return Outcome(shape, "passed", seconds=seconds)
     step, detail = failed[0]
     others = "".join(f"\n--- {s} also failed:\n{d}" for s, d in failed[1:])
-    return Outcome(shape, "failed", ", ".join(s for s, _ in failed), _first_error(detail), detail + others, seconds)
+    return Outcome(
+        shape,
+        "failed",
+        ", ".join(s for s, _ in failed),
+        _first_error(detail),
+        detail + others,
+        seconds,
+    )
 
 
 def run(
@@ -110,7 +127,10 @@ def run(
     projects ``jobs`` at a time; ``keep`` keeps the folders of failures there."""
     outcomes: list[Outcome] = []
     caches: queue.Queue[Path] = queue.Queue()
-    with tempfile.TemporaryDirectory(prefix="flaskgen-shapes-") as tmp, ThreadPoolExecutor(jobs) as pool:
+    with (
+        tempfile.TemporaryDirectory(prefix="flaskgen-shapes-") as tmp,
+        ThreadPoolExecutor(jobs) as pool,
+    ):
         for i in range(jobs):
             caches.put(Path(tmp) / f"mypy-cache-{i}")
         pending: list[Future[Outcome]] = []
@@ -171,7 +191,11 @@ def summary(outcomes: list[Outcome], seconds: float) -> str:
     classes = Counter(k for o in failures for k in o.known)
     lines += [f"  {count:4d}  {name}" for name, count in classes.most_common()]
     for o in failures:
-        lines += ["", f"=== seed {o.shape.seed} index {o.shape.index}: {o.result} at {o.step}", f"first error: {o.error}"]
+        lines += [
+            "",
+            f"=== seed {o.shape.seed} index {o.shape.index}: {o.result} at {o.step}",
+            f"first error: {o.error}",
+        ]
         if o.known:
             lines.append(f"known classes: {'; '.join(o.known)}")
         lines += [o.shape.text.rstrip(), "--- output:", o.detail.rstrip()]

@@ -7,13 +7,16 @@ from pathlib import Path
 
 import pytest
 import yaml
+from click.testing import CliRunner
 
+from flaskgen.cli import main
 from flaskgen.smoke import Environment
 from tests.conftest import GenEnv
 from tests.shapes import Shape
 from tests.shapes_run import check, generate
 
-pytestmark = pytest.mark.slow
+HEADER = "flaskgen: 1\nproject: {name: Case, package: case}\n"
+
 
 CASES: dict[str, str] = {
     # POST {} made a row (201) where the test expected 422; with no test, `invalid` was unused.
@@ -51,9 +54,33 @@ models:
 resources:
   children: {model: Child}
 """,
+    # SQLite numbers rows only for an INTEGER PRIMARY KEY: a BIGINT key stayed NULL.
+    "big_integer primary keys, referenced, in a many-to-many and for auth": """
+models:
+  Warehouse:
+    columns:
+      id: {type: big_integer, primary_key: true}
+      email: {type: string, length: 120, unique: true, nullable: false}
+  Bin:
+    columns:
+      id: {type: big_integer, primary_key: true}
+      warehouse_id: {type: big_integer, foreign_key: warehouse.id, nullable: false}
+      code: {type: string, length: 20, nullable: false}
+    relationships:
+      warehouse: {model: Warehouse, back_populates: bins}
+      tags: {model: Warehouse, secondary: bin_tag}
+auth: {model: Warehouse}
+resources:
+  bins: {model: Bin}
+""",
+}
+
+# Specs that must be refused, with exactly these lines (the header is two lines).
+REFUSED: dict[str, tuple[str, list[str]]] = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("body", CASES.values(), ids=CASES)
 def test_shape_case_passes_its_gates(body: str, gen_env: GenEnv, tmp_path: Path) -> None:
     spec = {"flaskgen": 1, "project": {"name": "Case", "package": "case"}, **yaml.safe_load(body)}
@@ -62,3 +89,13 @@ def test_shape_case_passes_its_gates(body: str, gen_env: GenEnv, tmp_path: Path)
     assert isinstance(project, Path), project
     outcome = check(shape, project, Environment(gen_env.root), tmp_path / "mypy-cache")
     assert outcome.result == "passed", f"{outcome.step}: {outcome.error}\n{outcome.detail}"
+
+
+@pytest.mark.parametrize(("body", "expected"), REFUSED.values(), ids=REFUSED)
+def test_shape_case_is_refused(body: str, expected: list[str], tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(HEADER + body, encoding="utf-8")
+    result = CliRunner().invoke(main, ["new", str(spec), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert result.stderr.replace(str(spec), "spec.yaml").splitlines()[:-1] == expected
+    assert not (tmp_path / "out").exists()

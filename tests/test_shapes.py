@@ -50,14 +50,35 @@ def _features(spec: dict[str, Any]) -> set[str]:
             out |= {"hostile column name"} if cname in HOSTILE_LOWER else set()
             if "foreign_key" in col:
                 fks.append(col["foreign_key"].split(".")[0])
-                out.add("required foreign key" if col.get("nullable") is False else "optional foreign key")
+                out.add(
+                    "required foreign key"
+                    if col.get("nullable") is False
+                    else "optional foreign key"
+                )
         if len(fks) >= 2:
-            out.add("several foreign keys to one table" if len(set(fks)) < len(fks) else "foreign keys to several tables")
-        out |= {"self-reference"} if name in {tables.get(t) for t in fks} or any(t == (body.get("table") or "") for t in fks) else set()
-        out |= {"many-to-many"} if any("secondary" in r for r in (body.get("relationships") or {}).values()) else set()
+            out.add(
+                "several foreign keys to one table"
+                if len(set(fks)) < len(fks)
+                else "foreign keys to several tables"
+            )
+        out |= (
+            {"self-reference"}
+            if name in {tables.get(t) for t in fks}
+            or any(t == (body.get("table") or "") for t in fks)
+            else set()
+        )
+        out |= (
+            {"many-to-many"}
+            if any("secondary" in r for r in (body.get("relationships") or {}).values())
+            else set()
+        )
     for resource in (spec.get("resources") or {}).values():
-        out |= {f"resource {option}" for option in resource} | {f"resource list.{o}" for o in resource.get("list", {})}
-    if "auth" in spec and any(r["model"] == spec["auth"]["model"] for r in (spec.get("resources") or {}).values()):
+        out |= {f"resource {option}" for option in resource} | {
+            f"resource list.{o}" for o in resource.get("list", {})
+        }
+    if "auth" in spec and any(
+        r["model"] == spec["auth"]["model"] for r in (spec.get("resources") or {}).values()
+    ):
         out.add("auth on a resource's model")
     out |= {"upload"} if spec.get("uploads") else set()
     return out
@@ -95,7 +116,10 @@ def test_drawn_specs_validate_or_are_refused_with_positions(tmp_path: Path) -> N
     for i in range(150):
         spec.write_text(draw(SEED, i).text, encoding="utf-8")
         result = CliRunner().invoke(main, ["validate", str(spec)])
-        assert result.exception is None or isinstance(result.exception, SystemExit), (i, result.exception)
+        assert result.exception is None or isinstance(result.exception, SystemExit), (
+            i,
+            result.exception,
+        )
         results[result.exit_code] += 1
         if result.exit_code:
             *problems, last = result.stderr.replace(str(spec), "spec.yaml").strip().splitlines()
@@ -126,7 +150,9 @@ def test_a_fixed_sample_of_shapes_passes_its_gates(gen_env: GenEnv) -> None:
     assert sum(o.result in ("passed", "failed") for o in outcomes) == SAMPLE
     assert [o for o in failures if not o.known] == [], report
     if failures:
-        pytest.xfail(f"{len(failures)} of {SAMPLE} projects fail, each with a known class's shape:\n{report}")
+        pytest.xfail(
+            f"{len(failures)} of {SAMPLE} projects fail, each with a known class's shape:\n{report}"
+        )
 
 
 def _take_generated(shapes, count: int):  # type: ignore[no-untyped-def]

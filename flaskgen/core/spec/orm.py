@@ -53,7 +53,7 @@ MODULE_FUNCTIONS = frozenset(
 MODULE_NAMES = frozenset(
     {
         "Any", "BigInteger", "Column", "DateTime", "Enum", "ForeignKey", "JSON", "LargeBinary",
-        "Mapped", "Numeric", "String", "Text", "Base", "Model", "Table",
+        "Mapped", "Numeric", "String", "Text", "Base", "Model", "Table", "Integer",
     }
 )  # fmt: skip
 
@@ -93,6 +93,8 @@ SA_CLASSES = {
     "enum": "Enum",
     "binary": "LargeBinary",
 }
+# What a big_integer primary key's type adds (see _column).
+SQLITE_INTEGER = '.with_variant(Integer(), "sqlite")'
 # The module a column type's Python annotation (and a literal default) needs.
 TYPE_MODULES = {"numeric": "decimal", "date": "datetime", "datetime": "datetime", "time": "datetime", "uuid": "uuid"}
 NOW_DEFAULTS = {"datetime": "utcnow", "date": "utc_today", "time": "utc_time"}
@@ -270,11 +272,16 @@ def _column(ctx: Ctx, path: KeyPath, table: str, name: str, raw: dict[str, Any])
         return None
     if default_expr is None and kind == "uuid" and (primary_key or not nullable):
         default_expr = "uuid.uuid4"
+    spelled = sa_type(kind, raw, table, name)
+    if primary_key and kind == "big_integer":
+        # SQLite numbers rows itself only for an INTEGER PRIMARY KEY (a BIGINT key would
+        # stay NULL): BIGINT elsewhere, INTEGER there (both 64-bit on SQLite).
+        spelled += SQLITE_INTEGER
     return Column(
         name=name,
         type=kind,
         python_type=PYTHON_TYPES[kind],
-        sa_type=sa_type(kind, raw, table, name),
+        sa_type=spelled,
         primary_key=primary_key,
         nullable=nullable,
         unique=bool(raw.get("unique", False)),
