@@ -77,6 +77,14 @@ resources:
 
 # Specs that must be refused, with exactly these lines (the header is two lines).
 REFUSED: dict[str, tuple[str, list[str]]] = {
+    # models.py imports these SQLAlchemy types; a model of that name would rebind it.
+    "model named like an SQLAlchemy type": (
+        "models:\n  Float:\n    columns:\n      x: {type: float}\n  Integer:\n    columns:\n      x: {type: integer}\n",
+        [
+            "spec.yaml:4:3: models.Float: 'Float' is a name models.py already uses; pick another model name",
+            "spec.yaml:7:3: models.Integer: 'Integer' is a name models.py already uses; pick another model name",
+        ],
+    ),
 }
 
 

@@ -53,7 +53,8 @@ MODULE_FUNCTIONS = frozenset(
 MODULE_NAMES = frozenset(
     {
         "Any", "BigInteger", "Column", "DateTime", "Enum", "ForeignKey", "JSON", "LargeBinary",
-        "Mapped", "Numeric", "String", "Text", "Base", "Model", "Table", "Integer",
+        "Mapped", "Numeric", "String", "Text", "Base", "Model", "Table", "Integer", "Float",
+        "Boolean", "Date", "Time", "Uuid",
     }
 )  # fmt: skip
 
