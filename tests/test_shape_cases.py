@@ -73,6 +73,21 @@ auth: {model: Warehouse}
 resources:
   bins: {model: Bin}
 """,
+    # A uuid key: views and api annotate it as uuid.UUID without importing uuid (ruff
+    # F821, mypy), and an edit that repeated the key compared its text with the UUID (422).
+    # A model with no column but its key: an empty SORTS needed a type (mypy).
+    "uuid primary key; a model with only its key": """
+models:
+  Warehouse:
+    doc: only a key
+  Bin:
+    columns:
+      code: {type: uuid, primary_key: true}
+      name: {type: string, length: 20}
+resources:
+  warehouses: {model: Warehouse}
+  bins: {model: Bin}
+""",
 }
 
 # Specs that must be refused, with exactly these lines (the header is two lines).

@@ -208,6 +208,18 @@ class ResourceCtx:
         return any("{" in json for _, _, json in self.samples)
 
     @property
+    def pk_form_value(self) -> str:
+        """The key an edit form gives, as the model holds it (a UUID field holds text;
+        left blank, the row keeps its key)."""
+        data = f"form.{self.pk}.data"
+        return f"(uuid.UUID({data}) if {data} else {self.var}.{self.pk})" if self.pk_is_uuid else data
+
+    @property
+    def pk_is_uuid(self) -> bool:
+        """The key's annotation (``uuid.UUID``) needs the uuid module where views take it."""
+        return self.pk_annotation.startswith("uuid.")
+
+    @property
     def has_uuid_field(self) -> bool:
         return any(f.column is not None and f.column.type == "uuid" for f in self.fields)
 
@@ -599,7 +611,15 @@ def resource_ctx(spec: ProjectSpec, resource: Resource) -> ResourceCtx:
         search=tuple(f"{model.name}.{name}" for name in resource.search),
         list_order=_list_order(resource),
         eager=eager,
-        orm_imports=tuple(sorted({*(["selectinload"] if eager else []), *(["aliased"] if any(c.sort_alias for c in columns) else [])})),
+        orm_imports=tuple(
+            sorted(
+                {
+                    *(["selectinload"] if eager else []),
+                    *(["aliased"] if any(c.sort_alias for c in columns) else []),
+                    *([] if columns else ["InstrumentedAttribute"]),  # SORTS, empty, needs its type
+                }
+            )
+        ),
         pk=pk.name,
         pk_annotation=pk.python_type,
         pk_writable=any(f.name == pk.name for f in fields),
