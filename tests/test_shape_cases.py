@@ -88,6 +88,16 @@ resources:
   warehouses: {model: Warehouse}
   bins: {model: Bin}
 """,
+    # No page, so no form and no CSRF protection: api.py imported a csrf that
+    # extensions.py does not define.
+    "API-only resource": """
+models:
+  Tag:
+    columns:
+      name: {type: string, length: 20, nullable: false}
+resources:
+  tags: {model: Tag, html: false}
+""",
 }
 
 # Specs that must be refused, with exactly these lines (the header is two lines).
