@@ -110,6 +110,22 @@ REFUSED: dict[str, tuple[str, list[str]]] = {
             "spec.yaml:7:3: models.Integer: 'Integer' is a name models.py already uses; pick another model name",
         ],
     ),
+    # A required foreign key to its own table: no first row can exist (the test
+    # factory recursed forever); a column named str hid the annotation's type; a key
+    # named redirect hid redirect() in the views that take it; a column named session
+    # hid the marshmallow schema's attribute.
+    "names the generated code uses; a required self-reference": (
+        "models:\n  Node:\n    columns:\n      redirect: {type: integer, primary_key: true}\n"
+        "      str: {type: string, length: 20}\n      session: {type: string, length: 20}\n"
+        "      node_redirect: {type: integer, foreign_key: node.redirect, nullable: false}\n"
+        "resources:\n  nodes: {model: Node}\n",
+        [
+            "spec.yaml:7:7: models.Node.columns.str: column name 'str' is a type that the model's annotations use (in the class body the name would mean the column); pick another name",
+            "spec.yaml:9:51: models.Node.columns.node_redirect.foreign_key: a foreign key to its own table must be nullable (the first row has none to point at); remove nullable: false from 'node_redirect'",
+            "spec.yaml:11:18: resources.nodes.model: Node.session would hide an attribute of the resource's marshmallow schema; rename that column",
+            "spec.yaml:11:18: resources.nodes.model: the key of Node, 'redirect', would hide a name the resource's views use; rename that column",
+        ],
+    ),
 }
 
 

@@ -49,6 +49,8 @@ MODULE_FUNCTIONS = frozenset(
         "utcnow", "utc_today", "utc_time",
     }
 )  # fmt: skip
+# Builtin types that models.py's annotations name (Mapped[str], list[Tag], ...).
+ANNOTATION_TYPES = frozenset({"str", "int", "float", "bool", "bytes", "dict", "list"})
 # Names models.py imports or defines; a model class may not take them.
 MODULE_NAMES = frozenset(
     {
@@ -187,6 +189,8 @@ def _taken(name: str) -> str | None:
         return "an attribute every model has (SQLAlchemy's declarative reserves it)"
     if name in MODULE_FUNCTIONS:
         return "a name models.py imports or defines"
+    if name in ANNOTATION_TYPES:
+        return "a type that the model's annotations use (in the class body the name would mean the column)"
     return None
 
 
@@ -383,6 +387,9 @@ def _check_foreign_keys(ctx: Ctx, state: _State) -> None:
                 ctx.error(path, f"'{column.foreign_key}' is neither a primary key nor unique, so it cannot be referenced")
             elif ref.python_type != column.python_type:
                 ctx.error(path, f"'{column.name}' is {column.type} but '{column.foreign_key}' is {ref.type}; make the types match")
+            elif table == model.table and not column.nullable:
+                # The first row would need a row of its own table before it exists.
+                ctx.error(path, f"a foreign key to its own table must be nullable (the first row has none to point at); remove nullable: false from '{column.name}'")
 
 
 def _relationships(ctx: Ctx, state: _State, name: str, raw: dict[str, Any]) -> None:

@@ -31,6 +31,28 @@ PK_CONVERTERS = {"integer": "int", "big_integer": "int", "uuid": "uuid", "string
 RESERVED_KEYS = frozenset({"api", "auth", "static", "templates"})
 # The API's own pages: the OpenAPI document and Swagger UI.
 API_RESERVED = frozenset({"/api", "/api/docs", "/api/openapi.json"})
+# Names the pages' and the API's views use inside the functions that take the primary
+# key as a parameter: a key of that name would hide them there.
+VIEW_NAMES = frozenset(
+    {
+        "abort", "flash", "jsonify", "redirect", "render_template", "request", "url_for", "db",
+        "select", "get_or_404", "check_if_match", "etag_of", "rows_by_id", "unknown_ids",
+        "page_number", "picker_search", "search", "sort", "setattr", "str", "int", "bool", "dict",
+        "list", "tuple", "form", "data", "errors", "stmt", "missing", "status", "text", "value",
+        "key", "field", "picker", "page", "args", "item", "row", "login_required",
+    }
+)  # fmt: skip
+# Attributes of a marshmallow(-sqlalchemy) schema and the generated schemas' methods: a
+# schema field of that name would hide them.
+SCHEMA_NAMES = frozenset(
+    {
+        "dict_class", "dump", "dumps", "error_messages", "from_dict", "get_attribute",
+        "get_instance", "handle_error", "load", "loads", "make_instance", "on_bind_field", "opts",
+        "session", "set_class", "transient", "validate", "fields", "load_fields", "dump_fields",
+        "declared_fields", "many", "only", "exclude", "ordered", "load_only", "dump_only", "partial",
+        "unknown", "context", "instance", "load_ids",
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -155,6 +177,16 @@ def _check_required(ctx: Ctx, path: KeyPath, model: Model, form: tuple[str, ...]
             ctx.error(path, f"'{name}' is required (nullable: false, no default) but not in the form; add it")
 
 
+def _check_view_names(ctx: Ctx, path: KeyPath, model: Model) -> None:
+    """The key and columns of a resource's model must not hide what its views and
+    schema use (renamed_from keeps a renamed column's data)."""
+    if model.primary_key.name in VIEW_NAMES:
+        ctx.error((*path, "model"), f"the key of {model.name}, '{model.primary_key.name}', would hide a name the resource's views use; rename that column")
+    for column in model.columns:
+        if column.name in SCHEMA_NAMES:
+            ctx.error((*path, "model"), f"{model.name}.{column.name} would hide an attribute of the resource's marshmallow schema; rename that column")
+
+
 def _resource(ctx: Ctx, key: str, body: dict[str, Any], models: dict[str, Model]) -> Resource | None:
     path: KeyPath = ("resources", key)
     model = models.get(body["model"])
@@ -167,6 +199,7 @@ def _resource(ctx: Ctx, key: str, body: dict[str, Any], models: dict[str, Model]
     if model.primary_key.type not in PK_CONVERTERS:
         ctx.error((*path, "model"), f"model '{model.name}' has a {model.primary_key.type} primary key; a resource needs an integer, uuid or string key")
         return None
+    _check_view_names(ctx, path, model)
     listing = body.get("list") or {}
     columns = tuple(listing.get("columns") or _default_columns(model))
     _check_names(ctx, (*path, "list", "columns"), list(columns), _list_allowed(model))
