@@ -98,6 +98,12 @@ models:
 resources:
   tags: {model: Tag, html: false}
 """,
+    # overwrite: true replaces the file, yet the generated test expected it kept.
+    "upload with overwrite": """
+uploads:
+  photos: {rule: /photos/upload, extensions: [png, jpg], folder: uploads, overwrite: true}
+  docs: {rule: /docs/upload, extensions: [txt], folder: docs}
+""",
 }
 
 # Specs that must be refused, with exactly these lines (the header is two lines).
