@@ -104,6 +104,24 @@ uploads:
   photos: {rule: /photos/upload, extensions: [png, jpg], folder: uploads, overwrite: true}
   docs: {rule: /docs/upload, extensions: [txt], folder: docs}
 """,
+    # Fewer than three rows a page: the sort test looked for all three on the first.
+    "lists of one and two rows a page": """
+models:
+  Invoice:
+    columns:
+      email: {type: integer, nullable: false, default: 0}
+      photo: {type: integer, unique: true}
+  Note:
+    columns:
+      title: {type: string, length: 40, nullable: false}
+resources:
+  invoices:
+    model: Invoice
+    list: {per_page: 1, order_by: [photo]}
+  notes:
+    model: Note
+    list: {per_page: 2, search: [title]}
+""",
 }
 
 # Specs that must be refused, with exactly these lines (the header is two lines).
