@@ -122,6 +122,18 @@ resources:
     model: Note
     list: {per_page: 2, search: [title]}
 """,
+    # Unique date, time and datetime columns: the samples repeated after nine rows (409).
+    "unique dates and times": """
+models:
+  Event:
+    columns:
+      starts_on: {type: date, unique: true}
+      at: {type: time, unique: true}
+      moment: {type: datetime, unique: true}
+      title: {type: string, length: 30}
+resources:
+  events: {model: Event, list: {per_page: 12}}
+""",
 }
 
 # Specs that must be refused, with exactly these lines (the header is two lines).

@@ -40,9 +40,9 @@ SAMPLES: dict[str, tuple[str, str]] = {
     "big_integer": ("{n}", "{n}"),
     "float": ("{n}.5", "{n}.5"),
     "numeric": ("{n}.25", '"{n}.25"'),
-    "date": ("2024-01-0{d}", '"2024-01-0{d}"'),
-    "datetime": ("2024-01-0{d}T10:30", '"2024-01-0{d}T10:30:00"'),
-    "time": ("10:3{d}", '"10:3{d}:00"'),
+    "date": ("{day}", '"{day}"'),
+    "datetime": ("{day}T10:30", '"{day}T10:30:00"'),
+    "time": ("{clock}", '"{clock}:00"'),
 }
 
 
@@ -143,7 +143,7 @@ class ResourceCtx:
     crud_imports: tuple[str, ...]  # what forms.py takes from crud.py
     schema_fields: tuple[str, ...]  # "title = auto_field(required=True)"
     schema_imports: tuple[str, ...]
-    samples: tuple[tuple[str, str, str], ...]  # (form name, form value, JSON value): {n}/{d} substituted by tests
+    samples: tuple[tuple[str, str, str], ...]  # (form name, form value, JSON value): {n}, {day}, ... substituted by tests
     json_keys: tuple[str, ...]
     show_columns: tuple[tuple[str, str], ...]  # (column, label) on the show page
     required_fields: tuple[str, ...]
