@@ -17,12 +17,14 @@ from __future__ import annotations
 import queue
 import re
 import shutil
+import sqlite3
 import tempfile
 import time
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,17 +91,37 @@ def _first_error(detail: str) -> str:
     return next((line for line in lines if ERROR_LINE.match(line)), lines[-1] if lines else "")
 
 
+def forget_project(mypy_cache: Path, project: Path) -> None:
+    """Drop a project's own modules from a mypy cache that the next project reuses.
+
+    Every project has modules of the same names (``manage``, ``conftest``, the test
+    modules, ``env``), and mypy trusts a cached module whose file has the same size and
+    modification time — which two projects generated within a second can share. What
+    stays are the libraries of the shared venv, the same files for every project.
+    """
+    names = {p.name.split(".")[0] for p in project.rglob("*") if p.suffix in (".py", ".pyi") or p.is_dir()}
+    for db_path in mypy_cache.glob("*/cache.*.db"):
+        with closing(sqlite3.connect(db_path)) as conn, conn:
+            rows = [path for (path,) in conn.execute("SELECT path FROM files2")]
+            gone = [(path,) for path in rows if path.split("/")[0].split(".")[0] in names]
+            conn.executemany("DELETE FROM files2 WHERE path = ?", gone)
+    for version in mypy_cache.glob("*/"):  # the file cache (--no-sqlite-cache)
+        for entry in version.iterdir():
+            if entry.name.split(".")[0] in names:
+                shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+
+
 def check(shape: Shape, project: Path, env: Environment, mypy_cache: Path) -> Outcome:
     """Every gate of a generated project (all run, so a report shows each that fails)."""
     started = time.monotonic()
     failed: list[tuple[str, str]] = []
-    extra = {
-        "PYTEST_DEBUG_TEMPROOT": str(project.parent)
-    }  # pytest's tmp_path inside this spec's folder
+    # pytest's tmp_path inside this spec's folder
+    extra = {"PYTEST_DEBUG_TEMPROOT": str(project.parent)}
     for step, args in gates(env, mypy_cache):
         ok, detail = env.run(args, project, extra)
         if not ok:
             failed.append((step, detail))
+    forget_project(mypy_cache, project)
     seconds = time.monotonic() - started
     if not failed:
         return Outcome(shape, "passed", seconds=seconds)
