@@ -162,6 +162,11 @@ REFUSED: dict[str, tuple[str, list[str]]] = {
             "spec.yaml:11:18: resources.nodes.model: the key of Node, 'redirect', would hide a name the resource's views use; rename that column",
         ],
     ),
+    # test_models.py imports the model: pytest tried to collect it (a warning, an error there).
+    "model named like a test class": (
+        "models:\n  Tests:\n    columns:\n      x: {type: integer}\n",
+        ["spec.yaml:4:3: models.Tests: 'Tests' starts with Test, so pytest would take the model for a test class; pick another model name"],
+    ),
 }
 
 

@@ -198,6 +198,10 @@ def _model(ctx: Ctx, path: KeyPath, name: str, body: dict[str, Any]) -> Model | 
     if keyword.iskeyword(name) or name in MODULE_NAMES:
         ctx.error(path, f"'{name}' is a name models.py already uses; pick another model name", key=True)
         return None
+    if name.startswith("Test"):
+        # The generated tests import every model; pytest would try to collect this one.
+        ctx.error(path, f"'{name}' starts with Test, so pytest would take the model for a test class; pick another model name", key=True)
+        return None
     table = body.get("table") or snake(name)
     why = _reserved(table)
     if why:
