@@ -9,8 +9,11 @@ in the shared venv (``scripts/shapes.py`` runs thousands).
 
 from __future__ import annotations
 
+import itertools
 import re
+import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +21,11 @@ import pytest
 from click.testing import CliRunner
 
 from flaskgen.cli import main
+from flaskgen.core.errors import SpecError
 from flaskgen.smoke import Environment
+from flaskgen.specfile import parse_spec
 from tests.conftest import GenEnv
-from tests.shapes import HOSTILE_CLASSES, HOSTILE_LOWER, KNOWN, TYPES, draw, known_classes
+from tests.shapes import HOSTILE_CLASSES, HOSTILE_LOWER, KNOWN, TYPES, Shape, draw, known_classes
 from tests.shapes_run import PROBLEM, run, summary
 
 SEED = 20261206
@@ -132,42 +137,32 @@ def test_drawn_specs_validate_or_are_refused_with_positions(tmp_path: Path) -> N
 @pytest.mark.slow
 def test_a_fixed_sample_of_shapes_passes_its_gates(gen_env: GenEnv) -> None:
     """40 generated projects (and the specs refused on the way) through pytest, ruff,
-    ruff format and mypy, two at a time in the shared venv. Until the known classes
-    (tests/shapes.py KNOWN) are fixed, a run whose failures all have a known class's
-    shape is an expected failure; any other failure fails."""
+    ruff format and mypy, two at a time in the shared venv.
 
-    def shapes():  # type: ignore[no-untyped-def]
-        i = 0
-        while True:
-            yield draw(SEED, i)
-            i += 1
-
-    outcomes = []
-    for outcome in run(_take_generated(shapes(), SAMPLE), Environment(gen_env.root), jobs=2):
-        outcomes.append(outcome)
+    Temporary: until the known classes (``tests/shapes.py`` KNOWN) are fixed, a run
+    whose failures all have a known class's shape is an expected failure (xfail); any
+    other failure fails. Remove the xfail once KNOWN is empty."""
+    started = time.monotonic()
+    outcomes = run(_generated_sample(SEED, SAMPLE), Environment(gen_env.root), jobs=2)
+    report = summary(outcomes, time.monotonic() - started)
     failures = [o for o in outcomes if o.result not in ("passed", "refused")]
-    report = summary(outcomes, 0)
-    assert sum(o.result in ("passed", "failed") for o in outcomes) == SAMPLE
+    assert sum(o.result in ("passed", "failed") for o in outcomes) == SAMPLE, report
     assert [o for o in failures if not o.known] == [], report
     if failures:
-        pytest.xfail(
-            f"{len(failures)} of {SAMPLE} projects fail, each with a known class's shape:\n{report}"
-        )
+        pytest.xfail(f"{len(failures)} of {SAMPLE} projects fail, each with a known class's shape:\n{report}")
 
 
-def _take_generated(shapes, count: int):  # type: ignore[no-untyped-def]
-    """Shapes until ``count`` of them validate (refused ones are checked on the way)."""
-    from flaskgen.core.errors import SpecError
-    from flaskgen.specfile import parse_spec
-
+def _generated_sample(seed: int, count: int) -> Iterator[Shape]:
+    """Shapes of ``seed`` from index 0 until ``count`` of them validate (the refused
+    ones on the way are checked too)."""
     taken = 0
-    for shape in shapes:
+    for index in itertools.count():
+        shape = draw(seed, index)
+        yield shape
         try:
             parse_spec(shape.text)
         except SpecError:
-            yield shape
             continue
-        yield shape
         taken += 1
         if taken == count:
             return
