@@ -134,6 +134,23 @@ models:
 resources:
   events: {model: Event, list: {per_page: 12}}
 """,
+    # A sort key whose rows all hold its default (not in the form), a unique nullable
+    # enum whose sample was the same every row (409), and a foreign key without a
+    # relationship sampled with the id of no row (409).
+    "constant sort key, unique enum, a bare foreign key": """
+models:
+  Customer:
+    columns:
+      id: {type: integer, primary_key: true}
+      title: {type: integer, nullable: true, default: 7}
+      slug: {type: enum, values: [a, b], unique: true}
+      amount: {type: date}
+      parent_id: {type: integer, foreign_key: customer.id}
+resources:
+  customers:
+    model: Customer
+    form: [amount, slug, parent_id]
+""",
 }
 
 # Specs that must be refused, with exactly these lines (the header is two lines).

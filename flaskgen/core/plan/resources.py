@@ -420,6 +420,10 @@ def _sample(field: FieldCtx) -> tuple[str, str, str] | None:
     if field.kind == "many_to_one":
         return (field.name, "{parent}", "{parent}") if field.required else None
     assert column is not None
+    if column.nullable and (column.foreign_key or (column.unique and column.type in ("boolean", "enum"))):
+        # Left empty: a key of no row would break the foreign key, and a unique column
+        # of a few values cannot give every test row its own.
+        return None
     if column.type in ("string", "text"):
         room = max((column.length or 40) - 4, 1)
         text = f"{column.name[:room]}{{n}}"
@@ -660,7 +664,9 @@ def _test_values(resource: Resource, fields: tuple[FieldCtx, ...], models: dict[
     """What the generated tests of a resource need: samples and the fields to probe."""
     model = resource.model
     text_fields = [f.name for f in fields if f.column is not None and f.column.type in ("string", "text") and f.required]
-    sortable = [c.name for c in model.columns if c.name in resource.list_columns and c.type in ("string", "integer")]
+    # A sort is seen only on values that differ from row to row: those the tests number.
+    numbered = {name for name, form, _ in (s for s in (_sample(f) for f in fields) if s) if "{n}" in form}
+    sortable = [c.name for c in model.columns if c.name in resource.list_columns and c.type in ("string", "integer") and c.name in numbered]
     unique = [f.name for f in fields if f.unique and f.column is not None and f.column.type in ("string", "text")]
     return {
         "samples": tuple(s for s in (_sample(f) for f in fields) if s),
