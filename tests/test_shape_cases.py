@@ -184,6 +184,11 @@ REFUSED: dict[str, tuple[str, list[str]]] = {
         "models:\n  Tests:\n    columns:\n      x: {type: integer}\n",
         ["spec.yaml:4:3: models.Tests: 'Tests' starts with Test, so pytest would take the model for a test class; pick another model name"],
     ),
+    # A form's checkbox is never empty: the second row's False collided (422).
+    "unique boolean": (
+        "models:\n  Flagged:\n    columns:\n      lit: {type: boolean, unique: true}\n",
+        ["spec.yaml:6:36: models.Flagged.columns.lit.unique: a unique boolean column holds at most two rows (a form's checkbox is always true or false); remove unique: true"],
+    ),
 }
 
 

@@ -271,6 +271,9 @@ def _column(ctx: Ctx, path: KeyPath, table: str, name: str, raw: dict[str, Any])
     if "ondelete" in raw and "foreign_key" not in raw:
         ctx.error((*path, "ondelete"), "'ondelete' needs a 'foreign_key'", key=True)
         ok = False
+    if kind == "boolean" and raw.get("unique"):
+        ctx.error((*path, "unique"), "a unique boolean column holds at most two rows (a form's checkbox is always true or false); remove unique: true")
+        ok = False
     if raw.get("ondelete") == "SET NULL" and not nullable:
         ctx.error((*path, "ondelete"), "ondelete SET NULL needs a nullable column")
         ok = False
