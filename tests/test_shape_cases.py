@@ -184,6 +184,11 @@ REFUSED: dict[str, tuple[str, list[str]]] = {
         "models:\n  Tests:\n    columns:\n      x: {type: integer}\n",
         ["spec.yaml:4:3: models.Tests: 'Tests' starts with Test, so pytest would take the model for a test class; pick another model name"],
     ),
+    # api.py names a List row `list`, then annotates with list[...] (mypy).
+    "resource over a model named like a builtin": (
+        "models:\n  List:\n    columns:\n      x: {type: integer}\nresources:\n  lists: {model: List}\n",
+        ["spec.yaml:8:18: resources.lists.model: the resource's views name a List row 'list', which would hide the builtin they use; rename the model"],
+    ),
     # A form's checkbox is never empty: the second row's False collided (422).
     "unique boolean": (
         "models:\n  Flagged:\n    columns:\n      lit: {type: boolean, unique: true}\n",

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from flaskgen.core.spec import routing
-from flaskgen.core.spec.base import APP_MODULES, claim_rule
+from flaskgen.core.spec.base import APP_MODULES, claim_rule, snake
 from flaskgen.core.spec.loader import KeyPath
 from flaskgen.core.spec.orm import NOW_DEFAULTS
 from flaskgen.core.spec.schema import did_you_mean
@@ -42,6 +42,8 @@ VIEW_NAMES = frozenset(
         "key", "field", "picker", "page", "args", "item", "row", "login_required",
     }
 )  # fmt: skip
+# Builtins the resource modules call or annotate with, where a row variable lives too.
+BUILTIN_NAMES = frozenset({"list", "dict", "str", "int", "bool", "tuple", "type", "object", "setattr", "len"})
 # Attributes of a marshmallow(-sqlalchemy) schema and the generated schemas' methods: a
 # schema field of that name would hide them.
 SCHEMA_NAMES = frozenset(
@@ -180,6 +182,8 @@ def _check_required(ctx: Ctx, path: KeyPath, model: Model, form: tuple[str, ...]
 def _check_view_names(ctx: Ctx, path: KeyPath, model: Model) -> None:
     """The key and columns of a resource's model must not hide what its views and
     schema use (renamed_from keeps a renamed column's data)."""
+    if snake(model.name) in BUILTIN_NAMES:
+        ctx.error((*path, "model"), f"the resource's views name a {model.name} row '{snake(model.name)}', which would hide the builtin they use; rename the model")
     if model.primary_key.name in VIEW_NAMES:
         ctx.error((*path, "model"), f"the key of {model.name}, '{model.primary_key.name}', would hide a name the resource's views use; rename that column")
     for column in model.columns:
