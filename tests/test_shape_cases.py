@@ -189,6 +189,18 @@ REFUSED: dict[str, tuple[str, list[str]]] = {
         "models:\n  List:\n    columns:\n      x: {type: integer}\nresources:\n  lists: {model: List}\n",
         ["spec.yaml:8:18: resources.lists.model: the resource's views name a List row 'list', which would hide the builtin they use; rename the model"],
     ),
+    # No row could be made (the form and the API leave such columns out: 409/422), and
+    # ResourceSchema, the schema of Resource, hid its base class.
+    "required binary and json columns; a model named Resource": (
+        "models:\n  Resource:\n    columns:\n      blob: {type: binary, nullable: false}\n"
+        "      doc: {type: json, nullable: false}\n      name: {type: string, length: 20}\n"
+        "resources:\n  things: {model: Resource}\n",
+        [
+            "spec.yaml:10:11: resources.things: 'blob' is a required binary column (nullable: false, no default), which neither the form nor the API can fill; make it nullable",
+            "spec.yaml:10:11: resources.things: 'doc' is a required json column (nullable: false, no default), which neither the form nor the API can fill; give it a default such as {} or make it nullable",
+            "spec.yaml:10:19: resources.things.model: the resource's schema or form class of Resource would take the name of its base class; rename the model",
+        ],
+    ),
     # A form's checkbox is never empty: the second row's False collided (422).
     "unique boolean": (
         "models:\n  Flagged:\n    columns:\n      lit: {type: boolean, unique: true}\n",

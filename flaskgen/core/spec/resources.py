@@ -175,13 +175,20 @@ def _check_required(ctx: Ctx, path: KeyPath, model: Model, form: tuple[str, ...]
             continue
         rel = next((r for r in model.relationships if r.fk_column == column.name and r.kind == "many_to_one"), None)
         name = rel.name if rel else column.name
-        if name not in form and column.type not in NO_FORM_TYPES:
+        if column.type in NO_FORM_TYPES:
+            # Neither the form nor the API takes such a column: no row could be made.
+            fix = "give it a default such as {} or make it nullable" if column.type == "json" else "make it nullable"
+            ctx.error(path, f"'{name}' is a required {column.type} column (nullable: false, no default), which neither the form nor the API can fill; {fix}")
+        elif name not in form:
             ctx.error(path, f"'{name}' is required (nullable: false, no default) but not in the form; add it")
 
 
 def _check_view_names(ctx: Ctx, path: KeyPath, model: Model) -> None:
     """The key and columns of a resource's model must not hide what its views and
     schema use (renamed_from keeps a renamed column's data)."""
+    if model.name in ("Resource", "Flask"):
+        # Its schema and form classes would be ResourceSchema and FlaskForm, their bases.
+        ctx.error((*path, "model"), f"the resource's schema or form class of {model.name} would take the name of its base class; rename the model")
     if snake(model.name) in BUILTIN_NAMES:
         ctx.error((*path, "model"), f"the resource's views name a {model.name} row '{snake(model.name)}', which would hide the builtin they use; rename the model")
     if model.primary_key.name in VIEW_NAMES:
