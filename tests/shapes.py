@@ -643,8 +643,9 @@ KNOWN: dict[str, Callable[[dict[str, Any]], bool]] = {
         "auth" in s
         and any(r["model"] == s["auth"]["model"] for r in (s.get("resources") or {}).values())
     ),
+    # Every Python keyword, as class and import are.
     "resource key crud/health/__init__/class/import": lambda s: bool(
-        {"crud", "health", "__init__", "class", "import"} & set(s.get("resources") or {})
+        {"crud", "health", "__init__", *keyword.kwlist} & set(s.get("resources") or {})
     ),
     "resource key <k>_api beside <k>": lambda s: any(
         f"{k}_api" in (s.get("resources") or {}) for k in (s.get("resources") or {})
@@ -662,6 +663,7 @@ KNOWN: dict[str, Callable[[dict[str, Any]], bool]] = {
             "get_id",
             "set_password",
         }
+        or c in WTFORMS_NAMES[:13]  # the rest of WTForms' form attributes, as seen
         for _, c, _ in _columns(s)
     ),
     "url_prefix /static": lambda s: any(

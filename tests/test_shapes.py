@@ -146,7 +146,7 @@ def test_a_fixed_sample_of_shapes_passes_its_gates(gen_env: GenEnv) -> None:
     outcomes = run(_generated_sample(SEED, SAMPLE), Environment(gen_env.root), jobs=2)
     report = summary(outcomes, time.monotonic() - started)
     failures = [o for o in outcomes if o.result not in ("passed", "refused")]
-    assert sum(o.result in ("passed", "failed") for o in outcomes) == SAMPLE, report
+    assert sum(o.result != "refused" for o in outcomes) == SAMPLE, report
     assert [o for o in failures if not o.known] == [], report
     if failures:
         pytest.xfail(f"{len(failures)} of {SAMPLE} projects fail, each with a known class's shape:\n{report}")
