@@ -185,9 +185,14 @@ REFUSED: dict[str, tuple[str, list[str]]] = {
         ["spec.yaml:4:3: models.Tests: 'Tests' starts with Test, so pytest would take the model for a test class; pick another model name"],
     ),
     # api.py names a List row `list`, then annotates with list[...] (mypy).
-    "resource over a model named like a builtin": (
-        "models:\n  List:\n    columns:\n      x: {type: integer}\nresources:\n  lists: {model: List}\n",
-        ["spec.yaml:8:18: resources.lists.model: the resource's views name a List row 'list', which would hide the builtin they use; rename the model"],
+    # And a Db row `db`, which hid the database (AttributeError: no attribute 'session').
+    "resource over a model named like a builtin or db": (
+        "models:\n  List:\n    columns:\n      x: {type: integer}\n  Db:\n    columns:\n      x: {type: integer}\n"
+        "resources:\n  lists: {model: List}\n  dbs: {model: Db}\n",
+        [
+            "spec.yaml:11:18: resources.lists.model: the resource's views name a List row 'list', which would hide the name they use; rename the model",
+            "spec.yaml:12:16: resources.dbs.model: the resource's views name a Db row 'db', which would hide the name they use; rename the model",
+        ],
     ),
     # No row could be made (the form and the API leave such columns out: 409/422), and
     # ResourceSchema, the schema of Resource, hid its base class.

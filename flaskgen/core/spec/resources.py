@@ -42,8 +42,14 @@ VIEW_NAMES = frozenset(
         "key", "field", "picker", "page", "args", "item", "row", "login_required",
     }
 )  # fmt: skip
-# Builtins the resource modules call or annotate with, where a row variable lives too.
-BUILTIN_NAMES = frozenset({"list", "dict", "str", "int", "bool", "tuple", "type", "object", "setattr", "len"})
+# Builtins and module names the resource modules use where a row variable lives too.
+BUILTIN_NAMES = frozenset(
+    {
+        "list", "dict", "str", "int", "bool", "tuple", "type", "object", "setattr", "len", "db",
+        "request", "redirect", "flash", "abort", "url_for", "jsonify", "render_template", "select",
+        "sort", "search", "form", "bp", "blp",
+    }
+)  # fmt: skip
 # Attributes of a marshmallow(-sqlalchemy) schema and the generated schemas' methods: a
 # schema field of that name would hide them.
 SCHEMA_NAMES = frozenset(
@@ -190,7 +196,7 @@ def _check_view_names(ctx: Ctx, path: KeyPath, model: Model) -> None:
         # Its schema and form classes would be ResourceSchema and FlaskForm, their bases.
         ctx.error((*path, "model"), f"the resource's schema or form class of {model.name} would take the name of its base class; rename the model")
     if snake(model.name) in BUILTIN_NAMES:
-        ctx.error((*path, "model"), f"the resource's views name a {model.name} row '{snake(model.name)}', which would hide the builtin they use; rename the model")
+        ctx.error((*path, "model"), f"the resource's views name a {model.name} row '{snake(model.name)}', which would hide the name they use; rename the model")
     if model.primary_key.name in VIEW_NAMES:
         ctx.error((*path, "model"), f"the key of {model.name}, '{model.primary_key.name}', would hide a name the resource's views use; rename that column")
     for column in model.columns:
