@@ -586,6 +586,16 @@ def _needed_by(resource: Resource, models: dict[str, Model]) -> tuple[tuple[str,
     return tuple(out)
 
 
+def _orm_imports(eager: tuple[str, ...], columns: tuple[ListColumnCtx, ...]) -> tuple[str, ...]:
+    """What views.py takes from sqlalchemy.orm."""
+    names = {"selectinload"} if eager else set()
+    if any(c.sort_alias for c in columns):
+        names.add("aliased")
+    if not columns:
+        names.add("InstrumentedAttribute")  # the type of an empty SORTS
+    return tuple(sorted(names))
+
+
 def resource_ctx(spec: ProjectSpec, resource: Resource) -> ResourceCtx:
     """Everything the templates of one resource need."""
     models = {m.name: m for m in spec.models}
@@ -615,15 +625,7 @@ def resource_ctx(spec: ProjectSpec, resource: Resource) -> ResourceCtx:
         search=tuple(f"{model.name}.{name}" for name in resource.search),
         list_order=_list_order(resource),
         eager=eager,
-        orm_imports=tuple(
-            sorted(
-                {
-                    *(["selectinload"] if eager else []),
-                    *(["aliased"] if any(c.sort_alias for c in columns) else []),
-                    *([] if columns else ["InstrumentedAttribute"]),  # SORTS, empty, needs its type
-                }
-            )
-        ),
+        orm_imports=_orm_imports(eager, columns),
         pk=pk.name,
         pk_annotation=pk.python_type,
         pk_writable=any(f.name == pk.name for f in fields),

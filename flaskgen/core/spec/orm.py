@@ -96,7 +96,9 @@ SA_CLASSES = {
     "enum": "Enum",
     "binary": "LargeBinary",
 }
-# What a big_integer primary key's type adds (see _column).
+# What a big_integer primary key's type adds: SQLite numbers rows itself only for an
+# INTEGER PRIMARY KEY (a BIGINT key would stay NULL), so BIGINT elsewhere, INTEGER there
+# (both 64-bit on SQLite).
 SQLITE_INTEGER = '.with_variant(Integer(), "sqlite")'
 # The module a column type's Python annotation (and a literal default) needs.
 TYPE_MODULES = {"numeric": "decimal", "date": "datetime", "datetime": "datetime", "time": "datetime", "uuid": "uuid"}
@@ -268,15 +270,7 @@ def _column(ctx: Ctx, path: KeyPath, table: str, name: str, raw: dict[str, Any])
     if primary_key and nullable:
         ctx.error((*path, "nullable"), "a primary key column cannot be nullable")
         ok = False
-    if "ondelete" in raw and "foreign_key" not in raw:
-        ctx.error((*path, "ondelete"), "'ondelete' needs a 'foreign_key'", key=True)
-        ok = False
-    if kind == "boolean" and raw.get("unique"):
-        ctx.error((*path, "unique"), "a unique boolean column holds at most two rows (a form's checkbox is always true or false); remove unique: true")
-        ok = False
-    if raw.get("ondelete") == "SET NULL" and not nullable:
-        ctx.error((*path, "ondelete"), "ondelete SET NULL needs a nullable column")
-        ok = False
+    ok = _options_fit(ctx, path, kind, raw, nullable) and ok
     default_expr = _default(ctx, (*path, "default"), kind, raw) if "default" in raw else None
     if "default" in raw and default_expr is None:
         ok = False
@@ -286,8 +280,6 @@ def _column(ctx: Ctx, path: KeyPath, table: str, name: str, raw: dict[str, Any])
         default_expr = "uuid.uuid4"
     spelled = sa_type(kind, raw, table, name)
     if primary_key and kind == "big_integer":
-        # SQLite numbers rows itself only for an INTEGER PRIMARY KEY (a BIGINT key would
-        # stay NULL): BIGINT elsewhere, INTEGER there (both 64-bit on SQLite).
         spelled += SQLITE_INTEGER
     return Column(
         name=name,
@@ -309,6 +301,21 @@ def _column(ctx: Ctx, path: KeyPath, table: str, name: str, raw: dict[str, Any])
         doc=str(raw.get("doc", "")),
         renamed_from=raw.get("renamed_from"),
     )
+
+
+def _options_fit(ctx: Ctx, path: KeyPath, kind: str, raw: dict[str, Any], nullable: bool) -> bool:
+    """Whether ``ondelete`` and ``unique`` fit the column (each misfit is reported)."""
+    ok = True
+    if "ondelete" in raw and "foreign_key" not in raw:
+        ctx.error((*path, "ondelete"), "'ondelete' needs a 'foreign_key'", key=True)
+        ok = False
+    if kind == "boolean" and raw.get("unique"):
+        ctx.error((*path, "unique"), "a unique boolean column holds at most two rows (a form's checkbox is always true or false); remove unique: true")
+        ok = False
+    if raw.get("ondelete") == "SET NULL" and not nullable:
+        ctx.error((*path, "ondelete"), "ondelete SET NULL needs a nullable column")
+        ok = False
+    return ok
 
 
 def _default(ctx: Ctx, path: KeyPath, kind: str, raw: dict[str, Any]) -> str | None:
