@@ -151,6 +151,16 @@ resources:
     model: Customer
     form: [amount, slug, parent_id]
 """,
+    # The form's uniqueness check compared the field's text with a uuid column.
+    "unique uuid column in a form": """
+models:
+  Login:
+    columns:
+      amount: {type: uuid, nullable: true, unique: true}
+      handle: {type: string, length: 254, unique: true, nullable: false}
+resources:
+  logins: {model: Login}
+""",
 }
 
 # Specs that must be refused, with exactly these lines (the header is two lines).
@@ -204,6 +214,16 @@ REFUSED: dict[str, tuple[str, list[str]]] = {
             "spec.yaml:10:11: resources.things: 'blob' is a required binary column (nullable: false, no default), which neither the form nor the API can fill; make it nullable",
             "spec.yaml:10:11: resources.things: 'doc' is a required json column (nullable: false, no default), which neither the form nor the API can fill; give it a default such as {} or make it nullable",
             "spec.yaml:10:19: resources.things.model: the resource's schema or form class of Resource would take the name of its base class; rename the model",
+        ],
+    ),
+    # forms.py imports InputRequired: the model hid the validator (not callable), and
+    # uploads.py registers its views with an `app` parameter that hid the view `app`.
+    "names forms.py and uploads.py use": (
+        "models:\n  InputRequired:\n    columns:\n      x: {type: integer}\nresources:\n  things: {model: InputRequired}\n"
+        "uploads:\n  app: {rule: /up, extensions: [png], folder: up}\n",
+        [
+            "spec.yaml:8:19: resources.things.model: 'InputRequired' is a name the resource's forms module imports; rename the model",
+            "spec.yaml:10:3: uploads.app: 'app' is a name the generated uploads module uses itself; pick another upload name",
         ],
     ),
     # A form's checkbox is never empty: the second row's False collided (422).

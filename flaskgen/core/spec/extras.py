@@ -47,6 +47,7 @@ RESERVED_UPLOADS = frozenset(
         "annotations", "dataclass", "receive", "save", "allowed_extension", "storage_name",
         "limit_upload_size", "register_uploads", "uploads", "abort", "current_app", "flash",
         "redirect", "render_template", "request", "send_from_directory", "url_for", "secure_filename",
+        "app", "send_upload", "os",
     }
 )  # fmt: skip
 # Names the generated commands module imports; a command's parameter may not take them.

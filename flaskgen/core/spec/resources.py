@@ -42,6 +42,8 @@ VIEW_NAMES = frozenset(
         "key", "field", "picker", "page", "args", "item", "row", "login_required",
     }
 )  # fmt: skip
+# What a resource's forms.py imports (and every WTForms ...Field class).
+FORM_IMPORTS = frozenset({"FlaskForm", "Field", "ValidationError", "InputRequired", "Optional", "Length", "UUID"})
 # Builtins and module names the resource modules use where a row variable lives too.
 BUILTIN_NAMES = frozenset(
     {
@@ -195,6 +197,8 @@ def _check_view_names(ctx: Ctx, path: KeyPath, model: Model) -> None:
     if model.name in ("Resource", "Flask"):
         # Its schema and form classes would be ResourceSchema and FlaskForm, their bases.
         ctx.error((*path, "model"), f"the resource's schema or form class of {model.name} would take the name of its base class; rename the model")
+    elif model.name in FORM_IMPORTS or model.name.endswith("Field"):
+        ctx.error((*path, "model"), f"'{model.name}' is a name the resource's forms module imports; rename the model")
     if snake(model.name) in BUILTIN_NAMES:
         ctx.error((*path, "model"), f"the resource's views name a {model.name} row '{snake(model.name)}', which would hide the name they use; rename the model")
     if model.primary_key.name in VIEW_NAMES:
