@@ -185,6 +185,7 @@ REFUSED: dict[str, tuple[str, list[str]]] = {
         [
             "spec.yaml:7:7: models.Node.columns.str: column name 'str' is a type that the model's annotations use (in the class body the name would mean the column); pick another name",
             "spec.yaml:9:51: models.Node.columns.node_redirect.foreign_key: a foreign key to its own table must be nullable (the first row has none to point at); remove nullable: false from 'node_redirect'",
+            "spec.yaml:11:10: resources.nodes: 'node_redirect' is a required foreign key without a relationship; add a relationship (to the model of table 'node') so the form picks the row, or make it nullable",
             "spec.yaml:11:18: resources.nodes.model: Node.session would hide an attribute of the resource's marshmallow schema; rename that column",
             "spec.yaml:11:18: resources.nodes.model: the key of Node, 'redirect', would hide a name the resource's views use; rename that column",
         ],
@@ -225,6 +226,12 @@ REFUSED: dict[str, tuple[str, list[str]]] = {
             "spec.yaml:8:19: resources.things.model: 'InputRequired' is a name the resource's forms module imports; rename the model",
             "spec.yaml:10:3: uploads.app: 'app' is a name the generated uploads module uses itself; pick another upload name",
         ],
+    ),
+    # The form's number field and the tests' sample named no existing row (409).
+    "required foreign key without a relationship": (
+        "models:\n  Parent:\n    columns:\n      name: {type: string, length: 20}\n  Child:\n    columns:\n"
+        "      parent_id: {type: integer, foreign_key: parent.id, nullable: false}\nresources:\n  children: {model: Child}\n",
+        ["spec.yaml:11:13: resources.children: 'parent_id' is a required foreign key without a relationship; add a relationship (to the model of table 'parent') so the form picks the row, or make it nullable"],
     ),
     # A form's checkbox is never empty: the second row's False collided (422).
     "unique boolean": (

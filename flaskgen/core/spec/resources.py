@@ -183,7 +183,10 @@ def _check_required(ctx: Ctx, path: KeyPath, model: Model, form: tuple[str, ...]
             continue
         rel = next((r for r in model.relationships if r.fk_column == column.name and r.kind == "many_to_one"), None)
         name = rel.name if rel else column.name
-        if column.type in NO_FORM_TYPES:
+        if column.foreign_key and rel is None:
+            # A bare key is a number field: a form or test cannot know an existing row's id.
+            ctx.error(path, f"'{name}' is a required foreign key without a relationship; add a relationship (to the model of table '{column.foreign_key.split('.')[0]}') so the form picks the row, or make it nullable")
+        elif column.type in NO_FORM_TYPES:
             # Neither the form nor the API takes such a column: no row could be made.
             fix = "give it a default such as {} or make it nullable" if column.type == "json" else "make it nullable"
             ctx.error(path, f"'{name}' is a required {column.type} column (nullable: false, no default), which neither the form nor the API can fill; {fix}")
