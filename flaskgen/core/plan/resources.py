@@ -62,6 +62,11 @@ class FieldCtx:
     relationship: str = ""  # the relationship a picker sets
     uses: frozenset[str] = frozenset()  # names the declaration and populate() line use
 
+    @property
+    def is_uuid(self) -> bool:
+        """A uuid column: its form field holds the UUID as text."""
+        return self.column is not None and self.column.type == "uuid"
+
 
 @dataclass(frozen=True)
 class PickerCtx:
