@@ -161,6 +161,23 @@ models:
 resources:
   logins: {model: Login}
 """,
+    # The picker searched an integer label with ILIKE (SQLAlchemy's deprecation warning,
+    # an error in the generated suite): a label is searched as text.
+    "picker over an integer label": """
+models:
+  Parent:
+    label: code
+    columns:
+      code: {type: integer, nullable: false}
+  Child:
+    columns:
+      parent_id: {type: integer, foreign_key: parent.id}
+      code: {type: integer, nullable: false}
+    relationships:
+      parent: {model: Parent, back_populates: children}
+resources:
+  children: {model: Child}
+""",
 }
 
 # Specs that must be refused, with exactly these lines (the header is two lines).
