@@ -178,6 +178,18 @@ models:
 resources:
   children: {model: Child}
 """,
+    # The key's sample was the only one that varied, and a PUT keeps the key: the ETag
+    # did not change, yet the test expected the old one to be stale.
+    "uuid key as the only numbered field": """
+models:
+  Super:
+    label: id
+    columns:
+      id: {type: uuid, primary_key: true}
+      score: {type: uuid, foreign_key: super.id}
+resources:
+  super_list: {model: Super}
+""",
 }
 
 # Specs that must be refused, with exactly these lines (the header is two lines).
@@ -249,6 +261,11 @@ REFUSED: dict[str, tuple[str, list[str]]] = {
         "models:\n  Parent:\n    columns:\n      name: {type: string, length: 20}\n  Child:\n    columns:\n"
         "      parent_id: {type: integer, foreign_key: parent.id, nullable: false}\nresources:\n  children: {model: Child}\n",
         ["spec.yaml:11:13: resources.children: 'parent_id' is a required foreign key without a relationship; add a relationship (to the model of table 'parent') so the form picks the row, or make it nullable"],
+    ),
+    # Every row that leaves it unset gets the same value: sign-up collided the second time.
+    "unique column with a fixed default": (
+        'models:\n  Invoice:\n    columns:\n      amount: {type: numeric, nullable: false, unique: true, default: "0"}\n',
+        ["spec.yaml:6:71: models.Invoice.columns.amount.default: a unique column with a fixed default can hold only one row that leaves it unset; remove the default or unique: true"],
     ),
     # A form's checkbox is never empty: the second row's False collided (422).
     "unique boolean": (

@@ -274,6 +274,9 @@ def _column(ctx: Ctx, path: KeyPath, table: str, name: str, raw: dict[str, Any])
     default_expr = _default(ctx, (*path, "default"), kind, raw) if "default" in raw else None
     if "default" in raw and default_expr is None:
         ok = False
+    elif raw.get("unique") and raw.get("default") not in (None, "now"):
+        ctx.error((*path, "default"), "a unique column with a fixed default can hold only one row that leaves it unset; remove the default or unique: true")
+        ok = False
     if not ok:
         return None
     if default_expr is None and kind == "uuid" and (primary_key or not nullable):
