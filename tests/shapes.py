@@ -605,10 +605,11 @@ def _short_identity(spec: dict[str, Any]) -> bool:
 
 
 def _unnumbered_factory(body: dict[str, Any]) -> bool:
-    """Every required column of the model is a date, a time or a foreign key (and
-    there is one), so its test factory numbers nothing."""
+    """No required column of the model is a number or text (and one is required), so
+    its test factory numbers nothing."""
     required = [c for c in (body.get("columns") or {}).values() if _required(c) and not c.get("primary_key")]
-    return bool(required) and all(c["type"] in ("date", "datetime", "time") or "foreign_key" in c for c in required)
+    numbered = ("integer", "big_integer", "float", "numeric", "string", "text")
+    return bool(required) and all(c["type"] not in numbered or "foreign_key" in c for c in required)
 
 
 KNOWN: dict[str, Callable[[dict[str, Any]], bool]] = {
