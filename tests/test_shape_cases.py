@@ -246,14 +246,16 @@ REFUSED: dict[str, tuple[str, list[str]]] = {
             "spec.yaml:10:19: resources.things.model: the resource's schema or form class of Resource would take the name of its base class; rename the model",
         ],
     ),
-    # forms.py imports InputRequired: the model hid the validator (not callable), and
-    # uploads.py registers its views with an `app` parameter that hid the view `app`.
+    # forms.py imports InputRequired: the model hid the validator (not callable);
+    # uploads.py registers its views with an `app` parameter that hid the view `app`, and
+    # annotates with str, which an upload's view named str hid.
     "names forms.py and uploads.py use": (
         "models:\n  InputRequired:\n    columns:\n      x: {type: integer}\nresources:\n  things: {model: InputRequired}\n"
-        "uploads:\n  app: {rule: /up, extensions: [png], folder: up}\n",
+        "uploads:\n  app: {rule: /up, extensions: [png], folder: up}\n  str: {rule: /up2, extensions: [png], folder: up2}\n",
         [
             "spec.yaml:8:19: resources.things.model: 'InputRequired' is a name the resource's forms module imports; rename the model",
             "spec.yaml:10:3: uploads.app: 'app' is a name the generated uploads module uses itself; pick another upload name",
+            "spec.yaml:11:3: uploads.str: 'str' is a name the generated uploads module uses itself; pick another upload name",
         ],
     ),
     # The form's number field and the tests' sample named no existing row (409).

@@ -47,7 +47,8 @@ RESERVED_UPLOADS = frozenset(
         "annotations", "dataclass", "receive", "save", "allowed_extension", "storage_name",
         "limit_upload_size", "register_uploads", "uploads", "abort", "current_app", "flash",
         "redirect", "render_template", "request", "send_from_directory", "url_for", "secure_filename",
-        "app", "send_upload", "os",
+        "app", "send_upload", "os", "str", "int", "bool", "dict", "len", "max", "sorted",
+        "frozenset", "property",
     }
 )  # fmt: skip
 # Names the generated commands module imports; a command's parameter may not take them.
