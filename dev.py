@@ -4,6 +4,8 @@
     python3 dev.py demo    set up, generate examples/bookshop.yaml into demo/, install it
                            and run its own test suite (then: serve it with --serve)
     python3 dev.py test    set up and run flaskgen's whole test suite (what CI runs)
+    python3 dev.py shapes  draw specs and check each is refused cleanly or generates a
+                           project whose own gates pass (scripts/shapes.py --help)
 
 Both create ``.venv`` (flaskgen and its test tools) on first use and reuse it after.
 """
@@ -84,6 +86,12 @@ def test(extra: list[str]) -> int:
     return code
 
 
+def shapes(extra: list[str]) -> int:
+    """Run scripts/shapes.py (drawn spec shapes through new and the project gates)."""
+    setup()
+    return subprocess.run([str(PYTHON), str(ROOT / "scripts" / "shapes.py"), *extra], cwd=ROOT, check=False).returncode
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -91,6 +99,8 @@ def main() -> int:
     demo_parser.add_argument("--serve", action="store_true", help="then run its development server")
     test_parser = sub.add_parser("test", help="run the whole test suite")
     test_parser.add_argument("pytest_args", nargs=argparse.REMAINDER, help="extra pytest arguments")
+    shapes_parser = sub.add_parser("shapes", help="check drawn specs (scripts/shapes.py)", add_help=False)
+    shapes_parser.add_argument("shapes_args", nargs=argparse.REMAINDER, help="scripts/shapes.py arguments")
     # pytest's own options (-q, -k EXPR, ...) pass through: argparse.REMAINDER alone
     # refuses a first extra argument that starts with "-".
     args, unknown = parser.parse_known_args()
@@ -98,6 +108,8 @@ def main() -> int:
         if unknown:
             parser.error(f"unrecognized arguments: {' '.join(unknown)}")
         return demo(args.serve)
+    if args.command == "shapes":
+        return shapes([*unknown, *args.shapes_args])
     return test([*unknown, *args.pytest_args])
 
 

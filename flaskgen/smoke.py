@@ -171,6 +171,20 @@ def app_environment(spec: ProjectSpec) -> dict[str, str]:
     return {**values, "FLASK_CONFIG": "development", "SECRET_KEY": os.environ.get("SECRET_KEY") or "smoke-" + "x" * 32}
 
 
+def gates(env: Environment, mypy_cache: Path | None = None) -> list[tuple[str, list[str]]]:
+    """The project's own checks as (step, command), each run from the project folder:
+    its tests, ruff, ruff format and mypy with the project's strict settings.
+    ``mypy_cache`` keeps mypy's cache there (one per concurrent run) instead of the
+    project's ``.mypy_cache``: the libraries' part is then checked once."""
+    cache = ["--cache-dir", str(mypy_cache)] if mypy_cache else []
+    return [
+        ("tests", [env.bin("python"), "-m", "pytest", "-q", "-p", "no:cacheprovider"]),
+        ("ruff", [env.bin("ruff"), "check", "--no-cache", "."]),
+        ("ruff format", [env.bin("ruff"), "format", "--no-cache", "--check", "."]),
+        ("mypy", [env.bin("python"), "-m", "mypy", *cache, "."]),  # strict: the project's [tool.mypy]
+    ]
+
+
 def check_spec(spec_path: Path, workdir: Path, env: Environment) -> Iterator[Check]:
     """Every step for one spec, stopping at the first that fails (but for the GETs)."""
     name = spec_path.name
@@ -181,10 +195,7 @@ def check_spec(spec_path: Path, workdir: Path, env: Environment) -> Iterator[Che
     app_env = app_environment(spec)
     steps: list[tuple[str, list[str]]] = [
         ("install", [env.bin("python"), "-m", "pip", "install", "-q", "-e", f"{project}[dev]"]),
-        ("tests", [env.bin("python"), "-m", "pytest", "-q", "-p", "no:cacheprovider"]),
-        ("ruff", [env.bin("ruff"), "check", "--no-cache", "."]),
-        ("ruff format", [env.bin("ruff"), "format", "--no-cache", "--check", "."]),
-        ("mypy", [env.bin("python"), "-m", "mypy", "."]),  # strict: the project's [tool.mypy]
+        *gates(env),
     ]
     if spec.models:
         steps.append(("db upgrade", [env.bin("python"), "manage.py", "db", "upgrade"]))

@@ -24,6 +24,7 @@ from flaskgen.core.errors import FlaskgenError, SpecError
 from flaskgen.core.plan.base import PlannedFile, TypedView
 from flaskgen.core.spec.base import snake
 from flaskgen.core.spec.loader import KeyPath, LoadedSpec, dotted
+from flaskgen.core.spec.orm import SQLITE_INTEGER
 from flaskgen.core.spec.types import AssociationTable, Column, Model
 
 # Constraint names: the same convention as the generated Base.metadata, so every
@@ -73,6 +74,11 @@ class MigrationIntentError(FlaskgenError):
         return SpecError([spec.problem(p.path, p.message, key=p.key) for p in self.problems])
 
 
+def sa(type_text: str) -> str:
+    """A column type as migrations spell it: every SQLAlchemy class from ``sa``."""
+    return "sa." + type_text.replace(SQLITE_INTEGER, SQLITE_INTEGER.replace("Integer", "sa.Integer"))
+
+
 @dataclass(frozen=True)
 class TableColumn:
     name: str
@@ -86,7 +92,7 @@ class TableColumn:
 
     def render(self, server_default: str | None = None) -> str:
         extra = f", server_default={server_default}" if server_default else ""
-        return f"sa.Column({self.name!r}, sa.{self.type}, nullable={self.nullable}{extra})"
+        return f"sa.Column({self.name!r}, {sa(self.type)}, nullable={self.nullable}{extra})"
 
     @property
     def family(self) -> str:
@@ -330,9 +336,9 @@ def _entry(table: Table, column: str | None = None) -> str:
 
 def _rename_column(before: TableColumn, col: TableColumn) -> tuple[str, str]:
     def one(a: TableColumn, b: TableColumn) -> str:
-        args = [repr(a.name), f"new_column_name={b.name!r}", f"existing_type=sa.{a.type}"]
+        args = [repr(a.name), f"new_column_name={b.name!r}", f"existing_type={sa(a.type)}"]
         if a.type != b.type:
-            args.append(f"type_=sa.{b.type}")
+            args.append(f"type_={sa(b.type)}")
         args.append(f"nullable={b.nullable}" if a.nullable != b.nullable else f"existing_nullable={a.nullable}")
         return f"batch_op.alter_column({', '.join(args)})"
 
@@ -340,7 +346,7 @@ def _rename_column(before: TableColumn, col: TableColumn) -> tuple[str, str]:
 
 
 def _drop_server_default(col: TableColumn) -> str:
-    return f"batch_op.alter_column({col.name!r}, existing_type=sa.{col.type}, existing_nullable={col.nullable}, server_default=None)"
+    return f"batch_op.alter_column({col.name!r}, existing_type={sa(col.type)}, existing_nullable={col.nullable}, server_default=None)"
 
 
 def _ambiguities(old: Table, new: Table, gone: list[str], added: list[str]) -> tuple[list[Intent], set[str]]:
@@ -496,11 +502,11 @@ def _alter_column(before: TableColumn, col: TableColumn) -> tuple[str, str]:
     """The (upgrade, downgrade) that change a column's type or nullability."""
     name = col.name
     if before.type == col.type:
-        up = f"batch_op.alter_column({name!r}, existing_type=sa.{col.type}, nullable={col.nullable})"
-        down = f"batch_op.alter_column({name!r}, existing_type=sa.{col.type}, nullable={before.nullable})"
+        up = f"batch_op.alter_column({name!r}, existing_type={sa(col.type)}, nullable={col.nullable})"
+        down = f"batch_op.alter_column({name!r}, existing_type={sa(col.type)}, nullable={before.nullable})"
         return up, down
-    up = f"batch_op.alter_column({name!r}, existing_type=sa.{before.type}, type_=sa.{col.type}, nullable={col.nullable})"
-    down = f"batch_op.alter_column({name!r}, existing_type=sa.{col.type}, type_=sa.{before.type}, nullable={before.nullable})"
+    up = f"batch_op.alter_column({name!r}, existing_type={sa(before.type)}, type_={sa(col.type)}, nullable={col.nullable})"
+    down = f"batch_op.alter_column({name!r}, existing_type={sa(col.type)}, type_={sa(before.type)}, nullable={before.nullable})"
     return up, down
 
 

@@ -22,7 +22,13 @@ from flaskgen.core.plan.base import (
 )
 from flaskgen.core.plan.samples import text_sample_expr, uses_codes
 from flaskgen.core.spec.base import snake
-from flaskgen.core.spec.orm import IMPLIED_TYPES, NOW_DEFAULTS, SA_CLASSES, TYPE_MODULES
+from flaskgen.core.spec.orm import (
+    IMPLIED_TYPES,
+    NOW_DEFAULTS,
+    SA_CLASSES,
+    SQLITE_INTEGER,
+    TYPE_MODULES,
+)
 from flaskgen.core.spec.types import (
     AssociationTable,
     Column,
@@ -342,6 +348,8 @@ def _imports(models: tuple[Model, ...], tables: list[TableCtx]) -> list[str]:
     if any(c.type == "json" for c in columns):
         lines.append("from typing import Any")
     names = {SA_CLASSES[c.type] for c in columns if _spells_type(c)}
+    if any(c.sa_type.endswith(SQLITE_INTEGER) for c in columns):
+        names.add("Integer")
     if tables:
         names |= {"Column", "ForeignKey"}
     if any(c.foreign_key for c in columns):

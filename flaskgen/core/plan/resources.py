@@ -41,9 +41,9 @@ SAMPLES: dict[str, tuple[str, str]] = {
     "big_integer": ("{n}", "{n}"),
     "float": ("{n}.5", "{n}.5"),
     "numeric": ("{n}.25", '"{n}.25"'),
-    "date": ("2024-01-0{d}", '"2024-01-0{d}"'),
-    "datetime": ("2024-01-0{d}T10:30", '"2024-01-0{d}T10:30:00"'),
-    "time": ("10:3{d}", '"10:3{d}:00"'),
+    "date": ("{day}", '"{day}"'),
+    "datetime": ("{day}T10:30", '"{day}T10:30:00"'),
+    "time": ("{clock}", '"{clock}:00"'),
 }
 
 
@@ -63,6 +63,11 @@ class FieldCtx:
     relationship: str = ""  # the relationship a picker sets
     uses: frozenset[str] = frozenset()  # names the declaration and populate() line use
 
+    @property
+    def is_uuid(self) -> bool:
+        """A uuid column: its form field holds the UUID as text."""
+        return self.column is not None and self.column.type == "uuid"
+
 
 @dataclass(frozen=True)
 class PickerCtx:
@@ -78,6 +83,7 @@ class PickerCtx:
     factory: str  # the related model's factory in the generated tests
     label_attr: str  # the related model's label column, or "" for "#<id>"
     login_required: bool = False  # the related rows' own pages need a login: so does the picker
+    label_value: str = ""  # a literal the tests give the searched row's label when it may be NULL
 
 
 @dataclass(frozen=True)
@@ -145,7 +151,7 @@ class ResourceCtx:
     crud_imports: tuple[str, ...]  # what forms.py takes from crud.py
     schema_fields: tuple[str, ...]  # "title = auto_field(required=True)"
     schema_imports: tuple[str, ...]
-    samples: tuple[tuple[str, str, str], ...]  # (form name, form value, JSON value): {n}/{d} substituted by tests
+    samples: tuple[tuple[str, str, str], ...]  # (form name, form value, JSON value): {n}, {day}, ... substituted by tests
     json_keys: tuple[str, ...]
     show_columns: tuple[tuple[str, str], ...]  # (column, label) on the show page
     required_fields: tuple[str, ...]
@@ -212,6 +218,18 @@ class ResourceCtx:
     @property
     def has_many_to_many(self) -> bool:
         return bool(self.many_to_many_fields)
+
+    @property
+    def pk_form_value(self) -> str:
+        """The key an edit form gives, as the model holds it (a UUID field holds text;
+        left blank, the row keeps its key)."""
+        data = f"form.{self.pk}.data"
+        return f"(uuid.UUID({data}) if {data} else {self.var}.{self.pk})" if self.pk_is_uuid else data
+
+    @property
+    def pk_is_uuid(self) -> bool:
+        """The key's annotation (``uuid.UUID``) needs the uuid module where views take it."""
+        return self.pk_annotation.startswith("uuid.")
 
     @property
     def has_uuid_field(self) -> bool:
@@ -454,6 +472,10 @@ def _sample(field: FieldCtx) -> tuple[str, str, str] | None:
         quoted = '"{parent}"' if field.related is not None and field.related.primary_key.type == "string" else "{parent}"
         return (field.name, "{parent}", quoted) if field.required else None
     assert column is not None
+    if column.nullable and (column.foreign_key or (column.unique and column.type in ("boolean", "enum"))):
+        # Left empty: a key of no row would break the foreign key, and a unique column
+        # of a few values cannot give every test row its own.
+        return None
     if column.type in ("string", "text"):
         text = text_sample(column.name, column.length)
         return (field.name, text, f'"{text}"')
@@ -571,6 +593,7 @@ def _picker(field: FieldCtx, login_required: bool) -> PickerCtx:
         factory=f"new_{snake(related.name)}",
         label_attr=related.label or "",
         login_required=login_required,
+        label_value=_label_value(related),
     )
 
 
@@ -579,6 +602,17 @@ def rows_need_login(spec: ProjectSpec, model: Model | None) -> bool:
     needs a login. A picker of those rows follows them, not the page it sits on."""
     over = [r for r in spec.resources if model is not None and r.model.name == model.name]
     return bool(over) and all(r.login_required for r in over)
+
+
+def _label_value(model: Model) -> str:
+    """A literal for the label of a row the picker test searches for, where the
+    model's test factory may leave it NULL (a nullable label column)."""
+    column = model.column(model.label or "")
+    if column is None or not column.nullable:
+        return ""
+    if column.type in ("string", "text"):
+        return repr("picked"[: column.length or 6])
+    return "7" if column.type in ("integer", "big_integer") else ""
 
 
 def _crud_imports(fields: tuple[FieldCtx, ...]) -> tuple[str, ...]:
@@ -609,6 +643,16 @@ def _needed_by(resource: Resource, models: dict[str, Model]) -> tuple[tuple[str,
         if fk is not None and not fk.nullable and back is not None:
             out.append((child.name, f"new_{snake(child.name)}", back.name))
     return tuple(out)
+
+
+def _orm_imports(eager: tuple[str, ...], columns: tuple[ListColumnCtx, ...]) -> tuple[str, ...]:
+    """What views.py takes from sqlalchemy.orm."""
+    names = {"selectinload"} if eager else set()
+    if any(c.sort_alias for c in columns):
+        names.add("aliased")
+    if not columns:
+        names.add("InstrumentedAttribute")  # the type of an empty SORTS
+    return tuple(sorted(names))
 
 
 def resource_ctx(spec: ProjectSpec, resource: Resource) -> ResourceCtx:
@@ -668,16 +712,6 @@ def _schema_name(spec: ProjectSpec, resource: Resource) -> str:
     return resource.model.name if first.key == resource.key else f"{resource.model.name}{camel(resource.key)}"
 
 
-def _orm_imports(eager: tuple[str, ...], columns: tuple[ListColumnCtx, ...]) -> tuple[str, ...]:
-    """What views.py takes from sqlalchemy.orm."""
-    names = {"selectinload"} if eager else set()
-    if any(c.sort_alias for c in columns):
-        names.add("aliased")
-    if not columns:
-        names.add("InstrumentedAttribute")  # the type of an empty SORTS
-    return tuple(sorted(names))
-
-
 def _label_sorts(resource: Resource, models: dict[str, Model], columns: tuple[ListColumnCtx, ...]) -> tuple[LabelSortCtx, ...]:
     """The label sorts the generated tests check: a text label with room for their
     values ("aa-sort", "zz-sort") on a page that holds both rows (and a signed-in one)."""
@@ -704,7 +738,11 @@ def _test_values(resource: Resource, fields: tuple[FieldCtx, ...], models: dict[
         if f.column is not None and f.column.type in ("string", "text") and f.required
         and not is_short(text_sample(f.column.name, f.column.length))  # one character finds too much
     ]
-    sortable = [c.name for c in model.columns if c.name in resource.list_columns and c.type in ("string", "integer")]
+    # A sort is seen only on values that differ from row to row: those the tests number.
+    numbered = {
+        name for name, form, _ in (s for s in (_sample(f) for f in fields) if s) if any(p in form for p in ("{n}", "{k}", "{c}"))
+    }
+    sortable = [c.name for c in model.columns if c.name in resource.list_columns and c.type in ("string", "integer") and c.name in numbered]
     unique = [f.name for f in fields if f.unique and f.column is not None and f.column.type in ("string", "text")]
     return {
         "samples": tuple(s for s in (_sample(f) for f in fields) if s),

@@ -13,10 +13,10 @@ from flaskgen.core.spec import routing
 from flaskgen.core.spec.auth import BLUEPRINT, RULES, normalize_auth
 from flaskgen.core.spec.base import claim_rule
 from flaskgen.core.spec.loader import KeyPath
-from flaskgen.core.spec.schema import did_you_mean
 from flaskgen.core.spec.orm import normalize_models
 from flaskgen.core.spec.resources import normalize_resources
 from flaskgen.core.spec.routes import parse_rule
+from flaskgen.core.spec.schema import did_you_mean
 from flaskgen.core.spec.types import (
     AssociationTable,
     Auth,
@@ -48,6 +48,8 @@ RESERVED_UPLOADS = frozenset(
         "annotations", "dataclass", "receive", "save", "allowed_extension", "storage_name",
         "limit_upload_size", "register_uploads", "uploads", "abort", "current_app", "flash",
         "redirect", "render_template", "request", "send_from_directory", "url_for", "secure_filename",
+        "app", "send_upload", "os", "str", "int", "bool", "dict", "len", "max", "sorted",
+        "frozenset", "property",
     }
 )  # fmt: skip
 # Names the generated commands module imports; a command's parameter may not take them.

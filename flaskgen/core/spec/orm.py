@@ -49,11 +49,14 @@ MODULE_FUNCTIONS = frozenset(
         "utcnow", "utc_today", "utc_time",
     }
 )  # fmt: skip
+# Builtin types that models.py's annotations name (Mapped[str], list[Tag], ...).
+ANNOTATION_TYPES = frozenset({"str", "int", "float", "bool", "bytes", "dict", "list"})
 # Names models.py imports or defines; a model class may not take them.
 MODULE_NAMES = frozenset(
     {
         "Any", "BigInteger", "Column", "DateTime", "Enum", "ForeignKey", "JSON", "LargeBinary",
-        "Mapped", "Numeric", "String", "Text", "Base", "Model", "Table",
+        "Mapped", "Numeric", "String", "Text", "Base", "Model", "Table", "Integer", "Float",
+        "Boolean", "Date", "Time", "Uuid",
     }
 )  # fmt: skip
 
@@ -93,6 +96,10 @@ SA_CLASSES = {
     "enum": "Enum",
     "binary": "LargeBinary",
 }
+# What a big_integer primary key's type adds: SQLite numbers rows itself only for an
+# INTEGER PRIMARY KEY (a BIGINT key would stay NULL), so BIGINT elsewhere, INTEGER there
+# (both 64-bit on SQLite).
+SQLITE_INTEGER = '.with_variant(Integer(), "sqlite")'
 # The module a column type's Python annotation (and a literal default) needs.
 TYPE_MODULES = {"numeric": "decimal", "date": "datetime", "datetime": "datetime", "time": "datetime", "uuid": "uuid"}
 NOW_DEFAULTS = {"datetime": "utcnow", "date": "utc_today", "time": "utc_time"}
@@ -184,12 +191,18 @@ def _taken(name: str) -> str | None:
         return "an attribute every model has (SQLAlchemy's declarative reserves it)"
     if name in MODULE_FUNCTIONS:
         return "a name models.py imports or defines"
+    if name in ANNOTATION_TYPES:
+        return "a type that the model's annotations use (in the class body the name would mean the column)"
     return None
 
 
 def _model(ctx: Ctx, path: KeyPath, name: str, body: dict[str, Any]) -> Model | None:
     if keyword.iskeyword(name) or name in MODULE_NAMES:
         ctx.error(path, f"'{name}' is a name models.py already uses; pick another model name", key=True)
+        return None
+    if name.startswith("Test"):
+        # The generated tests import every model; pytest would try to collect this one.
+        ctx.error(path, f"'{name}' starts with Test, so pytest would take the model for a test class; pick another model name", key=True)
         return None
     table = body.get("table") or snake(name)
     why = _reserved(table)
@@ -257,24 +270,25 @@ def _column(ctx: Ctx, path: KeyPath, table: str, name: str, raw: dict[str, Any])
     if primary_key and nullable:
         ctx.error((*path, "nullable"), "a primary key column cannot be nullable")
         ok = False
-    if "ondelete" in raw and "foreign_key" not in raw:
-        ctx.error((*path, "ondelete"), "'ondelete' needs a 'foreign_key'", key=True)
-        ok = False
-    if raw.get("ondelete") == "SET NULL" and not nullable:
-        ctx.error((*path, "ondelete"), "ondelete SET NULL needs a nullable column")
-        ok = False
+    ok = _options_fit(ctx, path, kind, raw, nullable) and ok
     default_expr = _default(ctx, (*path, "default"), kind, raw) if "default" in raw else None
     if "default" in raw and default_expr is None:
+        ok = False
+    elif raw.get("unique") and raw.get("default") not in (None, "now"):
+        ctx.error((*path, "default"), "a unique column with a fixed default can hold only one row that leaves it unset; remove the default or unique: true")
         ok = False
     if not ok:
         return None
     if default_expr is None and kind == "uuid" and (primary_key or not nullable):
         default_expr = "uuid.uuid4"
+    spelled = sa_type(kind, raw, table, name)
+    if primary_key and kind == "big_integer":
+        spelled += SQLITE_INTEGER
     return Column(
         name=name,
         type=kind,
         python_type=PYTHON_TYPES[kind],
-        sa_type=sa_type(kind, raw, table, name),
+        sa_type=spelled,
         primary_key=primary_key,
         nullable=nullable,
         unique=bool(raw.get("unique", False)),
@@ -290,6 +304,21 @@ def _column(ctx: Ctx, path: KeyPath, table: str, name: str, raw: dict[str, Any])
         doc=str(raw.get("doc", "")),
         renamed_from=raw.get("renamed_from"),
     )
+
+
+def _options_fit(ctx: Ctx, path: KeyPath, kind: str, raw: dict[str, Any], nullable: bool) -> bool:
+    """Whether ``ondelete`` and ``unique`` fit the column (each misfit is reported)."""
+    ok = True
+    if "ondelete" in raw and "foreign_key" not in raw:
+        ctx.error((*path, "ondelete"), "'ondelete' needs a 'foreign_key'", key=True)
+        ok = False
+    if kind == "boolean" and raw.get("unique"):
+        ctx.error((*path, "unique"), "a unique boolean column holds at most two rows (a form's checkbox is always true or false); remove unique: true")
+        ok = False
+    if raw.get("ondelete") == "SET NULL" and not nullable:
+        ctx.error((*path, "ondelete"), "ondelete SET NULL needs a nullable column")
+        ok = False
+    return ok
 
 
 def _default(ctx: Ctx, path: KeyPath, kind: str, raw: dict[str, Any]) -> str | None:
@@ -375,6 +404,9 @@ def _check_foreign_keys(ctx: Ctx, state: _State) -> None:
                 ctx.error(path, f"'{column.foreign_key}' is neither a primary key nor unique, so it cannot be referenced")
             elif ref.python_type != column.python_type:
                 ctx.error(path, f"'{column.name}' is {column.type} but '{column.foreign_key}' is {ref.type}; make the types match")
+            elif table == model.table and not column.nullable:
+                # The first row would need a row of its own table before it exists.
+                ctx.error(path, f"a foreign key to its own table must be nullable (the first row has none to point at); remove nullable: false from '{column.name}'")
 
 
 def _relationships(ctx: Ctx, state: _State, name: str, raw: dict[str, Any]) -> None:

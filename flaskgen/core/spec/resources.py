@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from flaskgen.core.spec import routing
-from flaskgen.core.spec.base import APP_MODULES, claim_rule
+from flaskgen.core.spec.base import APP_MODULES, claim_rule, snake
+from flaskgen.core.spec.hazards import IMPORTED_CLASSES, SCHEMA_ATTRIBUTES
 from flaskgen.core.spec.loader import KeyPath
 from flaskgen.core.spec.orm import NOW_DEFAULTS
 from flaskgen.core.spec.schema import did_you_mean
@@ -32,6 +33,38 @@ PK_CONVERTERS = {"integer": "int", "big_integer": "int", "uuid": "uuid", "string
 RESERVED_KEYS = frozenset({"api", "auth", "static", "templates"})
 # The API's own pages: the OpenAPI document and Swagger UI.
 API_RESERVED = frozenset({"/api", "/api/docs", "/api/openapi.json"})
+# Names the pages' and the API's views use inside the functions that take the primary
+# key as a parameter: a key of that name would hide them there.
+VIEW_NAMES = frozenset(
+    {
+        "abort", "flash", "jsonify", "redirect", "render_template", "request", "url_for", "db",
+        "select", "get_or_404", "check_if_match", "etag_of", "rows_by_id", "unknown_ids",
+        "page_number", "picker_search", "search", "sort", "setattr", "str", "int", "bool", "dict",
+        "list", "tuple", "form", "data", "errors", "stmt", "missing", "status", "text", "value",
+        "key", "field", "picker", "page", "args", "item", "row", "login_required",
+    }
+)  # fmt: skip
+# What a resource's forms.py imports (and every WTForms ...Field class).
+FORM_IMPORTS = frozenset({"FlaskForm", "Field", "ValidationError", "InputRequired", "Optional", "Length", "UUID"})
+# Builtins and module names the resource modules use where a row variable lives too.
+BUILTIN_NAMES = frozenset(
+    {
+        "list", "dict", "str", "int", "bool", "tuple", "type", "object", "setattr", "len", "db",
+        "request", "redirect", "flash", "abort", "url_for", "jsonify", "render_template", "select",
+        "sort", "search", "form", "bp", "blp",
+    }
+)  # fmt: skip
+# Attributes of a marshmallow(-sqlalchemy) schema and the generated schemas' methods: a
+# schema field of that name would hide them.
+SCHEMA_NAMES = frozenset(
+    {
+        "dict_class", "dump", "dumps", "error_messages", "from_dict", "get_attribute",
+        "get_instance", "handle_error", "load", "loads", "make_instance", "on_bind_field", "opts",
+        "session", "set_class", "transient", "validate", "fields", "load_fields", "dump_fields",
+        "declared_fields", "many", "only", "exclude", "ordered", "load_only", "dump_only", "partial",
+        "unknown", "context", "instance", "load_ids",
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -173,8 +206,35 @@ def _check_required(ctx: Ctx, path: KeyPath, model: Model, form: tuple[str, ...]
             continue
         rel = next((r for r in model.relationships if r.fk_column == column.name and r.kind == "many_to_one"), None)
         name = rel.name if rel else column.name
-        if name not in form and column.type not in NO_FORM_TYPES:
+        if column.foreign_key and rel is None:
+            # A bare key is a number field: a form or test cannot know an existing row's id.
+            ctx.error(path, f"'{name}' is a required foreign key without a relationship; add a relationship (to the model of table '{column.foreign_key.split('.')[0]}') so the form picks the row, or make it nullable")
+        elif column.type in NO_FORM_TYPES:
+            # Neither the form nor the API takes such a column: no row could be made.
+            fix = "give it a default such as {} or make it nullable" if column.type == "json" else "make it nullable"
+            ctx.error(path, f"'{name}' is a required {column.type} column (nullable: false, no default), which neither the form nor the API can fill; {fix}")
+        elif name not in form:
             ctx.error(path, f"'{name}' is required (nullable: false, no default) but not in the form; add it")
+
+
+def _check_view_names(ctx: Ctx, path: KeyPath, model: Model) -> None:
+    """The key and columns of a resource's model must not hide what its views and
+    schema use (renamed_from keeps a renamed column's data)."""
+    if model.name in ("Resource", "Flask"):
+        # Its schema and form classes would be ResourceSchema and FlaskForm, their bases.
+        ctx.error((*path, "model"), f"the resource's schema or form class of {model.name} would take the name of its base class; rename the model")
+    elif (model.name in FORM_IMPORTS or model.name.endswith("Field")) and model.name not in IMPORTED_CLASSES:
+        # (a class imported beside the models is refused once, with the models)
+        ctx.error((*path, "model"), f"'{model.name}' is a name the resource's forms module imports; rename the model")
+    if snake(model.name) in BUILTIN_NAMES:
+        ctx.error((*path, "model"), f"the resource's views name a {model.name} row '{snake(model.name)}', which would hide the name they use; rename the model")
+    if model.primary_key.name in VIEW_NAMES:
+        ctx.error((*path, "model"), f"the key of {model.name}, '{model.primary_key.name}', would hide a name the resource's views use; rename that column")
+    api = (ctx.get(path) or {}).get("api", True) is not False
+    for column in model.columns:
+        if column.name in SCHEMA_NAMES and not (api and column.name in SCHEMA_ATTRIBUTES):
+            # (a resource with an API has its schema's attributes refused once, by hazards)
+            ctx.error((*path, "model"), f"{model.name}.{column.name} would hide an attribute of the resource's marshmallow schema; rename that column")
 
 
 def _resource(ctx: Ctx, key: str, body: dict[str, Any], models: dict[str, Model]) -> Resource | None:
@@ -189,6 +249,7 @@ def _resource(ctx: Ctx, key: str, body: dict[str, Any], models: dict[str, Model]
     if model.primary_key.type not in PK_CONVERTERS:
         ctx.error((*path, "model"), f"model '{model.name}' has a {model.primary_key.type} primary key; a resource needs an integer, uuid or string key")
         return None
+    _check_view_names(ctx, path, model)
     listing = body.get("list") or {}
     columns = tuple(listing.get("columns") or _default_columns(model))
     _check_names(ctx, (*path, "list", "columns"), list(columns), _list_allowed(model))

@@ -24,6 +24,8 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     Select,
+    String,
+    cast,
     func,
     inspect,
     or_,
@@ -73,7 +75,9 @@ def page_number() -> int:
 
 
 def search(
-    stmt: Select[Any], text: str, columns: Iterable[InstrumentedAttribute[Any]]
+    stmt: Select[Any],
+    text: str,
+    columns: Iterable[ColumnElement[Any] | InstrumentedAttribute[Any]],
 ) -> Select[Any]:
     """``stmt`` limited to rows where any of ``columns`` contains ``text`` (any case)."""
     columns = list(columns)
@@ -159,8 +163,8 @@ def picker_search(picker: Picker, text: str, limit: int = 20) -> list[dict[str, 
         return []
     column = label if label is not None else key
     stmt = select(key, column).order_by(column, key).limit(limit)
-    if label is not None:
-        stmt = search(stmt, text, [label])
+    if label is not None:  # as text: a label may be a number, a date, ...
+        stmt = search(stmt, text, [cast(label, String)])
     elif not isinstance(getattr(key, "type", None), Integer):
         stmt = stmt.where(key == text) if text else stmt  # a text key: that row
     elif text.isdigit() and fits(key, int(text)):

@@ -3,6 +3,7 @@ token, 422 on bad input, pagination, sort, search, 404s) and the JSON API."""
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import json
 import re
@@ -45,10 +46,15 @@ def _parents() -> dict[str, Any]:
 
 
 def sample(template: str, n: int, parent: Any = None) -> str:
-    """A field's sample value: ``{n}`` a number unique per row, ``{d}`` a digit,
+    """A field's sample value: ``{n}`` a number unique per row, ``{d}`` a digit, ``{day}``
+    and ``{clock}`` a date and a time of day unique per row (for a day's 1440 rows),
     ``{uuid}`` a UUID, ``{parent}`` the id of the row it points at."""
     uuid = f"00000000-0000-4000-8000-{n:012d}"
-    return template.format(n=n, d=n % 9 + 1, uuid=uuid, parent=parent)
+    day = (datetime.date(2024, 1, 1) + datetime.timedelta(days=n)).isoformat()
+    clock = f"{n // 60 % 24:02d}:{n % 60:02d}"
+    return template.format(
+        n=n, d=n % 9 + 1, day=day, clock=clock, uuid=uuid, parent=parent
+    )
 
 
 def form_data(**changes: str) -> dict[str, str]:
@@ -59,7 +65,7 @@ def form_data(**changes: str) -> dict[str, str]:
         "name": sample("name{n}", n, parents.get("name")),
         "email": sample("user{n}@example.com", n, parents.get("email")),
         "bio": sample("bio{n}", n, parents.get("bio")),
-        "born": sample("2024-01-0{d}", n, parents.get("born")),
+        "born": sample("{day}", n, parents.get("born")),
     }
     return data | changes
 
@@ -233,7 +239,7 @@ def json_body(**changes: Any) -> dict[str, Any]:
         "name": json.loads(sample('"name{n}"', n, parents.get("name"))),
         "email": json.loads(sample('"user{n}@example.com"', n, parents.get("email"))),
         "bio": json.loads(sample('"bio{n}"', n, parents.get("bio"))),
-        "born": json.loads(sample('"2024-01-0{d}"', n, parents.get("born"))),
+        "born": json.loads(sample('"{day}"', n, parents.get("born"))),
     }
     return body | changes
 

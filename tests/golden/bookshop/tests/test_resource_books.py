@@ -3,6 +3,7 @@ token, 422 on bad input, pagination, sort, search, 404s) and the JSON API."""
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import json
 import re
@@ -53,10 +54,15 @@ def _parents() -> dict[str, Any]:
 
 
 def sample(template: str, n: int, parent: Any = None) -> str:
-    """A field's sample value: ``{n}`` a number unique per row, ``{d}`` a digit,
+    """A field's sample value: ``{n}`` a number unique per row, ``{d}`` a digit, ``{day}``
+    and ``{clock}`` a date and a time of day unique per row (for a day's 1440 rows),
     ``{uuid}`` a UUID, ``{parent}`` the id of the row it points at."""
     uuid = f"00000000-0000-4000-8000-{n:012d}"
-    return template.format(n=n, d=n % 9 + 1, uuid=uuid, parent=parent)
+    day = (datetime.date(2024, 1, 1) + datetime.timedelta(days=n)).isoformat()
+    clock = f"{n // 60 % 24:02d}:{n % 60:02d}"
+    return template.format(
+        n=n, d=n % 9 + 1, day=day, clock=clock, uuid=uuid, parent=parent
+    )
 
 
 def form_data(**changes: str) -> dict[str, str]:
@@ -71,7 +77,7 @@ def form_data(**changes: str) -> dict[str, str]:
         "pages": sample("{n}", n, parents.get("pages")),
         "price": sample("{n}.25", n, parents.get("price")),
         "in_stock": sample("y", n, parents.get("in_stock")),
-        "published_at": sample("2024-01-0{d}T10:30", n, parents.get("published_at")),
+        "published_at": sample("{day}T10:30", n, parents.get("published_at")),
     }
     return data | changes
 
@@ -258,7 +264,8 @@ def test_the_author_id_picker_shows_no_row_to_anonymous_visitors(
     db.session.add(new_author())
     db.session.commit()
     anonymous = app.test_client()
-    assert anonymous.get("/books/options/author_id").status_code == 401
+    searched = anonymous.get("/books/options/author_id")
+    assert searched.status_code == 401
     page = anonymous.get("/books/new").get_data(as_text=True)
     select_html = re.search(r'<select[^>]*id="author_id".*?</select>', page, re.S)
     assert select_html is not None
@@ -274,7 +281,8 @@ def test_the_tags_ids_picker_shows_no_row_to_anonymous_visitors(
     db.session.add(new_tag())
     db.session.commit()
     anonymous = app.test_client()
-    assert anonymous.get("/books/options/tags_ids").status_code == 401
+    searched = anonymous.get("/books/options/tags_ids")
+    assert searched.status_code == 401
     page = anonymous.get("/books/new").get_data(as_text=True)
     select_html = re.search(r'<select[^>]*id="tags_ids".*?</select>', page, re.S)
     assert select_html is not None
@@ -314,7 +322,7 @@ def json_body(**changes: Any) -> dict[str, Any]:
         "price": json.loads(sample('"{n}.25"', n, parents.get("price"))),
         "in_stock": json.loads(sample("true", n, parents.get("in_stock"))),
         "published_at": json.loads(
-            sample('"2024-01-0{d}T10:30:00"', n, parents.get("published_at"))
+            sample('"{day}T10:30:00"', n, parents.get("published_at"))
         ),
     }
     return body | changes

@@ -3,6 +3,7 @@ token, 422 on bad input, pagination, sort, search, 404s) and the JSON API."""
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import json
 import re
@@ -57,10 +58,15 @@ def _parents() -> dict[str, Any]:
 
 
 def sample(template: str, n: int, parent: Any = None) -> str:
-    """A field's sample value: ``{n}`` a number unique per row, ``{d}`` a digit,
+    """A field's sample value: ``{n}`` a number unique per row, ``{d}`` a digit, ``{day}``
+    and ``{clock}`` a date and a time of day unique per row (for a day's 1440 rows),
     ``{uuid}`` a UUID, ``{parent}`` the id of the row it points at."""
     uuid = f"00000000-0000-4000-8000-{n:012d}"
-    return template.format(n=n, d=n % 9 + 1, uuid=uuid, parent=parent)
+    day = (datetime.date(2024, 1, 1) + datetime.timedelta(days=n)).isoformat()
+    clock = f"{n // 60 % 24:02d}:{n % 60:02d}"
+    return template.format(
+        n=n, d=n % 9 + 1, day=day, clock=clock, uuid=uuid, parent=parent
+    )
 
 
 def form_data(**changes: str) -> dict[str, str]:

@@ -31,6 +31,7 @@ class Case:
     foreign: str  # a file name with an extension the upload refuses
     max_size: int | None
     download: tuple[str, str] | None  # the download path before and after the name
+    overwrite: bool  # a file of the same name replaces the one saved before
 
 
 CASES = {
@@ -42,6 +43,7 @@ CASES = {
         foreign="notes.exe",
         max_size=2 * 1024 * 1024,
         download=("/uploads/", ""),
+        overwrite=False,
     ),
 }
 SIZED = [name for name, case in CASES.items() if case.max_size]
@@ -52,6 +54,8 @@ ACTIVE = [
     for name in SERVED
     for ext in sorted(UPLOADS[name].extensions & ACTIVE_EXTENSIONS)
 ]
+KEPT = [name for name, case in CASES.items() if not case.overwrite]
+REPLACED = [name for name, case in CASES.items() if case.overwrite]
 TOO_LARGE_PAGE = "File too large"
 
 
@@ -157,7 +161,7 @@ def test_folder_can_come_from_the_environment(
     assert (shared / case.allowed).read_bytes() == b"shared"
 
 
-@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("name", KEPT)
 def test_existing_file_is_never_overwritten(
     app: Flask, client: FlaskClient, name: str
 ) -> None:
@@ -166,6 +170,17 @@ def test_existing_file_is_never_overwritten(
     assert post(client, case, case.allowed, b"second").status_code == 302
     assert (folder(app, name) / case.allowed).read_bytes() == b"first"
     assert (folder(app, name) / case.renamed).read_bytes() == b"second"
+
+
+@pytest.mark.parametrize("name", REPLACED)
+def test_overwrite_replaces_a_file_of_the_same_name(
+    app: Flask, client: FlaskClient, name: str
+) -> None:
+    case = CASES[name]
+    assert post(client, case, case.allowed, b"first").status_code == 302
+    assert post(client, case, case.allowed, b"second").status_code == 302
+    assert (folder(app, name) / case.allowed).read_bytes() == b"second"
+    assert not (folder(app, name) / case.renamed).exists()
 
 
 @pytest.mark.parametrize("name", CASES)
