@@ -151,7 +151,7 @@ def test_keeping_your_side_of_a_conflict_that_breaks_an_import_is_not_resolved(t
     code, output = _cli(project)
     assert code == 1 and "stock/products/forms.py" in output
     # The conflict's note already says what keeping your side needs.
-    assert "keeping your side needs back 'from wtforms import IntegerField', 'from wtforms.validators import Optional'" in output
+    assert "keeping your side needs back 'from ..crud import fits_integer', 'from wtforms import IntegerField', 'from wtforms.validators import Optional'" in output
     form = project.read("stock/products/forms.py")
     assert has_markers(form)
     # The merge took IntegerField out of the import line, outside the markers.
@@ -164,10 +164,12 @@ def test_keeping_your_side_of_a_conflict_that_breaks_an_import_is_not_resolved(t
     line = _line_of(yours, 'IntegerField("Price (cents)"')
     assert f"stock/products/forms.py:{line}: Undefined name `IntegerField`" in output
     assert f"stock/products/forms.py:{line}: Undefined name `Optional`" in output
+    assert f"stock/products/forms.py:{line}: Undefined name `fits_integer`" in output
     assert "IntegerField" in _does_not_import(gen_env, project)
 
     project.edit("stock/products/forms.py", "from wtforms import StringField\n", "from wtforms import IntegerField, StringField\n")
     project.edit("stock/products/forms.py", "import InputRequired, Length\n", "import InputRequired, Length, Optional\n")
+    project.edit("stock/products/forms.py", "from ..crud import ", "from ..crud import fits_integer, ")
     code, output = _cli(project)
     assert code == 0, output
     _starts(gen_env, project)
