@@ -45,49 +45,41 @@ RULES = (
 )
 
 
-def hash_column() -> Column:
-    """The column that stores the password hash (never the password)."""
+def _login_column(name: str, length: int, unique: bool, doc: str) -> Column:
+    """A nullable string column that auth adds to the login model."""
     return Column(
-        name=HASH_COLUMN,
+        name=name,
         type="string",
         python_type="str",
-        sa_type=f"String({HASH_LENGTH})",
+        sa_type=f"String({length})",
         primary_key=False,
         nullable=True,
-        unique=False,
+        unique=unique,
         index=False,
         default=None,
         default_expr=None,
         foreign_key=None,
         ondelete=None,
-        length=HASH_LENGTH,
-        doc="The werkzeug hash of the password; None until a password is set.",
+        length=length,
+        doc=doc,
     )
+
+
+def hash_column() -> Column:
+    """The column that stores the password hash (never the password)."""
+    return _login_column(HASH_COLUMN, HASH_LENGTH, False, "The werkzeug hash of the password; None until a password is set.")
 
 
 def token_column() -> Column:
     """The column that names the user's current sessions: the session and the remember
     cookie carry it instead of the primary key, and a new value ends every session."""
-    return Column(
-        name=TOKEN_COLUMN,
-        type="string",
-        python_type="str",
-        sa_type=f"String({TOKEN_LENGTH})",
-        primary_key=False,
-        nullable=True,
-        unique=True,
-        index=False,
-        default=None,
-        default_expr=None,
-        foreign_key=None,
-        ondelete=None,
-        length=TOKEN_LENGTH,
-        doc="What sessions and remember cookies carry; a new one logs the user out everywhere.",
-    )
+    doc = "What sessions and remember cookies carry; a new one logs the user out everywhere."
+    return _login_column(TOKEN_COLUMN, TOKEN_LENGTH, True, doc)
 
 
 def normalize_auth(ctx: Ctx, rc: RouteCheck, extras: Extras) -> None:
-    """Check ``auth:`` against the models and set ``extras.auth``; adds the hash column."""
+    """Check ``auth:`` against the models and set ``extras.auth``; adds the hash and
+    session token columns."""
     path: KeyPath = ("auth",)
     raw = ctx.get(path)
     if not isinstance(raw, dict) or not ctx.ok(path):
