@@ -347,11 +347,11 @@ UPLOAD = "uploads:\n  scans: {rule: /scans, extensions: [pdf], folder: scans%s}\
     [
         (
             USERS + "auth: {model: Member}\n" + UPLOAD % ", access: editor",
-            ["spec.yaml:12:67: uploads.scans.access: unknown rule 'editor'; an upload's access is anyone or user"],
+            ["spec.yaml:12:67: uploads.scans.access: unknown rule 'editor' (auth.roles declares none); a rule is anyone, user or a role of auth.roles"],
         ),
         (
             HEADER + UPLOAD % ", login_required: true",
-            ["spec.yaml:4:75: uploads.scans.login_required: a logged-in user needs auth: (session login) in the spec, such as auth: {model: User}"],
+            ["spec.yaml:4:59: uploads.scans.login_required: login_required needs auth: (session login) in the spec, such as auth: {model: User}"],
         ),
         (
             USERS + "auth: {model: Member}\n" + UPLOAD % ", access: user, login_required: true",

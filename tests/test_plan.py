@@ -39,7 +39,7 @@ routes:
   index: {rule: /, text: hi}
   secret: {rule: /secret, text: s, login_required: true}
 resources:
-  members: {model: Member}
+  members: {model: Member, access: {read: user, create: user, update: owner, delete: owner}}
 auth: {model: Member}
 """
 

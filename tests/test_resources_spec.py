@@ -84,7 +84,7 @@ CASES = {
     ),
     "login_required without auth": (
         "resources:\n  books: {model: Book, login_required: true}\n",
-        ["spec.yaml:24:40: resources.books.login_required: login_required needs `auth:` (session login); add auth or remove this key"],
+        ["spec.yaml:24:24: resources.books.login_required: login_required needs auth: (session login) in the spec, such as auth: {model: User}"],
     ),
     "key taken by a blueprint": (
         "blueprints:\n  books: {routes: {a: {rule: /a}}}\nresources:\n  books: {model: Book}\n",
@@ -123,7 +123,8 @@ GUARDED = (
     HEADER
     + MODELS
     + "auth: {model: Author}\n"
-    + "resources:\n  authors: {model: Author, login_required: true}\n  books: {model: Book}\n"
+    + "resources:\n  authors: {model: Author, access: {read: user, create: user, update: owner, delete: owner}}\n"
+    + "  books: {model: Book, access: anyone}\n"
 )
 
 
