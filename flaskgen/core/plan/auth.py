@@ -72,6 +72,7 @@ class AuthCtx:
     test_identity: str  # the identity of the tests' saved user
     new_identity: str  # one the sign-up tests register
     cli_identity: str  # one the create-user tests create
+    numbered_identity: str  # a format string ({n}) of identities for users the tests make
     test_password: str
     guarded: tuple[GuardCase, ...]  # one request per guarded route
     login_path: str
@@ -109,6 +110,13 @@ def _label(name: str) -> str:
 def _sample(name: str, length: int | None, suffix: str) -> str:
     value = f"{name}-{suffix}" if name != "email" and "mail" not in name else f"{suffix}@example.com"
     return value[: length or len(value)]
+
+
+def _numbered(name: str, length: int | None) -> str:
+    """``u{n}@example.com`` (or ``u{n}-<name>``), cut to the column's length after the number."""
+    rest = "@example.com" if name == "email" or "mail" in name else f"-{name}"
+    room = (length or 64) - len("u") - 6  # numbers up to 6 digits
+    return "u{n}" + rest[: max(room, 0)]
 
 
 def _home(spec: ProjectSpec) -> str | None:
@@ -170,6 +178,7 @@ def auth_ctx(spec: ProjectSpec) -> AuthCtx:
         test_identity=_sample(auth.identity, auth.identity_length, "ada"),
         new_identity=_sample(auth.identity, auth.identity_length, "grace"),
         cli_identity=_sample(auth.identity, auth.identity_length, "alan"),
+        numbered_identity=_numbered(auth.identity, auth.identity_length),
         test_password=TEST_PASSWORD,
         guarded=_guarded_cases(spec),
         login_path=f"{URL_PREFIX}/login",

@@ -42,7 +42,8 @@ VIEW_NAMES = frozenset(
         "select", "get_or_404", "check_if_match", "etag_of", "rows_by_id", "unknown_ids",
         "page_number", "picker_search", "search", "sort", "setattr", "str", "int", "bool", "dict",
         "list", "tuple", "form", "data", "errors", "stmt", "missing", "status", "text", "value",
-        "key", "field", "picker", "page", "args", "item", "row", "login_required",
+        "key", "field", "picker", "page", "args", "item", "row", "login_required", "action", "require",
+        "visible", "current_user", "rows",
     }
 )  # fmt: skip
 # What a resource's forms.py imports (and every WTForms ...Field class).
