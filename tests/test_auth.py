@@ -129,7 +129,7 @@ def test_guards_are_generated_where_the_spec_asks() -> None:
     assert "@login_required\ndef mine()" in views
     assert "def index()" in views and "@login_required\ndef index()" not in views
     assert "decorators = [login_required]" in views
-    assert "@bp.before_request\n@login_required\ndef require_login() -> None:" in files["xapp/admin/views.py"]
+    assert "@bp.before_request\n@login_required\ndef require_access() -> None:" in files["xapp/admin/views.py"]
     routes = files["tests/test_routes.py"]
     assert re.search(r'"mine GET": \(\n\s+"GET",\n\s+"http://localhost/mine",\n\s+Expect\(.*login=True\)', routes)
     assert re.search(r'"index GET": \(\n[^)]*Expect\(200[^)]*\)', routes) and "login=True" not in routes.split('"index GET"')[1].split("),")[0]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from flaskgen.core.plan.base import Contribution, Phase, PlannedFile, TypedView
 from flaskgen.core.spec.access import ANYONE, USER
-from flaskgen.core.spec.types import Import, Project, ProjectSpec
+from flaskgen.core.spec.types import Import, ProjectSpec
 
 PAGE_LOGIN: Import = ("flask_login", "login_required")
 
@@ -24,7 +24,6 @@ class AccessCtx:
 
 @dataclass(frozen=True)
 class AccessView(TypedView):
-    project: Project
     a: AccessCtx
 
 
@@ -57,7 +56,7 @@ def contribute(spec: ProjectSpec) -> Contribution:
     if spec.auth is None:
         return out
     pkg = spec.project.package
-    view = AccessView(spec.project, access_ctx(spec))
+    view = AccessView(access_ctx(spec))
     out.files.append(PlannedFile(f"{pkg}/access.py", "project/package/access.py.jinja", view, python=True))
     out.app_imports.append("from .access import register_access")
     out.setup.append((Phase.TEMPLATING, "register_access(app)"))

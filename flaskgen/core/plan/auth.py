@@ -1,9 +1,8 @@
 """Session login with Flask-Login: the ``auth`` blueprint, its forms, templates, the
 ``create-user`` command, the guards and their generated tests.
 
-Other planners reuse the guards through :data:`PAGE_GUARD` (a view decorator that sends
-anonymous visitors to the login page with ``next``) and :func:`api_guard` (a decorator
-whose anonymous answer is a JSON 401).
+Who may do what (the guards of pages, the API and uploads) lives in the access module
+(:mod:`flaskgen.core.plan.access`).
 """
 
 from __future__ import annotations
@@ -21,17 +20,11 @@ if TYPE_CHECKING:
     from flaskgen.core.plan.project import NavLink
 
 DEPENDENCIES = ["Flask-Login>=0.6.3"]
-PAGE_GUARD: Import = ("flask_login", "login_required")
 MIN_PASSWORD = 8
 MAX_PASSWORD = 256
 LIMITER_DEPENDENCY = "Flask-Limiter[redis]>=4.1"
 # Values the generated tests log in with (the identity fits any column length >= 16).
 TEST_PASSWORD = "correct horse battery"
-
-
-def api_guard(package: str) -> Import:
-    """The decorator for JSON API views: anonymous requests get 401 as JSON."""
-    return (f"{package}.{BLUEPRINT}.guards", "api_login_required")
 
 
 @dataclass(frozen=True)
@@ -226,7 +219,7 @@ def contribute(spec: ProjectSpec) -> Contribution:
     out.setup.append((Phase.BLUEPRINTS, f"app.register_blueprint({BLUEPRINT}_bp)"))
     out.conftest.append("auth")
     folder = f"{pkg}/{BLUEPRINT}"
-    for name in ("__init__", "forms", "users", "views", "guards", "commands"):
+    for name in ("__init__", "forms", "users", "views", "commands"):
         out.files.append(PlannedFile(f"{folder}/{name}.py", f"project/package/auth/{name}.py.jinja", ctx, python=True))
     templates = ["_fields.html", "login.html"] + (["register.html"] if spec.auth.register else [])
     for name in templates:

@@ -728,16 +728,23 @@ def resource_ctx(spec: ProjectSpec, resource: Resource) -> ResourceCtx:
         show_columns=tuple((c.name, _human(c.name)) for c in model.columns if c.type != "binary"),
         label_sorts=_label_sorts(resource, models, columns),
         **_test_values(resource, fields, models),
-        guarded=spec.auth is not None,
-        access_rows=spec.auth is not None and any(r.owner_column for r in spec.resources),
-        owner_column=resource.owner_column if resource.owner else None,
-        owner_scoped=spec.auth is not None and "owner" in resource.rule("read"),
-        user_pk=_user_pk(spec),
-        roles=_roles(spec, resource),
-        access_cells=access_cells(spec, resource),
-        self_owned=spec.auth is not None and spec.auth.model == model.name,
-        auth_model=spec.auth.model if spec.auth else "",
+        **_access_values(spec, resource),
     )
+
+
+def _access_values(spec: ProjectSpec, resource: Resource) -> dict[str, Any]:
+    """What the resource's views and tests need of the access rules."""
+    return {
+        "guarded": spec.auth is not None,
+        "access_rows": spec.auth is not None and any(r.owner_column for r in spec.resources),
+        "owner_column": resource.owner_column if resource.owner else None,
+        "owner_scoped": spec.auth is not None and "owner" in resource.rule("read"),
+        "user_pk": _user_pk(spec),
+        "roles": _roles(spec, resource),
+        "access_cells": access_cells(spec, resource),
+        "self_owned": spec.auth is not None and spec.auth.model == resource.model.name,
+        "auth_model": spec.auth.model if spec.auth else "",
+    }
 
 
 def _roles(spec: ProjectSpec, resource: Resource) -> tuple[str, ...]:

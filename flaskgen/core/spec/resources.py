@@ -287,10 +287,6 @@ def _resource(ctx: Ctx, key: str, body: dict[str, Any], models: dict[str, Model]
     if api_prefix in API_RESERVED or api_prefix.startswith("/api/docs/"):
         where = (*path, "api_prefix") if "api_prefix" in body else path
         ctx.error(where, f"{api_prefix} is where the API's documentation lives; pick another api_prefix", key="api_prefix" not in body)
-    auth_model = (ctx.get(("auth",)) or {}).get("model") if isinstance(ctx.get(("auth",)), dict) else None
-    if auth_model == model.name and "access" not in body:
-        ctx.error(path, f"a resource over the auth model {model.name} must say who may do what: add access, such as "
-                  "{read: user, update: owner, delete: owner} (with a default, any account could change every other one)")
     access = resource_access(ctx, path, body, owner_column)
     return Resource(
         key=key,

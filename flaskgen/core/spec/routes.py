@@ -229,6 +229,13 @@ def _route(
         return None
     _check_status(ctx, path, raw, response)
     _claim_rules(ctx, rc, endpoint, rule_paths, parsed, methods)
+    return _route_value(ctx, path, key, raw, blueprint, rules, methods, response, params, variables)
+
+
+def _route_value(
+    ctx: Ctx, path: KeyPath, key: str, raw: dict[str, Any], blueprint: str | None, rules: Any, methods: tuple[str, ...],
+    response: Any, params: Any, variables: dict[str, Any],
+) -> Route:
     access = single_rule(ctx, path, raw, closed=False)
     return Route(
         key=key,

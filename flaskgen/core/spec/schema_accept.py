@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-SCHEMA_SHA256 = "e12a8123a8d053f0f90085f0331e9fe60317dc2162cb8c857109b53d6e73d2a2"
+SCHEMA_SHA256 = "66a129dee4298b854d5021124b56358aeeeb743abe86c03692a296a3bd7b0c0b"
 """The schema text this module was compiled from; another text takes the slow path."""
 
 
