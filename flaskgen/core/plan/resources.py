@@ -178,6 +178,11 @@ class ResourceCtx:
     login_path: str = "/auth/login"
 
     @property
+    def anonymous_form(self) -> bool:
+        """An anonymous visitor may fill in the form (create or update is open to anyone)."""
+        return not self.guarded or any("anyone" in self.resource.rule(a) for a in ("create", "update"))
+
+    @property
     def tester_login(self) -> bool:
         """The CRUD tests log in: some rule (or picker) needs it."""
         return self.guarded and (any("anyone" not in rule for _, rule in self.resource.access) or bool(self.login_only_pickers))

@@ -257,7 +257,7 @@ def test_the_depart_id_picker_shows_no_row_to_anonymous_visitors(
     searched = anonymous.get("/people/options/depart_id")
     assert (
         searched.status_code == 302
-    )  # the resource's own pages send anonymous visitors to log in
+    )  # only the form's own visitors search: anonymous ones log in first
 
 
 # Values a column cannot store: the form answers 422 with the field's error, never a 500.

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, selectinload
 
-from ..access import require
+from ..access import deny, may, require
 from ..crud import get_or_404, may_list, page_number, picker_search, search, sort
 from ..extensions import db
 from ..models import Author, Book
@@ -172,6 +172,8 @@ def delete(id: int) -> ResponseReturnValue:
 def options(field: str) -> ResponseReturnValue:
     """A picker's rows matching ``?q=``, as JSON: the form searches here when a
     select has more rows than it loads."""
+    if not (may(RESOURCE, "create") or may(RESOURCE, "update")):
+        deny()  # the form's own visitors only
     picker = PICKERS.get(field)
     if picker is None:
         abort(404)
