@@ -129,7 +129,7 @@ def test_guards_are_generated_where_the_spec_asks() -> None:
     assert "@login_required\ndef mine()" in views
     assert "def index()" in views and "@login_required\ndef index()" not in views
     assert "decorators = [login_required]" in views
-    assert "@bp.before_request\n@login_required\ndef require_login() -> None:" in files["xapp/admin/views.py"]
+    assert "@bp.before_request\n@login_required\ndef require_access() -> None:" in files["xapp/admin/views.py"]
     routes = files["tests/test_routes.py"]
     assert re.search(r'"mine GET": \(\n\s+"GET",\n\s+"http://localhost/mine",\n\s+Expect\(.*login=True\)', routes)
     assert re.search(r'"index GET": \(\n[^)]*Expect\(200[^)]*\)', routes) and "login=True" not in routes.split('"index GET"')[1].split("),")[0]
@@ -347,11 +347,11 @@ UPLOAD = "uploads:\n  scans: {rule: /scans, extensions: [pdf], folder: scans%s}\
     [
         (
             USERS + "auth: {model: Member}\n" + UPLOAD % ", access: editor",
-            ["spec.yaml:12:67: uploads.scans.access: unknown rule 'editor'; an upload's access is anyone or user"],
+            ["spec.yaml:12:67: uploads.scans.access: unknown rule 'editor' (auth.roles declares none); a rule is anyone, user or a role of auth.roles"],
         ),
         (
             HEADER + UPLOAD % ", login_required: true",
-            ["spec.yaml:4:75: uploads.scans.login_required: a logged-in user needs auth: (session login) in the spec, such as auth: {model: User}"],
+            ["spec.yaml:4:59: uploads.scans.login_required: login_required needs auth: (session login) in the spec, such as auth: {model: User}"],
         ),
         (
             USERS + "auth: {model: Member}\n" + UPLOAD % ", access: user, login_required: true",

@@ -39,7 +39,7 @@ routes:
   index: {rule: /, text: hi}
   secret: {rule: /secret, text: s, login_required: true}
 resources:
-  members: {model: Member}
+  members: {model: Member, access: {read: user, create: user, update: owner, delete: owner}}
 auth: {model: Member}
 """
 
@@ -118,15 +118,15 @@ def test_models_resources_and_auth_plan_their_files() -> None:
     files = _plan(parse_spec(FULL))
     assert {"xapp/models.py", "migrations/env.py", "migrations/versions/0001_initial.py", "tests/test_migrations.py"} <= set(files)
     assert {"xapp/members/views.py", "xapp/members/api.py", "xapp/members/schemas.py", "xapp/api.py", "xapp/crud.py"} <= set(files)
-    assert {"xapp/auth/views.py", "xapp/auth/guards.py", "xapp/templates/auth/login.html", "tests/test_auth.py"} <= set(files)
+    assert {"xapp/auth/views.py", "xapp/access.py", "xapp/templates/auth/login.html", "tests/test_auth.py"} <= set(files)
     (member,) = files["xapp/models.py"].context.models
     assert member.model.name == "Member" and member.bases == "UserMixin, Model" and member.auth is not None
     assert member.columns[1] == "email: Mapped[str] = mapped_column(String(120), unique=True)"
     assert member.columns[2].startswith("password_hash: ")  # auth adds the hash column
     assert [e.name for e in files["xapp/extensions.py"].context.extensions] == ["db", "migrate", "csrf", "login_manager", "limiter"]
     views = {v.route.key: v for v in files["xapp/views.py"].context.views}
-    assert views["secret"].decorators == ("@login_required",) and views["secret"].guard
-    assert not views["index"].guard
+    assert views["secret"].decorators == ("@login_required",)
+    assert views["index"].decorators == ()
     deps = files["pyproject.toml"].context.dependencies
     assert {"Flask-SQLAlchemy>=3.1", "Flask-Login>=0.6.3", "marshmallow-sqlalchemy>=1.4"} <= set(deps)
 

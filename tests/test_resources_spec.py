@@ -84,7 +84,7 @@ CASES = {
     ),
     "login_required without auth": (
         "resources:\n  books: {model: Book, login_required: true}\n",
-        ["spec.yaml:24:40: resources.books.login_required: login_required needs `auth:` (session login); add auth or remove this key"],
+        ["spec.yaml:24:24: resources.books.login_required: login_required needs auth: (session login) in the spec, such as auth: {model: User}"],
     ),
     "key taken by a blueprint": (
         "blueprints:\n  books: {routes: {a: {rule: /a}}}\nresources:\n  books: {model: Book}\n",
@@ -123,20 +123,26 @@ GUARDED = (
     HEADER
     + MODELS
     + "auth: {model: Author}\n"
-    + "resources:\n  authors: {model: Author, login_required: true}\n  books: {model: Book}\n"
+    + "resources:\n  authors: {model: Author, access: {read: user, create: user, update: owner, delete: owner}}\n"
+    + "  books: {model: Book, access: anyone}\n"
 )
 
 
-def test_login_required_guards_the_pages_and_the_api_of_that_resource_only() -> None:
+def test_every_action_of_a_resource_asks_the_access_rules() -> None:
     from tests.conftest import render_text
 
     files = render_text(GUARDED)
+    access = files["xapp/access.py"]
+    assert '"authors": {\n        "read": ("user",),' in access
+    assert '"books": {\n        "read": ("anyone",),' in access
     authors_views, authors_api = files["xapp/authors/views.py"], files["xapp/authors/api.py"]
-    assert "@bp.before_request\n@login_required\ndef require_login() -> None:" in authors_views
-    assert "@blp.before_request\n@api_login_required\ndef require_login() -> None:" in authors_api
-    assert "from ..auth.guards import api_login_required" in authors_api
-    assert "require_login" not in files["xapp/books/views.py"] + files["xapp/books/api.py"]
+    for action in ("read", "create", "update", "delete"):
+        assert f'"{action}"' in authors_views
+    assert "require(RESOURCE, ACTIONS[request.method], api=True)" in authors_api
+    assert "require(RESOURCE, action, author, api=True)" in authors_api  # the owner rule needs the row
+    assert "def test_the_rules_answer_each_visitor(" in files["tests/test_resource_authors.py"]
     assert "def test_anonymous_visitors_are_sent_to_log_in(" in files["tests/test_resource_authors.py"]
+    assert "test_anonymous_visitors_are_sent_to_log_in" not in files["tests/test_resource_books.py"]
 
 
 def test_the_password_hash_never_reaches_a_resource_of_the_auth_model() -> None:

@@ -1,9 +1,8 @@
 """Session login with Flask-Login: the ``auth`` blueprint, its forms, templates, the
 ``create-user`` command, the guards and their generated tests.
 
-Other planners reuse the guards through :data:`PAGE_GUARD` (a view decorator that sends
-anonymous visitors to the login page with ``next``) and :func:`api_guard` (a decorator
-whose anonymous answer is a JSON 401).
+Who may do what (the guards of pages, the API and uploads) lives in the access module
+(:mod:`flaskgen.core.plan.access`).
 """
 
 from __future__ import annotations
@@ -21,17 +20,11 @@ if TYPE_CHECKING:
     from flaskgen.core.plan.project import NavLink
 
 DEPENDENCIES = ["Flask-Login>=0.6.3"]
-PAGE_GUARD: Import = ("flask_login", "login_required")
 MIN_PASSWORD = 8
 MAX_PASSWORD = 256
 LIMITER_DEPENDENCY = "Flask-Limiter[redis]>=4.1"
 # Values the generated tests log in with (the identity fits any column length >= 16).
 TEST_PASSWORD = "correct horse battery"
-
-
-def api_guard(package: str) -> Import:
-    """The decorator for JSON API views: anonymous requests get 401 as JSON."""
-    return (f"{package}.{BLUEPRINT}.guards", "api_login_required")
 
 
 @dataclass(frozen=True)
@@ -72,6 +65,7 @@ class AuthCtx:
     test_identity: str  # the identity of the tests' saved user
     new_identity: str  # one the sign-up tests register
     cli_identity: str  # one the create-user tests create
+    numbered_identity: str  # a format string ({n}) of identities for users the tests make
     test_password: str
     guarded: tuple[GuardCase, ...]  # one request per guarded route
     login_path: str
@@ -109,6 +103,13 @@ def _label(name: str) -> str:
 def _sample(name: str, length: int | None, suffix: str) -> str:
     value = f"{name}-{suffix}" if name != "email" and "mail" not in name else f"{suffix}@example.com"
     return value[: length or len(value)]
+
+
+def _numbered(name: str, length: int | None) -> str:
+    """``u{n}@example.com`` (or ``u{n}-<name>``), cut to the column's length after the number."""
+    rest = "@example.com" if name == "email" or "mail" in name else f"-{name}"
+    room = (length or 64) - len("u") - 6  # numbers up to 6 digits
+    return "u{n}" + rest[: max(room, 0)]
 
 
 def _home(spec: ProjectSpec) -> str | None:
@@ -170,6 +171,7 @@ def auth_ctx(spec: ProjectSpec) -> AuthCtx:
         test_identity=_sample(auth.identity, auth.identity_length, "ada"),
         new_identity=_sample(auth.identity, auth.identity_length, "grace"),
         cli_identity=_sample(auth.identity, auth.identity_length, "alan"),
+        numbered_identity=_numbered(auth.identity, auth.identity_length),
         test_password=TEST_PASSWORD,
         guarded=_guarded_cases(spec),
         login_path=f"{URL_PREFIX}/login",
@@ -217,7 +219,7 @@ def contribute(spec: ProjectSpec) -> Contribution:
     out.setup.append((Phase.BLUEPRINTS, f"app.register_blueprint({BLUEPRINT}_bp)"))
     out.conftest.append("auth")
     folder = f"{pkg}/{BLUEPRINT}"
-    for name in ("__init__", "forms", "users", "views", "guards", "commands"):
+    for name in ("__init__", "forms", "users", "views", "commands"):
         out.files.append(PlannedFile(f"{folder}/{name}.py", f"project/package/auth/{name}.py.jinja", ctx, python=True))
     templates = ["_fields.html", "login.html"] + (["register.html"] if spec.auth.register else [])
     for name in templates:

@@ -7,10 +7,11 @@ and expected value is computed here; the templates only loop and substitute.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from flaskgen.core.plan import access
 from flaskgen.core.plan.base import (
     Contribution,
     Extension,
@@ -66,6 +67,7 @@ class UploadCtx:
     foreign_name: str  # notes.exe
     serve_prefix: str  # the serve rule before <filename>
     serve_suffix: str
+    guard: str | None = None  # the access decorator of its views
 
 
 def _size(size: int) -> tuple[str, str]:
@@ -141,6 +143,11 @@ class UploadsView(TypedView):
     base_url: str
     error_413: str | None  # what the spec's own 413 page shows, if it has one
     login_only: tuple[str, ...]  # the uploads that need a logged-in user
+    login_import: bool = False  # a view uses Flask-Login's login_required
+    allow_import: bool = False  # a view uses the access module's allow(...)
+    roles: tuple[str, ...] = ()  # the roles the tests' user holds: every one the uploads' rules name
+    role_only: tuple[str, ...] = ()  # uploads whose rule a user without a role does not pass
+    project_user: str = ""  # the auth model's class
 
     @property
     def login(self) -> bool:
@@ -157,11 +164,17 @@ class UploadPageView(TypedView):
 
 def _uploads(spec: ProjectSpec, out: Contribution) -> None:
     pkg = spec.project.package
-    uploads = [upload_ctx(u) for u in spec.uploads]
+    guards = [access.guard(u.access, ".access") for u in spec.uploads]
+    uploads = [replace(upload_ctx(u), guard=g) for u, (_, g) in zip(spec.uploads, guards, strict=True)]
+    modules = {i[1] for i, _ in guards if i is not None}
+    roles = tuple(sorted({name for u in spec.uploads for name in u.access if spec.auth and name in spec.auth.roles}))
     base_url = spec.probe.base_url if spec.probe else "http://localhost"
     error_413 = next((_error_fragment(page) for page in spec.errors if page.code == 413), None)
     login_only = tuple(u.name for u in spec.uploads if u.login_required)
-    view = UploadsView(spec.project, tuple(uploads), spec.project.csrf, base_url, error_413, login_only)
+    view = UploadsView(spec.project, tuple(uploads), spec.project.csrf, base_url, error_413, login_only, "login_required" in modules, "allow" in modules, roles,
+        tuple(u.name for u in spec.uploads if u.login_required and "user" not in u.access),
+        spec.auth.model if spec.auth else "",
+    )
     out.files.append(PlannedFile(f"{pkg}/uploads.py", "project/package/uploads.py.jinja", view, python=True))
     for item in uploads:
         page = UploadPageView(spec.project.csrf, item)

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from flaskgen.core.plan import auth, data, deploy, features, resources
+from flaskgen.core.plan import access, auth, data, deploy, features, resources
 from flaskgen.core.plan.base import (
     Contribution,
     Extension,
@@ -66,7 +66,7 @@ class ViewCtx:
     signature: str
     doc: str
     decorators: tuple[str, ...]
-    guard: bool = False  # a class view that needs a logged-in user (``decorators = [...]``)
+    guard: str | None = None  # a class view's access decorator (``decorators = [...]``)
     defined: bool = True  # False for a ``redirect_to`` route: a URL rule, no code
 
 
@@ -178,8 +178,13 @@ def _rule_kwargs(route: Route, index: int, *, with_subdomain: bool = True) -> li
     return args
 
 
-def _view_imports(routes: tuple[Route, ...], guard: bool = False) -> set[Import]:
-    imports: set[Import] = {auth.PAGE_GUARD} if guard or any(r.login_required for r in routes) else set()
+def _view_imports(routes: tuple[Route, ...], access_module: str, rule: tuple[str, ...] = ("anyone",)) -> set[Import]:
+    """What the views of ``routes`` import; ``rule`` is their blueprint's access rule."""
+    imports: set[Import] = set()
+    for needed in (rule, *(r.access for r in routes if r.response.kind != "redirect_to")):
+        module_name, _ = access.guard(needed, access_module)
+        if module_name is not None:
+            imports.add(module_name)
     for route in routes:
         if route.response.kind == "redirect_to":
             continue
@@ -202,7 +207,7 @@ def _redirect_registrations(route: Route, target: str) -> list[str]:
 
 
 def _views(
-    routes: tuple[Route, ...], prefix: str | None, target: str, *, exempt: bool = False
+    routes: tuple[Route, ...], prefix: str | None, target: str, access_module: str, *, exempt: bool = False
 ) -> tuple[list[ViewCtx], list[str]]:
     """View contexts and registration lines; ``target`` is ``app`` or ``bp``;
     ``exempt``: mark ``csrf: false`` views with ``csrf.exempt``."""
@@ -240,10 +245,11 @@ def _views(
                 registrations.append(f"app.add_url_rule({', '.join(args)})")
         if wrap and kind != "redirect_to" and not route.view_class:
             decorators.append("@csrf.exempt")
-        if route.login_required and not route.view_class:
-            decorators.append(f"@{auth.PAGE_GUARD[1]}")
+        _, guard = access.guard(route.access, access_module)
+        if guard and not route.view_class:
+            decorators.append(f"@{guard}")
         views.append(
-            ViewCtx(route, _signature(route), _doc(route, prefix), tuple(decorators), route.login_required, kind != "redirect_to")
+            ViewCtx(route, _signature(route), _doc(route, prefix), tuple(decorators), guard if route.view_class else None, kind != "redirect_to")
         )
     return views, registrations
 
@@ -504,8 +510,8 @@ def _app_setup(spec: ProjectSpec, parts: list[Contribution]) -> tuple[list[str],
 def _blueprint_files(spec: ProjectSpec, bp: Blueprint) -> list[PlannedFile]:
     pkg = spec.project.package
     protect = spec.project.csrf
-    views, registrations = _views(bp.routes, bp.url_prefix, "bp", exempt=protect and bp.csrf)
-    imports = _view_imports(bp.routes, bp.login_required) | {("flask", "Blueprint")}
+    views, registrations = _views(bp.routes, bp.url_prefix, "bp", "..access", exempt=protect and bp.csrf)
+    imports = _view_imports(bp.routes, "..access", bp.access) | {("flask", "Blueprint")}
     if protect and not bp.csrf:
         registrations.insert(0, "csrf.exempt(bp)  # csrf: false")
     if protect and not (bp.csrf and all(route.csrf for route in bp.routes)):
@@ -516,7 +522,7 @@ def _blueprint_files(spec: ProjectSpec, bp: Blueprint) -> list[PlannedFile]:
     if bp.subdomain:
         bp_args.append(f"subdomain={bp.subdomain!r}")
     view = BlueprintView(
-        bp, import_lines(imports), bp_args, auth.PAGE_GUARD[1] if bp.login_required else None, views, registrations
+        bp, import_lines(imports), bp_args, access.guard(bp.access, "..access")[1], views, registrations
     )
     return [
         PlannedFile(f"{pkg}/{bp.name}/__init__.py", "project/package/blueprint/__init__.py.jinja", view, python=True),
@@ -690,6 +696,8 @@ class RoutesTestsView(TypedView):
     project: Project
     probe: Probe | None
     login: bool  # the app has auth (guarded routes redirect to the login page)
+    roles: tuple[str, ...] = ()  # roles the routes' rules name: the tests' user holds them
+    user_model: str = ""
 
 
 def _project_files(spec: ProjectSpec, parts: list[Contribution]) -> list[PlannedFile]:
@@ -720,8 +728,8 @@ def _app_files(spec: ProjectSpec, parts: list[Contribution]) -> list[PlannedFile
     if extensions:
         files.append(PlannedFile(f"{pkg}/extensions.py", "project/package/extensions.py.jinja", ExtensionsView(extensions), True))
     if spec.routes:
-        views, registrations = _views(spec.routes, None, "app", exempt=spec.project.csrf)
-        imports = _view_imports(spec.routes) | {("flask", "Flask")}
+        views, registrations = _views(spec.routes, None, "app", ".access", exempt=spec.project.csrf)
+        imports = _view_imports(spec.routes, ".access") | {("flask", "Flask")}
         if spec.project.csrf and not all(route.csrf for route in spec.routes):
             imports.add((".extensions", "csrf"))
         files.append(
@@ -812,12 +820,19 @@ def _test_files(spec: ProjectSpec, parts: list[Contribution]) -> list[PlannedFil
     """The generated project's own tests (the features add theirs)."""
     files = [
         PlannedFile("tests/conftest.py", "project/tests/conftest.py.jinja", _conftest_view(spec, parts), True),
-        PlannedFile("tests/test_routes.py", "project/tests/test_routes.py.jinja", RoutesTestsView(spec.project, spec.probe, spec.auth is not None), True),
+        PlannedFile("tests/test_routes.py", "project/tests/test_routes.py.jinja", RoutesTestsView(spec.project, spec.probe, spec.auth is not None, _route_roles(spec), spec.auth.model if spec.auth else ""), True),
         PlannedFile("tests/test_config.py", "project/tests/test_config.py.jinja", _config_tests_view(spec), True),
     ]
     if spec.errors:
         files.append(PlannedFile("tests/test_errors.py", "project/tests/test_errors.py.jinja", _error_tests_view(spec), True))
     return files
+
+
+def _route_roles(spec: ProjectSpec) -> tuple[str, ...]:
+    if spec.auth is None:
+        return ()
+    named = {n for r in spec.all_routes for n in r.access} | {n for b in spec.blueprints for n in b.access}
+    return tuple(r for r in spec.auth.roles if r in named)
 
 
 @dataclass(frozen=True)
@@ -863,6 +878,7 @@ def plan(spec: ProjectSpec, spec_name: str = "spec.yaml") -> list[PlannedFile]:
         data.contribute(spec),
         features.contribute(spec),
         auth.contribute(spec),
+        access.contribute(spec),
         resources.contribute(spec),
         deploy.contribute(spec),
     ]

@@ -82,8 +82,13 @@ class PickerCtx:
     many: bool
     factory: str  # the related model's factory in the generated tests
     label_attr: str  # the related model's label column, or "" for "#<id>"
-    login_required: bool = False  # the related rows' own pages need a login: so does the picker
+    rules: tuple[tuple[str, ...], ...] = ()  # read rules of the resources over the related rows: all must pass
     label_value: str = ""  # a literal the tests give the searched row's label when it may be NULL
+
+    @property
+    def login_required(self) -> bool:
+        """An anonymous visitor does not pass every read rule: the picker offers them nothing."""
+        return any("anyone" not in rule for rule in self.rules)
 
 
 @dataclass(frozen=True)
@@ -161,6 +166,31 @@ class ResourceCtx:
     search_field: str | None
     parents: tuple[tuple[str, str, str, str], ...]  # (form field, parent class, factory, its key) for required pickers
     needed_by: tuple[tuple[str, str, str], ...]  # (child class, child factory, fk attribute) rows that block delete
+    guarded: bool = False  # the app has auth: every action asks the access module
+    access_rows: bool = False  # the access module's checks take the row (some resource has an owner)
+    owner_column: str | None = None  # set to the logged-in user's key on create
+    owner_scoped: bool = False  # the read rule names owner: lists go through visible()
+    user_pk: str = "id"  # the auth model's key attribute
+    roles: tuple[str, ...] = ()  # the roles this resource's rules and pickers name
+    access_cells: tuple[tuple[str, str, str, str], ...] = ()  # (channel, action, visitor, answer): the permission matrix
+    self_owned: bool = False  # over the auth model: a row is its own owner
+    auth_model: str = ""  # the auth model's class
+    login_path: str = "/auth/login"
+
+    @property
+    def anonymous_form(self) -> bool:
+        """An anonymous visitor may fill in the form (create or update is open to anyone)."""
+        return not self.guarded or any("anyone" in self.resource.rule(a) for a in ("create", "update"))
+
+    @property
+    def tester_login(self) -> bool:
+        """The CRUD tests log in: some rule (or picker) needs it."""
+        return self.guarded and (any("anyone" not in rule for _, rule in self.resource.access) or bool(self.login_only_pickers))
+
+    @property
+    def access_visitors(self) -> tuple[str, ...]:
+        """The visitors of the permission matrix, in order."""
+        return tuple(dict.fromkeys(cell[2] for cell in self.access_cells))
 
     @property
     def refused_values(self) -> tuple[tuple[str, str, str, bool], ...]:
@@ -578,7 +608,7 @@ def _imports(fields: tuple[FieldCtx, ...]) -> tuple[tuple[str, ...], tuple[str, 
     return tuple(sorted(classes)), tuple(sorted(uses & set(VALIDATORS)))
 
 
-def _picker(field: FieldCtx, login_required: bool) -> PickerCtx:
+def _picker(field: FieldCtx, rules: tuple[tuple[str, ...], ...]) -> PickerCtx:
     related = field.related
     assert related is not None
     many = field.kind == "many_to_many"
@@ -592,16 +622,17 @@ def _picker(field: FieldCtx, login_required: bool) -> PickerCtx:
         many=many,
         factory=f"new_{snake(related.name)}",
         label_attr=related.label or "",
-        login_required=login_required,
+        rules=rules,
         label_value=_label_value(related),
     )
 
 
-def rows_need_login(spec: ProjectSpec, model: Model | None) -> bool:
-    """Whether a model's rows are shown only to logged-in visitors: every resource over it
-    needs a login. A picker of those rows follows them, not the page it sits on."""
-    over = [r for r in spec.resources if model is not None and r.model.name == model.name]
-    return bool(over) and all(r.login_required for r in over)
+def read_rules(spec: ProjectSpec, model: Model | None) -> tuple[tuple[str, ...], ...]:
+    """The read rules of every resource over ``model`` (with auth): a picker of its rows
+    follows them (all of them), not the page it sits on."""
+    if spec.auth is None or model is None:
+        return ()
+    return tuple(dict.fromkeys(r.rule("read") for r in spec.resources if r.model.name == model.name))
 
 
 def _label_value(model: Model) -> str:
@@ -694,7 +725,7 @@ def resource_ctx(spec: ProjectSpec, resource: Resource) -> ResourceCtx:
         model_imports=tuple(related_models),
         form_imports=classes,
         validator_imports=validators,
-        pickers=tuple(_picker(f, rows_need_login(spec, f.related)) for f in fields if f.related),
+        pickers=tuple(_picker(f, read_rules(spec, f.related)) for f in fields if f.related),
         crud_imports=_crud_imports(fields),
         schema_fields=tuple(f.line for f in _schema_fields(resource, fields)),
         schema_imports=schema_imports(_schema_fields(resource, fields)),
@@ -702,7 +733,89 @@ def resource_ctx(spec: ProjectSpec, resource: Resource) -> ResourceCtx:
         show_columns=tuple((c.name, _human(c.name)) for c in model.columns if c.type != "binary"),
         label_sorts=_label_sorts(resource, models, columns),
         **_test_values(resource, fields, models),
+        **_access_values(spec, resource),
     )
+
+
+def _access_values(spec: ProjectSpec, resource: Resource) -> dict[str, Any]:
+    """What the resource's views and tests need of the access rules."""
+    return {
+        "guarded": spec.auth is not None,
+        "access_rows": spec.auth is not None and any(r.owner_column for r in spec.resources),
+        "owner_column": resource.owner_column if resource.owner else None,
+        "owner_scoped": spec.auth is not None and "owner" in resource.rule("read"),
+        "user_pk": _user_pk(spec),
+        "roles": _roles(spec, resource),
+        "access_cells": access_cells(spec, resource),
+        "self_owned": spec.auth is not None and spec.auth.model == resource.model.name,
+        "auth_model": spec.auth.model if spec.auth else "",
+    }
+
+
+def _roles(spec: ProjectSpec, resource: Resource) -> tuple[str, ...]:
+    if spec.auth is None:
+        return ()
+    named = {n for _, rule in resource.access for n in rule}
+    for f in resource.form:
+        rel = next((r for r in resource.model.relationships if r.name == f), None)
+        related = next((m for m in spec.models if rel is not None and m.name == rel.model), None)
+        named |= {n for rule in read_rules(spec, related) for n in rule}
+    return tuple(r for r in spec.auth.roles if r in named)
+
+
+MATRIX_ACTIONS = ("list", "read", "create", "update", "delete")
+ALLOWED = {
+    ("pages", "list"): "200", ("pages", "read"): "200", ("pages", "create"): "done",
+    ("pages", "update"): "done", ("pages", "delete"): "done",
+    ("api", "list"): "200", ("api", "read"): "200", ("api", "create"): "201",
+    ("api", "update"): "200", ("api", "delete"): "204",
+}  # fmt: skip
+
+
+def _passes(rule: tuple[str, ...], visitor: str, on_row: bool) -> bool:
+    """Whether ``visitor`` (anonymous, user, owner, other or a role) passes ``rule``;
+    ``owner`` passes for anyone logged in until there is a row."""
+    if "anyone" in rule:
+        return True
+    if visitor == "anonymous":
+        return False
+    if "user" in rule or visitor in rule:
+        return True
+    return "owner" in rule and (visitor == "owner" or not on_row)
+
+
+def access_cells(spec: ProjectSpec, resource: Resource) -> tuple[tuple[str, str, str, str], ...]:
+    """The permission matrix: every action x visitor x channel with its answer, from
+    the same rules the access module applies."""
+    if spec.auth is None:
+        return ()
+    named = {n for _, rule in resource.access for n in rule}
+    visitors = ["anonymous", "user", *(r for r in spec.auth.roles if r in named)]
+    if "owner" in named:
+        visitors += ["owner", "other"]
+    channels = [c for c, on in (("pages", resource.html), ("api", resource.api)) if on]
+    out = []
+    for channel in channels:
+        for action in MATRIX_ACTIONS:
+            rule = resource.rule("read" if action == "list" else action)
+            on_row = action in ("read", "update", "delete")
+            for visitor in visitors:
+                if _passes(rule, visitor, on_row):
+                    answer = ALLOWED[(channel, action)]
+                elif visitor == "anonymous":
+                    answer = "login" if channel == "pages" else "401"
+                elif on_row and _passes(rule, visitor, False) and not _passes(resource.rule("read"), visitor, True):
+                    answer = "404"  # they may not even see the row
+                else:
+                    answer = "403"
+                out.append((channel, action, visitor, answer))
+    return tuple(out)
+
+
+def _user_pk(spec: ProjectSpec) -> str:
+    if spec.auth is None:
+        return "id"
+    return next(m for m in spec.models if m.name == spec.auth.model).primary_key.name
 
 
 def _schema_name(spec: ProjectSpec, resource: Resource) -> str:
@@ -720,8 +833,8 @@ def _label_sorts(resource: Resource, models: dict[str, Model], columns: tuple[Li
     out = []
     for c in columns:
         rel = resource.model.relationship(c.name)
-        if c.sort_alias is None or rel is None:
-            continue
+        if c.sort_alias is None or rel is None or c.name == resource.owner:
+            continue  # (a list of one's own rows has one owner)
         parent = models[rel.model]
         label = parent.column(parent.label or "")
         if label is not None and label.type in ("string", "text") and (label.length is None or label.length >= 7):
@@ -807,7 +920,7 @@ def _tests_view(spec: ProjectSpec, r: ResourceCtx) -> ResourceTestsView:
 def _signed_in_row(spec: ProjectSpec, r: ResourceCtx) -> tuple[str, str] | None:
     """(identity column, value) of the user the tests log in as, when that user is a row
     of this resource's own table (the tests then leave that row out of their counts)."""
-    if spec.auth is None or not r.resource.login_required or spec.auth.model != r.cls:
+    if spec.auth is None or not r.tester_login or spec.auth.model != r.cls:
         return None
     from flaskgen.core.plan.auth import auth_ctx
 

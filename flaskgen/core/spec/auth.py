@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from flaskgen.core.spec.base import claim_rule
+from flaskgen.core.spec.access import BUILT_IN
+from flaskgen.core.spec.base import claim_rule, snake
 from flaskgen.core.spec.loader import KeyPath
 from flaskgen.core.spec.routes import parse_rule
 from flaskgen.core.spec.schema import did_you_mean
-from flaskgen.core.spec.types import Auth, Blueprint, Column, Model, Route
+from flaskgen.core.spec.types import AssociationTable, Auth, Blueprint, Column, Model, Relationship, Route
 
 if TYPE_CHECKING:
     from flaskgen.core.spec.base import Ctx, RouteCheck
@@ -26,6 +27,10 @@ COMMAND = "create-user"
 HASH_COLUMN = "password_hash"
 TOKEN_COLUMN = "session_token"
 DEFAULT_THROTTLE = "5 per minute"
+ROLE_MODEL = "Role"
+ROLE_TABLE = "role"
+ROLE_LENGTH = 80
+ROLES_ATTRIBUTE = "roles"
 TOKEN_LENGTH = 64  # secrets.token_urlsafe(32) is 43 characters
 HASH_LENGTH = 255  # werkzeug's scrypt and pbkdf2 hashes are about 100 to 160 characters
 KEY_TYPES = ("integer", "big_integer", "string", "uuid")
@@ -95,11 +100,76 @@ def normalize_auth(ctx: Ctx, rc: RouteCheck, extras: Extras) -> None:
     if auth is None:
         return
     throttle = raw.get("throttle", DEFAULT_THROTTLE)
-    auth = replace(auth, throttle=throttle if isinstance(throttle, str) else None)
+    roles = _roles(ctx, raw, auth.register)
+    auth = replace(auth, throttle=throttle if isinstance(throttle, str) else None, roles=roles, register_role=raw.get("register_role") if roles else None)
     _claim_rules(ctx, rc, auth)
     extras.auth = auth
     with_hash = replace(model, columns=(*model.columns, hash_column(), token_column()))
     extras.models = tuple(with_hash if m.name == name else m for m in extras.models)
+    if roles and _role_names_free(ctx, with_hash, extras):
+        _add_role_model(extras, with_hash)
+
+
+def _roles(ctx: Ctx, raw: dict[str, Any], register: bool) -> tuple[str, ...]:
+    """``auth.roles``, checked, and ``register_role`` against them."""
+    roles = tuple(raw.get("roles") or ())
+    for i, role in enumerate(roles):
+        if role in BUILT_IN:
+            ctx.error(("auth", "roles", i), f"'{role}' is a rule of its own (anyone, user, owner); pick another role name")
+    chosen = raw.get("register_role")
+    if chosen is not None:
+        where: KeyPath = ("auth", "register_role")
+        if chosen not in roles:
+            hint = did_you_mean(chosen, list(roles)) or (" (auth.roles declares none)" if not roles else "")
+            ctx.error(where, f"unknown role '{chosen}'{hint}; register_role names one of auth.roles")
+        elif not register:
+            ctx.error(where, "register_role is the role of people who sign up, and register: false turns sign-up off")
+    return roles
+
+
+def _role_names_free(ctx: Ctx, user: Model, extras: Extras) -> bool:
+    """The Role model, its table and the association table must not clash."""
+    ok = True
+    tables = {m.table: m.name for m in extras.models} | {a.name: "an association table" for a in extras.association_tables}
+    for model in extras.models:
+        if model.name == ROLE_MODEL:
+            ctx.error(("models", model.name), f"auth.roles generates the {ROLE_MODEL} model; rename this one", key=True)
+            ok = False
+    for table in (ROLE_TABLE, f"{user.table}_{ROLE_TABLE}"):
+        if table in tables and tables[table] != ROLE_MODEL:
+            ctx.error(("auth", "roles"), f"auth.roles needs the table '{table}', which {tables[table]} already uses; rename that table")
+            ok = False
+    taken = {c.name for c in user.columns} | {r.name for r in user.relationships}
+    if ROLES_ATTRIBUTE in taken:
+        ctx.error(("models", user.name), f"auth.roles gives {user.name} a '{ROLES_ATTRIBUTE}' relationship; rename yours", key=True)
+        ok = False
+    return ok
+
+
+def _add_role_model(extras: Extras, user: Model) -> None:
+    """The ``Role`` model (one row per role name) and its many-to-many with the users."""
+    secondary = f"{user.table}_{ROLE_TABLE}"
+    key = Column("id", "integer", "int", "Integer()", True, False, False, False, None, None, None, None)
+    role = Model(
+        name=ROLE_MODEL,
+        table=ROLE_TABLE,
+        columns=(key, replace(_login_column("name", ROLE_LENGTH, True, "The role's name, as auth.roles spells it."), nullable=False)),
+        relationships=(Relationship("users", user.name, ROLES_ATTRIBUTE, secondary, True, True, "many_to_many"),),
+        doc="A named role (auth.roles); access rules name roles, and a user holds any number.",
+        label="name",
+    )
+    upk = user.primary_key
+    sides = sorted([(f"{snake(user.name)}_{upk.name}", user.table, upk), ("role_id", ROLE_TABLE, key)], key=lambda s: s[0])
+    table = AssociationTable(
+        secondary,
+        (sides[0][0], sides[0][1], sides[0][2].name),
+        (sides[1][0], sides[1][1], sides[1][2].name),
+        (sides[0][2].python_type, sides[1][2].python_type),
+        (sides[0][2].sa_type, sides[1][2].sa_type),
+    )
+    with_roles = replace(user, relationships=(*user.relationships, Relationship(ROLES_ATTRIBUTE, ROLE_MODEL, "users", secondary, True, kind="many_to_many")))
+    extras.models = (*(with_roles if m.name == user.name else m for m in extras.models), role)
+    extras.association_tables = tuple(sorted((*extras.association_tables, table), key=lambda a: a.name))
 
 
 def _auth(ctx: Ctx, model: Model, identity: str, register: bool) -> Auth | None:
@@ -187,16 +257,12 @@ def _claim_rules(ctx: Ctx, rc: RouteCheck, auth: Auth) -> None:
 
 
 def check_guards(ctx: Ctx, routes: list[tuple[KeyPath, Route]], blueprints: list[tuple[KeyPath, Blueprint]], has_auth: bool) -> None:
-    """``login_required`` needs ``auth:``; a rule-level redirect has no view to guard."""
-    hint = "login_required needs auth: (session login) in the spec, such as auth: {model: User}"
+    """A rule-level redirect has no view to guard (``login_required`` and ``access``
+    without ``auth`` are reported where the rules are read)."""
     for path, route in routes:
         if route.login_required and route.response.kind == "redirect_to":
-            ctx.error((*path, "login_required"), "a redirect_to route has no view to guard; guard the route it redirects to", key=True)
-        elif route.login_required and not has_auth:
-            ctx.error((*path, "login_required"), hint, key=True)
-    for path, bp in blueprints:
-        if bp.login_required and not has_auth:
-            ctx.error((*path, "login_required"), hint, key=True)
+            key = "access" if "access" in (ctx.get(path) or {}) else "login_required"
+            ctx.error((*path, key), "a redirect_to route has no view to guard; guard the route it redirects to", key=True)
 
 
 def throttle_defaults(defined: dict[str, dict[str, Any]], out: dict[str, dict[str, Any]], throttle: str) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
 from flaskgen.core.spec import routing
+from flaskgen.core.spec.access import ANYONE, single_rule
 from flaskgen.core.spec.auth import BLUEPRINT, RULES, normalize_auth
 from flaskgen.core.spec.base import claim_rule
 from flaskgen.core.spec.loader import KeyPath
@@ -168,6 +169,7 @@ def _upload(ctx: Ctx, rc: RouteCheck, name: str, body: dict[str, Any]) -> Upload
             claim_rule(ctx, rc, (*path, "serve"), serve, serve_endpoint, ("GET",))
     for endpoint in endpoints:
         rc.endpoints.setdefault(endpoint, path)
+    access = single_rule(ctx, path, body, closed=True)
     if not ok or rule is None or folder is None or extensions is None:
         return None
     return Upload(
@@ -180,31 +182,9 @@ def _upload(ctx: Ctx, rc: RouteCheck, name: str, body: dict[str, Any]) -> Upload
         serve=body.get("serve"),
         overwrite=bool(body.get("overwrite", False)),
         renamed_from=body.get("renamed_from"),
-        login_required=_upload_login(ctx, path, body),
+        login_required=access != (ANYONE,),
+        access=access,
     )
-
-
-def _upload_login(ctx: Ctx, path: KeyPath, body: dict[str, Any]) -> bool:
-    """Whether the upload needs a logged-in user: ``access: user`` or ``login_required``;
-    with ``auth`` and neither key, yes (closed unless the spec opens it)."""
-    has_auth = ctx.get(("auth",)) is not None
-    if "access" in body and "login_required" in body:
-        ctx.error((*path, "login_required"), "give access or login_required, not both (login_required: true means access: user)", key=True)
-        return has_auth
-    access = body.get("access")
-    if access is None:
-        wanted = body.get("login_required")
-        access = ("user" if wanted else "anyone") if wanted is not None else ("user" if has_auth else "anyone")
-        where: KeyPath = (*path, "login_required")
-    else:
-        where = (*path, "access")
-    if access not in ("anyone", "user"):
-        ctx.error(where, f"unknown rule '{access}'{did_you_mean(access, ['anyone', 'user'])}; an upload's access is anyone or user")
-        return has_auth
-    if access == "user" and not has_auth:
-        ctx.error(where, "a logged-in user needs auth: (session login) in the spec, such as auth: {model: User}")
-        return False
-    return access == "user"
 
 
 def _uploads(ctx: Ctx, rc: RouteCheck, extras: Extras) -> None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from flaskgen.core.spec import routing
 from flaskgen.core.spec.base import APP_MODULES, claim_rule, snake
+from flaskgen.core.spec.access import ANYONE, Access, Rule, resource_access, resource_owner
 from flaskgen.core.spec.hazards import IMPORTED_CLASSES, SCHEMA_ATTRIBUTES
 from flaskgen.core.spec.loader import KeyPath
 from flaskgen.core.spec.orm import NOW_DEFAULTS
@@ -41,7 +42,8 @@ VIEW_NAMES = frozenset(
         "select", "get_or_404", "check_if_match", "etag_of", "rows_by_id", "unknown_ids",
         "page_number", "picker_search", "search", "sort", "setattr", "str", "int", "bool", "dict",
         "list", "tuple", "form", "data", "errors", "stmt", "missing", "status", "text", "value",
-        "key", "field", "picker", "page", "args", "item", "row", "login_required",
+        "key", "field", "picker", "page", "args", "item", "row", "login_required", "action", "require",
+        "visible", "current_user", "rows",
     }
 )  # fmt: skip
 # What a resource's forms.py imports (and every WTForms ...Field class).
@@ -82,7 +84,23 @@ class Resource:
     order_by: tuple[tuple[str, bool], ...]  # (column, descending)
     search: tuple[str, ...]
     form: tuple[str, ...]  # column or relationship names
-    login_required: bool
+    access: Access = ()  # (action, rule) for read, create, update and delete
+    owner: str | None = None  # the many-to-one to the auth model that names a row's owner
+    owner_column: str | None = None  # its foreign key column; over the auth model, the row's own key
+
+    def rule(self, action: str) -> Rule:
+        """Who may take ``action`` (read, create, update, delete)."""
+        return dict(self.access).get(action, (ANYONE,))
+
+    @property
+    def login_required(self) -> bool:
+        """Every action needs someone logged in (no rule says anyone)."""
+        return all(ANYONE not in rule for _, rule in self.access) if self.access else False
+
+    @property
+    def open_writes(self) -> tuple[str, ...]:
+        """The writing actions that anyone may take."""
+        return tuple(a for a, rule in self.access if a != "read" and ANYONE in rule)
 
     @property
     def pk(self) -> Column:
@@ -199,10 +217,11 @@ def _order_by(ctx: Ctx, path: KeyPath, raw: list[str], model: Model) -> tuple[tu
     return tuple((item.lstrip("-"), item.startswith("-")) for item in raw)
 
 
-def _check_required(ctx: Ctx, path: KeyPath, model: Model, form: tuple[str, ...]) -> None:
-    """A column that must be filled in and has no default must be in the form."""
+def _check_required(ctx: Ctx, path: KeyPath, model: Model, form: tuple[str, ...], owned: str | None = None) -> None:
+    """A column that must be filled in and has no default must be in the form (the
+    owner's column is set from the logged-in user)."""
     for column in model.columns:
-        if column.nullable or column.default_expr is not None or column.primary_key:
+        if column.nullable or column.default_expr is not None or column.primary_key or column.name == owned:
             continue
         rel = next((r for r in model.relationships if r.fk_column == column.name and r.kind == "many_to_one"), None)
         name = rel.name if rel else column.name
@@ -256,16 +275,19 @@ def _resource(ctx: Ctx, key: str, body: dict[str, Any], models: dict[str, Model]
     search = tuple(listing.get("search") or ())
     _check_names(ctx, (*path, "list", "search"), list(search), _search_allowed(model), "a column")
     order_by = _order_by(ctx, (*path, "list", "order_by"), listing.get("order_by") or [], model)
-    form = tuple(body.get("form") or _default_form(model))
-    if _check_names(ctx, (*path, "form"), list(form), _form_allowed(model, models)):
-        _check_required(ctx, (*path, "form") if "form" in body else path, model, form)
+    owner, owner_column = resource_owner(ctx, path, body, model)
+    owned = owner_column if owner else None
+    form = tuple(body.get("form") or (f for f in _default_form(model) if f != owner))
+    allowed = _form_allowed(model, models)
+    if owner:
+        allowed[owner] = "is the row's owner, set to the logged-in user on create; leave it out of the form"
+    if _check_names(ctx, (*path, "form"), list(form), allowed):
+        _check_required(ctx, (*path, "form") if "form" in body else path, model, form, owned)
     api_prefix = body.get("api_prefix", f"/api/{key}").rstrip("/") or "/"
     if api_prefix in API_RESERVED or api_prefix.startswith("/api/docs/"):
         where = (*path, "api_prefix") if "api_prefix" in body else path
         ctx.error(where, f"{api_prefix} is where the API's documentation lives; pick another api_prefix", key="api_prefix" not in body)
-    login_required = bool(body.get("login_required", False))
-    if login_required and "auth" not in ctx.spec.data:
-        ctx.error((*path, "login_required"), "login_required needs `auth:` (session login); add auth or remove this key")
+    access = resource_access(ctx, path, body, owner_column)
     return Resource(
         key=key,
         model=model,
@@ -278,7 +300,9 @@ def _resource(ctx: Ctx, key: str, body: dict[str, Any], models: dict[str, Model]
         order_by=order_by or ((model.primary_key.name, False),),
         search=search,
         form=form,
-        login_required=login_required,
+        access=access,
+        owner=owner,
+        owner_column=owner_column,
     )
 
 

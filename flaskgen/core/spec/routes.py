@@ -19,6 +19,7 @@ from flaskgen.core.spec.base import (
     camel,
     join_prefix,
 )
+from flaskgen.core.spec.access import ANYONE, single_rule
 from flaskgen.core.spec.loader import KeyPath
 from flaskgen.core.spec.responses import parse_response
 from flaskgen.core.spec.schema import did_you_mean
@@ -228,6 +229,14 @@ def _route(
         return None
     _check_status(ctx, path, raw, response)
     _claim_rules(ctx, rc, endpoint, rule_paths, parsed, methods)
+    return _route_value(ctx, path, key, raw, blueprint, rules, methods, response, params, variables)
+
+
+def _route_value(
+    ctx: Ctx, path: KeyPath, key: str, raw: dict[str, Any], blueprint: str | None, rules: Any, methods: tuple[str, ...],
+    response: Any, params: Any, variables: dict[str, Any],
+) -> Route:
+    access = single_rule(ctx, path, raw, closed=False)
     return Route(
         key=key,
         blueprint=blueprint,
@@ -246,7 +255,8 @@ def _route(
         examples=_examples(ctx, path, raw, variables),
         renamed_from=raw.get("renamed_from"),
         csrf=raw.get("csrf", True),
-        login_required=bool(raw.get("login_required", False)),
+        login_required=access != (ANYONE,),
+        access=access,
     )
 
 
@@ -308,7 +318,7 @@ def parse_blueprints(ctx: Ctx, rc: RouteCheck) -> tuple[list[tuple[KeyPath, Rout
         section = parse_routes(ctx, rc, (*path, "routes"), body.get("routes"), name, prefix, subdomain)
         csrf = body.get("csrf", True)
         routes += section if csrf else _csrf_exempt(ctx, section)
-        meta.append({"name": name, "url_prefix": prefix, "subdomain": subdomain, "doc": str(body.get("doc", "")), "renamed_from": body.get("renamed_from"), "path": path, "csrf": csrf, "login_required": bool(body.get("login_required", False))})
+        meta.append({"name": name, "url_prefix": prefix, "subdomain": subdomain, "doc": str(body.get("doc", "")), "renamed_from": body.get("renamed_from"), "path": path, "csrf": csrf, "access": single_rule(ctx, path, body, closed=False)})
     return routes, meta
 
 
@@ -326,7 +336,8 @@ def blueprint_values(bp_meta: list[dict[str, Any]], routes: list[Route]) -> tupl
             doc=m["doc"],
             renamed_from=m["renamed_from"],
             csrf=m["csrf"],
-            login_required=m["login_required"],
+            login_required=m["access"] != (ANYONE,),
+            access=m["access"],
         )
         for m in bp_meta
     )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-SCHEMA_SHA256 = "24d31cdbd7707a7c2678b93194fbe5f940f6b902cd468b544e320157e72a3627"
+SCHEMA_SHA256 = "66a129dee4298b854d5021124b56358aeeeb743abe86c03692a296a3bd7b0c0b"
 """The schema text this module was compiled from; another text takes the slow path."""
 
 
@@ -594,6 +594,55 @@ def _check_spec(data):
                             pass
                     if not data__auth__throttle_any_of_count1:
                         raise Reject
+                if "roles" in data__auth_keys:
+                    data__auth_keys.remove("roles")
+                    data__auth__roles = data__auth["roles"]
+                    if not (isinstance(data__auth__roles, list)):
+                        raise Reject
+                    data__auth__roles_is_list = isinstance(data__auth__roles, (list, tuple))
+                    if data__auth__roles_is_list:
+
+                        def fn(var):
+                            return (
+                                frozenset(dict((k, fn(v)) for k, v in var.items()).items())
+                                if hasattr(var, "items")
+                                else tuple(fn(v) for v in var)
+                                if isinstance(var, (dict, list))
+                                else (bool, var)
+                                if isinstance(var, bool)
+                                else var
+                            )
+
+                        data__auth__roles_len = len(data__auth__roles)
+                        if data__auth__roles_len > len(
+                            set(
+                                fn(data__auth__roles_x) for data__auth__roles_x in data__auth__roles
+                            )
+                        ):
+                            raise Reject
+                        for data__auth__roles_x, data__auth__roles_item in enumerate(
+                            data__auth__roles
+                        ):
+                            _check_lower_identifier(data__auth__roles_item)
+                if "register_role" in data__auth_keys:
+                    data__auth_keys.remove("register_role")
+                    data__auth__registerrole = data__auth["register_role"]
+                    data__auth__registerrole_any_of_count2 = 0
+                    if not data__auth__registerrole_any_of_count2:
+                        try:
+                            if not (data__auth__registerrole is None):
+                                raise Reject
+                            data__auth__registerrole_any_of_count2 += 1
+                        except Reject:
+                            pass
+                    if not data__auth__registerrole_any_of_count2:
+                        try:
+                            _check_lower_identifier(data__auth__registerrole)
+                            data__auth__registerrole_any_of_count2 += 1
+                        except Reject:
+                            pass
+                    if not data__auth__registerrole_any_of_count2:
+                        raise Reject
                 if data__auth_keys:
                     raise Reject
         if data_keys:
@@ -811,8 +860,110 @@ def _check_resource(data):
             data__loginrequired = data["login_required"]
             if not (isinstance(data__loginrequired, bool)):
                 raise Reject
+        if "access" in data_keys:
+            data_keys.remove("access")
+            data__access = data["access"]
+            _check_access(data__access)
+        if "owner" in data_keys:
+            data_keys.remove("owner")
+            data__owner = data["owner"]
+            _check_lower_identifier(data__owner)
         if data_keys:
             raise Reject
+    return data
+
+
+def _check_access(data):
+    data_any_of_count3 = 0
+    if not data_any_of_count3:
+        try:
+            _check_access_rule(data)
+            data_any_of_count3 += 1
+        except Reject:
+            pass
+    if not data_any_of_count3:
+        try:
+            if not (isinstance(data, dict)):
+                raise Reject
+            data_is_dict = isinstance(data, dict)
+            if data_is_dict:
+                data_keys = set(data.keys())
+                if "read" in data_keys:
+                    data_keys.remove("read")
+                    data__read = data["read"]
+                    _check_access_rule(data__read)
+                if "create" in data_keys:
+                    data_keys.remove("create")
+                    data__create = data["create"]
+                    _check_access_rule(data__create)
+                if "update" in data_keys:
+                    data_keys.remove("update")
+                    data__update = data["update"]
+                    _check_access_rule(data__update)
+                if "delete" in data_keys:
+                    data_keys.remove("delete")
+                    data__delete = data["delete"]
+                    _check_access_rule(data__delete)
+                if data_keys:
+                    raise Reject
+            data_any_of_count3 += 1
+        except Reject:
+            pass
+    if not data_any_of_count3:
+        raise Reject
+    return data
+
+
+def _check_access_rule(data):
+    data_any_of_count4 = 0
+    if not data_any_of_count4:
+        try:
+            if not (isinstance(data, str)):
+                raise Reject
+            if isinstance(data, str):
+                if not REGEX_PATTERNS["^[a-z_][a-z0-9_]*\\Z"].search(data):
+                    raise Reject
+                if len(data) > 100:
+                    raise Reject
+            data_any_of_count4 += 1
+        except Reject:
+            pass
+    if not data_any_of_count4:
+        try:
+            if not (isinstance(data, list)):
+                raise Reject
+            data_is_list = isinstance(data, (list, tuple))
+            if data_is_list:
+                data_len = len(data)
+                if data_len < 1:
+                    raise Reject
+
+                def fn(var):
+                    return (
+                        frozenset(dict((k, fn(v)) for k, v in var.items()).items())
+                        if hasattr(var, "items")
+                        else tuple(fn(v) for v in var)
+                        if isinstance(var, (dict, list))
+                        else (bool, var)
+                        if isinstance(var, bool)
+                        else var
+                    )
+
+                if data_len > len(set(fn(data_x) for data_x in data)):
+                    raise Reject
+                for data_x, data_item in enumerate(data):
+                    if not (isinstance(data_item, str)):
+                        raise Reject
+                    if isinstance(data_item, str):
+                        if not REGEX_PATTERNS["^[a-z_][a-z0-9_]*\\Z"].search(data_item):
+                            raise Reject
+                        if len(data_item) > 100:
+                            raise Reject
+            data_any_of_count4 += 1
+        except Reject:
+            pass
+    if not data_any_of_count4:
+        raise Reject
     return data
 
 
@@ -982,22 +1133,22 @@ def _check_error_page(data):
         if "json" in data_keys:
             data_keys.remove("json")
             data__json = data["json"]
-            data__json_any_of_count2 = 0
-            if not data__json_any_of_count2:
+            data__json_any_of_count5 = 0
+            if not data__json_any_of_count5:
                 try:
                     if not (isinstance(data__json, dict)):
                         raise Reject
-                    data__json_any_of_count2 += 1
+                    data__json_any_of_count5 += 1
                 except Reject:
                     pass
-            if not data__json_any_of_count2:
+            if not data__json_any_of_count5:
                 try:
                     if not (isinstance(data__json, list)):
                         raise Reject
-                    data__json_any_of_count2 += 1
+                    data__json_any_of_count5 += 1
                 except Reject:
                     pass
-            if not data__json_any_of_count2:
+            if not data__json_any_of_count5:
                 raise Reject
         if data_keys:
             raise Reject
@@ -1063,13 +1214,7 @@ def _check_upload(data):
         if "access" in data_keys:
             data_keys.remove("access")
             data__access = data["access"]
-            if not (isinstance(data__access, str)):
-                raise Reject
-            if isinstance(data__access, str):
-                if not REGEX_PATTERNS["^[a-z_][a-z0-9_]*\\Z"].search(data__access):
-                    raise Reject
-                if len(data__access) > 100:
-                    raise Reject
+            _check_access_rule(data__access)
         if "login_required" in data_keys:
             data_keys.remove("login_required")
             data__loginrequired = data["login_required"]
@@ -1081,18 +1226,18 @@ def _check_upload(data):
 
 
 def _check_size(data):
-    data_any_of_count3 = 0
-    if not data_any_of_count3:
+    data_any_of_count6 = 0
+    if not data_any_of_count6:
         try:
             if not (isinstance(data, int) and not isinstance(data, bool)):
                 raise Reject
             if isinstance(data, (int, float)) and not isinstance(data, bool):
                 if data < 1:
                     raise Reject
-            data_any_of_count3 += 1
+            data_any_of_count6 += 1
         except Reject:
             pass
-    if not data_any_of_count3:
+    if not data_any_of_count6:
         try:
             if not (isinstance(data, str)):
                 raise Reject
@@ -1101,10 +1246,10 @@ def _check_size(data):
                     raise Reject
                 if len(data) > 100:
                     raise Reject
-            data_any_of_count3 += 1
+            data_any_of_count6 += 1
         except Reject:
             pass
-    if not data_any_of_count3:
+    if not data_any_of_count6:
         raise Reject
     return data
 
@@ -1171,6 +1316,10 @@ def _check_blueprint(data):
             data__loginrequired = data["login_required"]
             if not (isinstance(data__loginrequired, bool)):
                 raise Reject
+        if "access" in data_keys:
+            data_keys.remove("access")
+            data__access = data["access"]
+            _check_access_rule(data__access)
         if data_keys:
             raise Reject
     return data
@@ -1211,14 +1360,14 @@ def _check_route(data):
         if "rule" in data_keys:
             data_keys.remove("rule")
             data__rule = data["rule"]
-            data__rule_one_of_count4 = 0
-            if data__rule_one_of_count4 < 2:
+            data__rule_one_of_count7 = 0
+            if data__rule_one_of_count7 < 2:
                 try:
                     _check_rule(data__rule)
-                    data__rule_one_of_count4 += 1
+                    data__rule_one_of_count7 += 1
                 except Reject:
                     pass
-            if data__rule_one_of_count4 < 2:
+            if data__rule_one_of_count7 < 2:
                 try:
                     if not (isinstance(data__rule, list)):
                         raise Reject
@@ -1245,10 +1394,10 @@ def _check_route(data):
                             raise Reject
                         for data__rule_x, data__rule_item in enumerate(data__rule):
                             _check_rule(data__rule_item)
-                    data__rule_one_of_count4 += 1
+                    data__rule_one_of_count7 += 1
                 except Reject:
                     pass
-            if data__rule_one_of_count4 != 1:
+            if data__rule_one_of_count7 != 1:
                 raise Reject
         if "methods" in data_keys:
             data_keys.remove("methods")
@@ -1319,29 +1468,29 @@ def _check_route(data):
         if "json" in data_keys:
             data_keys.remove("json")
             data__json = data["json"]
-            data__json_any_of_count5 = 0
-            if not data__json_any_of_count5:
+            data__json_any_of_count8 = 0
+            if not data__json_any_of_count8:
                 try:
                     if not (isinstance(data__json, bool) and data__json is True):
                         raise Reject
-                    data__json_any_of_count5 += 1
+                    data__json_any_of_count8 += 1
                 except Reject:
                     pass
-            if not data__json_any_of_count5:
+            if not data__json_any_of_count8:
                 try:
                     if not (isinstance(data__json, dict)):
                         raise Reject
-                    data__json_any_of_count5 += 1
+                    data__json_any_of_count8 += 1
                 except Reject:
                     pass
-            if not data__json_any_of_count5:
+            if not data__json_any_of_count8:
                 try:
                     if not (isinstance(data__json, list)):
                         raise Reject
-                    data__json_any_of_count5 += 1
+                    data__json_any_of_count8 += 1
                 except Reject:
                     pass
-            if not data__json_any_of_count5:
+            if not data__json_any_of_count8:
                 raise Reject
         if "redirect" in data_keys:
             data_keys.remove("redirect")
@@ -1477,6 +1626,10 @@ def _check_route(data):
             data__loginrequired = data["login_required"]
             if not (isinstance(data__loginrequired, bool)):
                 raise Reject
+        if "access" in data_keys:
+            data_keys.remove("access")
+            data__access = data["access"]
+            _check_access_rule(data__access)
         if data_keys:
             raise Reject
     return data

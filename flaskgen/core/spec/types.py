@@ -155,6 +155,7 @@ class Route:
     renamed_from: str | None = None
     csrf: bool = True  # False: exempt from CSRF protection (itself or through its blueprint)
     login_required: bool = False
+    access: tuple[str, ...] = ("anyone",)  # who may use the route (login_required: ("user",))
 
     @property
     def endpoint(self) -> str:
@@ -191,6 +192,7 @@ class Blueprint:
     renamed_from: str | None = None
     csrf: bool = True  # False: the whole blueprint is exempt from CSRF protection
     login_required: bool = False
+    access: tuple[str, ...] = ("anyone",)  # one rule for every route of the blueprint
 
 
 @dataclass(frozen=True)
@@ -290,6 +292,7 @@ class Upload:
     overwrite: bool
     renamed_from: str | None = None
     login_required: bool = False  # upload and download need a logged-in user
+    access: tuple[str, ...] = ("anyone",)  # who may upload and download
 
 
 @dataclass(frozen=True)
@@ -325,6 +328,8 @@ class Auth:
     hash_column: str = "password_hash"
     token_column: str = "session_token"
     throttle: str | None = "5 per minute"  # attempts per identity and per address; None: off
+    roles: tuple[str, ...] = ()  # auth.roles
+    register_role: str | None = None  # the role a person who signs up gets
 
 
 @dataclass(frozen=True)

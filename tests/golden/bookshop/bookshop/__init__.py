@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 
 from . import models  # noqa: F401  (registers the tables on db.metadata)
+from .access import register_access
 from .api import register_api
 from .auth import bp as auth_bp
 from .authors import bp as authors_bp
@@ -48,6 +49,7 @@ def create_app(
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    register_access(app)
     register_views(app)
     register_uploads(app)
     register_health(app)

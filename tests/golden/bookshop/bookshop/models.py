@@ -39,6 +39,13 @@ book_tag = db.Table(
 )
 
 
+staff_role = db.Table(
+    "staff_role",
+    Column("role_id", ForeignKey("role.id", ondelete="CASCADE"), primary_key=True),
+    Column("staff_id", ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
 class Staff(UserMixin, Model):
     """A row of the ``staff`` table."""
 
@@ -49,6 +56,10 @@ class Staff(UserMixin, Model):
     email: Mapped[str] = mapped_column(String(120), unique=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     session_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    roles: Mapped[list[Role]] = relationship(
+        secondary=staff_role, back_populates="users"
+    )
 
     def __repr__(self) -> str:
         return f"<Staff id={self.id!r} name={self.name!r}>"
@@ -144,3 +155,19 @@ class Tag(Model):
 
     def __repr__(self) -> str:
         return f"<Tag id={self.id!r} name={self.name!r}>"
+
+
+class Role(Model):
+    """A named role (auth.roles); access rules name roles, and a user holds any number."""
+
+    __tablename__ = "role"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+
+    users: Mapped[list[Staff]] = relationship(
+        secondary=staff_role, back_populates="roles"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Role id={self.id!r} name={self.name!r}>"

@@ -94,13 +94,13 @@ UPLOADS = {upload.name: upload for upload in (COVERS,)}
 
 @login_required
 def covers() -> ResponseReturnValue:
-    """GET /covers/upload: the upload form; POST: save the file sent as ``file``. Logged-in users only."""
+    """GET /covers/upload: the upload form; POST: save the file sent as ``file``. Who may: user."""
     return receive(COVERS)
 
 
 @login_required
 def covers_file(filename: str) -> ResponseReturnValue:
-    """GET /covers/<filename>: a file saved by the covers upload. Logged-in users only."""
+    """GET /covers/<filename>: a file saved by the covers upload. Who may: user."""
     return send_upload(COVERS, filename)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -15,7 +16,7 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.engine import make_url
 
 from bookshop import create_app
-from bookshop.auth.users import create_user
+from bookshop.auth.users import create_user, grant_role
 from bookshop.config import PROFILES, FromEnv
 from bookshop.extensions import database_url, db
 from bookshop.models import Staff
@@ -146,3 +147,28 @@ def clients(
         return request.getfixturevalue("signed_in") if login else client
 
     return pick
+
+
+@pytest.fixture()
+def make_user(database: SQLAlchemy) -> Callable[..., Staff]:
+    """``make_user(*roles)``: a new saved user holding ``roles``, without a password
+    (tests log in with Flask-Login's test client, so no password is hashed)."""
+    numbers = itertools.count(1)
+
+    def make(*roles: str) -> Staff:
+        n = next(numbers)
+        made = Staff(email=f"u{n}@example.com", name="name-new")
+        db.session.add(made)
+        for role in roles:
+            grant_role(made, role)
+        db.session.commit()
+        return made
+
+    return make
+
+
+@pytest.fixture()
+def login_as(app: Flask) -> Callable[[Staff], FlaskClient]:
+    """``login_as(user)``: a test client logged in as ``user``."""
+    app.test_client_class = FlaskLoginClient
+    return lambda someone: app.test_client(user=someone)

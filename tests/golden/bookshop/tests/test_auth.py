@@ -19,9 +19,9 @@ from werkzeug.security import check_password_hash
 from werkzeug.test import TestResponse
 
 from bookshop import create_app
+from bookshop.access import allow
 from bookshop.auth import users
 from bookshop.auth.forms import MAX_PASSWORD
-from bookshop.auth.guards import api_login_required
 from bookshop.auth.views import HOME, is_safe_next
 from bookshop.config import load_config
 from bookshop.extensions import db
@@ -323,12 +323,13 @@ def test_api_guard_answers_401_as_json(
     app: Flask, client: FlaskClient, user: Staff, password: str
 ) -> None:
     app.add_url_rule(
-        "/__api_guard__", "api_guard", api_login_required(lambda: {"ok": True})
+        "/__api_guard__", "api_guard", allow("user", api=True)(lambda: {"ok": True})
     )
     response = client.get("/__api_guard__")
     assert response.status_code == 401
     assert response.is_json
     assert response.get_json()["code"] == 401
+    assert response.headers["WWW-Authenticate"] == "Bearer"
     log_in(client, user.email, password)
     assert client.get("/__api_guard__").get_json() == {"ok": True}
 

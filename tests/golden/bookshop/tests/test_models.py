@@ -13,7 +13,7 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import inspect
 
 from bookshop.extensions import db
-from bookshop.models import Author, Book, Staff, Tag
+from bookshop.models import Author, Book, Role, Staff, Tag
 
 _numbers = itertools.count(1)
 
@@ -69,6 +69,15 @@ def new_tag(**values: Any) -> Tag:
     return Tag(**(fields | values))
 
 
+def new_role(**values: Any) -> Role:
+    """A new Role (not yet in the session)."""
+    n = next(_numbers)
+    fields: dict[str, Any] = {
+        "name": f"name{n}",
+    }
+    return Role(**(fields | values))
+
+
 def test_staff_create_read_delete(database: SQLAlchemy) -> None:
     row = _saved(new_staff())
     db.session.commit()
@@ -119,6 +128,36 @@ def test_tag_create_read_delete(database: SQLAlchemy) -> None:
     db.session.delete(found)
     db.session.commit()
     assert db.session.get(Tag, key) is None
+
+
+def test_role_create_read_delete(database: SQLAlchemy) -> None:
+    row = _saved(new_role())
+    db.session.commit()
+    key, shown = _key(row), repr(row)
+    db.session.expunge_all()
+    found = db.session.get(Role, key)
+    assert found is not None
+    assert repr(found) == shown
+    db.session.delete(found)
+    db.session.commit()
+    assert db.session.get(Role, key) is None
+
+
+def test_staff_roles(database: SQLAlchemy) -> None:
+    owner = new_staff()
+    other = new_role()
+    owner.roles.append(other)
+    db.session.add_all([owner, other])
+    db.session.commit()
+    owner_key, other_key = _key(owner), _key(other)
+    db.session.expunge_all()
+
+    loaded_owner = db.session.get(Staff, owner_key)
+    assert loaded_owner is not None
+    assert [_key(row) for row in loaded_owner.roles] == [other_key]
+    loaded_other = db.session.get(Role, other_key)
+    assert loaded_other is not None
+    assert owner_key in [_key(row) for row in loaded_other.users]
 
 
 def test_book_author(database: SQLAlchemy) -> None:

@@ -7,18 +7,21 @@ import datetime
 import itertools
 import json
 import re
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from flask import Flask, url_for
 from flask.testing import FlaskClient
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event, func, select
-from test_models import new_book
+from test_models import new_book, new_tag
+from werkzeug.test import TestResponse
 
 from bookshop.crud import PICKER_LIMIT
 from bookshop.extensions import db
-from bookshop.models import Tag
+from bookshop.models import Staff, Tag
 
 _numbers = itertools.count(1000)
 
@@ -33,7 +36,7 @@ def app(app: Flask) -> Flask:
 
 @pytest.fixture()
 def client(signed_in: FlaskClient) -> FlaskClient:
-    """This resource needs a logged-in user (login_required): its tests use one."""
+    """This resource's rules need a logged-in user: its tests use one."""
     return signed_in
 
 
@@ -318,3 +321,117 @@ def test_anonymous_visitors_are_sent_to_log_in(
     listed = anonymous.get("/api/tags/")
     assert listed.status_code == 401
     assert listed.is_json
+
+
+# The permission matrix: what each visitor gets for each action, from the rules in the
+# spec (read: user; create: user; update: user; delete: user).
+# "login": sent to log in; "done": the page redirects after the change.
+ACCESS = {
+    "pages list by anonymous": ("pages", "list", "anonymous", "login"),
+    "pages list by user": ("pages", "list", "user", "200"),
+    "pages read by anonymous": ("pages", "read", "anonymous", "login"),
+    "pages read by user": ("pages", "read", "user", "200"),
+    "pages create by anonymous": ("pages", "create", "anonymous", "login"),
+    "pages create by user": ("pages", "create", "user", "done"),
+    "pages update by anonymous": ("pages", "update", "anonymous", "login"),
+    "pages update by user": ("pages", "update", "user", "done"),
+    "pages delete by anonymous": ("pages", "delete", "anonymous", "login"),
+    "pages delete by user": ("pages", "delete", "user", "done"),
+    "api list by anonymous": ("api", "list", "anonymous", "401"),
+    "api list by user": ("api", "list", "user", "200"),
+    "api read by anonymous": ("api", "read", "anonymous", "401"),
+    "api read by user": ("api", "read", "user", "200"),
+    "api create by anonymous": ("api", "create", "anonymous", "401"),
+    "api create by user": ("api", "create", "user", "201"),
+    "api update by anonymous": ("api", "update", "anonymous", "401"),
+    "api update by user": ("api", "update", "user", "200"),
+    "api delete by anonymous": ("api", "delete", "anonymous", "401"),
+    "api delete by user": ("api", "delete", "user", "204"),
+}
+
+
+def _parent_rows() -> dict[str, Any]:
+    """Saved rows a new Tag must point at, by relationship."""
+    return {}
+
+
+def _visitor(
+    app: Flask,
+    name: str,
+    owner: Staff,
+    make_user: Callable[..., Staff],
+    login_as: Callable[[Staff], FlaskClient],
+) -> FlaskClient:
+    if name == "anonymous":
+        return app.test_client()
+    if name == "owner":
+        return login_as(owner)
+    if name in ("user", "other"):
+        return login_as(make_user())
+    raise AssertionError(name)
+
+
+def _act(
+    client: FlaskClient, channel: str, action: str, key: str, token: str
+) -> TestResponse:
+    """Take ``action`` through ``channel`` as a browser or an API client would (pages
+    send the CSRF token the layout carries)."""
+    if channel == "pages":
+        pages = "/tags/"
+        if action == "list":
+            return client.get(pages)
+        if action == "read":
+            return client.get(pages + key)
+        if action == "create":
+            return client.post(pages, data=form_data(csrf_token=token))
+        if action == "update":
+            return client.post(pages + key + "/edit", data=form_data(csrf_token=token))
+        return client.post(pages + key + "/delete", data={"csrf_token": token})
+    api = "/api/tags/"
+    if action == "list":
+        return client.get(api)
+    if action == "read":
+        return client.get(api + key)
+    if action == "create":
+        return client.post(api, json=json_body())
+    if action == "update":
+        return client.patch(api + key, json={})
+    return client.delete(api + key)
+
+
+def _answer(response: TestResponse) -> str:
+    if response.status_code == 302:
+        return (
+            "login"
+            if response.headers["Location"].startswith("/auth/login")
+            else "done"
+        )
+    return str(response.status_code)
+
+
+@pytest.mark.parametrize(
+    ("channel", "action", "visitor", "expected"), ACCESS.values(), ids=ACCESS
+)
+def test_the_rules_answer_each_visitor(
+    app: Flask,
+    database: SQLAlchemy,
+    make_user: Callable[..., Staff],
+    login_as: Callable[[Staff], FlaskClient],
+    token_for: Callable[[FlaskClient], str],
+    channel: str,
+    action: str,
+    visitor: str,
+    expected: str,
+) -> None:
+    owner = make_user()
+    row = new_tag(**_parent_rows())
+    db.session.add(row)
+    db.session.commit()
+    key = quote(str(row.id), safe="")
+    client = _visitor(app, visitor, owner, make_user, login_as)
+    response = _act(
+        client, channel, action, key, token_for(client) if channel == "pages" else ""
+    )
+    assert _answer(response) == expected
+    if channel == "api" and expected == "401":
+        assert response.headers["WWW-Authenticate"] == "Bearer"

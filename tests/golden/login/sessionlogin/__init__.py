@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 
 from . import models  # noqa: F401  (registers the tables on db.metadata)
+from .access import register_access
 from .auth import bp as auth_bp
 from .config import default_profile, load_config
 from .errors import register_error_handlers
@@ -48,6 +49,7 @@ def create_app(
     login_manager.init_app(app)
     limiter.init_app(app)
     register_templating(app)
+    register_access(app)
     register_hooks(app)
     register_views(app)
     register_health(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -135,3 +136,26 @@ def clients(
         return request.getfixturevalue("signed_in") if login else client
 
     return pick
+
+
+@pytest.fixture()
+def make_user(database: SQLAlchemy) -> Callable[..., Account]:
+    """``make_user(*roles)``: a new saved user, without a password
+    (tests log in with Flask-Login's test client, so no password is hashed)."""
+    numbers = itertools.count(1)
+
+    def make() -> Account:
+        n = next(numbers)
+        made = Account(email=f"u{n}@example.com", display_name="display_name-new")
+        db.session.add(made)
+        db.session.commit()
+        return made
+
+    return make
+
+
+@pytest.fixture()
+def login_as(app: Flask) -> Callable[[Account], FlaskClient]:
+    """``login_as(user)``: a test client logged in as ``user``."""
+    app.test_client_class = FlaskLoginClient
+    return lambda someone: app.test_client(user=someone)

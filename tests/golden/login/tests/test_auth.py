@@ -19,9 +19,9 @@ from werkzeug.security import check_password_hash
 from werkzeug.test import TestResponse
 
 from sessionlogin import create_app
+from sessionlogin.access import allow
 from sessionlogin.auth import users
 from sessionlogin.auth.forms import MAX_PASSWORD
-from sessionlogin.auth.guards import api_login_required
 from sessionlogin.auth.views import HOME, is_safe_next
 from sessionlogin.config import load_config
 from sessionlogin.extensions import db
@@ -401,12 +401,13 @@ def test_api_guard_answers_401_as_json(
     app: Flask, client: FlaskClient, user: Account, password: str
 ) -> None:
     app.add_url_rule(
-        "/__api_guard__", "api_guard", api_login_required(lambda: {"ok": True})
+        "/__api_guard__", "api_guard", allow("user", api=True)(lambda: {"ok": True})
     )
     response = client.get("/__api_guard__")
     assert response.status_code == 401
     assert response.is_json
     assert response.get_json()["code"] == 401
+    assert response.headers["WWW-Authenticate"] == "Bearer"
     log_in(client, user.email, password)
     assert client.get("/__api_guard__").get_json() == {"ok": True}
 

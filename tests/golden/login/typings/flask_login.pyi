@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from _typeshed import Incomplete
-from flask import Flask
+from flask import Flask, Response
 from flask.testing import FlaskClient
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -43,6 +43,7 @@ class LoginManager:
     def init_app(self, app: Flask, add_context_processor: bool = True) -> None: ...
     def user_loader(self, callback: _Loader) -> _Loader: ...
     def unauthorized_handler(self, callback: _F) -> _F: ...
+    def unauthorized(self) -> Response: ...
 
 class FlaskLoginClient(FlaskClient):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None: ...

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 
 from . import models  # noqa: F401  (registers the tables on db.metadata)
+from .access import register_access
 from .account import bp as account_bp
 from .admin import bp as admin_bp
 from .api import register_api
@@ -61,6 +62,7 @@ def create_app(
     login_manager.init_app(app)
     limiter.init_app(app)
     register_templating(app)
+    register_access(app)
     register_hooks(app)
     register_views(app)
     register_uploads(app)

@@ -14,7 +14,6 @@ from typing import Any
 from flask import abort as flask_abort
 from flask import jsonify, request
 from flask.typing import ResponseReturnValue
-from flask_login import current_user
 from flask_smorest import Blueprint, Page, abort
 from marshmallow import ValidationError, fields
 from marshmallow.validate import Range, Regexp
@@ -38,6 +37,7 @@ from werkzeug.exceptions import HTTPException, default_exceptions
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined,unused-ignore]
 from wtforms.validators import NumberRange, StopValidation
 
+from .access import allows
 from .extensions import db
 
 PICKER_LIMIT = 200  # a picker never loads more rows than this
@@ -112,16 +112,22 @@ def sort(
     )
 
 
-# (label column, key column, blank choice, the rows' pages need a login)
+# (label column, key column, blank choice, the read rules of the rows' resources)
 Picker = tuple[
-    InstrumentedAttribute[Any] | None, InstrumentedAttribute[Any], bool, bool
+    InstrumentedAttribute[Any] | None,
+    InstrumentedAttribute[Any],
+    bool,
+    tuple[tuple[str, ...], ...],
 ]
 
 
 def may_list(picker: Picker) -> bool:
-    """Whether this visitor may see the picker's rows: a picker of rows whose own pages
-    need a login offers nothing to an anonymous visitor, whatever page it sits on."""
-    return not picker[3] or bool(current_user.is_authenticated)
+    """Whether this visitor may see the picker's rows: they pass the read rule of every
+    resource over those rows, whatever page the picker sits on. A picker lists rows of
+    every owner, so ``owner`` alone does not let anyone see them."""
+    return all(
+        allows(tuple(name for name in rule if name != "owner")) for rule in picker[3]
+    )
 
 
 """A select of related rows: (label column or None for "#<id>", key column, blank choice)."""

@@ -94,13 +94,13 @@ UPLOADS = {upload.name: upload for upload in (AVATARS,)}
 
 @login_required
 def avatars() -> ResponseReturnValue:
-    """GET /upload: the upload form; POST: save the file sent as ``file``. Logged-in users only."""
+    """GET /upload: the upload form; POST: save the file sent as ``file``. Who may: user."""
     return receive(AVATARS)
 
 
 @login_required
 def avatars_file(filename: str) -> ResponseReturnValue:
-    """GET /uploads/<filename>: a file saved by the avatars upload. Logged-in users only."""
+    """GET /uploads/<filename>: a file saved by the avatars upload. Who may: user."""
     return send_upload(AVATARS, filename)
 
 

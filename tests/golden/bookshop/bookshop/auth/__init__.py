@@ -1,8 +1,10 @@
-"""Session login: the auth blueprint (log in, log out) and ``create-user``."""
+"""Session login: the auth blueprint (log in, log out) and ``create-user``, ``set-role``, ``unset-role``."""
 
-from .commands import create_user_command
+from .commands import create_user_command, set_role_command, unset_role_command
 from .views import bp
 
 bp.cli.add_command(create_user_command)
+bp.cli.add_command(set_role_command)
+bp.cli.add_command(unset_role_command)
 
 __all__ = ["bp"]

@@ -12,7 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db, login_manager
-from ..models import Staff
+from ..models import Role, Staff
+
+ROLES = ("admin", "staff")  # auth.roles
 
 
 @login_manager.user_loader
@@ -67,3 +69,20 @@ def create_user(email: str, password: str, name: str) -> Staff | None:
         db.session.rollback()
         return None
     return user
+
+
+def grant_role(user: Staff, name: str) -> None:
+    """Give ``user`` the role ``name`` (one of ROLES); the caller commits."""
+    if name not in ROLES:
+        raise ValueError(f"unknown role {name!r}; the roles are {', '.join(ROLES)}")
+    role = db.session.scalar(select(Role).where(Role.name == name))
+    if role is None:
+        role = Role(name=name)
+        db.session.add(role)
+    if role not in user.roles:
+        user.roles.append(role)
+
+
+def revoke_role(user: Staff, name: str) -> None:
+    """Take the role ``name`` from ``user``; the caller commits."""
+    user.roles = [role for role in user.roles if role.name != name]

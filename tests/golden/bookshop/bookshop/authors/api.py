@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
 from flask.views import MethodView
 from flask_smorest import abort
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 
-from ..auth.guards import api_login_required
+from ..access import require
 from ..crud import SelectPage, api_blueprint, check_if_match, etag_of, get_or_404
 from ..extensions import db
 from ..models import Author
@@ -22,13 +23,23 @@ blp = api_blueprint(
     url_prefix="/api/authors",
     description="Authors: create, read, update and delete Author rows.",
 )
+RESOURCE = "authors"  # its rules live in access.RESOURCES
+ACTIONS = {
+    "GET": "read",
+    "HEAD": "read",
+    "POST": "create",
+    "PUT": "update",
+    "PATCH": "update",
+    "DELETE": "delete",
+}
 
 
 @blp.before_request
-@api_login_required
-def require_login() -> None:
-    """Every call of this API needs a logged-in user (the session cookie); anonymous
-    requests get 401 with a JSON body."""
+def check_access() -> None:
+    """Every call asks the access rules before its input is read: 401 for a caller nobody
+    logged in, 403 for one who may not (rows are checked again once loaded)."""
+    if request.method in ACTIONS:
+        require(RESOURCE, ACTIONS[request.method], api=True)
 
 
 IF_MATCH = {

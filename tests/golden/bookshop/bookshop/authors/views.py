@@ -12,24 +12,17 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ..access import require
 from ..crud import get_or_404, page_number, search, sort
 from ..extensions import db
 from ..models import Author
 from .forms import AuthorForm
 
 bp = Blueprint("authors", __name__, url_prefix="/authors")
-
-
-@bp.before_request
-@login_required
-def require_login() -> None:
-    """Every page of this resource needs a logged-in user; anonymous visitors are sent
-    to the login page with ``next``."""
-
+RESOURCE = "authors"  # its rules live in access.RESOURCES
 
 PER_PAGE = 20
 SORTS = {
@@ -48,7 +41,10 @@ ORDER_BY = (
 LOAD = ()
 
 
-def _get_or_404(id: int) -> Author:
+def _get_or_404(id: int, action: str) -> Author:
+    """The row, if the visitor may take ``action`` on it: anonymous visitors are asked to
+    log in before anything about the row is looked up."""
+    require(RESOURCE, action)
     author: Author = get_or_404(Author, id, LOAD)
     return author
 
@@ -74,6 +70,7 @@ def _save(form: AuthorForm, author: Author) -> bool:
 @bp.get("/")
 def index() -> ResponseReturnValue:
     """Authors: paginated (?page=), sorted (?sort=name, ?sort=-name), searched (?q=)."""
+    require(RESOURCE, "read")
     key = request.args.get("sort", "")
     text = request.args.get("q", "").strip()
     stmt = sort(
@@ -92,12 +89,14 @@ def index() -> ResponseReturnValue:
 @bp.get("/new")
 def new() -> ResponseReturnValue:
     """The empty form."""
+    require(RESOURCE, "create")
     return _render_form(AuthorForm(), None)
 
 
 @bp.post("/")
 def create() -> ResponseReturnValue:
     """Save a new Author; an invalid form comes back with 422 and nothing saved."""
+    require(RESOURCE, "create")
     form = AuthorForm()
     form.load_choices()
     if not form.validate_on_submit():
@@ -114,20 +113,20 @@ def create() -> ResponseReturnValue:
 @bp.get("/<int:id>")
 def show(id: int) -> ResponseReturnValue:
     """Every column and the related rows; 404 if there is no such row."""
-    return render_template("authors/show.html", author=_get_or_404(id))
+    return render_template("authors/show.html", author=_get_or_404(id, "read"))
 
 
 @bp.get("/<int:id>/edit")
 def edit(id: int) -> ResponseReturnValue:
     """The form filled with the row's values."""
-    author = _get_or_404(id)
+    author = _get_or_404(id, "update")
     return _render_form(AuthorForm.for_row(author), author)
 
 
 @bp.post("/<int:id>/edit")
 def update(id: int) -> ResponseReturnValue:
     """Save the edited row, as create does."""
-    author = _get_or_404(id)
+    author = _get_or_404(id, "update")
     form = AuthorForm()
     form.edited_key = author.id
     form.load_choices()
@@ -143,7 +142,7 @@ def update(id: int) -> ResponseReturnValue:
 @bp.post("/<int:id>/delete")
 def delete(id: int) -> ResponseReturnValue:
     """Delete the row, unless other rows still need it."""
-    author = _get_or_404(id)
+    author = _get_or_404(id, "delete")
     db.session.delete(author)
     try:
         db.session.commit()

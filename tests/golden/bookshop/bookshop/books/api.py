@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
 from flask.views import MethodView
 from flask_smorest import abort
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from ..access import require
 from ..crud import (
     SelectPage,
     api_blueprint,
@@ -30,6 +32,25 @@ blp = api_blueprint(
     url_prefix="/api/books",
     description="Books: create, read, update and delete Book rows.",
 )
+RESOURCE = "books"  # its rules live in access.RESOURCES
+ACTIONS = {
+    "GET": "read",
+    "HEAD": "read",
+    "POST": "create",
+    "PUT": "update",
+    "PATCH": "update",
+    "DELETE": "delete",
+}
+
+
+@blp.before_request
+def check_access() -> None:
+    """Every call asks the access rules before its input is read: 401 for a caller nobody
+    logged in, 403 for one who may not (rows are checked again once loaded)."""
+    if request.method in ACTIONS:
+        require(RESOURCE, ACTIONS[request.method], api=True)
+
+
 IF_MATCH = {
     "in": "header",
     "name": "If-Match",

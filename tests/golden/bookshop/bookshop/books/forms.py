@@ -33,9 +33,9 @@ from ..models import Author, Book, Tag
 
 PICKERS: dict[
     str, Picker
-] = {  # select field -> (label column, key column, blank choice, needs a login)
-    "author_id": (Author.name, Author.id, False, True),
-    "tags_ids": (Tag.name, Tag.id, False, True),
+] = {  # select field -> (label column, key column, blank choice, read rules)
+    "author_id": (Author.name, Author.id, False, (("user",),)),
+    "tags_ids": (Tag.name, Tag.id, False, (("user",),)),
 }
 
 

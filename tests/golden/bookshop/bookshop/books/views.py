@@ -18,12 +18,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, selectinload
 
+from ..access import deny, may, require
 from ..crud import get_or_404, may_list, page_number, picker_search, search, sort
 from ..extensions import db
 from ..models import Author, Book
 from .forms import PICKERS, BookForm
 
 bp = Blueprint("books", __name__, url_prefix="/books")
+RESOURCE = "books"  # its rules live in access.RESOURCES
 
 PER_PAGE = 20
 AUTHOR_SORT = aliased(Author, name="author_sort")
@@ -52,7 +54,10 @@ LOAD = (
 )  # eager: one query per relationship, whatever the page size
 
 
-def _get_or_404(id: int) -> Book:
+def _get_or_404(id: int, action: str) -> Book:
+    """The row, if the visitor may take ``action`` on it: anonymous visitors are asked to
+    log in before anything about the row is looked up."""
+    require(RESOURCE, action)
     book: Book = get_or_404(Book, id, LOAD)
     return book
 
@@ -78,6 +83,7 @@ def _save(form: BookForm, book: Book) -> bool:
 @bp.get("/")
 def index() -> ResponseReturnValue:
     """Books: paginated (?page=), sorted (?sort=name, ?sort=-name), searched (?q=)."""
+    require(RESOURCE, "read")
     key = request.args.get("sort", "")
     text = request.args.get("q", "").strip()
     stmt = sort(
@@ -97,12 +103,14 @@ def index() -> ResponseReturnValue:
 @bp.get("/new")
 def new() -> ResponseReturnValue:
     """The empty form."""
+    require(RESOURCE, "create")
     return _render_form(BookForm(), None)
 
 
 @bp.post("/")
 def create() -> ResponseReturnValue:
     """Save a new Book; an invalid form comes back with 422 and nothing saved."""
+    require(RESOURCE, "create")
     form = BookForm()
     form.load_choices()
     if not form.validate_on_submit():
@@ -119,20 +127,20 @@ def create() -> ResponseReturnValue:
 @bp.get("/<int:id>")
 def show(id: int) -> ResponseReturnValue:
     """Every column and the related rows; 404 if there is no such row."""
-    return render_template("books/show.html", book=_get_or_404(id))
+    return render_template("books/show.html", book=_get_or_404(id, "read"))
 
 
 @bp.get("/<int:id>/edit")
 def edit(id: int) -> ResponseReturnValue:
     """The form filled with the row's values."""
-    book = _get_or_404(id)
+    book = _get_or_404(id, "update")
     return _render_form(BookForm.for_row(book), book)
 
 
 @bp.post("/<int:id>/edit")
 def update(id: int) -> ResponseReturnValue:
     """Save the edited row, as create does."""
-    book = _get_or_404(id)
+    book = _get_or_404(id, "update")
     form = BookForm()
     form.edited_key = book.id
     form.load_choices()
@@ -148,7 +156,7 @@ def update(id: int) -> ResponseReturnValue:
 @bp.post("/<int:id>/delete")
 def delete(id: int) -> ResponseReturnValue:
     """Delete the row, unless other rows still need it."""
-    book = _get_or_404(id)
+    book = _get_or_404(id, "delete")
     db.session.delete(book)
     try:
         db.session.commit()
@@ -164,6 +172,8 @@ def delete(id: int) -> ResponseReturnValue:
 def options(field: str) -> ResponseReturnValue:
     """A picker's rows matching ``?q=``, as JSON: the form searches here when a
     select has more rows than it loads."""
+    if not (may(RESOURCE, "create") or may(RESOURCE, "update")):
+        deny()  # the form's own visitors only
     picker = PICKERS.get(field)
     if picker is None:
         abort(404)

@@ -14,8 +14,8 @@ from ..models import Book, Tag
 
 PICKERS: dict[
     str, Picker
-] = {  # select field -> (label column, key column, blank choice, needs a login)
-    "books_ids": (Book.title, Book.id, False, False),
+] = {  # select field -> (label column, key column, blank choice, read rules)
+    "books_ids": (Book.title, Book.id, False, (("anyone",),)),
 }
 
 

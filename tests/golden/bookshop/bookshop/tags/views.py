@@ -14,25 +14,18 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from ..access import deny, may, require
 from ..crud import get_or_404, may_list, page_number, picker_search, search, sort
 from ..extensions import db
 from ..models import Tag
 from .forms import PICKERS, TagForm
 
 bp = Blueprint("tags", __name__, url_prefix="/tags")
-
-
-@bp.before_request
-@login_required
-def require_login() -> None:
-    """Every page of this resource needs a logged-in user; anonymous visitors are sent
-    to the login page with ``next``."""
-
+RESOURCE = "tags"  # its rules live in access.RESOURCES
 
 PER_PAGE = 20
 SORTS = {
@@ -45,7 +38,10 @@ LOAD = (
 )  # eager: one query per relationship, whatever the page size
 
 
-def _get_or_404(id: int) -> Tag:
+def _get_or_404(id: int, action: str) -> Tag:
+    """The row, if the visitor may take ``action`` on it: anonymous visitors are asked to
+    log in before anything about the row is looked up."""
+    require(RESOURCE, action)
     tag: Tag = get_or_404(Tag, id, LOAD)
     return tag
 
@@ -71,6 +67,7 @@ def _save(form: TagForm, tag: Tag) -> bool:
 @bp.get("/")
 def index() -> ResponseReturnValue:
     """Tags: paginated (?page=), sorted (?sort=name, ?sort=-name), searched (?q=)."""
+    require(RESOURCE, "read")
     key = request.args.get("sort", "")
     text = request.args.get("q", "").strip()
     stmt = sort(
@@ -85,12 +82,14 @@ def index() -> ResponseReturnValue:
 @bp.get("/new")
 def new() -> ResponseReturnValue:
     """The empty form."""
+    require(RESOURCE, "create")
     return _render_form(TagForm(), None)
 
 
 @bp.post("/")
 def create() -> ResponseReturnValue:
     """Save a new Tag; an invalid form comes back with 422 and nothing saved."""
+    require(RESOURCE, "create")
     form = TagForm()
     form.load_choices()
     if not form.validate_on_submit():
@@ -107,20 +106,20 @@ def create() -> ResponseReturnValue:
 @bp.get("/<int:id>")
 def show(id: int) -> ResponseReturnValue:
     """Every column and the related rows; 404 if there is no such row."""
-    return render_template("tags/show.html", tag=_get_or_404(id))
+    return render_template("tags/show.html", tag=_get_or_404(id, "read"))
 
 
 @bp.get("/<int:id>/edit")
 def edit(id: int) -> ResponseReturnValue:
     """The form filled with the row's values."""
-    tag = _get_or_404(id)
+    tag = _get_or_404(id, "update")
     return _render_form(TagForm.for_row(tag), tag)
 
 
 @bp.post("/<int:id>/edit")
 def update(id: int) -> ResponseReturnValue:
     """Save the edited row, as create does."""
-    tag = _get_or_404(id)
+    tag = _get_or_404(id, "update")
     form = TagForm()
     form.edited_key = tag.id
     form.load_choices()
@@ -136,7 +135,7 @@ def update(id: int) -> ResponseReturnValue:
 @bp.post("/<int:id>/delete")
 def delete(id: int) -> ResponseReturnValue:
     """Delete the row, unless other rows still need it."""
-    tag = _get_or_404(id)
+    tag = _get_or_404(id, "delete")
     db.session.delete(tag)
     try:
         db.session.commit()
@@ -152,6 +151,8 @@ def delete(id: int) -> ResponseReturnValue:
 def options(field: str) -> ResponseReturnValue:
     """A picker's rows matching ``?q=``, as JSON: the form searches here when a
     select has more rows than it loads."""
+    if not (may(RESOURCE, "create") or may(RESOURCE, "update")):
+        deny()  # the form's own visitors only
     picker = PICKERS.get(field)
     if picker is None:
         abort(404)

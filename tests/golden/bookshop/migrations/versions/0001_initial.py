@@ -1,6 +1,6 @@
 """Initial schema
 
-Revision ID: 4f493349421a
+Revision ID: 7d8577c383b9
 Revises:
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "4f493349421a"
+revision = "7d8577c383b9"
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -25,6 +25,13 @@ def upgrade() -> None:
         sa.Column("born", sa.Date(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_author")),
         sa.UniqueConstraint("email", name=op.f("uq_author_email")),
+    )
+    op.create_table(
+        "role",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(80), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_role")),
+        sa.UniqueConstraint("name", name=op.f("uq_role_name")),
     )
     op.create_table(
         "staff",
@@ -75,6 +82,24 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_book_author_id"), "book", ["author_id"], unique=False)
     op.create_table(
+        "staff_role",
+        sa.Column("role_id", sa.Integer(), nullable=False),
+        sa.Column("staff_id", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("role_id", "staff_id", name=op.f("pk_staff_role")),
+        sa.ForeignKeyConstraint(
+            ["role_id"],
+            ["role.id"],
+            name=op.f("fk_staff_role_role_id_role"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["staff_id"],
+            ["staff.id"],
+            name=op.f("fk_staff_role_staff_id_staff"),
+            ondelete="CASCADE",
+        ),
+    )
+    op.create_table(
         "book_tag",
         sa.Column("book_id", sa.Integer(), nullable=False),
         sa.Column("tag_id", sa.Integer(), nullable=False),
@@ -96,8 +121,10 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("book_tag")
+    op.drop_table("staff_role")
     op.drop_index(op.f("ix_book_author_id"), table_name="book")
     op.drop_table("book")
     op.drop_table("tag")
     op.drop_table("staff")
+    op.drop_table("role")
     op.drop_table("author")

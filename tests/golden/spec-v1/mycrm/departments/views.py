@@ -15,12 +15,14 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ..access import require
 from ..crud import get_or_404, page_number, search, sort
 from ..extensions import db
 from ..models import Department
 from .forms import DepartmentForm
 
 bp = Blueprint("departments", __name__, url_prefix="/departments")
+RESOURCE = "departments"  # its rules live in access.RESOURCES
 
 PER_PAGE = 20
 SORTS = {
@@ -31,8 +33,12 @@ ORDER_BY = (Department.id,)
 LOAD = ()
 
 
-def _get_or_404(id: int) -> Department:
+def _get_or_404(id: int, action: str) -> Department:
+    """The row, if the visitor may take ``action`` on it: anonymous visitors are asked to
+    log in before anything about the row is looked up."""
+    require(RESOURCE, action)
     department: Department = get_or_404(Department, id, LOAD)
+    require(RESOURCE, action, department)
     return department
 
 
@@ -59,6 +65,7 @@ def _save(form: DepartmentForm, department: Department) -> bool:
 @bp.get("/")
 def index() -> ResponseReturnValue:
     """Departments: paginated (?page=), sorted (?sort=name, ?sort=-name), searched (?q=)."""
+    require(RESOURCE, "read")
     key = request.args.get("sort", "")
     text = request.args.get("q", "").strip()
     stmt = sort(
@@ -77,12 +84,14 @@ def index() -> ResponseReturnValue:
 @bp.get("/new")
 def new() -> ResponseReturnValue:
     """The empty form."""
+    require(RESOURCE, "create")
     return _render_form(DepartmentForm(), None)
 
 
 @bp.post("/")
 def create() -> ResponseReturnValue:
     """Save a new Department; an invalid form comes back with 422 and nothing saved."""
+    require(RESOURCE, "create")
     form = DepartmentForm()
     form.load_choices()
     if not form.validate_on_submit():
@@ -99,20 +108,20 @@ def create() -> ResponseReturnValue:
 @bp.get("/<int:id>")
 def show(id: int) -> ResponseReturnValue:
     """Every column and the related rows; 404 if there is no such row."""
-    return render_template("departments/show.html", department=_get_or_404(id))
+    return render_template("departments/show.html", department=_get_or_404(id, "read"))
 
 
 @bp.get("/<int:id>/edit")
 def edit(id: int) -> ResponseReturnValue:
     """The form filled with the row's values."""
-    department = _get_or_404(id)
+    department = _get_or_404(id, "update")
     return _render_form(DepartmentForm.for_row(department), department)
 
 
 @bp.post("/<int:id>/edit")
 def update(id: int) -> ResponseReturnValue:
     """Save the edited row, as create does."""
-    department = _get_or_404(id)
+    department = _get_or_404(id, "update")
     form = DepartmentForm()
     form.edited_key = department.id
     form.load_choices()
@@ -128,7 +137,7 @@ def update(id: int) -> ResponseReturnValue:
 @bp.post("/<int:id>/delete")
 def delete(id: int) -> ResponseReturnValue:
     """Delete the row, unless other rows still need it."""
-    department = _get_or_404(id)
+    department = _get_or_404(id, "delete")
     db.session.delete(department)
     try:
         db.session.commit()

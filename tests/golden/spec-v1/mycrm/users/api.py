@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
 from flask.views import MethodView
 from flask_smorest import abort
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from ..auth.guards import api_login_required
+from ..access import require
 from ..crud import (
     SelectPage,
     api_blueprint,
@@ -31,13 +32,23 @@ blp = api_blueprint(
     url_prefix="/api/people",
     description="Users: create, read, update and delete User rows.",
 )
+RESOURCE = "users"  # its rules live in access.RESOURCES
+ACTIONS = {
+    "GET": "read",
+    "HEAD": "read",
+    "POST": "create",
+    "PUT": "update",
+    "PATCH": "update",
+    "DELETE": "delete",
+}
 
 
 @blp.before_request
-@api_login_required
-def require_login() -> None:
-    """Every call of this API needs a logged-in user (the session cookie); anonymous
-    requests get 401 with a JSON body."""
+def check_access() -> None:
+    """Every call asks the access rules before its input is read: 401 for a caller nobody
+    logged in, 403 for one who may not (rows are checked again once loaded)."""
+    if request.method in ACTIONS:
+        require(RESOURCE, ACTIONS[request.method], api=True)
 
 
 IF_MATCH = {
@@ -53,8 +64,10 @@ LOAD = (
 )
 
 
-def _get_or_404(id: int) -> User:
+def _get_or_404(id: int, action: str) -> User:
+    """The row, if the caller may take ``action`` on it (an owner rule needs the row)."""
     user: User = get_or_404(User, id, LOAD)
+    require(RESOURCE, action, user, api=True)
     return user
 
 
@@ -112,7 +125,7 @@ class UserItem(MethodView):
     @blp.response(200, UserSchema)
     def get(self, id: int) -> tuple[User, dict[str, str]]:
         """Get a user, with its ETag."""
-        user = _get_or_404(id)
+        user = _get_or_404(id, "read")
         return user, {"ETag": f'"{etag_of(UserSchema().dump(user))}"'}
 
     @blp.arguments(UserSchema)
@@ -133,7 +146,7 @@ class UserItem(MethodView):
     @blp.doc(parameters=[IF_MATCH])
     def delete(self, id: int) -> None:
         """Delete a user; 409 while other rows still need it."""
-        user = _get_or_404(id)
+        user = _get_or_404(id, "delete")
         check_if_match(UserSchema().dump(user))
         db.session.delete(user)
         try:
@@ -144,7 +157,7 @@ class UserItem(MethodView):
 
 
 def _update(id: int, data: dict[str, Any]) -> User:
-    user = _get_or_404(id)
+    user = _get_or_404(id, "update")
     check_if_match(UserSchema().dump(user))
     _apply(user, data)
     _commit()

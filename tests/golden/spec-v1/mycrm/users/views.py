@@ -14,25 +14,18 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, selectinload
 
+from ..access import deny, may, require
 from ..crud import get_or_404, may_list, page_number, picker_search, search, sort
 from ..extensions import db
 from ..models import Department, User
 from .forms import PICKERS, UserForm
 
 bp = Blueprint("users", __name__, url_prefix="/people")
-
-
-@bp.before_request
-@login_required
-def require_login() -> None:
-    """Every page of this resource needs a logged-in user; anonymous visitors are sent
-    to the login page with ``next``."""
-
+RESOURCE = "users"  # its rules live in access.RESOURCES
 
 PER_PAGE = 20
 DEPARTMENT_SORT = aliased(Department, name="department_sort")
@@ -59,8 +52,12 @@ LOAD = (
 )  # eager: one query per relationship, whatever the page size
 
 
-def _get_or_404(id: int) -> User:
+def _get_or_404(id: int, action: str) -> User:
+    """The row, if the visitor may take ``action`` on it: anonymous visitors are asked to
+    log in before anything about the row is looked up."""
+    require(RESOURCE, action)
     user: User = get_or_404(User, id, LOAD)
+    require(RESOURCE, action, user)
     return user
 
 
@@ -85,6 +82,7 @@ def _save(form: UserForm, user: User) -> bool:
 @bp.get("/")
 def index() -> ResponseReturnValue:
     """Users: paginated (?page=), sorted (?sort=name, ?sort=-name), searched (?q=)."""
+    require(RESOURCE, "read")
     key = request.args.get("sort", "")
     text = request.args.get("q", "").strip()
     stmt = sort(
@@ -104,12 +102,14 @@ def index() -> ResponseReturnValue:
 @bp.get("/new")
 def new() -> ResponseReturnValue:
     """The empty form."""
+    require(RESOURCE, "create")
     return _render_form(UserForm(), None)
 
 
 @bp.post("/")
 def create() -> ResponseReturnValue:
     """Save a new User; an invalid form comes back with 422 and nothing saved."""
+    require(RESOURCE, "create")
     form = UserForm()
     form.load_choices()
     if not form.validate_on_submit():
@@ -126,20 +126,20 @@ def create() -> ResponseReturnValue:
 @bp.get("/<int:id>")
 def show(id: int) -> ResponseReturnValue:
     """Every column and the related rows; 404 if there is no such row."""
-    return render_template("users/show.html", user=_get_or_404(id))
+    return render_template("users/show.html", user=_get_or_404(id, "read"))
 
 
 @bp.get("/<int:id>/edit")
 def edit(id: int) -> ResponseReturnValue:
     """The form filled with the row's values."""
-    user = _get_or_404(id)
+    user = _get_or_404(id, "update")
     return _render_form(UserForm.for_row(user), user)
 
 
 @bp.post("/<int:id>/edit")
 def update(id: int) -> ResponseReturnValue:
     """Save the edited row, as create does."""
-    user = _get_or_404(id)
+    user = _get_or_404(id, "update")
     form = UserForm()
     form.edited_key = user.id
     form.load_choices()
@@ -155,7 +155,7 @@ def update(id: int) -> ResponseReturnValue:
 @bp.post("/<int:id>/delete")
 def delete(id: int) -> ResponseReturnValue:
     """Delete the row, unless other rows still need it."""
-    user = _get_or_404(id)
+    user = _get_or_404(id, "delete")
     db.session.delete(user)
     try:
         db.session.commit()
@@ -171,6 +171,8 @@ def delete(id: int) -> ResponseReturnValue:
 def options(field: str) -> ResponseReturnValue:
     """A picker's rows matching ``?q=``, as JSON: the form searches here when a
     select has more rows than it loads."""
+    if not (may(RESOURCE, "create") or may(RESOURCE, "update")):
+        deny()  # the form's own visitors only
     picker = PICKERS.get(field)
     if picker is None:
         abort(404)

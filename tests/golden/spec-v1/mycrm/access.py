@@ -1,0 +1,128 @@
+"""Who may do what: the one place that answers it, for pages, the API, pickers and templates.
+
+A rule is a tuple of names, any one of which lets the visitor in: ``anyone``, ``user``
+(logged in), ``owner`` (the user a row's owner column names). No role is implicitly all-powerful: a rule lists who may.
+
+Refusals: an anonymous visitor is asked to log in (pages: 302 to the login page with
+``next``; the API: 401 with ``WWW-Authenticate: Bearer``); a logged-in one gets 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, NoReturn, TypeVar, cast
+
+from flask import Flask, abort, jsonify
+from flask_login import current_user
+from sqlalchemy import Select
+
+from .extensions import login_manager
+
+F = TypeVar("F", bound=Callable[..., Any])
+S = TypeVar("S", bound=Select[Any])
+Rule = tuple[str, ...]
+
+ANYONE = "anyone"
+USER = "user"
+OWNER = "owner"
+
+# resource -> action (read, create, update, delete) -> rule
+RESOURCES: dict[str, dict[str, Rule]] = {
+    "departments": {
+        "read": ("user",),
+        "create": ("user",),
+        "update": ("user",),
+        "delete": ("user",),
+    },
+    "users": {
+        "read": ("user",),
+        "create": ("user",),
+        "update": ("user",),
+        "delete": ("user",),
+    },
+}
+# resource -> the attribute of a row that holds its owner's key
+OWNERS: dict[str, str] = {
+    "users": "id",
+}
+
+
+def allows(rule: Rule, row: object = None, owner: str | None = None) -> bool:
+    """Whether the current visitor passes ``rule``. ``owner`` passes for the
+    user ``row``'s ``owner`` attribute names; without a row, for any logged-in user (the row
+    is checked once it is loaded)."""
+    if ANYONE in rule:
+        return True
+    if not current_user.is_authenticated:
+        return False
+    if USER in rule:
+        return True
+    return OWNER in rule and (
+        row is None or (owner is not None and getattr(row, owner) == current_user.id)
+    )
+
+
+def may(resource: str, action: str, row: object = None) -> bool:
+    """Whether the current visitor may take ``action`` on ``resource`` (on ``row``);
+    templates call it to show only the links and buttons the visitor may use."""
+    return allows(RESOURCES[resource][action], row, OWNERS.get(resource))
+
+
+def only_own(resource: str) -> bool:
+    """Whether the visitor reads ``resource`` only through the rows they own."""
+    rule = RESOURCES[resource]["read"]
+    return OWNER in rule and not allows(tuple(name for name in rule if name != OWNER))
+
+
+def visible(resource: str, stmt: S, model: Any) -> S:
+    """``stmt`` limited to the visitor's own rows where they may read only those."""
+    if only_own(resource):
+        return stmt.where(getattr(model, OWNERS[resource]) == current_user.id)
+    return stmt
+
+
+def deny(api: bool = False) -> NoReturn:
+    """Refuse the request: ask an anonymous visitor to log in, answer 403 to a logged-in one."""
+    if current_user.is_authenticated:
+        abort(403)
+    if not api:
+        abort(login_manager.unauthorized())  # 302 to the login page with next
+    response = jsonify(
+        code=401, status="Unauthorized", message="Log in to use this API."
+    )
+    response.status_code = 401
+    response.headers["WWW-Authenticate"] = "Bearer"
+    abort(response)
+
+
+def require(
+    resource: str, action: str, row: object = None, *, api: bool = False
+) -> None:
+    """Go on only if the visitor may take ``action``; a row they may neither use
+    nor read answers 404, so its existence stays its owner's."""
+    if may(resource, action, row):
+        return
+    if row is not None and not may(resource, "read", row):
+        abort(404)
+    deny(api)
+
+
+def allow(*rule: str, api: bool = False) -> Callable[[F], F]:
+    """Decorate a view (or a ``before_request`` function): only visitors who pass ``rule`` get in."""
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            if not allows(rule):
+                deny(api)
+            return view(*args, **kwargs)
+
+        return cast(F, guarded)
+
+    return decorate
+
+
+def register_access(app: Flask) -> None:
+    """Let templates ask ``may(resource, action, row)``."""
+    app.add_template_global(may)
