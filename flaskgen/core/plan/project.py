@@ -262,8 +262,11 @@ def _token_page(spec: ProjectSpec) -> str | None:
     for case in spec.probe.http:
         if case.method == "GET" and case.template is not None and case.status == 200 and not case.login:
             return case.url
-    if spec.uploads:
-        return spec.probe.base_url + spec.uploads[0].rule
+    for upload in spec.uploads:
+        if "anyone" in upload.access:
+            return spec.probe.base_url + upload.rule
+    if spec.auth is not None:  # the login page: anyone sees it, logged in or not
+        return spec.probe.base_url + "/auth/login"
     return None
 
 
