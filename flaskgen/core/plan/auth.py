@@ -88,13 +88,14 @@ class AuthNav:
 
     identity: str
     register: bool
+    tokens: bool = False  # a link to the user's API tokens
 
 
 def nav(spec: ProjectSpec) -> AuthNav | None:
     """The navigation part of base.html, or None without auth."""
     if spec.auth is None:
         return None
-    return AuthNav(spec.auth.identity, spec.auth.register)
+    return AuthNav(spec.auth.identity, spec.auth.register, spec.auth.tokens)
 
 
 def _label(name: str) -> str:

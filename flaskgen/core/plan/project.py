@@ -120,6 +120,7 @@ class BlueprintView(TypedView):
 class NavLink:
     endpoint: str
     label: str
+    check: str | None = None  # a Jinja test: show the link only to visitors who may use it
 
 
 def import_lines(imports: set[Import]) -> list[str]:
@@ -419,11 +420,25 @@ def _nav(spec: ProjectSpec) -> list[NavLink]:
             not r.variables or all(v in dict(r.defaults) for v in r.variables) for r in route.rules
         ):
             continue
-        links.append(NavLink(route.endpoint, humanize(route.key)))
+        links.append(NavLink(route.endpoint, humanize(route.key), _nav_check(spec, _route_rule(spec, route))))
     for upload in spec.uploads:
-        links.append(NavLink(upload.name, humanize(upload.name)))
-    links += [NavLink(f"{r.key}.index", humanize(r.key)) for r in spec.resources if r.html]
+        links.append(NavLink(upload.name, humanize(upload.name), _nav_check(spec, upload.access)))
+    guarded = spec.auth is not None
+    links += [NavLink(f"{r.key}.index", humanize(r.key), f"may({r.key!r}, 'read')" if guarded else None) for r in spec.resources if r.html]
     return links
+
+
+def _route_rule(spec: ProjectSpec, route: Route) -> tuple[str, ...]:
+    """A route's own rule, or its blueprint's when the route is open."""
+    if "anyone" not in route.access or route.blueprint is None:
+        return route.access
+    return next((b.access for b in spec.blueprints if b.name == route.blueprint), route.access)
+
+
+def _nav_check(spec: ProjectSpec, rule: tuple[str, ...]) -> str | None:
+    if spec.auth is None or "anyone" in rule:
+        return None
+    return f"allows({rule!r})"
 
 
 @dataclass(frozen=True)

@@ -189,6 +189,11 @@ class ResourceCtx:
         return self.guarded and (any("anyone" not in rule for _, rule in self.resource.access) or bool(self.login_only_pickers))
 
     @property
+    def nav_cells(self) -> dict[str, bool]:
+        """Visitor -> whether the layout links the list (they pass the read rule, or own rows)."""
+        return {v: a == "200" for c, act, v, a in self.access_cells if c == "pages" and act == "list" and v != "other"}
+
+    @property
     def access_visitors(self) -> tuple[str, ...]:
         """The visitors of the permission matrix, in order."""
         return tuple(dict.fromkeys(cell[2] for cell in self.access_cells))
