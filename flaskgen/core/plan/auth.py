@@ -131,7 +131,7 @@ def _nav_links(spec: ProjectSpec) -> list[NavLink]:
     return [link for link in _nav(spec) if not any(r.endpoint == link.endpoint and spec.guarded(r) for r in spec.all_routes)]
 
 
-def _guarded_cases(spec: ProjectSpec) -> tuple[GuardCase, ...]:
+def guarded_cases(spec: ProjectSpec) -> tuple[GuardCase, ...]:
     """The first GET of every guarded route, as the route tests make it (other methods
     meet CSRF protection before the guard)."""
     if spec.probe is None:
@@ -177,7 +177,7 @@ def auth_ctx(spec: ProjectSpec) -> AuthCtx:
         numbered_identity=_numbered(auth.identity, auth.identity_length),
         pk=model.primary_key.name,
         test_password=TEST_PASSWORD,
-        guarded=_guarded_cases(spec),
+        guarded=guarded_cases(spec),
         login_path=f"{URL_PREFIX}/login",
         environment=production_environment(spec),
     )

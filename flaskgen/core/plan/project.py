@@ -716,6 +716,7 @@ class RoutesTestsView(TypedView):
     login: bool  # the app has auth (guarded routes redirect to the login page)
     roles: tuple[str, ...] = ()  # roles the routes' rules name: the tests' user holds them
     user_model: str = ""
+    role_only: tuple[tuple[str, str], ...] = ()  # (id, URL) of a GET a user without a role may not make
 
 
 def _project_files(spec: ProjectSpec, parts: list[Contribution]) -> list[PlannedFile]:
@@ -838,12 +839,20 @@ def _test_files(spec: ProjectSpec, parts: list[Contribution]) -> list[PlannedFil
     """The generated project's own tests (the features add theirs)."""
     files = [
         PlannedFile("tests/conftest.py", "project/tests/conftest.py.jinja", _conftest_view(spec, parts), True),
-        PlannedFile("tests/test_routes.py", "project/tests/test_routes.py.jinja", RoutesTestsView(spec.project, spec.probe, spec.auth is not None, _route_roles(spec), spec.auth.model if spec.auth else ""), True),
+        PlannedFile("tests/test_routes.py", "project/tests/test_routes.py.jinja", RoutesTestsView(spec.project, spec.probe, spec.auth is not None, _route_roles(spec), spec.auth.model if spec.auth else "", _role_only(spec)), True),
         PlannedFile("tests/test_config.py", "project/tests/test_config.py.jinja", _config_tests_view(spec), True),
     ]
     if spec.errors:
         files.append(PlannedFile("tests/test_errors.py", "project/tests/test_errors.py.jinja", _error_tests_view(spec), True))
     return files
+
+
+def _role_only(spec: ProjectSpec) -> tuple[tuple[str, str], ...]:
+    """The first GET of every route whose rule names roles only."""
+    rules = {r.endpoint: _route_rule(spec, r) for r in spec.all_routes}
+    return tuple(
+        (case.id, case.url) for case in auth.guarded_cases(spec) if not {"anyone", "user"} & set(rules.get(case.id, ("user",)))
+    )
 
 
 def _route_roles(spec: ProjectSpec) -> tuple[str, ...]:
