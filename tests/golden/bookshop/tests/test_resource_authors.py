@@ -464,3 +464,22 @@ def test_the_rules_answer_each_visitor(
     assert _answer(response) == expected
     if channel == "api" and expected == "401":
         assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+# Whether the layout's navigation links the list, by visitor: only for those who may read it.
+NAV = {"anonymous": False, "user": True}
+
+
+@pytest.mark.parametrize(("visitor", "shown"), NAV.items(), ids=NAV)
+def test_the_layout_links_the_list_only_for_those_who_may_read_it(
+    app: Flask,
+    database: SQLAlchemy,
+    make_user: Callable[..., Staff],
+    login_as: Callable[[Staff], FlaskClient],
+    visitor: str,
+    shown: bool,
+) -> None:
+    someone = _someone(visitor, make_user(), make_user)
+    client = login_as(someone) if someone else app.test_client()
+    page = client.get("/auth/login").get_data(as_text=True)  # any page with the layout
+    assert ('href="/authors/"' in page) is shown
