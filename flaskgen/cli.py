@@ -157,6 +157,7 @@ def new(spec: Path, output: Path, force: bool, templates: tuple[Path, ...], quie
         return
     out = Printer(quiet=quiet, color=use_color(color))
     out.results(results)
+    _warn(spec)
     out.echo(f"{summary.format()} in {output}", always=True)
 
 
@@ -281,7 +282,23 @@ def validate(spec: Path, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps({"valid": True, "problems": []}, indent=2))
     else:
+        _warn(spec)
         click.echo(_shown(f"{spec}: valid"))
+
+
+def _warn(spec: Path) -> None:
+    """Print, on stderr, what the valid spec leaves open to anyone (or to any account)."""
+    import yaml
+
+    from flaskgen.core.spec.access import open_warnings
+    from flaskgen.specfile import read_spec_text
+
+    try:
+        data = yaml.safe_load(read_spec_text(spec))
+    except (OSError, yaml.YAMLError, FlaskgenError):  # read and checked already; nothing to add
+        return
+    for line in open_warnings(data):
+        click.echo(f"{_shown(str(spec))}: warning: {line}", err=True)
 
 
 @main.command()

@@ -46,6 +46,8 @@ TYPED = {
     "project/package/auth/commands.py.jinja",
     "project/package/auth/forms.py.jinja",
     "project/package/auth/login.html.jinja",
+    "project/package/auth/tokens.html.jinja",
+    "project/package/auth/tokens.py.jinja",
     "project/package/auth/register.html.jinja",
     "project/package/auth/users.py.jinja",
     "project/package/auth/views.py.jinja",

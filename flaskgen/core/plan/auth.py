@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from flaskgen.core.plan.base import Contribution, Extension, Phase, PlannedFile, TypedView
 from flaskgen.core.plan.features import production_environment
-from flaskgen.core.spec.auth import BLUEPRINT, URL_PREFIX
+from flaskgen.core.spec.auth import BLUEPRINT, TOKEN_NAME_LENGTH, URL_PREFIX
 from flaskgen.core.spec.types import Auth, Import, Project, ProjectSpec
 
 if TYPE_CHECKING:
@@ -66,10 +66,12 @@ class AuthCtx:
     new_identity: str  # one the sign-up tests register
     cli_identity: str  # one the create-user tests create
     numbered_identity: str  # a format string ({n}) of identities for users the tests make
+    pk: str  # the auth model's key attribute
     test_password: str
     guarded: tuple[GuardCase, ...]  # one request per guarded route
     login_path: str
     environment: dict[str, str]  # lets the production profile load in the tests
+    token_name_length: int = TOKEN_NAME_LENGTH
 
 
 @dataclass(frozen=True)
@@ -86,13 +88,14 @@ class AuthNav:
 
     identity: str
     register: bool
+    tokens: bool = False  # a link to the user's API tokens
 
 
 def nav(spec: ProjectSpec) -> AuthNav | None:
     """The navigation part of base.html, or None without auth."""
     if spec.auth is None:
         return None
-    return AuthNav(spec.auth.identity, spec.auth.register)
+    return AuthNav(spec.auth.identity, spec.auth.register, spec.auth.tokens)
 
 
 def _label(name: str) -> str:
@@ -128,7 +131,7 @@ def _nav_links(spec: ProjectSpec) -> list[NavLink]:
     return [link for link in _nav(spec) if not any(r.endpoint == link.endpoint and spec.guarded(r) for r in spec.all_routes)]
 
 
-def _guarded_cases(spec: ProjectSpec) -> tuple[GuardCase, ...]:
+def guarded_cases(spec: ProjectSpec) -> tuple[GuardCase, ...]:
     """The first GET of every guarded route, as the route tests make it (other methods
     meet CSRF protection before the guard)."""
     if spec.probe is None:
@@ -172,8 +175,9 @@ def auth_ctx(spec: ProjectSpec) -> AuthCtx:
         new_identity=_sample(auth.identity, auth.identity_length, "grace"),
         cli_identity=_sample(auth.identity, auth.identity_length, "alan"),
         numbered_identity=_numbered(auth.identity, auth.identity_length),
+        pk=model.primary_key.name,
         test_password=TEST_PASSWORD,
-        guarded=_guarded_cases(spec),
+        guarded=guarded_cases(spec),
         login_path=f"{URL_PREFIX}/login",
         environment=production_environment(spec),
     )
@@ -219,9 +223,10 @@ def contribute(spec: ProjectSpec) -> Contribution:
     out.setup.append((Phase.BLUEPRINTS, f"app.register_blueprint({BLUEPRINT}_bp)"))
     out.conftest.append("auth")
     folder = f"{pkg}/{BLUEPRINT}"
-    for name in ("__init__", "forms", "users", "views", "commands"):
+    modules = ["__init__", "forms", "users", "views", "commands"] + (["tokens"] if spec.auth.tokens else [])
+    for name in modules:
         out.files.append(PlannedFile(f"{folder}/{name}.py", f"project/package/auth/{name}.py.jinja", ctx, python=True))
-    templates = ["_fields.html", "login.html"] + (["register.html"] if spec.auth.register else [])
+    templates = ["_fields.html", "login.html"] + (["register.html"] if spec.auth.register else []) + (["tokens.html"] if spec.auth.tokens else [])
     for name in templates:
         out.files.append(PlannedFile(f"{pkg}/templates/{BLUEPRINT}/{name}", f"project/package/auth/{name}.jinja", ctx))
     out.files.append(PlannedFile("tests/test_auth.py", "project/tests/test_auth.py.jinja", ctx, python=True))

@@ -120,6 +120,7 @@ class BlueprintView(TypedView):
 class NavLink:
     endpoint: str
     label: str
+    check: str | None = None  # a Jinja test: show the link only to visitors who may use it
 
 
 def import_lines(imports: set[Import]) -> list[str]:
@@ -262,8 +263,11 @@ def _token_page(spec: ProjectSpec) -> str | None:
     for case in spec.probe.http:
         if case.method == "GET" and case.template is not None and case.status == 200 and not case.login:
             return case.url
-    if spec.uploads:
-        return spec.probe.base_url + spec.uploads[0].rule
+    for upload in spec.uploads:
+        if "anyone" in upload.access:
+            return spec.probe.base_url + upload.rule
+    if spec.auth is not None:  # the login page: anyone sees it, logged in or not
+        return spec.probe.base_url + "/auth/login"
     return None
 
 
@@ -416,11 +420,25 @@ def _nav(spec: ProjectSpec) -> list[NavLink]:
             not r.variables or all(v in dict(r.defaults) for v in r.variables) for r in route.rules
         ):
             continue
-        links.append(NavLink(route.endpoint, humanize(route.key)))
+        links.append(NavLink(route.endpoint, humanize(route.key), _nav_check(spec, _route_rule(spec, route))))
     for upload in spec.uploads:
-        links.append(NavLink(upload.name, humanize(upload.name)))
-    links += [NavLink(f"{r.key}.index", humanize(r.key)) for r in spec.resources if r.html]
+        links.append(NavLink(upload.name, humanize(upload.name), _nav_check(spec, upload.access)))
+    guarded = spec.auth is not None
+    links += [NavLink(f"{r.key}.index", humanize(r.key), f"may({r.key!r}, 'read')" if guarded else None) for r in spec.resources if r.html]
     return links
+
+
+def _route_rule(spec: ProjectSpec, route: Route) -> tuple[str, ...]:
+    """A route's own rule, or its blueprint's when the route is open."""
+    if "anyone" not in route.access or route.blueprint is None:
+        return route.access
+    return next((b.access for b in spec.blueprints if b.name == route.blueprint), route.access)
+
+
+def _nav_check(spec: ProjectSpec, rule: tuple[str, ...]) -> str | None:
+    if spec.auth is None or "anyone" in rule:
+        return None
+    return f"allows({rule!r})"
 
 
 @dataclass(frozen=True)
@@ -698,6 +716,7 @@ class RoutesTestsView(TypedView):
     login: bool  # the app has auth (guarded routes redirect to the login page)
     roles: tuple[str, ...] = ()  # roles the routes' rules name: the tests' user holds them
     user_model: str = ""
+    role_only: tuple[tuple[str, str], ...] = ()  # (id, URL) of a GET a user without a role may not make
 
 
 def _project_files(spec: ProjectSpec, parts: list[Contribution]) -> list[PlannedFile]:
@@ -820,12 +839,20 @@ def _test_files(spec: ProjectSpec, parts: list[Contribution]) -> list[PlannedFil
     """The generated project's own tests (the features add theirs)."""
     files = [
         PlannedFile("tests/conftest.py", "project/tests/conftest.py.jinja", _conftest_view(spec, parts), True),
-        PlannedFile("tests/test_routes.py", "project/tests/test_routes.py.jinja", RoutesTestsView(spec.project, spec.probe, spec.auth is not None, _route_roles(spec), spec.auth.model if spec.auth else ""), True),
+        PlannedFile("tests/test_routes.py", "project/tests/test_routes.py.jinja", RoutesTestsView(spec.project, spec.probe, spec.auth is not None, _route_roles(spec), spec.auth.model if spec.auth else "", _role_only(spec)), True),
         PlannedFile("tests/test_config.py", "project/tests/test_config.py.jinja", _config_tests_view(spec), True),
     ]
     if spec.errors:
         files.append(PlannedFile("tests/test_errors.py", "project/tests/test_errors.py.jinja", _error_tests_view(spec), True))
     return files
+
+
+def _role_only(spec: ProjectSpec) -> tuple[tuple[str, str], ...]:
+    """The first GET of every route whose rule names roles only."""
+    rules = {r.endpoint: _route_rule(spec, r) for r in spec.all_routes}
+    return tuple(
+        (case.id, case.url) for case in auth.guarded_cases(spec) if not {"anyone", "user"} & set(rules.get(case.id, ("user",)))
+    )
 
 
 def _route_roles(spec: ProjectSpec) -> tuple[str, ...]:

@@ -175,6 +175,7 @@ class ResourceCtx:
     access_cells: tuple[tuple[str, str, str, str], ...] = ()  # (channel, action, visitor, answer): the permission matrix
     self_owned: bool = False  # over the auth model: a row is its own owner
     auth_model: str = ""  # the auth model's class
+    tokens: bool = False  # auth.tokens: the matrix calls the API with bearer tokens
     login_path: str = "/auth/login"
 
     @property
@@ -186,6 +187,11 @@ class ResourceCtx:
     def tester_login(self) -> bool:
         """The CRUD tests log in: some rule (or picker) needs it."""
         return self.guarded and (any("anyone" not in rule for _, rule in self.resource.access) or bool(self.login_only_pickers))
+
+    @property
+    def nav_cells(self) -> dict[str, bool]:
+        """Visitor -> whether the layout links the list (they pass the read rule, or own rows)."""
+        return {v: a == "200" for c, act, v, a in self.access_cells if c == "pages" and act == "list" and v != "other"}
 
     @property
     def access_visitors(self) -> tuple[str, ...]:
@@ -749,6 +755,7 @@ def _access_values(spec: ProjectSpec, resource: Resource) -> dict[str, Any]:
         "access_cells": access_cells(spec, resource),
         "self_owned": spec.auth is not None and spec.auth.model == resource.model.name,
         "auth_model": spec.auth.model if spec.auth else "",
+        "tokens": bool(spec.auth and spec.auth.tokens),
     }
 
 
@@ -903,6 +910,7 @@ class ApiView(TypedView):
     project: Project
     api_resources: list[ResourceCtx]
     api_prefixes: tuple[str, ...]  # URL prefixes whose errors are JSON
+    tokens: bool = False  # auth.tokens: the document declares the bearer scheme
 
 
 def api_prefixes(spec: ProjectSpec) -> tuple[str, ...]:
@@ -938,7 +946,7 @@ def contribute(spec: ProjectSpec) -> Contribution:
     out.dependencies += DEPENDENCIES
     out.files.append(PlannedFile(f"{pkg}/crud.py", "project/package/crud.py.jinja", CrudView(bool(api_resources), PICKER_LIMIT, spec.auth is not None), python=True))
     if api_resources:
-        out.files.append(PlannedFile(f"{pkg}/api.py", "project/package/api.py.jinja", ApiView(spec.project, api_resources, api_prefixes(spec)), python=True))
+        out.files.append(PlannedFile(f"{pkg}/api.py", "project/package/api.py.jinja", ApiView(spec.project, api_resources, api_prefixes(spec), bool(spec.auth and spec.auth.tokens)), python=True))
         out.files.append(PlannedFile(f"{pkg}/templates/api/docs.html", "project/package/templates/api/docs.html.jinja", NoNames()))
         out.files.append(PlannedFile(f"{pkg}/static/api-docs.js", "project/package/static/api-docs.js.jinja", NoNames()))
         out.files.append(PlannedFile("tests/test_api_docs.py", "project/tests/test_api_docs.py.jinja", NoNames(), python=True))

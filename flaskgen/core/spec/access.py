@@ -127,3 +127,33 @@ def resource_owner(ctx: Ctx, path: KeyPath, body: dict[str, Any], model: Model) 
         ctx.error(where, f"'{name}' points at {rel.model}; the owner must be a many-to-one to the auth model, {auth_model}")
         return None, None
     return rel.name, rel.fk_column
+
+
+def open_warnings(data: Any) -> list[str]:
+    """What a valid spec leaves open that people rarely mean to (``validate`` and ``new``
+    print these): without ``auth``, every resource and upload anyone may change; with it,
+    a resource over the auth model whose update or delete any account may use."""
+    if not isinstance(data, dict):
+        return []
+    resources = data.get("resources") or {}
+    uploads = data.get("uploads") or {}
+    auth = data.get("auth")
+    out = []
+    if not isinstance(auth, dict):
+        for key in resources if isinstance(resources, dict) else ():
+            out.append(f"resources.{key}: anyone may create, change and delete its rows (the spec has no auth)")
+        for name in uploads if isinstance(uploads, dict) else ():
+            out.append(f"uploads.{name}: anyone may upload and download files (the spec has no auth)")
+        return out
+    for key, body in resources.items() if isinstance(resources, dict) else ():
+        if not isinstance(body, dict) or body.get("model") != auth.get("model"):
+            continue
+        raw = body.get("access")
+        rules = {a: raw.get(a, USER) for a in ("update", "delete")} if isinstance(raw, dict) else dict.fromkeys(("update", "delete"), raw or USER)
+        loose = [a for a, rule in rules.items() if {USER, ANYONE} & set([rule] if isinstance(rule, str) else rule)]
+        if loose:
+            out.append(
+                f"resources.{key}: any logged-in account may {' and '.join(loose)} every other account; "
+                "give access such as {read: user, update: [owner, admin], delete: admin}"
+            )
+    return out

@@ -47,7 +47,15 @@ RULES = (
     ("/login", "login", ("GET", "POST")),
     ("/logout", "logout", ("POST",)),
     ("/register", "register", ("GET", "POST")),
+    ("/tokens", "tokens", ("GET", "POST")),
+    ("/tokens/<int:token_id>/revoke", "revoke_token", ("POST",)),
 )
+TOKEN_RULES = ("tokens", "revoke_token")  # only with auth.tokens
+TOKEN_MODEL = "ApiToken"
+TOKEN_TABLE = "api_token"
+TOKENS_ATTRIBUTE = "api_tokens"
+TOKEN_NAME_LENGTH = 80
+TOKEN_HASH_LENGTH = 64  # a SHA-256 hex digest
 
 
 def _login_column(name: str, length: int, unique: bool, doc: str) -> Column:
@@ -101,13 +109,24 @@ def normalize_auth(ctx: Ctx, rc: RouteCheck, extras: Extras) -> None:
         return
     throttle = raw.get("throttle", DEFAULT_THROTTLE)
     roles = _roles(ctx, raw, auth.register)
-    auth = replace(auth, throttle=throttle if isinstance(throttle, str) else None, roles=roles, register_role=raw.get("register_role") if roles else None)
+    auth = replace(
+        auth,
+        throttle=throttle if isinstance(throttle, str) else None,
+        roles=roles,
+        register_role=raw.get("register_role") if roles else None,
+        tokens=raw.get("tokens") is True,
+    )
     _claim_rules(ctx, rc, auth)
     extras.auth = auth
     with_hash = replace(model, columns=(*model.columns, hash_column(), token_column()))
     extras.models = tuple(with_hash if m.name == name else m for m in extras.models)
-    if roles and _role_names_free(ctx, with_hash, extras):
+    if roles and _names_free(ctx, with_hash, extras, ROLE_MODEL, (ROLE_TABLE, f"{with_hash.table}_{ROLE_TABLE}"), ROLES_ATTRIBUTE, "auth.roles"):
         _add_role_model(extras, with_hash)
+    user = next(m for m in extras.models if m.name == name)
+    if auth.tokens and not any(r.api for r in extras.resources):
+        ctx.error(("auth", "tokens"), "tokens open the JSON API, and no resource has one; add a resource (api: true) or remove tokens")
+    elif auth.tokens and _names_free(ctx, user, extras, TOKEN_MODEL, (TOKEN_TABLE,), TOKENS_ATTRIBUTE, "auth.tokens"):
+        _add_token_model(extras, user)
 
 
 def _roles(ctx: Ctx, raw: dict[str, Any], register: bool) -> tuple[str, ...]:
@@ -127,23 +146,46 @@ def _roles(ctx: Ctx, raw: dict[str, Any], register: bool) -> tuple[str, ...]:
     return roles
 
 
-def _role_names_free(ctx: Ctx, user: Model, extras: Extras) -> bool:
-    """The Role model, its table and the association table must not clash."""
+def _names_free(ctx: Ctx, user: Model, extras: Extras, model_name: str, tables: tuple[str, ...], attribute: str, key: str) -> bool:
+    """A model that auth generates, its tables and the user model's new attribute must not clash."""
     ok = True
-    tables = {m.table: m.name for m in extras.models} | {a.name: "an association table" for a in extras.association_tables}
+    taken = {m.table: m.name for m in extras.models} | {a.name: "an association table" for a in extras.association_tables}
     for model in extras.models:
-        if model.name == ROLE_MODEL:
-            ctx.error(("models", model.name), f"auth.roles generates the {ROLE_MODEL} model; rename this one", key=True)
+        if model.name == model_name:
+            ctx.error(("models", model.name), f"{key} generates the {model_name} model; rename this one", key=True)
             ok = False
-    for table in (ROLE_TABLE, f"{user.table}_{ROLE_TABLE}"):
-        if table in tables and tables[table] != ROLE_MODEL:
-            ctx.error(("auth", "roles"), f"auth.roles needs the table '{table}', which {tables[table]} already uses; rename that table")
+    for table in tables:
+        if table in taken:
+            ctx.error(("auth",), f"{key} needs the table '{table}', which {taken[table]} already uses; rename that table")
             ok = False
-    taken = {c.name for c in user.columns} | {r.name for r in user.relationships}
-    if ROLES_ATTRIBUTE in taken:
-        ctx.error(("models", user.name), f"auth.roles gives {user.name} a '{ROLES_ATTRIBUTE}' relationship; rename yours", key=True)
+    if attribute in {c.name for c in user.columns} | {r.name for r in user.relationships}:
+        ctx.error(("models", user.name), f"{key} gives {user.name} a '{attribute}' relationship; rename yours", key=True)
         ok = False
     return ok
+
+
+def _add_token_model(extras: Extras, user: Model) -> None:
+    """The ``ApiToken`` model: a named, hashed bearer token of one user, with its last use."""
+    upk = user.primary_key
+    key = Column("id", "integer", "int", "Integer()", True, False, False, False, None, None, None, None)
+    owner = replace(upk, name="user_id", primary_key=False, nullable=False, unique=False, index=True, default=None,
+                    default_expr=None, foreign_key=f"{user.table}.{upk.name}", ondelete="CASCADE",
+                    doc="The user the token acts for.", renamed_from=None)
+    name = replace(_login_column("name", TOKEN_NAME_LENGTH, False, "What the token is for, as its owner named it."), nullable=False)
+    digest = replace(_login_column("token_hash", TOKEN_HASH_LENGTH, True, "The SHA-256 of the token (the token itself is shown once)."), nullable=False)
+    stamp = "DateTime(timezone=True)"
+    created = Column("created_at", "datetime", "datetime.datetime", stamp, False, False, False, False, "now", "utcnow", None, None, doc="When the token was made.")
+    used = Column("last_used_at", "datetime", "datetime.datetime", stamp, False, True, False, False, None, None, None, None, doc="When the token was last used; None until then.")
+    token = Model(
+        name=TOKEN_MODEL,
+        table=TOKEN_TABLE,
+        columns=(key, owner, name, digest, created, used),
+        relationships=(Relationship("user", user.name, TOKENS_ATTRIBUTE, None, False, kind="many_to_one", optional=False, passive_deletes=True, fk_column="user_id"),),
+        doc="An API bearer token (auth.tokens): stored hashed, revocable, for the JSON API only.",
+        label="name",
+    )
+    back = Relationship(TOKENS_ATTRIBUTE, TOKEN_MODEL, "user", None, True, True, "one_to_many", passive_deletes=True, fk_column="user_id")
+    extras.models = (*(replace(m, relationships=(*m.relationships, back)) if m.name == user.name else m for m in extras.models), token)
 
 
 def _add_role_model(extras: Extras, user: Model) -> None:
@@ -243,12 +285,13 @@ def _claim_rules(ctx: Ctx, rc: RouteCheck, auth: Auth) -> None:
     if isinstance(blueprints, dict) and BLUEPRINT in blueprints:
         ctx.error(("blueprints", BLUEPRINT), "'auth' is the login blueprint that auth: generates; pick another blueprint name", key=True)
     commands = ctx.get(("commands",)) or {}
-    if isinstance(commands, dict) and COMMAND in commands:
-        ctx.error(("commands", COMMAND), "auth: generates the create-user command; remove this one or rename it", key=True)
+    for name in (COMMAND, *(("set-role", "unset-role") if auth.roles else ()), *(("create-token",) if auth.tokens else ())):
+        if isinstance(commands, dict) and name in commands:
+            ctx.error(("commands", name), f"auth: generates the {name} command; remove this one or rename it", key=True)
     if ctx.get(("project", "csrf")) is False:
         ctx.error(("project", "csrf"), "auth needs CSRF protection (its forms and the logout button); remove csrf: false")
     for rule_text, key, methods in RULES:
-        if key == "register" and not auth.register:
+        if (key == "register" and not auth.register) or (key in TOKEN_RULES and not auth.tokens):
             continue
         rule = parse_rule(ctx, rc, ("auth",), URL_PREFIX + rule_text, None)
         if rule is not None:

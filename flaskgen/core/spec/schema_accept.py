@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-SCHEMA_SHA256 = "66a129dee4298b854d5021124b56358aeeeb743abe86c03692a296a3bd7b0c0b"
+SCHEMA_SHA256 = "a3de5aa5634ead24c4b6593deb3d236f829edcd0c4e48bd166c4a25f69f5dd99"
 """The schema text this module was compiled from; another text takes the slow path."""
 
 
@@ -642,6 +642,11 @@ def _check_spec(data):
                         except Reject:
                             pass
                     if not data__auth__registerrole_any_of_count2:
+                        raise Reject
+                if "tokens" in data__auth_keys:
+                    data__auth_keys.remove("tokens")
+                    data__auth__tokens = data__auth["tokens"]
+                    if not (isinstance(data__auth__tokens, bool)):
                         raise Reject
                 if data__auth_keys:
                     raise Reject

@@ -330,6 +330,7 @@ class Auth:
     throttle: str | None = "5 per minute"  # attempts per identity and per address; None: off
     roles: tuple[str, ...] = ()  # auth.roles
     register_role: str | None = None  # the role a person who signs up gets
+    tokens: bool = False  # API bearer tokens (auth.tokens)
 
 
 @dataclass(frozen=True)

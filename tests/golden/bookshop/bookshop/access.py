@@ -110,5 +110,6 @@ def allow(*rule: str, api: bool = False) -> Callable[[F], F]:
 
 
 def register_access(app: Flask) -> None:
-    """Let templates ask ``may(resource, action)``."""
+    """Let templates ask ``may(resource, action)`` and ``allows(rule)``."""
     app.add_template_global(may)
+    app.add_template_global(allows)

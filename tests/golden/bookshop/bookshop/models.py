@@ -60,6 +60,9 @@ class Staff(UserMixin, Model):
     roles: Mapped[list[Role]] = relationship(
         secondary=staff_role, back_populates="users"
     )
+    api_tokens: Mapped[list[ApiToken]] = relationship(
+        back_populates="user", passive_deletes=True
+    )
 
     def __repr__(self) -> str:
         return f"<Staff id={self.id!r} name={self.name!r}>"
@@ -171,3 +174,29 @@ class Role(Model):
 
     def __repr__(self) -> str:
         return f"<Role id={self.id!r} name={self.name!r}>"
+
+
+class ApiToken(Model):
+    """An API bearer token (auth.tokens): stored hashed, revocable, for the JSON API only."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(80))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow
+    )
+    last_used_at: Mapped[datetime.datetime | None] = mapped_column(
+        DateTime(timezone=True)
+    )
+
+    user: Mapped[Staff] = relationship(
+        back_populates="api_tokens", passive_deletes=True
+    )
+
+    def __repr__(self) -> str:
+        return f"<ApiToken id={self.id!r} name={self.name!r}>"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pytest
 from flask import Flask, url_for
@@ -20,7 +20,7 @@ from werkzeug.test import TestResponse
 
 from bookshop import create_app
 from bookshop.access import allow
-from bookshop.auth import users
+from bookshop.auth import tokens, users
 from bookshop.auth.forms import MAX_PASSWORD
 from bookshop.auth.views import HOME, is_safe_next
 from bookshop.config import load_config
@@ -373,3 +373,122 @@ def test_production_remember_cookie_is_as_safe_as_the_session_cookie() -> None:
     settings = load_config("production", PRODUCTION_ENVIRONMENT)
     for flag in ("SECURE", "HTTPONLY", "SAMESITE"):
         assert settings[f"REMEMBER_COOKIE_{flag}"] == settings[f"SESSION_COOKIE_{flag}"]
+
+
+def test_roles_are_read_on_every_request(
+    app: Flask, signed_in: FlaskClient, runner: FlaskCliRunner, user: Staff
+) -> None:
+    """set-role and unset-role take effect at once, on a session that already exists."""
+    role = "admin"
+    app.add_url_rule("/__role_only__", "role_only", allow(role)(lambda: "ok"))
+    assert signed_in.get("/__role_only__").status_code == 403
+    given = runner.invoke(args=["set-role", user.email, role])
+    assert given.exit_code == 0, given.output
+    assert signed_in.get("/__role_only__").status_code == 200
+    taken = runner.invoke(args=["unset-role", user.email, role])
+    assert taken.exit_code == 0, taken.output
+    assert signed_in.get("/__role_only__").status_code == 403
+    assert runner.invoke(args=["set-role", user.email, "no-such-role"]).exit_code == 2
+    assert runner.invoke(args=["set-role", "nobody-" + user.email, role]).exit_code == 1
+
+
+def test_create_user_gives_the_roles_asked_for(
+    runner: FlaskCliRunner, database: SQLAlchemy
+) -> None:
+    password = "a long cli password"
+    args = ["create-user", "alan@example.com", "--role", "admin", "--role", "staff"]
+    answers = ["name-new", password, password]
+    result = runner.invoke(args=args, input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    found = users.find_user("alan@example.com")
+    assert found is not None
+    assert sorted(role.name for role in found.roles) == ["admin", "staff"]
+
+
+def whoami_route(app: Flask) -> str:
+    """An API URL that needs a logged-in caller and says who it is."""
+    app.add_url_rule(
+        "/api/__whoami__",
+        "whoami",
+        allow("user", api=True)(lambda: {"id": str(current_user.id)}),
+    )
+    return "/api/__whoami__"
+
+
+def call(
+    app: Flask, url: str, token: str, client: FlaskClient | None = None
+) -> TestResponse:
+    """A GET with a bearer token in an app context of its own, as every request has in
+    production (the tests' database fixture keeps one open, whose ``g`` would otherwise
+    remember the user of the previous request)."""
+    with app.app_context():
+        return (client or app.test_client()).get(
+            url, headers={"Authorization": f"Bearer {token}"}
+        )
+
+
+def test_a_token_is_shown_once_and_stored_hashed(
+    signed_in: FlaskClient, user: Staff
+) -> None:
+    page = signed_in.post(
+        "/auth/tokens",
+        data={"name": "ci", "csrf_token": csrf_token(signed_in, "/auth/tokens")},
+    )
+    assert page.status_code == 200
+    shown = re.search(r'id="new-token">([^<]+)<', page.get_data(as_text=True))
+    assert shown is not None
+    token = shown.group(1)
+    (saved,) = tokens.tokens_of(user)
+    assert saved.name == "ci" and saved.token_hash == tokens.digest(token) != token
+    again = signed_in.get("/auth/tokens").get_data(as_text=True)
+    assert "ci" in again and token not in again
+
+
+def test_a_token_opens_the_api_and_never_a_page(app: Flask, user: Staff) -> None:
+    url = whoami_route(app)
+    token = tokens.issue_token(user, "script")
+    answer = call(app, url, token)
+    assert answer.status_code == 200 and answer.get_json() == {"id": str(user.id)}
+    assert tokens.tokens_of(user)[0].last_used_at is not None
+    assert "Set-Cookie" not in answer.headers  # no session for a token call
+    page = call(app, "/auth/tokens", token)
+    assert page.status_code == 302 and urlsplit(page.location).path == LOGIN
+
+
+def test_revoked_and_unknown_tokens_get_401(
+    app: Flask, signed_in: FlaskClient, user: Staff
+) -> None:
+    url = whoami_route(app)
+    token = tokens.issue_token(user, "old")
+    (saved,) = tokens.tokens_of(user)
+    revoked = signed_in.post(
+        f"/auth/tokens/{saved.id}/revoke",
+        data={"csrf_token": csrf_token(signed_in, "/auth/tokens")},
+    )
+    assert revoked.status_code == 302
+    for bad in (token, "not-a-token"):
+        answer = call(app, url, bad)
+        assert answer.status_code == 401
+        assert answer.headers["WWW-Authenticate"] == "Bearer"
+    # a session cookie with a bad token is still refused: the token decides
+    assert call(app, url, "not-a-token", signed_in).status_code == 401
+
+
+def test_create_token_prints_a_token_that_works(
+    app: Flask, runner: FlaskCliRunner, user: Staff
+) -> None:
+    url = whoami_route(app)
+    result = runner.invoke(args=["create-token", user.email, "--name", "deploy"])
+    assert result.exit_code == 0, result.output
+    token = result.output.strip()
+    assert call(app, url, token).status_code == 200
+    assert runner.invoke(args=["create-token", "nobody-" + user.email]).exit_code == 1
+
+
+def test_the_api_document_declares_bearer_tokens(client: FlaskClient) -> None:
+    document = client.get("/api/openapi.json").get_json()
+    assert document["components"]["securitySchemes"]["bearerAuth"] == {
+        "type": "http",
+        "scheme": "bearer",
+    }
+    assert document["security"] == [{"bearerAuth": []}]

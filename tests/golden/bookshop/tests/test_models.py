@@ -13,7 +13,7 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import inspect
 
 from bookshop.extensions import db
-from bookshop.models import Author, Book, Role, Staff, Tag
+from bookshop.models import ApiToken, Author, Book, Role, Staff, Tag
 
 _numbers = itertools.count(1)
 
@@ -76,6 +76,17 @@ def new_role(**values: Any) -> Role:
         "name": f"name{n}",
     }
     return Role(**(fields | values))
+
+
+def new_api_token(**values: Any) -> ApiToken:
+    """A new ApiToken (not yet in the session)."""
+    n = next(_numbers)
+    fields: dict[str, Any] = {
+        "user": new_staff(),
+        "name": f"name{n}",
+        "token_hash": f"token_hash{n}",
+    }
+    return ApiToken(**(fields | values))
 
 
 def test_staff_create_read_delete(database: SQLAlchemy) -> None:
@@ -143,6 +154,19 @@ def test_role_create_read_delete(database: SQLAlchemy) -> None:
     assert db.session.get(Role, key) is None
 
 
+def test_api_token_create_read_delete(database: SQLAlchemy) -> None:
+    row = _saved(new_api_token())
+    db.session.commit()
+    key, shown = _key(row), repr(row)
+    db.session.expunge_all()
+    found = db.session.get(ApiToken, key)
+    assert found is not None
+    assert repr(found) == shown
+    db.session.delete(found)
+    db.session.commit()
+    assert db.session.get(ApiToken, key) is None
+
+
 def test_staff_roles(database: SQLAlchemy) -> None:
     owner = new_staff()
     other = new_role()
@@ -158,6 +182,24 @@ def test_staff_roles(database: SQLAlchemy) -> None:
     loaded_other = db.session.get(Role, other_key)
     assert loaded_other is not None
     assert owner_key in [_key(row) for row in loaded_other.users]
+
+
+def test_api_token_user(database: SQLAlchemy) -> None:
+    owner = new_api_token()
+    other = new_staff()
+    owner.user = other
+    db.session.add_all([owner, other])
+    db.session.commit()
+    owner_key, other_key = _key(owner), _key(other)
+    db.session.expunge_all()
+
+    loaded_owner = db.session.get(ApiToken, owner_key)
+    assert loaded_owner is not None
+    assert loaded_owner.user is not None
+    assert _key(loaded_owner.user) == other_key
+    loaded_other = db.session.get(Staff, other_key)
+    assert loaded_other is not None
+    assert owner_key in [_key(row) for row in loaded_other.api_tokens]
 
 
 def test_book_author(database: SQLAlchemy) -> None:

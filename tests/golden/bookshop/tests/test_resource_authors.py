@@ -19,6 +19,7 @@ from sqlalchemy import event, func, select
 from test_models import new_author, new_book
 from werkzeug.test import TestResponse
 
+from bookshop.auth.tokens import issue_token
 from bookshop.extensions import db
 from bookshop.models import Author, Staff
 
@@ -339,7 +340,7 @@ def test_anonymous_visitors_are_sent_to_log_in(
     assert listed.is_json
 
 
-# The permission matrix: what each visitor gets for each action, from the rules in the
+# The permission matrix: what each visitor gets for each action (the API with a bearer token), from the rules in the
 # spec (read: user; create: user; update: user; delete: user).
 # "login": sent to log in; "done": the page redirects after the change.
 ACCESS = {
@@ -371,27 +372,27 @@ def _parent_rows() -> dict[str, Any]:
     return {}
 
 
-def _visitor(
-    app: Flask,
-    name: str,
-    owner: Staff,
-    make_user: Callable[..., Staff],
-    login_as: Callable[[Staff], FlaskClient],
-) -> FlaskClient:
+def _someone(name: str, owner: Staff, make_user: Callable[..., Staff]) -> Staff | None:
+    """The user behind a visitor of the matrix (None: anonymous)."""
     if name == "anonymous":
-        return app.test_client()
+        return None
     if name == "owner":
-        return login_as(owner)
+        return owner
     if name in ("user", "other"):
-        return login_as(make_user())
+        return make_user()
     raise AssertionError(name)
 
 
 def _act(
-    client: FlaskClient, channel: str, action: str, key: str, token: str
+    client: FlaskClient,
+    channel: str,
+    action: str,
+    key: str,
+    token: str,
+    headers: dict[str, str],
 ) -> TestResponse:
     """Take ``action`` through ``channel`` as a browser or an API client would (pages
-    send the CSRF token the layout carries)."""
+    send the CSRF token the layout carries, the API a bearer token)."""
     if channel == "pages":
         pages = "/authors/"
         if action == "list":
@@ -405,14 +406,14 @@ def _act(
         return client.post(pages + key + "/delete", data={"csrf_token": token})
     api = "/api/authors/"
     if action == "list":
-        return client.get(api)
+        return client.get(api, headers=headers)
     if action == "read":
-        return client.get(api + key)
+        return client.get(api + key, headers=headers)
     if action == "create":
-        return client.post(api, json=json_body())
+        return client.post(api, json=json_body(), headers=headers)
     if action == "update":
-        return client.patch(api + key, json={})
-    return client.delete(api + key)
+        return client.patch(api + key, json={}, headers=headers)
+    return client.delete(api + key, headers=headers)
 
 
 def _answer(response: TestResponse) -> str:
@@ -444,10 +445,41 @@ def test_the_rules_answer_each_visitor(
     db.session.add(row)
     db.session.commit()
     key = quote(str(row.id), safe="")
-    client = _visitor(app, visitor, owner, make_user, login_as)
+    someone = _someone(visitor, owner, make_user)
+    headers: dict[str, str] = {}
+    if channel == "api":  # a script's call: a bearer token, no session
+        client = app.test_client()
+        if someone is not None:
+            headers["Authorization"] = f"Bearer {issue_token(someone, 'tests')}"
+    else:
+        client = login_as(someone) if someone else app.test_client()
     response = _act(
-        client, channel, action, key, token_for(client) if channel == "pages" else ""
+        client,
+        channel,
+        action,
+        key,
+        token_for(client) if channel == "pages" else "",
+        headers,
     )
     assert _answer(response) == expected
     if channel == "api" and expected == "401":
         assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+# Whether the layout's navigation links the list, by visitor: only for those who may read it.
+NAV = {"anonymous": False, "user": True}
+
+
+@pytest.mark.parametrize(("visitor", "shown"), NAV.items(), ids=NAV)
+def test_the_layout_links_the_list_only_for_those_who_may_read_it(
+    app: Flask,
+    database: SQLAlchemy,
+    make_user: Callable[..., Staff],
+    login_as: Callable[[Staff], FlaskClient],
+    visitor: str,
+    shown: bool,
+) -> None:
+    someone = _someone(visitor, make_user(), make_user)
+    client = login_as(someone) if someone else app.test_client()
+    page = client.get("/auth/login").get_data(as_text=True)  # any page with the layout
+    assert ('href="/authors/"' in page) is shown

@@ -8,11 +8,12 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from _typeshed import Incomplete
-from flask import Flask, Response
+from flask import Flask, Request, Response
 from flask.testing import FlaskClient
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 _Loader = TypeVar("_Loader", bound=Callable[[str], Any])
+_RequestLoader = TypeVar("_RequestLoader", bound=Callable[[Request], Any])
 
 class UserMixin:
     @property
@@ -42,6 +43,7 @@ class LoginManager:
     ) -> None: ...
     def init_app(self, app: Flask, add_context_processor: bool = True) -> None: ...
     def user_loader(self, callback: _Loader) -> _Loader: ...
+    def request_loader(self, callback: _RequestLoader) -> _RequestLoader: ...
     def unauthorized_handler(self, callback: _F) -> _F: ...
     def unauthorized(self) -> Response: ...
 

@@ -124,5 +124,6 @@ def allow(*rule: str, api: bool = False) -> Callable[[F], F]:
 
 
 def register_access(app: Flask) -> None:
-    """Let templates ask ``may(resource, action, row)``."""
+    """Let templates ask ``may(resource, action, row)`` and ``allows(rule)``."""
     app.add_template_global(may)
+    app.add_template_global(allows)

@@ -1,10 +1,16 @@
 """Session login: the auth blueprint (log in, log out) and ``create-user``, ``set-role``, ``unset-role``."""
 
-from .commands import create_user_command, set_role_command, unset_role_command
+from .commands import (
+    create_token_command,
+    create_user_command,
+    set_role_command,
+    unset_role_command,
+)
 from .views import bp
 
 bp.cli.add_command(create_user_command)
 bp.cli.add_command(set_role_command)
 bp.cli.add_command(unset_role_command)
+bp.cli.add_command(create_token_command)
 
 __all__ = ["bp"]

@@ -1,5 +1,5 @@
 """User commands (also on ``flask``): ``python manage.py create-user EMAIL``,
-``set-role EMAIL ROLE`` and ``unset-role EMAIL ROLE``."""
+``set-role EMAIL ROLE`` and ``unset-role EMAIL ROLE``, ``create-token EMAIL``."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 
 from ..extensions import db
 from .forms import MAX_PASSWORD, MIN_PASSWORD
+from .tokens import issue_token
 from .users import ROLES, create_user, find_user, grant_role, revoke_role
 
 
@@ -66,3 +67,17 @@ def unset_role_command(email: str, role: str) -> None:
     revoke_role(user, role)
     db.session.commit()
     click.echo(f"{email} no longer has the role {role}.")
+
+
+@click.command("create-token")
+@click.argument("email")
+@click.option(
+    "--name", default="command line", show_default=True, help="What the token is for."
+)
+@with_appcontext
+def create_token_command(email: str, name: str) -> None:
+    """Make an API bearer token for the user EMAIL and print it (the only time it is shown)."""
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(f"no user has email {email!r}")
+    click.echo(issue_token(user, name))

@@ -27,3 +27,12 @@ class LoginForm(FlaskForm):
     )
     remember = BooleanField("Remember me")
     submit = SubmitField("Log in")
+
+
+class TokenForm(FlaskForm):
+    """Make an API token: a name that says what it is for."""
+
+    name = StringField(
+        "Name", validators=[DataRequired(), Length(max=80)], filters=[strip]
+    )
+    submit = SubmitField("Make a token")

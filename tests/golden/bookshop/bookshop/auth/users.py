@@ -7,12 +7,15 @@ from __future__ import annotations
 
 from functools import cache
 
+from flask import Request, request
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..api import is_api_request
 from ..extensions import db, login_manager
 from ..models import Role, Staff
+from .tokens import bearer_token, user_for_token
 
 ROLES = ("admin", "staff")  # auth.roles
 
@@ -21,9 +24,21 @@ ROLES = ("admin", "staff")  # auth.roles
 def load_user(token: str) -> Staff | None:
     """The logged-in user for Flask-Login, from the session token kept in the session
     or the remember cookie (None once the user logged out or changed the password)."""
+    if bearer_token(request) is not None:
+        return None  # a request with a bearer token is that token's user, or nobody
     if not token:
         return None
     return db.session.scalar(select(Staff).where(Staff.session_token == token))
+
+
+@login_manager.request_loader
+def load_user_from_token(request: Request) -> Staff | None:
+    """The user of a bearer token, for a request to the JSON API only: a token never
+    opens a page (unknown and revoked tokens: nobody, so the API answers 401)."""
+    token = bearer_token(request)
+    if token is None or not is_api_request():
+        return None
+    return user_for_token(token)
 
 
 @cache

@@ -16,11 +16,13 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, limiter
 from ..models import Staff
-from .forms import LoginForm
+from .forms import LoginForm, TokenForm
+from .tokens import issue_token, tokens_of
+from .tokens import revoke_token as revoke_token_of
 from .users import authenticate, normalise_identity
 
 # cli_group=None: create-user is a command of the app itself, not of "flask auth".
@@ -101,3 +103,32 @@ def logout() -> ResponseReturnValue:
     _fresh_session()
     flash("You are logged out.", "info")
     return redirect(url_for(HOME))
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@login_required
+def tokens() -> ResponseReturnValue:
+    """GET /auth/tokens: the user's API tokens; POST: make one and show it, once."""
+    form = TokenForm()
+    new_token = None
+    if form.validate_on_submit():
+        new_token = issue_token(current_user, form.name.data or "")
+        form = TokenForm(formdata=None)
+    status = 422 if form.is_submitted() and form.errors else 200
+    return render_template(
+        "auth/tokens.html",
+        form=form,
+        tokens=tokens_of(current_user),
+        new_token=new_token,
+    ), status
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int) -> ResponseReturnValue:
+    """POST /auth/tokens/<id>/revoke: delete one of the user's tokens; it answers 401 from then on."""
+    if revoke_token_of(current_user, token_id):
+        flash("The token is revoked.", "info")
+    else:
+        flash("No such token.", "error")
+    return redirect(url_for(".tokens"))

@@ -1,6 +1,6 @@
 """Initial schema
 
-Revision ID: 7d8577c383b9
+Revision ID: 9d79e4ed60fa
 Revises:
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "7d8577c383b9"
+revision = "9d79e4ed60fa"
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -50,6 +50,26 @@ def upgrade() -> None:
         sa.Column("name", sa.String(30), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tag")),
         sa.UniqueConstraint("name", name=op.f("uq_tag_name")),
+    )
+    op.create_table(
+        "api_token",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(80), nullable=False),
+        sa.Column("token_hash", sa.String(64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_api_token")),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["staff.id"],
+            name=op.f("fk_api_token_user_id_staff"),
+            ondelete="CASCADE",
+        ),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_api_token_token_hash")),
+    )
+    op.create_index(
+        op.f("ix_api_token_user_id"), "api_token", ["user_id"], unique=False
     )
     op.create_table(
         "book",
@@ -124,6 +144,8 @@ def downgrade() -> None:
     op.drop_table("staff_role")
     op.drop_index(op.f("ix_book_author_id"), table_name="book")
     op.drop_table("book")
+    op.drop_index(op.f("ix_api_token_user_id"), table_name="api_token")
+    op.drop_table("api_token")
     op.drop_table("tag")
     op.drop_table("staff")
     op.drop_table("role")
