@@ -220,6 +220,29 @@ def test_init_makes_a_valid_starter_spec_that_generates(runner: CliRunner, tmp_p
     assert (tmp_path / "shop_floor" / "spec.yaml").read_text() == spec.read_text()
 
 
+@pytest.mark.parametrize(
+    "answers",
+    [
+        ("accounts=yes", "notes=yes", "roles=admin, editor"),
+        ("accounts=yes", "notes=no", "roles="),
+        ("accounts=no", "notes=yes", "database=none"),
+        ("accounts=no", "notes=no", "database=none", "uploads=yes"),
+    ],
+    ids=["accounts, roles and notes", "accounts only", "open notes", "no database"],
+)
+def test_init_offers_accounts_roles_and_resources(runner: CliRunner, tmp_path: Path, answers: tuple[str, ...]) -> None:
+    pytest.importorskip("cookiecutter")
+    result = runner.invoke(main, ["init", "--no-input", "-o", str(tmp_path), "project_name=Desk", *answers])
+    assert result.exit_code == 0, result.output
+    spec = (tmp_path / "desk" / "spec.yaml").read_text()
+    assert ("auth:" in spec) is ("accounts=yes" in answers)
+    assert ("roles: [admin, editor]" in spec) is ("roles=admin, editor" in answers)
+    assert ("owner: author" in spec) is ("accounts=yes" in answers and "notes=yes" in answers)
+    assert ("resources:" in spec) is ("notes=yes" in answers)
+    result = runner.invoke(main, ["new", str(tmp_path / "desk" / "spec.yaml"), "-o", str(tmp_path / "desk" / "app")])
+    assert result.exit_code == 0, result.output
+
+
 def test_init_rejects_a_malformed_answer(runner: CliRunner, tmp_path: Path) -> None:
     pytest.importorskip("cookiecutter")
     result = runner.invoke(main, ["init", "--no-input", "-o", str(tmp_path), "project_name=Ok", "broken"])
