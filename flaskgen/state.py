@@ -1,7 +1,8 @@
 """What flaskgen last generated into a project, kept in ``.flaskgen/state.json``.
 
 The state holds the spec's location and hash, the flaskgen version, the full text of
-every generated file (the merge base for ``regen``), the template folders the project
+every generated file (the merge base for ``regen``) and of every kept orphan (so a
+resource, an ``api``/``html`` switch or a blueprint that comes back merges), the template folders the project
 is rendered with, and the conflicts regen left for the user (the files it wrote markers
 into and the new versions it put beside files). It is written last, so an interrupted
 run leaves the previous state in place.
@@ -12,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 STATE_DIR = ".flaskgen"
@@ -35,6 +36,13 @@ class State:
     templates: tuple[str, ...] = ()  # template folders that shadow the built-in ones
     conflicts: tuple[str, ...] | None = ()  # files regen wrote markers into or beside (None: format 1)
     templates_sha256: str = ""  # of the template folders' files, so a changed template re-renders
+    # relpath -> text last generated, of files the spec no longer makes that regen kept
+    # because they were changed: the merge base if the spec brings them back
+    orphans: dict[str, str] = field(default_factory=dict)
+
+    def bases(self) -> dict[str, str]:
+        """Every merge base: the last render's files, and the kept orphans' last texts."""
+        return {**self.orphans, **self.files}
 
     def to_json(self) -> str:
         data = {
@@ -47,6 +55,7 @@ class State:
             "conflicts": sorted(self.conflicts or ()),
             "spec_text": self.spec_text,
             "files": dict(sorted(self.files.items())),
+            "orphans": dict(sorted(self.orphans.items())),
         }
         return json.dumps(data, indent=1, sort_keys=False, ensure_ascii=False) + "\n"
 
@@ -111,7 +120,10 @@ def load_state(project: Path) -> State | None:
         templates = _strings(data.get("templates", []))
         conflicts = _strings(data.get("conflicts", []))
         digest = data.get("templates_sha256", "")
+        orphans = data.get("orphans", {})
         if not isinstance(spec_text, str) or templates is None or conflicts is None or not isinstance(digest, str):
+            return None
+        if not isinstance(orphans, dict) or not all(isinstance(v, str) for v in orphans.values()):
             return None
         return State(
             str(data["flaskgen"]),
@@ -122,6 +134,7 @@ def load_state(project: Path) -> State | None:
             templates,
             conflicts if data["format"] > 1 else None,
             digest,
+            orphans,
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None

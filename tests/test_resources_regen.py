@@ -42,3 +42,44 @@ def test_a_new_column_reaches_every_file_and_edits_survive(tmp_path: Path) -> No
     assert "\n    email = auto_field(" in project.read("shop/authors/schemas.py")
     assert "form.email" not in rendered(SPEC)["shop/templates/authors/form.html"].decode()
     assert "row.email" in project.read("shop/templates/authors/index.html")
+
+
+def test_a_renamed_resource_takes_its_edited_files_along(tmp_path: Path) -> None:
+    project = Project.create(tmp_path, SPEC)
+    project.edit("shop/authors/forms.py", '"Name", validators=', '"Full name", validators=')
+    project.edit("shop/templates/authors/form.html", "{% block content %}\n", '{% block content %}\n<p class="hint">Fill in every field.</p>\n')
+    project.edit("tests/test_resource_authors.py", "\n\ndef form_data(", "\n\n# my note\ndef form_data(")
+    project.respec("  authors: {model: Author}\n", "  writers: {model: Author, renamed_from: authors}\n")
+    report = project.regen()
+    actions = project.actions(report)
+    assert not report.conflicts, report.results
+    for old in ("shop/authors/forms.py", "shop/templates/authors/form.html", "tests/test_resource_authors.py"):
+        assert actions[old] == "rename"
+    assert actions["shop/writers/forms.py"] == "rename"  # nothing in it names the key: moved as you left it
+    assert actions["shop/templates/writers/form.html"] == actions["tests/test_resource_writers.py"] == "merge"
+    assert not project.path("shop/authors").exists()
+    assert '"Full name", validators=' in project.read("shop/writers/forms.py")
+    page = project.read("shop/templates/writers/form.html")
+    assert "Fill in every field." in page and "writers.index" in page
+    tests = project.read("tests/test_resource_writers.py")
+    assert "# my note" in tests and '"/writers/' in tests
+    assert project.regen().changes is False
+
+
+def test_a_resource_that_comes_back_merges_with_its_edits(tmp_path: Path) -> None:
+    """Turning the pages off keeps the edited ones as orphans, with their last generated
+    text in the state; turning them on again merges instead of a 'no merge base' conflict."""
+    project = Project.create(tmp_path, SPEC)
+    project.edit("shop/templates/authors/index.html", "{% block content %}\n", '{% block content %}\n<p class="hint">All our authors.</p>\n')
+    project.respec("  authors: {model: Author}\n", "  authors: {model: Author, html: false}\n")
+    report = project.regen()
+    assert project.actions(report)["shop/templates/authors/index.html"] == "orphan"
+    project.respec(*ADD_EMAIL)  # the spec moves on meanwhile
+    assert not project.regen().conflicts
+    project.respec("  authors: {model: Author, html: false}\n", "  authors: {model: Author}\n")
+    report = project.regen()
+    assert not report.conflicts, report.results
+    assert project.actions(report)["shop/templates/authors/index.html"] == "merge"
+    page = project.read("shop/templates/authors/index.html")
+    assert "All our authors." in page and "row.email" in page
+    assert project.regen().changes is False

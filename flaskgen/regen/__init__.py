@@ -30,6 +30,7 @@ from pathlib import Path
 
 from flaskgen import __version__
 from flaskgen.core.errors import RegenError, TargetError
+from flaskgen.core.actions import Action
 from flaskgen.core.merge.table import BESIDE, Report, Step
 from flaskgen.regen.apply import BACKUP_DIR, JOURNAL, apply_steps, backup, diffs, resume
 from flaskgen.regen.disk import project_lock, python_sources, stale_temporaries
@@ -91,7 +92,7 @@ def _regen(
     templates: tuple[Path, ...] | None,
 ) -> Report:
     if state is not None:
-        check_paths(sorted(state.files) + list(state.conflicts or ()), str(project / STATE_FILE))
+        check_paths(sorted(state.files) + sorted(state.orphans) + list(state.conflicts or ()), str(project / STATE_FILE))
         open_conflicts = unresolved(project, state)
         if open_conflicts:
             raise RegenError(
@@ -115,6 +116,7 @@ def _regen(
         tuple(path_reference(f, project) for f in folders),
         tuple(sorted(_conflict_paths(steps))),
         folders_sha256(folders),
+        _orphan_bases(steps, state),
     )
     state_json = new_state.to_json()
     report.pending = (project / JOURNAL).exists()
@@ -129,6 +131,12 @@ def _regen(
         with writing(project):
             apply_steps(project, steps, state_json, carried)
     return report
+
+
+def _orphan_bases(steps: list[Step], state: State | None) -> dict[str, str]:
+    """The last generated text of every file kept as an orphan this run."""
+    bases = state.bases() if state else {}
+    return {s.relpath: bases[s.relpath] for s in steps if s.action == Action.ORPHAN and s.relpath in bases}
 
 
 def _conflict_paths(steps: list[Step]) -> list[str]:

@@ -81,7 +81,7 @@ def plan_steps(inputs: Inputs) -> tuple[list[Step], dict[str, str]]:
     """Every step, sorted by path (reads the disk, writes nothing), and the files that
     move: new path -> old path (a moved file keeps its mode)."""
     root, state, theirs = inputs.root, inputs.state, inputs.theirs
-    bases = dict(state.files) if state else {}
+    bases = state.bases() if state else {}
     ours: dict[str, bytes | None] = {p: read_bytes(root, p) for p in set(bases) | set(theirs)}
     renamed: dict[str, str] = {}
     for new, old in inputs.moves_files.items():

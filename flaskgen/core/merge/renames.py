@@ -32,7 +32,8 @@ class Moves:
 
 
 def _name_renames(old: ProjectSpec, new: ProjectSpec) -> list[tuple[str, str]]:
-    """(old, new) names of the package and of renamed blueprints, models and uploads."""
+    """(old, new) names of the package and of renamed blueprints, models, uploads and
+    resources (a resource's package, templates folder and test module)."""
     pairs: list[tuple[str, str]] = []
     if old.project.package != new.project.package:
         pairs.append((old.project.package, new.project.package))
@@ -44,6 +45,11 @@ def _name_renames(old: ProjectSpec, new: ProjectSpec) -> list[tuple[str, str]]:
             pairs += [(model.renamed_from, model.name), (snake(model.renamed_from), snake(model.name))]
     old_uploads = {u.name for u in old.uploads}
     pairs += [(u.renamed_from, u.name) for u in new.uploads if u.renamed_from in old_uploads]
+    old_resources = {r.key for r in old.resources}
+    for resource in new.resources:
+        if resource.renamed_from in old_resources:
+            before = resource.renamed_from
+            pairs += [(before, resource.key), (f"test_resource_{before}", f"test_resource_{resource.key}")]
     return [(a, b) for a, b in pairs if a and a != b]
 
 

@@ -87,6 +87,7 @@ class Resource:
     access: Access = ()  # (action, rule) for read, create, update and delete
     owner: str | None = None  # the many-to-one to the auth model that names a row's owner
     owner_column: str | None = None  # its foreign key column; over the auth model, the row's own key
+    renamed_from: str | None = None  # the resource's old key (regen moves its files)
 
     def rule(self, action: str) -> Rule:
         """Who may take ``action`` (read, create, update, delete)."""
@@ -303,6 +304,7 @@ def _resource(ctx: Ctx, key: str, body: dict[str, Any], models: dict[str, Model]
         access=access,
         owner=owner,
         owner_column=owner_column,
+        renamed_from=body.get("renamed_from"),
     )
 
 

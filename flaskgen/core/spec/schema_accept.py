@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-SCHEMA_SHA256 = "a3de5aa5634ead24c4b6593deb3d236f829edcd0c4e48bd166c4a25f69f5dd99"
+SCHEMA_SHA256 = "0bdaa21f5bb58d625c2119f7a4e336c8597f001bbcb03b20c09969e25d88b57c"
 """The schema text this module was compiled from; another text takes the slow path."""
 
 
@@ -873,6 +873,10 @@ def _check_resource(data):
             data_keys.remove("owner")
             data__owner = data["owner"]
             _check_lower_identifier(data__owner)
+        if "renamed_from" in data_keys:
+            data_keys.remove("renamed_from")
+            data__renamedfrom = data["renamed_from"]
+            _check_lower_identifier(data__renamedfrom)
         if data_keys:
             raise Reject
     return data
