@@ -881,7 +881,9 @@ class ReadmeView(TypedView):
 
 def _readme(spec: ProjectSpec, spec_name: str, files: list[PlannedFile]) -> PlannedFile:
     """README.md, which lists every other file of the project."""
-    layout = sorted([*(f.relpath for f in files), "README.md"])
+    # Revisions are listed as their folder: regen adds one per change of the models.
+    paths = {f.relpath if not f.relpath.startswith("migrations/versions/") else "migrations/versions/  (one Alembic revision per change of the models)" for f in files}
+    layout = sorted([*paths, "README.md"])
     stubs = [f.relpath.removeprefix("typings/") for f in files if f.relpath.startswith("typings/")]
     view = ReadmeView(
         project=spec.project,
