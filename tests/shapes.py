@@ -651,22 +651,6 @@ KNOWN: dict[str, Callable[[dict[str, Any]], bool]] = {
     "resource key <k>_api beside <k>": lambda s: any(
         f"{k}_api" in (s.get("resources") or {}) for k in (s.get("resources") or {})
     ),
-    "column named like a WTForms/Flask-Login attribute": lambda s: any(
-        c
-        in {
-            "meta",
-            "validate",
-            "populate",
-            "data",
-            "errors",
-            "csrf_token",
-            "is_authenticated",
-            "get_id",
-            "set_password",
-        }
-        or c in WTFORMS_NAMES[:13]  # the rest of WTForms' form attributes, as seen
-        for _, c, _ in _columns(s)
-    ),
     "url_prefix /static": lambda s: any(
         str(r.get("url_prefix", "")).startswith("/static")
         for r in (s.get("resources") or {}).values()

@@ -190,6 +190,24 @@ models:
 resources:
   super_list: {model: Super}
 """,
+    # Form attributes name columns freely where no page's form has them as fields.
+    "form attribute names outside an HTML form": """
+models:
+  Note:
+    columns:
+      submit: {type: string, length: 40, nullable: false}
+      errors: {type: boolean}
+      meta: {type: integer}
+      data: {type: string, length: 30}
+      populate_obj: {type: date}
+      csrf_token: {type: string, length: 10}
+      get_id: {type: integer}
+  Other:
+    columns:
+      hidden_tag: {type: string, length: 30, nullable: false}
+resources:
+  notes: {model: Note, html: false}
+""",
 }
 
 # Specs that must be refused, with exactly these lines (the header is two lines).
@@ -273,6 +291,11 @@ REFUSED: dict[str, tuple[str, list[str]]] = {
     "unique boolean": (
         "models:\n  Flagged:\n    columns:\n      lit: {type: boolean, unique: true}\n",
         ["spec.yaml:6:36: models.Flagged.columns.lit.unique: a unique boolean column holds at most two rows (a form's checkbox is always true or false); remove unique: true"],
+    ),
+    # In the page, an input named submit hides the HTML form's submit().
+    "a form field named submit": (
+        "models:\n  Note:\n    columns:\n      submit: {type: string, length: 40}\nresources:\n  notes: {model: Note}\n",
+        ["spec.yaml:6:7: models.Note.columns.submit: 'submit' is an attribute of the form of resource 'notes'; rename the column"],
     ),
 }
 

@@ -49,11 +49,12 @@ IMPORTED_CLASSES = frozenset(
 )  # fmt: skip
 # Attributes of a resource's form (WTForms, Flask-WTF and the generated methods); a
 # field of that name would replace them (a ``csrf_token`` column would store the token).
+# ``submit`` too: in the page, an input of that name hides the HTML form's submit().
 FORM_ATTRIBUTES = frozenset(
     {
         "Meta", "meta", "data", "errors", "form_errors", "validate", "validate_on_submit",
         "populate_obj", "process", "post_process", "hidden_tag", "is_submitted", "csrf_token",
-        "populate", "for_row", "load_choices", "edited_key",
+        "populate", "for_row", "load_choices", "edited_key", "submit",
     }
 )  # fmt: skip
 # Attributes of a resource's API schema (marshmallow, marshmallow-sqlalchemy, the base).
