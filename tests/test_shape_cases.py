@@ -208,6 +208,24 @@ models:
 resources:
   notes: {model: Note, html: false}
 """,
+    # A Data row named `data` met the API's `data` parameter (a syntax error), a Class
+    # row `class` is a keyword; and a form without the uuid key annotated edited_key
+    # with uuid.UUID without importing uuid (ruff F821, mypy).
+    "models named Data and Class; a uuid key outside the form": """
+models:
+  Data:
+    columns:
+      id: {type: uuid, primary_key: true}
+      title: {type: string, length: 30, nullable: false}
+  Class:
+    table: classes
+    columns:
+      code: {type: string, length: 8, primary_key: true}
+      size: {type: integer}
+resources:
+  data_list: {model: Data, form: [title]}
+  classes: {model: Class}
+""",
 }
 
 # Specs that must be refused, with exactly these lines (the header is two lines).

@@ -7,6 +7,7 @@ view-models, so the templates only loop and substitute.
 
 from __future__ import annotations
 
+import keyword
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -316,7 +317,7 @@ def _column_uses(column: Column, cls: str, required: bool) -> frozenset[str]:
 # already mean something there (locals, imports, template context, the URL variable).
 ROW_VAR_TAKEN = frozenset(
     {
-        "abort", "aliased", "bp", "cls", "config", "count", "csrf_token", "current_user", "db",
+        "abort", "aliased", "bp", "cls", "config", "count", "csrf_token", "current_user", "data", "db",
         "errors", "field", "flash", "form", "g", "get_flashed_messages", "jsonify", "key",
         "login_required", "name", "page", "picker", "q", "redirect", "related", "render_template",
         "request", "row", "row_id", "select", "selectinload", "self", "session", "sort", "status",
@@ -327,9 +328,9 @@ ROW_VAR_TAKEN = frozenset(
 
 def row_var(model: Model, url_variable: str) -> str:
     """A row's variable name: the snake_case model name, unless that already means
-    something where rows are handled (then with ``_row`` added)."""
+    something where rows are handled or is a Python keyword (then with ``_row`` added)."""
     var = snake(model.name)
-    return f"{var}_row" if var in ROW_VAR_TAKEN or var == url_variable else var
+    return f"{var}_row" if var in ROW_VAR_TAKEN or keyword.iskeyword(var) or var == url_variable else var
 
 
 DEFAULTED_TYPES = frozenset({"boolean", "enum", "integer", "big_integer", "string", "text", "float"})
