@@ -226,6 +226,70 @@ resources:
   data_list: {model: Data, form: [title]}
   classes: {model: Class}
 """,
+    # The login tests' identities were cut to the column's length: all alike for a
+    # short one (sign-up collided), and an unknown identity the form refused as too long
+    # before checking any password.
+    "identity of one character": """
+models:
+  Member:
+    columns:
+      handle: {type: string, length: 1, unique: true, nullable: false}
+      nickname: {type: string, length: 2, nullable: false}
+auth: {model: Member, identity: handle}
+""",
+    # "{n}.25" had too many digits before the point for a NUMERIC of few (422).
+    "numeric columns of few digits": """
+models:
+  Note:
+    columns:
+      title: {type: string, length: 3, nullable: false}
+      amount: {type: numeric, precision: 6, scale: 4, nullable: false, unique: true}
+      ratio: {type: numeric, precision: 8, scale: 7, nullable: false}
+      tiny: {type: numeric, precision: 1, scale: 1}
+      whole: {type: numeric, precision: 4, scale: 0, nullable: false}
+resources:
+  notes: {model: Note}
+""",
+    # A required unique enum (or NUMERIC of few digits) took one value in every test row
+    # (409); with values for a few rows only, the tests make no more rows than that,
+    # here and where a picker or a required parent's factory makes them.
+    "unique enums and numerics of few values": """
+models:
+  Parent:
+    columns:
+      name: {type: string, length: 20, nullable: false}
+      kind: {type: enum, values: [a, b, c], unique: true, nullable: false}
+      rank: {type: numeric, precision: 2, scale: 0, unique: true, nullable: false}
+  Child:
+    columns:
+      parent_id: {type: integer, foreign_key: parent.id, nullable: false}
+      size: {type: numeric, precision: 1, scale: 1, unique: true, nullable: false}
+      title: {type: string, length: 20, nullable: false}
+    relationships:
+      parent: {model: Parent, back_populates: children}
+resources:
+  children: {model: Child, list: {per_page: 20, order_by: [title], search: [title]}}
+  parents: {model: Parent, list: {per_page: 2}}
+""",
+    # A page of one row: the paging test's middle load followed no write, so the
+    # logged-in user, not expired, was not loaded again (one statement fewer). And a
+    # unique enum of two values: two rows at most.
+    "login-only lists of one row a page and of two possible rows": """
+models:
+  Account:
+    columns:
+      email: {type: string, length: 120, unique: true, nullable: false}
+  Task:
+    columns:
+      title: {type: string, length: 20, nullable: false}
+  Slot:
+    columns:
+      side: {type: enum, values: [left, right], unique: true, nullable: false}
+auth: {model: Account}
+resources:
+  tasks: {model: Task, login_required: true, list: {per_page: 1}}
+  slots: {model: Slot, login_required: true, list: {per_page: 20}}
+""",
 }
 
 # Specs that must be refused, with exactly these lines (the header is two lines).
@@ -314,6 +378,11 @@ REFUSED: dict[str, tuple[str, list[str]]] = {
     "a form field named submit": (
         "models:\n  Note:\n    columns:\n      submit: {type: string, length: 40}\nresources:\n  notes: {model: Note}\n",
         ["spec.yaml:6:7: models.Note.columns.submit: 'submit' is an attribute of the form of resource 'notes'; rename the column"],
+    ),
+    # Every row needs its own value, and there is one.
+    "a required unique enum of one value": (
+        "models:\n  Note:\n    columns:\n      kind: {type: enum, values: [a], unique: true, nullable: false}\n",
+        ["spec.yaml:6:47: models.Note.columns.kind.unique: a required unique enum column of one value holds at most one row; add values, make it nullable or remove unique: true"],
     ),
 }
 

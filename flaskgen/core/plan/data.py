@@ -20,7 +20,7 @@ from flaskgen.core.plan.base import (
     ProjectView,
     TypedView,
 )
-from flaskgen.core.plan.samples import text_sample_expr, uses_codes
+from flaskgen.core.plan.samples import numeric_sample_expr, text_sample_expr, uses_codes
 from flaskgen.core.spec.base import snake
 from flaskgen.core.spec.orm import (
     IMPLIED_TYPES,
@@ -269,6 +269,10 @@ def _sample(column: Column) -> str | None:
     kind = column.type
     if kind in ("string", "text"):
         return text_sample_expr(column.name, column.length)
+    if kind == "numeric":
+        return numeric_sample_expr(column.precision, column.scale)
+    if kind == "enum" and column.unique:  # a value of its own per row
+        return f"{tuple(column.values)!r}[n % {len(column.values)}]"
     return {
         "integer": "n",
         "big_integer": "n",
@@ -296,7 +300,7 @@ def _model_ctx(spec: ProjectSpec, model: Model) -> ModelCtx:
         sample = _sample(column)
         if sample is not None:
             values.append((column.name, sample))
-            numbered = numbered or column.type in NUMBERED_TYPES
+            numbered = numbered or column.type in NUMBERED_TYPES or (column.type == "enum" and column.unique)
             modules |= {TYPE_MODULES[column.type]} if column.type in TYPE_MODULES else set()
         elif column.foreign_key and not column.nullable and column.default_expr is None:
             rel = next((r for r in model.relationships if r.kind == "many_to_one" and r.fk_column == column.name), None)

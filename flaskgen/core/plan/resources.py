@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from flaskgen.core.plan.base import Contribution, NoNames, Phase, PlannedFile, TypedView
-from flaskgen.core.plan.samples import is_short, text_sample
+from flaskgen.core.plan.samples import is_short, numeric_sample, room, text_sample
 from flaskgen.core.spec.base import camel, snake
 from flaskgen.core.spec.resources import Resource
 from flaskgen.core.spec.types import Column, Model, Project, ProjectSpec, Relationship
@@ -85,6 +85,12 @@ class PickerCtx:
     label_attr: str  # the related model's label column, or "" for "#<id>"
     login_required: bool = False  # the related rows' own pages need a login: so does the picker
     label_value: str = ""  # a literal the tests give the searched row's label when it may be NULL
+    room: int | None = None  # how many rows the related model's test factory tells apart, when few
+
+    @property
+    def few(self) -> bool:
+        """The tests can make no more rows than the picker lists (no search box)."""
+        return self.room is not None and self.room <= PICKER_LIMIT
 
 
 @dataclass(frozen=True)
@@ -162,6 +168,38 @@ class ResourceCtx:
     search_field: str | None
     parents: tuple[tuple[str, str, str, str], ...]  # (form field, parent class, factory, its key) for required pickers
     needed_by: tuple[tuple[str, str, str], ...]  # (child class, child factory, fk attribute) rows that block delete
+    cycles: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (field, values) of unique enums: a row takes values[n % len]
+    row_room: int | None = None  # how many rows the samples tell apart, when that may be fewer than the tests make
+
+    @property
+    def page_rows(self) -> tuple[int, ...]:
+        """The rows the paging test adds before each of its loads: a full first page and
+        one more, or as many as the samples tell apart. Each load follows new rows (a
+        commit expires the logged-in user, whom the next request loads again)."""
+        per_page = self.resource.per_page
+        if self.row_room is None or self.row_room > per_page:
+            return (2, per_page - 2, 1) if per_page > 2 else (1, 1, 1)
+        return (1, self.row_room - 2, 1) if self.row_room > 2 else (1, 1)
+
+    @property
+    def numeric_digits(self) -> bool:
+        """Some sample takes n's last digits (``{m[2]}``: a NUMERIC of few digits)."""
+        return any("{m[" in form for _, form, _ in self.samples)
+
+    @property
+    def second_page(self) -> bool:
+        """The paging test's rows fill more than a page."""
+        return sum(self.page_rows) > self.resource.per_page
+
+    @property
+    def sort_rows(self) -> int:
+        """The rows the sort test creates."""
+        return min(3, self.row_room or 3)
+
+    @property
+    def api_batch(self) -> int:
+        """The rows the API list test creates before each of its two loads."""
+        return min(5, (self.row_room or 10) // 2)
 
     @property
     def refused_values(self) -> tuple[tuple[str, str, str, bool], ...]:
@@ -473,7 +511,7 @@ def _sample(field: FieldCtx) -> tuple[str, str, str] | None:
         quoted = '"{parent}"' if field.related is not None and field.related.primary_key.type == "string" else "{parent}"
         return (field.name, "{parent}", quoted) if field.required else None
     assert column is not None
-    if column.nullable and (column.foreign_key or (column.unique and column.type in ("boolean", "enum"))):
+    if column.nullable and (column.foreign_key or (column.unique and column.type == "boolean") or room(column)):
         # Left empty: a key of no row would break the foreign key, and a unique column
         # of a few values cannot give every test row its own.
         return None
@@ -482,8 +520,13 @@ def _sample(field: FieldCtx) -> tuple[str, str, str] | None:
         return (field.name, text, f'"{text}"')
     if column.type == "boolean":
         return (field.name, "y", "true")
+    if column.type == "enum" and column.unique:  # a value of its own per row: CYCLES in the tests
+        return (field.name, f"{{e[{field.name}]}}", f'"{{e[{field.name}]}}"')
     if column.type == "enum":
         return (field.name, column.values[-1], f'"{column.values[-1]}"')
+    if column.type == "numeric":
+        text = numeric_sample(column.precision, column.scale)
+        return (field.name, text, f'"{text}"')
     if column.type == "uuid":
         return (field.name, "{uuid}", '"{uuid}"')
     form, json = SAMPLES[column.type]
@@ -579,7 +622,7 @@ def _imports(fields: tuple[FieldCtx, ...]) -> tuple[tuple[str, ...], tuple[str, 
     return tuple(sorted(classes)), tuple(sorted(uses & set(VALIDATORS)))
 
 
-def _picker(field: FieldCtx, login_required: bool) -> PickerCtx:
+def _picker(field: FieldCtx, login_required: bool, models: dict[str, Model]) -> PickerCtx:
     related = field.related
     assert related is not None
     many = field.kind == "many_to_many"
@@ -595,7 +638,21 @@ def _picker(field: FieldCtx, login_required: bool) -> PickerCtx:
         label_attr=related.label or "",
         login_required=login_required,
         label_value=_label_value(related),
+        room=factory_room(related, models),
     )
+
+
+def factory_room(model: Model, models: dict[str, Model]) -> int | None:
+    """How many rows of ``model`` the test factory tells apart (a unique enum or NUMERIC
+    of few digits it fills, its own or a required parent's), or None when plenty."""
+    rooms = [
+        room(c) for c in model.columns if not c.nullable and c.default_expr is None and not c.foreign_key and not c.primary_key
+    ]
+    for rel in model.relationships:
+        column = model.column(rel.fk_column or "") if rel.kind == "many_to_one" else None
+        if column is not None and not column.nullable and column.default_expr is None and rel.model != model.name:
+            rooms.append(factory_room(models[rel.model], models))
+    return min((n for n in rooms if n), default=None)
 
 
 def rows_need_login(spec: ProjectSpec, model: Model | None) -> bool:
@@ -695,7 +752,7 @@ def resource_ctx(spec: ProjectSpec, resource: Resource) -> ResourceCtx:
         model_imports=tuple(related_models),
         form_imports=classes,
         validator_imports=validators,
-        pickers=tuple(_picker(f, rows_need_login(spec, f.related)) for f in fields if f.related),
+        pickers=tuple(_picker(f, rows_need_login(spec, f.related), models) for f in fields if f.related),
         crud_imports=_crud_imports(fields),
         schema_fields=tuple(f.line for f in _schema_fields(resource, fields)),
         schema_imports=schema_imports(_schema_fields(resource, fields)),
@@ -753,6 +810,20 @@ def _test_values(resource: Resource, fields: tuple[FieldCtx, ...], models: dict[
         "search_field": next((n for n in resource.search if n in text_fields), None),
         "parents": _parents(fields),
         "needed_by": _needed_by(resource, models),
+        "cycles": tuple(
+            (f.name, f.column.values) for f in fields if f.column is not None and f.column.type == "enum" and f.column.unique and _sample(f)
+        ),
+        "row_room": min(
+            (
+                n
+                for n in (
+                    *(room(f.column) for f in fields if f.column is not None and _sample(f)),
+                    *(factory_room(models[cls], models) for _, cls, _, _ in _parents(fields)),
+                )
+                if n
+            ),
+            default=None,
+        ),
     }
 
 
