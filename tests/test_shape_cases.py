@@ -290,6 +290,24 @@ resources:
   tasks: {model: Task, login_required: true, list: {per_page: 1}}
   slots: {model: Slot, login_required: true, list: {per_page: 20}}
 """,
+    # The model factory gave every row the same date, time and datetime: a picker's
+    # rows collided on a unique one.
+    "picker over rows with unique dates and times": """
+models:
+  Event:
+    columns:
+      starts_on: {type: date, nullable: false, unique: true}
+      at: {type: time, nullable: false, unique: true}
+      moment: {type: datetime, nullable: false, unique: true}
+      title: {type: string, length: 30, nullable: false}
+  Ticket:
+    columns:
+      event_id: {type: integer, foreign_key: event.id, nullable: false}
+    relationships:
+      event: {model: Event, back_populates: tickets}
+resources:
+  tickets: {model: Ticket}
+""",
 }
 
 # Specs that must be refused, with exactly these lines (the header is two lines).
