@@ -308,6 +308,29 @@ models:
 resources:
   tickets: {model: Ticket}
 """,
+    # Labels with a default are the same in every factory row: the picker search for
+    # the last row found the first rows' labels as well, up to the limit.
+    "pickers over labels with a default": """
+models:
+  Parent:
+    label: score
+    columns:
+      score: {type: integer, nullable: false, default: 7}
+  Other:
+    label: title
+    columns:
+      title: {type: string, length: 20, nullable: false, default: x}
+  Child:
+    columns:
+      parent_id: {type: integer, foreign_key: parent.id}
+      other_id: {type: integer, foreign_key: other.id}
+    relationships:
+      parent: {model: Parent, back_populates: children}
+      other: {model: Other}
+resources:
+  children: {model: Child, form: [parent]}
+  kids: {model: Child, form: [other]}
+""",
 }
 
 # Specs that must be refused, with exactly these lines (the header is two lines).

@@ -664,13 +664,20 @@ def rows_need_login(spec: ProjectSpec, model: Model | None) -> bool:
 
 def _label_value(model: Model) -> str:
     """A literal for the label of a row the picker test searches for, where the
-    model's test factory may leave it NULL (a nullable label column)."""
+    model's test factory may leave it NULL or the same in every row (a nullable label
+    column or one with a default)."""
     column = model.column(model.label or "")
-    if column is None or not column.nullable:
+    if column is None:
         return ""
+    numbered = column.type in ("string", "text", "integer", "big_integer", "float", "numeric")
+    if not column.nullable and column.default_expr is None and (numbered or column.foreign_key):
+        return ""  # the factory numbers it (or it names another row)
     if column.type in ("string", "text"):
         return repr("picked"[: column.length or 6])
-    return "7" if column.type in ("integer", "big_integer") else ""
+    if column.type in ("integer", "big_integer", "float"):
+        # a digit the other rows' default does not show (the search finds text in text)
+        return next(d for d in "789" if d not in (column.default_expr or ""))
+    return ""
 
 
 def _crud_imports(fields: tuple[FieldCtx, ...]) -> tuple[str, ...]:
