@@ -331,6 +331,31 @@ resources:
   children: {model: Child, form: [parent]}
   kids: {model: Child, form: [other]}
 """,
+    # A required uuid foreign key took a random uuid4 default, which named no row: the
+    # factory left it to that default (FOREIGN KEY constraint failed). Here beside
+    # many-to-manys between uuid, string and integer keys.
+    "required uuid foreign key; many-to-manys over uuid and string keys": """
+models:
+  Box:
+    columns:
+      id: {type: uuid, primary_key: true}
+      email: {type: string, length: 120, unique: true, nullable: false}
+  Player:
+    columns:
+      pk: {type: string, primary_key: true, length: 1}
+      box_id: {type: uuid, foreign_key: box.id, nullable: false}
+    relationships:
+      boxes: {model: Box, secondary: player_box, back_populates: players}
+  Tag:
+    columns:
+      name: {type: string, length: 20, nullable: false}
+    relationships:
+      players: {model: Player, secondary: tag_player}
+auth: {model: Box, register: false}
+resources:
+  boxes: {model: Box, form: [email]}
+  tags: {model: Tag, form: [name]}
+""",
 }
 
 # Specs that must be refused, with exactly these lines (the header is two lines).

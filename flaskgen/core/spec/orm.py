@@ -279,7 +279,8 @@ def _column(ctx: Ctx, path: KeyPath, table: str, name: str, raw: dict[str, Any])
         ok = False
     if not ok:
         return None
-    if default_expr is None and kind == "uuid" and (primary_key or not nullable):
+    if default_expr is None and kind == "uuid" and (primary_key or not nullable) and "foreign_key" not in raw:
+        # (a foreign key's value names another row: a new random one would name none)
         default_expr = "uuid.uuid4"
     spelled = sa_type(kind, raw, table, name)
     if primary_key and kind == "big_integer":
