@@ -596,28 +596,7 @@ def _required(col: dict[str, Any]) -> bool:
     return col.get("nullable") is False and "default" not in col
 
 
-def _short_identity(spec: dict[str, Any]) -> bool:
-    auth = spec.get("auth")
-    if not auth or auth["model"] not in _models(spec):
-        return False
-    column = (_models(spec)[auth["model"]].get("columns") or {}).get(auth.get("identity", "email"), {})
-    return int(column.get("length", 255)) < 40
-
-
-def _unnumbered_factory(body: dict[str, Any]) -> bool:
-    """No required column of the model is a number or text (and one is required), so
-    its test factory numbers nothing."""
-    required = [c for c in (body.get("columns") or {}).values() if _required(c) and not c.get("primary_key")]
-    numbered = ("integer", "big_integer", "float", "numeric", "string", "text")
-    return bool(required) and all(c["type"] not in numbered or "foreign_key" in c for c in required)
-
-
 KNOWN: dict[str, Callable[[dict[str, Any]], bool]] = {
-    # Seen more broadly than reported: F841 (`n` unused) in a test factory whenever a
-    # model's required columns are all dates, times or foreign keys.
-    "required datetime + required many-to-one (F841 in test_models.py)": lambda s: any(
-        _unnumbered_factory(b) for b in _models(s).values()
-    ),
     "resource with two required many-to-ones to different models (mypy)": lambda s: any(
         len({fk["target"] for fk in _many_to_ones(s, r["model"]) if _required(fk)}) >= 2
         for r in (s.get("resources") or {}).values()
@@ -658,12 +637,6 @@ KNOWN: dict[str, Callable[[dict[str, Any]], bool]] = {
     "api_prefix under /static": lambda s: any(
         str(r.get("api_prefix", "")).startswith("/static") for r in (s.get("resources") or {}).values()
     ),
-    # A string sample is 4 digits after a prefix, too long for length < 5; the login
-    # tests' identities (e-mail addresses) do not fit a short identity column.
-    "sample values failing validators": lambda s: any(
-        c["type"] == "string" and c.get("length", 255) < 5 and not c.get("primary_key") for _, _, c in _columns(s)
-    )
-    or _short_identity(s),
     # Reported as Blueprint and MethodView; Select (api.py) is the same class.
     "model named like a name the resource modules import": lambda s: bool(
         {"Select", "IntegrityError", "Any", "SelectPage"} & set(_models(s))

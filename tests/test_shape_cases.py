@@ -356,6 +356,30 @@ resources:
   boxes: {model: Box, form: [email]}
   tags: {model: Tag, form: [name]}
 """,
+    # Factories whose required columns are neither numbers nor text: the row number
+    # `n` is drawn only where a sample uses it (ruff F841), as a unique enum's does.
+    "factories that number nothing, or only a unique enum": """
+models:
+  Parent:
+    columns:
+      name: {type: string, length: 20}
+  Event:
+    columns:
+      at: {type: date, nullable: false}
+      moment: {type: datetime, nullable: false}
+      code: {type: uuid, nullable: false}
+      flag: {type: boolean, nullable: false}
+      kind: {type: enum, values: [a, b], nullable: false}
+      parent_id: {type: integer, foreign_key: parent.id, nullable: false}
+    relationships:
+      parent: {model: Parent, back_populates: events}
+  Slot:
+    columns:
+      at: {type: time, nullable: false}
+      side: {type: enum, values: [left, right], unique: true, nullable: false}
+resources:
+  events: {model: Event}
+""",
 }
 
 # Specs that must be refused, with exactly these lines (the header is two lines).
