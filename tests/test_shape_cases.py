@@ -380,6 +380,22 @@ models:
 resources:
   events: {model: Event}
 """,
+    # A json label: str() of a dict is not its JSON text, and the factory's rows all
+    # shared the default {}: the picker test searches its row's "picked".
+    "picker over a json label with a default": """
+models:
+  Loop:
+    label: phone
+    columns:
+      phone: {type: json, nullable: false, default: {}}
+  Warehouse:
+    columns:
+      rating: {type: float, nullable: false, default: 3}
+    relationships:
+      loops: {model: Loop, secondary: keys}
+resources:
+  warehouses: {model: Warehouse}
+""",
 }
 
 # Specs that must be refused, with exactly these lines (the header is two lines).
@@ -473,6 +489,12 @@ REFUSED: dict[str, tuple[str, list[str]]] = {
     "a required unique enum of one value": (
         "models:\n  Note:\n    columns:\n      kind: {type: enum, values: [a], unique: true, nullable: false}\n",
         ["spec.yaml:6:47: models.Note.columns.kind.unique: a required unique enum column of one value holds at most one row; add values, make it nullable or remove unique: true"],
+    ),
+    # The JSON API answers errors under its prefixes with JSON: a missing row's page too.
+    "resource pages under an API prefix": (
+        "models:\n  Note:\n    columns:\n      title: {type: string, length: 20}\n"
+        "resources:\n  notes: {model: Note, url_prefix: /api}\n",
+        ["spec.yaml:8:36: resources.notes.url_prefix: '/api': the JSON API answers errors under /api/ with JSON, so the pages' would be too; pick another URL"],
     ),
 }
 

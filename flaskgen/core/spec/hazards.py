@@ -172,6 +172,22 @@ def _static_urls(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
         for key, value in (("rule", upload.rule), ("serve", upload.serve)):
             if value and _is_static(value):
                 yield ("uploads", upload.name, key), f"'{value}': {STATIC_FIX}", False
+    yield from _pages_under_api(spec)
+
+
+def _pages_under_api(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
+    """Resource pages under a prefix of the JSON API, whose errors (a missing row's 404)
+    are JSON there."""
+    if not any(r.api for r in spec.resources):
+        return
+    prefixes = sorted({"/api/", *(r.api_prefix.rstrip("/") + "/" for r in spec.resources if r.api)})
+    for resource in spec.resources:
+        page = resource.url_prefix.rstrip("/") + "/"
+        under = next((p for p in prefixes if page.startswith(p)), None) if resource.html else None
+        if under is not None:
+            yield ("resources", resource.key, "url_prefix"), (
+                f"'{resource.url_prefix}': the JSON API answers errors under {under} with JSON, so the pages' would be too; pick another URL"
+            ), False
 
 
 def _class_names(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
