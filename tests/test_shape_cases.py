@@ -190,6 +190,212 @@ models:
 resources:
   super_list: {model: Super}
 """,
+    # Form attributes name columns freely where no page's form has them as fields.
+    "form attribute names outside an HTML form": """
+models:
+  Note:
+    columns:
+      submit: {type: string, length: 40, nullable: false}
+      errors: {type: boolean}
+      meta: {type: integer}
+      data: {type: string, length: 30}
+      populate_obj: {type: date}
+      csrf_token: {type: string, length: 10}
+      get_id: {type: integer}
+  Other:
+    columns:
+      hidden_tag: {type: string, length: 30, nullable: false}
+resources:
+  notes: {model: Note, html: false}
+""",
+    # A Data row named `data` met the API's `data` parameter (a syntax error), a Class
+    # row `class` is a keyword; and a form without the uuid key annotated edited_key
+    # with uuid.UUID without importing uuid (ruff F821, mypy).
+    "models named Data and Class; a uuid key outside the form": """
+models:
+  Data:
+    columns:
+      id: {type: uuid, primary_key: true}
+      title: {type: string, length: 30, nullable: false}
+  Class:
+    table: classes
+    columns:
+      code: {type: string, length: 8, primary_key: true}
+      size: {type: integer}
+resources:
+  data_list: {model: Data, form: [title]}
+  classes: {model: Class}
+""",
+    # The login tests' identities were cut to the column's length: all alike for a
+    # short one (sign-up collided), and an unknown identity the form refused as too long
+    # before checking any password.
+    "identity of one character": """
+models:
+  Member:
+    columns:
+      handle: {type: string, length: 1, unique: true, nullable: false}
+      nickname: {type: string, length: 2, nullable: false}
+auth: {model: Member, identity: handle}
+""",
+    # "{n}.25" had too many digits before the point for a NUMERIC of few (422).
+    "numeric columns of few digits": """
+models:
+  Note:
+    columns:
+      title: {type: string, length: 3, nullable: false}
+      amount: {type: numeric, precision: 6, scale: 4, nullable: false, unique: true}
+      ratio: {type: numeric, precision: 8, scale: 7, nullable: false}
+      tiny: {type: numeric, precision: 1, scale: 1}
+      whole: {type: numeric, precision: 4, scale: 0, nullable: false}
+resources:
+  notes: {model: Note}
+""",
+    # A required unique enum (or NUMERIC of few digits) took one value in every test row
+    # (409); with values for a few rows only, the tests make no more rows than that,
+    # here and where a picker or a required parent's factory makes them.
+    "unique enums and numerics of few values": """
+models:
+  Parent:
+    columns:
+      name: {type: string, length: 20, nullable: false}
+      kind: {type: enum, values: [a, b, c], unique: true, nullable: false}
+      rank: {type: numeric, precision: 2, scale: 0, unique: true, nullable: false}
+  Child:
+    columns:
+      parent_id: {type: integer, foreign_key: parent.id, nullable: false}
+      size: {type: numeric, precision: 1, scale: 1, unique: true, nullable: false}
+      title: {type: string, length: 20, nullable: false}
+    relationships:
+      parent: {model: Parent, back_populates: children}
+resources:
+  children: {model: Child, list: {per_page: 20, order_by: [title], search: [title]}}
+  parents: {model: Parent, list: {per_page: 2}}
+""",
+    # A page of one row: the paging test's middle load followed no write, so the
+    # logged-in user, not expired, was not loaded again (one statement fewer). And a
+    # unique enum of two values: two rows at most.
+    "login-only lists of one row a page and of two possible rows": """
+models:
+  Account:
+    columns:
+      email: {type: string, length: 120, unique: true, nullable: false}
+  Task:
+    columns:
+      title: {type: string, length: 20, nullable: false}
+  Slot:
+    columns:
+      side: {type: enum, values: [left, right], unique: true, nullable: false}
+auth: {model: Account}
+resources:
+  tasks: {model: Task, login_required: true, list: {per_page: 1}}
+  slots: {model: Slot, login_required: true, list: {per_page: 20}}
+""",
+    # The model factory gave every row the same date, time and datetime: a picker's
+    # rows collided on a unique one.
+    "picker over rows with unique dates and times": """
+models:
+  Event:
+    columns:
+      starts_on: {type: date, nullable: false, unique: true}
+      at: {type: time, nullable: false, unique: true}
+      moment: {type: datetime, nullable: false, unique: true}
+      title: {type: string, length: 30, nullable: false}
+  Ticket:
+    columns:
+      event_id: {type: integer, foreign_key: event.id, nullable: false}
+    relationships:
+      event: {model: Event, back_populates: tickets}
+resources:
+  tickets: {model: Ticket}
+""",
+    # Labels with a default are the same in every factory row: the picker search for
+    # the last row found the first rows' labels as well, up to the limit.
+    "pickers over labels with a default": """
+models:
+  Parent:
+    label: score
+    columns:
+      score: {type: integer, nullable: false, default: 7}
+  Other:
+    label: title
+    columns:
+      title: {type: string, length: 20, nullable: false, default: x}
+  Child:
+    columns:
+      parent_id: {type: integer, foreign_key: parent.id}
+      other_id: {type: integer, foreign_key: other.id}
+    relationships:
+      parent: {model: Parent, back_populates: children}
+      other: {model: Other}
+resources:
+  children: {model: Child, form: [parent]}
+  kids: {model: Child, form: [other]}
+""",
+    # A required uuid foreign key took a random uuid4 default, which named no row: the
+    # factory left it to that default (FOREIGN KEY constraint failed). Here beside
+    # many-to-manys between uuid, string and integer keys.
+    "required uuid foreign key; many-to-manys over uuid and string keys": """
+models:
+  Box:
+    columns:
+      id: {type: uuid, primary_key: true}
+      email: {type: string, length: 120, unique: true, nullable: false}
+  Player:
+    columns:
+      pk: {type: string, primary_key: true, length: 1}
+      box_id: {type: uuid, foreign_key: box.id, nullable: false}
+    relationships:
+      boxes: {model: Box, secondary: player_box, back_populates: players}
+  Tag:
+    columns:
+      name: {type: string, length: 20, nullable: false}
+    relationships:
+      players: {model: Player, secondary: tag_player}
+auth: {model: Box, register: false}
+resources:
+  boxes: {model: Box, form: [email]}
+  tags: {model: Tag, form: [name]}
+""",
+    # Factories whose required columns are neither numbers nor text: the row number
+    # `n` is drawn only where a sample uses it (ruff F841), as a unique enum's does.
+    "factories that number nothing, or only a unique enum": """
+models:
+  Parent:
+    columns:
+      name: {type: string, length: 20}
+  Event:
+    columns:
+      at: {type: date, nullable: false}
+      moment: {type: datetime, nullable: false}
+      code: {type: uuid, nullable: false}
+      flag: {type: boolean, nullable: false}
+      kind: {type: enum, values: [a, b], nullable: false}
+      parent_id: {type: integer, foreign_key: parent.id, nullable: false}
+    relationships:
+      parent: {model: Parent, back_populates: events}
+  Slot:
+    columns:
+      at: {type: time, nullable: false}
+      side: {type: enum, values: [left, right], unique: true, nullable: false}
+resources:
+  events: {model: Event}
+""",
+    # A json label: str() of a dict is not its JSON text, and the factory's rows all
+    # shared the default {}: the picker test searches its row's "picked".
+    "picker over a json label with a default": """
+models:
+  Loop:
+    label: phone
+    columns:
+      phone: {type: json, nullable: false, default: {}}
+  Warehouse:
+    columns:
+      rating: {type: float, nullable: false, default: 3}
+    relationships:
+      loops: {model: Loop, secondary: keys}
+resources:
+  warehouses: {model: Warehouse}
+""",
 }
 
 # Specs that must be refused, with exactly these lines (the header is two lines).
@@ -273,6 +479,22 @@ REFUSED: dict[str, tuple[str, list[str]]] = {
     "unique boolean": (
         "models:\n  Flagged:\n    columns:\n      lit: {type: boolean, unique: true}\n",
         ["spec.yaml:6:36: models.Flagged.columns.lit.unique: a unique boolean column holds at most two rows (a form's checkbox is always true or false); remove unique: true"],
+    ),
+    # In the page, an input named submit hides the HTML form's submit().
+    "a form field named submit": (
+        "models:\n  Note:\n    columns:\n      submit: {type: string, length: 40}\nresources:\n  notes: {model: Note}\n",
+        ["spec.yaml:6:7: models.Note.columns.submit: 'submit' is an attribute of the form of resource 'notes'; rename the column"],
+    ),
+    # Every row needs its own value, and there is one.
+    "a required unique enum of one value": (
+        "models:\n  Note:\n    columns:\n      kind: {type: enum, values: [a], unique: true, nullable: false}\n",
+        ["spec.yaml:6:47: models.Note.columns.kind.unique: a required unique enum column of one value holds at most one row; add values, make it nullable or remove unique: true"],
+    ),
+    # The JSON API answers errors under its prefixes with JSON: a missing row's page too.
+    "resource pages under an API prefix": (
+        "models:\n  Note:\n    columns:\n      title: {type: string, length: 20}\n"
+        "resources:\n  notes: {model: Note, url_prefix: /api}\n",
+        ["spec.yaml:8:36: resources.notes.url_prefix: '/api': the JSON API answers errors under /api/ with JSON, so the pages' would be too; pick another URL"],
     ),
 }
 

@@ -108,9 +108,11 @@ def test_the_generator_reaches_every_promised_shape() -> None:
 
 def test_known_classes_draw_around() -> None:
     """``avoid_known`` leaves out every known class's shape (when a class is fixed, its
-    entry in KNOWN goes and the shape is drawn again)."""
-    assert KNOWN
+    entry in KNOWN goes and the shape is drawn again); with none known it draws as
+    ``draw`` does."""
     assert not [i for i in range(100) if known_classes(draw(SEED, i, avoid_known=True).spec)]
+    if not KNOWN:
+        assert [draw(SEED, i, avoid_known=True).text for i in range(20)] == [draw(SEED, i).text for i in range(20)]
 
 
 def test_drawn_specs_validate_or_are_refused_with_positions(tmp_path: Path) -> None:
@@ -139,19 +141,13 @@ def test_drawn_specs_validate_or_are_refused_with_positions(tmp_path: Path) -> N
 @pytest.mark.slow
 def test_a_fixed_sample_of_shapes_passes_its_gates(gen_env: GenEnv) -> None:
     """40 generated projects (and the specs refused on the way) through pytest, ruff,
-    ruff format and mypy, two at a time in the shared venv.
-
-    Temporary: until the known classes (``tests/shapes.py`` KNOWN) are fixed, a run
-    whose failures all have a known class's shape is an expected failure (xfail); any
-    other failure fails. Remove the xfail once KNOWN is empty."""
+    ruff format and mypy, two at a time in the shared venv: every one passes."""
     started = time.monotonic()
     outcomes = run(_generated_sample(SEED, SAMPLE), Environment(gen_env.root), jobs=2)
     report = summary(outcomes, time.monotonic() - started)
     failures = [o for o in outcomes if o.result not in ("passed", "refused")]
     assert sum(o.result != "refused" for o in outcomes) == SAMPLE, report
-    assert [o for o in failures if not o.known] == [], report
-    if failures:
-        pytest.xfail(f"{len(failures)} of {SAMPLE} projects fail, each with a known class's shape:\n{report}")
+    assert failures == [], report
 
 
 def _generated_sample(seed: int, count: int) -> Iterator[Shape]:

@@ -67,6 +67,7 @@ class AuthCtx:
     cli_identity: str  # one the create-user tests create
     numbered_identity: str  # a format string ({n}) of identities for users the tests make
     pk: str  # the auth model's key attribute
+    unknown_identity: str  # one no user has
     test_password: str
     guarded: tuple[GuardCase, ...]  # one request per guarded route
     login_path: str
@@ -113,6 +114,20 @@ def _numbered(name: str, length: int | None) -> str:
     rest = "@example.com" if name == "email" or "mail" in name else f"-{name}"
     room = (length or 64) - len("u") - 6  # numbers up to 6 digits
     return "u{n}" + rest[: max(room, 0)]
+IDENTITIES = ("ada", "grace", "alan", "nobody")  # the tests' user, sign-up, create-user, no one
+
+
+def _identities(name: str, length: int | None) -> tuple[str, ...]:
+    """The tests' identities (see IDENTITIES), each different from the others and no
+    longer than the column: cut down to the names alone, or letters, when short."""
+    for values in (
+        tuple(_sample(name, length, suffix) for suffix in IDENTITIES),
+        tuple(suffix[: length or len(suffix)] for suffix in IDENTITIES),
+        tuple("abcd"),
+    ):
+        if len(set(values)) == len(values):
+            return values
+    raise AssertionError("unreachable: four letters differ")  # pragma: no cover
 
 
 def _home(spec: ProjectSpec) -> str | None:
@@ -155,6 +170,7 @@ def auth_ctx(spec: ProjectSpec) -> AuthCtx:
     assert auth is not None
     model = next(m for m in spec.models if m.name == auth.model)
     columns = {c.name: c for c in model.columns}
+    identities = _identities(auth.identity, auth.identity_length)
     fields = tuple(
         Field(name, _label(name), columns[name].length, _sample(name, columns[name].length, "new"))
         for name in auth.required
@@ -171,11 +187,12 @@ def auth_ctx(spec: ProjectSpec) -> AuthCtx:
         fields=fields,
         min_password=MIN_PASSWORD,
         max_password=MAX_PASSWORD,
-        test_identity=_sample(auth.identity, auth.identity_length, "ada"),
-        new_identity=_sample(auth.identity, auth.identity_length, "grace"),
-        cli_identity=_sample(auth.identity, auth.identity_length, "alan"),
         numbered_identity=_numbered(auth.identity, auth.identity_length),
         pk=model.primary_key.name,
+        test_identity=identities[0],
+        new_identity=identities[1],
+        cli_identity=identities[2],
+        unknown_identity=identities[3],
         test_password=TEST_PASSWORD,
         guarded=guarded_cases(spec),
         login_path=f"{URL_PREFIX}/login",

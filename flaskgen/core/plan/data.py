@@ -20,7 +20,7 @@ from flaskgen.core.plan.base import (
     ProjectView,
     TypedView,
 )
-from flaskgen.core.plan.samples import text_sample_expr, uses_codes
+from flaskgen.core.plan.samples import numeric_sample_expr, text_sample_expr, uses_codes
 from flaskgen.core.spec.base import snake
 from flaskgen.core.spec.orm import (
     IMPLIED_TYPES,
@@ -258,6 +258,12 @@ def _repr(model: Model) -> str:
     return f'f"<{model.name} {fields}>"'
 
 
+# Samples of unique dates and times: one of its own per row (a day's 1440 times of day).
+UNIQUE_TIMES = {
+    "date": "datetime.date(2024, 1, 1) + datetime.timedelta(days=n)",
+    "datetime": "datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC) + datetime.timedelta(minutes=n)",
+    "time": "datetime.time(n // 60 % 24, n % 60)",
+}
 # Samples that use ``n``, the row's number (the factory draws one only for them).
 NUMBERED_TYPES = frozenset({"string", "integer", "big_integer", "float", "numeric", "text", "json"})
 
@@ -269,6 +275,12 @@ def _sample(column: Column) -> str | None:
     kind = column.type
     if kind in ("string", "text"):
         return text_sample_expr(column.name, column.length)
+    if kind == "numeric":
+        return numeric_sample_expr(column.precision, column.scale)
+    if kind == "enum" and column.unique:  # a value of its own per row
+        return f"{tuple(column.values)!r}[n % {len(column.values)}]"
+    if column.unique and kind in UNIQUE_TIMES:
+        return UNIQUE_TIMES[kind]
     return {
         "integer": "n",
         "big_integer": "n",
@@ -296,7 +308,7 @@ def _model_ctx(spec: ProjectSpec, model: Model) -> ModelCtx:
         sample = _sample(column)
         if sample is not None:
             values.append((column.name, sample))
-            numbered = numbered or column.type in NUMBERED_TYPES
+            numbered = numbered or column.type in NUMBERED_TYPES or (column.unique and column.type in ("enum", *UNIQUE_TIMES))
             modules |= {TYPE_MODULES[column.type]} if column.type in TYPE_MODULES else set()
         elif column.foreign_key and not column.nullable and column.default_expr is None:
             rel = next((r for r in model.relationships if r.kind == "many_to_one" and r.fk_column == column.name), None)

@@ -7,11 +7,12 @@ view-models, so the templates only loop and substitute.
 
 from __future__ import annotations
 
+import keyword
 from dataclasses import dataclass, replace
 from typing import Any
 
 from flaskgen.core.plan.base import Contribution, NoNames, Phase, PlannedFile, TypedView
-from flaskgen.core.plan.samples import is_short, text_sample
+from flaskgen.core.plan.samples import is_short, numeric_sample, room, text_sample
 from flaskgen.core.spec.base import camel, snake
 from flaskgen.core.spec.resources import Resource
 from flaskgen.core.spec.types import Column, Model, Project, ProjectSpec, Relationship
@@ -84,6 +85,13 @@ class PickerCtx:
     label_attr: str  # the related model's label column, or "" for "#<id>"
     rules: tuple[tuple[str, ...], ...] = ()  # read rules of the resources over the related rows: all must pass
     label_value: str = ""  # a literal the tests give the searched row's label when it may be NULL
+    room: int | None = None  # how many rows the related model's test factory tells apart, when few
+    label_text: str = ""  # the text the tests search for, where str() of the label is not its text in SQL
+
+    @property
+    def few(self) -> bool:
+        """The tests can make no more rows than the picker lists (no search box)."""
+        return self.room is not None and self.room <= PICKER_LIMIT
 
     @property
     def login_required(self) -> bool:
@@ -197,6 +205,38 @@ class ResourceCtx:
     def access_visitors(self) -> tuple[str, ...]:
         """The visitors of the permission matrix, in order."""
         return tuple(dict.fromkeys(cell[2] for cell in self.access_cells))
+    cycles: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (field, values) of unique enums: a row takes values[n % len]
+    row_room: int | None = None  # how many rows the samples tell apart, when that may be fewer than the tests make
+
+    @property
+    def page_rows(self) -> tuple[int, ...]:
+        """The rows the paging test adds before each of its loads: a full first page and
+        one more, or as many as the samples tell apart. Each load follows new rows (a
+        commit expires the logged-in user, whom the next request loads again)."""
+        per_page = self.resource.per_page
+        if self.row_room is None or self.row_room > per_page:
+            return (2, per_page - 2, 1) if per_page > 2 else (1, 1, 1)
+        return (1, self.row_room - 2, 1) if self.row_room > 2 else (1, 1)
+
+    @property
+    def numeric_digits(self) -> bool:
+        """Some sample takes n's last digits (``{m[2]}``: a NUMERIC of few digits)."""
+        return any("{m[" in form for _, form, _ in self.samples)
+
+    @property
+    def second_page(self) -> bool:
+        """The paging test's rows fill more than a page."""
+        return sum(self.page_rows) > self.resource.per_page
+
+    @property
+    def sort_rows(self) -> int:
+        """The rows the sort test creates."""
+        return min(3, self.row_room or 3)
+
+    @property
+    def api_batch(self) -> int:
+        """The rows the API list test creates before each of its two loads."""
+        return min(5, (self.row_room or 10) // 2)
 
     @property
     def refused_values(self) -> tuple[tuple[str, str, str, bool], ...]:
@@ -352,7 +392,7 @@ def _column_uses(column: Column, cls: str, required: bool) -> frozenset[str]:
 # already mean something there (locals, imports, template context, the URL variable).
 ROW_VAR_TAKEN = frozenset(
     {
-        "abort", "aliased", "bp", "cls", "config", "count", "csrf_token", "current_user", "db",
+        "abort", "aliased", "bp", "cls", "config", "count", "csrf_token", "current_user", "data", "db",
         "errors", "field", "flash", "form", "g", "get_flashed_messages", "jsonify", "key",
         "login_required", "name", "page", "picker", "q", "redirect", "related", "render_template",
         "request", "row", "row_id", "select", "selectinload", "self", "session", "sort", "status",
@@ -363,9 +403,9 @@ ROW_VAR_TAKEN = frozenset(
 
 def row_var(model: Model, url_variable: str) -> str:
     """A row's variable name: the snake_case model name, unless that already means
-    something where rows are handled (then with ``_row`` added)."""
+    something where rows are handled or is a Python keyword (then with ``_row`` added)."""
     var = snake(model.name)
-    return f"{var}_row" if var in ROW_VAR_TAKEN or var == url_variable else var
+    return f"{var}_row" if var in ROW_VAR_TAKEN or keyword.iskeyword(var) or var == url_variable else var
 
 
 DEFAULTED_TYPES = frozenset({"boolean", "enum", "integer", "big_integer", "string", "text", "float"})
@@ -508,7 +548,7 @@ def _sample(field: FieldCtx) -> tuple[str, str, str] | None:
         quoted = '"{parent}"' if field.related is not None and field.related.primary_key.type == "string" else "{parent}"
         return (field.name, "{parent}", quoted) if field.required else None
     assert column is not None
-    if column.nullable and (column.foreign_key or (column.unique and column.type in ("boolean", "enum"))):
+    if column.nullable and (column.foreign_key or (column.unique and column.type == "boolean") or room(column)):
         # Left empty: a key of no row would break the foreign key, and a unique column
         # of a few values cannot give every test row its own.
         return None
@@ -517,8 +557,13 @@ def _sample(field: FieldCtx) -> tuple[str, str, str] | None:
         return (field.name, text, f'"{text}"')
     if column.type == "boolean":
         return (field.name, "y", "true")
+    if column.type == "enum" and column.unique:  # a value of its own per row: CYCLES in the tests
+        return (field.name, f"{{e[{field.name}]}}", f'"{{e[{field.name}]}}"')
     if column.type == "enum":
         return (field.name, column.values[-1], f'"{column.values[-1]}"')
+    if column.type == "numeric":
+        text = numeric_sample(column.precision, column.scale)
+        return (field.name, text, f'"{text}"')
     if column.type == "uuid":
         return (field.name, "{uuid}", '"{uuid}"')
     form, json = SAMPLES[column.type]
@@ -614,7 +659,7 @@ def _imports(fields: tuple[FieldCtx, ...]) -> tuple[tuple[str, ...], tuple[str, 
     return tuple(sorted(classes)), tuple(sorted(uses & set(VALIDATORS)))
 
 
-def _picker(field: FieldCtx, rules: tuple[tuple[str, ...], ...]) -> PickerCtx:
+def _picker(field: FieldCtx, rules: tuple[tuple[str, ...], ...], models: dict[str, Model]) -> PickerCtx:
     related = field.related
     assert related is not None
     many = field.kind == "many_to_many"
@@ -630,6 +675,8 @@ def _picker(field: FieldCtx, rules: tuple[tuple[str, ...], ...]) -> PickerCtx:
         label_attr=related.label or "",
         rules=rules,
         label_value=_label_value(related),
+        room=factory_room(related, models),
+        label_text="picked" if _label_value(related) == JSON_LABEL else "",
     )
 
 
@@ -641,15 +688,40 @@ def read_rules(spec: ProjectSpec, model: Model | None) -> tuple[tuple[str, ...],
     return tuple(dict.fromkeys(r.rule("read") for r in spec.resources if r.model.name == model.name))
 
 
+def factory_room(model: Model, models: dict[str, Model]) -> int | None:
+    """How many rows of ``model`` the test factory tells apart (a unique enum or NUMERIC
+    of few digits it fills, its own or a required parent's), or None when plenty."""
+    rooms = [
+        room(c) for c in model.columns if not c.nullable and c.default_expr is None and not c.foreign_key and not c.primary_key
+    ]
+    for rel in model.relationships:
+        column = model.column(rel.fk_column or "") if rel.kind == "many_to_one" else None
+        if column is not None and not column.nullable and column.default_expr is None and rel.model != model.name:
+            rooms.append(factory_room(models[rel.model], models))
+    return min((n for n in rooms if n), default=None)
+
+
+JSON_LABEL = '{"picked": 1}'
+
+
 def _label_value(model: Model) -> str:
     """A literal for the label of a row the picker test searches for, where the
-    model's test factory may leave it NULL (a nullable label column)."""
+    model's test factory may leave it NULL or the same in every row (a nullable label
+    column or one with a default)."""
     column = model.column(model.label or "")
-    if column is None or not column.nullable:
+    if column is None:
         return ""
+    if column.type == "json":
+        return JSON_LABEL  # str() of a dict is not its JSON text: the tests search for "picked"
+    numbered = column.type in ("string", "text", "integer", "big_integer", "float", "numeric")
+    if not column.nullable and column.default_expr is None and (numbered or column.foreign_key):
+        return ""  # the factory numbers it (or it names another row)
     if column.type in ("string", "text"):
         return repr("picked"[: column.length or 6])
-    return "7" if column.type in ("integer", "big_integer") else ""
+    if column.type in ("integer", "big_integer", "float"):
+        # a digit the other rows' default does not show (the search finds text in text)
+        return next(d for d in "789" if d not in (column.default_expr or ""))
+    return ""
 
 
 def _crud_imports(fields: tuple[FieldCtx, ...]) -> tuple[str, ...]:
@@ -731,7 +803,7 @@ def resource_ctx(spec: ProjectSpec, resource: Resource) -> ResourceCtx:
         model_imports=tuple(related_models),
         form_imports=classes,
         validator_imports=validators,
-        pickers=tuple(_picker(f, read_rules(spec, f.related)) for f in fields if f.related),
+        pickers=tuple(_picker(f, read_rules(spec, f.related), models) for f in fields if f.related),
         crud_imports=_crud_imports(fields),
         schema_fields=tuple(f.line for f in _schema_fields(resource, fields)),
         schema_imports=schema_imports(_schema_fields(resource, fields)),
@@ -872,6 +944,20 @@ def _test_values(resource: Resource, fields: tuple[FieldCtx, ...], models: dict[
         "search_field": next((n for n in resource.search if n in text_fields), None),
         "parents": _parents(fields),
         "needed_by": _needed_by(resource, models),
+        "cycles": tuple(
+            (f.name, f.column.values) for f in fields if f.column is not None and f.column.type == "enum" and f.column.unique and _sample(f)
+        ),
+        "row_room": min(
+            (
+                n
+                for n in (
+                    *(room(f.column) for f in fields if f.column is not None and _sample(f)),
+                    *(factory_room(models[cls], models) for _, cls, _, _ in _parents(fields)),
+                )
+                if n
+            ),
+            default=None,
+        ),
     }
 
 

@@ -11,7 +11,7 @@ person adds to the form later (Email, URL, Length) still accepts them.
 
 from __future__ import annotations
 
-from flaskgen.core.spec.types import Model
+from flaskgen.core.spec.types import Column, Model
 
 # The widest number the tests put in a sample (their counters stay below 100000).
 NUMBER_WIDTH = 5
@@ -55,3 +55,38 @@ def uses_codes(models: tuple[Model, ...]) -> bool:
     return any(
         c.type in ("string", "text") and is_short(text_sample(c.name, c.length)) for m in models for c in m.columns
     )
+
+
+def numeric_sample(precision: int | None, scale: int | None) -> str:
+    """A format template for a NUMERIC(precision, scale) column's value, unique per row
+    where the column has the digits: ``{n}`` where it fits before the point, else
+    ``n`` moved past the point (``{n}E-3``), or its last digits (``{m[2]}``: ``n % 100``)
+    when the column has fewer digits than ``n``. It needs no rounding to ``scale``."""
+    if precision is None or precision - (scale or 0) >= NUMBER_WIDTH:
+        return "{n}.25"
+    digits = min(precision, NUMBER_WIDTH)
+    shift = max(0, digits - (precision - (scale or 0)))
+    number = "{n}" if digits == NUMBER_WIDTH else f"{{m[{digits}]}}"
+    return f"{number}E-{shift}" if shift else number
+
+
+def numeric_sample_expr(precision: int | None, scale: int | None) -> str:
+    """The same sample as a Python expression over a local ``n`` (a ``decimal.Decimal``)."""
+    if precision is None or precision - (scale or 0) >= NUMBER_WIDTH:
+        return "decimal.Decimal(n)"
+    digits = min(precision, NUMBER_WIDTH)
+    shift = max(0, digits - (precision - (scale or 0)))
+    number = "n" if digits == NUMBER_WIDTH else f"n % {10**digits}"
+    return f"decimal.Decimal({number}).scaleb(-{shift})" if shift else f"decimal.Decimal({number})"
+
+
+def room(column: Column) -> int | None:
+    """How many rows a unique column's samples can tell apart, where that is fewer than
+    the tests' rows may need (an enum's values, a NUMERIC of few digits); else None."""
+    if not column.unique:
+        return None
+    if column.type == "enum":
+        return len(column.values)
+    if column.type == "numeric" and column.precision is not None and column.precision < NUMBER_WIDTH:
+        return int(10**column.precision)
+    return None

@@ -49,11 +49,12 @@ IMPORTED_CLASSES = frozenset(
 )  # fmt: skip
 # Attributes of a resource's form (WTForms, Flask-WTF and the generated methods); a
 # field of that name would replace them (a ``csrf_token`` column would store the token).
+# ``submit`` too: in the page, an input of that name hides the HTML form's submit().
 FORM_ATTRIBUTES = frozenset(
     {
         "Meta", "meta", "data", "errors", "form_errors", "validate", "validate_on_submit",
         "populate_obj", "process", "post_process", "hidden_tag", "is_submitted", "csrf_token",
-        "populate", "for_row", "load_choices", "edited_key",
+        "populate", "for_row", "load_choices", "edited_key", "submit",
     }
 )  # fmt: skip
 # Attributes of a resource's API schema (marshmallow, marshmallow-sqlalchemy, the base).
@@ -171,6 +172,22 @@ def _static_urls(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
         for key, value in (("rule", upload.rule), ("serve", upload.serve)):
             if value and _is_static(value):
                 yield ("uploads", upload.name, key), f"'{value}': {STATIC_FIX}", False
+    yield from _pages_under_api(spec)
+
+
+def _pages_under_api(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:
+    """Resource pages under a prefix of the JSON API, whose errors (a missing row's 404)
+    are JSON there."""
+    if not any(r.api for r in spec.resources):
+        return
+    prefixes = sorted({"/api/", *(r.api_prefix.rstrip("/") + "/" for r in spec.resources if r.api)})
+    for resource in spec.resources:
+        page = resource.url_prefix.rstrip("/") + "/"
+        under = next((p for p in prefixes if page.startswith(p)), None) if resource.html else None
+        if under is not None:
+            yield ("resources", resource.key, "url_prefix"), (
+                f"'{resource.url_prefix}': the JSON API answers errors under {under} with JSON, so the pages' would be too; pick another URL"
+            ), False
 
 
 def _class_names(spec: ProjectSpec) -> Iterator[tuple[KeyPath, str, bool]]:

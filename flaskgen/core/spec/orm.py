@@ -279,7 +279,8 @@ def _column(ctx: Ctx, path: KeyPath, table: str, name: str, raw: dict[str, Any])
         ok = False
     if not ok:
         return None
-    if default_expr is None and kind == "uuid" and (primary_key or not nullable):
+    if default_expr is None and kind == "uuid" and (primary_key or not nullable) and "foreign_key" not in raw:
+        # (a foreign key's value names another row: a new random one would name none)
         default_expr = "uuid.uuid4"
     spelled = sa_type(kind, raw, table, name)
     if primary_key and kind == "big_integer":
@@ -314,6 +315,10 @@ def _options_fit(ctx: Ctx, path: KeyPath, kind: str, raw: dict[str, Any], nullab
         ok = False
     if kind == "boolean" and raw.get("unique"):
         ctx.error((*path, "unique"), "a unique boolean column holds at most two rows (a form's checkbox is always true or false); remove unique: true")
+        ok = False
+    values = raw.get("values")
+    if kind == "enum" and raw.get("unique") and not nullable and isinstance(values, list) and len(values) == 1:
+        ctx.error((*path, "unique"), "a required unique enum column of one value holds at most one row; add values, make it nullable or remove unique: true")
         ok = False
     if raw.get("ondelete") == "SET NULL" and not nullable:
         ctx.error((*path, "ondelete"), "ondelete SET NULL needs a nullable column")
