@@ -32,6 +32,22 @@ def example_paths() -> list[Path]:
     return sorted(EXAMPLES.glob("*.yaml"))
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With several workers (pytest-xdist, ``--dist loadgroup``): the tests of one built
+    example run on one worker, which builds it once; the PostgreSQL tests, which share one
+    test database, run one after another on one worker."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(pytest.mark.xdist_group("postgres"))
+        elif "built_example" in getattr(item, "fixturenames", ()):
+            params = getattr(getattr(item, "callspec", None), "params", {})
+            example = params.get("spec_path") or params.get("example")
+            stem = example.stem if isinstance(example, Path) else str(example)
+            item.add_marker(pytest.mark.xdist_group(f"example-{stem}"))
+
+
 @pytest.fixture(scope="session")
 def gen_env() -> GenEnv:
     """One shared virtual environment for installing generated projects."""

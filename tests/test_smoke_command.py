@@ -88,9 +88,10 @@ def test_smoke_runs_examples_end_to_end(
     # mypy starts from a copy of the run's cache (the shared venv's libraries, no project).
     shutil.copytree(mypy_cache.root, tmp_path / "mypy-cache")
     monkeypatch.setenv("MYPY_CACHE_DIR", str(tmp_path / "mypy-cache"))
-    result = CliRunner().invoke(
-        main, ["smoke", str(EXAMPLES / "crm.yaml"), str(spec), "--venv", str(gen_env.root)]
-    )
+    with gen_env.installing():  # the command runs pip in the shared venv
+        result = CliRunner().invoke(
+            main, ["smoke", str(EXAMPLES / "crm.yaml"), str(spec), "--venv", str(gen_env.root)]
+        )
     assert result.exit_code == 0, result.output
     rows = [line.split() for line in result.stdout.splitlines()]
     assert ["crm.yaml", "db", "upgrade", "ok"] in [row[:4] for row in rows]
