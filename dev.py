@@ -87,8 +87,7 @@ def _workers(extra: list[str]) -> list[str]:
         return []
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     workers = min(cpus, MAX_WORKERS)
-    # loadgroup: the tests of one example, and the PostgreSQL tests, each stay on one worker.
-    return ["-n", str(workers), "--dist", "loadgroup"] if workers > 1 else []
+    return ["-n", str(workers)] if workers > 1 else []
 
 
 def test(extra: list[str]) -> int:

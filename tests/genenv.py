@@ -47,7 +47,7 @@ class GenEnv:
 
     def installing(self) -> contextlib.AbstractContextManager[None]:
         """Hold while pip installs into this venv: one pip at a time (test workers share it)."""
-        return _locked(self.root.with_name(self.root.name + ".lock"))
+        return locked(self.root.with_name(self.root.name + ".lock"))
 
     def install(self, project: Path) -> None:
         with self.installing():
@@ -59,7 +59,7 @@ class GenEnv:
 
 
 @contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
+def locked(path: Path) -> Iterator[None]:
     """An exclusive lock on ``path`` across processes (the test workers share the venv)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a") as handle:
@@ -74,7 +74,7 @@ def build_gen_env() -> GenEnv:
     digest = hashlib.sha256(REQUIREMENTS.read_bytes() + sys.version.encode()).hexdigest()[:16]
     root = CACHE / "gen-venv"
     stamp = root / ".requirements-sha"
-    with _locked(root.with_name(root.name + ".lock")):  # one builder; the others wait for it
+    with locked(root.with_name(root.name + ".lock")):  # one builder; the others wait for it
         if stamp.exists() and stamp.read_text() == digest:
             return GenEnv(root)
         shutil.rmtree(root, ignore_errors=True)
