@@ -3,7 +3,8 @@
 
     python3 dev.py demo    set up, generate examples/bookshop.yaml into demo/, install it
                            and run its own test suite (then: serve it with --serve)
-    python3 dev.py test    set up and run flaskgen's whole test suite (what CI runs)
+    python3 dev.py test    set up and run flaskgen's whole test suite (what CI runs), one
+                           test process per CPU (up to 4; pytest's -n 0 runs one)
     python3 dev.py shapes  draw specs and check each is refused cleanly or generates a
                            project whose own gates pass (scripts/shapes.py --help)
 
@@ -76,11 +77,26 @@ def demo(serve: bool) -> int:
 NO_TESTS_COLLECTED = 5  # pytest's exit code when a selection matches nothing
 
 
+MAX_WORKERS = 4  # test processes at most (each builds its own examples and mypy cache)
+
+
+def _workers(extra: list[str]) -> list[str]:
+    """pytest-xdist options: one test process per usable CPU (up to MAX_WORKERS), unless
+    the arguments choose themselves (-n, --numprocesses, --dist, -p no:xdist)."""
+    if any(a.startswith(("-n", "--numprocesses", "--dist")) or a.endswith("no:xdist") for a in extra):
+        return []
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    workers = min(cpus, MAX_WORKERS)
+    return ["-n", str(workers)] if workers > 1 else []
+
+
 def test(extra: list[str]) -> int:
-    """Run the whole test suite, slow smoke tests included. A run that collects no
-    tests fails with a message saying so: an empty run proves nothing."""
+    """Run the whole test suite, slow smoke tests included, in parallel over the usable
+    CPUs (pytest-xdist). A run that collects no tests fails with a message saying so:
+    an empty run proves nothing."""
     setup()
-    code = subprocess.run([str(PYTHON), "-m", "pytest", *extra], cwd=ROOT, check=False).returncode
+    args = [str(PYTHON), "-m", "pytest", *_workers(extra), *extra]
+    code = subprocess.run(args, cwd=ROOT, check=False).returncode
     if code == NO_TESTS_COLLECTED:
         print(f"dev.py test: no tests were collected (arguments: {' '.join(extra) or 'none'}); check the selection", file=sys.stderr)
     return code

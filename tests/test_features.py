@@ -12,6 +12,8 @@ import socket
 import subprocess
 import time
 import uuid
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -19,7 +21,7 @@ from flaskgen.core.errors import SpecError
 from flaskgen.core.plan.features import command_ctx, upload_ctx
 from flaskgen.core.spec.types import Command, CommandOption
 from flaskgen.specfile import parse_spec, read_spec
-from tests.conftest import EXAMPLES, GenEnv, render_text
+from tests.conftest import EXAMPLES, BuiltExample, GenEnv, render_text
 
 HEADER = "flaskgen: 1\nproject: {name: X, package: xapp}\n"
 UPLOAD = "uploads:\n  pics: {rule: /up, extensions: [png], folder: up}\n"
@@ -288,11 +290,10 @@ def test_features_absent_means_no_modules() -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("example", ["spec-v1", "uploads", "login"])
-def test_generated_project_runs_its_suite_and_commands(example: str, gen_env: GenEnv, generate) -> None:
-    project = generate(EXAMPLES / f"{example}.yaml")
-    gen_env.install(project)
+def test_generated_project_runs_its_suite_and_commands(example: str, gen_env: GenEnv, built_example: Callable[[Path], BuiltExample]) -> None:
+    built = built_example(EXAMPLES / f"{example}.yaml")  # generated, installed, its suite run
+    project, suite = built.project, built.suite
     env = {"SECRET_KEY": "feature-test-secret"}
-    suite = gen_env.run([gen_env.python, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=project, env=env)
     assert suite.returncode == 0, suite.stdout + suite.stderr
     lint = gen_env.run([gen_env.bin("ruff"), "check", "--no-cache", "."], cwd=project, env=env)
     assert lint.returncode == 0, lint.stdout + lint.stderr

@@ -31,7 +31,7 @@ from flaskgen.core.errors import ToolError
 from flaskgen.format import Formatting, ruff_bin
 from flaskgen.generate import render_project
 from flaskgen.specfile import MAX_SPEC_BYTES, parse_spec
-from tests.conftest import GenEnv
+from tests.conftest import GenEnv, MypyCache
 
 HEADER = "flaskgen: 1\nproject: {name: X, package: xapp}\n"
 DEEP_LIST = "[" * 70 + "]" * 70
@@ -1397,7 +1397,7 @@ def test_python_source_never_holds_invisible_characters() -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ACCEPTED)
-def test_edge_specs_generate_working_projects(tmp_path: Path, gen_env: GenEnv, name: str) -> None:
+def test_edge_specs_generate_working_projects(tmp_path: Path, gen_env: GenEnv, mypy_cache: MypyCache, name: str) -> None:
     """Each accepted edge spec compiles, is ruff-clean, passes ``mypy --strict`` and its
     own suite (run from the project folder, so nothing needs installing)."""
     body = ACCEPTED[name]
@@ -1417,7 +1417,7 @@ def test_edge_specs_generate_working_projects(tmp_path: Path, gen_env: GenEnv, n
     ):
         lint = subprocess.run(args, cwd=out, capture_output=True, text=True, check=False)
         assert lint.returncode == 0, f"{name}: {lint.stdout}{lint.stderr}"
-    typed = gen_env.run([gen_env.bin("mypy"), "--strict", "."], cwd=out)
+    typed = mypy_cache.run(gen_env, out, "--strict", ".")
     assert typed.returncode == 0, f"{name}:\n{typed.stdout}\n{typed.stderr}"
     suite = gen_env.run(
         [gen_env.python, "-m", "pytest", "-q", "-p", "no:cacheprovider"],

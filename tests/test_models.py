@@ -6,6 +6,7 @@ Invalid cases are appended to a two-line header, so their own lines start at lin
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from flaskgen.core.errors import SpecError
 from flaskgen.core.migrate.diff import Drops, revision, schema_of
 from flaskgen.generate import render_project
 from flaskgen.specfile import parse_spec, read_spec
-from tests.conftest import EXAMPLES, GenEnv
+from tests.conftest import EXAMPLES, BuiltExample, GenEnv
 
 HEADER = "flaskgen: 1\nproject: {name: X, package: xapp}\n"
 # The contract's models (spec-v1.md), verbatim.
@@ -248,21 +249,25 @@ def test_revision_between_two_schemas() -> None:
 MODEL_EXAMPLES = sorted(p for p in EXAMPLES.glob("*.yaml") if read_spec(p).models)
 
 
-def _check_project(gen_env: GenEnv, project: Path, env: dict[str, str], test_env: dict[str, str]) -> None:
+def _migrate(gen_env: GenEnv, project: Path, env: dict[str, str]) -> None:
     for args in (["db", "upgrade"], ["db", "check"], ["db", "downgrade", "base"], ["db", "upgrade"]):
         result = gen_env.run([gen_env.python, "manage.py", *args], cwd=project, env=env)
         assert result.returncode == 0, f"db {' '.join(args)}:\n{result.stdout}{result.stderr}"
+
+
+def _check_project(gen_env: GenEnv, project: Path, env: dict[str, str], test_env: dict[str, str]) -> None:
+    _migrate(gen_env, project, env)
     result = gen_env.run([gen_env.python, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=project, env=test_env)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("spec_path", MODEL_EXAMPLES, ids=lambda p: p.stem)
-def test_example_with_models_runs_on_sqlite(spec_path: Path, generate, gen_env: GenEnv) -> None:  # type: ignore[no-untyped-def]
-    project = generate(spec_path)
-    gen_env.install(project)
-    _check_project(gen_env, project, {"FLASK_CONFIG": "development"}, {})
-    assert any((project / "instance").glob("*.db"))  # SQLite lives in the instance folder
+def test_example_with_models_runs_on_sqlite(spec_path: Path, built_example: Callable[[Path], BuiltExample], gen_env: GenEnv) -> None:
+    built = built_example(spec_path)  # generated, installed, its suite run (on SQLite)
+    _migrate(gen_env, built.project, {"FLASK_CONFIG": "development"})
+    assert any((built.project / "instance").glob("*.db"))  # SQLite lives in the instance folder
+    assert built.suite.returncode == 0, built.suite.stdout + built.suite.stderr
 
 
 @pytest.mark.slow

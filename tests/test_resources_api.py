@@ -9,12 +9,13 @@ import re
 import subprocess
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from flaskgen.specfile import read_spec
-from tests.conftest import EXAMPLES, GenEnv, example_paths
+from tests.conftest import EXAMPLES, BuiltExample, GenEnv, example_paths
 from tests.servers import gunicorn, server_env
 
 pytestmark = pytest.mark.slow
@@ -38,9 +39,8 @@ VALIDATE = "import json, sys; from openapi_spec_validator import validate; valid
 
 
 @pytest.mark.parametrize("spec_path", API_EXAMPLES, ids=lambda p: p.stem)
-def test_openapi_document_is_valid_and_docs_work_offline(spec_path: Path, gen_env: GenEnv, generate) -> None:
-    project = generate(spec_path)
-    gen_env.install(project)
+def test_openapi_document_is_valid_and_docs_work_offline(spec_path: Path, gen_env: GenEnv, built_example: Callable[[Path], BuiltExample]) -> None:
+    project = built_example(spec_path).project  # generated and installed
     package = read_spec(spec_path).project.package
     dumped = gen_env.run([gen_env.python, "-c", DUMP.format(package=package)], cwd=project, env={"SECRET_KEY": "x"})
     assert dumped.returncode == 0, dumped.stderr

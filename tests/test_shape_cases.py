@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from flaskgen.cli import main
 from flaskgen.smoke import Environment
-from tests.conftest import GenEnv
+from tests.conftest import GenEnv, MypyCache
 from tests.shapes import Shape
 from tests.shapes_run import check, generate
 
@@ -501,12 +501,13 @@ REFUSED: dict[str, tuple[str, list[str]]] = {
 
 @pytest.mark.slow
 @pytest.mark.parametrize("body", CASES.values(), ids=CASES)
-def test_shape_case_passes_its_gates(body: str, gen_env: GenEnv, tmp_path: Path) -> None:
+def test_shape_case_passes_its_gates(body: str, gen_env: GenEnv, mypy_cache: MypyCache, tmp_path: Path) -> None:
     spec = {"flaskgen": 1, "project": {"name": "Case", "package": "case"}, **yaml.safe_load(body)}
     shape = Shape(0, 0, spec)
     project = generate(shape, tmp_path)
     assert isinstance(project, Path), project
-    outcome = check(shape, project, Environment(gen_env.root), tmp_path / "mypy-cache")
+    # One cache for every case: check() drops the project's own modules from it afterwards.
+    outcome = check(shape, project, Environment(gen_env.root), mypy_cache.root)
     assert outcome.result == "passed", f"{outcome.step}: {outcome.error}\n{outcome.detail}"
 
 

@@ -1,5 +1,6 @@
 """Generate every example, install it into the shared environment and run its own
-suite, its linters, ``mypy --strict`` and its routes command."""
+suite, its linters, ``mypy --strict`` and its routes command (each example is built
+and its suite run once per test run: ``built_example`` in conftest.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import subprocess
 import sys
 import venv
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,33 +17,33 @@ import pytest
 from flaskgen.core.spec.auth import BLUEPRINT, RULES, URL_PREFIX
 from flaskgen.core.spec.base import join_prefix
 from flaskgen.specfile import read_spec
-from tests.conftest import EXAMPLES, ROOT, GenEnv, example_paths
+from tests.conftest import EXAMPLES, ROOT, SUITE_ENV, BuiltExample, GenEnv, MypyCache, example_paths
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.mark.parametrize("spec_path", example_paths(), ids=lambda p: p.stem)
-def test_generated_project_installs_and_passes_its_suite(spec_path: Path, gen_env: GenEnv, generate) -> None:
-    project = generate(spec_path)
-    gen_env.install(project)
-    env = {"SECRET_KEY": "smoke-test-secret"}
-    suite = gen_env.run([gen_env.python, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=project, env=env)
+def test_generated_project_installs_and_passes_its_suite(
+    spec_path: Path, gen_env: GenEnv, built_example: Callable[[Path], BuiltExample], mypy_cache: MypyCache
+) -> None:
+    built = built_example(spec_path)  # generated, `pip install -e .[dev]`, its suite run
+    project, suite = built.project, built.suite
     assert suite.returncode == 0, suite.stdout + suite.stderr
     assert re.search(r"\d+ passed", suite.stdout) and " failed" not in suite.stdout
     for args in (
         [gen_env.bin("ruff"), "check", "--no-cache", "."],
         [gen_env.bin("ruff"), "format", "--no-cache", "--check", "."],
-        # --strict on top of the project's own [tool.mypy] (strict too; stubs in typings/).
-        [gen_env.bin("mypy"), "--strict", "."],
     ):
-        result = gen_env.run(args, cwd=project, env=env)
+        result = gen_env.run(args, cwd=project, env=SUITE_ENV)
         assert result.returncode == 0, f"{args}:\n{result.stdout}\n{result.stderr}"
+    # --strict on top of the project's own [tool.mypy] (strict too; stubs in typings/).
+    typed = mypy_cache.run(gen_env, project, "--strict", ".")
+    assert typed.returncode == 0, f"mypy --strict:\n{typed.stdout}\n{typed.stderr}"
 
 
 @pytest.mark.parametrize("spec_path", example_paths(), ids=lambda p: p.stem)
-def test_routes_command_matches_the_spec(spec_path: Path, gen_env: GenEnv, generate) -> None:
-    project = generate(spec_path)
-    gen_env.install(project)
+def test_routes_command_matches_the_spec(spec_path: Path, gen_env: GenEnv, built_example: Callable[[Path], BuiltExample]) -> None:
+    project = built_example(spec_path).project
     result = gen_env.run([gen_env.python, "manage.py", "routes"], cwd=project, env={"SECRET_KEY": "x"})
     assert result.returncode == 0, result.stderr
     printed = set()

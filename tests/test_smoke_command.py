@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import stat
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from click.testing import CliRunner
 from flaskgen.cli import main
 from flaskgen.smoke import Check, Probe, probes, table
 from flaskgen.specfile import parse_spec
-from tests.conftest import EXAMPLES, GenEnv
+from tests.conftest import EXAMPLES, GenEnv, MypyCache
 
 SPEC = """\
 flaskgen: 1
@@ -78,13 +79,19 @@ def test_an_invalid_spec_is_a_usage_error(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_smoke_runs_examples_end_to_end(gen_env: GenEnv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_smoke_runs_examples_end_to_end(
+    gen_env: GenEnv, mypy_cache: MypyCache, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     spec = tmp_path / "probe.yaml"
     spec.write_text(SPEC)
     monkeypatch.delenv("SECRET_KEY", raising=False)
-    result = CliRunner().invoke(
-        main, ["smoke", str(EXAMPLES / "crm.yaml"), str(spec), "--venv", str(gen_env.root)]
-    )
+    # mypy starts from a copy of the run's cache (the shared venv's libraries, no project).
+    shutil.copytree(mypy_cache.root, tmp_path / "mypy-cache")
+    monkeypatch.setenv("MYPY_CACHE_DIR", str(tmp_path / "mypy-cache"))
+    with gen_env.installing():  # the command runs pip in the shared venv
+        result = CliRunner().invoke(
+            main, ["smoke", str(EXAMPLES / "crm.yaml"), str(spec), "--venv", str(gen_env.root)]
+        )
     assert result.exit_code == 0, result.output
     rows = [line.split() for line in result.stdout.splitlines()]
     assert ["crm.yaml", "db", "upgrade", "ok"] in [row[:4] for row in rows]
