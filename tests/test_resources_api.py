@@ -95,7 +95,8 @@ def _log_in_cookie(base: str, identity: str, password: str) -> str:
 @pytest.mark.slow
 def test_schemathesis_finds_no_server_error_and_no_schema_violation(gen_env: GenEnv, generate, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """Property-based requests from the OpenAPI document (every check, a fixed seed)
-    against the bookshop under gunicorn on 127.0.0.1, anonymous and logged in: no 5xx,
+    against the bookshop under gunicorn on 127.0.0.1, anonymous, logged in and with a
+    bearer token: no 5xx,
     every answer as documented (bodies, headers, content types, status codes)."""
     project = generate(EXAMPLES / "bookshop.yaml")
     gen_env.install(project)
@@ -108,9 +109,13 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(gen_env: Gen
         assert done.returncode == 0, done.stderr
     config = tmp_path / "schemathesis.toml"
     config.write_text(SCHEMATHESIS_CONFIG)
+    made = subprocess.run([gen_env.python, "manage.py", "create-token", "ada@example.com"], cwd=project, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert made.returncode == 0, made.stderr
+    bearer = made.stdout.strip()
     with gunicorn(gen_env, project, "bookshop:create_app()", database, LONG_URLS) as base:
         cookie = _log_in_cookie(base, "ada@example.com", "a long password")
-        for who, headers in (("anonymous", []), ("logged in", ["-H", f"Cookie: {cookie}"])):
+        runs = (("anonymous", []), ("logged in", ["-H", f"Cookie: {cookie}"]), ("with a token", ["-H", f"Authorization: Bearer {bearer}"]))
+        for who, headers in runs:
             run = gen_env.run(
                 [
                     gen_env.bin("schemathesis"), "--config-file", str(config), "run", f"{base}/api/openapi.json",

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from flaskgen.core.spec.auth import BLUEPRINT, RULES, URL_PREFIX
+from flaskgen.core.spec.auth import BLUEPRINT, URL_PREFIX, auth_rules
 from flaskgen.core.spec.base import join_prefix
 from flaskgen.specfile import read_spec
 from tests.conftest import EXAMPLES, ROOT, SUITE_ENV, BuiltExample, GenEnv, MypyCache, example_paths
@@ -58,7 +58,7 @@ def test_routes_command_matches_the_spec(spec_path: Path, gen_env: GenEnv, built
         for rule in route.rules
     }
     if spec.auth is not None:
-        expected |= {(f"{BLUEPRINT}.{key}", URL_PREFIX + rule) for rule, key, _ in RULES if key != "register" or spec.auth.register}
+        expected |= {(f"{BLUEPRINT}.{key}", URL_PREFIX + rule) for rule, key, _ in auth_rules(spec.auth)}
     assert expected <= printed
     pages = ("index", "new", "create", "show", "edit", "update", "delete", "options")
     assert {endpoint for endpoint, _ in printed} - {r.endpoint for r in spec.all_routes} <= {e for e, _ in expected} | {

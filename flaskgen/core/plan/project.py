@@ -25,7 +25,7 @@ from flaskgen.core.plan.base import (
 )
 from flaskgen.core.pysrc import pysrc
 from flaskgen.core.spec.auth import BLUEPRINT as AUTH_BLUEPRINT
-from flaskgen.core.spec.auth import RULES as AUTH_RULES
+from flaskgen.core.spec.auth import auth_rules
 from flaskgen.core.spec.auth import URL_PREFIX as AUTH_PREFIX
 from flaskgen.core.spec.base import join_prefix
 from flaskgen.core.spec.config import ENV_RE, resolved_setting
@@ -578,11 +578,7 @@ def _auth_rows(spec: ProjectSpec) -> list[dict[str, str]]:
     """The auth blueprint's routes (register only with ``register: true``)."""
     if spec.auth is None:
         return []
-    return [
-        _row(f"{AUTH_BLUEPRINT}.{key}", ", ".join(methods), AUTH_PREFIX, rule)
-        for rule, key, methods in AUTH_RULES
-        if key != "register" or spec.auth.register
-    ]
+    return [_row(f"{AUTH_BLUEPRINT}.{key}", ", ".join(methods), AUTH_PREFIX, rule) for rule, key, methods in auth_rules(spec.auth)]
 
 
 def _resource_rows(spec: ProjectSpec) -> list[dict[str, str]]:

@@ -187,6 +187,11 @@ class ResourceCtx:
     login_path: str = "/auth/login"
 
     @property
+    def open_actions(self) -> tuple[str, ...]:
+        """The actions anyone may take."""
+        return tuple(a for a, rule in self.resource.access if "anyone" in rule)
+
+    @property
     def anonymous_form(self) -> bool:
         """An anonymous visitor may fill in the form (create or update is open to anyone)."""
         return not self.guarded or any("anyone" in self.resource.rule(a) for a in ("create", "update"))

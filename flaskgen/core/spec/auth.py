@@ -51,6 +51,14 @@ RULES = (
     ("/tokens/<int:token_id>/revoke", "revoke_token", ("POST",)),
 )
 TOKEN_RULES = ("tokens", "revoke_token")  # only with auth.tokens
+
+
+def auth_rules(auth: Auth) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """The (rule, endpoint, methods) the auth blueprint of ``auth`` answers: register
+    only with ``register: true``, the token pages only with ``tokens: true``."""
+    return tuple(
+        r for r in RULES if (r[1] != "register" or auth.register) and (r[1] not in TOKEN_RULES or auth.tokens)
+    )
 TOKEN_MODEL = "ApiToken"
 TOKEN_TABLE = "api_token"
 TOKENS_ATTRIBUTE = "api_tokens"
@@ -290,9 +298,7 @@ def _claim_rules(ctx: Ctx, rc: RouteCheck, auth: Auth) -> None:
             ctx.error(("commands", name), f"auth: generates the {name} command; remove this one or rename it", key=True)
     if ctx.get(("project", "csrf")) is False:
         ctx.error(("project", "csrf"), "auth needs CSRF protection (its forms and the logout button); remove csrf: false")
-    for rule_text, key, methods in RULES:
-        if (key == "register" and not auth.register) or (key in TOKEN_RULES and not auth.tokens):
-            continue
+    for rule_text, key, methods in auth_rules(auth):
         rule = parse_rule(ctx, rc, ("auth",), URL_PREFIX + rule_text, None)
         if rule is not None:
             claim_rule(ctx, rc, ("auth",), rule, f"{BLUEPRINT}.{key}", methods)

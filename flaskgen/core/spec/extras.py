@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from flaskgen.core.spec import routing
 from flaskgen.core.spec.access import ANYONE, single_rule
-from flaskgen.core.spec.auth import BLUEPRINT, RULES, normalize_auth
+from flaskgen.core.spec.auth import BLUEPRINT, auth_rules, normalize_auth
 from flaskgen.core.spec.base import claim_rule
 from flaskgen.core.spec.loader import KeyPath
 from flaskgen.core.spec.orm import normalize_models
@@ -324,5 +324,5 @@ def normalize_extras(ctx: Ctx, rc: RouteCheck) -> Extras:
         extras.log_format = logging.get("format")
     normalize_auth(ctx, rc, extras)
     if extras.auth is not None:
-        extras.endpoints.update({f"{BLUEPRINT}.{key}": ([set()], ("auth",)) for _, key, _ in RULES})
+        extras.endpoints.update({f"{BLUEPRINT}.{key}": ([set()], ("auth",)) for _, key, _ in auth_rules(extras.auth)})
     return extras

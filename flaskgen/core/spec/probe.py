@@ -20,7 +20,7 @@ from werkzeug.routing.converters import BaseConverter
 
 from flaskgen.core.pysrc import pysrc
 from flaskgen.core.spec import routing
-from flaskgen.core.spec.auth import BLUEPRINT, RULES, URL_PREFIX
+from flaskgen.core.spec.auth import BLUEPRINT, URL_PREFIX, auth_rules
 from flaskgen.core.spec.base import join_prefix
 from flaskgen.core.spec.config import resolved_setting
 from flaskgen.core.spec.types import Constant, ProjectSpec, Route
@@ -110,9 +110,8 @@ def build_map(spec: ProjectSpec, parses: routing.RuleParses | None = None) -> tu
         if upload.serve:
             url_map.add(routing.ProbeRule(upload.serve, endpoint=f"{upload.name}_file", methods={"GET", "OPTIONS"}))
     if spec.auth is not None:
-        for rule_text, key, verbs in RULES:
-            if key != "register" or spec.auth.register:
-                url_map.add(routing.ProbeRule(URL_PREFIX + rule_text, endpoint=f"{BLUEPRINT}.{key}", methods={*verbs, "OPTIONS"}))
+        for rule_text, key, verbs in auth_rules(spec.auth):
+            url_map.add(routing.ProbeRule(URL_PREFIX + rule_text, endpoint=f"{BLUEPRINT}.{key}", methods={*verbs, "OPTIONS"}))
     url_map.add(routing.ProbeRule("/static/<path:filename>", endpoint="static", methods={"GET", "OPTIONS"}))
     return url_map, rules
 

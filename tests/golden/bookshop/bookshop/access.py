@@ -16,7 +16,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, NoReturn, TypeVar, cast
 
-from flask import Flask, abort, jsonify
+from flask import Flask, Response, abort, jsonify
 from flask_login import current_user
 
 from .extensions import login_manager
@@ -80,12 +80,15 @@ def deny(api: bool = False) -> NoReturn:
         abort(403)
     if not api:
         abort(login_manager.unauthorized())  # 302 to the login page with next
-    response = jsonify(
-        code=401, status="Unauthorized", message="Log in to use this API."
-    )
+    abort(refuse_token("Log in to use this API."))
+
+
+def refuse_token(message: str = "The bearer token is unknown or revoked.") -> Response:
+    """The API's 401: a JSON error with ``WWW-Authenticate: Bearer``."""
+    response = jsonify(code=401, status="Unauthorized", message=message)
     response.status_code = 401
     response.headers["WWW-Authenticate"] = "Bearer"
-    abort(response)
+    return response
 
 
 def require(resource: str, action: str, *, api: bool = False) -> None:

@@ -102,11 +102,18 @@ def register_api(app: Flask) -> None:
     app.config.setdefault("OPENAPI_VERSION", "3.1.0")
     app.config.setdefault("OPENAPI_URL_PREFIX", "/api")
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
-    # Every operation takes a bearer token (auth.tokens); the docs page can send one.
-    app.config.setdefault("API_SPEC_OPTIONS", {"security": [{"bearerAuth": []}]})
+    # Every operation takes a bearer token (auth.tokens; the docs page can send one) or,
+    # from a browser, the session cookie of a login.
+    app.config.setdefault(
+        "API_SPEC_OPTIONS", {"security": [{"bearerAuth": []}, {"cookieAuth": []}]}
+    )
     api.init_app(app)
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer"}
+    )
+    cookie = app.config.get("SESSION_COOKIE_NAME", "session")
+    api.spec.components.security_scheme(
+        "cookieAuth", {"type": "apiKey", "in": "cookie", "name": cookie}
     )
     app.register_error_handler(HTTPException, json_errors_under_the_api)
     app.add_url_rule("/api/docs", "api_docs", docs_page)

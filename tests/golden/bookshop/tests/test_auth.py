@@ -461,6 +461,9 @@ def test_revoked_and_unknown_tokens_get_401(
     app: Flask, signed_in: FlaskClient, user: Staff
 ) -> None:
     url = whoami_route(app)
+    app.add_url_rule(
+        "/api/__open__", "open_api", lambda: {"ok": True}
+    )  # anyone may call it
     token = tokens.issue_token(user, "old")
     (saved,) = tokens.tokens_of(user)
     revoked = signed_in.post(
@@ -474,6 +477,13 @@ def test_revoked_and_unknown_tokens_get_401(
         assert answer.headers["WWW-Authenticate"] == "Bearer"
     # a session cookie with a bad token is still refused: the token decides
     assert call(app, url, "not-a-token", signed_in).status_code == 401
+    # where anyone may call, a stale token is still refused (the script hears about it)
+    assert call(app, "/api/__open__", "not-a-token").status_code == 401
+    with app.app_context():  # and so is another scheme: on the API the header decides
+        other = signed_in.get(url, headers={"Authorization": "Basic YWRhOnB3"})
+        assert other.status_code == 401
+    with app.app_context():
+        assert app.test_client().get("/api/__open__").get_json() == {"ok": True}
 
 
 def test_create_token_prints_a_token_that_works(
@@ -493,4 +503,5 @@ def test_the_api_document_declares_bearer_tokens(client: FlaskClient) -> None:
         "type": "http",
         "scheme": "bearer",
     }
-    assert document["security"] == [{"bearerAuth": []}]
+    assert document["security"] == [{"bearerAuth": []}, {"cookieAuth": []}]
+    assert document["components"]["securitySchemes"]["cookieAuth"]["in"] == "cookie"

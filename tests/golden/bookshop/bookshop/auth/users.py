@@ -24,8 +24,8 @@ ROLES = ("admin", "staff")  # auth.roles
 def load_user(token: str) -> Staff | None:
     """The logged-in user for Flask-Login, from the session token kept in the session
     or the remember cookie (None once the user logged out or changed the password)."""
-    if bearer_token(request) is not None:
-        return None  # a request with a bearer token is that token's user, or nobody
+    if is_api_request() and "Authorization" in request.headers:
+        return None  # on the API the Authorization header decides: its token's user, or nobody
     if not token:
         return None
     return db.session.scalar(select(Staff).where(Staff.session_token == token))

@@ -18,6 +18,8 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..access import refuse_token
+from ..api import is_api_request
 from ..extensions import db, limiter
 from ..models import Staff
 from .forms import LoginForm, TokenForm
@@ -132,3 +134,17 @@ def revoke_token(token_id: int) -> ResponseReturnValue:
     else:
         flash("No such token.", "error")
     return redirect(url_for(".tokens"))
+
+
+@bp.before_app_request
+def refuse_unknown_tokens() -> ResponseReturnValue | None:
+    """An API call whose Authorization header names nobody (an unknown or revoked token,
+    or another scheme) gets 401, even where anyone may call: a script with a stale token
+    hears about it."""
+    if (
+        is_api_request()
+        and "Authorization" in request.headers
+        and not current_user.is_authenticated
+    ):
+        return refuse_token()
+    return None

@@ -93,8 +93,17 @@ def _commit() -> None:
         abort(409, message="These values clash with another row.")
 
 
+# Anyone may: a bearer token or a login is optional (an unknown token still gets 401).
+OPTIONAL_TOKEN: list[dict[str, list[str]]] = [
+    {},
+    {"bearerAuth": []},
+    {"cookieAuth": []},
+]
+
+
 @blp.route("/")
 class BookList(MethodView):
+    @blp.doc(security=OPTIONAL_TOKEN)
     @blp.response(200, BookSchema(many=True))
     @blp.paginate(SelectPage, page_size=20, max_page_size=100)
     def get(self) -> Select[Any]:
@@ -118,6 +127,7 @@ class BookList(MethodView):
 
 @blp.route("/<int:id>")
 class BookItem(MethodView):
+    @blp.doc(security=OPTIONAL_TOKEN)
     @blp.response(200, BookSchema)
     def get(self, id: int) -> tuple[Book, dict[str, str]]:
         """Get a book, with its ETag."""
