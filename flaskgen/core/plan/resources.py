@@ -191,6 +191,26 @@ class ResourceCtx:
         """The actions anyone may take."""
         return tuple(a for a, rule in self.resource.access if "anyone" in rule)
 
+    def _token_optional(self, action: str) -> bool:
+        return self.tokens and action in self.open_actions
+
+    @property
+    def open_read(self) -> bool:
+        """The API documents a token as optional for reading (anyone may)."""
+        return self._token_optional("read")
+
+    @property
+    def open_create(self) -> bool:
+        return self._token_optional("create")
+
+    @property
+    def open_update(self) -> bool:
+        return self._token_optional("update")
+
+    @property
+    def open_delete(self) -> bool:
+        return self._token_optional("delete")
+
     @property
     def anonymous_form(self) -> bool:
         """An anonymous visitor may fill in the form (create or update is open to anyone)."""
