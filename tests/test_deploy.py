@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -13,8 +14,11 @@ import time
 import tomllib
 import types
 import urllib.request
+import venv
+from dataclasses import dataclass
 from pathlib import Path
 
+import jsonschema
 import pytest
 import yaml
 
@@ -79,6 +83,48 @@ def test_deploy_files_parse_and_agree_with_the_spec(rendered: tuple[Path, dict[s
     assert {".env", "instance/", ".venv/", "tests/"} <= set(ignored)
     hooks = yaml.safe_load(files[".pre-commit-config.yaml"])["repos"][0]["hooks"]
     assert [h["id"] for h in hooks] == ["ruff-check", "ruff-format"]
+
+
+COMPOSE_SCHEMA = Path(__file__).parent / "data" / "compose-spec.json"
+
+
+def test_compose_file_is_valid_against_the_compose_specification(rendered: tuple[Path, dict[str, str]]) -> None:
+    _, files = rendered
+    schema = json.loads(COMPOSE_SCHEMA.read_text(encoding="utf-8"))
+    validator = jsonschema.Draft7Validator(schema)
+    errors = sorted(validator.iter_errors(yaml.safe_load(files["compose.yaml"])), key=lambda e: list(e.path))
+    assert not errors, [f"{'/'.join(map(str, e.path))}: {e.message}" for e in errors]
+
+
+def test_the_image_installs_wheels_and_no_sources(rendered: tuple[Path, dict[str, str]]) -> None:
+    spec_path, files = rendered
+    spec = read_spec(spec_path)
+    pkg = spec.project.package
+    steps = dockerfile_steps(files["Dockerfile"])
+    build = [s for s in steps if s.stage == "build"]
+    runtime = [s for s in steps if s.stage == "runtime"]
+    assert any(s.keyword == "RUN" and "pip wheel --no-deps --wheel-dir /wheels ." in s.text for s in build)
+    copies = [s.text for s in runtime if s.keyword == "COPY" and not s.text.startswith("--from=")]
+    assert not any(pkg in c.split() or f"{pkg}/" in c.split() for c in copies)  # sources stay in the build stage
+    install = next(s.text for s in runtime if s.keyword == "RUN" and "pip install" in s.text)
+    assert "--no-index" in install and install.split("&&")[0].split()[-1] == pkg
+    env = " ".join(s.text for s in runtime if s.keyword == "ENV")
+    assert "INSTANCE_PATH=/app/instance" in env
+    assert ("MIGRATIONS_DIR=/app/migrations" in env) == bool(spec.models)
+
+
+@pytest.mark.parametrize("proxy_fix", [False, True])
+def test_gunicorn_trusts_forwarded_headers_only_through_the_apps_proxy_fix(
+    proxy_fix: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec = MINIMAL.replace("{python}", ">=3.11") + ("middleware:\n  proxy_fix: {x_for: 1, x_proto: 1}\n" if proxy_fix else "")
+    files = render_text(spec)
+    settings = _gunicorn_settings(files["gunicorn.conf.py"], monkeypatch)
+    assert settings["forwarded_allow_ips"] == ""  # gunicorn never adds trust of its own
+    monkeypatch.setenv("FORWARDED_ALLOW_IPS", "10.0.0.0/8")
+    assert _gunicorn_settings(files["gunicorn.conf.py"], monkeypatch)["forwarded_allow_ips"] == "10.0.0.0/8"
+    readme = files["README.md"]
+    assert ("through werkzeug's `ProxyFix`" in readme) == proxy_fix
 
 
 def test_dependencies_gunicorn_always_psycopg_only_where_needed(rendered: tuple[Path, dict[str, str]]) -> None:
@@ -184,27 +230,136 @@ def _get(url: str, deadline: float) -> tuple[int, bytes]:
             time.sleep(0.2)
 
 
+@dataclass(frozen=True)
+class Step:
+    """One instruction of a Dockerfile: its stage, keyword and argument text."""
+
+    stage: str
+    keyword: str
+    text: str
+
+
+def dockerfile_steps(dockerfile: str) -> list[Step]:
+    """The instructions of ``dockerfile`` in order (continuations joined, comments dropped)."""
+    joined = re.sub(r"\\\n\s*", " ", dockerfile)
+    steps: list[Step] = []
+    stage = ""
+    for line in joined.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        keyword, _, text = line.strip().partition(" ")
+        if keyword == "FROM":
+            stage = text.split(" AS ")[-1] if " AS " in text else "runtime"
+        steps.append(Step(stage, keyword, text.strip()))
+    return steps
+
+
+class Container:
+    """A Dockerfile stage followed on this machine: absolute paths live under ``root``, and
+    ``python``/``pip`` are those of ``venv``."""
+
+    def __init__(self, root: Path, venv: Path) -> None:
+        self.root, self.venv = root, venv
+        self.env: dict[str, str] = {}
+        self.workdir = root
+
+    def path(self, container_path: str) -> Path:
+        return self.root / container_path.lstrip("/") if container_path.startswith("/") else self.workdir / container_path
+
+    def mapped(self, text: str) -> str:
+        """``text`` with the stage's absolute paths (/app, /wheels, ...) moved under ``root``."""
+        return re.sub(r"(?<![\w./])/(app|build|wheels)\b", lambda m: str(self.root / m.group(1)), text)
+
+    def environ(self) -> dict[str, str]:
+        base = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "PYTEST_", "PIP_", "PYTHON"))}
+        return {**base, **self.env, "PATH": f"{self.venv / 'bin'}{os.pathsep}{os.environ['PATH']}"}
+
+
+def follow(steps: list[Step], context: Path, stages: dict[str, Container]) -> Container:
+    """Carry out the Dockerfile's steps: COPY, ENV, WORKDIR and RUN, stage by stage. Only
+    the user account (useradd, chown) is left to Docker; pip keeps its cache here."""
+    current: Container | None = None
+    for step in steps:
+        if step.keyword == "FROM":
+            current = stages[step.stage]
+            continue
+        assert current is not None
+        if step.keyword == "ENV":
+            for key, value in (pair.split("=", 1) for pair in step.text.split()):
+                if key != "PIP_NO_CACHE_DIR":
+                    current.env[key] = current.mapped(value)
+        elif step.keyword == "WORKDIR":
+            current.workdir = current.path(step.text)
+            current.workdir.mkdir(parents=True, exist_ok=True)
+        elif step.keyword == "COPY":
+            *sources, dest = step.text.split()
+            origin = context
+            if sources[0].startswith("--from="):
+                origin = stages[sources.pop(0).removeprefix("--from=")].root
+            for source in sources:
+                src = origin / source.lstrip("/")
+                target = current.path(dest)
+                if src.is_dir():
+                    shutil.copytree(src, target if dest.endswith("/") or len(sources) == 1 else target / src.name, dirs_exist_ok=True)
+                else:
+                    target = target / src.name if dest.endswith("/") or target.is_dir() else target
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(src, target)
+        elif step.keyword == "RUN":
+            command = current.mapped(step.text)
+            command = re.sub(r"useradd [^&]*(&&|$)", "", command)
+            command = re.sub(r"&& chown \S+ \S+", "", command)
+            if command.strip():
+                result = subprocess.run(
+                    ["bash", "-c", command], cwd=current.workdir, env=current.environ(), capture_output=True, text=True
+                )
+                assert result.returncode == 0, f"{step.text}\n{result.stdout}{result.stderr}"
+    assert current is not None
+    return current
+
+
+def site_packages_bytes(venv: Path) -> int:
+    """The size of every file installed into ``venv``'s site-packages."""
+    (site,) = venv.glob("lib/python*/site-packages")
+    return sum(f.stat().st_size for f in site.rglob("*") if f.is_file())
+
+
 @pytest.mark.slow
 @pytest.mark.postgres
-def test_container_command_serves_under_gunicorn_on_postgres(
-    generate, gen_env: GenEnv, postgres_url: str  # type: ignore[no-untyped-def]
+def test_the_image_steps_serve_the_installed_wheel_on_postgres(  # type: ignore[no-untyped-def]
+    generate, gen_env: GenEnv, postgres_url: str, tmp_path: Path
 ) -> None:
+    """The Dockerfile followed by hand: wheels built, installed into a fresh venv without
+    the sources, migrated by compose's migrate command, served by the image's CMD."""
     project = generate(EXAMPLES / "crm.yaml")
-    gen_env.install(project)
+    steps = dockerfile_steps((project / "Dockerfile").read_text())
+    runtime_venv = tmp_path / "runtime-venv"
+    venv.EnvBuilder(with_pip=True).create(runtime_venv)
+    stages = {
+        "build": Container(tmp_path / "build-stage", Path(gen_env.root)),
+        "runtime": Container(tmp_path / "runtime-stage", runtime_venv),
+    }
+    runtime = follow(steps, project, stages)
+    app_dir = runtime.workdir
+    assert sorted(p.name for p in app_dir.iterdir()) == ["gunicorn.conf.py", "instance", "manage.py", "migrations"]
+    where = subprocess.run(
+        ["python", "-c", "import crm; print(crm.__file__)"], cwd=app_dir, env=runtime.environ(), capture_output=True, text=True
+    )
+    assert str(runtime_venv) in where.stdout, where.stdout + where.stderr  # the installed wheel, not sources
+    print(f"runtime site-packages: {site_packages_bytes(runtime_venv)} bytes")
     port = _free_port()
     env = {
-        "FLASK_CONFIG": "production",
+        **runtime.environ(),
         "DATABASE_URL": postgres_url,
         "SECRET_KEY": "x" * 32,
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "2",
     }
-    step = gen_env.run([gen_env.python, "manage.py", "db", "upgrade"], cwd=project, env=env)  # compose's migrate
+    migrate = yaml.safe_load((project / "compose.yaml").read_text())["services"]["migrate"]["command"]
+    step = subprocess.run(migrate, cwd=app_dir, env=env, capture_output=True, text=True, timeout=120)
     assert step.returncode == 0, step.stdout + step.stderr
-    command = [gen_env.bin("gunicorn"), "-c", "gunicorn.conf.py", "crm:create_app()"]  # the image's CMD
-    server = subprocess.Popen(
-        command, cwd=project, env={**gen_env.environ(), **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
+    command = json.loads(next(s.text for s in steps if s.keyword == "CMD"))
+    server = subprocess.Popen(command, cwd=app_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         status, body = _get(f"http://127.0.0.1:{port}/healthz", time.monotonic() + 60)
         assert status == 200 and json.loads(body) == {"status": "ok", "database": "ok"}
@@ -214,7 +369,9 @@ def test_container_command_serves_under_gunicorn_on_postgres(
         server.terminate()
         out, err = server.communicate(timeout=30)
         # Leave the shared test database empty for the next test.
-        gen_env.run([gen_env.python, "manage.py", "db", "downgrade", "base"], cwd=project, env=env)
+        subprocess.run([*migrate[:-1], "downgrade", "base"], cwd=app_dir, env=env, capture_output=True, timeout=120)
+    assert runtime.env["INSTANCE_PATH"] == str(app_dir / "instance")  # not <venv>/var/crm-instance
+    assert not (runtime_venv / "var").exists()
     access = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
     assert {"method": "GET", "path": "/healthz", "status": 200} in [
         {k: entry[k] for k in ("method", "path", "status")} for entry in access
@@ -222,22 +379,25 @@ def test_container_command_serves_under_gunicorn_on_postgres(
     assert err.count("Booting worker") == 2  # WEB_CONCURRENCY
 
 
-def test_gunicorn_workers_follow_usable_cpus_up_to_a_cap(rendered: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> None:
-    _, files = rendered
+def _gunicorn_settings(conf: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
+    """The settings ``gunicorn.conf.py`` defines (gunicorn runs in the project's venv, not here)."""
     glogging = types.ModuleType("gunicorn.glogging")
-    glogging.Logger = object  # type: ignore[attr-defined]  # gunicorn runs in the project's venv, not here
+    glogging.Logger = object  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "gunicorn", types.ModuleType("gunicorn"))
     monkeypatch.setitem(sys.modules, "gunicorn.glogging", glogging)
+    settings: dict[str, object] = {}
+    exec(compile(conf, "gunicorn.conf.py", "exec"), settings)
+    return settings
+
+
+def test_gunicorn_workers_follow_usable_cpus_up_to_a_cap(rendered: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    _, files = rendered
     monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
     for cpus, expected in ((1, 2), (2, 4), (64, 8)):
         monkeypatch.setattr(os, "sched_getaffinity", lambda pid, n=cpus: set(range(n)), raising=False)
-        settings: dict[str, object] = {}
-        exec(compile(files["gunicorn.conf.py"], "gunicorn.conf.py", "exec"), settings)
-        assert settings["workers"] == expected
+        assert _gunicorn_settings(files["gunicorn.conf.py"], monkeypatch)["workers"] == expected
     monkeypatch.setenv("WEB_CONCURRENCY", "3")
-    settings = {}
-    exec(compile(files["gunicorn.conf.py"], "gunicorn.conf.py", "exec"), settings)
-    assert settings["workers"] == 3
+    assert _gunicorn_settings(files["gunicorn.conf.py"], monkeypatch)["workers"] == 3
 
 
 def test_the_workflow_runs_once_per_change_with_a_pip_cache_and_builds_the_image(rendered: tuple[Path, dict[str, str]]) -> None:

@@ -61,6 +61,13 @@ DATABASE_URL = '''def database_url(url: str) -> str:
             return "postgresql+psycopg://" + url.removeprefix(prefix)
     return url'''
 
+MIGRATIONS_FOLDER = '''def migrations_folder() -> str:
+    """The Alembic scripts: ``MIGRATIONS_DIR``, else ``migrations/`` beside the package's
+    sources, as an absolute path so ``db`` commands work from any folder. An installed
+    package has no sources beside it; its image sets ``MIGRATIONS_DIR``."""
+    beside = Path(__file__).resolve().parent.parent / "migrations"
+    return os.environ.get("MIGRATIONS_DIR") or str(beside)'''
+
 
 @dataclass(frozen=True)
 class ModelCtx:
@@ -198,10 +205,10 @@ def _db_extension() -> Extension:
 def _migrate_extension() -> Extension:
     return Extension(
         name="migrate",
-        imports=("from pathlib import Path", "from flask_migrate import Migrate"),
-        # An absolute folder, so `db` commands and tests work from any directory.
-        definition='migrate = Migrate(directory=str(Path(__file__).resolve().parent.parent / "migrations"))',
+        imports=("import os", "from pathlib import Path", "from flask_migrate import Migrate"),
+        definition="migrate = Migrate(directory=migrations_folder())",
         init="migrate.init_app(app, db)",
+        setup=(MIGRATIONS_FOLDER,),
     )
 
 

@@ -38,6 +38,7 @@ class Deploy:
     env_vars: tuple[str, ...]  # required variables of the production profile, sorted
     healthz: bool  # flaskgen adds GET /healthz
     upload_vars: tuple[str, ...]  # <NAME>_UPLOAD_FOLDER variables
+    proxy_fix: bool  # the app reads X-Forwarded-* through werkzeug's ProxyFix
 
     @property
     def env_entries(self) -> tuple[tuple[str, bool], ...]:
@@ -126,6 +127,7 @@ def deploy_info(spec: ProjectSpec) -> Deploy:
         env_vars=tuple(sorted(env_vars)),
         healthz=wants_healthz(spec),
         upload_vars=tuple(sorted(f"{u.name.upper()}_UPLOAD_FOLDER" for u in spec.uploads)),
+        proxy_fix=spec.proxy_fix is not None,
     )
 
 

@@ -8,7 +8,8 @@ Each value can be set through the environment:
   holds a copy of the app, and a 64-core host must not start 129 of them in a small
   container;
 - ``GUNICORN_TIMEOUT`` and ``GUNICORN_GRACEFUL_TIMEOUT`` (seconds), ``GUNICORN_KEEPALIVE``;
-- ``FORWARDED_ALLOW_IPS``: the proxies whose ``X-Forwarded-*`` headers gunicorn trusts.
+- ``FORWARDED_ALLOW_IPS``: the addresses whose ``X-Forwarded-*`` headers gunicorn
+  itself trusts; none by default (see ``forwarded_allow_ips`` below).
 
 Logs go to standard output and error, where containers collect them; each request is
 one JSON line (``JsonAccessLogger``).
@@ -63,6 +64,6 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE") or 5)
 accesslog = "-"
 errorlog = "-"
 logger_class = JsonAccessLogger
-# Behind a proxy the app sees the client's address only through X-Forwarded-For, and
-# only from these addresses.
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# The app trusts no X-Forwarded-* header (the spec has no middleware.proxy_fix), and
+# neither does gunicorn: behind a proxy, add middleware.proxy_fix to the spec.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "")

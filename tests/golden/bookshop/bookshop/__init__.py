@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -32,9 +33,15 @@ def create_app(
     production, ...); without it, the ``FLASK_CONFIG`` environment variable decides,
     else ``development`` under the flask command (``manage.py``, ``flask run``) and
     ``production`` in a server process (gunicorn, ...). ``overrides`` are applied
-    last (tests use them).
+    last (tests use them). ``INSTANCE_PATH`` (an absolute path) sets the instance
+    folder; without it Flask uses ``instance/`` beside the sources, or
+    ``<prefix>/var/<package>-instance`` once the package is installed from its wheel.
     """
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("INSTANCE_PATH") or None,
+        instance_relative_config=True,
+    )
     profile = config_name or default_profile()
     app.config.from_mapping(load_config(profile))
     if overrides:

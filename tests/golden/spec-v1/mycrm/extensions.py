@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -52,7 +53,16 @@ def database_url(url: str) -> str:
 
 db = SQLAlchemy(model_class=Base)
 
-migrate = Migrate(directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+
+def migrations_folder() -> str:
+    """The Alembic scripts: ``MIGRATIONS_DIR``, else ``migrations/`` beside the package's
+    sources, as an absolute path so ``db`` commands work from any folder. An installed
+    package has no sources beside it; its image sets ``MIGRATIONS_DIR``."""
+    beside = Path(__file__).resolve().parent.parent / "migrations"
+    return os.environ.get("MIGRATIONS_DIR") or str(beside)
+
+
+migrate = Migrate(directory=migrations_folder())
 
 csrf = CSRFProtect()
 
