@@ -55,7 +55,14 @@ def test_deploy_files_parse_and_agree_with_the_spec(rendered: tuple[Path, dict[s
     compose = yaml.safe_load(files["compose.yaml"])
     web = compose["services"]["web"]
     assert web["environment"]["FLASK_CONFIG"] == "production"
-    assert set(web["environment"]) == {"FLASK_CONFIG", *info.env_vars}
+    assert set(web["environment"]) == {"FLASK_CONFIG", *info.env_vars, *(["REDIS_URL"] if info.redis else [])}
+    # Redis runs beside the app when a job queue or the login throttle's counters need it,
+    # so every app process (--scale web=3) shares them.
+    assert ("redis" in compose["services"]) == info.redis
+    if info.redis:
+        assert web["environment"]["REDIS_URL"] == "redis://redis:6379/0"
+        assert web["depends_on"]["redis"] == {"condition": "service_healthy"}
+    assert ("worker" in compose["services"]) == bool(spec.jobs)
     assert ("db" in compose["services"]) == bool(info.database_var)
     if info.database_var:
         db = compose["services"]["db"]
@@ -67,6 +74,7 @@ def test_deploy_files_parse_and_agree_with_the_spec(rendered: tuple[Path, dict[s
         assert web["depends_on"] == {
             "migrate": {"condition": "service_completed_successfully"},
             "db": {"condition": "service_healthy"},
+            **({"redis": {"condition": "service_healthy"}} if info.redis else {}),
         }
         assert web["environment"][info.database_var].startswith("postgresql://")
     dockerfile = files["Dockerfile"]

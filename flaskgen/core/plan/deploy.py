@@ -23,6 +23,7 @@ RUFF_VERSION = "0.17.6"
 GUNICORN = "gunicorn>=23"
 PSYCOPG = "psycopg[binary]>=3.1"
 POSTGRES_IMAGE = "postgres:17-alpine"
+REDIS_IMAGE = "redis:7-alpine"
 HEALTH_RULE = "/healthz"
 WHOLE_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 POSTGRES_URL = re.compile(r"(postgres|postgresql)(\+\w+)?://")
@@ -39,11 +40,39 @@ class Deploy:
     healthz: bool  # flaskgen adds GET /healthz
     upload_vars: tuple[str, ...]  # <NAME>_UPLOAD_FOLDER variables
     proxy_fix: bool  # the app reads X-Forwarded-* through werkzeug's ProxyFix
+    redis: bool  # compose runs Redis: the job queue, or the login throttle's shared counters
+    worker: bool  # compose runs a job worker (the spec has jobs)
+    redis_purpose: str  # what Redis holds, for compose.yaml's comment
+
+    def _env_kinds(self) -> list[tuple[str, str]]:
+        """``(name, kind)`` for each variable a container gets, sorted: ``database`` and
+        ``redis`` point at compose's own services, ``required`` comes from .env."""
+        names = sorted({*self.env_vars, *(("REDIS_URL",) if self.redis else ())})
+        kinds = {"REDIS_URL": "redis" if self.redis else "required"}
+        if self.database_var:
+            kinds[self.database_var] = "database"
+        return [(name, kinds.get(name, "required")) for name in names]
 
     @property
-    def env_entries(self) -> tuple[tuple[str, bool], ...]:
-        """``(name, is_the_database_url)`` for each required variable, in order."""
-        return tuple((name, name == self.database_var) for name in self.env_vars)
+    def compose_env(self) -> tuple[tuple[str, str], ...]:
+        """``(name, quoted YAML value)`` of each variable in compose.yaml."""
+        services = {
+            "database": '"postgresql://${POSTGRES_USER:-app}:${POSTGRES_PASSWORD:-app}@db:5432/${POSTGRES_DB:-app}"',
+            "redis": '"redis://redis:6379/0"',
+        }
+        return tuple(
+            (name, services.get(kind, f'"${{{name}:?set {name} in .env (see .env.example)}}"'))
+            for name, kind in self._env_kinds()
+        )
+
+    @property
+    def ci_env(self) -> tuple[tuple[str, str], ...]:
+        """``(name, value)`` of each variable the CI migration step sets."""
+        services = {"database": "postgresql://app:app@localhost:5432/app", "redis": "redis://localhost:6379/0"}
+        return tuple(
+            (name, services.get(kind, f"ci-stand-in-for-{name.lower()}-0123456789abcdef"))
+            for name, kind in self._env_kinds()
+        )
 
 
 @dataclass(frozen=True)
@@ -53,6 +82,7 @@ class DeployView(TypedView):
     project: Project
     deploy: Deploy
     postgres_image: str
+    redis_image: str
     health_rule: str
     ruff_version: str
 
@@ -116,6 +146,7 @@ def wants_healthz(spec: ProjectSpec) -> bool:
 def deploy_info(spec: ProjectSpec) -> Deploy:
     """Everything the deploy templates need, computed once."""
     keys = {s.key for p in spec.profiles for s in p.settings}
+    throttle = bool(spec.auth and spec.auth.throttle)
     env_vars: set[str] = set()
     for key in keys:
         setting = resolved_setting(spec.profiles, "production", key)
@@ -128,6 +159,11 @@ def deploy_info(spec: ProjectSpec) -> Deploy:
         healthz=wants_healthz(spec),
         upload_vars=tuple(sorted(f"{u.name.upper()}_UPLOAD_FOLDER" for u in spec.uploads)),
         proxy_fix=spec.proxy_fix is not None,
+        redis=bool(spec.jobs) or throttle,
+        worker=bool(spec.jobs),
+        redis_purpose=" and ".join(
+            purpose for purpose, on in (("the job queue", bool(spec.jobs)), ("the login throttle's counters", throttle)) if on
+        ).capitalize(),
     )
 
 
@@ -149,7 +185,7 @@ def contribute(spec: ProjectSpec) -> Contribution:
         target.append(PSYCOPG)
     if info.healthz:
         _health(spec, info, out)
-    view = DeployView(spec.project, info, POSTGRES_IMAGE, HEALTH_RULE, RUFF_VERSION)
+    view = DeployView(spec.project, info, POSTGRES_IMAGE, REDIS_IMAGE, HEALTH_RULE, RUFF_VERSION)
     for relpath, template, python in (
         ("Dockerfile", "project/deploy/Dockerfile.jinja", False),
         (".dockerignore", "project/deploy/dockerignore.jinja", False),

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from flaskgen.core.plan import access, auth, data, deploy, features, resources
+from flaskgen.core.plan import access, auth, data, deploy, features, jobs, resources
 from flaskgen.core.plan.base import (
     Contribution,
     Extension,
@@ -906,6 +906,7 @@ def plan(spec: ProjectSpec, spec_name: str = "spec.yaml") -> list[PlannedFile]:
         access.contribute(spec),
         resources.contribute(spec),
         deploy.contribute(spec),
+        jobs.contribute(spec),
     ]
     files = _project_files(spec, parts) + _app_files(spec, parts) + _html_files(spec) + _test_files(spec, parts)
     files += [f for part in parts for f in part.files]

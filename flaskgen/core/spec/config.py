@@ -136,7 +136,14 @@ def _profile_order(ctx: Ctx, raw: dict[str, Any]) -> list[tuple[str, str | None]
 
 
 def parse_profiles(
-    ctx: Ctx, package: str, has_models: bool, auth: bool = False, subdomains: bool = False, throttle: str | None = None
+    ctx: Ctx,
+    package: str,
+    has_models: bool,
+    auth: bool = False,
+    subdomains: bool = False,
+    throttle: str | None = None,
+    *,
+    jobs: bool = False,
 ) -> tuple[Profile, ...]:
     raw = ctx.get(("config",), {}) or {}
     if not isinstance(raw, dict) or not ctx.ok(("config",)) and any(len(b) == 1 and b[0] == "config" for b in ctx.bad):
@@ -150,6 +157,8 @@ def parse_profiles(
         cookie_defaults(defined, defaults, subdomains)
     if auth and throttle:
         throttle_defaults(defined, defaults, throttle)
+    if jobs:
+        _jobs_defaults(defined, defaults)
     profiles: list[Profile] = []
     for name, parent in _profile_order(ctx, raw):
         settings = {**defaults.get(name, {}), **defined.get(name, {})}
@@ -167,6 +176,17 @@ def parse_profiles(
         )
     _check_testing_database(ctx, profiles)
     return tuple(_production_secret(ctx, profiles))
+
+
+def _jobs_defaults(defined: dict[str, dict[str, Any]], out: dict[str, dict[str, Any]]) -> None:
+    """Config defaults of the job queue where ``defined`` is silent: Redis at ``REDIS_URL``
+    (required in production; elsewhere unset means jobs run at once in development),
+    and jobs run at once, in-process, in the tests."""
+    if not any("REDIS_URL" in body for body in defined.values()):
+        out["base"]["REDIS_URL"] = "${REDIS_URL:-}"
+        out["production"]["REDIS_URL"] = "${REDIS_URL}"
+    if "JOBS_RUN_AT_ONCE" not in defined.get("testing", {}):
+        out["testing"]["JOBS_RUN_AT_ONCE"] = True
 
 
 def _check_testing_database(ctx: Ctx, profiles: list[Profile]) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-SCHEMA_SHA256 = "0bdaa21f5bb58d625c2119f7a4e336c8597f001bbcb03b20c09969e25d88b57c"
+SCHEMA_SHA256 = "e6b15f42f782b60f754e5d3744ce65aeefe7c5cb548c574667ad4143736a94fe"
 """The schema text this module was compiled from; another text takes the slow path."""
 
 
@@ -476,6 +476,28 @@ def _check_spec(data):
                         except Reject:
                             data__commands_property_names = False
                     if not data__commands_property_names:
+                        raise Reject
+        if "jobs" in data_keys:
+            data_keys.remove("jobs")
+            data__jobs = data["jobs"]
+            if not (isinstance(data__jobs, dict)):
+                raise Reject
+            data__jobs_is_dict = isinstance(data__jobs, dict)
+            if data__jobs_is_dict:
+                data__jobs_keys = set(data__jobs.keys())
+                for data__jobs_key in data__jobs_keys:
+                    if data__jobs_key not in []:
+                        data__jobs_value = data__jobs.get(data__jobs_key)
+                        _check_job(data__jobs_value)
+                data__jobs_len = len(data__jobs)
+                if data__jobs_len != 0:
+                    data__jobs_property_names = True
+                    for data__jobs_key in data__jobs:
+                        try:
+                            _check_lower_identifier(data__jobs_key)
+                        except Reject:
+                            data__jobs_property_names = False
+                    if not data__jobs_property_names:
                         raise Reject
         if "resources" in data_keys:
             data_keys.remove("resources")
@@ -973,6 +995,57 @@ def _check_access_rule(data):
             pass
     if not data_any_of_count4:
         raise Reject
+    return data
+
+
+def _check_job(data):
+    if not (isinstance(data, dict)):
+        raise Reject
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data_keys = set(data.keys())
+        if "help" in data_keys:
+            data_keys.remove("help")
+            data__help = data["help"]
+            if not (isinstance(data__help, str)):
+                raise Reject
+        if "arguments" in data_keys:
+            data_keys.remove("arguments")
+            data__arguments = data["arguments"]
+            if not (isinstance(data__arguments, list)):
+                raise Reject
+            data__arguments_is_list = isinstance(data__arguments, (list, tuple))
+            if data__arguments_is_list:
+
+                def fn(var):
+                    return (
+                        frozenset(dict((k, fn(v)) for k, v in var.items()).items())
+                        if hasattr(var, "items")
+                        else tuple(fn(v) for v in var)
+                        if isinstance(var, (dict, list))
+                        else (bool, var)
+                        if isinstance(var, bool)
+                        else var
+                    )
+
+                data__arguments_len = len(data__arguments)
+                if data__arguments_len > len(
+                    set(fn(data__arguments_x) for data__arguments_x in data__arguments)
+                ):
+                    raise Reject
+                for data__arguments_x, data__arguments_item in enumerate(data__arguments):
+                    _check_lower_identifier(data__arguments_item)
+        if "schedule" in data_keys:
+            data_keys.remove("schedule")
+            data__schedule = data["schedule"]
+            if not (isinstance(data__schedule, str)):
+                raise Reject
+            if isinstance(data__schedule, str):
+                data__schedule_len = len(data__schedule)
+                if data__schedule_len < 9:
+                    raise Reject
+        if data_keys:
+            raise Reject
     return data
 
 

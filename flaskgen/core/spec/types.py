@@ -314,6 +314,16 @@ class Command:
 
 
 @dataclass(frozen=True)
+class Job:
+    """A function the worker runs outside the request (``jobs.<name>``)."""
+
+    name: str
+    help: str
+    arguments: tuple[str, ...]
+    schedule: str | None  # a five-field cron line, UTC
+
+
+@dataclass(frozen=True)
 class Auth:
     """Session login (``auth:``): who logs in, with which column, and whether they may sign up."""
 
@@ -355,6 +365,7 @@ class ProjectSpec:
     log_format: str | None = None
     auth: Auth | None = None
     resources: tuple[Resource, ...] = ()
+    jobs: tuple[Job, ...] = ()
     # ``dropped``: tables (``Model``, an association table) and columns (``Model.column``)
     # a regen migration may delete with their data
     dropped: tuple[str, ...] = ()

@@ -15,6 +15,7 @@ from .account import bp as account_bp
 from .admin import bp as admin_bp
 from .api import register_api
 from .auth import bp as auth_bp
+from .background import register_background
 from .commands import register_commands
 from .config import default_profile, load_config
 from .converters import register_converters
@@ -85,5 +86,6 @@ def create_app(
     register_api(app)
     register_error_handlers(app)
     register_commands(app)
+    register_background(app)
     apply_middleware(app)
     return app

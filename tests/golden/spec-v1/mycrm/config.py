@@ -62,6 +62,7 @@ class BaseConfig:
     REMEMBER_COOKIE_DURATION = timedelta(days=14)
     AUTH_THROTTLE = "5 per minute"
     RATELIMIT_STORAGE_URI = FromEnv("${REDIS_URL:-memory://}")
+    REDIS_URL = FromEnv("${REDIS_URL:-}")
     SECRET_KEY: str | FromEnv = FromEnv("${SECRET_KEY}")
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     PERMANENT_SESSION_LIFETIME = timedelta(days=31)
@@ -81,6 +82,7 @@ class TestingConfig(BaseConfig):
     SESSION_COOKIE_DOMAIN = "crm.test"
     REMEMBER_COOKIE_DOMAIN = "crm.test"
     RATELIMIT_ENABLED = False
+    JOBS_RUN_AT_ONCE = True
     TESTING = True
     SECRET_KEY: str | FromEnv = "testing-not-secret"
     SQLALCHEMY_DATABASE_URI: str | FromEnv = "sqlite://"
@@ -95,6 +97,7 @@ class ProductionConfig(BaseConfig):
     REMEMBER_COOKIE_SECURE = True
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    REDIS_URL = FromEnv("${REDIS_URL}")
     SQLALCHEMY_DATABASE_URI: str | FromEnv = FromEnv("${DATABASE_URL}")
     SESSION_COOKIE_SECURE = True
 

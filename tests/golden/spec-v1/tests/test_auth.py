@@ -32,6 +32,7 @@ REGISTER = "/auth/register"
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 PRODUCTION_ENVIRONMENT = {
     "DATABASE_URL": "x",
+    "REDIS_URL": "x",
     "SECRET_KEY": "a-long-random-secret-for-the-tests-only",
 }
 GUARDED: dict[str, tuple[str, str, str | None]] = {  # id -> (method, URL, path)

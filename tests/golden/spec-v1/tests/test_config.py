@@ -52,6 +52,12 @@ def test_production_needs_database_url() -> None:
         load_config("production", environment)
 
 
+def test_production_needs_redis_url() -> None:
+    environment = {k: v for k, v in FULL_ENVIRONMENT.items() if k != "REDIS_URL"}
+    with pytest.raises(ConfigError, match="REDIS_URL"):
+        load_config("production", environment)
+
+
 def test_production_needs_secret_key() -> None:
     environment = {k: v for k, v in FULL_ENVIRONMENT.items() if k != "SECRET_KEY"}
     with pytest.raises(ConfigError, match="SECRET_KEY"):
@@ -62,9 +68,17 @@ def test_development_ratelimit_storage_uri_has_a_default() -> None:
     assert load_config("development", {})["RATELIMIT_STORAGE_URI"] == "memory://"
 
 
+def test_development_redis_url_has_a_default() -> None:
+    assert load_config("development", {})["REDIS_URL"] == ""
+
+
 def test_development_secret_key_has_a_default() -> None:
     assert load_config("development", {})["SECRET_KEY"] == "dev-not-secret"
 
 
 def test_testing_ratelimit_storage_uri_has_a_default() -> None:
     assert load_config("testing", {})["RATELIMIT_STORAGE_URI"] == "memory://"
+
+
+def test_testing_redis_url_has_a_default() -> None:
+    assert load_config("testing", {})["REDIS_URL"] == ""

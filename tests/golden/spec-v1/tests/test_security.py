@@ -16,6 +16,7 @@ from mycrm.security import MIN_SECRET_KEY_BYTES
 
 PRODUCTION_ENVIRONMENT = {
     "DATABASE_URL": "x",
+    "REDIS_URL": "x",
     "SECRET_KEY": "a-long-random-secret-for-the-tests-only",
 }
 # What a production app needs in the tests besides its environment.
