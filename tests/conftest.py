@@ -15,7 +15,7 @@ import json
 import os
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -132,6 +132,26 @@ def postgres_url() -> str:
         )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> str:
+    """The redis-server binary (scripts/redis.sh installs Debian's package where missing)."""
+    with locked(CACHE / "system-setup.lock"):  # apt-get, one at a time
+        result = subprocess.run(
+            [str(ROOT / "scripts" / "redis.sh")], capture_output=True, text=True, check=False, timeout=900
+        )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+@pytest.fixture()
+def redis_url(redis_server: str, tmp_path: Path) -> Iterator[str]:
+    """A Redis of this test's own on 127.0.0.1 (no persistence), stopped after it."""
+    from tests.servers import running_redis
+
+    with running_redis(redis_server, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
