@@ -165,9 +165,13 @@ def _probe(name: str, base: str, probe: Probe) -> Check:
 
 
 def app_environment(spec: ProjectSpec) -> dict[str, str]:
-    """The development profile, with a value for every variable a profile requires."""
-    names = {v for p in spec.profiles for s in p.settings for v in s.env_vars}
+    """The development profile, with a value for every variable a profile requires
+    (``REDIS_URL`` only when set: without it development runs jobs at once and counts
+    logins in memory, and a stand-in would be no Redis at all)."""
+    names = {v for p in spec.profiles for s in p.settings for v in s.env_vars} - {"REDIS_URL"}
     values = {name: os.environ.get(name) or f"smoke-{name.lower()}" for name in sorted(names)}
+    if os.environ.get("REDIS_URL"):
+        values["REDIS_URL"] = os.environ["REDIS_URL"]
     return {**values, "FLASK_CONFIG": "development", "SECRET_KEY": os.environ.get("SECRET_KEY") or "smoke-" + "x" * 32}
 
 
@@ -204,7 +208,32 @@ def check_spec(spec_path: Path, workdir: Path, env: Environment) -> Iterator[Che
         yield Check(name, step, ok, detail)
         if not ok:
             return
+    if spec.jobs:
+        yield _job_round_trip(name, spec, project, env, app_env)
     yield from _serve(name, spec, project, env, app_env)
+
+
+def _job_round_trip(name: str, spec: ProjectSpec, project: Path, env: Environment, app_env: dict[str, str]) -> Check:
+    """Enqueue the first job on the Redis at ``REDIS_URL``, run a worker until the queue
+    is empty, and find no failed job; skipped without ``REDIS_URL``."""
+    if not app_env.get("REDIS_URL"):
+        return Check(name, "job round trip", True, "skipped: set REDIS_URL to a Redis to run it")
+    job = spec.jobs[0]
+    manage = [env.bin("python"), "manage.py"]
+    for args, expect in (
+        ([*manage, "jobs", "enqueue", job.name, *("smoke" for _ in job.arguments)], "enqueued"),
+        ([*manage, "worker", "--burst"], ""),
+        ([*manage, "jobs", "failed"], "no failed jobs"),
+    ):
+        try:
+            result = subprocess.run(
+                args, cwd=project, env=env.environ(app_env), capture_output=True, text=True, timeout=BOOT_TIMEOUT, check=False
+            )
+        except subprocess.TimeoutExpired:
+            return Check(name, "job round trip", False, f"{' '.join(args[1:])}: timed out after {BOOT_TIMEOUT} s")
+        if result.returncode != 0 or expect not in result.stdout:
+            return Check(name, "job round trip", False, (result.stdout + result.stderr).strip()[-2000:])
+    return Check(name, "job round trip", True, f"{job.name} ran on a worker")
 
 
 def smoke(

@@ -101,3 +101,21 @@ def test_smoke_runs_examples_end_to_end(
     assert ["probe.yaml", "GET", "/gone", "ok", "410"] in rows
     assert ["crm.yaml", "GET", "/healthz", "ok", "200"] in rows
     assert result.stdout.rstrip().endswith(" 0 failed")
+
+
+@pytest.mark.slow
+def test_smoke_runs_a_job_round_trip_when_redis_is_there(
+    gen_env: GenEnv, mypy_cache: MypyCache, redis_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    shutil.copytree(mypy_cache.root, tmp_path / "mypy-cache")
+    monkeypatch.setenv("MYPY_CACHE_DIR", str(tmp_path / "mypy-cache"))
+    with gen_env.installing():  # the command runs pip in the shared venv
+        result = CliRunner().invoke(
+            main, ["smoke", str(Path(__file__).parent / "data" / "jobs.yaml"), "--venv", str(gen_env.root)]
+        )
+    assert result.exit_code == 0, result.output
+    rows = [line.split() for line in result.stdout.splitlines()]
+    assert ["jobs.yaml", "job", "round", "trip", "ok", "index_story", "ran", "on", "a", "worker"] in rows, result.stdout
+    assert result.stdout.rstrip().endswith(" 0 failed")

@@ -43,6 +43,7 @@ class Deploy:
     redis: bool  # compose runs Redis: the job queue, or the login throttle's shared counters
     worker: bool  # compose runs a job worker (the spec has jobs)
     redis_purpose: str  # what Redis holds, for compose.yaml's comment
+    throttle: bool  # the login throttle counts in Redis
 
     def _env_kinds(self) -> list[tuple[str, str]]:
         """``(name, kind)`` for each variable a container gets, sorted: ``database`` and
@@ -164,6 +165,7 @@ def deploy_info(spec: ProjectSpec) -> Deploy:
         redis_purpose=" and ".join(
             purpose for purpose, on in (("the job queue", bool(spec.jobs)), ("the login throttle's counters", throttle)) if on
         ).capitalize(),
+        throttle=throttle,
     )
 
 

@@ -28,6 +28,17 @@ class JobView:
     call_args: str  # a test's arguments: '"42"'
     cli_args: tuple[str, ...]  # the same on the command line
     logged: str  # the line the default body logs for the test's arguments
+    call: str  # how code enqueues it: "enqueue(index_book, book_id)"
+
+
+@dataclass(frozen=True)
+class JobRow:
+    """One job in the generated README's table (cells already written)."""
+
+    name: str
+    arguments: str
+    schedule: str
+    help: str
 
 
 @dataclass(frozen=True)
@@ -41,6 +52,7 @@ class JobsView(TypedView):
     retries: int
     retry_intervals: str  # "(10, 60, 300)"
     first: JobView  # the job the module docstrings show
+    rows: tuple[JobRow, ...]  # the README's table
 
 
 def _doc(job: Job) -> str:
@@ -65,6 +77,7 @@ def job_view(job: Job) -> JobView:
         call_args=", ".join(pysrc(s) for s in samples),
         cli_args=samples,
         logged=logged,
+        call=f"enqueue({', '.join([job.name, *job.arguments])})",
     )
 
 
@@ -78,6 +91,15 @@ def jobs_view(spec: ProjectSpec) -> JobsView:
         retries=RETRIES,
         retry_intervals=pysrc(RETRY_INTERVALS),
         first=next((v for v in views if v.cli_args), views[0]),
+        rows=tuple(
+            JobRow(
+                j.name,
+                ", ".join(f"`{a}`" for a in j.arguments) or "none",
+                f"`{j.schedule}`" if j.schedule else "when enqueued",
+                j.help.replace("|", "\\|").replace("\n", " ") or "",
+            )
+            for j in spec.jobs
+        ),
     )
 
 

@@ -317,7 +317,8 @@ def check_guards(ctx: Ctx, routes: list[tuple[KeyPath, Route]], blueprints: list
 def throttle_defaults(defined: dict[str, dict[str, Any]], out: dict[str, dict[str, Any]], throttle: str) -> None:
     """Config defaults of the login throttle, where ``defined`` is silent: the limit, the
     counters' storage (Redis when ``REDIS_URL`` is set, so every app process counts
-    together; else this process's memory), and no throttling in the tests."""
+    together; else this process's memory; always memory in the tests), and no
+    throttling in the tests."""
     def anywhere(key: str) -> bool:
         return any(key in body for body in defined.values())
 
@@ -325,6 +326,9 @@ def throttle_defaults(defined: dict[str, dict[str, Any]], out: dict[str, dict[st
         out["base"]["AUTH_THROTTLE"] = throttle
     if not anywhere("RATELIMIT_STORAGE_URI"):
         out["base"]["RATELIMIT_STORAGE_URI"] = "${REDIS_URL:-memory://}"
+        # The tests count in their own process, even where a REDIS_URL is set for the
+        # development server: counters left in a shared Redis would leak between runs.
+        out["testing"]["RATELIMIT_STORAGE_URI"] = "memory://"
     if "RATELIMIT_ENABLED" not in defined.get("testing", {}):
         out["testing"]["RATELIMIT_ENABLED"] = False
 

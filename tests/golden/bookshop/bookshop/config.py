@@ -63,7 +63,7 @@ class BaseConfig:
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     REMEMBER_COOKIE_DURATION = timedelta(days=14)
     AUTH_THROTTLE = "5 per minute"
-    RATELIMIT_STORAGE_URI = FromEnv("${REDIS_URL:-memory://}")
+    RATELIMIT_STORAGE_URI: str | FromEnv = FromEnv("${REDIS_URL:-memory://}")
 
 
 class DevelopmentConfig(BaseConfig):
@@ -78,6 +78,7 @@ class TestingConfig(BaseConfig):
     SECRET_KEY: str | FromEnv = "testing-not-secret"
     TESTING = True
     SQLALCHEMY_DATABASE_URI: str | FromEnv = "sqlite://"
+    RATELIMIT_STORAGE_URI: str | FromEnv = "memory://"
     RATELIMIT_ENABLED = False
 
 

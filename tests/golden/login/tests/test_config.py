@@ -57,7 +57,3 @@ def test_development_secret_key_has_a_default() -> None:
 
 def test_development_ratelimit_storage_uri_has_a_default() -> None:
     assert load_config("development", {})["RATELIMIT_STORAGE_URI"] == "memory://"
-
-
-def test_testing_ratelimit_storage_uri_has_a_default() -> None:
-    assert load_config("testing", {})["RATELIMIT_STORAGE_URI"] == "memory://"

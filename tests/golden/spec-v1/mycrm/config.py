@@ -61,7 +61,7 @@ class BaseConfig:
     SQLALCHEMY_DATABASE_URI: str | FromEnv = "sqlite:///mycrm.db"
     REMEMBER_COOKIE_DURATION = timedelta(days=14)
     AUTH_THROTTLE = "5 per minute"
-    RATELIMIT_STORAGE_URI = FromEnv("${REDIS_URL:-memory://}")
+    RATELIMIT_STORAGE_URI: str | FromEnv = FromEnv("${REDIS_URL:-memory://}")
     REDIS_URL = FromEnv("${REDIS_URL:-}")
     SECRET_KEY: str | FromEnv = FromEnv("${SECRET_KEY}")
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
@@ -81,6 +81,7 @@ class TestingConfig(BaseConfig):
 
     SESSION_COOKIE_DOMAIN = "crm.test"
     REMEMBER_COOKIE_DOMAIN = "crm.test"
+    RATELIMIT_STORAGE_URI: str | FromEnv = "memory://"
     RATELIMIT_ENABLED = False
     JOBS_RUN_AT_ONCE = True
     TESTING = True

@@ -6,7 +6,7 @@ Enqueue one from your code with ``enqueue``, which returns at once::
     from .background import enqueue
     from .jobs import index_user
 
-    enqueue(index_user, 42)
+    enqueue(index_user, user_id)
 
 A job runs inside the app's context (its config and database, like a view), gets its
 arguments back as they were given (they are pickled: pass ids, not rows), and may

@@ -76,9 +76,5 @@ def test_development_secret_key_has_a_default() -> None:
     assert load_config("development", {})["SECRET_KEY"] == "dev-not-secret"
 
 
-def test_testing_ratelimit_storage_uri_has_a_default() -> None:
-    assert load_config("testing", {})["RATELIMIT_STORAGE_URI"] == "memory://"
-
-
 def test_testing_redis_url_has_a_default() -> None:
     assert load_config("testing", {})["REDIS_URL"] == ""
