@@ -52,7 +52,17 @@ class JobsView(TypedView):
     retries: int
     retry_intervals: str  # "(10, 60, 300)"
     first: JobView  # the job the module docstrings show
-    rows: tuple[JobRow, ...]  # the README's table
+
+
+@dataclass(frozen=True)
+class JobsReadme:
+    """The generated README's Jobs section."""
+
+    first: JobView  # the job its example enqueues
+    scheduled: tuple[JobView, ...]
+    rows: tuple[JobRow, ...]
+    retries: int
+    retry_intervals: str
 
 
 def _doc(job: Job) -> str:
@@ -91,16 +101,21 @@ def jobs_view(spec: ProjectSpec) -> JobsView:
         retries=RETRIES,
         retry_intervals=pysrc(RETRY_INTERVALS),
         first=next((v for v in views if v.cli_args), views[0]),
-        rows=tuple(
-            JobRow(
-                j.name,
-                ", ".join(f"`{a}`" for a in j.arguments) or "none",
-                f"`{j.schedule}`" if j.schedule else "when enqueued",
-                j.help.replace("|", "\\|").replace("\n", " ") or "",
-            )
-            for j in spec.jobs
-        ),
     )
+
+
+def jobs_readme(spec: ProjectSpec) -> JobsReadme:
+    view = jobs_view(spec)
+    rows = tuple(
+        JobRow(
+            j.name,
+            ", ".join(f"`{a}`" for a in j.arguments) or "none",
+            f"`{j.schedule}`" if j.schedule else "when enqueued",
+            j.help.replace("|", "\\|").replace("\n", " "),
+        )
+        for j in spec.jobs
+    )
+    return JobsReadme(view.first, view.scheduled, rows, view.retries, view.retry_intervals)
 
 
 def contribute(spec: ProjectSpec) -> Contribution:

@@ -873,7 +873,7 @@ class ReadmeView(TypedView):
     profiles: tuple[Profile, ...]
     route_rows: list[dict[str, str]]  # {"endpoint", "methods", "rule"}
     layout: list[str]  # every file of the project
-    jobs: jobs.JobsView | None  # the Jobs section
+    jobs: jobs.JobsReadme | None  # the Jobs section
 
 
 def _readme(spec: ProjectSpec, spec_name: str, files: list[PlannedFile]) -> PlannedFile:
@@ -894,7 +894,7 @@ def _readme(spec: ProjectSpec, spec_name: str, files: list[PlannedFile]) -> Plan
         profiles=spec.profiles,
         route_rows=_route_rows(spec),
         layout=layout,
-        jobs=jobs.jobs_view(spec) if spec.jobs else None,
+        jobs=jobs.jobs_readme(spec) if spec.jobs else None,
     )
     return PlannedFile("README.md", "project/README.md.jinja", view)
 

@@ -13,6 +13,7 @@ from flaskgen.core.spec import routing
 from flaskgen.core.spec.access import ANYONE, single_rule
 from flaskgen.core.spec.auth import BLUEPRINT, auth_rules, normalize_auth
 from flaskgen.core.spec.base import claim_rule
+from flaskgen.core.spec.jobs import normalize_jobs
 from flaskgen.core.spec.loader import KeyPath
 from flaskgen.core.spec.orm import normalize_models
 from flaskgen.core.spec.resources import normalize_resources
@@ -23,6 +24,7 @@ from flaskgen.core.spec.types import (
     Auth,
     Command,
     CommandOption,
+    Job,
     Model,
     Upload,
 )
@@ -76,6 +78,7 @@ class Extras:
     log_format: str | None = None
     auth: Auth | None = None
     resources: tuple[Resource, ...] = ()
+    jobs: tuple[Job, ...] = ()
     # endpoint -> (variable sets of its rules, spec path), for redirect checks
     endpoints: dict[str, tuple[list[set[str]], KeyPath]] = field(default_factory=dict)
 
@@ -315,6 +318,7 @@ def normalize_extras(ctx: Ctx, rc: RouteCheck) -> Extras:
     _functions(ctx, extras)
     _middleware(ctx, extras)
     _commands(ctx, extras)
+    extras.jobs = normalize_jobs(ctx)
     sessions = ctx.get(("sessions",), {}) or {}
     if isinstance(sessions, dict) and ctx.ok(("sessions",)):
         extras.session_permanent = bool(sessions.get("permanent", False))

@@ -18,7 +18,6 @@ from flaskgen.core.spec.base import PYTHONS, SHADOWED_PACKAGES, Ctx, RouteCheck
 from flaskgen.core.spec.config import parse_converters, parse_profiles, resolved_setting
 from flaskgen.core.spec.extras import Extras, normalize_extras
 from flaskgen.core.spec.hazards import spec_hazards
-from flaskgen.core.spec.jobs import normalize_jobs
 from flaskgen.core.spec.loader import KeyPath, LoadedSpec
 from flaskgen.core.spec.responses import check_redirects, parse_error_pages
 from flaskgen.core.spec.routes import blueprint_values, parse_blueprints, parse_routes
@@ -129,10 +128,7 @@ def normalize(
     on_subdomain = {m["name"] for m in bp_meta if m["subdomain"]}
     subdomain_routes = [(p, r) for p, r in app_routes + bp_routes if r.subdomain or r.blueprint in on_subdomain]
     throttle = extras.auth.throttle if extras.auth else None
-    jobs = normalize_jobs(ctx)
-    profiles = parse_profiles(
-        ctx, project.package, bool(extras.models), extras.auth is not None, bool(subdomain_routes), throttle, jobs=bool(jobs)
-    )
+    profiles = parse_profiles(ctx, project.package, bool(extras.models), extras.auth is not None, bool(subdomain_routes), throttle, jobs=bool(extras.jobs))
     _check_server_name(ctx, profiles, subdomain_routes)
     spec_out = ProjectSpec(
         project=project,
@@ -142,7 +138,6 @@ def normalize(
         blueprints=blueprints,
         errors=errors,
         **extras.model_fields(),
-        jobs=jobs,
         dropped=_dropped(ctx, data.get("dropped"), extras.models),
         raw=data,
     )
