@@ -126,9 +126,15 @@ def postgres_url() -> str:
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if worker:  # each test process its own database: two never share tables
         env["PGTEST_DB"] = f"{env.get('PGTEST_DB', 'flaskgen_test')}_{worker}"
-    with locked(CACHE / "system-setup.lock"):  # the script may install and start the server
+    return setup_script("postgres.sh", 900, env)  # it may install and start the server
+
+
+def setup_script(name: str, seconds: float, env: dict[str, str] | None = None) -> str:
+    """What ``scripts/<name>`` prints, run under the lock every system set-up takes (one
+    apt-get at a time)."""
+    with locked(CACHE / "system-setup.lock"):
         result = subprocess.run(
-            [str(ROOT / "scripts" / "postgres.sh")], capture_output=True, text=True, check=False, timeout=900, env=env
+            [str(ROOT / "scripts" / name)], capture_output=True, text=True, check=False, timeout=seconds, env=env
         )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
@@ -137,12 +143,7 @@ def postgres_url() -> str:
 @pytest.fixture(scope="session")
 def redis_server() -> str:
     """The redis-server binary (scripts/redis.sh installs Debian's package where missing)."""
-    with locked(CACHE / "system-setup.lock"):  # apt-get, one at a time
-        result = subprocess.run(
-            [str(ROOT / "scripts" / "redis.sh")], capture_output=True, text=True, check=False, timeout=900
-        )
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip()
+    return setup_script("redis.sh", 900)
 
 
 @pytest.fixture()
@@ -157,12 +158,7 @@ def redis_url(redis_server: str, tmp_path: Path) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def chromium() -> str:
     """A headless Chromium's binary (scripts/chromium.sh installs Debian's package where missing)."""
-    with locked(CACHE / "system-setup.lock"):  # apt-get, one at a time
-        result = subprocess.run(
-            [str(ROOT / "scripts" / "chromium.sh")], capture_output=True, text=True, check=False, timeout=1500
-        )
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip()
+    return setup_script("chromium.sh", 1500)
 
 
 @pytest.fixture()

@@ -104,3 +104,15 @@ def running_redis(binary: str, folder: Path, seconds: float = 20) -> Iterator[st
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def manage(
+    gen_env: GenEnv, project: Path, env: dict[str, str], *args: str, stdin: str | None = None, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """``python manage.py ARGS`` in ``project`` with ``env``; with ``check``, it must succeed."""
+    result = subprocess.run(
+        [gen_env.python, "manage.py", *args], cwd=project, env=server_env(gen_env, env),
+        input=stdin, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert not check or result.returncode == 0, f"{args}: {result.stdout}{result.stderr}"
+    return result

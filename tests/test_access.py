@@ -11,7 +11,6 @@ already has users, keeping them.
 from __future__ import annotations
 
 import json
-import subprocess
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -24,7 +23,7 @@ from flaskgen.cli import main
 from flaskgen.core.errors import SpecError
 from flaskgen.specfile import parse_spec
 from tests.conftest import GenEnv, render_text
-from tests.servers import gunicorn, server_env
+from tests.servers import gunicorn, manage
 
 FIXTURE = Path(__file__).parent / "data" / "access.yaml"
 APP = "clinic:create_app()"
@@ -176,12 +175,7 @@ def test_the_permission_matrix_holds_on_postgresql(clinic: Path, gen_env: GenEnv
 
 
 def _manage(gen_env: GenEnv, project: Path, env: dict[str, str], *args: str, stdin: str | None = None) -> str:
-    result = subprocess.run(
-        [gen_env.python, "manage.py", *args], cwd=project, env=server_env(gen_env, env),
-        input=stdin, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, f"{args}: {result.stdout}{result.stderr}"
-    return result.stdout
+    return manage(gen_env, project, env, *args, stdin=stdin).stdout
 
 
 def _call(base: str, method: str, path: str, token: str | None, body: Any = None) -> tuple[int, Any, dict[str, str]]:

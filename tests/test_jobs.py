@@ -31,7 +31,7 @@ from flaskgen.core.errors import SpecError
 from flaskgen.core.spec.jobs import cron_problem
 from flaskgen.specfile import parse_spec
 from tests.conftest import GenEnv, render_text
-from tests.servers import gunicorn, server_env
+from tests.servers import gunicorn, manage, server_env
 
 FIXTURE = Path(__file__).parent / "data" / "jobs.yaml"
 APP = "newsroom:create_app()"
@@ -163,12 +163,7 @@ def _edited_copy(project: Path, folder: Path) -> Path:
 
 
 def _manage(gen_env: GenEnv, project: Path, env: dict[str, str], *args: str, check: bool = True) -> str:
-    result = subprocess.run(
-        [gen_env.python, "manage.py", *args], cwd=project, env=server_env(gen_env, env),
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-    if check:
-        assert result.returncode == 0, f"{args}: {result.stdout}{result.stderr}"
+    result = manage(gen_env, project, env, *args, check=check)
     return result.stdout + result.stderr
 
 
