@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
 
 from flaskgen import __version__
 from flaskgen.core.actions import Action
@@ -13,8 +12,11 @@ from flaskgen.core.errors import RegenError, SpecError
 from flaskgen.core.merge import table
 from flaskgen.core.merge.blocks import cut_block
 from flaskgen.core.merge.essential import essential_paths
+from flaskgen.core.merge.identity import rename_names
+from flaskgen.core.merge.methods import merge_methods
+from flaskgen.core.merge.moves import BlockMove, Moves
 from flaskgen.core.merge.table import BESIDE, Step, beside
-from flaskgen.merge import decode, merge_text, uses_crlf
+from flaskgen.merge import MergeResult, decode, merge_text, uses_crlf
 from flaskgen.regen.checks import check_imports, check_merges, final_tree, hint_conflicts
 from flaskgen.regen.disk import linked
 from flaskgen.regen.guards import read_bytes
@@ -23,9 +25,6 @@ from flaskgen.state import (
     folders_sha256,
     sha256,
 )
-
-if TYPE_CHECKING:  # the render, moves and revisions load only when the spec changed
-    from flaskgen.core.merge.renames import BlockMove
 
 
 @dataclass(frozen=True)
@@ -38,13 +37,14 @@ class Inputs:
     moves_files: dict[str, str] = field(default_factory=dict)  # new path -> old path
     moves_blocks: tuple[BlockMove, ...] = ()
     view_renames: dict[str, str] = field(default_factory=dict)  # new view name -> old (renamed_from)
+    names: dict[str, dict[str, str]] = field(default_factory=dict)  # path -> {old name: new}, renamed in place
     # The project's Python modules as on disk, yours too (:func:`flaskgen.regen.disk.python_sources`)
     python: dict[str, str] = field(default_factory=dict)
 
 
 def render_new(
     spec_path: Path, spec_text: str, state: State | None, folders: tuple[Path, ...], root: Path
-) -> tuple[dict[str, str], dict[str, str], tuple[BlockMove, ...], dict[str, str]]:
+) -> tuple[dict[str, str], Moves, dict[str, str]]:
     """The new render, plus file and block moves and view renames from the last generated spec."""
     if (
         state is not None
@@ -52,18 +52,18 @@ def render_new(
         and state.spec_sha256 == sha256(spec_text)
         and state.templates_sha256 == folders_sha256(folders)
     ):
-        return dict(state.files), {}, (), {}  # same spec, flaskgen and templates: the render is the base
+        return dict(state.files), Moves(), {}  # same spec, flaskgen and templates: the render is the base
     from flaskgen.generate import render_project
     from flaskgen.specfile import parse_spec
 
     spec = parse_spec(spec_text, str(spec_path))
     theirs = render_project(spec, spec_path.name, folders)
     if state is None or not state.spec_text:
-        return theirs, {}, (), {}
+        return theirs, Moves(), {}
     try:
         old = parse_spec(state.spec_text, "previous spec", probe_routes=False)  # moves need no probe
     except SpecError:  # an old spec this version rejects: no move detection
-        return theirs, {}, (), {}
+        return theirs, Moves(), {}
     from flaskgen.core.merge.renames import find_moves, view_renames
     from flaskgen.core.migrate.diff import MigrationIntentError
     from flaskgen.core.spec.loader import load_spec_text
@@ -74,7 +74,7 @@ def render_new(
     except MigrationIntentError as exc:  # said at the keys of the spec that must change
         raise exc.located(load_spec_text(spec_text, str(spec_path))) from None
     moves = find_moves(old, spec, set(state.files), set(theirs))
-    return theirs, moves.files, moves.blocks, view_renames(old, spec)
+    return theirs, moves, view_renames(old, spec)
 
 
 def plan_steps(inputs: Inputs) -> tuple[list[Step], dict[str, str]]:
@@ -92,6 +92,8 @@ def plan_steps(inputs: Inputs) -> tuple[list[Step], dict[str, str]]:
     for new, old in renamed.items():
         eff_ours[new], eff_base[new] = ours[old], bases.get(old)
         eff_ours[old], eff_base[old] = None, None
+    for relpath, names in inputs.names.items():
+        _rename_in(relpath, names, eff_ours, eff_base)
     patches = _block_patches(inputs.moves_blocks, renamed, eff_ours, eff_base, theirs)
     steps = _decide_all(eff_ours, eff_base, theirs, renamed, patches)
     steps = [_materialize(s, eff_ours.get(s.relpath), ours.get(s.relpath)) for s in steps]
@@ -107,6 +109,16 @@ def plan_steps(inputs: Inputs) -> tuple[list[Step], dict[str, str]]:
     guarded = [s for step in steps for s in _guard_step(root, step, theirs, bases)]
     steps = check_imports(guarded, before, eff_ours, theirs, carried)
     return sorted(steps, key=lambda s: s.relpath), carried
+
+
+def _rename_in(relpath: str, names: dict[str, str], ours: dict[str, bytes | None], bases: dict[str, str | None]) -> None:
+    """Spell the renamed names the new way in yours and the base of ``relpath``."""
+    data, base = ours.get(relpath), bases.get(relpath)
+    text = decode(data) if data is not None else None
+    if text is None or base is None:
+        return
+    ours[relpath] = rename_names(text, names).encode("utf-8")
+    bases[relpath] = rename_names(base, names)
 
 
 def _folder_renames(moves: dict[str, str]) -> dict[str, str]:
@@ -253,5 +265,11 @@ def _apply_patches(step: Step, patches: list[tuple[str, str, int]]) -> Step:
 
 
 def decide(relpath: str, ours: bytes | None, base: str | None, theirs: str | None, *, essential: bool = False) -> list[Step]:
-    """:func:`flaskgen.core.merge.table.decide` with git's three-way merge."""
-    return table.decide(relpath, ours, base, theirs, merge_text, essential=essential)
+    """:func:`flaskgen.core.merge.table.decide` with git's three-way merge (Python class
+    views merged per method)."""
+    merge = _merge_python if relpath.endswith(".py") else merge_text
+    return table.decide(relpath, ours, base, theirs, merge, essential=essential)
+
+
+def _merge_python(ours: str, base: str, theirs: str) -> MergeResult:
+    return merge_methods(ours, base, theirs, merge_text)

@@ -97,7 +97,8 @@ def decide(
     if merged.clean:
         return [Step(relpath, Action.MERGE, "your changes kept", True, merged.text.encode("utf-8"))]
     count = f"{merged.conflicts} conflict{'s' if merged.conflicts != 1 else ''}"
-    return [Step(relpath, Action.CONFLICT, f"{count} marked in the file", True, merged.text.encode("utf-8"), True)]
+    note = f"{count} marked in the file" + (f": {merged.why}" if merged.why else "")
+    return [Step(relpath, Action.CONFLICT, note, True, merged.text.encode("utf-8"), True)]
 
 
 def beside(relpath: str, theirs: str, why: str) -> list[Step]:
