@@ -183,7 +183,10 @@ def check_imports(
     """Every import of the project's own modules that resolves on disk today but not once
     ``steps`` are applied becomes a conflict naming its file and line: a merged file keeps
     yours (the new version beside it), any other file is reported as it will be.
-    ``moved`` maps a new path to the old one of a file that moves."""
+    ``moved`` maps a new path to the old one of a file that moves.  With no modules on
+    disk (a new project) no import resolves today, so none can break."""
+    if not before:
+        return steps
     new_path = {old: new for new, old in moved.items()}
     known = {(new_path.get(u.relpath, u.relpath), u.module, u.name) for u in unresolved_imports(before)}
     for _ in range(len(steps) + 1):  # keeping yours can break another import: until none is new

@@ -1,4 +1,4 @@
-"""The disk side of ``regen``: file modes (written by ``write.write_atomic``), the project lock,
+"""The disk side of ``new`` and ``regen``: file modes (written by ``write.write_atomic``), the project lock,
 leftovers of killed runs, and symbolic links (which regen never writes through)."""
 
 from __future__ import annotations
@@ -12,25 +12,19 @@ from pathlib import Path
 
 from flaskgen.core.errors import RegenError
 from flaskgen.state import STATE_DIR
-from flaskgen.write import umask
+from flaskgen.write import new_mode
 
 LOCK = f"{STATE_DIR}/lock"
-EXECUTABLE = frozenset({"manage.py"})  # generated files that are scripts
 # mkstemp's names: ".<name>." + 8 random characters + ".tmp"
 _TMP = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
 
 
-def new_mode(relpath: str) -> int:
-    """The mode of a file regen creates: 0666 (0777 for scripts) less the umask."""
-    return (0o777 if relpath in EXECUTABLE else 0o666) & ~umask()
-
-
-def mode_for(path: Path, relpath: str) -> int:
-    """Keep the mode of an existing file; a new one gets :func:`new_mode`."""
+def mode_for(path: Path, data: bytes) -> int:
+    """Keep the mode of an existing file; a new one gets :func:`flaskgen.write.new_mode`."""
     try:
         return stat.S_IMODE(path.stat().st_mode)
     except (FileNotFoundError, NotADirectoryError):
-        return new_mode(relpath)
+        return new_mode(data)
 
 
 def linked(root: Path, relpath: str) -> bool:

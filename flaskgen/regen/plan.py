@@ -40,6 +40,7 @@ class Inputs:
     names: dict[str, dict[str, str]] = field(default_factory=dict)  # path -> {old name: new}, renamed in place
     # The project's Python modules as on disk, yours too (:func:`flaskgen.regen.disk.python_sources`)
     python: dict[str, str] = field(default_factory=dict)
+    overwrite: str | None = None  # `new --force`: a file without a base is replaced, with this note
 
 
 def render_new(
@@ -95,7 +96,7 @@ def plan_steps(inputs: Inputs) -> tuple[list[Step], dict[str, str]]:
     for relpath, names in inputs.names.items():
         _rename_in(relpath, names, eff_ours, eff_base)
     patches = _block_patches(inputs.moves_blocks, renamed, eff_ours, eff_base, theirs)
-    steps = _decide_all(eff_ours, eff_base, theirs, renamed, patches)
+    steps = _decide_all(eff_ours, eff_base, theirs, renamed, patches, inputs.overwrite)
     steps = [_materialize(s, eff_ours.get(s.relpath), ours.get(s.relpath)) for s in steps]
     for new, old in sorted(renamed.items()):
         steps.append(Step(old, Action.RENAME, f"moved to {new}", True, None))
@@ -181,6 +182,7 @@ def _decide_all(
     theirs: dict[str, str],
     renamed: dict[str, str],
     patches: dict[str, list[tuple[str, str, int]]],
+    overwrite: str | None,
 ) -> list[Step]:
     steps: list[Step] = []
     deleted = [p for p in theirs if ours.get(p) is None and bases.get(p) is not None]
@@ -192,7 +194,7 @@ def _decide_all(
             break
         essential |= now
     for relpath in sorted(ours):
-        found = decide(relpath, ours[relpath], bases.get(relpath), theirs.get(relpath), essential=relpath in essential)
+        found = decide(relpath, ours[relpath], bases.get(relpath), theirs.get(relpath), essential=relpath in essential, overwrite=overwrite)
         found = [_apply_patches(s, patches.get(relpath, [])) for s in found]
         if relpath in renamed:
             found = [_as_rename(s, renamed[relpath]) for s in found]
@@ -264,11 +266,13 @@ def _apply_patches(step: Step, patches: list[tuple[str, str, int]]) -> Step:
     return Step(step.relpath, action, note, True, text.encode("utf-8"), step.conflict)
 
 
-def decide(relpath: str, ours: bytes | None, base: str | None, theirs: str | None, *, essential: bool = False) -> list[Step]:
+def decide(
+    relpath: str, ours: bytes | None, base: str | None, theirs: str | None, *, essential: bool = False, overwrite: str | None = None
+) -> list[Step]:
     """:func:`flaskgen.core.merge.table.decide` with git's three-way merge (Python class
     views merged per method)."""
     merge = _merge_python if relpath.endswith(".py") else merge_text
-    return table.decide(relpath, ours, base, theirs, merge, essential=essential)
+    return table.decide(relpath, ours, base, theirs, merge, essential=essential, overwrite=overwrite)
 
 
 def _merge_python(ours: str, base: str, theirs: str) -> MergeResult:

@@ -61,23 +61,31 @@ def encode(text: str, crlf: bool) -> bytes:
 
 
 def decide(
-    relpath: str, ours: bytes | None, base: str | None, theirs: str | None, merge: Merge, *, essential: bool = False
+    relpath: str,
+    ours: bytes | None,
+    base: str | None,
+    theirs: str | None,
+    merge: Merge,
+    *,
+    essential: bool = False,
+    overwrite: str | None = None,
 ) -> list[Step]:
     """The steps for one path.  ``ours`` is on disk, ``base`` last generated, ``theirs``
-    the new render (None means absent); ``merge`` merges ``theirs`` into ``ours``."""
+    the new render (None means absent); ``merge`` merges ``theirs`` into ``ours``.
+    ``overwrite`` (``new --force``) replaces a file that has no base, with that note,
+    instead of writing the new version beside it."""
     if theirs is None:
-        if ours is None or base is None:
-            return []
-        text = decode(ours)
-        if text is not None and to_lf(text) == base:
-            return [Step(relpath, Action.DELETE, "no longer in the spec", True, None)]
-        return [Step(relpath, Action.ORPHAN, "no longer in the spec; kept because you changed it")]
+        return _gone(relpath, ours, base)
     if ours is None:
         if base is None:
             return [Step(relpath, Action.CREATE, "", True, theirs.encode("utf-8"))]
         if essential:
             return [Step(relpath, Action.CREATE, "restored: the project cannot run without it", True, theirs.encode("utf-8"))]
         return [Step(relpath, Action.SKIP, "deleted by you; stays deleted")]
+    if base is None and overwrite is not None:
+        if ours == theirs.encode("utf-8"):
+            return [Step(relpath, Action.IDENTICAL)]
+        return [Step(relpath, Action.OVERWRITE, overwrite, True, theirs.encode("utf-8"))]
     text = decode(ours)
     if text is None:
         if theirs == base:
@@ -99,6 +107,16 @@ def decide(
     count = f"{merged.conflicts} conflict{'s' if merged.conflicts != 1 else ''}"
     note = f"{count} marked in the file" + (f": {merged.why}" if merged.why else "")
     return [Step(relpath, Action.CONFLICT, note, True, merged.text.encode("utf-8"), True)]
+
+
+def _gone(relpath: str, ours: bytes | None, base: str | None) -> list[Step]:
+    """A path the spec no longer produces: deleted when unchanged, else kept (an orphan)."""
+    if ours is None or base is None:
+        return []
+    text = decode(ours)
+    if text is not None and to_lf(text) == base:
+        return [Step(relpath, Action.DELETE, "no longer in the spec", True, None)]
+    return [Step(relpath, Action.ORPHAN, "no longer in the spec; kept because you changed it")]
 
 
 def beside(relpath: str, theirs: str, why: str) -> list[Step]:
