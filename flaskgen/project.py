@@ -47,7 +47,7 @@ def create_project(
         _check_target(spec_path, output, force)
     files = render_project(spec, spec_path.name, templates)
     _keep_spec(spec_path, output, files)
-    steps = _plan(output, spec_path, spec_text, files)
+    steps = _plan(output, files)
     if not dry_run:
         state_json = _state(spec_path, spec_text, output, files, templates).to_json()
         with writing(output):
@@ -68,12 +68,10 @@ def _check_target(spec_path: Path, output: Path, force: bool) -> None:
     )
 
 
-def _plan(output: Path, spec_path: Path, spec_text: str, files: dict[str, str]) -> list[Step]:
+def _plan(output: Path, files: dict[str, str]) -> list[Step]:
     """The regen planner with no state and nothing moved: every file is new, identical
     or overwritten."""
-    steps, _carried = plan_steps(
-        Inputs(output, spec_path, spec_text, None, files, overwrite=OVERWRITTEN)
-    )
+    steps, _carried = plan_steps(Inputs(output, None, files, overwrite=OVERWRITTEN))
     return steps
 
 

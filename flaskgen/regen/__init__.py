@@ -33,7 +33,7 @@ from flaskgen.core.actions import Action
 from flaskgen.core.errors import RegenError, TargetError
 from flaskgen.core.merge.table import BESIDE, Report, Step
 from flaskgen.regen.apply import BACKUP_DIR, JOURNAL, apply_steps, backup, diffs, resume
-from flaskgen.regen.disk import project_lock, python_sources, stale_temporaries
+from flaskgen.regen.disk import project_lock, stale_temporaries
 from flaskgen.regen.guards import check_paths, git_dirty, read_bytes, unresolved
 from flaskgen.regen.plan import Inputs, plan_steps, render_new
 from flaskgen.state import (
@@ -104,9 +104,7 @@ def _regen(
     spec_text = _read_spec(spec_path)
     folders = _template_folders(project, templates, state)
     theirs, moves, renames = render_new(spec_path, spec_text, state, folders, project)
-    python = python_sources(project, set(state.files if state else ()) | set(theirs))
-    inputs = Inputs(project, spec_path, spec_text, state, theirs, moves.files, moves.blocks, renames, moves.names, python)
-    steps, carried = plan_steps(inputs)
+    steps, carried = plan_steps(Inputs(project, state, theirs, moves, renames))
     report = Report(steps)
     state_json = _new_state(project, spec_path, spec_text, theirs, folders, steps, state).to_json()
     report.pending = (project / JOURNAL).exists()

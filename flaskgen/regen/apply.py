@@ -166,7 +166,7 @@ def resume(root: Path) -> Report:
     for entry in entries:
         relpath, data = str(entry["path"]), _entry_data(entry)
         current = read_bytes(root, relpath)
-        step = Step(relpath, Action(entry["action"]), entry["note"], True, data, bool(entry["conflict"]))
+        step = Step(relpath, Action(entry["action"]), entry["note"], writes=True, data=data, conflict=bool(entry["conflict"]))
         if current != data and _digest(current) != entry["old"]:
             step = _pending_changed(root, relpath, data, extra)
         elif current != data:
@@ -181,11 +181,11 @@ def resume(root: Path) -> Report:
 def _pending_changed(root: Path, relpath: str, data: bytes | None, extra: list[str]) -> Step:
     """The step for a file the user changed while an interrupted run was pending."""
     if data is None or relpath.endswith(BESIDE):
-        return Step(relpath, Action.SKIP, "changed while an interrupted regen was pending; yours kept")
+        return Step.leave(relpath, Action.SKIP, "changed while an interrupted regen was pending; yours kept")
     side = relpath + BESIDE
     _io_write(root / safe_relpath(side), data)
     extra.append(side)
-    return Step(relpath, Action.CONFLICT, f"changed while an interrupted regen was pending; the new version is in {side}", conflict=True)
+    return Step.clash(relpath, f"changed while an interrupted regen was pending; the new version is in {side}")
 
 
 def diffs(root: Path, steps: list[Step]) -> list[str]:

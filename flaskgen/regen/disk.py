@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -91,10 +91,11 @@ def project_lock(root: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def python_sources(root: Path, generated: set[str]) -> dict[str, str]:
+def python_sources(root: Path, generated: set[str], known: Mapping[str, bytes | None] | None = None) -> dict[str, str]:
     """The project's Python modules the import check reads, as on disk: every ``.py``
     file in the folders regen generates Python into (yours too) and the generated ones
-    at the top; symbolic links, hidden folders, caches and non-UTF-8 files are left out."""
+    at the top; symbolic links, hidden folders, caches and non-UTF-8 files are left out.
+    ``known`` holds files already read (None: absent)."""
     folders = sorted({p.split("/")[0] for p in generated if p.endswith(".py") and "/" in p})
     paths = [root / p for p in sorted(generated) if p.endswith(".py") and "/" not in p]
     for folder in folders:
@@ -106,7 +107,9 @@ def python_sources(root: Path, generated: set[str]) -> dict[str, str]:
         if any(part.startswith(".") or part == "__pycache__" for part in relpath.split("/")) or linked(root, relpath):
             continue
         try:
-            out[relpath] = path.read_bytes().decode("utf-8")
+            data = known[relpath] if known is not None and relpath in known else path.read_bytes()
+            if data is not None:
+                out[relpath] = data.decode("utf-8")
         except (OSError, UnicodeDecodeError):
             continue
     return out
