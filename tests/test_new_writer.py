@@ -7,8 +7,10 @@ import json
 import stat
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
+from flaskgen import write
 from flaskgen.cli import main
 from flaskgen.project import create_project
 from flaskgen.regen.apply import JOURNAL
@@ -97,3 +99,22 @@ def test_force_over_a_project_is_one_run_of_the_writer(tmp_path: Path) -> None:
     )
     assert not (project.root / JOURNAL).exists()
     assert project.regen().changes is False
+
+
+def test_a_failure_while_applying_leaves_no_target(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = {"n": 0}
+    real = write.write_atomic
+
+    def flaky(path: Path, data: bytes, mode: int) -> None:
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise OSError(28, "No space left on device", str(path))
+        real(path, data, mode)
+
+    monkeypatch.setattr(write, "write_atomic", flaky)
+    monkeypatch.setattr("flaskgen.regen.apply.write_atomic", flaky)
+    code, _, stderr = _new(str(EXAMPLES / "minimal.yaml"), "-o", str(tmp_path / "out"))
+    assert code == 1 and "No space left on device" in stderr
+    assert calls["n"] == 5 and list(tmp_path.iterdir()) == []
