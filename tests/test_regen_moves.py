@@ -1,6 +1,7 @@
 """End to end: edits move with what the spec renames or reshapes in place — an upload
-renamed with ``renamed_from`` keeps your edited views and page, and a class view whose
-methods change keeps each edited method with its own method."""
+renamed with ``renamed_from`` keeps your edited views and page, a class view whose
+methods change keeps each edited method with its own method, and removing ``auth`` keeps
+the auth files you edited."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from flaskgen.core.merge.identity import rename_names
 from flaskgen.merge import has_markers
 from tests.genenv import GenEnv
 from tests.regen_support import Project
+from tests.test_regen_drops import AUTH
+from tests.test_regen_drops import SPEC as TILL_SPEC
 
 UPLOAD_SPEC = """\
 flaskgen: 1
@@ -181,3 +184,32 @@ def test_renamed_names_change_only_where_they_stand_alone() -> None:
         == 'def documents():\n    """files"""\n    f = request.files  # files\n    send(files=DOCUMENTS)\n    return documents_file\n'
     )
     assert rename_names("def broken(:\n", {"broken": "x"}) == "def broken(:\n"
+
+
+def test_removing_auth_keeps_the_auth_files_you_edited(tmp_path: Path) -> None:
+    project = Project.create(tmp_path, TILL_SPEC + AUTH)
+    project.edit(
+        "till/templates/auth/login.html",
+        "{% block content %}\n",
+        "{% block content %}\n<p>Welcome back.</p>\n",
+    )
+    project.edit(
+        "till/auth/views.py",
+        "\n\n@bp.",
+        "\n\n# mine\n@bp.",
+    )
+    project.respec(AUTH, "dropped: [Customer.password_hash, Customer.session_token]\n")
+    report = project.regen()
+    actions = project.actions(report)
+    assert actions["till/templates/auth/login.html"] == "orphan"
+    assert actions["till/auth/forms.py"] == actions["till/templates/auth/register.html"] == "delete"
+    assert report.conflicts == ["till/auth/views.py"]
+    note = next(s.note for s in report.steps if s.relpath == "till/auth/views.py")
+    assert note.startswith(
+        "no longer in the spec; kept because you changed it, and the code would not import"
+    )
+    assert "# mine" in project.read("till/auth/views.py") and "Welcome back." in project.read(
+        "till/templates/auth/login.html"
+    )
+    project.path("till/auth/views.py").unlink()  # delete it (or fix it): then regen goes on
+    assert not project.regen().conflicts
