@@ -112,10 +112,11 @@ class Printer:
             return
         click.echo(click.style(text, **style) if style else text, err=err, nl=nl, color=self.color)
 
-    def results(self, results: list[WriteResult]) -> None:
-        """One line per file that changed or was left alone; unchanged files are only counted."""
+    def results(self, results: list[WriteResult], *, every: bool = False) -> None:
+        """One line per file that changed or was left alone; unchanged files are only
+        counted, unless ``every`` (a dry run of ``new``: one word per file)."""
         for result in results:
-            if result.shown:
+            if result.shown or every:
                 word = click.style(f"{result.action.value:<9}", **COLOURS.get(result.action, {}))
                 note = f"  ({result.note})" if result.note else ""
                 self.echo(f"{word} {result.relpath}{note}")
@@ -143,22 +144,30 @@ def _json_errors(fmt: str, func: Callable[[], Any]) -> Any:
 @click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True, help="The project folder to create.")
 @click.option("--force", is_flag=True, help="Write into a non-empty folder (changed files are backed up first).")
+@click.option("--dry-run", is_flag=True, help="Show what would be written, one word per file; write nothing.")
 @click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path), multiple=True, help="A folder of templates that shadow the built-in ones.")
 @_output_options
-def new(spec: Path, output: Path, force: bool, templates: tuple[Path, ...], quiet: bool, color: bool | None, fmt: str) -> None:
+def new(
+    spec: Path, output: Path, force: bool, dry_run: bool, templates: tuple[Path, ...], quiet: bool, color: bool | None, fmt: str
+) -> None:
     """Create a Flask project in OUTPUT from the SPEC file."""
     from flaskgen.project import create_project
 
-    results = _json_errors(fmt, lambda: create_project(spec, output, force=force, templates=templates))
+    results = _json_errors(fmt, lambda: create_project(spec, output, force=force, templates=templates, dry_run=dry_run))
     summary = summarize(results)
     if fmt == "json":
-        body = {"ok": True, "command": "new", "project": str(output), "files": results_json(results), "summary": summary.as_dict()}
+        body: dict[str, Any] = {"ok": True, "command": "new", "project": str(output), "files": results_json(results), "summary": summary.as_dict()}
+        if dry_run:
+            body["dry_run"] = True
         click.echo(json.dumps(body, indent=2, sort_keys=True))
         return
     out = Printer(quiet=quiet, color=use_color(color))
-    out.results(results)
+    out.results(results, every=dry_run)
     _warn(spec)
-    out.echo(f"{summary.format()} in {output}", always=True)
+    if dry_run:
+        out.echo(f"dry run: {summary.format('would change')} in {output}; nothing was written", always=True)
+    else:
+        out.echo(f"{summary.format()} in {output}", always=True)
 
 
 @main.command()

@@ -30,7 +30,7 @@ def render_files(
     """The final text of planned files (rendered, normalized, formatted), sorted by path.
 
     ruff formats files on disk: in ``workdir`` when given (an empty folder of the
-    caller's, such as a new project's staging folder, where the files stay), else in a
+    caller's, where the files stay), else in a
     scratch folder that is removed afterwards.
     """
     if workdir is not None:

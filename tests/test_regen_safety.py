@@ -48,15 +48,18 @@ def _ruff_clean(path: Path) -> bool:
 def test_methods_changed_never_move_an_edited_body_to_another_method(tmp_path: Path) -> None:
     project = Project.create(tmp_path, BASE_SPEC.replace(HELLO, HELLO + THING))
     project.edit("shop/views.py", "    def patch(self) -> ResponseReturnValue:\n        return jsonify({})", "    def patch(self) -> ResponseReturnValue:\n        return jsonify({'patched': 'mine'})")
-    mine = project.read("shop/views.py")
     project.respec("methods: [PUT, PATCH]", "methods: [PUT, DELETE]")
     report = project.regen()
     assert report.conflicts == ["shop/views.py"]
-    assert project.read("shop/views.py") == mine  # yours untouched, nothing moved
-    side = project.read("shop/views.py" + BESIDE)
-    assert "def delete(self)" in side and "mine" not in side
+    assert not project.path("shop/views.py" + BESIDE).exists()  # merged per method, not as a whole file
+    text = project.read("shop/views.py")
+    assert text.count("<<<<<<< yours") == 1
+    yours, _, rest = text.partition("||||||| last generated")
+    assert "'patched': 'mine'" in yours.partition("<<<<<<< yours")[2]  # your patch, only inside the markers
+    after = rest.partition(">>>>>>> new spec")[2]
+    assert "def delete(self)" in after and "mine" not in after and "def patch" not in after
     note = next(s.note for s in report.steps if s.relpath == "shop/views.py")
-    assert "delete" in note or "patch" in note
+    assert "ThingView.patch()" in note
 
 
 def test_a_route_replaced_in_place_does_not_inherit_the_old_body(tmp_path: Path) -> None:

@@ -29,11 +29,11 @@ import json
 from pathlib import Path
 
 from flaskgen import __version__
-from flaskgen.core.errors import RegenError, TargetError
 from flaskgen.core.actions import Action
+from flaskgen.core.errors import RegenError, TargetError
 from flaskgen.core.merge.table import BESIDE, Report, Step
 from flaskgen.regen.apply import BACKUP_DIR, JOURNAL, apply_steps, backup, diffs, resume
-from flaskgen.regen.disk import project_lock, python_sources, stale_temporaries
+from flaskgen.regen.disk import project_lock, stale_temporaries
 from flaskgen.regen.guards import check_paths, git_dirty, read_bytes, unresolved
 from flaskgen.regen.plan import Inputs, plan_steps, render_new
 from flaskgen.state import (
@@ -103,22 +103,10 @@ def _regen(
     spec_path = _spec_path(project, spec_path, state)
     spec_text = _read_spec(spec_path)
     folders = _template_folders(project, templates, state)
-    theirs, file_moves, block_moves, renames = render_new(spec_path, spec_text, state, folders, project)
-    python = python_sources(project, set(state.files if state else ()) | set(theirs))
-    steps, carried = plan_steps(Inputs(project, spec_path, spec_text, state, theirs, file_moves, block_moves, renames, python))
+    theirs, moves, renames = render_new(spec_path, spec_text, state, folders, project)
+    steps, carried = plan_steps(Inputs(project, state, theirs, moves, renames))
     report = Report(steps)
-    new_state = State(
-        __version__,
-        spec_reference(spec_path, project),
-        sha256(spec_text),
-        theirs,
-        spec_text,
-        tuple(path_reference(f, project) for f in folders),
-        tuple(sorted(_conflict_paths(steps))),
-        folders_sha256(folders),
-        _orphan_bases(steps, state),
-    )
-    state_json = new_state.to_json()
+    state_json = _new_state(project, spec_path, spec_text, theirs, folders, steps, state).to_json()
     report.pending = (project / JOURNAL).exists()
     report.state_changed = read_bytes(project, STATE_FILE) != state_json.encode("utf-8") or report.pending
     if dry_run:
@@ -131,6 +119,29 @@ def _regen(
         with writing(project):
             apply_steps(project, steps, state_json, carried)
     return report
+
+
+def _new_state(
+    project: Path,
+    spec_path: Path,
+    spec_text: str,
+    theirs: dict[str, str],
+    folders: tuple[Path, ...],
+    steps: list[Step],
+    state: State | None,
+) -> State:
+    """The state after this run: the new render as the next base, and what is left open."""
+    return State(
+        __version__,
+        spec_reference(spec_path, project),
+        sha256(spec_text),
+        theirs,
+        spec_text,
+        tuple(path_reference(f, project) for f in folders),
+        tuple(sorted(_conflict_paths(steps))),
+        folders_sha256(folders),
+        _orphan_bases(steps, state),
+    )
 
 
 def _orphan_bases(steps: list[Step], state: State | None) -> dict[str, str]:

@@ -1,5 +1,6 @@
-"""Applying a regen, crash-safe: journal first, atomic writes, the state last; an
-interrupted run is finished by the next; backups and dry-run diffs."""
+"""Applying the steps of ``new`` or ``regen``, crash-safe: journal first, atomic writes,
+the state last; an interrupted run is finished by the next; a new project is built beside
+its folder and renamed into place; backups and dry-run diffs."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import binascii
 import difflib
 import hashlib
 import json
+import os
+import shutil
 import stat
 from pathlib import Path
 from typing import Any
@@ -16,14 +19,14 @@ from flaskgen.core.actions import Action
 from flaskgen.core.errors import RegenError
 from flaskgen.core.merge.table import BESIDE, Report, Step
 from flaskgen.merge import decode
-from flaskgen.regen.disk import mode_for
+from flaskgen.regen.disk import LOCK, mode_for
 from flaskgen.regen.guards import check_paths, read_bytes
 from flaskgen.state import (
     STATE_DIR,
     STATE_FILE,
     with_conflicts,
 )
-from flaskgen.write import safe_relpath, write_atomic
+from flaskgen.write import safe_relpath, staging_for, umask, write_atomic
 
 JOURNAL = f"{STATE_DIR}/journal.json"
 
@@ -41,18 +44,19 @@ def _io_write(path: Path, data: bytes | None, mode: int | None = None) -> None:
                 break
             folder.rmdir()
         return
-    write_atomic(path, data, mode if mode is not None and not path.exists() else mode_for(path, path.name))
+    write_atomic(path, data, mode if mode is not None and not path.exists() else mode_for(path, data))
 
 
 def _digest(data: bytes | None) -> str | None:
     return None if data is None else hashlib.sha256(data).hexdigest()
 
 
-def backup(root: Path, steps: list[Step]) -> str:
-    """Copy every file about to change to ``.flaskgen/backup/<n>/``; returns that folder."""
+def backup(root: Path, steps: list[Step], into: str | None = None) -> str:
+    """Copy every file about to change to ``into`` (default: a new ``.flaskgen/backup/<n>/``);
+    returns that folder."""
     folder = root / BACKUP_DIR
     taken = [int(p.name) for p in folder.iterdir() if p.name.isdigit()] if folder.is_dir() else []
-    target = f"{BACKUP_DIR}/{max(taken, default=0) + 1}"
+    target = into or f"{BACKUP_DIR}/{max(taken, default=0) + 1}"
     for step in steps:
         data = read_bytes(root, step.relpath) if step.writes else None
         if data is not None:
@@ -109,6 +113,23 @@ def apply_steps(root: Path, steps: list[Step], state_json: str, carried: dict[st
         _io_write(root / JOURNAL, None)
 
 
+def apply_fresh(target: Path, steps: list[Step], state_json: str) -> None:
+    """Apply ``steps`` to a new project: in a private folder beside ``target`` (missing or
+    empty), renamed into place once complete, so a failure leaves nothing behind."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = staging_for(target)
+    try:
+        apply_steps(staging, steps, state_json)
+        _io_write(staging / LOCK, b"")  # regen's lock, there from the start
+        staging.chmod(0o777 & ~umask())  # mkdtemp makes it private (0700)
+        if target.is_dir():
+            target.rmdir()
+        os.rename(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
 def _checked_entry(entry: Any) -> dict[str, Any]:
     """One journal step, checked so a damaged journal is reported, not a KeyError later."""
     if not isinstance(entry, dict):
@@ -145,7 +166,7 @@ def resume(root: Path) -> Report:
     for entry in entries:
         relpath, data = str(entry["path"]), _entry_data(entry)
         current = read_bytes(root, relpath)
-        step = Step(relpath, Action(entry["action"]), entry["note"], True, data, bool(entry["conflict"]))
+        step = Step(relpath, Action(entry["action"]), entry["note"], writes=True, data=data, conflict=bool(entry["conflict"]))
         if current != data and _digest(current) != entry["old"]:
             step = _pending_changed(root, relpath, data, extra)
         elif current != data:
@@ -160,11 +181,11 @@ def resume(root: Path) -> Report:
 def _pending_changed(root: Path, relpath: str, data: bytes | None, extra: list[str]) -> Step:
     """The step for a file the user changed while an interrupted run was pending."""
     if data is None or relpath.endswith(BESIDE):
-        return Step(relpath, Action.SKIP, "changed while an interrupted regen was pending; yours kept")
+        return Step.leave(relpath, Action.SKIP, "changed while an interrupted regen was pending; yours kept")
     side = relpath + BESIDE
     _io_write(root / safe_relpath(side), data)
     extra.append(side)
-    return Step(relpath, Action.CONFLICT, f"changed while an interrupted regen was pending; the new version is in {side}", conflict=True)
+    return Step.clash(relpath, f"changed while an interrupted regen was pending; the new version is in {side}")
 
 
 def diffs(root: Path, steps: list[Step]) -> list[str]:

@@ -23,6 +23,7 @@ import ast
 import json
 import subprocess
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from flaskgen.core.actions import Action
@@ -105,7 +106,7 @@ def check_merges(
             text = fixed[step.relpath][0]
             note = step.note + ("; " + fixed[step.relpath][2] if fixed[step.relpath][2] else "")
             crlf = uses_crlf((step.data or b"").decode("utf-8"))
-            out.append(Step(step.relpath, step.action, note, True, step.data if text == item.merged else encode(text, crlf)))
+            out.append(replace(step, note=note, data=step.data if text == item.merged else encode(text, crlf)))
     return out
 
 
@@ -114,7 +115,7 @@ def _refuse_merge(step: Step, item: Merged, mine: bytes | None, why: str) -> lis
     render beside it."""
     steps = beside(step.relpath, item.theirs, f"{why}; yours kept")
     if mine is not None:
-        steps[0] = Step(step.relpath, Action.CONFLICT, steps[0].note, True, mine, True)
+        steps[0] = Step.clash(step.relpath, steps[0].note, mine)
     return steps
 
 
@@ -183,7 +184,10 @@ def check_imports(
     """Every import of the project's own modules that resolves on disk today but not once
     ``steps`` are applied becomes a conflict naming its file and line: a merged file keeps
     yours (the new version beside it), any other file is reported as it will be.
-    ``moved`` maps a new path to the old one of a file that moves."""
+    ``moved`` maps a new path to the old one of a file that moves.  With no modules on
+    disk (a new project) no import resolves today, so none can break."""
+    if not before:
+        return steps
     new_path = {old: new for new, old in moved.items()}
     known = {(new_path.get(u.relpath, u.relpath), u.module, u.name) for u in unresolved_imports(before)}
     for _ in range(len(steps) + 1):  # keeping yours can break another import: until none is new
@@ -212,10 +216,10 @@ def _import_conflicts(steps: list[Step], fresh: dict[str, list[Unresolved]], our
         else:
             fix = "fix or delete it" if step.action == Action.ORPHAN else "fix it"
             note = (f"{step.note}, and " if step.action == Action.ORPHAN else "") + f"{why}; {fix}, then run 'flaskgen regen' again"
-            out.append(Step(step.relpath, Action.CONFLICT, note, step.writes, step.data, True))
+            out.append(replace(step, action=Action.CONFLICT, note=note, conflict=True))
     for relpath, problems in sorted(fresh.items()):  # your own files, which regen does not write
         why = "; ".join(p.describe() for p in problems)
-        out.append(Step(relpath, Action.CONFLICT, f"the code would not import ({why}); fix it, then run 'flaskgen regen' again", conflict=True))
+        out.append(Step.clash(relpath, f"the code would not import ({why}); fix it, then run 'flaskgen regen' again"))
     return out
 
 
@@ -267,4 +271,4 @@ def hint_conflicts(steps: list[Step], ours: dict[str, bytes | None], modules: di
         lines = {line for line in needed if line is not None and import_problem(line, relpath, modules) is None}
         if lines:
             notes[relpath] = "; keeping your side needs back " + ", ".join(f"'{line}'" for line in sorted(lines))
-    return [Step(s.relpath, s.action, s.note + notes[s.relpath], s.writes, s.data, s.conflict) if s.relpath in notes else s for s in steps]
+    return [replace(s, note=s.note + notes[s.relpath]) if s.relpath in notes else s for s in steps]

@@ -1,4 +1,4 @@
-"""The disk side of ``regen``: file modes (written by ``write.write_atomic``), the project lock,
+"""The disk side of ``new`` and ``regen``: file modes (written by ``write.write_atomic``), the project lock,
 leftovers of killed runs, and symbolic links (which regen never writes through)."""
 
 from __future__ import annotations
@@ -6,31 +6,25 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
 from flaskgen.core.errors import RegenError
 from flaskgen.state import STATE_DIR
-from flaskgen.write import umask
+from flaskgen.write import new_mode
 
 LOCK = f"{STATE_DIR}/lock"
-EXECUTABLE = frozenset({"manage.py"})  # generated files that are scripts
 # mkstemp's names: ".<name>." + 8 random characters + ".tmp"
 _TMP = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
 
 
-def new_mode(relpath: str) -> int:
-    """The mode of a file regen creates: 0666 (0777 for scripts) less the umask."""
-    return (0o777 if relpath in EXECUTABLE else 0o666) & ~umask()
-
-
-def mode_for(path: Path, relpath: str) -> int:
-    """Keep the mode of an existing file; a new one gets :func:`new_mode`."""
+def mode_for(path: Path, data: bytes) -> int:
+    """Keep the mode of an existing file; a new one gets :func:`flaskgen.write.new_mode`."""
     try:
         return stat.S_IMODE(path.stat().st_mode)
     except (FileNotFoundError, NotADirectoryError):
-        return new_mode(relpath)
+        return new_mode(data)
 
 
 def linked(root: Path, relpath: str) -> bool:
@@ -97,10 +91,11 @@ def project_lock(root: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def python_sources(root: Path, generated: set[str]) -> dict[str, str]:
+def python_sources(root: Path, generated: set[str], known: Mapping[str, bytes | None] | None = None) -> dict[str, str]:
     """The project's Python modules the import check reads, as on disk: every ``.py``
     file in the folders regen generates Python into (yours too) and the generated ones
-    at the top; symbolic links, hidden folders, caches and non-UTF-8 files are left out."""
+    at the top; symbolic links, hidden folders, caches and non-UTF-8 files are left out.
+    ``known`` holds files already read (None: absent)."""
     folders = sorted({p.split("/")[0] for p in generated if p.endswith(".py") and "/" in p})
     paths = [root / p for p in sorted(generated) if p.endswith(".py") and "/" not in p]
     for folder in folders:
@@ -112,7 +107,9 @@ def python_sources(root: Path, generated: set[str]) -> dict[str, str]:
         if any(part.startswith(".") or part == "__pycache__" for part in relpath.split("/")) or linked(root, relpath):
             continue
         try:
-            out[relpath] = path.read_bytes().decode("utf-8")
+            data = known[relpath] if known is not None and relpath in known else path.read_bytes()
+            if data is not None:
+                out[relpath] = data.decode("utf-8")
         except (OSError, UnicodeDecodeError):
             continue
     return out

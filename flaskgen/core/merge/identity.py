@@ -5,6 +5,7 @@ is found in the user's own code and put back."""
 from __future__ import annotations
 
 import ast
+import tokenize
 from dataclasses import dataclass
 
 
@@ -124,3 +125,28 @@ def add_import(text: str, line: str) -> str:
             after = node.end_lineno or 0
     lines = text.split("\n")
     return "\n".join([*lines[:after], line, *lines[after:]])
+
+
+def rename_names(text: str, names: dict[str, str]) -> str:
+    """``text`` with every Python name in ``names`` (old -> new) spelled the new way
+    where it stands on its own: not an attribute (``request.files``), a keyword
+    argument, a string or a comment. Unchanged when the text does not tokenize."""
+    lines = text.split("\n")
+    physical = iter([line + "\n" for line in lines[:-1]] + [lines[-1]])
+    try:
+        tokens = list(tokenize.generate_tokens(lambda: next(physical, "")))
+    except (tokenize.TokenError, SyntaxError):
+        return text
+    spans: list[tuple[int, int, str, str]] = []  # (line, column, old, new)
+    for i, tok in enumerate(tokens):
+        if tok.type != tokenize.NAME or tok.string not in names:
+            continue
+        before = tokens[i - 1].string if i else ""
+        after = tokens[i + 1].string if i + 1 < len(tokens) else ""
+        if before == "." or (after == "=" and before in ("(", ",")):
+            continue
+        spans.append((tok.start[0], tok.start[1], tok.string, names[tok.string]))
+    for row, col, old, new in sorted(spans, reverse=True):
+        line = lines[row - 1]
+        lines[row - 1] = line[:col] + new + line[col + len(old) :]
+    return "\n".join(lines)

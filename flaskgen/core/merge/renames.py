@@ -8,27 +8,11 @@ key, or was renamed with ``renamed_from``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from flaskgen.core.merge.moves import BlockMove, Moves
 from flaskgen.core.spec.base import snake
 from flaskgen.core.spec.types import ProjectSpec, Route
-
-
-@dataclass(frozen=True)
-class BlockMove:
-    """A top-level ``def``/``class`` that moved from one generated file to another."""
-
-    old_file: str
-    old_name: str
-    new_file: str
-    new_name: str
-
-
-@dataclass(frozen=True)
-class Moves:
-    files: dict[str, str] = field(default_factory=dict)  # new path -> old path
-    blocks: tuple[BlockMove, ...] = ()
 
 
 def _name_renames(old: ProjectSpec, new: ProjectSpec) -> list[tuple[str, str]]:
@@ -125,7 +109,15 @@ def find_moves(old: ProjectSpec, new: ProjectSpec, old_files: set[str], new_file
         moved_to = next((n for n, o in files.items() if o == old_file), old_file)
         if old_name and new_name and moved_to != new_file:
             blocks.append(BlockMove(old_file, old_name, new_file, new_name))
-    return Moves(files, tuple(blocks))
+    return Moves(files, tuple(blocks), _renamed_names(old, new))
+
+
+def _renamed_names(old: ProjectSpec, new: ProjectSpec) -> dict[str, dict[str, str]]:
+    """The names a renamed upload changes in the uploads module: its views and its
+    constant, so your edits inside them merge as if the spec had always used the new name."""
+    names = {was: now for now, was in _upload_view_renames(old, new).items()}
+    names |= {was.upper(): now.upper() for was, now in list(names.items()) if not was.endswith("_file")}
+    return {f"{new.project.package}/uploads.py": names} if names else {}
 
 
 def view_renames(old: ProjectSpec, new: ProjectSpec) -> dict[str, str]:
@@ -137,4 +129,19 @@ def view_renames(old: ProjectSpec, new: ProjectSpec) -> dict[str, str]:
         old_name, new_name = _view_name(before), _view_name(after)
         if old_name and new_name and old_name != new_name:
             out[new_name] = old_name
+    return out
+
+
+def _upload_view_renames(old: ProjectSpec, new: ProjectSpec) -> dict[str, str]:
+    """New view name -> old, for uploads renamed with ``renamed_from``: the form view
+    takes the upload's name, the download view ``<name>_file``."""
+    before = {u.name: u for u in old.uploads}
+    out = {}
+    for upload in new.uploads:
+        was = before.get(upload.renamed_from or "")
+        if was is None or was.name == upload.name:
+            continue
+        out[upload.name] = was.name
+        if was.serve and upload.serve:
+            out[f"{upload.name}_file"] = f"{was.name}_file"
     return out

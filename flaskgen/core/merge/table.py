@@ -25,6 +25,27 @@ class Step:
     data: bytes | None = None
     conflict: bool = False
 
+    @classmethod
+    def write(cls, relpath: str, action: Action, data: bytes, note: str = "") -> Step:
+        """A step that writes ``data`` to the path."""
+        return cls(relpath, action, note, writes=True, data=data)
+
+    @classmethod
+    def remove(cls, relpath: str, action: Action, note: str = "") -> Step:
+        """A step that removes the file (deleted, or moved away)."""
+        return cls(relpath, action, note, writes=True, data=None)
+
+    @classmethod
+    def leave(cls, relpath: str, action: Action, note: str = "") -> Step:
+        """A step that writes nothing: the file stays as it is."""
+        return cls(relpath, action, note)
+
+    @classmethod
+    def clash(cls, relpath: str, note: str, data: bytes | None = None) -> Step:
+        """A conflict the next run must see resolved: ``data`` (markers, or yours carried
+        here) is written when given, else the file stays as it is."""
+        return cls(relpath, Action.CONFLICT, note, writes=data is not None, data=data, conflict=True)
+
     @property
     def result(self) -> WriteResult:
         return WriteResult(self.relpath, self.action, self.note)
@@ -61,48 +82,67 @@ def encode(text: str, crlf: bool) -> bytes:
 
 
 def decide(
-    relpath: str, ours: bytes | None, base: str | None, theirs: str | None, merge: Merge, *, essential: bool = False
+    relpath: str,
+    ours: bytes | None,
+    base: str | None,
+    theirs: str | None,
+    merge: Merge,
+    *,
+    essential: bool = False,
+    overwrite: str | None = None,
 ) -> list[Step]:
     """The steps for one path.  ``ours`` is on disk, ``base`` last generated, ``theirs``
-    the new render (None means absent); ``merge`` merges ``theirs`` into ``ours``."""
+    the new render (None means absent); ``merge`` merges ``theirs`` into ``ours``.
+    ``overwrite`` (``new --force``) replaces a file that has no base, with that note,
+    instead of writing the new version beside it."""
     if theirs is None:
-        if ours is None or base is None:
-            return []
-        text = decode(ours)
-        if text is not None and to_lf(text) == base:
-            return [Step(relpath, Action.DELETE, "no longer in the spec", True, None)]
-        return [Step(relpath, Action.ORPHAN, "no longer in the spec; kept because you changed it")]
+        return _gone(relpath, ours, base)
     if ours is None:
         if base is None:
-            return [Step(relpath, Action.CREATE, "", True, theirs.encode("utf-8"))]
+            return [Step.write(relpath, Action.CREATE, theirs.encode("utf-8"))]
         if essential:
-            return [Step(relpath, Action.CREATE, "restored: the project cannot run without it", True, theirs.encode("utf-8"))]
-        return [Step(relpath, Action.SKIP, "deleted by you; stays deleted")]
+            return [Step.write(relpath, Action.CREATE, theirs.encode("utf-8"), "restored: the project cannot run without it")]
+        return [Step.leave(relpath, Action.SKIP, "deleted by you; stays deleted")]
+    if base is None and overwrite is not None:
+        if ours == theirs.encode("utf-8"):
+            return [Step.leave(relpath, Action.IDENTICAL)]
+        return [Step.write(relpath, Action.OVERWRITE, theirs.encode("utf-8"), overwrite)]
     text = decode(ours)
     if text is None:
         if theirs == base:
-            return [Step(relpath, Action.KEEP, "binary")]
+            return [Step.leave(relpath, Action.KEEP, "binary")]
         return beside(relpath, theirs, "binary or not UTF-8: yours kept")
     crlf = uses_crlf(text)
     mine = to_lf(text) if crlf else text
     if mine == theirs:
-        return [Step(relpath, Action.IDENTICAL)]
+        return [Step.leave(relpath, Action.IDENTICAL)]
     if base is None:
         return beside(relpath, theirs, "no merge base: yours kept")
     if mine == base:
-        return [Step(relpath, Action.UPDATE, "", True, encode(theirs, crlf))]
+        return [Step.write(relpath, Action.UPDATE, encode(theirs, crlf))]
     if theirs == base:
-        return [Step(relpath, Action.KEEP, "changed by you")]
+        return [Step.leave(relpath, Action.KEEP, "changed by you")]
     merged = merge(text, base, theirs)
     if merged.clean:
-        return [Step(relpath, Action.MERGE, "your changes kept", True, merged.text.encode("utf-8"))]
+        return [Step.write(relpath, Action.MERGE, merged.text.encode("utf-8"), "your changes kept")]
     count = f"{merged.conflicts} conflict{'s' if merged.conflicts != 1 else ''}"
-    return [Step(relpath, Action.CONFLICT, f"{count} marked in the file", True, merged.text.encode("utf-8"), True)]
+    note = f"{count} marked in the file" + (f": {merged.why}" if merged.why else "")
+    return [Step.clash(relpath, note, merged.text.encode("utf-8"))]
+
+
+def _gone(relpath: str, ours: bytes | None, base: str | None) -> list[Step]:
+    """A path the spec no longer produces: deleted when unchanged, else kept (an orphan)."""
+    if ours is None or base is None:
+        return []
+    text = decode(ours)
+    if text is not None and to_lf(text) == base:
+        return [Step.remove(relpath, Action.DELETE, "no longer in the spec")]
+    return [Step.leave(relpath, Action.ORPHAN, "no longer in the spec; kept because you changed it")]
 
 
 def beside(relpath: str, theirs: str, why: str) -> list[Step]:
     side = relpath + BESIDE
     return [
-        Step(relpath, Action.CONFLICT, f"{why}; the new version is in {side}", conflict=True),
-        Step(side, Action.CREATE, f"new version of {relpath}", True, theirs.encode("utf-8")),
+        Step.clash(relpath, f"{why}; the new version is in {side}"),
+        Step.write(side, Action.CREATE, theirs.encode("utf-8"), f"new version of {relpath}"),
     ]

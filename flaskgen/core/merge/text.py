@@ -24,6 +24,7 @@ MARKER_RE = re.compile(r"^(<{7} |\|{7} |>{7} )", re.MULTILINE)
 class MergeResult:
     text: str
     conflicts: int  # 0: clean
+    why: str = ""  # what the conflicts are about, when the merge knows better than "lines"
 
     @property
     def clean(self) -> bool:
