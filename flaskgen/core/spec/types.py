@@ -223,6 +223,9 @@ class Column:
     values: tuple[str, ...] = ()
     doc: str = ""
     renamed_from: str | None = None
+    # Python source of a value that rows already there get when a migration adds this
+    # (nullable) column, such as ``sa.func.current_timestamp()``; new rows get none.
+    backfill: str | None = None
 
     @property
     def ref_table(self) -> str | None:
