@@ -13,12 +13,14 @@ from werkzeug.routing import Map
 from flaskgen.core.spec.auth import cookie_defaults, throttle_defaults
 from flaskgen.core.spec.base import STANDARD_PROFILES, Ctx, camel
 from flaskgen.core.spec.loader import KeyPath
+from flaskgen.core.spec.mail import mail_defaults
 from flaskgen.core.spec.schema import did_you_mean
 from flaskgen.core.spec.types import (
     Constant,
     Converter,
     Duration,
     EnvRef,
+    Mail,
     Profile,
     Setting,
     Size,
@@ -136,7 +138,13 @@ def _profile_order(ctx: Ctx, raw: dict[str, Any]) -> list[tuple[str, str | None]
 
 
 def parse_profiles(
-    ctx: Ctx, package: str, has_models: bool, auth: bool = False, subdomains: bool = False, throttle: str | None = None
+    ctx: Ctx,
+    package: str,
+    has_models: bool,
+    auth: bool = False,
+    subdomains: bool = False,
+    throttle: str | None = None,
+    mail: Mail | None = None,
 ) -> tuple[Profile, ...]:
     raw = ctx.get(("config",), {}) or {}
     if not isinstance(raw, dict) or not ctx.ok(("config",)) and any(len(b) == 1 and b[0] == "config" for b in ctx.bad):
@@ -150,6 +158,8 @@ def parse_profiles(
         cookie_defaults(defined, defaults, subdomains)
     if auth and throttle:
         throttle_defaults(defined, defaults, throttle)
+    if mail is not None:
+        mail_defaults(defined, defaults, mail)
     profiles: list[Profile] = []
     for name, parent in _profile_order(ctx, raw):
         settings = {**defaults.get(name, {}), **defined.get(name, {})}

@@ -14,6 +14,7 @@ from flaskgen.core.spec.access import ANYONE, single_rule
 from flaskgen.core.spec.auth import BLUEPRINT, auth_rules, normalize_auth
 from flaskgen.core.spec.base import claim_rule
 from flaskgen.core.spec.loader import KeyPath
+from flaskgen.core.spec.mail import normalize_mail
 from flaskgen.core.spec.orm import normalize_models
 from flaskgen.core.spec.resources import normalize_resources
 from flaskgen.core.spec.routes import parse_rule
@@ -23,6 +24,7 @@ from flaskgen.core.spec.types import (
     Auth,
     Command,
     CommandOption,
+    Mail,
     Model,
     Upload,
 )
@@ -76,6 +78,7 @@ class Extras:
     log_format: str | None = None
     auth: Auth | None = None
     resources: tuple[Resource, ...] = ()
+    mail: Mail | None = None
     # endpoint -> (variable sets of its rules, spec path), for redirect checks
     endpoints: dict[str, tuple[list[set[str]], KeyPath]] = field(default_factory=dict)
 
@@ -322,7 +325,10 @@ def normalize_extras(ctx: Ctx, rc: RouteCheck) -> Extras:
     if isinstance(logging, dict) and ctx.ok(("logging",)):
         extras.log_level = logging.get("level")
         extras.log_format = logging.get("format")
+    extras.mail = normalize_mail(ctx)
     normalize_auth(ctx, rc, extras)
     if extras.auth is not None:
-        extras.endpoints.update({f"{BLUEPRINT}.{key}": ([set()], ("auth",)) for _, key, _ in auth_rules(extras.auth)})
+        extras.endpoints.update(
+            {f"{BLUEPRINT}.{key}": ([{"token"} if "<token>" in rule else set()], ("auth",)) for rule, key, _ in auth_rules(extras.auth)}
+        )
     return extras

@@ -64,6 +64,7 @@ class BaseConfig:
     REMEMBER_COOKIE_DURATION = timedelta(days=14)
     AUTH_THROTTLE = "5 per minute"
     RATELIMIT_STORAGE_URI = FromEnv("${REDIS_URL:-memory://}")
+    MAIL_DEFAULT_SENDER = "Session login <no-reply@sessionlogin.example>"
     PERMANENT_SESSION_LIFETIME = timedelta(days=7)
 
 
@@ -71,6 +72,7 @@ class DevelopmentConfig(BaseConfig):
     """The development profile."""
 
     SECRET_KEY: str | FromEnv = FromEnv("${SECRET_KEY:-dev-not-secret}")
+    MAIL_BACKEND = "console"
 
 
 class TestingConfig(BaseConfig):
@@ -80,6 +82,7 @@ class TestingConfig(BaseConfig):
     TESTING = True
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     RATELIMIT_ENABLED = False
+    MAIL_BACKEND = "locmem"
 
 
 class ProductionConfig(BaseConfig):
@@ -91,6 +94,12 @@ class ProductionConfig(BaseConfig):
     REMEMBER_COOKIE_SECURE = True
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    MAIL_BACKEND = "smtp"
+    MAIL_SERVER = FromEnv("${MAIL_SERVER}")
+    MAIL_PORT = 587
+    MAIL_USE_TLS = True
+    MAIL_USERNAME = FromEnv("${MAIL_USERNAME:-}")
+    MAIL_PASSWORD = FromEnv("${MAIL_PASSWORD:-}")
 
 
 PROFILES: dict[str, type] = {
