@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-SCHEMA_SHA256 = "ede0bfec4811854612504de7e6686ee88d37121809e953ab8eb59c22d567f59f"
+SCHEMA_SHA256 = "4a87bc2292bcb3aa9a7f2716f68b8af602234f69e7efef33288e724697e2e2e6"
 """The schema text this module was compiled from; another text takes the slow path."""
 
 

@@ -115,6 +115,22 @@ def test_asking_for_a_reset_answers_the_same_whether_or_not_the_account_exists(
     assert known[0] == 302
 
 
+def test_a_mail_server_that_fails_changes_no_answer(
+    client: FlaskClient,
+    user: Account,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    expected = answer(ask_reset(client, "nobody@example.com"), client)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise ConnectionRefusedError("no mail server")
+
+    monkeypatch.setattr(links, "send_mail", refuse)
+    assert answer(ask_reset(client, user.email), client) == expected
+    assert "could not send the reset_password mail" in caplog.text
+
+
 def test_a_reset_link_sets_a_new_password_and_ends_every_other_session(
     app: Flask,
     client: FlaskClient,

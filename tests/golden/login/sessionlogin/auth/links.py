@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from typing import Any
 
 from flask import current_app, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -21,6 +22,16 @@ SITE = "Session login"  # how the mails name the app
 
 RESET_MAX_AGE = 3600  # seconds: a reset link works for an hour
 CONFIRM_MAX_AGE = 3 * 24 * 3600  # seconds: a confirmation link works for three days
+
+
+def _send(to: str, subject: str, template: str, **context: Any) -> None:
+    """Send one of auth's mails. A mail server that fails is logged, not shown: the page
+    answers as it would for an unknown email, so an error never tells who has
+    an account here."""
+    try:
+        send_mail(to, subject, template, site=SITE, **context)
+    except OSError:  # smtplib's errors are OSErrors too
+        current_app.logger.exception("could not send the %s mail", template)
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
@@ -75,13 +86,12 @@ def send_reset_link(user: Account) -> None:
     if not user.email:
         return
     link = url_for("auth.reset_password", token=reset_token(user), _external=True)
-    send_mail(
+    _send(
         user.email,
         f"Reset your password on {SITE}",
         "reset_password",
         user=user,
         link=link,
-        site=SITE,
     )
 
 
@@ -107,13 +117,12 @@ def send_confirmation_link(user: Account) -> None:
     if not user.email:
         return
     link = url_for("auth.confirm_email", token=confirm_token(user), _external=True)
-    send_mail(
+    _send(
         user.email,
         f"Confirm your address on {SITE}",
         "confirm_email",
         user=user,
         link=link,
-        site=SITE,
     )
 
 
@@ -124,12 +133,11 @@ def send_signup_attempt(user: Account) -> None:
         return
     login = url_for("auth.login", _external=True)
     reset = url_for("auth.reset_request", _external=True)
-    send_mail(
+    _send(
         user.email,
         f"Someone tried to sign up on {SITE}",
         "signup_attempt",
         user=user,
         login=login,
         reset=reset,
-        site=SITE,
     )
