@@ -118,6 +118,15 @@ def test_the_auth_pages_follow_the_keys() -> None:
     assert "xapp/templates/mail/signup_attempt.txt" in both
 
 
+def test_an_address_beside_the_identity_is_asked_for_at_sign_up() -> None:
+    users = USERS.replace("unique: true, nullable: false", "unique: true")  # email may be empty
+    files = render_text(HEADER + users + "auth: {model: Member, identity: nick, confirm_email: true}\n" + MAIL)
+    register = files["xapp/auth/forms.py"].split("class RegisterForm", 1)[1].split("class ", 1)[0]
+    assert "email = StringField(" in register and "DataRequired()" in register
+    assert '"--email"' in files["xapp/auth/commands.py"]
+    assert "_send(\n        user.email," in files["xapp/auth/links.py"]  # the links go to it
+
+
 def test_regen_turning_on_confirmation_counts_the_users_there_as_confirmed(tmp_path: Path) -> None:
     spec = tmp_path / "spec.yaml"
     spec.write_text(HEADER + USERS + "auth: {model: Member}\n", encoding="utf-8")

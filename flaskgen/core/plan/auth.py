@@ -37,6 +37,9 @@ class Field:
     label: str
     length: int | None
     sample: str  # the value the generated tests fill in
+    saved_sample: str  # the value of the tests' saved user
+    made_sample: str  # users the tests make: a format string ({n}) when the column is unique
+    unique: bool
 
 
 @dataclass(frozen=True)
@@ -179,7 +182,15 @@ def auth_ctx(spec: ProjectSpec) -> AuthCtx:
     columns = {c.name: c for c in model.columns}
     identities = _identities(auth.identity, auth.identity_length)
     fields = tuple(
-        Field(name, _label(name), columns[name].length, _sample(name, columns[name].length, "new"))
+        Field(
+            name,
+            _label(name),
+            columns[name].length,
+            _sample(name, columns[name].length, "new"),
+            _sample(name, columns[name].length, "ada"),
+            _numbered(name, columns[name].length) if columns[name].unique else _sample(name, columns[name].length, "new"),
+            columns[name].unique,
+        )
         for name in auth.required
     )
     return AuthCtx(

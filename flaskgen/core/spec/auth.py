@@ -150,6 +150,24 @@ def _mail_column(ctx: Ctx, raw: dict[str, Any], model: Model, identity: str, has
     return column if found is not None and has_mail else None
 
 
+def _with_links(ctx: Ctx, raw: dict[str, Any], model: Model, auth: Auth, has_mail: bool) -> Auth:
+    """``auth`` with ``password_reset`` and ``confirm_email`` when they can mail their links."""
+    mail_column = _mail_column(ctx, raw, model, auth.identity, has_mail)
+    if mail_column is None:
+        return auth
+    confirm = raw.get("confirm_email") is True
+    # Mailed links need an address: sign-up and create-user ask for it.
+    required = auth.required if mail_column in (auth.identity, *auth.required) else (*auth.required, mail_column)
+    return replace(
+        auth,
+        required=required,
+        mail_column=mail_column,
+        password_reset=raw.get("password_reset") is True,
+        confirm_email=confirm,
+        confirmed_column=CONFIRMED_COLUMN if confirm else None,
+    )
+
+
 def normalize_auth(ctx: Ctx, rc: RouteCheck, extras: Extras) -> None:
     """Check ``auth:`` against the models and set ``extras.auth``; adds the hash and
     session token columns (and ``confirmed_at`` with ``confirm_email``)."""
@@ -176,16 +194,7 @@ def normalize_auth(ctx: Ctx, rc: RouteCheck, extras: Extras) -> None:
         register_role=raw.get("register_role") if roles else None,
         tokens=raw.get("tokens") is True,
     )
-    mail_column = _mail_column(ctx, raw, model, auth.identity, extras.mail is not None)
-    if mail_column is not None:
-        confirm = raw.get("confirm_email") is True
-        auth = replace(
-            auth,
-            mail_column=mail_column,
-            password_reset=raw.get("password_reset") is True,
-            confirm_email=confirm,
-            confirmed_column=CONFIRMED_COLUMN if confirm else None,
-        )
+    auth = _with_links(ctx, raw, model, auth, extras.mail is not None)
     _claim_rules(ctx, rc, auth)
     extras.auth = auth
     added = (hash_column(), token_column(), *((confirmed_column(),) if auth.confirm_email else ()))

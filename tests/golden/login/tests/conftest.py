@@ -125,7 +125,7 @@ def password() -> str:
 def user(database: SQLAlchemy) -> Account:
     """A saved user who logs in with EMAIL and PASSWORD."""
     saved = create_user(
-        EMAIL, PASSWORD, display_name="display_name-new", confirmed=True
+        EMAIL, PASSWORD, display_name="display_name-ada", confirmed=True
     )
     assert saved is not None
     return saved
