@@ -114,7 +114,8 @@ def logout() -> ResponseReturnValue:
 @limiter.limit(throttle, methods=["POST"])  # per client address
 @limiter.limit(throttle, methods=["POST"], key_func=attempted_identity)
 def register() -> ResponseReturnValue:
-    """GET /auth/register: the sign-up form; POST: create the user and log them in."""
+    """GET /auth/register: the sign-up form; POST: create the user and mail them the
+    link that confirms their address (they log in after following it)."""
     form = RegisterForm()
     if form.validate_on_submit():
         user = create_user(
