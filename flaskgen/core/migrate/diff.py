@@ -89,6 +89,8 @@ class TableColumn:
     # Python source of a ``server_default`` that fills existing rows (None: no usable one).
     fill: str | None = field(default=None, compare=False)
     default: Any = field(default=None, compare=False)  # the spec's ``default``, for messages
+    # Python source of the value rows already there get when a revision adds this column.
+    backfill: str | None = field(default=None, compare=False)
 
     def render(self, server_default: str | None = None) -> str:
         extra = f", server_default={server_default}" if server_default else ""
@@ -146,7 +148,7 @@ def schema_of(models: Iterable[Model], association_tables: Iterable[AssociationT
     models = tuple(models)
     tables = []
     for model in models:
-        columns = tuple(TableColumn(c.name, c.sa_type, c.nullable, c.renamed_from, fill_value(c), c.default) for c in model.columns)
+        columns = tuple(TableColumn(c.name, c.sa_type, c.nullable, c.renamed_from, fill_value(c), c.default, c.backfill) for c in model.columns)
         uniques = tuple((f"uq_{model.table}_{c.name}", c.name) for c in model.columns if c.unique and not c.index and not c.primary_key)
         indexes = tuple(Index(f"ix_{model.table}_{c.name}", c.name, c.unique) for c in model.columns if c.index)
         fks = []
@@ -286,6 +288,7 @@ class _Changes:
     steps: list[tuple[str, str]] = field(default_factory=list)
     up_after: list[str] = field(default_factory=list)
     down_after: list[str] = field(default_factory=list)
+    up_fill: list[str] = field(default_factory=list)  # statements after the batches: rows filled
 
 
 def _renamed_columns(old: Table, new: Table) -> dict[str, str]:
@@ -496,6 +499,9 @@ def _add_column(changes: _Changes, new: Table, col: TableColumn, problems: list[
     changes.steps.append((f"batch_op.add_column({col.render(fill)})", f"batch_op.drop_column({col.name!r})"))
     if fill:  # the model has no server default: drop it once the rows are filled
         changes.up_after.append(_drop_server_default(col))
+    if col.nullable and col.backfill:  # the rows there get a value; new rows get none
+        table = f"sa.table({new.name!r}, sa.column({col.name!r}))"
+        changes.up_fill.append(f"op.execute({table}.update().values({{{col.name!r}: {col.backfill}}}))")
 
 
 def _alter_column(before: TableColumn, col: TableColumn) -> tuple[str, str]:
@@ -621,6 +627,7 @@ def operations(old: Schema, new: Schema, drops: Drops | None = None) -> tuple[li
             block.append(_batch(name, downs))
         if changes.up_after:
             up.append(_batch(name, changes.up_after))
+        up += changes.up_fill
         if changes.down_after:
             block.append(_batch(name, changes.down_after))
         down = block + down

@@ -23,6 +23,8 @@ DEPENDENCIES = ["Flask-Login>=0.6.3"]
 MIN_PASSWORD = 8
 MAX_PASSWORD = 256
 LIMITER_DEPENDENCY = "Flask-Limiter[redis]>=4.1"
+# How a link's text turns back into the key of the auth model, by the key's spec type.
+KEY_FROM_TEXT = {"integer": "int", "big_integer": "int", "string": "str", "uuid": "uuid.UUID"}
 # Values the generated tests log in with (the identity fits any column length >= 16).
 TEST_PASSWORD = "correct horse battery"
 
@@ -35,6 +37,9 @@ class Field:
     label: str
     length: int | None
     sample: str  # the value the generated tests fill in
+    saved_sample: str  # the value of the tests' saved user
+    made_sample: str  # users the tests make: a format string ({n}) when the column is unique
+    unique: bool
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,11 @@ class AuthCtx:
     guarded: tuple[GuardCase, ...]  # one request per guarded route
     login_path: str
     environment: dict[str, str]  # lets the production profile load in the tests
+    key_from_text: str  # turns a link's text back into the auth model's key: int, str or uuid.UUID
+    key_is_uuid: bool  # the links module imports uuid
+    site_name: str  # how mails name the app
+    mail_column: str  # where mails go (password_reset, confirm_email)
+    links: bool  # password reset or email confirmation: the links module and mails
     token_name_length: int = TOKEN_NAME_LENGTH
 
 
@@ -172,7 +182,15 @@ def auth_ctx(spec: ProjectSpec) -> AuthCtx:
     columns = {c.name: c for c in model.columns}
     identities = _identities(auth.identity, auth.identity_length)
     fields = tuple(
-        Field(name, _label(name), columns[name].length, _sample(name, columns[name].length, "new"))
+        Field(
+            name,
+            _label(name),
+            columns[name].length,
+            _sample(name, columns[name].length, "new"),
+            _sample(name, columns[name].length, "ada"),
+            _numbered(name, columns[name].length) if columns[name].unique else _sample(name, columns[name].length, "new"),
+            columns[name].unique,
+        )
         for name in auth.required
     )
     return AuthCtx(
@@ -197,6 +215,11 @@ def auth_ctx(spec: ProjectSpec) -> AuthCtx:
         guarded=guarded_cases(spec),
         login_path=f"{URL_PREFIX}/login",
         environment=production_environment(spec),
+        key_from_text=KEY_FROM_TEXT[auth.key_type],
+        key_is_uuid=auth.key_type == "uuid",
+        site_name=spec.project.name,
+        mail_column=auth.mail_column or auth.identity,
+        links=auth.password_reset or auth.confirm_email,
     )
 
 
@@ -240,11 +263,34 @@ def contribute(spec: ProjectSpec) -> Contribution:
     out.setup.append((Phase.BLUEPRINTS, f"app.register_blueprint({BLUEPRINT}_bp)"))
     out.conftest.append("auth")
     folder = f"{pkg}/{BLUEPRINT}"
-    modules = ["__init__", "forms", "users", "views", "commands"] + (["tokens"] if spec.auth.tokens else [])
+    links = spec.auth.password_reset or spec.auth.confirm_email
+    modules = ["__init__", "forms", "users", "views", "account", "commands"] + (["tokens"] if spec.auth.tokens else []) + (["links"] if links else [])
     for name in modules:
         out.files.append(PlannedFile(f"{folder}/{name}.py", f"project/package/auth/{name}.py.jinja", ctx, python=True))
-    templates = ["_fields.html", "login.html"] + (["register.html"] if spec.auth.register else []) + (["tokens.html"] if spec.auth.tokens else [])
-    for name in templates:
+    for name in _page_templates(spec.auth):
         out.files.append(PlannedFile(f"{pkg}/templates/{BLUEPRINT}/{name}", f"project/package/auth/{name}.jinja", ctx))
+    for name in _mail_templates(spec.auth):
+        out.files.append(PlannedFile(f"{pkg}/templates/mail/{name}", f"project/package/auth/mail/{name}.jinja", ctx))
     out.files.append(PlannedFile("tests/test_auth.py", "project/tests/test_auth.py.jinja", ctx, python=True))
+    if links:
+        out.files.append(PlannedFile("tests/test_accounts.py", "project/tests/test_accounts.py.jinja", ctx, python=True))
     return out
+
+
+def _page_templates(auth: Auth) -> list[str]:
+    """The auth blueprint's pages (under templates/auth/)."""
+    names = ["_fields.html", "login.html", "password.html"]
+    names += ["register.html"] if auth.register else []
+    names += ["tokens.html"] if auth.tokens else []
+    names += ["reset_request.html", "reset_password.html"] if auth.password_reset else []
+    names += ["confirm_request.html", "unconfirmed.html"] if auth.confirm_email else []
+    names += ["link_refused.html"] if auth.password_reset or auth.confirm_email else []
+    return names
+
+
+def _mail_templates(auth: Auth) -> list[str]:
+    """The mails auth sends (under templates/mail/), each as text and HTML."""
+    names = ["reset_password"] if auth.password_reset else []
+    names += ["confirm_email"] if auth.confirm_email else []
+    names += ["signup_attempt"] if auth.confirm_email and auth.register else []
+    return [f"{name}.{kind}" for name in names for kind in ("txt", "html")]

@@ -90,6 +90,7 @@ class AuthModel:
 
     hash_column: str
     token_column: str  # what sessions carry instead of the primary key
+    confirmed_column: str | None = None  # confirm() sets it (auth.confirm_email)
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,9 @@ def _models_view(spec: ProjectSpec, models: list[ModelCtx], tables: list[TableCt
     (``utc_today`` and ``utc_time`` call ``utcnow``)."""
     helpers = _helpers(spec.models)
     today, time = "utc_today" in helpers, "utc_time" in helpers
-    now = "utcnow" in helpers or today or time
+    # confirm() of the login model stamps the time with utcnow.
+    confirm = spec.auth is not None and spec.auth.confirmed_column is not None
+    now = "utcnow" in helpers or today or time or confirm
     return ModelsView(imports, spec.models[0].name, now, today, time, tables, models)
 
 
@@ -343,7 +346,7 @@ def _auth_fields(spec: ProjectSpec, model: Model) -> dict[str, Any]:
     auth = spec.auth
     if auth is None or auth.model != model.name:
         return {}
-    return {"bases": "UserMixin, Model", "auth": AuthModel(auth.hash_column, auth.token_column)}
+    return {"bases": "UserMixin, Model", "auth": AuthModel(auth.hash_column, auth.token_column, auth.confirmed_column)}
 
 
 def _table_ctx(table: AssociationTable) -> TableCtx:

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from flaskgen.core.plan import access, auth, data, deploy, features, jobs, resources
+from flaskgen.core.plan import access, auth, data, deploy, features, jobs, mail, resources
 from flaskgen.core.plan.base import (
     Contribution,
     Extension,
@@ -57,6 +57,7 @@ LOCAL_STUBS = {
     "Flask-Login": ("flask_login.pyi",),
     "Flask-WTF": ("flask_wtf/__init__.pyi", "flask_wtf/csrf.pyi"),
     "flask-smorest": ("flask_smorest.pyi",),
+    "Flask-Mailman": ("flask_mailman.pyi",),
 }
 
 
@@ -791,6 +792,7 @@ class ConftestView(TypedView):
     has_db: bool
     has_auth: bool
     has_uploads: bool
+    has_mail: bool  # the outbox fixture
     token_page: str | None  # a page that carries the CSRF token, if any
     base_url: str
     auth_user: auth.AuthCtx | None
@@ -824,6 +826,7 @@ def _conftest_view(spec: ProjectSpec, parts: list[Contribution]) -> ConftestView
         "db" in blocks,
         "auth" in blocks,
         "uploads" in blocks,
+        "mail" in blocks,
         _token_page(spec),
         spec.probe.base_url if spec.probe else "http://localhost",
         auth.auth_ctx(spec) if spec.auth is not None else None,
@@ -904,6 +907,7 @@ def plan(spec: ProjectSpec, spec_name: str = "spec.yaml") -> list[PlannedFile]:
     parts = [
         data.contribute(spec),
         features.contribute(spec),
+        mail.contribute(spec),
         auth.contribute(spec),
         access.contribute(spec),
         resources.contribute(spec),

@@ -26,6 +26,7 @@ URL_PREFIX = "/auth"
 COMMAND = "create-user"
 HASH_COLUMN = "password_hash"
 TOKEN_COLUMN = "session_token"
+CONFIRMED_COLUMN = "confirmed_at"
 DEFAULT_THROTTLE = "5 per minute"
 ROLE_MODEL = "Role"
 ROLE_TABLE = "role"
@@ -39,26 +40,38 @@ FORM_NAMES = frozenset(
     {
         "password", "confirm", "remember", "submit", "csrf_token", "meta", "data", "errors",
         "form_errors", "validate", "validate_on_submit", "populate_obj", "process", "user",
-        "hidden_tag", "is_submitted",
+        "hidden_tag", "is_submitted", "current",
     }
 )  # fmt: skip
 # (rule, endpoint, methods) of the auth blueprint; register is dropped with register: false.
 RULES = (
     ("/login", "login", ("GET", "POST")),
     ("/logout", "logout", ("POST",)),
+    ("/password", "change_password", ("GET", "POST")),
     ("/register", "register", ("GET", "POST")),
     ("/tokens", "tokens", ("GET", "POST")),
     ("/tokens/<int:token_id>/revoke", "revoke_token", ("POST",)),
+    ("/reset", "reset_request", ("GET", "POST")),
+    ("/reset/<token>", "reset_password", ("GET", "POST")),
+    ("/confirm", "resend_confirmation", ("GET", "POST")),
+    ("/confirm/<token>", "confirm_email", ("GET",)),
 )
 TOKEN_RULES = ("tokens", "revoke_token")  # only with auth.tokens
+RESET_RULES = ("reset_request", "reset_password")  # only with auth.password_reset
+CONFIRM_RULES = ("resend_confirmation", "confirm_email")  # only with auth.confirm_email
 
 
 def auth_rules(auth: Auth) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
     """The (rule, endpoint, methods) the auth blueprint of ``auth`` answers: register
-    only with ``register: true``, the token pages only with ``tokens: true``."""
-    return tuple(
-        r for r in RULES if (r[1] != "register" or auth.register) and (r[1] not in TOKEN_RULES or auth.tokens)
-    )
+    only with ``register: true``, the token pages only with ``tokens: true``, the reset
+    and confirmation pages only with ``password_reset`` and ``confirm_email``."""
+    off = {
+        *(() if auth.register else ("register",)),
+        *(() if auth.tokens else TOKEN_RULES),
+        *(() if auth.password_reset else RESET_RULES),
+        *(() if auth.confirm_email else CONFIRM_RULES),
+    }
+    return tuple(r for r in RULES if r[1] not in off)
 TOKEN_MODEL = "ApiToken"
 TOKEN_TABLE = "api_token"
 TOKENS_ATTRIBUTE = "api_tokens"
@@ -98,9 +111,66 @@ def token_column() -> Column:
     return _login_column(TOKEN_COLUMN, TOKEN_LENGTH, True, doc)
 
 
+def confirmed_column() -> Column:
+    """When the user followed the confirmation link; None until then. Rows already there
+    when ``confirm_email`` is turned on get the migration's time: people who use the app
+    today keep logging in."""
+    return Column(
+        name=CONFIRMED_COLUMN,
+        type="datetime",
+        python_type="datetime.datetime",
+        sa_type="DateTime(timezone=True)",
+        primary_key=False,
+        nullable=True,
+        unique=False,
+        index=False,
+        default=None,
+        default_expr=None,
+        foreign_key=None,
+        ondelete=None,
+        doc="When the address was confirmed; None until the emailed link is followed.",
+        backfill="sa.func.current_timestamp()",
+    )
+
+
+def _mail_column(ctx: Ctx, raw: dict[str, Any], model: Model, identity: str, has_mail: bool) -> str | None:
+    """The column ``password_reset`` and ``confirm_email`` mail to: the identity when it
+    is an address, else a string column ``email``; both need ``mail:``."""
+    wanted = [key for key in ("password_reset", "confirm_email") if raw.get(key) is True]
+    if not wanted:
+        return None
+    column = identity if "mail" in identity else "email"
+    found = next((c for c in model.columns if c.name == column and c.type == "string"), None)
+    for key in wanted:
+        what = "mails a reset link" if key == "password_reset" else "mails a confirmation link"
+        if not has_mail:
+            ctx.error(("auth", key), f"{key} {what}, and the spec has no mail: section; add mail: {{sender: ...}} or remove {key}", key=True)
+        elif found is None:
+            ctx.error(("auth", key), f"{key} {what}: {model.name} needs a string column email (or an identity that is an address)", key=True)
+    return column if found is not None and has_mail else None
+
+
+def _with_links(ctx: Ctx, raw: dict[str, Any], model: Model, auth: Auth, has_mail: bool) -> Auth:
+    """``auth`` with ``password_reset`` and ``confirm_email`` when they can mail their links."""
+    mail_column = _mail_column(ctx, raw, model, auth.identity, has_mail)
+    if mail_column is None:
+        return auth
+    confirm = raw.get("confirm_email") is True
+    # Mailed links need an address: sign-up and create-user ask for it.
+    required = auth.required if mail_column in (auth.identity, *auth.required) else (*auth.required, mail_column)
+    return replace(
+        auth,
+        required=required,
+        mail_column=mail_column,
+        password_reset=raw.get("password_reset") is True,
+        confirm_email=confirm,
+        confirmed_column=CONFIRMED_COLUMN if confirm else None,
+    )
+
+
 def normalize_auth(ctx: Ctx, rc: RouteCheck, extras: Extras) -> None:
     """Check ``auth:`` against the models and set ``extras.auth``; adds the hash and
-    session token columns."""
+    session token columns (and ``confirmed_at`` with ``confirm_email``)."""
     path: KeyPath = ("auth",)
     raw = ctx.get(path)
     if not isinstance(raw, dict) or not ctx.ok(path):
@@ -124,9 +194,11 @@ def normalize_auth(ctx: Ctx, rc: RouteCheck, extras: Extras) -> None:
         register_role=raw.get("register_role") if roles else None,
         tokens=raw.get("tokens") is True,
     )
+    auth = _with_links(ctx, raw, model, auth, extras.mail is not None)
     _claim_rules(ctx, rc, auth)
     extras.auth = auth
-    with_hash = replace(model, columns=(*model.columns, hash_column(), token_column()))
+    added = (hash_column(), token_column(), *((confirmed_column(),) if auth.confirm_email else ()))
+    with_hash = replace(model, columns=(*model.columns, *added))
     extras.models = tuple(with_hash if m.name == name else m for m in extras.models)
     if roles and _names_free(ctx, with_hash, extras, ROLE_MODEL, (ROLE_TABLE, f"{with_hash.table}_{ROLE_TABLE}"), ROLES_ATTRIBUTE, "auth.roles"):
         _add_role_model(extras, with_hash)
@@ -239,7 +311,8 @@ def _auth(ctx: Ctx, model: Model, identity: str, register: bool) -> Auth | None:
     elif not column.unique:
         ctx.error(path, f"{model.name}.{identity} is not unique; add unique: true so one identity names one user")
         ok = False
-    for added in (HASH_COLUMN, TOKEN_COLUMN):
+    confirm = ctx.get(("auth",)).get("confirm_email") is True
+    for added in (HASH_COLUMN, TOKEN_COLUMN, *((CONFIRMED_COLUMN,) if confirm else ())):
         if added in columns:
             cpath = ("models", model.name, "columns", added)
             ctx.error(cpath, f"auth adds the '{added}' column to {model.name}; remove this one", key=True)
@@ -293,7 +366,7 @@ def _claim_rules(ctx: Ctx, rc: RouteCheck, auth: Auth) -> None:
     if isinstance(blueprints, dict) and BLUEPRINT in blueprints:
         ctx.error(("blueprints", BLUEPRINT), "'auth' is the login blueprint that auth: generates; pick another blueprint name", key=True)
     commands = ctx.get(("commands",)) or {}
-    for name in (COMMAND, *(("set-role", "unset-role") if auth.roles else ()), *(("create-token",) if auth.tokens else ())):
+    for name in (COMMAND, "set-password", *(("set-role", "unset-role") if auth.roles else ()), *(("create-token",) if auth.tokens else ())):
         if isinstance(commands, dict) and name in commands:
             ctx.error(("commands", name), f"auth: generates the {name} command; remove this one or rename it", key=True)
     if ctx.get(("project", "csrf")) is False:

@@ -13,12 +13,14 @@ from werkzeug.routing import Map
 from flaskgen.core.spec.auth import cookie_defaults, throttle_defaults
 from flaskgen.core.spec.base import STANDARD_PROFILES, Ctx, camel
 from flaskgen.core.spec.loader import KeyPath
+from flaskgen.core.spec.mail import mail_defaults
 from flaskgen.core.spec.schema import did_you_mean
 from flaskgen.core.spec.types import (
     Constant,
     Converter,
     Duration,
     EnvRef,
+    Mail,
     Profile,
     Setting,
     Size,
@@ -142,6 +144,7 @@ def parse_profiles(
     auth: bool = False,
     subdomains: bool = False,
     throttle: str | None = None,
+    mail: Mail | None = None,
     *,
     jobs: bool = False,
 ) -> tuple[Profile, ...]:
@@ -157,6 +160,8 @@ def parse_profiles(
         cookie_defaults(defined, defaults, subdomains)
     if auth and throttle:
         throttle_defaults(defined, defaults, throttle)
+    if mail is not None:
+        mail_defaults(defined, defaults, mail)
     if jobs:
         _jobs_defaults(defined, defaults)
     profiles: list[Profile] = []

@@ -15,6 +15,7 @@ from flaskgen.core.spec.auth import BLUEPRINT, auth_rules, normalize_auth
 from flaskgen.core.spec.base import claim_rule
 from flaskgen.core.spec.jobs import normalize_jobs
 from flaskgen.core.spec.loader import KeyPath
+from flaskgen.core.spec.mail import normalize_mail
 from flaskgen.core.spec.orm import normalize_models
 from flaskgen.core.spec.resources import normalize_resources
 from flaskgen.core.spec.routes import parse_rule
@@ -25,6 +26,7 @@ from flaskgen.core.spec.types import (
     Command,
     CommandOption,
     Job,
+    Mail,
     Model,
     Upload,
 )
@@ -79,6 +81,7 @@ class Extras:
     auth: Auth | None = None
     resources: tuple[Resource, ...] = ()
     jobs: tuple[Job, ...] = ()
+    mail: Mail | None = None
     # endpoint -> (variable sets of its rules, spec path), for redirect checks
     endpoints: dict[str, tuple[list[set[str]], KeyPath]] = field(default_factory=dict)
 
@@ -326,7 +329,10 @@ def normalize_extras(ctx: Ctx, rc: RouteCheck) -> Extras:
     if isinstance(logging, dict) and ctx.ok(("logging",)):
         extras.log_level = logging.get("level")
         extras.log_format = logging.get("format")
+    extras.mail = normalize_mail(ctx)
     normalize_auth(ctx, rc, extras)
     if extras.auth is not None:
-        extras.endpoints.update({f"{BLUEPRINT}.{key}": ([set()], ("auth",)) for _, key, _ in auth_rules(extras.auth)})
+        extras.endpoints.update(
+            {f"{BLUEPRINT}.{key}": ([{"token"} if "<token>" in rule else set()], ("auth",)) for rule, key, _ in auth_rules(extras.auth)}
+        )
     return extras

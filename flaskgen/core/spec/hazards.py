@@ -30,7 +30,7 @@ INIT_NAMES = frozenset(
         "register_views", "register_error_handlers", "register_uploads", "register_hooks",
         "register_templating", "register_commands", "apply_middleware",
         "default_profile", "register_converters", "register_api", "register_health",
-        "register_security", "configure_logging", "limiter", "login_manager", "models",
+        "register_security", "configure_logging", "limiter", "login_manager", "models", "mailman",
     }
 )  # fmt: skip
 # Class names the generated views, forms, schemas and tests import next to the models

@@ -128,7 +128,7 @@ def normalize(
     on_subdomain = {m["name"] for m in bp_meta if m["subdomain"]}
     subdomain_routes = [(p, r) for p, r in app_routes + bp_routes if r.subdomain or r.blueprint in on_subdomain]
     throttle = extras.auth.throttle if extras.auth else None
-    profiles = parse_profiles(ctx, project.package, bool(extras.models), extras.auth is not None, bool(subdomain_routes), throttle, jobs=bool(extras.jobs))
+    profiles = parse_profiles(ctx, project.package, bool(extras.models), extras.auth is not None, bool(subdomain_routes), throttle, extras.mail, jobs=bool(extras.jobs))
     _check_server_name(ctx, profiles, subdomain_routes)
     spec_out = ProjectSpec(
         project=project,

@@ -206,6 +206,7 @@ _PATTERN_HINTS = {
     "^[45][0-9][0-9]$": "error handlers are keyed by a 4xx or 5xx status code",
     "^[a-z][a-z0-9_]*$": "profile names are lowercase, such as 'production'",
     "^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$": "command names are lowercase words joined by '-', such as 'seed-db'",
+    "^[^\\r\\n]*@[^\\r\\n]*$": "write one line with an address, such as 'Shop <no-reply@shop.example>'",
 }
 
 

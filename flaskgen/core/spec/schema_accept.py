@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-SCHEMA_SHA256 = "e6b15f42f782b60f754e5d3744ce65aeefe7c5cb548c574667ad4143736a94fe"
+SCHEMA_SHA256 = "770e713801ef6be89b8d97ebedc65242a4b92a96eef78c255f4e46e858ef9b2e"
 """The schema text this module was compiled from; another text takes the slow path."""
 
 
@@ -47,6 +47,7 @@ REGEX_PATTERNS = {
         "^[A-Za-z_][A-Za-z0-9_]*\\.[A-Za-z_][A-Za-z0-9_]*\\Z"
     ),
     "^[A-Za-z_][A-Za-z0-9_]*\\Z": re.compile("^[A-Za-z_][A-Za-z0-9_]*\\Z"),
+    "^[^\\r\\n]*@[^\\r\\n]*\\Z": re.compile("^[^\\r\\n]*@[^\\r\\n]*\\Z"),
     "^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*\\Z": re.compile("^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*\\Z"),
     "^[a-z][a-z0-9_]*\\Z": re.compile("^[a-z][a-z0-9_]*\\Z"),
     "^[a-z_][a-z0-9_]*\\Z": re.compile("^[a-z_][a-z0-9_]*\\Z"),
@@ -670,7 +671,42 @@ def _check_spec(data):
                     data__auth__tokens = data__auth["tokens"]
                     if not (isinstance(data__auth__tokens, bool)):
                         raise Reject
+                if "password_reset" in data__auth_keys:
+                    data__auth_keys.remove("password_reset")
+                    data__auth__passwordreset = data__auth["password_reset"]
+                    if not (isinstance(data__auth__passwordreset, bool)):
+                        raise Reject
+                if "confirm_email" in data__auth_keys:
+                    data__auth_keys.remove("confirm_email")
+                    data__auth__confirmemail = data__auth["confirm_email"]
+                    if not (isinstance(data__auth__confirmemail, bool)):
+                        raise Reject
                 if data__auth_keys:
+                    raise Reject
+        if "mail" in data_keys:
+            data_keys.remove("mail")
+            data__mail = data["mail"]
+            if not (isinstance(data__mail, dict)):
+                raise Reject
+            data__mail_is_dict = isinstance(data__mail, dict)
+            if data__mail_is_dict:
+                data__mail__missing_keys = set(["sender"]) - data__mail.keys()
+                if data__mail__missing_keys:
+                    raise Reject
+                data__mail_keys = set(data__mail.keys())
+                if "sender" in data__mail_keys:
+                    data__mail_keys.remove("sender")
+                    data__mail__sender = data__mail["sender"]
+                    if not (isinstance(data__mail__sender, str)):
+                        raise Reject
+                    if isinstance(data__mail__sender, str):
+                        if not REGEX_PATTERNS["^[^\\r\\n]*@[^\\r\\n]*\\Z"].search(
+                            data__mail__sender
+                        ):
+                            raise Reject
+                        if len(data__mail__sender) > 100:
+                            raise Reject
+                if data__mail_keys:
                     raise Reject
         if data_keys:
             raise Reject

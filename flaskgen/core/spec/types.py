@@ -223,6 +223,9 @@ class Column:
     values: tuple[str, ...] = ()
     doc: str = ""
     renamed_from: str | None = None
+    # Python source of a value that rows already there get when a migration adds this
+    # (nullable) column, such as ``sa.func.current_timestamp()``; new rows get none.
+    backfill: str | None = None
 
     @property
     def ref_table(self) -> str | None:
@@ -341,6 +344,17 @@ class Auth:
     roles: tuple[str, ...] = ()  # auth.roles
     register_role: str | None = None  # the role a person who signs up gets
     tokens: bool = False  # API bearer tokens (auth.tokens)
+    password_reset: bool = False  # "Forgot your password?" by mail (auth.password_reset)
+    confirm_email: bool = False  # a new account logs in once its address is confirmed
+    mail_column: str | None = None  # the column mails go to (with password_reset or confirm_email)
+    confirmed_column: str | None = None  # when the address was confirmed (with confirm_email)
+
+
+@dataclass(frozen=True)
+class Mail:
+    """Outgoing mail (``mail:``): who it comes from; the MAIL_* settings live in the profiles."""
+
+    sender: str
 
 
 @dataclass(frozen=True)
@@ -366,6 +380,7 @@ class ProjectSpec:
     auth: Auth | None = None
     resources: tuple[Resource, ...] = ()
     jobs: tuple[Job, ...] = ()
+    mail: Mail | None = None
     # ``dropped``: tables (``Model``, an association table) and columns (``Model.column``)
     # a regen migration may delete with their data
     dropped: tuple[str, ...] = ()

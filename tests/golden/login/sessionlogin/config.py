@@ -64,6 +64,7 @@ class BaseConfig:
     REMEMBER_COOKIE_DURATION = timedelta(days=14)
     AUTH_THROTTLE = "5 per minute"
     RATELIMIT_STORAGE_URI: str | FromEnv = FromEnv("${REDIS_URL:-memory://}")
+    MAIL_DEFAULT_SENDER = "Session login <no-reply@sessionlogin.example>"
     PERMANENT_SESSION_LIFETIME = timedelta(days=7)
 
 
@@ -71,6 +72,7 @@ class DevelopmentConfig(BaseConfig):
     """The development profile."""
 
     SECRET_KEY: str | FromEnv = FromEnv("${SECRET_KEY:-dev-not-secret}")
+    MAIL_BACKEND = "console"
 
 
 class TestingConfig(BaseConfig):
@@ -81,6 +83,7 @@ class TestingConfig(BaseConfig):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     RATELIMIT_STORAGE_URI: str | FromEnv = "memory://"
     RATELIMIT_ENABLED = False
+    MAIL_BACKEND = "locmem"
 
 
 class ProductionConfig(BaseConfig):
@@ -92,6 +95,12 @@ class ProductionConfig(BaseConfig):
     REMEMBER_COOKIE_SECURE = True
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    MAIL_BACKEND = "smtp"
+    MAIL_SERVER = FromEnv("${MAIL_SERVER}")
+    MAIL_PORT = 587
+    MAIL_USE_TLS = True
+    MAIL_USERNAME = FromEnv("${MAIL_USERNAME:-}")
+    MAIL_PASSWORD = FromEnv("${MAIL_PASSWORD:-}")
 
 
 PROFILES: dict[str, type] = {

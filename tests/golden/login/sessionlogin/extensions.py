@@ -10,6 +10,7 @@ from typing import Any
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
+from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -65,6 +66,8 @@ def migrations_folder() -> str:
 migrate = Migrate(directory=migrations_folder())
 
 csrf = CSRFProtect()
+
+mailman = Mail()
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"

@@ -44,6 +44,9 @@ class Account(UserMixin, Model):
     )
     password_hash: Mapped[str | None] = mapped_column(String(255))
     session_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    confirmed_at: Mapped[datetime.datetime | None] = mapped_column(
+        DateTime(timezone=True)
+    )
 
     def __repr__(self) -> str:
         return f"<Account id={self.id!r} email={self.email!r}>"
@@ -71,3 +74,7 @@ class Account(UserMixin, Model):
         if self.session_token is None:
             self.end_sessions()
         return str(self.session_token)
+
+    def confirm(self) -> None:
+        """Mark the address confirmed: the account may log in from now on (commit to make it so)."""
+        self.confirmed_at = utcnow()

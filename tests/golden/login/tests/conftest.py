@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_login import FlaskLoginClient
+from flask_mailman import EmailMessage
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.engine import make_url
 
@@ -42,6 +43,15 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture()
 def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
+
+
+@pytest.fixture()
+def outbox(app: Flask) -> list[EmailMessage]:
+    """The mails the app sends during the test, in order: the testing profile keeps
+    them in memory (Flask-Mailman's locmem backend) instead of sending them."""
+    sent: list[EmailMessage] = []
+    app.extensions["mailman"].outbox = sent
+    return sent
 
 
 @pytest.fixture()
@@ -114,7 +124,9 @@ def password() -> str:
 @pytest.fixture()
 def user(database: SQLAlchemy) -> Account:
     """A saved user who logs in with EMAIL and PASSWORD."""
-    saved = create_user(EMAIL, PASSWORD, display_name="display_name-new")
+    saved = create_user(
+        EMAIL, PASSWORD, display_name="display_name-ada", confirmed=True
+    )
     assert saved is not None
     return saved
 

@@ -10,6 +10,9 @@ from sessionlogin import create_app
 from sessionlogin.config import PROFILES, ConfigError, FromEnv, load_config
 
 FULL_ENVIRONMENT = {
+    "MAIL_PASSWORD": "example",
+    "MAIL_SERVER": "example",
+    "MAIL_USERNAME": "example",
     "REDIS_URL": "example",
     "SECRET_KEY": "change-me-to-a-long-random-string",
 }
@@ -43,6 +46,12 @@ def test_base_needs_secret_key() -> None:
     environment = {k: v for k, v in FULL_ENVIRONMENT.items() if k != "SECRET_KEY"}
     with pytest.raises(ConfigError, match="SECRET_KEY"):
         load_config("base", environment)
+
+
+def test_production_needs_mail_server() -> None:
+    environment = {k: v for k, v in FULL_ENVIRONMENT.items() if k != "MAIL_SERVER"}
+    with pytest.raises(ConfigError, match="MAIL_SERVER"):
+        load_config("production", environment)
 
 
 def test_production_needs_secret_key() -> None:

@@ -14,7 +14,10 @@ from sessionlogin import create_app
 from sessionlogin.config import PROFILES, ConfigError, default_profile, load_config
 from sessionlogin.security import MIN_SECRET_KEY_BYTES
 
-PRODUCTION_ENVIRONMENT = {"SECRET_KEY": "a-long-random-secret-for-the-tests-only"}
+PRODUCTION_ENVIRONMENT = {
+    "MAIL_SERVER": "x",
+    "SECRET_KEY": "a-long-random-secret-for-the-tests-only",
+}
 # What a production app needs in the tests besides its environment.
 PRODUCTION_OVERRIDES: dict[str, str] = {"SQLALCHEMY_DATABASE_URI": "sqlite://"}
 # A path no route of the app answers: its 404 carries the headers like every response.

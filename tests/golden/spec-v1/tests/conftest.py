@@ -125,7 +125,7 @@ def password() -> str:
 @pytest.fixture()
 def user(database: SQLAlchemy) -> User:
     """A saved user who logs in with EMAIL and PASSWORD."""
-    saved = create_user(EMAIL, PASSWORD, name="name-new")
+    saved = create_user(EMAIL, PASSWORD, name="name-ada")
     assert saved is not None
     return saved
 

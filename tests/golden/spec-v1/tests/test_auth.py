@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from urllib.parse import quote, urlsplit
 
 import pytest
-from flask import Flask, url_for
+from flask import Flask, g, url_for
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_login import current_user
 from flask_sqlalchemy import SQLAlchemy
@@ -447,6 +447,87 @@ def test_create_user_refuses_a_short_or_mistyped_password(
     )
     assert mistyped.exit_code != 0
     assert users.find_user("alan@example.com") is None
+
+
+def test_create_user_reads_the_password_from_stdin(
+    runner: FlaskCliRunner, database: SQLAlchemy
+) -> None:
+    answers = ["name-new", "a long scripted password"]
+    args = ["create-user", "alan@example.com", "--password-stdin"]
+    result = runner.invoke(args=args, input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    found = users.find_user("alan@example.com")
+    assert found is not None
+    assert found.check_password("a long scripted password")
+
+
+def test_set_password_sets_it_and_ends_every_session(
+    runner: FlaskCliRunner, user: User
+) -> None:
+    before = user.get_id()
+    args = ["set-password", user.email]
+    scripted = runner.invoke(
+        args=[*args, "--password-stdin"], input="a long scripted password\n"
+    )
+    assert scripted.exit_code == 0, scripted.output
+    assert user.check_password("a long scripted password")
+    assert user.get_id() != before
+    asked = runner.invoke(
+        args=args, input="another long password\nanother long password\n"
+    )
+    assert asked.exit_code == 0, asked.output
+    assert "another long password" not in asked.output
+    assert user.check_password("another long password")
+    short = runner.invoke(args=[*args, "--password-stdin"], input="short\n")
+    assert short.exit_code == 2
+    unknown = runner.invoke(
+        args=["set-password", "nobody-" + user.email, "--password-stdin"],
+        input="a long password\n",
+    )
+    assert unknown.exit_code == 1
+
+
+def test_changing_the_password_needs_a_login(
+    client: FlaskClient, database: SQLAlchemy
+) -> None:
+    response = client.get("/auth/password")
+    assert response.status_code == 302
+    assert urlsplit(response.location).path == LOGIN
+
+
+def test_changing_the_password_needs_the_current_one_and_ends_other_sessions(
+    app: Flask, client: FlaskClient, user: User, password: str
+) -> None:
+    data = {
+        "email": user.email,
+        "password": password,
+        "remember": "y",
+        "csrf_token": csrf_token(client),
+    }
+    assert client.post(LOGIN, data=data).status_code == 302
+    session_name = app.config["SESSION_COOKIE_NAME"]
+    remember_name = app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    copied = sent_cookies(app, client, session_name, remember_name)
+    new = "a long changed password"
+    change = {
+        "password": new,
+        "confirm": new,
+        "csrf_token": csrf_token(client, "/auth/password"),
+    }
+    wrong = client.post("/auth/password", data={**change, "current": password + "!"})
+    assert wrong.status_code == 422
+    assert user.check_password(password)
+    right = client.post("/auth/password", data={**change, "current": password})
+    assert right.status_code == 302
+    assert user.check_password(new)
+    # Requests share the database fixture's app context, where Flask-Login caches the
+    # user of the last request: drop it before each look.
+    g.pop("_login_user", None)
+    assert not logged_in_with(app, copied)
+    g.pop("_login_user", None)
+    assert (
+        client.get("/auth/password").status_code == 200
+    )  # this browser stays logged in
 
 
 def test_production_remember_cookie_is_as_safe_as_the_session_cookie() -> None:

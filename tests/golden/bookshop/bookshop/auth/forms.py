@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
 MIN_PASSWORD = 8
 # Long enough for any passphrase; hashing a megabyte "password" would tie up a worker.
@@ -27,6 +27,26 @@ class LoginForm(FlaskForm):
     )
     remember = BooleanField("Remember me")
     submit = SubmitField("Log in")
+
+
+class PasswordForm(FlaskForm):
+    """Change the password: the current one, and the new one typed twice."""
+
+    current = PasswordField(
+        "Current password", validators=[DataRequired(), Length(max=MAX_PASSWORD)]
+    )
+    password = PasswordField(
+        "New password",
+        validators=[DataRequired(), Length(min=MIN_PASSWORD, max=MAX_PASSWORD)],
+    )
+    confirm = PasswordField(
+        "Repeat the new password",
+        validators=[
+            DataRequired(),
+            EqualTo("password", message="The passwords differ."),
+        ],
+    )
+    submit = SubmitField("Change the password")
 
 
 class TokenForm(FlaskForm):

@@ -1,6 +1,6 @@
 """Initial schema
 
-Revision ID: 4c16bf96256f
+Revision ID: 1ca1364ac57f
 Revises:
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "4c16bf96256f"
+revision = "1ca1364ac57f"
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -24,6 +24,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("password_hash", sa.String(255), nullable=True),
         sa.Column("session_token", sa.String(64), nullable=True),
+        sa.Column("confirmed_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_account")),
         sa.UniqueConstraint("email", name=op.f("uq_account_email")),
         sa.UniqueConstraint("session_token", name=op.f("uq_account_session_token")),

@@ -50,3 +50,49 @@ class RegisterForm(FlaskForm):
         ],
     )
     submit = SubmitField("Sign up")
+
+
+class PasswordForm(FlaskForm):
+    """Change the password: the current one, and the new one typed twice."""
+
+    current = PasswordField(
+        "Current password", validators=[DataRequired(), Length(max=MAX_PASSWORD)]
+    )
+    password = PasswordField(
+        "New password",
+        validators=[DataRequired(), Length(min=MIN_PASSWORD, max=MAX_PASSWORD)],
+    )
+    confirm = PasswordField(
+        "Repeat the new password",
+        validators=[
+            DataRequired(),
+            EqualTo("password", message="The passwords differ."),
+        ],
+    )
+    submit = SubmitField("Change the password")
+
+
+class NewPasswordForm(FlaskForm):
+    """Set a new password (from a reset link), typed twice."""
+
+    password = PasswordField(
+        "New password",
+        validators=[DataRequired(), Length(min=MIN_PASSWORD, max=MAX_PASSWORD)],
+    )
+    confirm = PasswordField(
+        "Repeat the new password",
+        validators=[
+            DataRequired(),
+            EqualTo("password", message="The passwords differ."),
+        ],
+    )
+    submit = SubmitField("Set the password")
+
+
+class AddressForm(FlaskForm):
+    """Ask for a link by mail: the email of the account."""
+
+    email = StringField(
+        "Email", validators=[DataRequired(), Length(max=120)], filters=[strip]
+    )
+    submit = SubmitField("Send me a link")

@@ -53,13 +53,17 @@ def authenticate(email: str, password: str) -> Account | None:
     return user if user.check_password(password) else None
 
 
-def create_user(email: str, password: str, display_name: str) -> Account | None:
-    """Save a new user with a hashed password; None if the email is taken."""
+def create_user(
+    email: str, password: str, display_name: str, confirmed: bool = False
+) -> Account | None:
+    """Save a new user with a hashed password; None if the email is taken.    The user logs in once their address is confirmed (``confirmed``: it is already)."""
     if find_user(email) is not None:
         generate_password_hash(password)  # the time a new account takes: no enumeration
         return None
     user = Account(email=normalise_identity(email), display_name=display_name)
     user.set_password(password)
+    if confirmed:
+        user.confirm()
     db.session.add(user)
     try:
         db.session.commit()

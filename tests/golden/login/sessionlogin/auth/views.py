@@ -1,4 +1,5 @@
-"""The auth blueprint: log in, log out and sign up under /auth."""
+"""The auth blueprint: log in, log out and sign up under /auth (the
+account's other pages are in account.py)."""
 
 from __future__ import annotations
 
@@ -20,8 +21,9 @@ from flask_login import current_user, login_user, logout_user
 
 from ..extensions import db, limiter
 from ..models import Account
-from .forms import LoginForm, RegisterForm
-from .users import authenticate, create_user, normalise_identity
+from .forms import AddressForm, LoginForm, RegisterForm
+from .links import send_confirmation_link, send_signup_attempt
+from .users import authenticate, create_user, find_user, normalise_identity
 
 # cli_group=None: create-user is a command of the app itself, not of "flask auth".
 bp = Blueprint("auth", __name__, url_prefix="/auth", cli_group=None)
@@ -79,6 +81,11 @@ def login() -> ResponseReturnValue:
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(form.email.data or "", form.password.data or "")
+        if user is not None and user.confirmed_at is None:
+            # The password was right, so saying the address is unconfirmed tells no one
+            # else anything; the page offers a new confirmation link.
+            again = AddressForm(formdata=None, data={"email": user.email})
+            return render_template("auth/unconfirmed.html", form=again), 403
         if user is not None:
             _start_session(user, remember=bool(form.remember.data))
             flash("You are logged in.", "success")
@@ -107,7 +114,8 @@ def logout() -> ResponseReturnValue:
 @limiter.limit(throttle, methods=["POST"])  # per client address
 @limiter.limit(throttle, methods=["POST"], key_func=attempted_identity)
 def register() -> ResponseReturnValue:
-    """GET /auth/register: the sign-up form; POST: create the user and log them in."""
+    """GET /auth/register: the sign-up form; POST: create the user and mail them the
+    link that confirms their address (they log in after following it)."""
     form = RegisterForm()
     if form.validate_on_submit():
         user = create_user(
@@ -116,10 +124,18 @@ def register() -> ResponseReturnValue:
             display_name=form.display_name.data or "",
         )
         if user is not None:
-            _start_session(user)
+            send_confirmation_link(user)
+        else:
+            taken = find_user(form.email.data or "")
+            if taken is not None:
+                send_signup_attempt(taken)
         # A taken email gets the same answer as a new account (and costs the
-        # same hashing time), so sign-up never tells who has an account here.
-        flash("Thanks for signing up.", "success")
-        return _next_page()
+        # same hashing time and one mail), so sign-up never tells who has an account here;
+        # the owner of the address hears of the attempt instead.
+        flash(
+            "Thanks for signing up. Follow the link we mailed you to confirm your address, then log in.",
+            "info",
+        )
+        return redirect(url_for(".login"))
     status = 422 if form.is_submitted() else 200
     return render_template("auth/register.html", form=form), status

@@ -50,3 +50,23 @@ class RegisterForm(FlaskForm):
         ],
     )
     submit = SubmitField("Sign up")
+
+
+class PasswordForm(FlaskForm):
+    """Change the password: the current one, and the new one typed twice."""
+
+    current = PasswordField(
+        "Current password", validators=[DataRequired(), Length(max=MAX_PASSWORD)]
+    )
+    password = PasswordField(
+        "New password",
+        validators=[DataRequired(), Length(min=MIN_PASSWORD, max=MAX_PASSWORD)],
+    )
+    confirm = PasswordField(
+        "Repeat the new password",
+        validators=[
+            DataRequired(),
+            EqualTo("password", message="The passwords differ."),
+        ],
+    )
+    submit = SubmitField("Change the password")

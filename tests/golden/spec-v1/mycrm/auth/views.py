@@ -1,4 +1,5 @@
-"""The auth blueprint: log in, log out and sign up under /auth."""
+"""The auth blueprint: log in, log out and sign up under /auth (the
+account's other pages are in account.py)."""
 
 from __future__ import annotations
 
