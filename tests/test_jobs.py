@@ -31,7 +31,7 @@ from flaskgen.core.errors import SpecError
 from flaskgen.core.spec.jobs import cron_problem
 from flaskgen.specfile import parse_spec
 from tests.conftest import GenEnv, render_text
-from tests.servers import gunicorn, manage, server_env
+from tests.servers import free_port, gunicorn, manage, server_env
 
 FIXTURE = Path(__file__).parent / "data" / "jobs.yaml"
 APP = "newsroom:create_app()"
@@ -202,26 +202,47 @@ def _get(url: str, cookie: str = "") -> tuple[int, str, str]:
 
 
 def _session(cookies: list[str]) -> str:
-    """The ``session=...`` pair of Set-Cookie headers. The production cookie is Secure:
-    a client behind TLS sends it back, and so does this test, by hand, over plain HTTP."""
+    """The ``session=...`` pair of Set-Cookie headers, sent back by hand."""
     return next((c.split(";")[0] for c in cookies if c.startswith("session=")), "")
 
 
-def _wrong_login(base: str) -> int:
-    """The status of one login with a wrong password, as a browser sends it."""
-    status, page, cookie = _get(base + "/auth/login")
+@contextmanager
+def _smtp_sink(gen_env: GenEnv, port: int, log: Path) -> Iterator[Path]:
+    """A local SMTP server (aiosmtpd) printing every mail it receives into ``log``."""
+    command = [gen_env.python, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Debugging"]
+    with log.open("w") as out:
+        sink = subprocess.Popen(command, env=server_env(gen_env, {"PYTHONUNBUFFERED": "1"}), stdout=out, stderr=out)
+    try:
+        yield log
+    finally:
+        sink.terminate()
+        sink.wait(timeout=10)
+
+
+def _form(base: str, path: str, fields: dict[str, str]) -> int:
+    """The status of a form posted as a browser sends it: the page's CSRF token and cookie."""
+    status, page, cookie = _get(base + path)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
         r'name="csrf_token" value="([^"]+)"', page
     )
     assert token, page
-    body = urllib.parse.urlencode({"csrf_token": token.group(1), "email": "ada@example.com", "password": "not her password"})
-    request = urllib.request.Request(base + "/auth/login", data=body.encode(), headers={"Cookie": cookie}, method="POST")
+    body = urllib.parse.urlencode({"csrf_token": token.group(1), **fields})
+    request = urllib.request.Request(base + path, data=body.encode(), headers={"Cookie": cookie}, method="POST")
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return int(response.status)
     except urllib.error.HTTPError as error:
         error.close()
         return int(error.code)
+
+
+def _ask_reset(base: str) -> int:
+    return _form(base, "/auth/reset", {"email": "ada@example.com"})
+
+
+def _wrong_login(base: str) -> int:
+    """The status of one login with a wrong password."""
+    return _form(base, "/auth/login", {"email": "ada@example.com", "password": "not her password"})
 
 
 LATENCY = """
@@ -259,17 +280,28 @@ def test_two_app_processes_share_the_queue_the_worker_and_the_limit(
 ) -> None:
     newsroom = _edited_copy(newsroom, tmp_path)
     instance = tmp_path / "instance"
+    smtp_port = free_port()
     env = {
-        "FLASK_CONFIG": "production",
+        "FLASK_CONFIG": "staging",  # production over plain HTTP, mailing the local sink
         "DATABASE_URL": f"sqlite:///{tmp_path / 'newsroom.db'}",
         "SECRET_KEY": STRONG_KEY,
         "REDIS_URL": redis_url,
         "INSTANCE_PATH": str(instance),
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": str(smtp_port),
     }
     _manage(gen_env, newsroom, env, "db", "upgrade")
     _manage(gen_env, newsroom, env, "create-user", "ada@example.com", "--password", "a long password")
-    serve = {k: v for k, v in env.items() if k != "FLASK_CONFIG"}  # gunicorn picks production itself
-    with gunicorn(gen_env, newsroom, APP, serve) as a, gunicorn(gen_env, newsroom, APP, serve) as b, _worker(gen_env, newsroom, env) as log:
+    with (
+        _smtp_sink(gen_env, smtp_port, tmp_path / "smtp.log") as mails,
+        gunicorn(gen_env, newsroom, APP, env) as a,
+        gunicorn(gen_env, newsroom, APP, env) as b,
+        _worker(gen_env, newsroom, env) as log,
+    ):
+        # A mail is rendered in the request and sent by the worker.
+        assert _ask_reset(a) == 200
+        _wait_for("the worker sent the reset mail", lambda: "/auth/reset/" in mails.read_text(errors="replace"), 30)
+        assert "newsroom.mail.deliver_mail(" in log.read_text(encoding="utf-8")
         # A job enqueued in one app process runs on the worker.
         status, job_id, _ = _get(a + "/publish?story=17")
         assert status == 200 and job_id != "ran"

@@ -25,6 +25,7 @@ class MailView(TypedView):
     console: bool  # development prints mail on the console
     smtp: bool  # production sends it through SMTP
     environment: dict[str, str]  # lets the production profile load in the tests
+    jobs: bool  # a worker sends the mail (the spec has jobs)
 
 
 def backend(spec: ProjectSpec, profile: str) -> str | None:
@@ -55,6 +56,7 @@ def contribute(spec: ProjectSpec) -> Contribution:
         backend(spec, "development") == "console",
         backend(spec, "production") == "smtp",
         production_environment(spec),
+        bool(spec.jobs),
     )
     out.extensions.append(_extension())
     out.dependencies.append(DEPENDENCY)

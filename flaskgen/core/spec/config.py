@@ -185,13 +185,15 @@ def parse_profiles(
 
 def _jobs_defaults(defined: dict[str, dict[str, Any]], out: dict[str, dict[str, Any]]) -> None:
     """Config defaults of the job queue where ``defined`` is silent: Redis at ``REDIS_URL``
-    (required in production; elsewhere unset means jobs run at once in development),
-    and jobs run at once, in-process, in the tests."""
+    (required in production), jobs run at once in development while it is unset, and
+    always at once, in-process, in the tests."""
     if not any("REDIS_URL" in body for body in defined.values()):
         out["base"]["REDIS_URL"] = "${REDIS_URL:-}"
         out["production"]["REDIS_URL"] = "${REDIS_URL}"
     if "JOBS_RUN_AT_ONCE" not in defined.get("testing", {}):
         out["testing"]["JOBS_RUN_AT_ONCE"] = True
+    if "JOBS_WITHOUT_REDIS" not in defined.get("development", {}):
+        out["development"]["JOBS_WITHOUT_REDIS"] = True
 
 
 def _check_testing_database(ctx: Ctx, profiles: list[Profile]) -> None:

@@ -3,8 +3,7 @@
 
 The profile's MAIL_BACKEND decides where mail goes: development prints it on the
 console, testing keeps it in memory (the tests read it from the ``outbox`` fixture),
-production sends it through the SMTP server of MAIL_SERVER.
-"""
+production sends it through the SMTP server of MAIL_SERVER."""
 
 from __future__ import annotations
 
@@ -12,6 +11,9 @@ from typing import Any
 
 from flask import render_template
 from flask_mailman import EmailMultiAlternatives
+
+# What sending may raise: smtplib's errors are OSErrors.
+MAIL_ERRORS: tuple[type[Exception], ...] = (OSError,)
 
 
 def send_mail(to: str, subject: str, template: str, **context: Any) -> None:

@@ -9,8 +9,8 @@ kept as failed with its traceback: ``python manage.py jobs failed``, ``jobs retr
 ``jobs delete ID``.
 
 The testing profile (``JOBS_RUN_AT_ONCE``) runs each job at once, in the same process;
-so does the development server while ``REDIS_URL`` is unset (it logs how to start
-Redis). Any other profile refuses to enqueue without Redis.
+so does the development profile while ``REDIS_URL`` is unset (``JOBS_WITHOUT_REDIS``;
+it logs how to start Redis). Any other profile refuses to enqueue without Redis.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def enqueue(func: Callable[..., None], *args: Any) -> Job | None:
     """Run ``func(*args)`` on a worker; RQ's job, or None when it ran at once."""
     config = current_app.config
     at_once = bool(config.get("JOBS_RUN_AT_ONCE"))
-    if at_once or (current_app.debug and not config.get("REDIS_URL")):
+    if at_once or (config.get("JOBS_WITHOUT_REDIS") and not config.get("REDIS_URL")):
         if not at_once:
             log.warning("%s; running %s here, at once", NO_REDIS, func.__name__)
         func(*args)

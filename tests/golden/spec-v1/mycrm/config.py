@@ -71,6 +71,7 @@ class BaseConfig:
 class DevelopmentConfig(BaseConfig):
     """The development profile."""
 
+    JOBS_WITHOUT_REDIS = True
     DEBUG = True
     SECRET_KEY: str | FromEnv = FromEnv("${SECRET_KEY:-dev-not-secret}")
     SQLALCHEMY_DATABASE_URI: str | FromEnv = "sqlite:///crm.db"

@@ -56,7 +56,7 @@ def test_jobs_enqueue_runs_a_job_by_name(
 
 
 def test_without_redis_the_queue_refuses_outside_development(app: Flask) -> None:
-    app.config.update(JOBS_RUN_AT_ONCE=False, REDIS_URL="", DEBUG=False)
+    app.config.update(JOBS_RUN_AT_ONCE=False, REDIS_URL="", JOBS_WITHOUT_REDIS=False)
     name, (arguments, _) = next(iter(CALLS.items()))
     with app.app_context(), pytest.raises(RuntimeError, match="REDIS_URL is not set"):
         enqueue(JOBS[name], *arguments)
@@ -65,7 +65,7 @@ def test_without_redis_the_queue_refuses_outside_development(app: Flask) -> None
 def test_development_without_redis_runs_jobs_at_once_and_says_how_to_start_it(
     app: Flask, caplog: pytest.LogCaptureFixture
 ) -> None:
-    app.config.update(JOBS_RUN_AT_ONCE=False, REDIS_URL="", DEBUG=True)
+    app.config.update(JOBS_RUN_AT_ONCE=False, REDIS_URL="", JOBS_WITHOUT_REDIS=True)
     name, (arguments, logged) = next(iter(CALLS.items()))
     with app.app_context(), caplog.at_level(logging.INFO):
         assert enqueue(JOBS[name], *arguments) is None

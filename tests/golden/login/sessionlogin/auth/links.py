@@ -15,7 +15,7 @@ from flask import current_app, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from ..extensions import db
-from ..mail import send_mail
+from ..mail import MAIL_ERRORS, send_mail
 from ..models import Account
 
 SITE = "Session login"  # how the mails name the app
@@ -30,7 +30,7 @@ def _send(to: str, subject: str, template: str, **context: Any) -> None:
     an account here."""
     try:
         send_mail(to, subject, template, site=SITE, **context)
-    except OSError:  # smtplib's errors are OSErrors too
+    except MAIL_ERRORS:
         current_app.logger.exception("could not send the %s mail", template)
 
 
