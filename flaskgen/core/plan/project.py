@@ -54,6 +54,7 @@ MYPY_REQUIREMENT = "mypy>=2.4"
 # (its dev extra) and the stubs it carries itself in typings/ (its mypy_path).
 STUB_PACKAGES = {"Flask-Migrate": "types-Flask-Migrate>=4.0", "Flask-WTF": "types-WTForms>=3.2"}
 LOCAL_STUBS = {
+    "Bootstrap-Flask": ("flask_bootstrap.pyi",),
     "Flask-Login": ("flask_login.pyi",),
     "Flask-WTF": ("flask_wtf/__init__.pyi", "flask_wtf/csrf.pyi"),
     "flask-smorest": ("flask_smorest.pyi",),
@@ -428,6 +429,15 @@ def _nav(spec: ProjectSpec) -> list[NavLink]:
     return links
 
 
+def _home(spec: ProjectSpec) -> str | None:
+    """The endpoint of an open GET page at ``/`` (no blueprint prefix, no variables), if any."""
+    for route in spec.routes:
+        at_root = any(rule.rule == "/" for rule in route.rules)
+        if at_root and "GET" in route.methods and "anyone" in route.access and not route.subdomain:
+            return route.endpoint
+    return None
+
+
 def _route_rule(spec: ProjectSpec, route: Route) -> tuple[str, ...]:
     """A route's own rule, or its blueprint's when the route is open."""
     if "anyone" not in route.access or route.blueprint is None:
@@ -466,6 +476,7 @@ class LayoutView(TypedView):
     project: Project
     nav: list[NavLink]
     auth_nav: auth.AuthNav | None
+    home: str | None  # the endpoint of the site's "/" page, which the brand links to
 
 
 def _page_files(spec: ProjectSpec) -> list[PlannedFile]:
@@ -768,11 +779,19 @@ def _html_files(spec: ProjectSpec) -> list[PlannedFile]:
     """The layout, the pages and the style sheet."""
     pkg = spec.project.package
     return [
-        PlannedFile(f"{pkg}/templates/base.html", "project/package/templates/base.html.jinja", LayoutView(spec.project, _nav(spec), auth.nav(spec))),
+        PlannedFile(f"{pkg}/templates/base.html", "project/package/templates/base.html.jinja", LayoutView(spec.project, _nav(spec), auth.nav(spec), _home(spec))),
         *_page_files(spec),
+        *_partial_files(spec),
         PlannedFile(f"{pkg}/static/style.css", "project/package/static/style.css.jinja", NoNames()),
         *_script_files(spec),
     ]
+
+
+def _partial_files(spec: ProjectSpec) -> list[PlannedFile]:
+    """The macros the pages with forms import: fields in Bootstrap's markup."""
+    if spec.auth is None and not any(r.html for r in spec.resources):
+        return []
+    return [PlannedFile(f"{spec.project.package}/templates/_form.html", "project/package/templates/_form.html.jinja", NoNames())]
 
 
 def _script_files(spec: ProjectSpec) -> list[PlannedFile]:

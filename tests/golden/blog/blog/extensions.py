@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from flask_bootstrap import Bootstrap5
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
@@ -49,3 +50,5 @@ def database_url(url: str) -> str:
 db = SQLAlchemy(model_class=Base)
 
 migrate = Migrate(directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+
+bootstrap = Bootstrap5()

@@ -15,7 +15,16 @@ from .auth import bp as auth_bp
 from .authors import bp as authors_bp
 from .books import bp as books_bp
 from .config import default_profile, load_config
-from .extensions import csrf, database_url, db, limiter, login_manager, migrate
+from .display import register_display
+from .extensions import (
+    bootstrap,
+    csrf,
+    database_url,
+    db,
+    limiter,
+    login_manager,
+    migrate,
+)
 from .health import register_health
 from .security import register_security
 from .tags import bp as tags_bp
@@ -47,9 +56,11 @@ def create_app(
     db.init_app(app)
     migrate.init_app(app, db)
     csrf.init_app(app)
+    bootstrap.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
     register_access(app)
+    register_display(app)
     register_views(app)
     register_uploads(app)
     register_health(app)

@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -55,6 +56,8 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(directory=str(Path(__file__).resolve().parent.parent / "migrations"))
 
 csrf = CSRFProtect()
+
+bootstrap = Bootstrap5()
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"

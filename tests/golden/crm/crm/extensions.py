@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from flask_bootstrap import Bootstrap5
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -52,3 +53,5 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(directory=str(Path(__file__).resolve().parent.parent / "migrations"))
 
 csrf = CSRFProtect()
+
+bootstrap = Bootstrap5()
