@@ -15,7 +15,9 @@ from .auth import bp as auth_bp
 from .authors import bp as authors_bp
 from .books import bp as books_bp
 from .config import default_profile, load_config
+from .dashboard import register_dashboard
 from .display import register_display
+from .errors import register_error_handlers
 from .extensions import (
     bootstrap,
     csrf,
@@ -61,6 +63,7 @@ def create_app(
     limiter.init_app(app)
     register_access(app)
     register_display(app)
+    register_dashboard(app)
     register_views(app)
     register_uploads(app)
     register_health(app)
@@ -69,4 +72,5 @@ def create_app(
     app.register_blueprint(books_bp)
     app.register_blueprint(tags_bp)
     register_api(app)
+    register_error_handlers(app)
     return app

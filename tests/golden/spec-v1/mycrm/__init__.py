@@ -17,6 +17,7 @@ from .auth import bp as auth_bp
 from .commands import register_commands
 from .config import default_profile, load_config
 from .converters import register_converters
+from .dashboard import register_dashboard
 from .departments import bp as departments_bp
 from .display import register_display
 from .errors import register_error_handlers
@@ -74,6 +75,7 @@ def create_app(
     register_templating(app)
     register_access(app)
     register_display(app)
+    register_dashboard(app)
     register_hooks(app)
     register_views(app)
     register_uploads(app)
