@@ -79,85 +79,101 @@ def log_in(page: Page, base: str) -> None:
     page.follow("document.querySelector('form [type=submit]').click()")
 
 
+def home_page(page: Page, base: str, shots: Path) -> None:
+    """A card per resource the visitor may read: anyone reads books; staff read all three."""
+    page.open(f"{base}/")
+    assert page.run("[...document.querySelectorAll('[data-resource]')].map(c => c.dataset.resource)") == ["books"]
+    log_in(page, base)
+    page.open(f"{base}/")
+    assert page.run("[...document.querySelectorAll('[data-resource]')].map(c => c.dataset.resource)") == ["authors", "books", "tags"]
+    assert page.run("document.querySelector('[data-resource=books] [data-count]').dataset.count") == "45"
+    check_page(page)
+    page.screenshot(shots / "home.png")
+
+
+def books_list(page: Page, base: str, shots: Path) -> None:
+    """Sorted by a click on a heading (the arrow and aria-sort follow), paged, searched."""
+    page.open(f"{base}/books/")
+    assert page.run("document.querySelector('.rows-shown').textContent") == "Rows 1–20 of 45"
+    page.follow("[...document.querySelectorAll('th a')].find(a => a.textContent.startsWith('Price')).click()")
+    assert page.run("document.querySelector('th[aria-sort=ascending] .sort-indicator').textContent") == "▲"
+    page.follow("document.querySelector('th[aria-sort=ascending] a').click()")
+    assert page.run("document.querySelector('th[aria-sort=descending] .sort-indicator').textContent") == "▼"
+    assert page.run("document.querySelectorAll('td .badge').length") == 20  # in stock: yes/no badges
+    check_page(page)
+    page.screenshot(shots / "books-list.png", full=False)
+    page.follow("document.querySelector('a[rel=last]').click()")
+    assert page.run("document.querySelector('.rows-shown').textContent") == "Rows 41–45 of 45"
+    assert "sort=-price" in page.run("location.search")  # the pages keep the sort
+    page.open(f"{base}/books/?q=Book+01")
+    assert "Book 01" in page.run("document.querySelector('.search-applied').textContent")
+    page.follow("document.querySelector('.search-applied a').click()")
+    assert page.run("document.querySelector('.search-applied')") is None
+
+
+def book_page(page: Page, base: str, shots: Path) -> None:
+    page.open(f"{base}/books/?sort=title")
+    page.follow("document.querySelector('td.actions a').click()")
+    assert page.run("document.querySelector('h1').textContent") == "Book Book 00"
+    check_page(page)
+    page.screenshot(shots / "book.png")
+
+
+def form_with_errors(page: Page, base: str, shots: Path) -> None:
+    """The form sent without its required fields: they are marked, and what was typed stays."""
+    page.open(f"{base}/books/new")
+    assert page.run("document.querySelector('#author_id').value") == ""  # "Choose …"
+    page.run("document.querySelector('#pages').value = '321'")
+    page.run("document.querySelector('#price').value = '12.50'")
+    page.follow("document.querySelector('form.resource-form [type=submit]').click()")
+    invalid = page.run("[...document.querySelectorAll('.is-invalid')].map(e => e.id)")
+    assert {"title", "isbn", "author_id"} <= set(invalid), invalid
+    assert page.run("document.querySelector('#title').getAttribute('aria-invalid')") == "true"
+    assert page.run("document.querySelector('#pages').value") == "321"
+    assert page.run("document.querySelector('#price').value") == "12.50"
+    check_page(page)
+    page.screenshot(shots / "book-form-errors.png")
+
+
+def confirmed_delete(page: Page, base: str, shots: Path) -> None:
+    """Delete asks first, on a page of its own; its button deletes."""
+    page.open(f"{base}/books/?sort=title")
+    page.follow("document.querySelector('td.actions a').click()")
+    page.follow("[...document.querySelectorAll('a')].find(a => a.textContent === 'Delete').click()")
+    assert page.run("document.querySelector('form.confirm-delete') !== null")
+    check_page(page)
+    page.screenshot(shots / "book-delete.png")
+    page.follow("document.querySelector('form.confirm-delete [type=submit]').click()")
+    assert "Book deleted." in page.run("document.querySelector('.alert').textContent")
+
+
+def missing_page(page: Page, base: str) -> None:
+    page.open(f"{base}/books/999999")
+    assert page.run("document.querySelector('.error-page h1').textContent") == "Not Found"
+    check_page(page)
+
+
+def narrow_screen(page: Page, base: str, shots: Path) -> None:
+    """On a phone's width the menu collapses, and its button opens it (Bootstrap's script)."""
+    page.size(390, 800)
+    page.open(f"{base}/books/")
+    assert not page.run("document.querySelector('#main-nav').classList.contains('show')")
+    page.run("document.querySelector('.navbar-toggler').click()")
+    page.wait_until("document.querySelector('#main-nav').classList.contains('show')")
+    page.screenshot(shots / "books-narrow.png", full=False)
+
+
 def test_pages_in_a_browser(bookshop: Path, gen_env: GenEnv, chromium: str, tmp_path: Path) -> None:
     shots = tmp_path / "screenshots"
     with gunicorn(gen_env, bookshop, "bookshop:create_app()", ENV) as base, chromium_page(chromium, tmp_path / "profile") as page:
         page.size(1280, 860)
-
-        # The home page: a card per resource the visitor may read.
-        page.open(f"{base}/")
-        assert page.run("[...document.querySelectorAll('[data-resource]')].map(c => c.dataset.resource)") == ["books"]
-        log_in(page, base)
-        page.open(f"{base}/")
-        assert page.run("[...document.querySelectorAll('[data-resource]')].map(c => c.dataset.resource)") == ["authors", "books", "tags"]
-        assert page.run("document.querySelector('[data-resource=books] [data-count]').dataset.count") == "45"
-        check_page(page)
-        page.screenshot(shots / "home.png")
-
-        # The list, sorted by a click on a heading: the arrow and aria-sort follow.
-        page.open(f"{base}/books/")
-        assert page.run("document.querySelector('.rows-shown').textContent") == "Rows 1–20 of 45"
-        page.follow("[...document.querySelectorAll('th a')].find(a => a.textContent.startsWith('Price')).click()")
-        assert page.run("document.querySelector('th[aria-sort=ascending] .sort-indicator').textContent") == "▲"
-        page.follow("document.querySelector('th[aria-sort=ascending] a').click()")
-        assert page.run("document.querySelector('th[aria-sort=descending] .sort-indicator').textContent") == "▼"
-        assert page.run("document.querySelectorAll('td .badge').length") == 20  # in stock: yes/no badges
-        check_page(page)
-        page.screenshot(shots / "books-list.png", full=False)
-        page.follow("document.querySelector('a[rel=last]').click()")
-        assert page.run("document.querySelector('.rows-shown').textContent") == "Rows 41–45 of 45"
-        assert "sort=-price" in page.run("location.search")  # the pages keep the sort
-
-        # A search shows what is applied, and clears.
-        page.open(f"{base}/books/?q=Book+01")
-        assert "Book 01" in page.run("document.querySelector('.search-applied').textContent")
-        page.follow("[...document.querySelectorAll('.search-applied a')][0].click()")
-        assert page.run("document.querySelector('.search-applied')") is None
-
-        # A book's page.
-        page.open(f"{base}/books/?sort=title")
-        page.follow("document.querySelector('td.actions a').click()")
-        assert page.run("document.querySelector('h1').textContent") == "Book Book 00"
-        check_page(page)
-        page.screenshot(shots / "book.png")
-
-        # The form sent with errors: the fields are marked and keep what was typed.
-        page.open(f"{base}/books/new")
-        assert page.run("document.querySelector('#author_id').value") == ""  # "Choose …"
-        page.run("document.querySelector('#pages').value = '321'")
-        page.run("document.querySelector('#price').value = '12.50'")
-        page.follow("document.querySelector('form.resource-form [type=submit]').click()")
-        invalid = page.run("[...document.querySelectorAll('.is-invalid')].map(e => e.id)")
-        assert {"title", "isbn", "author_id"} <= set(invalid), invalid
-        assert page.run("document.querySelector('#title').getAttribute('aria-invalid')") == "true"
-        assert page.run("document.querySelector('#pages').value") == "321"
-        assert page.run("document.querySelector('#price').value") == "12.50"
-        check_page(page)
-        page.screenshot(shots / "book-form-errors.png")
-
-        # Delete asks first, on a page of its own; its button deletes.
-        page.open(f"{base}/books/?sort=title")
-        page.follow("document.querySelector('td.actions a').click()")
-        page.follow("[...document.querySelectorAll('a')].find(a => a.textContent === 'Delete').click()")
-        assert page.run("document.querySelector('form.confirm-delete') !== null")
-        check_page(page)
-        page.screenshot(shots / "book-delete.png")
-        page.follow("document.querySelector('form.confirm-delete [type=submit]').click()")
-        assert "Book deleted." in page.run("document.querySelector('.alert').textContent")
-
-        # A missing page is the layout's 404 page.
-        page.open(f"{base}/books/999999")
-        assert page.run("document.querySelector('.error-page h1').textContent") == "Not Found"
-        check_page(page)
-
-        # On a narrow screen the menu collapses and its button opens it.
-        page.size(390, 800)
-        page.open(f"{base}/books/")
-        assert not page.run("document.querySelector('#main-nav').classList.contains('show')")
-        page.run("document.querySelector('.navbar-toggler').click()")
-        page.wait_until("document.querySelector('#main-nav').classList.contains('show')")
-        page.screenshot(shots / "books-narrow.png", full=False)
-
+        home_page(page, base, shots)
+        books_list(page, base, shots)
+        book_page(page, base, shots)
+        form_with_errors(page, base, shots)
+        confirmed_delete(page, base, shots)
+        missing_page(page, base)
+        narrow_screen(page, base, shots)
         refused = [text for text in page.log_entries() if "Content Security Policy" in text]
         assert refused == []
     print(f"screenshots: {shots}")

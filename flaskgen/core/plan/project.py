@@ -605,6 +605,8 @@ def _route_rows(spec: ProjectSpec) -> list[dict[str, str]]:
             rows.append({"endpoint": f"{upload.name}_file", "methods": "GET", "rule": upload.serve})
     if deploy.wants_healthz(spec):
         rows.append({"endpoint": "healthz", "methods": "GET", "rule": deploy.HEALTH_RULE})
+    # Bootstrap's CSS and JS, served by Bootstrap-Flask's blueprint (every project has the layout).
+    rows.append({"endpoint": "bootstrap.static", "methods": "GET", "rule": "/bootstrap/static/<path:filename>"})
     return rows + _auth_rows(spec) + _resource_rows(spec)
 
 
@@ -627,7 +629,7 @@ def _resource_rows(spec: ProjectSpec) -> list[dict[str, str]]:
         if r.html:
             pages = [("index", "GET", "/"), ("new", "GET", "/new"), ("create", "POST", "/"), ("show", "GET", item)]
             pages += [("edit", "GET", f"{item}/edit"), ("update", "POST", f"{item}/edit")]
-            pages.append(("delete", "POST", f"{item}/delete"))
+            pages += [("confirm_delete", "GET", f"{item}/delete"), ("delete", "POST", f"{item}/delete")]
             if resources.resource_ctx(spec, r).pickers:
                 pages.append(("options", "GET", "/options/<field>"))
             rows += [_row(f"{r.key}.{name}", methods, r.url_prefix, rule) for name, methods, rule in pages]
