@@ -65,7 +65,12 @@ def _card(source: Source) -> Card:
         )
         or 0
     )
-    rows = db.session.scalars(stmt.order_by(source.newest.desc()).limit(NEWEST))
+    key_column = getattr(
+        source.model, source.pk
+    )  # breaks ties: rows made in the same second
+    rows = db.session.scalars(
+        stmt.order_by(source.newest.desc(), key_column.desc()).limit(NEWEST)
+    )
     named = []
     for row in rows:
         key = getattr(row, source.pk)
