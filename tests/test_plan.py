@@ -86,7 +86,13 @@ def test_routes_and_a_blueprint_plan_views_and_registrations() -> None:
     assert "from uuid import UUID" in views.context.imports
     assert files["xapp/admin/views.py"].context.bp.url_prefix == "/admin"
     init = files["xapp/__init__.py"].context
-    assert init.setup_lines == ["register_security(app, profile)", "register_views(app)", "register_health(app)", "app.register_blueprint(admin_bp)"]
+    assert init.setup_lines == [
+        "register_security(app, profile)",
+        "bootstrap.init_app(app)",
+        "register_views(app)",
+        "register_health(app)",
+        "app.register_blueprint(admin_bp)",
+    ]
     assert "from .admin import bp as admin_bp" in init.app_imports
 
 
@@ -123,7 +129,7 @@ def test_models_resources_and_auth_plan_their_files() -> None:
     assert member.model.name == "Member" and member.bases == "UserMixin, Model" and member.auth is not None
     assert member.columns[1] == "email: Mapped[str] = mapped_column(String(120), unique=True)"
     assert member.columns[2].startswith("password_hash: ")  # auth adds the hash column
-    assert [e.name for e in files["xapp/extensions.py"].context.extensions] == ["db", "migrate", "csrf", "login_manager", "limiter"]
+    assert [e.name for e in files["xapp/extensions.py"].context.extensions] == ["db", "migrate", "csrf", "bootstrap", "login_manager", "limiter"]
     views = {v.route.key: v for v in files["xapp/views.py"].context.views}
     assert views["secret"].decorators == ("@login_required",)
     assert views["index"].decorators == ()

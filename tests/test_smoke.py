@@ -60,9 +60,10 @@ def test_routes_command_matches_the_spec(spec_path: Path, gen_env: GenEnv, built
     if spec.auth is not None:
         expected |= {(f"{BLUEPRINT}.{key}", URL_PREFIX + rule) for rule, key, _ in auth_rules(spec.auth)}
     assert expected <= printed
-    pages = ("index", "new", "create", "show", "edit", "update", "delete", "options")
+    pages = ("index", "new", "create", "show", "edit", "update", "confirm_delete", "delete", "options")
     assert {endpoint for endpoint, _ in printed} - {r.endpoint for r in spec.all_routes} <= {e for e, _ in expected} | {
         "static",
+        "bootstrap.static",
         "healthz",
         *(u.name for u in spec.uploads),
         *(f"{u.name}_file" for u in spec.uploads),

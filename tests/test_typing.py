@@ -17,7 +17,7 @@ from tests.conftest import example_paths, render_text
 from tests.genenv import REQUIREMENTS
 
 # Libraries a generated project may import that ship no type hints of their own.
-UNTYPED = {"flask_login", "flask_mailman", "flask_smorest", "flask_wtf"}
+UNTYPED = {"flask_bootstrap", "flask_login", "flask_mailman", "flask_smorest", "flask_wtf"}
 # Distribution -> the stub package a project that depends on it needs in its dev extra.
 STUB_PACKAGES = {"flask-migrate": "types-flask-migrate", "flask-wtf": "types-wtforms"}
 

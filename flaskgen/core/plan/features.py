@@ -32,6 +32,8 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 FLASK_LOG_FORMAT = "[%(asctime)s] %(levelname)s in %(module)s: %(message)s"  # Flask's own
 # Context processors whose name says "the current time" get it; others expose g.<key>.
 TIME_KEYS = frozenset({"now", "today", "utcnow", "time", "timestamp"})
+# Bootstrap 5 for the pages, its CSS and JS served from the package (no CDN).
+BOOTSTRAP_REQUIREMENT = "Bootstrap-Flask>=2.6,<3"
 # Extensions a test can post as "not accepted", first one the upload does not allow.
 FOREIGN_EXTENSIONS = ("exe", "php", "sh", "html", "bin")
 SECURITY_HEADERS = (
@@ -512,6 +514,20 @@ def _logging(spec: ProjectSpec, out: Contribution) -> None:
     out.setup.append((Phase.LOGGING, "configure_logging(app)"))
 
 
+def _design(out: Contribution) -> None:
+    """Bootstrap 5 for every page, served by the app itself (``BOOTSTRAP_SERVE_LOCAL``):
+    Bootstrap-Flask ships its CSS and JS and serves them from ``/bootstrap/static``."""
+    out.extensions.append(
+        Extension(
+            name="bootstrap",
+            imports=("from flask_bootstrap import Bootstrap5",),
+            definition="bootstrap = Bootstrap5()",
+            init="bootstrap.init_app(app)",
+        )
+    )
+    out.dependencies.append(BOOTSTRAP_REQUIREMENT)
+
+
 def contribute(spec: ProjectSpec) -> Contribution:
     """Files and set-up for the keys beyond routing and models."""
     out = Contribution()
@@ -525,6 +541,7 @@ def contribute(spec: ProjectSpec) -> Contribution:
             )
         )
         out.dependencies.append("Flask-WTF>=1.2")
+    _design(out)
     if spec.uploads:
         _uploads(spec, out)
     _hooks(spec, out)

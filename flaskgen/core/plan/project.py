@@ -12,7 +12,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from flaskgen.core.plan import access, auth, data, deploy, features, jobs, mail, resources
+from werkzeug.http import HTTP_STATUS_CODES
+
+from flaskgen.core.plan import access, auth, data, deploy, features, home, jobs, mail, resources
 from flaskgen.core.plan.base import (
     Contribution,
     Extension,
@@ -27,7 +29,7 @@ from flaskgen.core.pysrc import pysrc
 from flaskgen.core.spec.auth import BLUEPRINT as AUTH_BLUEPRINT
 from flaskgen.core.spec.auth import auth_rules
 from flaskgen.core.spec.auth import URL_PREFIX as AUTH_PREFIX
-from flaskgen.core.spec.base import join_prefix
+from flaskgen.core.spec.base import join_prefix, snake
 from flaskgen.core.spec.config import ENV_RE, resolved_setting
 from flaskgen.core.spec.types import (
     Blueprint,
@@ -39,6 +41,7 @@ from flaskgen.core.spec.types import (
     Profile,
     Project,
     ProjectSpec,
+    Response,
     Route,
     Setting,
     SettingValue,
@@ -54,6 +57,7 @@ MYPY_REQUIREMENT = "mypy>=2.4"
 # (its dev extra) and the stubs it carries itself in typings/ (its mypy_path).
 STUB_PACKAGES = {"Flask-Migrate": "types-Flask-Migrate>=4.0", "Flask-WTF": "types-WTForms>=3.2"}
 LOCAL_STUBS = {
+    "Bootstrap-Flask": ("flask_bootstrap.pyi",),
     "Flask-Login": ("flask_login.pyi",),
     "Flask-WTF": ("flask_wtf/__init__.pyi", "flask_wtf/csrf.pyi"),
     "flask-smorest": ("flask_smorest.pyi",),
@@ -429,6 +433,11 @@ def _nav(spec: ProjectSpec) -> list[NavLink]:
     return links
 
 
+def _home_endpoint(spec: ProjectSpec) -> str | None:
+    root = home.home_route(spec)
+    return root.endpoint if root is not None else None
+
+
 def _route_rule(spec: ProjectSpec, route: Route) -> tuple[str, ...]:
     """A route's own rule, or its blueprint's when the route is open."""
     if "anyone" not in route.access or route.blueprint is None:
@@ -451,6 +460,8 @@ class PageView(TypedView):
     form: bool  # a route of the page accepts POST
     csrf: bool
     form_multipart: bool
+    dashboard: bool = False  # the home page: a card per resource the visitor may read
+    login: bool = False  # the app has auth (the dashboard offers a login)
 
 
 @dataclass(frozen=True)
@@ -458,6 +469,29 @@ class ErrorPageView(TypedView):
     """The template of an error page."""
 
     page: ErrorPage
+    home: str | None = None  # the endpoint of the home page, which the page links to
+
+
+# Where the app has pages of its own, these errors get a page in its layout unless the spec declares one.
+DEFAULT_ERROR_CODES = (403, 404, 500)
+
+
+def error_pages(spec: ProjectSpec) -> tuple[ErrorPage, ...]:
+    """The spec's error pages and, in an app with pages of its own (resources or auth),
+    a page in the layout for each of 403, 404 and 500 that the spec does not declare."""
+    if spec.auth is None and not any(r.html for r in spec.resources):
+        return spec.errors
+    declared = {page.code for page in spec.errors}
+    defaults = [_default_error_page(code) for code in DEFAULT_ERROR_CODES if code not in declared]
+    return tuple(sorted((*spec.errors, *defaults), key=lambda page: page.code))
+
+
+def _default_error_page(code: int) -> ErrorPage:
+    title = HTTP_STATUS_CODES[code]
+    template = f"errors/{code}.html"
+    expr = f"render_template({pysrc(template)}, error=error)"
+    response = Response("template", expr, frozenset({("flask", "render_template")}), template=template)
+    return ErrorPage(code=code, title=title, function_name=snake(title), response=response)
 
 
 @dataclass(frozen=True)
@@ -467,6 +501,7 @@ class LayoutView(TypedView):
     project: Project
     nav: list[NavLink]
     auth_nav: auth.AuthNav | None
+    home: str | None  # the endpoint of the site's "/" page, which the brand links to
 
 
 def _page_files(spec: ProjectSpec) -> list[PlannedFile]:
@@ -482,16 +517,19 @@ def _page_files(spec: ProjectSpec) -> list[PlannedFile]:
                 page["variables"].append(var.name)
         page["form"] = page["form"] or route.accepts_post
     out = []
+    root = home.home_route(spec)
+    dashboard = home.template_of(root) if root is not None and home.has_dashboard(spec) else None
     for template, page in sorted(pages.items()):
-        view = PageView(page["title"], tuple(page["variables"]), page["form"], spec.project.csrf, False)
+        on_home = template == dashboard
+        view = PageView(page["title"], tuple(page["variables"]), page["form"], spec.project.csrf, False, on_home, spec.auth is not None)
         out.append(PlannedFile(f"{spec.project.package}/templates/{template}", "project/package/templates/page.html.jinja", view))
-    for error in spec.errors:
+    for error in error_pages(spec):
         if error.response.kind == "template":
             out.append(
                 PlannedFile(
                     f"{spec.project.package}/templates/{error.response.template}",
                     "project/package/templates/error.html.jinja",
-                    ErrorPageView(error),
+                    ErrorPageView(error, _home_endpoint(spec)),
                 )
             )
     return out
@@ -516,7 +554,7 @@ def _app_setup(spec: ProjectSpec, parts: list[Contribution]) -> tuple[list[str],
     for bp in spec.blueprints:
         imports.append(f"from .{bp.name} import bp as {bp.name}_bp")
         setup.append((Phase.BLUEPRINTS, f"app.register_blueprint({bp.name}_bp)"))
-    if spec.errors:
+    if error_pages(spec):
         imports.append("from .errors import register_error_handlers")
         setup.append((Phase.ERRORS, "register_error_handlers(app)"))
     for part in parts:
@@ -568,6 +606,8 @@ def _route_rows(spec: ProjectSpec) -> list[dict[str, str]]:
             rows.append({"endpoint": f"{upload.name}_file", "methods": "GET", "rule": upload.serve})
     if deploy.wants_healthz(spec):
         rows.append({"endpoint": "healthz", "methods": "GET", "rule": deploy.HEALTH_RULE})
+    # Bootstrap's CSS and JS, served by Bootstrap-Flask's blueprint (every project has the layout).
+    rows.append({"endpoint": "bootstrap.static", "methods": "GET", "rule": "/bootstrap/static/<path:filename>"})
     return rows + _auth_rows(spec) + _resource_rows(spec)
 
 
@@ -590,7 +630,7 @@ def _resource_rows(spec: ProjectSpec) -> list[dict[str, str]]:
         if r.html:
             pages = [("index", "GET", "/"), ("new", "GET", "/new"), ("create", "POST", "/"), ("show", "GET", item)]
             pages += [("edit", "GET", f"{item}/edit"), ("update", "POST", f"{item}/edit")]
-            pages.append(("delete", "POST", f"{item}/delete"))
+            pages += [("confirm_delete", "GET", f"{item}/delete"), ("delete", "POST", f"{item}/delete")]
             if resources.resource_ctx(spec, r).pickers:
                 pages.append(("options", "GET", "/options/<field>"))
             rows += [_row(f"{r.key}.{name}", methods, r.url_prefix, rule) for name, methods, rule in pages]
@@ -629,6 +669,7 @@ class ErrorTestsView(TypedView):
     has_404: bool
     fail_url: str
     missing_url: str
+    layout_codes: tuple[int, ...] = ()  # the pages that extend the layout
 
 
 @dataclass(frozen=True)
@@ -640,7 +681,7 @@ class EnvExampleView(TypedView):
 
 def _error_tests_view(spec: ProjectSpec) -> ErrorTestsView:
     pages: list[dict[str, object]] = []
-    for page in spec.errors:
+    for page in error_pages(spec):
         if page.response.kind == "template":
             expect = shown(page.title)
         elif page.response.kind in ("text", "html"):
@@ -649,7 +690,8 @@ def _error_tests_view(spec: ProjectSpec) -> ErrorTestsView:
         else:
             expect = json.dumps(page.response.json)[:1]
         pages.append({"code": page.code, "expect": expect})
-    return ErrorTestsView(pages, any(p.code == 404 for p in spec.errors), "/__fail__", "/__no_such_page__")
+    layout = tuple(p.code for p in error_pages(spec) if p.response.kind == "template")
+    return ErrorTestsView(pages, any(p.code == 404 for p in error_pages(spec)), "/__fail__", "/__no_such_page__", layout)
 
 
 def dependencies(spec: ProjectSpec, parts: list[Contribution]) -> dict[str, list[str]]:
@@ -714,6 +756,7 @@ class RoutesTestsView(TypedView):
     roles: tuple[str, ...] = ()  # roles the routes' rules name: the tests' user holds them
     user_model: str = ""
     role_only: tuple[tuple[str, str], ...] = ()  # (id, URL) of a GET a user without a role may not make
+    tables: bool = False  # a page reads the database (the home dashboard): the tests create the tables
 
 
 def _project_files(spec: ProjectSpec, parts: list[Contribution]) -> list[PlannedFile]:
@@ -753,15 +796,16 @@ def _app_files(spec: ProjectSpec, parts: list[Contribution]) -> list[PlannedFile
         )
     for bp in spec.blueprints:
         files += _blueprint_files(spec, bp)
-    if spec.errors:
+    pages = error_pages(spec)
+    if pages:
         imports = {("flask", "Flask"), ("flask.typing", "ResponseReturnValue"), ("werkzeug.exceptions", "HTTPException")}
-        for page in spec.errors:
+        for page in pages:
             imports |= page.response.imports
         api = any(r.api for r in spec.resources)
         if api:
             imports.add((".api", "api_error"))
             imports.add((".api", "is_api_request"))
-        files.append(PlannedFile(f"{pkg}/errors.py", "project/package/errors.py.jinja", ErrorsView(spec.errors, import_lines(imports), api), True))
+        files.append(PlannedFile(f"{pkg}/errors.py", "project/package/errors.py.jinja", ErrorsView(pages, import_lines(imports), api), True))
     return files
 
 
@@ -769,11 +813,19 @@ def _html_files(spec: ProjectSpec) -> list[PlannedFile]:
     """The layout, the pages and the style sheet."""
     pkg = spec.project.package
     return [
-        PlannedFile(f"{pkg}/templates/base.html", "project/package/templates/base.html.jinja", LayoutView(spec.project, _nav(spec), auth.nav(spec))),
+        PlannedFile(f"{pkg}/templates/base.html", "project/package/templates/base.html.jinja", LayoutView(spec.project, _nav(spec), auth.nav(spec), _home_endpoint(spec))),
         *_page_files(spec),
+        *_partial_files(spec),
         PlannedFile(f"{pkg}/static/style.css", "project/package/static/style.css.jinja", NoNames()),
         *_script_files(spec),
     ]
+
+
+def _partial_files(spec: ProjectSpec) -> list[PlannedFile]:
+    """The macros the pages with forms import: fields in Bootstrap's markup."""
+    if spec.auth is None and not any(r.html for r in spec.resources):
+        return []
+    return [PlannedFile(f"{spec.project.package}/templates/_form.html", "project/package/templates/_form.html.jinja", NoNames())]
 
 
 def _script_files(spec: ProjectSpec) -> list[PlannedFile]:
@@ -838,10 +890,10 @@ def _test_files(spec: ProjectSpec, parts: list[Contribution]) -> list[PlannedFil
     """The generated project's own tests (the features add theirs)."""
     files = [
         PlannedFile("tests/conftest.py", "project/tests/conftest.py.jinja", _conftest_view(spec, parts), True),
-        PlannedFile("tests/test_routes.py", "project/tests/test_routes.py.jinja", RoutesTestsView(spec.project, spec.probe, spec.auth is not None, _route_roles(spec), spec.auth.model if spec.auth else "", _role_only(spec)), True),
+        PlannedFile("tests/test_routes.py", "project/tests/test_routes.py.jinja", RoutesTestsView(spec.project, spec.probe, spec.auth is not None, _route_roles(spec), spec.auth.model if spec.auth else "", _role_only(spec), home.has_dashboard(spec)), True),
         PlannedFile("tests/test_config.py", "project/tests/test_config.py.jinja", _config_tests_view(spec), True),
     ]
-    if spec.errors:
+    if error_pages(spec):
         files.append(PlannedFile("tests/test_errors.py", "project/tests/test_errors.py.jinja", _error_tests_view(spec), True))
     return files
 
@@ -911,6 +963,7 @@ def plan(spec: ProjectSpec, spec_name: str = "spec.yaml") -> list[PlannedFile]:
         auth.contribute(spec),
         access.contribute(spec),
         resources.contribute(spec),
+        home.contribute(spec),
         deploy.contribute(spec),
         jobs.contribute(spec),
     ]

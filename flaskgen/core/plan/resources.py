@@ -13,6 +13,7 @@ from typing import Any
 
 from flaskgen.core.plan.base import Contribution, NoNames, Phase, PlannedFile, TypedView
 from flaskgen.core.plan.samples import is_short, numeric_sample, room, text_sample
+from flaskgen.core.plan.titles import column_title, human, model_title, plural, value_titles
 from flaskgen.core.spec.base import camel, snake
 from flaskgen.core.spec.resources import Resource
 from flaskgen.core.spec.types import Column, Model, Project, ProjectSpec, Relationship
@@ -63,6 +64,17 @@ class FieldCtx:
     populate: str  # a line of populate(): "book.title = self.title.data"
     relationship: str = ""  # the relationship a picker sets
     uses: frozenset[str] = frozenset()  # names the declaration and populate() line use
+    help: str = ""  # the text under the field: the column's doc, else what it holds
+
+    @property
+    def check(self) -> bool:
+        """A checkbox (a boolean column)."""
+        return self.column is not None and self.column.type == "boolean" and self.kind == "column"
+
+    @property
+    def select(self) -> bool:
+        """A select: an enum column or a picker of related rows."""
+        return self.related is not None or (self.column is not None and self.column.type == "enum")
 
     @property
     def is_uuid(self) -> bool:
@@ -79,7 +91,7 @@ class PickerCtx:
     related: str  # model class
     label: str  # expression of the option's text, or "None" for "#<id>"
     key: str  # expression of the option's value
-    blank: bool  # an optional many-to-one offers an empty choice
+    blank: str  # the text of a select's empty first choice ("" for a multi-select: none)
     many: bool
     factory: str  # the related model's factory in the generated tests
     label_attr: str  # the related model's label column, or "" for "#<id>"
@@ -108,6 +120,8 @@ class ListColumnCtx:
     link_id: str
     link_pk: str
     sort: str  # Python expression of the sort key
+    number: bool = False  # right-aligned, as numbers are
+    link_check: str = ""  # a Jinja test: link only for visitors who may read the linked row's resource
     sort_alias: tuple[str, str, str] | None = None  # (constant, model, SQL name) of the aliased row a label sort reads
     sort_join: str = ""  # what sorting by a related row's label joins
 
@@ -132,6 +146,16 @@ class RelatedCtx:
     endpoint: str | None  # the related resource's show page, if it has one
     label_attr: str | None
     pk: str
+    shown: str = ""  # Jinja expression naming the related row (the show page's related variable)
+    link_check: str = ""  # a Jinja test: link only for visitors who may read the related resource
+
+
+@dataclass(frozen=True)
+class ShowValueCtx:
+    """One column on the show page."""
+
+    label: str
+    value: str  # Jinja expression of the shown value (filtered: yes/no, titles, dates)
 
 
 @dataclass(frozen=True)
@@ -166,7 +190,7 @@ class ResourceCtx:
     schema_imports: tuple[str, ...]
     samples: tuple[tuple[str, str, str], ...]  # (form name, form value, JSON value): {n}, {day}, ... substituted by tests
     json_keys: tuple[str, ...]
-    show_columns: tuple[tuple[str, str], ...]  # (column, label) on the show page
+    show_columns: tuple[ShowValueCtx, ...]  # the columns on the show page
     required_fields: tuple[str, ...]
     unique_field: str | None
     sort_key: str | None
@@ -297,14 +321,19 @@ class ResourceCtx:
 
     @property
     def related_var(self) -> str:
-        """The show page's name for a related row: never the row's own name (a model
-        named ``Item`` is shown as ``item``)."""
-        return "related" if self.var != "related" else "related_row"
+        """The show page's name for a related row."""
+        return related_var(self.var)
 
     @property
     def many_to_many_fields(self) -> tuple[FieldCtx, ...]:
         """The fields that pick several rows (forms and the API turn ids into rows)."""
         return tuple(f for f in self.fields if f.kind == "many_to_many")
+
+    @property
+    def search_names(self) -> str:
+        """What the search box looks in, for its placeholder: "title or isbn"."""
+        names = [column_title(c).lower() for n in self.resource.search if (c := self.model.column(n)) is not None]
+        return ", ".join(names[:-1]) + (" or " if len(names) > 1 else "") + names[-1] if names else ""
 
     @property
     def view_models(self) -> tuple[str, ...]:
@@ -359,15 +388,17 @@ class ResourceCtx:
         )
 
 
-def _human(name: str) -> str:
-    text = name.replace("_", " ").strip()
-    return text[:1].upper() + text[1:]
-
-
-def _plural(word: str) -> str:
-    if word.endswith("y") and word[-2:-1] not in "aeiou":
-        return word[:-1] + "ies"
-    return word + ("es" if word.endswith(("s", "x", "ch", "sh")) else "s")
+def _column_help(column: Column) -> str:
+    """The help text of a column's field: its ``doc``, else the limit a person may hit."""
+    if column.doc:
+        return column.doc
+    if column.type == "string" and column.length:
+        return f"At most {column.length} characters."
+    if column.type == "numeric" and column.scale:
+        return f"Up to {column.scale} decimal places."
+    if column.type == "datetime":
+        return "In UTC."
+    return ""
 
 
 def _validator_names(column: Column, required: bool) -> list[str]:
@@ -426,6 +457,12 @@ ROW_VAR_TAKEN = frozenset(
 )  # fmt: skip
 
 
+def related_var(var: str) -> str:
+    """The show page's name for a related row: never the row's own name (a model
+    named ``Item`` is shown as ``item``)."""
+    return "related" if var != "related" else "related_row"
+
+
 def row_var(model: Model, url_variable: str) -> str:
     """A row's variable name: the snake_case model name, unless that already means
     something where rows are handled or is a Python keyword (then with ``_row`` added)."""
@@ -445,7 +482,7 @@ def _column_args(column: Column, required: bool) -> list[str]:
     if extra:
         args.append(extra)
     if column.type == "enum":
-        args.append(f"choices=[{', '.join(f'SelectChoice({v!r})' for v in column.values)}]")
+        args.append(f"choices=[{', '.join(f'SelectChoice({v!r}, {t!r})' for v, t in value_titles(column))}]")
     if column.type == "numeric" and column.scale is not None:
         args.append(f"places={column.scale}")
     if column.type in ("string", "text") and column.nullable:
@@ -461,7 +498,7 @@ def _column_field(column: Column, var: str) -> FieldCtx:
     cls, _ = FIELD_CLASSES[column.type]
     required = not column.nullable and column.type != "boolean"
     required = required and (column.default_expr is None or column.type == "enum")
-    declaration = f"{column.name} = {cls}({', '.join([repr(_human(column.name)), *_column_args(column, required)])})"
+    declaration = f"{column.name} = {cls}({', '.join([repr(column_title(column)), *_column_args(column, required)])})"
     data = f"self.{column.name}.data"
     value = f"uuid.UUID({data})" if column.type == "uuid" else data
     populate = f"{var}.{column.name} = {value}" + (f" if {data} else None" if column.type == "uuid" else "")
@@ -472,28 +509,32 @@ def _column_field(column: Column, var: str) -> FieldCtx:
         populate = f"if {blank}:\n            {var}.{column.name} = {value}"
     uses = _column_uses(column, cls, required)
     return FieldCtx(
-        column.name, _human(column.name), declaration, "column", column, None, required, column.unique, populate, uses=uses
+        column.name, column_title(column), declaration, "column", column, None, required, column.unique, populate, uses=uses,
+        help=_column_help(column),
     )
 
 
 def _relationship_field(rel: Relationship, model: Model, models: dict[str, Model], var: str) -> FieldCtx:
     related = models[rel.model]
-    label = repr(_human(rel.name))
+    label = repr(human(rel.name))
     if rel.kind == "many_to_many":
         name = f"{rel.name}_ids"
         decl = f"{name} = SelectMultipleField({label}, coerce=int)"
         populate = f"{var}.{rel.name} = rows_by_id({rel.model}, self.{name}.data)"
         uses = frozenset({"SelectMultipleField", "rows_by_id"})
-        return FieldCtx(name, _human(rel.name), decl, "many_to_many", None, related, False, False, populate, rel.name, uses)
+        many = "Pick any number; hold Ctrl (⌘ on a Mac) to pick several."
+        return FieldCtx(name, human(rel.name), decl, "many_to_many", None, related, False, False, populate, rel.name, uses, many)
     fk = model.column(rel.fk_column or "")
     assert fk is not None
     required = not fk.nullable
     by_text = related.primary_key.type == "string"  # else an integer key
-    coerce = ("str" if by_text else "int") if required else ("blank_to_none" if by_text else "optional_int")
+    # The select starts on an empty choice ("Choose …"), which a required field refuses:
+    # a forgotten choice fails validation instead of saving the first row.
+    coerce = "blank_to_none" if by_text else "optional_int"
     validator = "InputRequired" if required else "Optional"
     decl = f"{fk.name} = SelectField({label}, coerce={coerce}, validators=[{validator}()])"
     uses = frozenset({"SelectField", coerce, validator})
-    return FieldCtx(fk.name, _human(rel.name), decl, "many_to_one", fk, related, required, False, f"{var}.{fk.name} = self.{fk.name}.data", rel.name, uses)
+    return FieldCtx(fk.name, human(rel.name), decl, "many_to_one", fk, related, required, False, f"{var}.{fk.name} = self.{fk.name}.data", rel.name, uses)
 
 
 def _fields(resource: Resource, models: dict[str, Model], var: str) -> tuple[FieldCtx, ...]:
@@ -523,20 +564,57 @@ def _list_order(resource: Resource) -> tuple[str, ...]:
     return tuple(order if any(n == pk for n, _ in resource.order_by) else [*order, f"{cls}.{pk}"])
 
 
-def _list_columns(resource: Resource, by_model: dict[str, Resource]) -> tuple[ListColumnCtx, ...]:
+NUMBER_TYPES = frozenset({"integer", "big_integer", "float", "numeric"})
+
+
+def shown_value(model: Model, column: Column, var: str) -> str:
+    """The Jinja expression that shows ``var``'s value of ``column`` on a page: booleans
+    as yes/no badges, enum values by their titles, dates formatted, NULL as nothing
+    (the filters of the generated display module)."""
+    value = f"{var}.{column.name}"
+    if column.type == "boolean":
+        return f"{value} | yes_no"
+    if column.type == "enum":
+        return f"{value} | value_title({f'{model.name}.{column.name}'!r})"
+    return f"{value} | shown"
+
+
+def row_name(model: Model, var: str) -> str:
+    """The Jinja expression naming a row of ``model`` on a page: its label column, else
+    "<title> #<key>" (never a bare "#2")."""
+    if model.label:
+        return f"{var}.{model.label}"
+    return f"{(model_title(model) + ' #')!r} ~ {var}.{model.primary_key.name}"
+
+
+def read_check(spec: ProjectSpec, resource: Resource | None) -> str:
+    """A Jinja test that the visitor may read ``resource`` (empty without auth)."""
+    if spec.auth is None or resource is None:
+        return ""
+    return f"may({resource.key!r}, 'read')"
+
+
+def _list_columns(spec: ProjectSpec, resource: Resource, by_model: dict[str, Resource]) -> tuple[ListColumnCtx, ...]:
     model = resource.model
     out = []
     for name in resource.list_columns:
         rel = model.relationship(name)
         if rel is None:
-            cell = f"row.{name}"
-            out.append(ListColumnCtx(name, _human(name), cell, None, "", "", f"{model.name}.{name}"))
+            column = model.column(name)
+            assert column is not None
+            cell = shown_value(model, column, "row")
+            number = column.type in NUMBER_TYPES
+            out.append(ListColumnCtx(name, column_title(column), cell, None, "", "", f"{model.name}.{name}", number))
             continue
         parent = by_model.get(rel.model)
-        label = _label_expr(parent.model, f"row.{name}") if parent else f"row.{rel.fk_column}"
+        label = row_name(parent.model, f"row.{name}") if parent else f"row.{rel.fk_column}"
         link = f"{parent.key}.show" if parent and parent.html else None
-        column = ListColumnCtx(name, _human(name), f"{label} if row.{name} else ''", link, f"row.{rel.fk_column}", parent.model.primary_key.name if parent else "", f"{model.name}.{rel.fk_column}")
-        out.append(_label_sort(column, model, rel, parent.model if parent else None))
+        linked = ListColumnCtx(
+            name, human(name), f"{label} if row.{name} else ''", link, f"row.{rel.fk_column}",
+            parent.model.primary_key.name if parent else "", f"{model.name}.{rel.fk_column}",
+            link_check=read_check(spec, parent) if link else "",
+        )
+        out.append(_label_sort(linked, model, rel, parent.model if parent else None))
     return tuple(out)
 
 
@@ -554,13 +632,16 @@ def _label_sort(cell: ListColumnCtx, model: Model, rel: Relationship, parent: Mo
     )
 
 
-def _related(resource: Resource, models: dict[str, Model], by_model: dict[str, Resource]) -> tuple[RelatedCtx, ...]:
+def _related(
+    spec: ProjectSpec, resource: Resource, models: dict[str, Model], by_model: dict[str, Resource], var: str
+) -> tuple[RelatedCtx, ...]:
     out = []
     for rel in resource.model.relationships:
         other = models[rel.model]
         page = by_model.get(rel.model)
         endpoint = f"{page.key}.show" if page and page.html else None
-        out.append(RelatedCtx(rel.name, _human(rel.name), rel.many, endpoint, other.label, other.primary_key.name))
+        check = read_check(spec, page) if endpoint else ""
+        out.append(RelatedCtx(rel.name, human(rel.name), rel.many, endpoint, other.label, other.primary_key.name, row_name(other, var), check))
     return tuple(out)
 
 
@@ -694,7 +775,7 @@ def _picker(field: FieldCtx, rules: tuple[tuple[str, ...], ...], models: dict[st
         related=related.name,
         label=f"{related.name}.{related.label}" if related.label else "None",
         key=f"{related.name}.{related.primary_key.name}",
-        blank=not many and not field.required,
+        blank="" if many else ("Choose …" if field.required else "—"),
         many=many,
         factory=f"new_{snake(related.name)}",
         label_attr=related.label or "",
@@ -801,21 +882,21 @@ def resource_ctx(spec: ProjectSpec, resource: Resource) -> ResourceCtx:
         f"selectinload({model.name}.{r.name})" for r in model.relationships if r.kind in ("many_to_one", "many_to_many")
     )
     pk = model.primary_key
-    columns = _list_columns(resource, by_model)
+    columns = _list_columns(spec, resource, by_model)
     related_models = sorted({model.name, *(f.related.name for f in fields if f.related)})
     return ResourceCtx(
         resource=resource,
         model=model,
         cls=model.name,
         var=var,
-        title=_human(snake(model.name)),
-        plural=_human(resource.key),
+        title=model_title(model),
+        plural=human(resource.key),
         form_class=f"{model.name}Form",
         schema_class=f"{_schema_name(spec, resource)}Schema",
         patch_schema_class=f"{_schema_name(spec, resource)}PatchSchema",
         fields=fields,
         columns=columns,
-        related=_related(resource, models, by_model),
+        related=_related(spec, resource, models, by_model, related_var(var)),
         search=tuple(f"{model.name}.{name}" for name in resource.search),
         list_order=_list_order(resource),
         eager=eager,
@@ -833,7 +914,7 @@ def resource_ctx(spec: ProjectSpec, resource: Resource) -> ResourceCtx:
         schema_fields=tuple(f.line for f in _schema_fields(resource, fields)),
         schema_imports=schema_imports(_schema_fields(resource, fields)),
         json_keys=tuple(c.name for c in model.columns if c.type != "binary"),
-        show_columns=tuple((c.name, _human(c.name)) for c in model.columns if c.type != "binary"),
+        show_columns=tuple(ShowValueCtx(column_title(c), shown_value(model, c, var)) for c in model.columns if c.type != "binary"),
         label_sorts=_label_sorts(resource, models, columns),
         **_test_values(resource, fields, models),
         **_access_values(spec, resource),
@@ -1063,12 +1144,37 @@ def contribute(spec: ProjectSpec) -> Contribution:
         out.files.append(PlannedFile("tests/test_api_docs.py", "project/tests/test_api_docs.py.jinja", NoNames(), python=True))
         out.app_imports.append("from .api import register_api")
         out.setup.append((Phase.API, "register_api(app)"))
+    if any(c.resource.html for c in ctxs):
+        out.files += _page_helper_files(spec)
+        out.app_imports.append("from .display import register_display")
+        out.setup.append((Phase.TEMPLATING, "register_display(app)"))
     for c in ctxs:
         out.files += _resource_files(pkg, c, spec)
         if c.resource.html:
             out.app_imports.append(f"from .{c.resource.key} import bp as {c.resource.key}_bp")
             out.setup.append((Phase.BLUEPRINTS, f"app.register_blueprint({c.resource.key}_bp)"))
     return out
+
+
+@dataclass(frozen=True)
+class DisplayView(TypedView):
+    """<package>/display.py and its tests: how pages show values."""
+
+    project: Project
+    enum_titles: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]  # ("Model.column", ((value, title), ...))
+
+
+def _page_helper_files(spec: ProjectSpec) -> list[PlannedFile]:
+    """What every resource's pages share: the display filters, the list helper and the list macros."""
+    pkg = spec.project.package
+    titles = tuple((f"{m.name}.{c.name}", value_titles(c)) for m in spec.models for c in m.columns if c.type == "enum")
+    display = DisplayView(spec.project, titles)
+    return [
+        PlannedFile(f"{pkg}/display.py", "project/package/display.py.jinja", display, python=True),
+        PlannedFile(f"{pkg}/listing.py", "project/package/listing.py.jinja", NoNames(), python=True),
+        PlannedFile(f"{pkg}/templates/_list.html", "project/package/templates/_list.html.jinja", NoNames()),
+        PlannedFile("tests/test_display.py", "project/tests/test_display.py.jinja", display, python=True),
+    ]
 
 
 def _resource_files(pkg: str, c: ResourceCtx, spec: ProjectSpec) -> list[PlannedFile]:
@@ -1084,7 +1190,7 @@ def _resource_files(pkg: str, c: ResourceCtx, spec: ProjectSpec) -> list[Planned
     if c.resource.html:
         files += [
             PlannedFile(f"{pkg}/templates/{key}/{page}", f"project/package/resource/{page}.jinja", ctx)
-            for page in ("index.html", "show.html", "form.html")
+            for page in ("index.html", "show.html", "form.html", "delete.html")
         ]
     files.append(PlannedFile(f"tests/test_resource_{key}.py", "project/tests/test_resource.py.jinja", _tests_view(spec, c), python=True))
     return files

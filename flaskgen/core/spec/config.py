@@ -267,6 +267,10 @@ def _profile_defaults(
         # No request body is unlimited: a huge POST would fill a worker's memory.
         # Uploads hold their own POSTs to their max_size.
         out["base"]["MAX_CONTENT_LENGTH"] = "16MB"
+    if not anywhere("BOOTSTRAP_SERVE_LOCAL"):
+        # The pages' Bootstrap comes from the app itself: no CDN, so they work offline
+        # and under the Content-Security-Policy (default-src 'self').
+        out["base"]["BOOTSTRAP_SERVE_LOCAL"] = True
     production = defined.get("production", {})
     for key, value in (
         ("SESSION_COOKIE_SECURE", True),

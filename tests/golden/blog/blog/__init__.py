@@ -11,7 +11,7 @@ from flask import Flask
 
 from . import models  # noqa: F401  (registers the tables on db.metadata)
 from .config import default_profile, load_config
-from .extensions import database_url, db, migrate
+from .extensions import bootstrap, database_url, db, migrate
 from .health import register_health
 from .security import register_security
 from .views import register_views
@@ -46,6 +46,7 @@ def create_app(
     )
     db.init_app(app)
     migrate.init_app(app, db)
+    bootstrap.init_app(app)
     register_views(app)
     register_health(app)
     return app

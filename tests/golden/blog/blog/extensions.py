@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from flask_bootstrap import Bootstrap5
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
@@ -59,3 +60,5 @@ def migrations_folder() -> str:
 
 
 migrate = Migrate(directory=migrations_folder())
+
+bootstrap = Bootstrap5()

@@ -16,7 +16,18 @@ from .auth import bp as auth_bp
 from .authors import bp as authors_bp
 from .books import bp as books_bp
 from .config import default_profile, load_config
-from .extensions import csrf, database_url, db, limiter, login_manager, migrate
+from .dashboard import register_dashboard
+from .display import register_display
+from .errors import register_error_handlers
+from .extensions import (
+    bootstrap,
+    csrf,
+    database_url,
+    db,
+    limiter,
+    login_manager,
+    migrate,
+)
 from .health import register_health
 from .security import register_security
 from .tags import bp as tags_bp
@@ -54,9 +65,12 @@ def create_app(
     db.init_app(app)
     migrate.init_app(app, db)
     csrf.init_app(app)
+    bootstrap.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
     register_access(app)
+    register_display(app)
+    register_dashboard(app)
     register_views(app)
     register_uploads(app)
     register_health(app)
@@ -65,4 +79,5 @@ def create_app(
     app.register_blueprint(books_bp)
     app.register_blueprint(tags_bp)
     register_api(app)
+    register_error_handlers(app)
     return app

@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -65,6 +66,8 @@ def migrations_folder() -> str:
 migrate = Migrate(directory=migrations_folder())
 
 csrf = CSRFProtect()
+
+bootstrap = Bootstrap5()
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"

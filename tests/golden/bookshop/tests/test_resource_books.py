@@ -119,6 +119,16 @@ def test_html_roundtrip(client: FlaskClient, database: SQLAlchemy) -> None:
     data = form_data()
     data["csrf_token"] = csrf_token(client)
     assert client.post(edit_url, data=data).status_code == 302
+    delete_url = f"/books/{row.id}/delete"
+    confirm = client.get(
+        delete_url
+    )  # the show page's Delete asks first, without a script
+    assert confirm.status_code == 200
+    assert re.search(
+        r'<form method="post" action="[^"]*/delete"[^>]*confirm-delete',
+        confirm.get_data(as_text=True),
+    )
+    assert _count() == 1  # asking deleted nothing
     token = csrf_token(client)
     deleted = client.post(f"/books/{row.id}/delete", data={"csrf_token": token})
     assert deleted.status_code == 302
@@ -137,36 +147,86 @@ def test_an_empty_form_shows_every_error_and_saves_nothing(
 ) -> None:
     response = client.post("/books/", data={"csrf_token": csrf_token(client)})
     assert response.status_code == 422
-    assert response.get_data(as_text=True).count('<span class="error">') >= 4
+    assert response.get_data(as_text=True).count('class="invalid-feedback"') >= 4
     assert _count() == 0
 
 
 def test_missing_title_is_422(client: FlaskClient, database: SQLAlchemy) -> None:
     response = create(client, **{"title": ""})
     assert response.status_code == 422
-    assert 'class="error"' in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    control = re.search(r'<(?:input|select|textarea)[^>]*\bid="title"[^>]*>', page)
+    assert control is not None
+    assert 'aria-invalid="true"' in control.group(0) and "is-invalid" in control.group(
+        0
+    )
+    assert "title-errors" in control.group(
+        0
+    )  # aria-describedby: the errors belong to it
+    assert 'id="title-errors" class="invalid-feedback"' in page
     assert _count() == 0
 
 
 def test_missing_isbn_is_422(client: FlaskClient, database: SQLAlchemy) -> None:
     response = create(client, **{"isbn": ""})
     assert response.status_code == 422
-    assert 'class="error"' in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    control = re.search(r'<(?:input|select|textarea)[^>]*\bid="isbn"[^>]*>', page)
+    assert control is not None
+    assert 'aria-invalid="true"' in control.group(0) and "is-invalid" in control.group(
+        0
+    )
+    assert "isbn-errors" in control.group(
+        0
+    )  # aria-describedby: the errors belong to it
+    assert 'id="isbn-errors" class="invalid-feedback"' in page
     assert _count() == 0
 
 
 def test_missing_author_id_is_422(client: FlaskClient, database: SQLAlchemy) -> None:
     response = create(client, **{"author_id": ""})
     assert response.status_code == 422
-    assert 'class="error"' in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    control = re.search(r'<(?:input|select|textarea)[^>]*\bid="author_id"[^>]*>', page)
+    assert control is not None
+    assert 'aria-invalid="true"' in control.group(0) and "is-invalid" in control.group(
+        0
+    )
+    assert "author_id-errors" in control.group(
+        0
+    )  # aria-describedby: the errors belong to it
+    assert 'id="author_id-errors" class="invalid-feedback"' in page
     assert _count() == 0
 
 
 def test_missing_format_is_422(client: FlaskClient, database: SQLAlchemy) -> None:
     response = create(client, **{"format": ""})
     assert response.status_code == 422
-    assert 'class="error"' in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    control = re.search(r'<(?:input|select|textarea)[^>]*\bid="format"[^>]*>', page)
+    assert control is not None
+    assert 'aria-invalid="true"' in control.group(0) and "is-invalid" in control.group(
+        0
+    )
+    assert "format-errors" in control.group(
+        0
+    )  # aria-describedby: the errors belong to it
+    assert 'id="format-errors" class="invalid-feedback"' in page
     assert _count() == 0
+
+
+def test_the_author_id_select_starts_on_an_empty_choice(
+    client: FlaskClient, database: SQLAlchemy
+) -> None:
+    """It never preselects a row: a forgotten choice fails validation instead of saving the first one."""
+    db.session.add(new_author())
+    db.session.commit()
+    page = client.get("/books/new").get_data(as_text=True)
+    select_html = re.search(r'<select[^>]*id="author_id".*?</select>', page, re.S)
+    assert select_html is not None
+    first = re.search(r"<option[^>]*>([^<]*)</option>", select_html.group(0))
+    assert first is not None and first.group(1) == "Choose …"
+    assert 'value=""' in first.group(0) and "selected" in first.group(0)
 
 
 def test_unique_isbn_collision_is_a_field_error(
@@ -181,7 +241,7 @@ def test_unique_isbn_collision_is_a_field_error(
 
 
 def test_missing_row_is_404(client: FlaskClient, database: SQLAlchemy) -> None:
-    for path in ("/0", "/0/edit"):
+    for path in ("/0", "/0/edit", "/0/delete"):
         missing = client.get("/books" + path)
         assert (
             missing.status_code == 404 and not missing.is_json

@@ -13,7 +13,7 @@ from . import models  # noqa: F401  (registers the tables on db.metadata)
 from .account import bp as account_bp
 from .config import default_profile, load_config
 from .errors import register_error_handlers
-from .extensions import csrf, database_url, db, migrate
+from .extensions import bootstrap, csrf, database_url, db, migrate
 from .health import register_health
 from .order import bp as order_bp
 from .security import register_security
@@ -50,6 +50,7 @@ def create_app(
     db.init_app(app)
     migrate.init_app(app, db)
     csrf.init_app(app)
+    bootstrap.init_app(app)
     register_views(app)
     register_health(app)
     app.register_blueprint(account_bp)

@@ -59,6 +59,7 @@ class BaseConfig:
 
     SQLALCHEMY_DATABASE_URI: str | FromEnv = "sqlite:///crm.db"
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    BOOTSTRAP_SERVE_LOCAL = True
     SECRET_KEY: str | FromEnv = FromEnv("${SECRET_KEY}")
 
 

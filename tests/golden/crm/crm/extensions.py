@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from flask_bootstrap import Bootstrap5
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -62,3 +63,5 @@ def migrations_folder() -> str:
 migrate = Migrate(directory=migrations_folder())
 
 csrf = CSRFProtect()
+
+bootstrap = Bootstrap5()

@@ -14,7 +14,16 @@ from .access import register_access
 from .auth import bp as auth_bp
 from .config import default_profile, load_config
 from .errors import register_error_handlers
-from .extensions import csrf, database_url, db, limiter, login_manager, mailman, migrate
+from .extensions import (
+    bootstrap,
+    csrf,
+    database_url,
+    db,
+    limiter,
+    login_manager,
+    mailman,
+    migrate,
+)
 from .health import register_health
 from .hooks import register_hooks
 from .members import bp as members_bp
@@ -53,6 +62,7 @@ def create_app(
     db.init_app(app)
     migrate.init_app(app, db)
     csrf.init_app(app)
+    bootstrap.init_app(app)
     mailman.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)

@@ -61,6 +61,7 @@ class BaseConfig:
     SECRET_KEY: str | FromEnv = FromEnv("${SECRET_KEY}")
     SQLALCHEMY_DATABASE_URI = "sqlite:///sessionlogin.db"
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    BOOTSTRAP_SERVE_LOCAL = True
     REMEMBER_COOKIE_DURATION = timedelta(days=14)
     AUTH_THROTTLE = "5 per minute"
     RATELIMIT_STORAGE_URI: str | FromEnv = FromEnv("${REDIS_URL:-memory://}")

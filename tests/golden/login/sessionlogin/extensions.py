@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -66,6 +67,8 @@ def migrations_folder() -> str:
 migrate = Migrate(directory=migrations_folder())
 
 csrf = CSRFProtect()
+
+bootstrap = Bootstrap5()
 
 mailman = Mail()
 

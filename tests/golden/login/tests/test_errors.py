@@ -1,4 +1,4 @@
-"""Each custom error page is returned with its own status."""
+"""Each error page is returned with its own status; pages extend the layout."""
 
 from __future__ import annotations
 
@@ -9,7 +9,11 @@ from flask import Flask, abort
 
 ERROR_PAGES = {
     401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    500: "Internal Server Error",
 }
+IN_LAYOUT = {401, 403, 404, 500}
 
 
 @pytest.mark.parametrize(("code", "fragment"), ERROR_PAGES.items(), ids=str)
@@ -24,3 +28,11 @@ def test_error_page(app: Flask, code: int, fragment: str) -> None:
     response = app.test_client().get("/__fail__")
     assert response.status_code == code
     assert fragment in response.get_data(as_text=True)
+    if code in IN_LAYOUT:  # the page extends the layout: its navigation is there
+        assert 'class="navbar' in response.get_data(as_text=True)
+
+
+def test_unknown_url_gets_the_404_page(app: Flask) -> None:
+    response = app.test_client().get("/__no_such_page__")
+    assert response.status_code == 404
+    assert ERROR_PAGES[404] in response.get_data(as_text=True)

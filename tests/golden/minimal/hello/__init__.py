@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 
 from .config import default_profile, load_config
+from .extensions import bootstrap
 from .health import register_health
 from .security import register_security
 from .views import register_views
@@ -39,6 +40,7 @@ def create_app(
         app.config.from_mapping(overrides)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     register_security(app, profile)
+    bootstrap.init_app(app)
     register_views(app)
     register_health(app)
     return app

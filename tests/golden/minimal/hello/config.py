@@ -59,6 +59,7 @@ class BaseConfig:
 
     SECRET_KEY: str | FromEnv = FromEnv("${SECRET_KEY}")
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    BOOTSTRAP_SERVE_LOCAL = True
 
 
 class DevelopmentConfig(BaseConfig):

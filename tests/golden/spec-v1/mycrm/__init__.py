@@ -19,9 +19,19 @@ from .background import register_background
 from .commands import register_commands
 from .config import default_profile, load_config
 from .converters import register_converters
+from .dashboard import register_dashboard
 from .departments import bp as departments_bp
+from .display import register_display
 from .errors import register_error_handlers
-from .extensions import csrf, database_url, db, limiter, login_manager, migrate
+from .extensions import (
+    bootstrap,
+    csrf,
+    database_url,
+    db,
+    limiter,
+    login_manager,
+    migrate,
+)
 from .health import register_health
 from .hooks import register_hooks
 from .logconfig import configure_logging
@@ -68,10 +78,13 @@ def create_app(
     db.init_app(app)
     migrate.init_app(app, db)
     csrf.init_app(app)
+    bootstrap.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
     register_templating(app)
     register_access(app)
+    register_display(app)
+    register_dashboard(app)
     register_hooks(app)
     register_views(app)
     register_uploads(app)

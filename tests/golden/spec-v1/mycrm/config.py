@@ -59,6 +59,7 @@ class BaseConfig:
     """The base profile."""
 
     SQLALCHEMY_DATABASE_URI: str | FromEnv = "sqlite:///mycrm.db"
+    BOOTSTRAP_SERVE_LOCAL = True
     REMEMBER_COOKIE_DURATION = timedelta(days=14)
     AUTH_THROTTLE = "5 per minute"
     RATELIMIT_STORAGE_URI: str | FromEnv = FromEnv("${REDIS_URL:-memory://}")

@@ -112,11 +112,12 @@ def sort(
     )
 
 
-# (label column, key column, blank choice, the read rules of the rows' resources)
+# (label column, key column, the text of the empty first choice ("": none), the read
+# rules of the rows' resources)
 Picker = tuple[
     InstrumentedAttribute[Any] | None,
     InstrumentedAttribute[Any],
-    bool,
+    str,
     tuple[tuple[str, ...], ...],
 ]
 
@@ -130,15 +131,12 @@ def may_list(picker: Picker) -> bool:
     )
 
 
-"""A select of related rows: (label column or None for "#<id>", key column, blank choice)."""
-
-
 def picker_choices(picker: Picker, selected: Any) -> tuple[list[SelectChoice], bool]:
     """The options of a select of related rows, at most ``PICKER_LIMIT`` of them plus
     the selected ones; and whether more rows exist (the form then offers a search)."""
     label, key, blank, _ = picker
     if not may_list(picker):
-        return ([SelectChoice("", "—")] if blank else []), False
+        return ([SelectChoice("", blank)] if blank else []), False
     column = label if label is not None else key
     rows = list(
         db.session.execute(
@@ -154,9 +152,9 @@ def picker_choices(picker: Picker, selected: Any) -> tuple[list[SelectChoice], b
     missing = wanted - {value for value, _ in rows}
     if missing:
         rows += list(db.session.execute(select(key, column).where(key.in_(missing))))
-    choices = [SelectChoice("", "—")] if blank else []
+    choices = [SelectChoice("", blank)] if blank else []
     choices += [
-        SelectChoice(str(value), _option_label(label, value, text))
+        SelectChoice(str(value), _option_label(label, key, value, text))
         for value, text in rows
     ]
     return choices, more
@@ -176,15 +174,25 @@ def picker_search(picker: Picker, text: str, limit: int = 20) -> list[dict[str, 
     elif text.isdigit() and fits(key, int(text)):
         stmt = stmt.where(key == int(text))
     return [
-        {"id": value, "label": _option_label(label, value, name)}
+        {"id": value, "label": _option_label(label, key, value, name)}
         for value, name in db.session.execute(stmt)
     ]
 
 
 def _option_label(
-    label: InstrumentedAttribute[Any] | None, value: Any, text: Any
+    label: InstrumentedAttribute[Any] | None,
+    key: InstrumentedAttribute[Any],
+    value: Any,
+    text: Any,
 ) -> str:
-    return str(text) if label is not None else f"#{value}"
+    """An option's text: the row's label, or "<Model> #<key>" for a model without one."""
+    if label is not None:
+        return str(text)
+    title = _CAMEL_HUMP.sub(" ", key.class_.__name__)
+    return f"{title[:1]}{title[1:].lower()} #{value}"
+
+
+_CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")  # "OrderLine" -> "Order Line"
 
 
 # Characters no database column of text can hold (PostgreSQL refuses NUL; an unpaired

@@ -9,6 +9,13 @@ from werkzeug.exceptions import HTTPException
 from .api import api_error, is_api_request
 
 
+def forbidden(error: HTTPException) -> ResponseReturnValue:
+    """403 Forbidden (the API's URLs answer JSON)."""
+    if is_api_request():
+        return api_error(error)
+    return render_template("errors/403.html", error=error), 403
+
+
 def not_found(error: HTTPException) -> ResponseReturnValue:
     """404 Not Found (the API's URLs answer JSON)."""
     if is_api_request():
@@ -32,6 +39,7 @@ def internal_server_error(error: HTTPException) -> ResponseReturnValue:
 
 def register_error_handlers(app: Flask) -> None:
     """Register the handlers above on ``app``."""
+    app.register_error_handler(403, forbidden)
     app.register_error_handler(404, not_found)
     app.register_error_handler(413, request_entity_too_large)
     app.register_error_handler(500, internal_server_error)

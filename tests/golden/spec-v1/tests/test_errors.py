@@ -1,4 +1,4 @@
-"""Each custom error page is returned with its own status."""
+"""Each error page is returned with its own status; pages extend the layout."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ import pytest
 from flask import Flask, abort
 
 ERROR_PAGES = {
+    403: "Forbidden",
     404: "Not Found",
     413: "File too large",
     500: "Internal Server Error",
 }
+IN_LAYOUT = {403, 404, 500}
 
 
 @pytest.mark.parametrize(("code", "fragment"), ERROR_PAGES.items(), ids=str)
@@ -26,6 +28,8 @@ def test_error_page(app: Flask, code: int, fragment: str) -> None:
     response = app.test_client().get("/__fail__")
     assert response.status_code == code
     assert fragment in response.get_data(as_text=True)
+    if code in IN_LAYOUT:  # the page extends the layout: its navigation is there
+        assert 'class="navbar' in response.get_data(as_text=True)
 
 
 def test_unknown_url_gets_the_404_page(app: Flask) -> None:

@@ -99,6 +99,16 @@ def test_html_roundtrip(client: FlaskClient, database: SQLAlchemy) -> None:
     data = form_data()
     data["csrf_token"] = csrf_token(client)
     assert client.post(edit_url, data=data).status_code == 302
+    delete_url = f"/departments/{row.id}/delete"
+    confirm = client.get(
+        delete_url
+    )  # the show page's Delete asks first, without a script
+    assert confirm.status_code == 200
+    assert re.search(
+        r'<form method="post" action="[^"]*/delete"[^>]*confirm-delete',
+        confirm.get_data(as_text=True),
+    )
+    assert _count() == 1  # asking deleted nothing
     token = csrf_token(client)
     deleted = client.post(f"/departments/{row.id}/delete", data={"csrf_token": token})
     assert deleted.status_code == 302
@@ -117,14 +127,23 @@ def test_an_empty_form_shows_every_error_and_saves_nothing(
 ) -> None:
     response = client.post("/departments/", data={"csrf_token": csrf_token(client)})
     assert response.status_code == 422
-    assert response.get_data(as_text=True).count('<span class="error">') >= 1
+    assert response.get_data(as_text=True).count('class="invalid-feedback"') >= 1
     assert _count() == 0
 
 
 def test_missing_title_is_422(client: FlaskClient, database: SQLAlchemy) -> None:
     response = create(client, **{"title": ""})
     assert response.status_code == 422
-    assert 'class="error"' in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    control = re.search(r'<(?:input|select|textarea)[^>]*\bid="title"[^>]*>', page)
+    assert control is not None
+    assert 'aria-invalid="true"' in control.group(0) and "is-invalid" in control.group(
+        0
+    )
+    assert "title-errors" in control.group(
+        0
+    )  # aria-describedby: the errors belong to it
+    assert 'id="title-errors" class="invalid-feedback"' in page
     assert _count() == 0
 
 
@@ -140,7 +159,7 @@ def test_unique_title_collision_is_a_field_error(
 
 
 def test_missing_row_is_404(client: FlaskClient, database: SQLAlchemy) -> None:
-    for path in ("/0", "/0/edit"):
+    for path in ("/0", "/0/edit", "/0/delete"):
         missing = client.get("/departments" + path)
         assert (
             missing.status_code == 404 and not missing.is_json

@@ -114,6 +114,16 @@ def test_html_roundtrip(client: FlaskClient, database: SQLAlchemy) -> None:
     data = form_data()
     data["csrf_token"] = csrf_token(client)
     assert client.post(edit_url, data=data).status_code == 302
+    delete_url = f"/people/{row.id}/delete"
+    confirm = client.get(
+        delete_url
+    )  # the show page's Delete asks first, without a script
+    assert confirm.status_code == 200
+    assert re.search(
+        r'<form method="post" action="[^"]*/delete"[^>]*confirm-delete',
+        confirm.get_data(as_text=True),
+    )
+    assert _count() == 1  # asking deleted nothing
     token = csrf_token(client)
     deleted = client.post(f"/people/{row.id}/delete", data={"csrf_token": token})
     assert deleted.status_code == 302
@@ -132,21 +142,39 @@ def test_an_empty_form_shows_every_error_and_saves_nothing(
 ) -> None:
     response = client.post("/people/", data={"csrf_token": csrf_token(client)})
     assert response.status_code == 422
-    assert response.get_data(as_text=True).count('<span class="error">') >= 2
+    assert response.get_data(as_text=True).count('class="invalid-feedback"') >= 2
     assert _count() == 0
 
 
 def test_missing_name_is_422(client: FlaskClient, database: SQLAlchemy) -> None:
     response = create(client, **{"name": ""})
     assert response.status_code == 422
-    assert 'class="error"' in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    control = re.search(r'<(?:input|select|textarea)[^>]*\bid="name"[^>]*>', page)
+    assert control is not None
+    assert 'aria-invalid="true"' in control.group(0) and "is-invalid" in control.group(
+        0
+    )
+    assert "name-errors" in control.group(
+        0
+    )  # aria-describedby: the errors belong to it
+    assert 'id="name-errors" class="invalid-feedback"' in page
     assert _count() == 0
 
 
 def test_missing_email_is_422(client: FlaskClient, database: SQLAlchemy) -> None:
     response = create(client, **{"email": ""})
     assert response.status_code == 422
-    assert 'class="error"' in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    control = re.search(r'<(?:input|select|textarea)[^>]*\bid="email"[^>]*>', page)
+    assert control is not None
+    assert 'aria-invalid="true"' in control.group(0) and "is-invalid" in control.group(
+        0
+    )
+    assert "email-errors" in control.group(
+        0
+    )  # aria-describedby: the errors belong to it
+    assert 'id="email-errors" class="invalid-feedback"' in page
     assert _count() == 0
 
 
@@ -162,7 +190,7 @@ def test_unique_email_collision_is_a_field_error(
 
 
 def test_missing_row_is_404(client: FlaskClient, database: SQLAlchemy) -> None:
-    for path in ("/0", "/0/edit"):
+    for path in ("/0", "/0/edit", "/0/delete"):
         missing = client.get("/people" + path)
         assert (
             missing.status_code == 404 and not missing.is_json

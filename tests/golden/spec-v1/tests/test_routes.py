@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from flask import Flask, request, template_rendered, url_for
 from flask.testing import FlaskClient
+from flask_sqlalchemy import SQLAlchemy
 from jinja2 import Template
 
 NO_JSON = object()
@@ -366,6 +367,7 @@ def test_route_answers_as_declared(
     app: Flask,
     clients: Callable[[bool], FlaskClient],
     token_for: Callable[[FlaskClient], str],
+    database: SQLAlchemy,
     method: str,
     url: str,
     expect: Expect,

@@ -276,6 +276,19 @@ def test_saved_file_can_be_downloaded(client: FlaskClient, name: str) -> None:
 
 
 @pytest.mark.parametrize("name", SERVED)
+def test_the_form_page_lists_the_saved_files(client: FlaskClient, name: str) -> None:
+    case = CASES[name]
+    empty = client.get(BASE_URL + case.path).get_data(as_text=True)
+    assert "Nothing uploaded yet." in empty
+    assert post(client, case, case.allowed, b"payload").status_code == 302
+    page = client.get(BASE_URL + case.path).get_data(as_text=True)
+    assert (
+        f'href="{download_path(case, case.allowed)}"' in page
+    )  # a link to download it
+    assert "7 bytes" in page
+
+
+@pytest.mark.parametrize("name", SERVED)
 @pytest.mark.parametrize("filename", ["missing.txt", "..", "..%2F..%2Fconftest.py"])
 def test_download_cannot_leave_the_folder(
     client: FlaskClient, name: str, filename: str

@@ -11,7 +11,7 @@ from flask import Flask
 
 from .config import default_profile, load_config
 from .errors import register_error_handlers
-from .extensions import csrf
+from .extensions import bootstrap, csrf
 from .health import register_health
 from .logconfig import configure_logging
 from .security import register_security
@@ -45,6 +45,7 @@ def create_app(
     register_security(app, profile)
     configure_logging(app)
     csrf.init_app(app)
+    bootstrap.init_app(app)
     register_views(app)
     register_uploads(app)
     register_health(app)

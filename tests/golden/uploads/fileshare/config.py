@@ -58,6 +58,7 @@ class BaseConfig:
     """The base profile."""
 
     SECRET_KEY: str | FromEnv = FromEnv("${SECRET_KEY}")
+    BOOTSTRAP_SERVE_LOCAL = True
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from flask_bootstrap import Bootstrap5
 from flask_wtf.csrf import CSRFProtect
 
 csrf = CSRFProtect()
+
+bootstrap = Bootstrap5()

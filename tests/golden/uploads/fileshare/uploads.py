@@ -9,6 +9,7 @@ is never replaced, and each upload's ``max_size`` holds for its own POST only.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
+LISTED_FILES = 50  # the upload page lists at most this many of the saved files
 # A saved name (with a "-N" suffix) must fit the 255 bytes most filesystems allow.
 MAX_NAME_BYTES = 200
 # Extensions of files a browser would render or run: served only as downloads.
@@ -104,22 +106,22 @@ def files_file(filename: str) -> ResponseReturnValue:
 def receive(upload: Upload) -> ResponseReturnValue:
     """Show the form, or check the posted file and save it."""
     if request.method != "POST":
-        return render_template(upload.template)
+        return form_page(upload)
     file = request.files.get(upload.field)
     if file is None or not file.filename:
         flash("Choose a file to upload.", "error")
-        return render_template(upload.template), 400
+        return form_page(upload, 400)
     extension = allowed_extension(file.filename, upload.extensions)
     if extension is None:
         accepted = ", ".join(sorted(upload.extensions))
         flash(f"That type of file is not accepted; upload one of: {accepted}.", "error")
-        return render_template(upload.template), 400
+        return form_page(upload, 400)
     if len(file.filename.encode()) > MAX_NAME_BYTES:
         flash(
             f"That file name is too long; rename the file to at most {MAX_NAME_BYTES} characters.",
             "error",
         )
-        return render_template(upload.template), 400
+        return form_page(upload, 400)
     name = save(
         file,
         upload.path(),
@@ -131,6 +133,50 @@ def receive(upload: Upload) -> ResponseReturnValue:
     if upload.serve_endpoint:
         return redirect(url_for(upload.serve_endpoint, filename=name))
     return redirect(url_for(upload.name))
+
+
+def form_page(upload: Upload, status: int = 200) -> ResponseReturnValue:
+    """The upload's form, and the files saved so far where they may be downloaded."""
+    files = stored_files(upload) if upload.serve_endpoint else []
+    return render_template(upload.template, files=files), status
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A file an upload saved."""
+
+    name: str
+    size: int  # bytes
+    modified: dt.datetime  # UTC
+
+    @property
+    def size_text(self) -> str:
+        """The size as people read it: "512 bytes", "1.5 kB", "2.0 MB"."""
+        if self.size < 1000:
+            return f"{self.size} bytes"
+        if self.size < 1000**2:
+            return f"{self.size / 1000:.1f} kB"
+        return f"{self.size / 1000**2:.1f} MB"
+
+
+def stored_files(upload: Upload, limit: int = LISTED_FILES) -> list[StoredFile]:
+    """The files in the upload's folder, newest first (at most ``limit``)."""
+    folder = upload.path()
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.iterdir():
+        if path.is_file():
+            info = path.stat()
+            found.append(
+                StoredFile(
+                    path.name,
+                    info.st_size,
+                    dt.datetime.fromtimestamp(info.st_mtime, dt.UTC),
+                )
+            )
+    found.sort(key=lambda stored: (stored.modified, stored.name), reverse=True)
+    return found[:limit]
 
 
 def allowed_extension(filename: str, extensions: frozenset[str]) -> str | None:

@@ -1,4 +1,4 @@
-"""Each custom error page is returned with its own status."""
+"""Each error page is returned with its own status; pages extend the layout."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from flask import Flask, abort
 ERROR_PAGES = {
     413: "Request Entity Too Large",
 }
+IN_LAYOUT = {413}
 
 
 @pytest.mark.parametrize(("code", "fragment"), ERROR_PAGES.items(), ids=str)
@@ -24,3 +25,5 @@ def test_error_page(app: Flask, code: int, fragment: str) -> None:
     response = app.test_client().get("/__fail__")
     assert response.status_code == code
     assert fragment in response.get_data(as_text=True)
+    if code in IN_LAYOUT:  # the page extends the layout: its navigation is there
+        assert 'class="navbar' in response.get_data(as_text=True)

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from ..access import require
 from ..crud import get_or_404, page_number, search, sort
 from ..extensions import db
+from ..listing import Listing
 from ..models import Author
 from .forms import AuthorForm
 
@@ -83,7 +84,7 @@ def index() -> ResponseReturnValue:
     page = db.paginate(
         stmt, page=page_number(), per_page=PER_PAGE, max_per_page=PER_PAGE, count=True
     )
-    return render_template("authors/index.html", page=page, sort=key, q=text)
+    return render_template("authors/index.html", listing=Listing(page, key, text))
 
 
 @bp.get("/new")
@@ -137,6 +138,13 @@ def update(id: int) -> ResponseReturnValue:
         return _render_form(form, db.session.get(Author, id), 422)
     flash("Author saved.", "success")
     return redirect(url_for(".show", id=author.id))
+
+
+@bp.get("/<int:id>/delete")
+def confirm_delete(id: int) -> ResponseReturnValue:
+    """Ask before deleting: a page whose button posts to ``delete`` (no script needed)."""
+    author = _get_or_404(id, "delete")
+    return render_template("authors/delete.html", author=author)
 
 
 @bp.post("/<int:id>/delete")

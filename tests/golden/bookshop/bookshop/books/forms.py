@@ -24,6 +24,7 @@ from ..crud import (
     Picker,
     fits_integer,
     fits_numeric,
+    optional_int,
     picker_choices,
     rows_by_id,
     storable_text,
@@ -33,9 +34,9 @@ from ..models import Author, Book, Tag
 
 PICKERS: dict[
     str, Picker
-] = {  # select field -> (label column, key column, blank choice, read rules)
-    "author_id": (Author.name, Author.id, False, (("user",),)),
-    "tags_ids": (Tag.name, Tag.id, False, (("user",),)),
+] = {  # select field -> (label column, key column, empty choice, read rules)
+    "author_id": (Author.name, Author.id, "Choose …", (("user",),)),
+    "tags_ids": (Tag.name, Tag.id, "", (("user",),)),
 }
 
 
@@ -52,14 +53,14 @@ class BookForm(FlaskForm):
     isbn = StringField(
         "Isbn", validators=[InputRequired(), Length(max=13), storable_text]
     )
-    author_id = SelectField("Author", coerce=int, validators=[InputRequired()])
+    author_id = SelectField("Author", coerce=optional_int, validators=[InputRequired()])
     format = SelectField(
         "Format",
         validators=[InputRequired()],
         choices=[
-            SelectChoice("hardcover"),
-            SelectChoice("paperback"),
-            SelectChoice("ebook"),
+            SelectChoice("hardcover", "Hardcover"),
+            SelectChoice("paperback", "Paperback"),
+            SelectChoice("ebook", "Ebook"),
         ],
         default="paperback",
     )

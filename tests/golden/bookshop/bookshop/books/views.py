@@ -21,6 +21,7 @@ from sqlalchemy.orm import aliased, selectinload
 from ..access import deny, may, require
 from ..crud import get_or_404, may_list, page_number, picker_search, search, sort
 from ..extensions import db
+from ..listing import Listing
 from ..models import Author, Book
 from .forms import PICKERS, BookForm
 
@@ -97,7 +98,7 @@ def index() -> ResponseReturnValue:
     page = db.paginate(
         stmt, page=page_number(), per_page=PER_PAGE, max_per_page=PER_PAGE, count=True
     )
-    return render_template("books/index.html", page=page, sort=key, q=text)
+    return render_template("books/index.html", listing=Listing(page, key, text))
 
 
 @bp.get("/new")
@@ -151,6 +152,13 @@ def update(id: int) -> ResponseReturnValue:
         return _render_form(form, db.session.get(Book, id), 422)
     flash("Book saved.", "success")
     return redirect(url_for(".show", id=book.id))
+
+
+@bp.get("/<int:id>/delete")
+def confirm_delete(id: int) -> ResponseReturnValue:
+    """Ask before deleting: a page whose button posts to ``delete`` (no script needed)."""
+    book = _get_or_404(id, "delete")
+    return render_template("books/delete.html", book=book)
 
 
 @bp.post("/<int:id>/delete")

@@ -14,8 +14,8 @@ from ..models import Book, Tag
 
 PICKERS: dict[
     str, Picker
-] = {  # select field -> (label column, key column, blank choice, read rules)
-    "books_ids": (Book.title, Book.id, False, (("anyone",),)),
+] = {  # select field -> (label column, key column, empty choice, read rules)
+    "books_ids": (Book.title, Book.id, "", (("anyone",),)),
 }
 
 

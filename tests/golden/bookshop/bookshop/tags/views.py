@@ -21,6 +21,7 @@ from sqlalchemy.orm import selectinload
 from ..access import deny, may, require
 from ..crud import get_or_404, may_list, page_number, picker_search, search, sort
 from ..extensions import db
+from ..listing import Listing
 from ..models import Tag
 from .forms import PICKERS, TagForm
 
@@ -76,7 +77,7 @@ def index() -> ResponseReturnValue:
     page = db.paginate(
         stmt, page=page_number(), per_page=PER_PAGE, max_per_page=PER_PAGE, count=True
     )
-    return render_template("tags/index.html", page=page, sort=key, q=text)
+    return render_template("tags/index.html", listing=Listing(page, key, text))
 
 
 @bp.get("/new")
@@ -130,6 +131,13 @@ def update(id: int) -> ResponseReturnValue:
         return _render_form(form, db.session.get(Tag, id), 422)
     flash("Tag saved.", "success")
     return redirect(url_for(".show", id=tag.id))
+
+
+@bp.get("/<int:id>/delete")
+def confirm_delete(id: int) -> ResponseReturnValue:
+    """Ask before deleting: a page whose button posts to ``delete`` (no script needed)."""
+    tag = _get_or_404(id, "delete")
+    return render_template("tags/delete.html", tag=tag)
 
 
 @bp.post("/<int:id>/delete")

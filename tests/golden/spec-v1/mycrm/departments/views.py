@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from ..access import require
 from ..crud import get_or_404, page_number, search, sort
 from ..extensions import db
+from ..listing import Listing
 from ..models import Department
 from .forms import DepartmentForm
 
@@ -78,7 +79,7 @@ def index() -> ResponseReturnValue:
     page = db.paginate(
         stmt, page=page_number(), per_page=PER_PAGE, max_per_page=PER_PAGE, count=True
     )
-    return render_template("departments/index.html", page=page, sort=key, q=text)
+    return render_template("departments/index.html", listing=Listing(page, key, text))
 
 
 @bp.get("/new")
@@ -132,6 +133,13 @@ def update(id: int) -> ResponseReturnValue:
         return _render_form(form, db.session.get(Department, id), 422)
     flash("Department saved.", "success")
     return redirect(url_for(".show", id=department.id))
+
+
+@bp.get("/<int:id>/delete")
+def confirm_delete(id: int) -> ResponseReturnValue:
+    """Ask before deleting: a page whose button posts to ``delete`` (no script needed)."""
+    department = _get_or_404(id, "delete")
+    return render_template("departments/delete.html", department=department)
 
 
 @bp.post("/<int:id>/delete")

@@ -28,9 +28,9 @@ from ..models import Department, Tag, User
 
 PICKERS: dict[
     str, Picker
-] = {  # select field -> (label column, key column, blank choice, read rules)
-    "depart_id": (Department.title, Department.id, True, (("user",),)),
-    "tags_ids": (Tag.label, Tag.id, False, ()),
+] = {  # select field -> (label column, key column, empty choice, read rules)
+    "depart_id": (Department.title, Department.id, "—", (("user",),)),
+    "tags_ids": (Tag.label, Tag.id, "", ()),
 }
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import aliased, selectinload
 from ..access import deny, may, require
 from ..crud import get_or_404, may_list, page_number, picker_search, search, sort
 from ..extensions import db
+from ..listing import Listing
 from ..models import Department, User
 from .forms import PICKERS, UserForm
 
@@ -96,7 +97,7 @@ def index() -> ResponseReturnValue:
     page = db.paginate(
         stmt, page=page_number(), per_page=PER_PAGE, max_per_page=PER_PAGE, count=True
     )
-    return render_template("users/index.html", page=page, sort=key, q=text)
+    return render_template("users/index.html", listing=Listing(page, key, text))
 
 
 @bp.get("/new")
@@ -150,6 +151,13 @@ def update(id: int) -> ResponseReturnValue:
         return _render_form(form, db.session.get(User, id), 422)
     flash("User saved.", "success")
     return redirect(url_for(".show", id=user.id))
+
+
+@bp.get("/<int:id>/delete")
+def confirm_delete(id: int) -> ResponseReturnValue:
+    """Ask before deleting: a page whose button posts to ``delete`` (no script needed)."""
+    user = _get_or_404(id, "delete")
+    return render_template("users/delete.html", user=user)
 
 
 @bp.post("/<int:id>/delete")

@@ -1,0 +1,16 @@
+"""Type hints for the parts of Bootstrap-Flask this project uses (it ships none).
+
+Extend them when you use more of it; anything not declared here is typed ``Any``.
+"""
+
+from _typeshed import Incomplete
+from flask import Flask
+from markupsafe import Markup
+
+class Bootstrap5:
+    def __init__(self, app: Flask | None = None) -> None: ...
+    def init_app(self, app: Flask) -> None: ...
+    def load_css(self, *args: Incomplete, **kwargs: Incomplete) -> Markup: ...
+    def load_js(self, *args: Incomplete, **kwargs: Incomplete) -> Markup: ...
+
+def __getattr__(name: str) -> Incomplete: ...
