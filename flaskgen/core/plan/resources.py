@@ -16,6 +16,7 @@ from flaskgen.core.plan.samples import is_short, numeric_sample, room, text_samp
 from flaskgen.core.spec.base import camel, snake
 from flaskgen.core.spec.resources import Resource
 from flaskgen.core.spec.types import Column, Model, Project, ProjectSpec, Relationship
+from flaskgen.core.spec.words import human as _human
 
 # flask-swagger-ui ships Swagger UI 5 (which reads OpenAPI 3.1); the project serves its
 # files itself, with a page whose initializer is a static file (see api.py).
@@ -113,6 +114,57 @@ class ListColumnCtx:
 
 
 @dataclass(frozen=True)
+class FilterCtx:
+    """One of ``list.filters``: its control on the list page, its query arguments (the
+    page's and the API's) and the conditions they add to the list's statement."""
+
+    name: str  # the column or many-to-one relationship
+    label: str
+    kind: str  # choice | boolean | range
+    args: tuple[tuple[str, str, str, str], ...]  # (argument, label, ListArgs field, condition on args[argument])
+    input_type: str = ""  # a range's inputs: date, datetime-local or number
+    step: str = ""  # a number input's step: "1" or "any"
+    choices: str = ""  # a select's options (value -> label), as a Python expression of ``args``
+    picker: tuple[str, str] | None = None  # (constant, Picker tuple) whose rows a many-to-one select offers
+    related: str = ""  # a many-to-one's related model
+    factory: str = ""  # its factory in the generated tests
+    cases: tuple[tuple[str, str, str, str], ...] = ()  # (test id, wanted value, other value, query): the tests' rows
+
+    @property
+    def select(self) -> bool:
+        return self.kind == "choice"
+
+    @property
+    def boolean(self) -> bool:
+        return self.kind == "boolean"
+
+    @property
+    def range(self) -> bool:
+        return self.kind == "range"
+
+    @property
+    def arg(self) -> str:
+        """The one argument of a select or a boolean."""
+        return self.args[0][0]
+
+    @property
+    def arg_from(self) -> str:
+        return self.args[0][0]
+
+    @property
+    def arg_to(self) -> str:
+        return self.args[-1][0]
+
+    @property
+    def label_from(self) -> str:
+        return self.args[0][1]
+
+    @property
+    def label_to(self) -> str:
+        return self.args[-1][1]
+
+
+@dataclass(frozen=True)
 class LabelSortCtx:
     """A list column sorted by the label of the row it points at, as the generated
     tests check it: two parents whose labels run against their ids."""
@@ -149,6 +201,10 @@ class ResourceCtx:
     columns: tuple[ListColumnCtx, ...]
     related: tuple[RelatedCtx, ...]
     search: tuple[str, ...]  # Python column expressions
+    search_labels: tuple[str, ...]  # the searched columns' titles
+    filters: tuple[FilterCtx, ...]
+    csv_cells: tuple[str, ...]  # Python expressions of ``row``: the export's cells, one per list column
+    titles: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]  # (constant, (value, label)) of the listed or filtered enums
     list_order: tuple[str, ...]  # the list's default order, the primary key last (ties never overlap pages)
     eager: tuple[str, ...]  # loader options of the list and show statements
     orm_imports: tuple[str, ...]  # what views.py takes from sqlalchemy.orm
@@ -307,6 +363,79 @@ class ResourceCtx:
         return tuple(f for f in self.fields if f.kind == "many_to_many")
 
     @property
+    def list_args(self) -> tuple[tuple[str, str], ...]:
+        """(argument, marshmallow field) of the list's query string: the search, the sort
+        and each filter's, as the pages and the API read them."""
+        out = []
+        if self.search:
+            what = " or ".join(self.search_labels)
+            out.append(("q", f"fields.String(validate=TEXT, metadata={{'description': {f'Text that the {what} of a row contains (any case).'!r}}})"))
+        if self.columns:
+            out.append(("sort", "fields.String(validate=OneOf(SORT_KEYS), metadata={'description': 'A list column; -column sorts it in descending order.'})"))
+        out += [(arg, field) for f in self.filters for arg, _, field, _ in f.args]
+        return tuple(out)
+
+    @property
+    def filter_conditions(self) -> tuple[tuple[str, str], ...]:
+        """(argument, condition) of every filter."""
+        return tuple((arg, condition) for f in self.filters for arg, _, _, condition in f.args)
+
+    @property
+    def filter_labels(self) -> tuple[tuple[str, str], ...]:
+        """(argument, label) of the search and the filters, as the applied list names them."""
+        search = (("q", "Search"),) if self.search else ()
+        return (*search, *((arg, label) for f in self.filters for arg, label, _, _ in f.args))
+
+    @property
+    def filter_pickers(self) -> tuple[tuple[str, str], ...]:
+        """(constant, Picker tuple) of the many-to-one filters."""
+        return tuple(f.picker for f in self.filters if f.picker)
+
+    @property
+    def list_args_class(self) -> str:
+        """The name of the list's arguments schema (the OpenAPI document shows it)."""
+        return self.schema_class.removesuffix("Schema") + "ListArgs"
+
+    @property
+    def list_readers(self) -> str:
+        """What runs the list's statement, in words: "the list page, the API's list and the export"."""
+        names = [n for n, on in (("the list page", self.resource.html), ("the API's list", self.resource.api), ("the CSV export", self.export)) if on]
+        return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+
+    @property
+    def filters_template(self) -> str:
+        """The list page's partial of filter controls."""
+        return f"{self.resource.key}/_filters.html"
+
+    @property
+    def export(self) -> bool:
+        return self.resource.export == "csv"
+
+    @property
+    def csv_headers(self) -> tuple[str, ...]:
+        return tuple(c.header for c in self.columns)
+
+    @property
+    def listing_models(self) -> tuple[str, ...]:
+        """The model classes listing.py uses: its own, its label sorts' and its filters' related rows."""
+        return tuple(sorted({*self.view_models, *(f.related for f in self.filters if f.related)}))
+
+    @property
+    def listing_crud_imports(self) -> tuple[str, ...]:
+        """What listing.py takes from crud.py."""
+        text = " ".join(field for _, field in self.list_args)
+        names = {n for n in ("BOUNDED", "INT32", "INT64", "TEXT", "UtcDateTime") if n in text}
+        names |= {"list_args", "search", "sort"}
+        if self.filter_pickers:
+            names |= {"Picker", "picker_options"}
+        return tuple(sorted(names, key=lambda n: (not n.isupper(), n[0].islower(), n)))
+
+    @property
+    def listing_validators(self) -> tuple[str, ...]:
+        """What listing.py takes from marshmallow.validate."""
+        return ("OneOf",) if any("OneOf(" in field for _, field in self.list_args) else ()
+
+    @property
     def view_models(self) -> tuple[str, ...]:
         """The model classes views.py uses: its own, and those its label sorts alias."""
         return tuple(sorted({self.cls, *(c.sort_alias[1] for c in self.columns if c.sort_alias)}))
@@ -359,15 +488,11 @@ class ResourceCtx:
         )
 
 
-def _human(name: str) -> str:
-    text = name.replace("_", " ").strip()
-    return text[:1].upper() + text[1:]
-
-
-def _plural(word: str) -> str:
-    if word.endswith("y") and word[-2:-1] not in "aeiou":
-        return word[:-1] + "ies"
-    return word + ("es" if word.endswith(("s", "x", "ch", "sh")) else "s")
+def model_column(model: Model, name: str) -> Column:
+    """The column ``name`` of ``model`` (the spec has checked that it exists)."""
+    column = model.column(name)
+    assert column is not None, name
+    return column
 
 
 def _validator_names(column: Column, required: bool) -> list[str]:
@@ -445,7 +570,7 @@ def _column_args(column: Column, required: bool) -> list[str]:
     if extra:
         args.append(extra)
     if column.type == "enum":
-        args.append(f"choices=[{', '.join(f'SelectChoice({v!r})' for v in column.values)}]")
+        args.append(f"choices=[{', '.join(f'SelectChoice({v!r}, {t!r})' for v, t in column.titles)}]")
     if column.type == "numeric" and column.scale is not None:
         args.append(f"places={column.scale}")
     if column.type in ("string", "text") and column.nullable:
@@ -461,7 +586,7 @@ def _column_field(column: Column, var: str) -> FieldCtx:
     cls, _ = FIELD_CLASSES[column.type]
     required = not column.nullable and column.type != "boolean"
     required = required and (column.default_expr is None or column.type == "enum")
-    declaration = f"{column.name} = {cls}({', '.join([repr(_human(column.name)), *_column_args(column, required)])})"
+    declaration = f"{column.name} = {cls}({', '.join([repr(column.title), *_column_args(column, required)])})"
     data = f"self.{column.name}.data"
     value = f"uuid.UUID({data})" if column.type == "uuid" else data
     populate = f"{var}.{column.name} = {value}" + (f" if {data} else None" if column.type == "uuid" else "")
@@ -472,7 +597,7 @@ def _column_field(column: Column, var: str) -> FieldCtx:
         populate = f"if {blank}:\n            {var}.{column.name} = {value}"
     uses = _column_uses(column, cls, required)
     return FieldCtx(
-        column.name, _human(column.name), declaration, "column", column, None, required, column.unique, populate, uses=uses
+        column.name, column.title, declaration, "column", column, None, required, column.unique, populate, uses=uses
     )
 
 
@@ -530,7 +655,7 @@ def _list_columns(resource: Resource, by_model: dict[str, Resource]) -> tuple[Li
         rel = model.relationship(name)
         if rel is None:
             cell = f"row.{name}"
-            out.append(ListColumnCtx(name, _human(name), cell, None, "", "", f"{model.name}.{name}"))
+            out.append(ListColumnCtx(name, model_column(model, name).title, cell, None, "", "", f"{model.name}.{name}"))
             continue
         parent = by_model.get(rel.model)
         label = _label_expr(parent.model, f"row.{name}") if parent else f"row.{rel.fk_column}"
@@ -538,6 +663,95 @@ def _list_columns(resource: Resource, by_model: dict[str, Resource]) -> tuple[Li
         column = ListColumnCtx(name, _human(name), f"{label} if row.{name} else ''", link, f"row.{rel.fk_column}", parent.model.primary_key.name if parent else "", f"{model.name}.{rel.fk_column}")
         out.append(_label_sort(column, model, rel, parent.model if parent else None))
     return tuple(out)
+
+
+# A range filter's ListArgs field, input type and step by column type.
+RANGE_FIELDS: dict[str, tuple[str, str, str]] = {
+    "date": ("fields.Date()", "date", ""),
+    "datetime": ("UtcDateTime()", "datetime-local", ""),
+    "integer": ("fields.Integer(validate=INT32)", "number", "1"),
+    "big_integer": ("fields.Integer(validate=INT64)", "number", "1"),
+    "float": ("fields.Float(validate=BOUNDED)", "number", "any"),
+    "numeric": ("fields.Decimal(validate=BOUNDED)", "number", "any"),
+}
+# A many-to-one filter's ListArgs field by the type of its foreign key.
+KEY_FIELDS = {
+    "integer": "fields.Integer(validate=INT32)",
+    "big_integer": "fields.Integer(validate=INT64)",
+    "string": "fields.String(validate=TEXT)",
+    "uuid": "fields.UUID()",
+}
+
+
+def titles_constant(column: Column) -> str:
+    """The name of the generated mapping of an enum's values to their labels."""
+    return f"{column.name.upper()}_TITLES"
+
+
+def _filters(spec: ProjectSpec, resource: Resource) -> tuple[FilterCtx, ...]:
+    """The list's filters: a select per many-to-one or enum, any/yes/no per boolean, a
+    from/to range per date, datetime or number."""
+    model, cls = resource.model, resource.model.name
+    out = []
+    for name in resource.filters:
+        rel = model.relationship(name)
+        if rel is not None:
+            out.append(_relation_filter(spec, resource, rel))
+            continue
+        column = model_column(model, name)
+        target = f"{cls}.{name}"
+        if column.type == "enum":
+            field = f"fields.String(validate=OneOf({list(column.values)!r}))"
+            out.append(FilterCtx(name, column.title, "choice", ((name, column.title, field, f"{target} == args[{name!r}]"),), choices=titles_constant(column)))
+        elif column.type == "boolean":
+            out.append(FilterCtx(name, column.title, "boolean", ((name, column.title, "fields.Boolean()", f"{target} == args[{name!r}]"),)))
+        else:
+            field, input_type, step = RANGE_FIELDS[column.type]
+            ends = (
+                (f"{name}_from", f"{column.title} from", field, f"{target} >= args[{name + '_from'!r}]"),
+                (f"{name}_to", f"{column.title} to", field, f"{target} <= args[{name + '_to'!r}]"),
+            )
+            out.append(FilterCtx(name, column.title, "range", ends, input_type=input_type, step=step))
+    return tuple(out)
+
+
+def _relation_filter(spec: ProjectSpec, resource: Resource, rel: Relationship) -> FilterCtx:
+    """A many-to-one's filter: a select of the related rows (those a picker offers)."""
+    related = next(m for m in spec.models if m.name == rel.model)
+    fk = model_column(resource.model, rel.fk_column or "")
+    label = f"{related.name}.{related.label}" if related.label else "None"
+    key = f"{related.name}.{related.primary_key.name}"
+    constant = f"{rel.name.upper()}_FILTER"
+    picker = f"({label}, {key}, False, {read_rules(spec, related)!r})"
+    condition = f"{resource.model.name}.{fk.name} == args[{rel.name!r}]"
+    arg = (rel.name, _human(rel.name), KEY_FIELDS[fk.type], condition)
+    return FilterCtx(rel.name, _human(rel.name), "choice", (arg,), choices=f"picker_options({constant}, args.get({rel.name!r}))", picker=(constant, picker), related=related.name, factory=f"new_{snake(related.name)}")
+
+
+def _csv_cell(resource: Resource, name: str, by_model: dict[str, Resource]) -> str:
+    """The export's cell of one list column, as a Python expression of ``row``: a
+    related row by its label, an enum value by its title."""
+    model = resource.model
+    rel = model.relationship(name)
+    if rel is None:
+        column = model_column(model, name)
+        if column.type == "enum":
+            titles = titles_constant(column)
+            value = f"row.{name}"
+            return f"{value} and {titles}.get({value}, {value})" if column.nullable else f"{titles}.get({value}, {value})"
+        return f"row.{name}"
+    parent = by_model.get(rel.model)
+    related_label = parent.model.label if parent else None
+    if related_label:
+        return f"row.{name}.{related_label} if row.{name} is not None else None"
+    return f"row.{rel.fk_column}"
+
+
+def _titles(resource: Resource) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """(constant, (value, label)) of the enums the list shows or filters by."""
+    names = [*resource.list_columns, *resource.filters]
+    columns = [c for c in resource.model.columns if c.type == "enum" and c.name in names]
+    return tuple((titles_constant(c), c.titles) for c in columns)
 
 
 def _label_sort(cell: ListColumnCtx, model: Model, rel: Relationship, parent: Model | None) -> ListColumnCtx:
@@ -808,8 +1022,8 @@ def resource_ctx(spec: ProjectSpec, resource: Resource) -> ResourceCtx:
         model=model,
         cls=model.name,
         var=var,
-        title=_human(snake(model.name)),
-        plural=_human(resource.key),
+        title=model.title,
+        plural=model.plural,
         form_class=f"{model.name}Form",
         schema_class=f"{_schema_name(spec, resource)}Schema",
         patch_schema_class=f"{_schema_name(spec, resource)}PatchSchema",
@@ -817,6 +1031,10 @@ def resource_ctx(spec: ProjectSpec, resource: Resource) -> ResourceCtx:
         columns=columns,
         related=_related(resource, models, by_model),
         search=tuple(f"{model.name}.{name}" for name in resource.search),
+        search_labels=tuple(model_column(model, name).title for name in resource.search),
+        filters=_filters(spec, resource),
+        csv_cells=tuple(_csv_cell(resource, name, by_model) for name in resource.list_columns),
+        titles=_titles(resource),
         list_order=_list_order(resource),
         eager=eager,
         orm_imports=_orm_imports(eager, columns),
@@ -833,7 +1051,7 @@ def resource_ctx(spec: ProjectSpec, resource: Resource) -> ResourceCtx:
         schema_fields=tuple(f.line for f in _schema_fields(resource, fields)),
         schema_imports=schema_imports(_schema_fields(resource, fields)),
         json_keys=tuple(c.name for c in model.columns if c.type != "binary"),
-        show_columns=tuple((c.name, _human(c.name)) for c in model.columns if c.type != "binary"),
+        show_columns=tuple((c.name, c.title) for c in model.columns if c.type != "binary"),
         label_sorts=_label_sorts(resource, models, columns),
         **_test_values(resource, fields, models),
         **_access_values(spec, resource),
@@ -1074,7 +1292,7 @@ def contribute(spec: ProjectSpec) -> Contribution:
 def _resource_files(pkg: str, c: ResourceCtx, spec: ProjectSpec) -> list[PlannedFile]:
     key = c.resource.key
     ctx = ResourceView(c, c.crud_imports)
-    code = [("__init__.py", True), ("forms.py", c.resource.html), ("views.py", c.resource.html)]
+    code = [("__init__.py", True), ("listing.py", True), ("forms.py", c.resource.html), ("views.py", c.resource.html)]
     code += [("schemas.py", c.resource.api), ("api.py", c.resource.api)]
     files = [
         PlannedFile(f"{pkg}/{key}/{name}", f"project/package/resource/{name}.jinja", ctx, python=True)
@@ -1086,5 +1304,7 @@ def _resource_files(pkg: str, c: ResourceCtx, spec: ProjectSpec) -> list[Planned
             PlannedFile(f"{pkg}/templates/{key}/{page}", f"project/package/resource/{page}.jinja", ctx)
             for page in ("index.html", "show.html", "form.html")
         ]
+        if c.filters:
+            files.append(PlannedFile(f"{pkg}/templates/{c.filters_template}", "project/package/resource/_filters.html.jinja", ctx))
     files.append(PlannedFile(f"tests/test_resource_{key}.py", "project/tests/test_resource.py.jinja", _tests_view(spec, c), python=True))
     return files

@@ -28,6 +28,13 @@ DEFAULT_PER_PAGE = 20
 # Column types a form cannot sensibly edit; they stay out of the default form.
 NO_FORM_TYPES = frozenset({"json", "binary"})
 SEARCHABLE_TYPES = frozenset({"string", "text"})
+# Column types a list filters, and how: a select of values, any/yes/no, or a from/to range.
+FILTER_KINDS = {
+    "enum": "choice", "boolean": "boolean", "date": "range", "datetime": "range",
+    "integer": "range", "big_integer": "range", "float": "range", "numeric": "range",
+}  # fmt: skip
+# The keys a related row's filter may pick it by (a select's value).
+FILTER_KEYS = frozenset({"integer", "big_integer", "string", "uuid"})
 # The converter of the pages' and API's ``<id>`` by primary key type.
 PK_CONVERTERS = {"integer": "int", "big_integer": "int", "uuid": "uuid", "string": "string"}
 # Names that other parts of the generated package already use.
@@ -84,6 +91,8 @@ class Resource:
     order_by: tuple[tuple[str, bool], ...]  # (column, descending)
     search: tuple[str, ...]
     form: tuple[str, ...]  # column or relationship names
+    filters: tuple[str, ...] = ()  # columns or many-to-one relationships the list filters by
+    export: str | None = None  # "csv": the list as CSV at <url_prefix>/export.csv
     access: Access = ()  # (action, rule) for read, create, update and delete
     owner: str | None = None  # the many-to-one to the auth model that names a row's owner
     owner_column: str | None = None  # its foreign key column; over the auth model, the row's own key
@@ -205,6 +214,33 @@ def _form_allowed(model: Model, models: dict[str, Model]) -> dict[str, str | Non
     return allowed
 
 
+def _filter_allowed(model: Model, models: dict[str, Model]) -> dict[str, str | None]:
+    """Filterable names (None) and why the others are not: many-to-one relationships,
+    enums, booleans, dates, datetimes and numbers."""
+    allowed: dict[str, str | None] = {}
+    for column in model.columns:
+        rel = next((r for r in model.relationships if r.fk_column == column.name and r.kind == "many_to_one"), None)
+        if rel is not None:
+            allowed[column.name] = f"is set through its relationship; list '{rel.name}' instead"
+        elif column.type in FILTER_KINDS:
+            allowed[column.name] = None
+        elif column.type in SEARCHABLE_TYPES:
+            allowed[column.name] = f"is a {column.type} column, which no filter takes; list it under list.search instead"
+        else:
+            allowed[column.name] = (
+                f"is a {column.type} column; filters take many-to-one relationships, enums, booleans, dates, datetimes and numbers"
+            )
+    for rel in model.relationships:
+        related = models.get(rel.model)
+        if rel.kind != "many_to_one":
+            allowed[rel.name] = f"is a {rel.kind.replace('_', '-')} relationship; a filter picks one related row, through a many-to-one"
+        elif related is not None and related.primary_key.type not in FILTER_KEYS:
+            allowed[rel.name] = f"picks {rel.model} rows by a {related.primary_key.type} key, which a filter's select cannot carry"
+        else:
+            allowed[rel.name] = None
+    return allowed
+
+
 def _search_allowed(model: Model) -> dict[str, str | None]:
     return {
         c.name: None if c.type in SEARCHABLE_TYPES else f"is not text ({c.type}); search needs string or text columns"
@@ -276,6 +312,11 @@ def _resource(ctx: Ctx, key: str, body: dict[str, Any], models: dict[str, Model]
     search = tuple(listing.get("search") or ())
     _check_names(ctx, (*path, "list", "search"), list(search), _search_allowed(model), "a column")
     order_by = _order_by(ctx, (*path, "list", "order_by"), listing.get("order_by") or [], model)
+    filters = tuple(listing.get("filters") or ())
+    _check_names(ctx, (*path, "list", "filters"), list(filters), _filter_allowed(model, models), "a column or many-to-one relationship")
+    export = listing.get("export")
+    if export and body.get("html", True) is False:
+        ctx.error((*path, "list", "export"), "the CSV export lives beside the list page (<url_prefix>/export.csv); remove export or html: false")
     owner, owner_column = resource_owner(ctx, path, body, model)
     owned = owner_column if owner else None
     form = tuple(body.get("form") or (f for f in _default_form(model) if f != owner))
@@ -301,6 +342,8 @@ def _resource(ctx: Ctx, key: str, body: dict[str, Any], models: dict[str, Model]
         order_by=order_by or ((model.primary_key.name, False),),
         search=search,
         form=form,
+        filters=filters,
+        export=export,
         access=access,
         owner=owner,
         owner_column=owner_column,
@@ -314,6 +357,8 @@ def _claim_urls(ctx: Ctx, rc: RouteCheck, resource: Resource, extras: Extras) ->
     conv = resource.id_converter
     prefix = "" if resource.url_prefix == "/" else resource.url_prefix
     pages = [("index", "/", ("GET",)), ("create", "/", ("POST",)), ("new", "/new", ("GET",)), ("show", f"/<{conv}:id>", ("GET",))]
+    if resource.export:
+        pages.append(("export", "/export.csv", ("GET",)))
     if resource.html:
         for name, rule_text, methods in pages:
             rule = routing.ProbeRule(prefix + rule_text, endpoint="probe")
