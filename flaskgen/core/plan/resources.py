@@ -127,6 +127,7 @@ class FilterCtx:
     choices: str = ""  # a select's options (value -> label), as a Python expression of ``args``
     picker: tuple[str, str] | None = None  # (constant, Picker tuple) whose rows a many-to-one select offers
     related: str = ""  # a many-to-one's related model
+    related_pk: str = ""  # its key
     factory: str = ""  # its factory in the generated tests
     cases: tuple[tuple[str, str, str, str], ...] = ()  # (test id, wanted value, other value, query): the tests' rows
 
@@ -401,6 +402,81 @@ class ResourceCtx:
         """What runs the list's statement, in words: "the list page, the API's list and the export"."""
         names = [n for n, on in (("the list page", self.resource.html), ("the API's list", self.resource.api), ("the CSV export", self.export)) if on]
         return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+
+    @property
+    def own_rows_only(self) -> bool:
+        """Each visitor lists only the rows they own, and a row of the auth model is its
+        own: the tests' user sees no row the tests make."""
+        return self.self_owned and self.owner_scoped
+
+    @property
+    def filter_cases(self) -> tuple[tuple[str, str, str, str, str], ...]:
+        """(test id, column, wanted value, other value, query) of the generated filter tests."""
+        if self.own_rows_only:
+            return ()
+        return tuple((case, f.name, wanted, other, query) for f in self.filters for case, wanted, other, query in f.cases)
+
+    @property
+    def relation_filters(self) -> tuple[FilterCtx, ...]:
+        """The many-to-one filters the tests check (they make the related rows); not the
+        owner's where visitors list only their own rows."""
+        if self.own_rows_only:
+            return ()
+        return tuple(f for f in self.filters if f.related and not (self.owner_scoped and f.name == self.resource.owner))
+
+    @property
+    def uses_decimal(self) -> bool:
+        """Some filter test gives a NUMERIC column a Decimal."""
+        return any("Decimal(" in wanted for _, _, wanted, _, _ in self.filter_cases)
+
+    @property
+    def list_rows(self) -> bool:
+        """The list tests can make a page and one more of their own rows, told apart by
+        the searched text column (filled with "qz000", "qz001", ...)."""
+        if not self.search_field or self.search_field not in self.resource.list_columns or self.own_rows_only:
+            return False
+        column = self.model.column(self.search_field)
+        fits = column is not None and (column.length is None or column.length >= 7)
+        return fits and (self.row_room is None or self.row_room > self.resource.per_page + 3)
+
+    @property
+    def combined_test(self) -> bool:
+        """The pages' test of filters, search, sort and pages together."""
+        return self.resource.html and bool(self.filters) and self.list_rows
+
+    @property
+    def export_test(self) -> bool:
+        return self.export and self.list_rows
+
+    @property
+    def combo(self) -> FilterCtx | None:
+        """The filter the combined tests apply (a column's with test cases, else a many-to-one)."""
+        cases = {case[1] for case in self.filter_cases}
+        owner = self.resource.owner
+        return next((f for f in self.filters if f.name in cases), next((f for f in self.relation_filters if f.name != owner), None))
+
+    @property
+    def combo_case(self) -> tuple[str, str, str, str, str] | None:
+        combo = self.combo
+        return next((c for c in self.filter_cases if combo is not None and c[1] == combo.name), None)
+
+    @property
+    def url_imports(self) -> tuple[str, ...]:
+        """What the generated tests take from urllib.parse."""
+        names = {"parse_qs", "urlsplit"} if self.combined_test else set()
+        if self.access_cells:
+            names |= {"quote", "unquote"} if self.pk_writable else {"quote"}
+        return tuple(sorted(names))
+
+    @property
+    def show_links(self) -> bool:
+        """The tests find rows on the list by the links to their pages."""
+        return self.resource.html and bool(self.sort_key or self.label_sorts or self.needed_by or self.filters or self.export_test)
+
+    @property
+    def search_index(self) -> int:
+        """The searched column's place among the export's cells."""
+        return self.resource.list_columns.index(self.search_field) if self.search_field in self.resource.list_columns else 0
 
     @property
     def filters_template(self) -> str:
@@ -702,17 +778,53 @@ def _filters(spec: ProjectSpec, resource: Resource) -> tuple[FilterCtx, ...]:
         target = f"{cls}.{name}"
         if column.type == "enum":
             field = f"fields.String(validate=OneOf({list(column.values)!r}))"
-            out.append(FilterCtx(name, column.title, "choice", ((name, column.title, field, f"{target} == args[{name!r}]"),), choices=titles_constant(column)))
+            args = ((name, column.title, field, f"{target} == args[{name!r}]"),)
+            out.append(FilterCtx(name, column.title, "choice", args, choices=titles_constant(column), cases=_filter_cases(column)))
         elif column.type == "boolean":
-            out.append(FilterCtx(name, column.title, "boolean", ((name, column.title, "fields.Boolean()", f"{target} == args[{name!r}]"),)))
+            args = ((name, column.title, "fields.Boolean()", f"{target} == args[{name!r}]"),)
+            out.append(FilterCtx(name, column.title, "boolean", args, cases=_filter_cases(column)))
         else:
             field, input_type, step = RANGE_FIELDS[column.type]
             ends = (
                 (f"{name}_from", f"{column.title} from", field, f"{target} >= args[{name + '_from'!r}]"),
                 (f"{name}_to", f"{column.title} to", field, f"{target} <= args[{name + '_to'!r}]"),
             )
-            out.append(FilterCtx(name, column.title, "range", ends, input_type=input_type, step=step))
+            out.append(FilterCtx(name, column.title, "range", ends, input_type=input_type, step=step, cases=_filter_cases(column)))
     return tuple(out)
+
+
+# The values the generated tests give two rows, low and high, by column type (Python
+# literals), and the query-string value between them.
+RANGE_SAMPLES: dict[str, tuple[str, str, str]] = {
+    "date": ("datetime.date(2024, 1, 1)", "datetime.date(2024, 3, 1)", "2024-02-01"),
+    "datetime": ("datetime.datetime(2024, 1, 1, 10, 30)", "datetime.datetime(2024, 3, 1, 10, 30)", "2024-02-01T00:00"),
+    "integer": ("1", "9", "5"),
+    "big_integer": ("1", "9", "5"),
+    "float": ("1.5", "9.5", "5"),
+}
+
+
+def _filter_cases(column: Column) -> tuple[tuple[str, str, str, str], ...]:
+    """(test id, wanted row's value, other row's value, query) for the generated tests."""
+    name = column.name
+    if column.primary_key:
+        return ()  # the tests' rows keep the keys the database gives them
+    if column.type == "enum":
+        if len(column.values) < 2:
+            return ()
+        first, last = column.values[0], column.values[-1]
+        return ((name, repr(first), repr(last), repr({name: first})),)
+    if column.type == "boolean":
+        return ((f"{name} yes", "True", "False", repr({name: "yes"})), (f"{name} no", "False", "True", repr({name: "no"})))
+    if column.type == "numeric":
+        whole = (column.precision or 10) - (column.scale or 0) >= 1
+        low, high, middle = ('Decimal("1")', 'Decimal("9")', "5") if whole else ('Decimal("0.1")', 'Decimal("0.9")', "0.5")
+    else:
+        low, high, middle = RANGE_SAMPLES[column.type]
+    return (
+        (f"{name} from", high, low, repr({f"{name}_from": middle})),
+        (f"{name} to", low, high, repr({f"{name}_to": middle})),
+    )
 
 
 def _relation_filter(spec: ProjectSpec, resource: Resource, rel: Relationship) -> FilterCtx:
@@ -725,7 +837,7 @@ def _relation_filter(spec: ProjectSpec, resource: Resource, rel: Relationship) -
     picker = f"({label}, {key}, False, {read_rules(spec, related)!r})"
     condition = f"{resource.model.name}.{fk.name} == args[{rel.name!r}]"
     arg = (rel.name, _human(rel.name), KEY_FIELDS[fk.type], condition)
-    return FilterCtx(rel.name, _human(rel.name), "choice", (arg,), choices=f"picker_options({constant}, args.get({rel.name!r}))", picker=(constant, picker), related=related.name, factory=f"new_{snake(related.name)}")
+    return FilterCtx(rel.name, _human(rel.name), "choice", (arg,), choices=f"picker_options({constant}, args.get({rel.name!r}))", picker=(constant, picker), related=related.name, related_pk=related.primary_key.name, factory=f"new_{snake(related.name)}")
 
 
 def _csv_cell(resource: Resource, name: str, by_model: dict[str, Resource]) -> str:
@@ -1030,12 +1142,7 @@ def resource_ctx(spec: ProjectSpec, resource: Resource) -> ResourceCtx:
         fields=fields,
         columns=columns,
         related=_related(resource, models, by_model),
-        search=tuple(f"{model.name}.{name}" for name in resource.search),
-        search_labels=tuple(model_column(model, name).title for name in resource.search),
-        filters=_filters(spec, resource),
-        csv_cells=tuple(_csv_cell(resource, name, by_model) for name in resource.list_columns),
-        titles=_titles(resource),
-        list_order=_list_order(resource),
+        **_list_values(spec, resource, by_model),
         eager=eager,
         orm_imports=_orm_imports(eager, columns),
         pk=pk.name,
@@ -1056,6 +1163,19 @@ def resource_ctx(spec: ProjectSpec, resource: Resource) -> ResourceCtx:
         **_test_values(resource, fields, models),
         **_access_values(spec, resource),
     )
+
+
+def _list_values(spec: ProjectSpec, resource: Resource, by_model: dict[str, Resource]) -> dict[str, Any]:
+    """What the list's statement, filters and export need."""
+    model = resource.model
+    return {
+        "search": tuple(f"{model.name}.{name}" for name in resource.search),
+        "search_labels": tuple(model_column(model, name).title for name in resource.search),
+        "filters": _filters(spec, resource),
+        "csv_cells": tuple(_csv_cell(resource, name, by_model) for name in resource.list_columns),
+        "titles": _titles(resource),
+        "list_order": _list_order(resource),
+    }
 
 
 def _access_values(spec: ProjectSpec, resource: Resource) -> dict[str, Any]:
@@ -1087,7 +1207,7 @@ def _roles(spec: ProjectSpec, resource: Resource) -> tuple[str, ...]:
 
 MATRIX_ACTIONS = ("list", "read", "create", "update", "delete")
 ALLOWED = {
-    ("pages", "list"): "200", ("pages", "read"): "200", ("pages", "create"): "done",
+    ("pages", "list"): "200", ("pages", "export"): "200", ("pages", "read"): "200", ("pages", "create"): "done",
     ("pages", "update"): "done", ("pages", "delete"): "done",
     ("api", "list"): "200", ("api", "read"): "200", ("api", "create"): "201",
     ("api", "update"): "200", ("api", "delete"): "204",
@@ -1118,8 +1238,9 @@ def access_cells(spec: ProjectSpec, resource: Resource) -> tuple[tuple[str, str,
     channels = [c for c, on in (("pages", resource.html), ("api", resource.api)) if on]
     out = []
     for channel in channels:
-        for action in MATRIX_ACTIONS:
-            rule = resource.rule("read" if action == "list" else action)
+        actions = ("list", "export", *MATRIX_ACTIONS[1:]) if channel == "pages" and resource.export else MATRIX_ACTIONS
+        for action in actions:
+            rule = resource.rule("read" if action in ("list", "export") else action)
             on_row = action in ("read", "update", "delete")
             for visitor in visitors:
                 if _passes(rule, visitor, on_row):
@@ -1250,6 +1371,7 @@ def api_prefixes(spec: ProjectSpec) -> tuple[str, ...]:
 def _tests_view(spec: ProjectSpec, r: ResourceCtx) -> ResourceTestsView:
     factories = sorted(
         {f for _, _, f, _ in r.parents} | {f for _, f, _ in r.needed_by} | {p.factory for p in (*r.pickers[:1], *r.login_only_pickers)} | {s.factory for s in r.label_sorts}
+        | {f.factory for f in r.relation_filters}
     )
     return ResourceTestsView(spec.project, r, factories, f"new_{snake(r.cls)}", _signed_in_row(spec, r))
 

@@ -263,10 +263,11 @@ def _type_options_fit(ctx: Ctx, path: KeyPath, kind: str, raw: dict[str, Any]) -
         ctx.error((*path, "type"), "an enum column needs 'values', such as [draft, published]")
         ok = False
     values = raw.get("values") if kind == "enum" else None
-    for value in (raw.get("titles") or {}) if isinstance(values, list) else ():
-        if value not in values:
+    known: list[Any] = values if isinstance(values, list) else []
+    for value in (raw.get("titles") or {}) if known else ():
+        if value not in known:
             # (reported, and the column kept: a label does not change what it stores)
-            ctx.error((*path, "titles", value), f"'{value}' is not a value of this enum{did_you_mean(str(value), [str(v) for v in values])}", key=True)
+            ctx.error((*path, "titles", value), f"'{value}' is not a value of this enum{did_you_mean(str(value), [str(v) for v in known])}", key=True)
     if "scale" in raw and raw.get("precision", 0) < raw["scale"]:
         ctx.error((*path, "scale"), "'scale' needs a 'precision' at least as large")
         ok = False

@@ -293,6 +293,49 @@ def _check_view_names(ctx: Ctx, path: KeyPath, model: Model) -> None:
             ctx.error((*path, "model"), f"{model.name}.{column.name} would hide an attribute of the resource's marshmallow schema; rename that column")
 
 
+# Query-string arguments of every list: a filter's may not take their names.
+LIST_ARGUMENTS = frozenset({"q", "sort", "page", "page_size"})
+
+
+def _listing(ctx: Ctx, path: KeyPath, body: dict[str, Any], model: Model, models: dict[str, Model]) -> dict[str, Any]:
+    """The ``list:`` fields of a resource, checked, with their defaults."""
+    listing = body.get("list") or {}
+    at: KeyPath = (*path, "list")
+    columns = tuple(listing.get("columns") or _default_columns(model))
+    _check_names(ctx, (*at, "columns"), list(columns), _list_allowed(model))
+    search = tuple(listing.get("search") or ())
+    _check_names(ctx, (*at, "search"), list(search), _search_allowed(model), "a column")
+    order_by = _order_by(ctx, (*at, "order_by"), listing.get("order_by") or [], model)
+    filters = tuple(listing.get("filters") or ())
+    if _check_names(ctx, (*at, "filters"), list(filters), _filter_allowed(model, models), "a column or many-to-one relationship"):
+        _check_filter_arguments(ctx, (*at, "filters"), filters, model)
+    export = listing.get("export")
+    if export and body.get("html", True) is False:
+        ctx.error((*at, "export"), "the CSV export lives beside the list page (<url_prefix>/export.csv); remove export or html: false")
+    return {
+        "list_columns": columns,
+        "per_page": int(listing.get("per_page", DEFAULT_PER_PAGE)),
+        "order_by": order_by or ((model.primary_key.name, False),),
+        "search": search,
+        "filters": filters,
+        "export": export,
+    }
+
+
+def _check_filter_arguments(ctx: Ctx, path: KeyPath, filters: tuple[str, ...], model: Model) -> None:
+    """Each filter's query-string arguments (``name``, or ``name_from`` and ``name_to``
+    for a range) must be its own."""
+    taken: dict[str, str] = {name: "the list's own" for name in LIST_ARGUMENTS}
+    for i, name in enumerate(filters):
+        column = model.column(name)
+        ranged = column is not None and FILTER_KINDS.get(column.type) == "range"
+        for argument in (f"{name}_from", f"{name}_to") if ranged else (name,):
+            if argument in taken:
+                whose = taken[argument] if taken[argument] == "the list's own" else f"filter '{taken[argument]}'"
+                ctx.error((*path, i), f"'{name}' would read the query argument '{argument}', which is {whose}; leave one of them out")
+            taken[argument] = name
+
+
 def _resource(ctx: Ctx, key: str, body: dict[str, Any], models: dict[str, Model]) -> Resource | None:
     path: KeyPath = ("resources", key)
     model = models.get(body["model"])
@@ -306,17 +349,6 @@ def _resource(ctx: Ctx, key: str, body: dict[str, Any], models: dict[str, Model]
         ctx.error((*path, "model"), f"model '{model.name}' has a {model.primary_key.type} primary key; a resource needs an integer, uuid or string key")
         return None
     _check_view_names(ctx, path, model)
-    listing = body.get("list") or {}
-    columns = tuple(listing.get("columns") or _default_columns(model))
-    _check_names(ctx, (*path, "list", "columns"), list(columns), _list_allowed(model))
-    search = tuple(listing.get("search") or ())
-    _check_names(ctx, (*path, "list", "search"), list(search), _search_allowed(model), "a column")
-    order_by = _order_by(ctx, (*path, "list", "order_by"), listing.get("order_by") or [], model)
-    filters = tuple(listing.get("filters") or ())
-    _check_names(ctx, (*path, "list", "filters"), list(filters), _filter_allowed(model, models), "a column or many-to-one relationship")
-    export = listing.get("export")
-    if export and body.get("html", True) is False:
-        ctx.error((*path, "list", "export"), "the CSV export lives beside the list page (<url_prefix>/export.csv); remove export or html: false")
     owner, owner_column = resource_owner(ctx, path, body, model)
     owned = owner_column if owner else None
     form = tuple(body.get("form") or (f for f in _default_form(model) if f != owner))
@@ -337,13 +369,8 @@ def _resource(ctx: Ctx, key: str, body: dict[str, Any], models: dict[str, Model]
         api_prefix=api_prefix,
         html=bool(body.get("html", True)),
         api=bool(body.get("api", True)),
-        list_columns=columns,
-        per_page=int(listing.get("per_page", DEFAULT_PER_PAGE)),
-        order_by=order_by or ((model.primary_key.name, False),),
-        search=search,
+        **_listing(ctx, path, body, model, models),
         form=form,
-        filters=filters,
-        export=export,
         access=access,
         owner=owner,
         owner_column=owner_column,

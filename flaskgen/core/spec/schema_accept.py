@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-SCHEMA_SHA256 = "2a62e977dbfda4842da5f82c812e7dd35f62b4a69875d305e313d9c7f0edd4e3"
+SCHEMA_SHA256 = "2f0ca20f4bcbe0ab1512c7a469e57d34591ef5ab6858c8f60e93306d0f246419"
 """The schema text this module was compiled from; another text takes the slow path."""
 
 
