@@ -747,8 +747,8 @@ RANGE_FIELDS: dict[str, tuple[str, str, str]] = {
     "datetime": ("UtcDateTime()", "datetime-local", ""),
     "integer": ("fields.Integer(validate=INT32)", "number", "1"),
     "big_integer": ("fields.Integer(validate=INT64)", "number", "1"),
-    "float": ("fields.Float(validate=BOUNDED)", "number", "any"),
-    "numeric": ("fields.Decimal(validate=BOUNDED)", "number", "any"),
+    "float": ("fields.Float(**BOUNDED)", "number", "any"),
+    "numeric": ("fields.Decimal(**BOUNDED)", "number", "any"),
 }
 # A many-to-one filter's ListArgs field by the type of its foreign key.
 KEY_FIELDS = {

@@ -8,7 +8,7 @@ contract and returns frozen :class:`Resource` values for the planner.
 from __future__ import annotations
 
 import keyword
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from flaskgen.core.spec import routing
@@ -438,4 +438,23 @@ def normalize_resources(ctx: Ctx, rc: RouteCheck, extras: Extras) -> None:
         if resource is not None:
             _claim_urls(ctx, rc, resource, extras)
             out.append(resource)
-    extras.resources = tuple(out)
+    extras.models = tuple(_with_sort_indexes(extras.models, out))
+    indexed = {m.name: m for m in extras.models}
+    extras.resources = tuple(replace(r, model=indexed[r.model.name]) for r in out)
+
+
+def _with_sort_indexes(models: tuple[Model, ...], resources: list[Resource]) -> list[Model]:
+    """The models with an index on each list's default sort column (the first of
+    ``order_by``) where it is not the key and has none: a page of a large table is then
+    read in index order instead of sorting every row."""
+    wanted = {(r.model.name, r.order_by[0][0]) for r in resources if r.order_by}
+    out = []
+    for model in models:
+        columns = tuple(
+            replace(c, index=True)
+            if (model.name, c.name) in wanted and not (c.primary_key or c.index or c.unique)
+            else c
+            for c in model.columns
+        )
+        out.append(replace(model, columns=columns) if columns != model.columns else model)
+    return out

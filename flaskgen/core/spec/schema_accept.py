@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-SCHEMA_SHA256 = "2f0ca20f4bcbe0ab1512c7a469e57d34591ef5ab6858c8f60e93306d0f246419"
+SCHEMA_SHA256 = "54b62bc7ff78efd7ec53303f7bf00c8963f51c3723f6c641c6c8f41c8375fc4a"
 """The schema text this module was compiled from; another text takes the slow path."""
 
 

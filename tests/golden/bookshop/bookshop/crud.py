@@ -327,9 +327,22 @@ class StrictBoolean(fields.Boolean):
         return value
 
 
-BOUNDED = Range(
-    min=-(10**15), max=10**15
-)  # a number filter: as far as a double counts exactly
+NUMBER_LIMIT = 10**15  # a number filter's bound: as far as a double counts exactly
+
+
+def _bounded(value: float | Decimal) -> None:
+    if abs(value) > NUMBER_LIMIT:
+        raise ValidationError(
+            f"Use a number between -{NUMBER_LIMIT} and {NUMBER_LIMIT}."
+        )
+
+
+# A number filter's field arguments: the bound checked, and documented as numbers (a
+# Range on a Decimal field would be documented as strings).
+BOUNDED: dict[str, Any] = {
+    "validate": _bounded,
+    "metadata": {"minimum": -NUMBER_LIMIT, "maximum": NUMBER_LIMIT},
+}
 FORMULA_START = (
     "=",
     "+",
