@@ -398,6 +398,11 @@ class ResourceCtx:
         return self.schema_class.removesuffix("Schema") + "ListArgs"
 
     @property
+    def list_titles(self) -> tuple[tuple[str, str], ...]:
+        """(column, titles constant) of the enums among the list's columns: their cells show labels."""
+        return tuple((c.name, titles_constant(c)) for c in self.model.columns if c.type == "enum" and c.name in self.resource.list_columns)
+
+    @property
     def list_readers(self) -> str:
         """What runs the list's statement, in words: "the list page, the API's list and the export"."""
         names = [n for n, on in (("the list page", self.resource.html), ("the API's list", self.resource.api), ("the CSV export", self.export)) if on]
@@ -730,8 +735,10 @@ def _list_columns(resource: Resource, by_model: dict[str, Resource]) -> tuple[Li
     for name in resource.list_columns:
         rel = model.relationship(name)
         if rel is None:
-            cell = f"row.{name}"
-            out.append(ListColumnCtx(name, model_column(model, name).title, cell, None, "", "", f"{model.name}.{name}"))
+            column = model_column(model, name)
+            # An enum's cell shows its value's label (the view passes TITLES as ``titles``).
+            cell = f"titles[{name!r}].get(row.{name}, row.{name})" if column.type == "enum" else f"row.{name}"
+            out.append(ListColumnCtx(name, column.title, cell, None, "", "", f"{model.name}.{name}"))
             continue
         parent = by_model.get(rel.model)
         label = _label_expr(parent.model, f"row.{name}") if parent else f"row.{rel.fk_column}"

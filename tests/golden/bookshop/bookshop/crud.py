@@ -331,7 +331,7 @@ NUMBER_LIMIT = 10**15  # a number filter's bound: as far as a double counts exac
 
 
 def _bounded(value: float | Decimal) -> None:
-    if abs(value) > NUMBER_LIMIT:
+    if abs(float(value)) > NUMBER_LIMIT:  # (a Decimal too large for a float is inf)
         raise ValidationError(
             f"Use a number between -{NUMBER_LIMIT} and {NUMBER_LIMIT}."
         )

@@ -55,6 +55,9 @@ FORMAT_TITLES = {  # the enum's values as pages show them
     "paperback": "Paperback",
     "ebook": "E-book",
 }
+TITLES = {  # the list's enum columns: how their cells show values
+    "format": FORMAT_TITLES,
+}
 AUTHOR_FILTER: Picker = (
     Author.name,
     Author.id,
