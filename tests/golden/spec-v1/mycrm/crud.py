@@ -415,14 +415,17 @@ def csv_line(cells: Iterable[Any]) -> str:
 def csv_response(
     filename: str,
     headers: Sequence[str],
-    rows: Iterable[Any],
+    stmt: Select[Any],
     cells: Callable[[Any], Iterable[Any]],
 ) -> Response:
-    """``rows`` as a CSV download, streamed: a line at a time, in the request's context."""
+    """The rows of ``stmt`` as a CSV download, streamed a line at a time and read in
+    batches (from a server-side cursor where the database has one). The rows are read
+    while the response streams, in the request's contexts pushed again: Flask has ended
+    the view's own, and its database session, before the first line goes out."""
 
     def lines() -> Iterator[str]:
         yield csv_line(headers)
-        for row in rows:
+        for row in db.session.scalars(stmt.execution_options(yield_per=EXPORT_BATCH)):
             yield csv_line(cells(row))
 
     disposition = f'attachment; filename="{filename}"'
@@ -431,11 +434,6 @@ def csv_response(
         mimetype="text/csv",
         headers={"Content-Disposition": disposition},
     )
-
-
-def export_rows(stmt: Select[Any]) -> Iterable[Any]:
-    """The rows of ``stmt``, read in batches (a server-side cursor where the database has one)."""
-    return db.session.scalars(stmt.execution_options(yield_per=EXPORT_BATCH))
 
 
 # -- JSON API ------------------------------------------------------------------------
