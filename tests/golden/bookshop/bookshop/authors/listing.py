@@ -47,6 +47,9 @@ ListArgs = Schema.from_dict(
     },
     name="AuthorListArgs",
 )
+LIST_ARGS = (
+    ListArgs()
+)  # one instance for every page: a schema is reusable, and costly to make
 LABELS = {  # how the page names each applied argument
     "q": "Search",
 }
@@ -54,7 +57,7 @@ LABELS = {  # how the page names each applied argument
 
 def read_args(source: Mapping[str, Any]) -> dict[str, Any]:
     """A page's arguments from its query string; a value that does not parse is left out."""
-    return list_args(ListArgs(), source)
+    return list_args(LIST_ARGS, source)
 
 
 def conditions(args: Mapping[str, Any]) -> list[ColumnElement[bool]]:
