@@ -4,12 +4,19 @@ mistake reported at its place."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 
 from flaskgen.core.errors import SpecError
 from flaskgen.core.plan.resources import resource_ctx
 from flaskgen.core.spec.words import human, model_title, plural
 from flaskgen.specfile import parse_spec
+from tests.conftest import SUITE_ENV, GenEnv, MypyCache
+
+EVERY_FILTER = Path(__file__).with_name("data") / "lists.yaml"
 
 HEADER = "flaskgen: 1\nproject: {name: X, package: xapp}\n"
 MODELS = """models:
@@ -151,3 +158,24 @@ def test_invalid_lists_report_exactly(text: str, expected: list[str]) -> None:
     with pytest.raises(SpecError) as caught:
         parse_spec(HEADER + text)
     assert [p.format() for p in caught.value.problems] == expected
+
+
+@pytest.mark.slow
+def test_every_kind_of_filter_passes_its_generated_tests_and_gates(
+    gen_env: GenEnv, generate: Callable[..., Path], mypy_cache: MypyCache
+) -> None:
+    """tests/data/lists.yaml: each filter kind, search, sort and the export, on an open
+    catalogue and on rows each visitor owns; its suite, ruff and mypy --strict pass."""
+    project = generate(EVERY_FILTER)
+    gen_env.install(project)
+    suite = gen_env.run([gen_env.python, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=project, env=SUITE_ENV)
+    assert suite.returncode == 0, suite.stdout + suite.stderr
+    assert re.search(r"\d+ passed", suite.stdout)
+    for test in ("test_the_list_filters_by_shelf", "test_filters_search_sort_and_pages_combine", "test_the_export_holds"):
+        assert test in (project / "tests" / "test_resource_books.py").read_text(encoding="utf-8")
+    assert "qz-theirs" in (project / "tests" / "test_resource_notes.py").read_text(encoding="utf-8")
+    for args in ([gen_env.bin("ruff"), "check", "--no-cache", "."], [gen_env.bin("ruff"), "format", "--no-cache", "--check", "."]):
+        result = gen_env.run(args, cwd=project, env=SUITE_ENV)
+        assert result.returncode == 0, f"{args}:\n{result.stdout}\n{result.stderr}"
+    typed = mypy_cache.run(gen_env, project, "--strict", ".")
+    assert typed.returncode == 0, f"mypy --strict:\n{typed.stdout}\n{typed.stderr}"

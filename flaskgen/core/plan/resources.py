@@ -445,6 +445,12 @@ class ResourceCtx:
         return fits and (self.row_room is None or self.row_room > self.resource.per_page + 3)
 
     @property
+    def owner_factory(self) -> str:
+        """The auth model's factory, where visitors list only their own rows: the list
+        tests add a row of another user's, which no list of theirs may show."""
+        return f"new_{snake(self.auth_model)}" if self.owner_scoped and not self.self_owned and self.list_rows else ""
+
+    @property
     def combined_test(self) -> bool:
         """The pages' test of filters, search, sort and pages together."""
         return self.resource.html and bool(self.filters) and self.list_rows
@@ -1378,7 +1384,7 @@ def api_prefixes(spec: ProjectSpec) -> tuple[str, ...]:
 def _tests_view(spec: ProjectSpec, r: ResourceCtx) -> ResourceTestsView:
     factories = sorted(
         {f for _, _, f, _ in r.parents} | {f for _, f, _ in r.needed_by} | {p.factory for p in (*r.pickers[:1], *r.login_only_pickers)} | {s.factory for s in r.label_sorts}
-        | {f.factory for f in r.relation_filters}
+        | {f.factory for f in r.relation_filters} | ({r.owner_factory} if r.owner_factory else set())
     )
     return ResourceTestsView(spec.project, r, factories, f"new_{snake(r.cls)}", _signed_in_row(spec, r))
 
