@@ -741,10 +741,10 @@ def _list_columns(resource: Resource, by_model: dict[str, Resource]) -> tuple[Li
     for name in resource.list_columns:
         rel = model.relationship(name)
         if rel is None:
-            column = model_column(model, name)
+            shown = model_column(model, name)
             # An enum's cell shows its value's label (the view passes TITLES as ``titles``).
-            cell = f"titles[{name!r}].get(row.{name}, row.{name})" if column.type == "enum" else f"row.{name}"
-            out.append(ListColumnCtx(name, column.title, cell, None, "", "", f"{model.name}.{name}"))
+            cell = f"titles[{name!r}].get(row.{name}, row.{name})" if shown.type == "enum" else f"row.{name}"
+            out.append(ListColumnCtx(name, shown.title, cell, None, "", "", f"{model.name}.{name}"))
             continue
         parent = by_model.get(rel.model)
         label = _label_expr(parent.model, f"row.{name}") if parent else f"row.{rel.fk_column}"
