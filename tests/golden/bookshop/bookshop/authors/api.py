@@ -15,7 +15,7 @@ from ..access import require
 from ..crud import SelectPage, api_blueprint, check_if_match, etag_of, get_or_404
 from ..extensions import db
 from ..models import Author
-from .listing import ListArgs, list_query
+from .listing import LIST_ARGS, list_query
 from .schemas import AuthorPatchSchema, AuthorSchema
 
 blp = api_blueprint(
@@ -78,7 +78,7 @@ def _commit() -> None:
 
 @blp.route("/")
 class AuthorList(MethodView):
-    @blp.arguments(ListArgs, location="query")
+    @blp.arguments(LIST_ARGS, location="query")
     @blp.response(200, AuthorSchema(many=True))
     @blp.paginate(SelectPage, page_size=20, max_page_size=100)
     def get(self, args: dict[str, Any]) -> Select[Any]:

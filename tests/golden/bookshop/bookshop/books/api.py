@@ -24,7 +24,7 @@ from ..crud import (
 )
 from ..extensions import db
 from ..models import Author, Book, Tag
-from .listing import ListArgs, list_query
+from .listing import LIST_ARGS, list_query
 from .schemas import BookPatchSchema, BookSchema
 
 blp = api_blueprint(
@@ -105,7 +105,7 @@ OPTIONAL_TOKEN: list[dict[str, list[str]]] = [
 @blp.route("/")
 class BookList(MethodView):
     @blp.doc(security=OPTIONAL_TOKEN)
-    @blp.arguments(ListArgs, location="query")
+    @blp.arguments(LIST_ARGS, location="query")
     @blp.response(200, BookSchema(many=True))
     @blp.paginate(SelectPage, page_size=20, max_page_size=100)
     def get(self, args: dict[str, Any]) -> Select[Any]:

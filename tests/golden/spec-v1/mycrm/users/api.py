@@ -24,7 +24,7 @@ from ..crud import (
 )
 from ..extensions import db
 from ..models import Department, Tag, User
-from .listing import ListArgs, list_query
+from .listing import LIST_ARGS, list_query
 from .schemas import UserPatchSchema, UserSchema
 
 blp = api_blueprint(
@@ -100,7 +100,7 @@ def _commit() -> None:
 
 @blp.route("/")
 class UserList(MethodView):
-    @blp.arguments(ListArgs, location="query")
+    @blp.arguments(LIST_ARGS, location="query")
     @blp.response(200, UserSchema(many=True))
     @blp.paginate(SelectPage, page_size=20, max_page_size=100)
     def get(self, args: dict[str, Any]) -> Select[Any]:
