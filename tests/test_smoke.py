@@ -68,6 +68,7 @@ def test_routes_command_matches_the_spec(spec_path: Path, gen_env: GenEnv, built
         *(u.name for u in spec.uploads),
         *(f"{u.name}_file" for u in spec.uploads),
         *(f"{r.key}.{page}" for r in spec.resources if r.html for page in pages),
+        *(f"{r.key}.export" for r in spec.resources if r.html and r.export),
         *(f"{r.key}_api.{view}" for r in spec.resources if r.api for view in (f"{r.model.name}List", f"{r.model.name}Item")),
         *(("api-docs.openapi_json", "api_docs", "api_docs_assets") if any(r.api for r in spec.resources) else ()),
     }

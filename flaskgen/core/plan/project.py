@@ -629,6 +629,8 @@ def _resource_rows(spec: ProjectSpec) -> list[dict[str, str]]:
         item = f"/<{r.id_converter}:{r.pk.name}>"
         if r.html:
             pages = [("index", "GET", "/"), ("new", "GET", "/new"), ("create", "POST", "/"), ("show", "GET", item)]
+            if r.export:
+                pages.append(("export", "GET", "/export.csv"))
             pages += [("edit", "GET", f"{item}/edit"), ("update", "POST", f"{item}/edit")]
             pages += [("confirm_delete", "GET", f"{item}/delete"), ("delete", "POST", f"{item}/delete")]
             if resources.resource_ctx(spec, r).pickers:

@@ -17,6 +17,7 @@ from flaskgen.core.plan.titles import column_title, human, model_title, plural, 
 from flaskgen.core.spec.base import camel, snake
 from flaskgen.core.spec.resources import Resource
 from flaskgen.core.spec.types import Column, Model, Project, ProjectSpec, Relationship
+from flaskgen.core.spec.words import human as _human
 
 # flask-swagger-ui ships Swagger UI 5 (which reads OpenAPI 3.1); the project serves its
 # files itself, with a page whose initializer is a static file (see api.py).
@@ -127,6 +128,58 @@ class ListColumnCtx:
 
 
 @dataclass(frozen=True)
+class FilterCtx:
+    """One of ``list.filters``: its control on the list page, its query arguments (the
+    page's and the API's) and the conditions they add to the list's statement."""
+
+    name: str  # the column or many-to-one relationship
+    label: str
+    kind: str  # choice | boolean | range
+    args: tuple[tuple[str, str, str, str], ...]  # (argument, label, ListArgs field, condition on args[argument])
+    input_type: str = ""  # a range's inputs: date, datetime-local or number
+    step: str = ""  # a number input's step: "1" or "any"
+    choices: str = ""  # a select's options (value -> label), as a Python expression of ``args``
+    picker: tuple[str, str] | None = None  # (constant, Picker tuple) whose rows a many-to-one select offers
+    related: str = ""  # a many-to-one's related model
+    related_pk: str = ""  # its key
+    factory: str = ""  # its factory in the generated tests
+    cases: tuple[tuple[str, str, str, str], ...] = ()  # (test id, wanted value, other value, query): the tests' rows
+
+    @property
+    def select(self) -> bool:
+        return self.kind == "choice"
+
+    @property
+    def boolean(self) -> bool:
+        return self.kind == "boolean"
+
+    @property
+    def range(self) -> bool:
+        return self.kind == "range"
+
+    @property
+    def arg(self) -> str:
+        """The one argument of a select or a boolean."""
+        return self.args[0][0]
+
+    @property
+    def arg_from(self) -> str:
+        return self.args[0][0]
+
+    @property
+    def arg_to(self) -> str:
+        return self.args[-1][0]
+
+    @property
+    def label_from(self) -> str:
+        return self.args[0][1]
+
+    @property
+    def label_to(self) -> str:
+        return self.args[-1][1]
+
+
+@dataclass(frozen=True)
 class LabelSortCtx:
     """A list column sorted by the label of the row it points at, as the generated
     tests check it: two parents whose labels run against their ids."""
@@ -173,6 +226,10 @@ class ResourceCtx:
     columns: tuple[ListColumnCtx, ...]
     related: tuple[RelatedCtx, ...]
     search: tuple[str, ...]  # Python column expressions
+    search_labels: tuple[str, ...]  # the searched columns' titles
+    filters: tuple[FilterCtx, ...]
+    csv_cells: tuple[str, ...]  # Python expressions of ``row``: the export's cells, one per list column
+    titles: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]  # (constant, (value, label)) of the listed or filtered enums
     list_order: tuple[str, ...]  # the list's default order, the primary key last (ties never overlap pages)
     eager: tuple[str, ...]  # loader options of the list and show statements
     orm_imports: tuple[str, ...]  # what views.py takes from sqlalchemy.orm
@@ -336,6 +393,160 @@ class ResourceCtx:
         return ", ".join(names[:-1]) + (" or " if len(names) > 1 else "") + names[-1] if names else ""
 
     @property
+    def list_args(self) -> tuple[tuple[str, str], ...]:
+        """(argument, marshmallow field) of the list's query string: the search, the sort
+        and each filter's, as the pages and the API read them."""
+        out = []
+        if self.search:
+            what = " or ".join(self.search_labels)
+            out.append(("q", f"fields.String(validate=TEXT, metadata={{'description': {f'Text that the {what} of a row contains (any case).'!r}}})"))
+        if self.columns:
+            out.append(("sort", "fields.String(validate=OneOf(SORT_KEYS), metadata={'description': 'A list column; -column sorts it in descending order.'})"))
+        out += [(arg, field) for f in self.filters for arg, _, field, _ in f.args]
+        return tuple(out)
+
+    @property
+    def filter_conditions(self) -> tuple[tuple[str, str], ...]:
+        """(argument, condition) of every filter."""
+        return tuple((arg, condition) for f in self.filters for arg, _, _, condition in f.args)
+
+    @property
+    def filter_labels(self) -> tuple[tuple[str, str], ...]:
+        """(argument, label) of the search and the filters, as the applied list names them."""
+        search = (("q", "Search"),) if self.search else ()
+        return (*search, *((arg, label) for f in self.filters for arg, label, _, _ in f.args))
+
+    @property
+    def filter_pickers(self) -> tuple[tuple[str, str], ...]:
+        """(constant, Picker tuple) of the many-to-one filters."""
+        return tuple(f.picker for f in self.filters if f.picker)
+
+    @property
+    def list_args_class(self) -> str:
+        """The name of the list's arguments schema (the OpenAPI document shows it)."""
+        return self.schema_class.removesuffix("Schema") + "ListArgs"
+
+    @property
+    def list_readers(self) -> str:
+        """What runs the list's statement, in words: "the list page, the API's list and the export"."""
+        names = [n for n, on in (("the list page", self.resource.html), ("the API's list", self.resource.api), ("the CSV export", self.export)) if on]
+        return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+
+    @property
+    def own_rows_only(self) -> bool:
+        """Each visitor lists only the rows they own, and a row of the auth model is its
+        own: the tests' user sees no row the tests make."""
+        return self.self_owned and self.owner_scoped
+
+    @property
+    def filter_cases(self) -> tuple[tuple[str, str, str, str, str], ...]:
+        """(test id, column, wanted value, other value, query) of the generated filter tests."""
+        if self.own_rows_only:
+            return ()
+        return tuple((case, f.name, wanted, other, query) for f in self.filters for case, wanted, other, query in f.cases)
+
+    @property
+    def relation_filters(self) -> tuple[FilterCtx, ...]:
+        """The many-to-one filters the tests check (they make the related rows); not the
+        owner's where visitors list only their own rows."""
+        if self.own_rows_only:
+            return ()
+        return tuple(f for f in self.filters if f.related and not (self.owner_scoped and f.name == self.resource.owner))
+
+    @property
+    def uses_decimal(self) -> bool:
+        """Some filter test gives a NUMERIC column a Decimal."""
+        return any("Decimal(" in wanted for _, _, wanted, _, _ in self.filter_cases)
+
+    @property
+    def list_rows(self) -> bool:
+        """The list tests can make a page and one more of their own rows, told apart by
+        the searched text column (filled with "qz000", "qz001", ...)."""
+        if not self.search_field or self.search_field not in self.resource.list_columns or self.own_rows_only:
+            return False
+        column = self.model.column(self.search_field)
+        fits = column is not None and (column.length is None or column.length >= 7)
+        return fits and (self.row_room is None or self.row_room > self.resource.per_page + 3)
+
+    @property
+    def owner_factory(self) -> str:
+        """The auth model's factory, where visitors list only their own rows: the list
+        tests add a row of another user's, which no list of theirs may show."""
+        return f"new_{snake(self.auth_model)}" if self.owner_scoped and not self.self_owned and self.list_rows else ""
+
+    @property
+    def combined_test(self) -> bool:
+        """The pages' test of filters, search, sort and pages together."""
+        return self.resource.html and bool(self.filters) and self.list_rows
+
+    @property
+    def export_test(self) -> bool:
+        return self.export and self.list_rows
+
+    @property
+    def combo(self) -> FilterCtx | None:
+        """The filter the combined tests apply (a column's with test cases, else a many-to-one)."""
+        cases = {case[1] for case in self.filter_cases}
+        owner = self.resource.owner
+        return next((f for f in self.filters if f.name in cases), next((f for f in self.relation_filters if f.name != owner), None))
+
+    @property
+    def combo_case(self) -> tuple[str, str, str, str, str] | None:
+        combo = self.combo
+        return next((c for c in self.filter_cases if combo is not None and c[1] == combo.name), None)
+
+    @property
+    def url_imports(self) -> tuple[str, ...]:
+        """What the generated tests take from urllib.parse."""
+        names = {"parse_qs", "urlsplit"} if self.combined_test else set()
+        if self.access_cells:
+            names |= {"quote", "unquote"} if self.pk_writable else {"quote"}
+        return tuple(sorted(names))
+
+    @property
+    def show_links(self) -> bool:
+        """The tests find rows on the list by the links to their pages."""
+        return self.resource.html and bool(self.sort_key or self.label_sorts or self.needed_by or self.filters or self.export_test)
+
+    @property
+    def search_index(self) -> int:
+        """The searched column's place among the export's cells."""
+        return self.resource.list_columns.index(self.search_field) if self.search_field in self.resource.list_columns else 0
+
+    @property
+    def filters_template(self) -> str:
+        """The list page's partial of filter controls."""
+        return f"{self.resource.key}/_filters.html"
+
+    @property
+    def export(self) -> bool:
+        return self.resource.export == "csv"
+
+    @property
+    def csv_headers(self) -> tuple[str, ...]:
+        return tuple(c.header for c in self.columns)
+
+    @property
+    def listing_models(self) -> tuple[str, ...]:
+        """The model classes listing.py uses: its own, its label sorts' and its filters' related rows."""
+        return tuple(sorted({*self.view_models, *(f.related for f in self.filters if f.related)}))
+
+    @property
+    def listing_crud_imports(self) -> tuple[str, ...]:
+        """What listing.py takes from crud.py."""
+        text = " ".join(field for _, field in self.list_args)
+        names = {n for n in ("BOUNDED", "INT32", "INT64", "TEXT", "UtcDateTime") if n in text}
+        names |= {"list_args", "search", "sort"}
+        if self.filter_pickers:
+            names |= {"Picker", "picker_options"}
+        return tuple(sorted(names, key=lambda n: (not n.isupper(), n[0].islower(), n)))
+
+    @property
+    def listing_validators(self) -> tuple[str, ...]:
+        """What listing.py takes from marshmallow.validate."""
+        return ("OneOf",) if any("OneOf(" in field for _, field in self.list_args) else ()
+
+    @property
     def view_models(self) -> tuple[str, ...]:
         """The model classes views.py uses: its own, and those its label sorts alias."""
         return tuple(sorted({self.cls, *(c.sort_alias[1] for c in self.columns if c.sort_alias)}))
@@ -399,6 +610,13 @@ def _column_help(column: Column) -> str:
     if column.type == "datetime":
         return "In UTC."
     return ""
+
+
+def model_column(model: Model, name: str) -> Column:
+    """The column ``name`` of ``model`` (the spec has checked that it exists)."""
+    column = model.column(name)
+    assert column is not None, name
+    return column
 
 
 def _validator_names(column: Column, required: bool) -> list[str]:
@@ -616,6 +834,131 @@ def _list_columns(spec: ProjectSpec, resource: Resource, by_model: dict[str, Res
         )
         out.append(_label_sort(linked, model, rel, parent.model if parent else None))
     return tuple(out)
+
+
+# A range filter's ListArgs field, input type and step by column type.
+RANGE_FIELDS: dict[str, tuple[str, str, str]] = {
+    "date": ("fields.Date()", "date", ""),
+    "datetime": ("UtcDateTime()", "datetime-local", ""),
+    "integer": ("fields.Integer(validate=INT32)", "number", "1"),
+    "big_integer": ("fields.Integer(validate=INT64)", "number", "1"),
+    "float": ("fields.Float(**BOUNDED)", "number", "any"),
+    "numeric": ("fields.Decimal(**BOUNDED)", "number", "any"),
+}
+# A many-to-one filter's ListArgs field by the type of its foreign key.
+KEY_FIELDS = {
+    "integer": "fields.Integer(validate=INT32)",
+    "big_integer": "fields.Integer(validate=INT64)",
+    "string": "fields.String(validate=TEXT)",
+    "uuid": "fields.UUID()",
+}
+
+
+def titles_constant(column: Column) -> str:
+    """The name of the generated mapping of an enum's values to their labels."""
+    return f"{column.name.upper()}_TITLES"
+
+
+def _filters(spec: ProjectSpec, resource: Resource) -> tuple[FilterCtx, ...]:
+    """The list's filters: a select per many-to-one or enum, any/yes/no per boolean, a
+    from/to range per date, datetime or number."""
+    model, cls = resource.model, resource.model.name
+    out = []
+    for name in resource.filters:
+        rel = model.relationship(name)
+        if rel is not None:
+            out.append(_relation_filter(spec, resource, rel))
+            continue
+        column = model_column(model, name)
+        target = f"{cls}.{name}"
+        if column.type == "enum":
+            field = f"fields.String(validate=OneOf({list(column.values)!r}))"
+            args = ((name, column.title, field, f"{target} == args[{name!r}]"),)
+            out.append(FilterCtx(name, column.title, "choice", args, choices=titles_constant(column), cases=_filter_cases(column)))
+        elif column.type == "boolean":
+            args = ((name, column.title, "fields.Boolean()", f"{target} == args[{name!r}]"),)
+            out.append(FilterCtx(name, column.title, "boolean", args, cases=_filter_cases(column)))
+        else:
+            field, input_type, step = RANGE_FIELDS[column.type]
+            ends = (
+                (f"{name}_from", f"{column.title} from", field, f"{target} >= args[{name + '_from'!r}]"),
+                (f"{name}_to", f"{column.title} to", field, f"{target} <= args[{name + '_to'!r}]"),
+            )
+            out.append(FilterCtx(name, column.title, "range", ends, input_type=input_type, step=step, cases=_filter_cases(column)))
+    return tuple(out)
+
+
+# The values the generated tests give two rows, low and high, by column type (Python
+# literals), and the query-string value between them.
+RANGE_SAMPLES: dict[str, tuple[str, str, str]] = {
+    "date": ("datetime.date(2024, 1, 1)", "datetime.date(2024, 3, 1)", "2024-02-01"),
+    "datetime": ("datetime.datetime(2024, 1, 1, 10, 30)", "datetime.datetime(2024, 3, 1, 10, 30)", "2024-02-01T00:00"),
+    "integer": ("1", "9", "5"),
+    "big_integer": ("1", "9", "5"),
+    "float": ("1.5", "9.5", "5"),
+}
+
+
+def _filter_cases(column: Column) -> tuple[tuple[str, str, str, str], ...]:
+    """(test id, wanted row's value, other row's value, query) for the generated tests."""
+    name = column.name
+    if column.primary_key:
+        return ()  # the tests' rows keep the keys the database gives them
+    if column.type == "enum":
+        if len(column.values) < 2:
+            return ()
+        first, last = column.values[0], column.values[-1]
+        return ((name, repr(first), repr(last), repr({name: first})),)
+    if column.type == "boolean":
+        return ((f"{name} yes", "True", "False", repr({name: "yes"})), (f"{name} no", "False", "True", repr({name: "no"})))
+    if column.type == "numeric":
+        whole = (column.precision or 10) - (column.scale or 0) >= 1
+        low, high, middle = ('Decimal("1")', 'Decimal("9")', "5") if whole else ('Decimal("0.1")', 'Decimal("0.9")', "0.5")
+    else:
+        low, high, middle = RANGE_SAMPLES[column.type]
+    return (
+        (f"{name} from", high, low, repr({f"{name}_from": middle})),
+        (f"{name} to", low, high, repr({f"{name}_to": middle})),
+    )
+
+
+def _relation_filter(spec: ProjectSpec, resource: Resource, rel: Relationship) -> FilterCtx:
+    """A many-to-one's filter: a select of the related rows (those a picker offers)."""
+    related = next(m for m in spec.models if m.name == rel.model)
+    fk = model_column(resource.model, rel.fk_column or "")
+    label = f"{related.name}.{related.label}" if related.label else "None"
+    key = f"{related.name}.{related.primary_key.name}"
+    constant = f"{rel.name.upper()}_FILTER"
+    picker = f"({label}, {key}, '', {read_rules(spec, related)!r})"
+    condition = f"{resource.model.name}.{fk.name} == args[{rel.name!r}]"
+    arg = (rel.name, _human(rel.name), KEY_FIELDS[fk.type], condition)
+    return FilterCtx(rel.name, _human(rel.name), "choice", (arg,), choices=f"picker_options({constant}, args.get({rel.name!r}))", picker=(constant, picker), related=related.name, related_pk=related.primary_key.name, factory=f"new_{snake(related.name)}")
+
+
+def _csv_cell(resource: Resource, name: str, by_model: dict[str, Resource]) -> str:
+    """The export's cell of one list column, as a Python expression of ``row``: a
+    related row by its label, an enum value by its title."""
+    model = resource.model
+    rel = model.relationship(name)
+    if rel is None:
+        column = model_column(model, name)
+        if column.type == "enum":
+            titles = titles_constant(column)
+            value = f"row.{name}"
+            return f"{value} and {titles}.get({value}, {value})" if column.nullable else f"{titles}.get({value}, {value})"
+        return f"row.{name}"
+    parent = by_model.get(rel.model)
+    related_label = parent.model.label if parent else None
+    if related_label:
+        return f"row.{name}.{related_label} if row.{name} is not None else None"
+    return f"row.{rel.fk_column}"
+
+
+def _titles(resource: Resource) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """(constant, (value, label)) of the enums the list shows or filters by."""
+    names = [*resource.list_columns, *resource.filters]
+    columns = [c for c in resource.model.columns if c.type == "enum" and c.name in names]
+    return tuple((titles_constant(c), c.titles) for c in columns)
 
 
 def _label_sort(cell: ListColumnCtx, model: Model, rel: Relationship, parent: Model | None) -> ListColumnCtx:
@@ -889,16 +1232,15 @@ def resource_ctx(spec: ProjectSpec, resource: Resource) -> ResourceCtx:
         model=model,
         cls=model.name,
         var=var,
-        title=model_title(model),
-        plural=human(resource.key),
+        title=model.title,
+        plural=model.plural,
         form_class=f"{model.name}Form",
         schema_class=f"{_schema_name(spec, resource)}Schema",
         patch_schema_class=f"{_schema_name(spec, resource)}PatchSchema",
         fields=fields,
         columns=columns,
         related=_related(spec, resource, models, by_model, related_var(var)),
-        search=tuple(f"{model.name}.{name}" for name in resource.search),
-        list_order=_list_order(resource),
+        **_list_values(spec, resource, by_model),
         eager=eager,
         orm_imports=_orm_imports(eager, columns),
         pk=pk.name,
@@ -919,6 +1261,19 @@ def resource_ctx(spec: ProjectSpec, resource: Resource) -> ResourceCtx:
         **_test_values(resource, fields, models),
         **_access_values(spec, resource),
     )
+
+
+def _list_values(spec: ProjectSpec, resource: Resource, by_model: dict[str, Resource]) -> dict[str, Any]:
+    """What the list's statement, filters and export need."""
+    model = resource.model
+    return {
+        "search": tuple(f"{model.name}.{name}" for name in resource.search),
+        "search_labels": tuple(model_column(model, name).title for name in resource.search),
+        "filters": _filters(spec, resource),
+        "csv_cells": tuple(_csv_cell(resource, name, by_model) for name in resource.list_columns),
+        "titles": _titles(resource),
+        "list_order": _list_order(resource),
+    }
 
 
 def _access_values(spec: ProjectSpec, resource: Resource) -> dict[str, Any]:
@@ -950,7 +1305,7 @@ def _roles(spec: ProjectSpec, resource: Resource) -> tuple[str, ...]:
 
 MATRIX_ACTIONS = ("list", "read", "create", "update", "delete")
 ALLOWED = {
-    ("pages", "list"): "200", ("pages", "read"): "200", ("pages", "create"): "done",
+    ("pages", "list"): "200", ("pages", "export"): "200", ("pages", "read"): "200", ("pages", "create"): "done",
     ("pages", "update"): "done", ("pages", "delete"): "done",
     ("api", "list"): "200", ("api", "read"): "200", ("api", "create"): "201",
     ("api", "update"): "200", ("api", "delete"): "204",
@@ -981,8 +1336,9 @@ def access_cells(spec: ProjectSpec, resource: Resource) -> tuple[tuple[str, str,
     channels = [c for c, on in (("pages", resource.html), ("api", resource.api)) if on]
     out = []
     for channel in channels:
-        for action in MATRIX_ACTIONS:
-            rule = resource.rule("read" if action == "list" else action)
+        actions = ("list", "export", *MATRIX_ACTIONS[1:]) if channel == "pages" and resource.export else MATRIX_ACTIONS
+        for action in actions:
+            rule = resource.rule("read" if action in ("list", "export") else action)
             on_row = action in ("read", "update", "delete")
             for visitor in visitors:
                 if _passes(rule, visitor, on_row):
@@ -1113,6 +1469,7 @@ def api_prefixes(spec: ProjectSpec) -> tuple[str, ...]:
 def _tests_view(spec: ProjectSpec, r: ResourceCtx) -> ResourceTestsView:
     factories = sorted(
         {f for _, _, f, _ in r.parents} | {f for _, f, _ in r.needed_by} | {p.factory for p in (*r.pickers[:1], *r.login_only_pickers)} | {s.factory for s in r.label_sorts}
+        | {f.factory for f in r.relation_filters} | ({r.owner_factory} if r.owner_factory else set())
     )
     return ResourceTestsView(spec.project, r, factories, f"new_{snake(r.cls)}", _signed_in_row(spec, r))
 
@@ -1180,7 +1537,7 @@ def _page_helper_files(spec: ProjectSpec) -> list[PlannedFile]:
 def _resource_files(pkg: str, c: ResourceCtx, spec: ProjectSpec) -> list[PlannedFile]:
     key = c.resource.key
     ctx = ResourceView(c, c.crud_imports)
-    code = [("__init__.py", True), ("forms.py", c.resource.html), ("views.py", c.resource.html)]
+    code = [("__init__.py", True), ("listing.py", True), ("forms.py", c.resource.html), ("views.py", c.resource.html)]
     code += [("schemas.py", c.resource.api), ("api.py", c.resource.api)]
     files = [
         PlannedFile(f"{pkg}/{key}/{name}", f"project/package/resource/{name}.jinja", ctx, python=True)
@@ -1192,5 +1549,7 @@ def _resource_files(pkg: str, c: ResourceCtx, spec: ProjectSpec) -> list[Planned
             PlannedFile(f"{pkg}/templates/{key}/{page}", f"project/package/resource/{page}.jinja", ctx)
             for page in ("index.html", "show.html", "form.html", "delete.html")
         ]
+        if c.filters:
+            files.append(PlannedFile(f"{pkg}/templates/{c.filters_template}", "project/package/resource/_filters.html.jinja", ctx))
     files.append(PlannedFile(f"tests/test_resource_{key}.py", "project/tests/test_resource.py.jinja", _tests_view(spec, c), python=True))
     return files

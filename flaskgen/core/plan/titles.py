@@ -1,39 +1,27 @@
-"""How pages name things: models, columns and enum values, humanised from their names
-("in_stock" -> "In stock", "no_show" -> "No show", "OrderLine" -> "Order line").
-
-One home for these names, so that a title the spec gives (a column's ``title``, an
-enum's ``titles``) can take over here without touching the templates.
+"""How pages name things: models, columns and enum values, as the spec's ``title``,
+``plural`` and ``titles`` keys say, else humanised from their names ("in_stock" -> "In
+stock", "no_show" -> "No show", "OrderLine" -> "Order line"; the rules live in
+``flaskgen/core/spec/words.py``, which fills those keys' defaults).
 """
 
 from __future__ import annotations
 
-from flaskgen.core.spec.base import snake
 from flaskgen.core.spec.types import Column, Model
+from flaskgen.core.spec.words import human, plural
 
-
-def human(name: str) -> str:
-    """``name`` as words, the first capitalised: "published_at" -> "Published at"."""
-    text = name.replace("_", " ").replace("-", " ").strip()
-    return text[:1].upper() + text[1:]
-
-
-def plural(word: str) -> str:
-    """A regular English plural: "Category" -> "Categories", "Box" -> "Boxes"."""
-    if word.endswith("y") and word[-2:-1] not in "aeiou":
-        return word[:-1] + "ies"
-    return word + ("es" if word.endswith(("s", "x", "ch", "sh")) else "s")
+__all__ = ["column_title", "human", "model_title", "plural", "value_titles"]
 
 
 def model_title(model: Model) -> str:
-    """How pages name one row of ``model``: "OrderLine" -> "Order line"."""
-    return human(snake(model.name))
+    """How pages name one row of ``model``: its ``title`` ("Order line" by default)."""
+    return model.title
 
 
 def column_title(column: Column) -> str:
-    """A column's heading and form label."""
-    return human(column.name)
+    """A column's heading and form label: its ``title`` ("Published at" by default)."""
+    return column.title
 
 
 def value_titles(column: Column) -> tuple[tuple[str, str], ...]:
     """(stored value, shown title) of an enum column's values; the stored values never change."""
-    return tuple((value, human(value)) for value in column.values)
+    return column.titles

@@ -223,7 +223,17 @@ def _model(ctx: Ctx, path: KeyPath, name: str, body: dict[str, Any]) -> Model | 
     elif not any(c.primary_key for c in columns):
         ctx.error((*path, "columns", "id"), "a model without a primary key gets an 'id' column; mark a column primary_key: true or remove 'id'", key=True)
     label = _label(ctx, path, body.get("label"), columns)
-    return Model(name=name, table=table, columns=tuple(columns), relationships=(), doc=str(body.get("doc", "")), renamed_from=body.get("renamed_from"), label=label)
+    return Model(
+        name=name,
+        table=table,
+        columns=tuple(columns),
+        relationships=(),
+        doc=str(body.get("doc", "")),
+        renamed_from=body.get("renamed_from"),
+        label=label,
+        title=str(body.get("title", "")),
+        plural=str(body.get("plural", "")),
+    )
 
 
 def _label(ctx: Ctx, path: KeyPath, declared: str | None, columns: list[Column]) -> str | None:
@@ -244,13 +254,20 @@ def _type_options_fit(ctx: Ctx, path: KeyPath, kind: str, raw: dict[str, Any]) -
     """Whether ``length``, ``precision``, ``scale`` and ``values`` fit the column type
     (each misfit is reported)."""
     ok = True
-    for option, kinds in (("length", ("string",)), ("precision", ("numeric",)), ("scale", ("numeric",)), ("values", ("enum",))):
+    options = (("length", ("string",)), ("precision", ("numeric",)), ("scale", ("numeric",)), ("values", ("enum",)), ("titles", ("enum",)))
+    for option, kinds in options:
         if option in raw and kind not in kinds:
             ctx.error((*path, option), f"'{option}' applies to {' and '.join(kinds)} columns, not {kind}", key=True)
             ok = False
     if kind == "enum" and "values" not in raw:
         ctx.error((*path, "type"), "an enum column needs 'values', such as [draft, published]")
         ok = False
+    values = raw.get("values") if kind == "enum" else None
+    known: list[Any] = values if isinstance(values, list) else []
+    for value in (raw.get("titles") or {}) if known else ():
+        if value not in known:
+            # (reported, and the column kept: a label does not change what it stores)
+            ctx.error((*path, "titles", value), f"'{value}' is not a value of this enum{did_you_mean(str(value), [str(v) for v in known])}", key=True)
     if "scale" in raw and raw.get("precision", 0) < raw["scale"]:
         ctx.error((*path, "scale"), "'scale' needs a 'precision' at least as large")
         ok = False
@@ -304,6 +321,8 @@ def _column(ctx: Ctx, path: KeyPath, table: str, name: str, raw: dict[str, Any])
         values=tuple(raw.get("values") or ()),
         doc=str(raw.get("doc", "")),
         renamed_from=raw.get("renamed_from"),
+        title=str(raw.get("title", "")),
+        titles=tuple((str(v), str(t)) for v, t in (raw.get("titles") or {}).items()),
     )
 
 

@@ -8,7 +8,7 @@ contract and returns frozen :class:`Resource` values for the planner.
 from __future__ import annotations
 
 import keyword
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from flaskgen.core.spec import routing
@@ -28,6 +28,13 @@ DEFAULT_PER_PAGE = 20
 # Column types a form cannot sensibly edit; they stay out of the default form.
 NO_FORM_TYPES = frozenset({"json", "binary"})
 SEARCHABLE_TYPES = frozenset({"string", "text"})
+# Column types a list filters, and how: a select of values, any/yes/no, or a from/to range.
+FILTER_KINDS = {
+    "enum": "choice", "boolean": "boolean", "date": "range", "datetime": "range",
+    "integer": "range", "big_integer": "range", "float": "range", "numeric": "range",
+}  # fmt: skip
+# The keys a related row's filter may pick it by (a select's value).
+FILTER_KEYS = frozenset({"integer", "big_integer", "string", "uuid"})
 # The converter of the pages' and API's ``<id>`` by primary key type.
 PK_CONVERTERS = {"integer": "int", "big_integer": "int", "uuid": "uuid", "string": "string"}
 # Names that other parts of the generated package already use.
@@ -84,6 +91,8 @@ class Resource:
     order_by: tuple[tuple[str, bool], ...]  # (column, descending)
     search: tuple[str, ...]
     form: tuple[str, ...]  # column or relationship names
+    filters: tuple[str, ...] = ()  # columns or many-to-one relationships the list filters by
+    export: str | None = None  # "csv": the list as CSV at <url_prefix>/export.csv
     access: Access = ()  # (action, rule) for read, create, update and delete
     owner: str | None = None  # the many-to-one to the auth model that names a row's owner
     owner_column: str | None = None  # its foreign key column; over the auth model, the row's own key
@@ -205,6 +214,33 @@ def _form_allowed(model: Model, models: dict[str, Model]) -> dict[str, str | Non
     return allowed
 
 
+def _filter_allowed(model: Model, models: dict[str, Model]) -> dict[str, str | None]:
+    """Filterable names (None) and why the others are not: many-to-one relationships,
+    enums, booleans, dates, datetimes and numbers."""
+    allowed: dict[str, str | None] = {}
+    for column in model.columns:
+        rel = next((r for r in model.relationships if r.fk_column == column.name and r.kind == "many_to_one"), None)
+        if rel is not None:
+            allowed[column.name] = f"is set through its relationship; list '{rel.name}' instead"
+        elif column.type in FILTER_KINDS:
+            allowed[column.name] = None
+        elif column.type in SEARCHABLE_TYPES:
+            allowed[column.name] = f"is a {column.type} column, which no filter takes; list it under list.search instead"
+        else:
+            allowed[column.name] = (
+                f"is a {column.type} column; filters take many-to-one relationships, enums, booleans, dates, datetimes and numbers"
+            )
+    for rel in model.relationships:
+        related = models.get(rel.model)
+        if rel.kind != "many_to_one":
+            allowed[rel.name] = f"is a {rel.kind.replace('_', '-')} relationship; a filter picks one related row, through a many-to-one"
+        elif related is not None and related.primary_key.type not in FILTER_KEYS:
+            allowed[rel.name] = f"picks {rel.model} rows by a {related.primary_key.type} key, which a filter's select cannot carry"
+        else:
+            allowed[rel.name] = None
+    return allowed
+
+
 def _search_allowed(model: Model) -> dict[str, str | None]:
     return {
         c.name: None if c.type in SEARCHABLE_TYPES else f"is not text ({c.type}); search needs string or text columns"
@@ -257,6 +293,49 @@ def _check_view_names(ctx: Ctx, path: KeyPath, model: Model) -> None:
             ctx.error((*path, "model"), f"{model.name}.{column.name} would hide an attribute of the resource's marshmallow schema; rename that column")
 
 
+# Query-string arguments of every list: a filter's may not take their names.
+LIST_ARGUMENTS = frozenset({"q", "sort", "page", "page_size"})
+
+
+def _listing(ctx: Ctx, path: KeyPath, body: dict[str, Any], model: Model, models: dict[str, Model]) -> dict[str, Any]:
+    """The ``list:`` fields of a resource, checked, with their defaults."""
+    listing = body.get("list") or {}
+    at: KeyPath = (*path, "list")
+    columns = tuple(listing.get("columns") or _default_columns(model))
+    _check_names(ctx, (*at, "columns"), list(columns), _list_allowed(model))
+    search = tuple(listing.get("search") or ())
+    _check_names(ctx, (*at, "search"), list(search), _search_allowed(model), "a column")
+    order_by = _order_by(ctx, (*at, "order_by"), listing.get("order_by") or [], model)
+    filters = tuple(listing.get("filters") or ())
+    if _check_names(ctx, (*at, "filters"), list(filters), _filter_allowed(model, models), "a column or many-to-one relationship"):
+        _check_filter_arguments(ctx, (*at, "filters"), filters, model)
+    export = listing.get("export")
+    if export and body.get("html", True) is False:
+        ctx.error((*at, "export"), "the CSV export lives beside the list page (<url_prefix>/export.csv); remove export or html: false")
+    return {
+        "list_columns": columns,
+        "per_page": int(listing.get("per_page", DEFAULT_PER_PAGE)),
+        "order_by": order_by or ((model.primary_key.name, False),),
+        "search": search,
+        "filters": filters,
+        "export": export,
+    }
+
+
+def _check_filter_arguments(ctx: Ctx, path: KeyPath, filters: tuple[str, ...], model: Model) -> None:
+    """Each filter's query-string arguments (``name``, or ``name_from`` and ``name_to``
+    for a range) must be its own."""
+    taken: dict[str, str] = {name: "the list's own" for name in LIST_ARGUMENTS}
+    for i, name in enumerate(filters):
+        column = model.column(name)
+        ranged = column is not None and FILTER_KINDS.get(column.type) == "range"
+        for argument in (f"{name}_from", f"{name}_to") if ranged else (name,):
+            if argument in taken:
+                whose = taken[argument] if taken[argument] == "the list's own" else f"filter '{taken[argument]}'"
+                ctx.error((*path, i), f"'{name}' would read the query argument '{argument}', which is {whose}; leave one of them out")
+            taken[argument] = name
+
+
 def _resource(ctx: Ctx, key: str, body: dict[str, Any], models: dict[str, Model]) -> Resource | None:
     path: KeyPath = ("resources", key)
     model = models.get(body["model"])
@@ -270,12 +349,6 @@ def _resource(ctx: Ctx, key: str, body: dict[str, Any], models: dict[str, Model]
         ctx.error((*path, "model"), f"model '{model.name}' has a {model.primary_key.type} primary key; a resource needs an integer, uuid or string key")
         return None
     _check_view_names(ctx, path, model)
-    listing = body.get("list") or {}
-    columns = tuple(listing.get("columns") or _default_columns(model))
-    _check_names(ctx, (*path, "list", "columns"), list(columns), _list_allowed(model))
-    search = tuple(listing.get("search") or ())
-    _check_names(ctx, (*path, "list", "search"), list(search), _search_allowed(model), "a column")
-    order_by = _order_by(ctx, (*path, "list", "order_by"), listing.get("order_by") or [], model)
     owner, owner_column = resource_owner(ctx, path, body, model)
     owned = owner_column if owner else None
     form = tuple(body.get("form") or (f for f in _default_form(model) if f != owner))
@@ -296,10 +369,7 @@ def _resource(ctx: Ctx, key: str, body: dict[str, Any], models: dict[str, Model]
         api_prefix=api_prefix,
         html=bool(body.get("html", True)),
         api=bool(body.get("api", True)),
-        list_columns=columns,
-        per_page=int(listing.get("per_page", DEFAULT_PER_PAGE)),
-        order_by=order_by or ((model.primary_key.name, False),),
-        search=search,
+        **_listing(ctx, path, body, model, models),
         form=form,
         access=access,
         owner=owner,
@@ -314,6 +384,8 @@ def _claim_urls(ctx: Ctx, rc: RouteCheck, resource: Resource, extras: Extras) ->
     conv = resource.id_converter
     prefix = "" if resource.url_prefix == "/" else resource.url_prefix
     pages = [("index", "/", ("GET",)), ("create", "/", ("POST",)), ("new", "/new", ("GET",)), ("show", f"/<{conv}:id>", ("GET",))]
+    if resource.export:
+        pages.append(("export", "/export.csv", ("GET",)))
     if resource.html:
         for name, rule_text, methods in pages:
             rule = routing.ProbeRule(prefix + rule_text, endpoint="probe")
@@ -366,4 +438,23 @@ def normalize_resources(ctx: Ctx, rc: RouteCheck, extras: Extras) -> None:
         if resource is not None:
             _claim_urls(ctx, rc, resource, extras)
             out.append(resource)
-    extras.resources = tuple(out)
+    extras.models = tuple(_with_sort_indexes(extras.models, out))
+    indexed = {m.name: m for m in extras.models}
+    extras.resources = tuple(replace(r, model=indexed[r.model.name]) for r in out)
+
+
+def _with_sort_indexes(models: tuple[Model, ...], resources: list[Resource]) -> list[Model]:
+    """The models with an index on each list's default sort column (the first of
+    ``order_by``) where it is not the key and has none: a page of a large table is then
+    read in index order instead of sorting every row."""
+    wanted = {(r.model.name, r.order_by[0][0]) for r in resources if r.order_by}
+    out = []
+    for model in models:
+        columns = tuple(
+            replace(c, index=True)
+            if (model.name, c.name) in wanted and not (c.primary_key or c.index or c.unique)
+            else c
+            for c in model.columns
+        )
+        out.append(replace(model, columns=columns) if columns != model.columns else model)
+    return out

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-SCHEMA_SHA256 = "770e713801ef6be89b8d97ebedc65242a4b92a96eef78c255f4e46e858ef9b2e"
+SCHEMA_SHA256 = "750ae458509f1b030bc3d9b1fd66fc9f03136b3444a667b6bea3053c8815cb50"
 """The schema text this module was compiled from; another text takes the slow path."""
 
 
@@ -890,6 +890,42 @@ def _check_resource(data):
                             data__list__search
                         ):
                             _check_lower_identifier(data__list__search_item)
+                if "filters" in data__list_keys:
+                    data__list_keys.remove("filters")
+                    data__list__filters = data__list["filters"]
+                    if not (isinstance(data__list__filters, list)):
+                        raise Reject
+                    data__list__filters_is_list = isinstance(data__list__filters, (list, tuple))
+                    if data__list__filters_is_list:
+
+                        def fn(var):
+                            return (
+                                frozenset(dict((k, fn(v)) for k, v in var.items()).items())
+                                if hasattr(var, "items")
+                                else tuple(fn(v) for v in var)
+                                if isinstance(var, (dict, list))
+                                else (bool, var)
+                                if isinstance(var, bool)
+                                else var
+                            )
+
+                        data__list__filters_len = len(data__list__filters)
+                        if data__list__filters_len > len(
+                            set(
+                                fn(data__list__filters_x)
+                                for data__list__filters_x in data__list__filters
+                            )
+                        ):
+                            raise Reject
+                        for data__list__filters_x, data__list__filters_item in enumerate(
+                            data__list__filters
+                        ):
+                            _check_lower_identifier(data__list__filters_item)
+                if "export" in data__list_keys:
+                    data__list_keys.remove("export")
+                    data__list__export = data__list["export"]
+                    if not (isinstance(data__list__export, str) and data__list__export == "csv"):
+                        raise Reject
                 if data__list_keys:
                     raise Reject
         if "form" in data_keys:
@@ -1826,6 +1862,24 @@ def _check_model(data):
                     raise Reject
                 if len(data__renamedfrom) > 100:
                     raise Reject
+        if "title" in data_keys:
+            data_keys.remove("title")
+            data__title = data["title"]
+            if not (isinstance(data__title, str)):
+                raise Reject
+            if isinstance(data__title, str):
+                data__title_len = len(data__title)
+                if data__title_len < 1:
+                    raise Reject
+        if "plural" in data_keys:
+            data_keys.remove("plural")
+            data__plural = data["plural"]
+            if not (isinstance(data__plural, str)):
+                raise Reject
+            if isinstance(data__plural, str):
+                data__plural_len = len(data__plural)
+                if data__plural_len < 1:
+                    raise Reject
         if data_keys:
             raise Reject
     return data
@@ -2028,6 +2082,47 @@ def _check_column(data):
             data_keys.remove("renamed_from")
             data__renamedfrom = data["renamed_from"]
             _check_lower_identifier(data__renamedfrom)
+        if "title" in data_keys:
+            data_keys.remove("title")
+            data__title = data["title"]
+            if not (isinstance(data__title, str)):
+                raise Reject
+            if isinstance(data__title, str):
+                data__title_len = len(data__title)
+                if data__title_len < 1:
+                    raise Reject
+        if "titles" in data_keys:
+            data_keys.remove("titles")
+            data__titles = data["titles"]
+            if not (isinstance(data__titles, dict)):
+                raise Reject
+            data__titles_is_dict = isinstance(data__titles, dict)
+            if data__titles_is_dict:
+                data__titles_keys = set(data__titles.keys())
+                for data__titles_key in data__titles_keys:
+                    if data__titles_key not in []:
+                        data__titles_value = data__titles.get(data__titles_key)
+                        if not (isinstance(data__titles_value, str)):
+                            raise Reject
+                        if isinstance(data__titles_value, str):
+                            data__titles_value_len = len(data__titles_value)
+                            if data__titles_value_len < 1:
+                                raise Reject
+                data__titles_len = len(data__titles)
+                if data__titles_len != 0:
+                    data__titles_property_names = True
+                    for data__titles_key in data__titles:
+                        try:
+                            if not (isinstance(data__titles_key, str)):
+                                raise Reject
+                            if isinstance(data__titles_key, str):
+                                data__titles_key_len = len(data__titles_key)
+                                if data__titles_key_len < 1:
+                                    raise Reject
+                        except Reject:
+                            data__titles_property_names = False
+                    if not data__titles_property_names:
+                        raise Reject
         if data_keys:
             raise Reject
     return data

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from flaskgen.core.spec.words import human, model_title, plural
+
 if TYPE_CHECKING:
     from flaskgen.core.spec.probe import Probe
     from flaskgen.core.spec.resources import Resource
@@ -226,6 +228,21 @@ class Column:
     # Python source of a value that rows already there get when a migration adds this
     # (nullable) column, such as ``sa.func.current_timestamp()``; new rows get none.
     backfill: str | None = None
+    title: str = ""  # the heading and label in pages; "" -> the name, humanised
+    titles: tuple[tuple[str, str], ...] = ()  # (enum value, shown label): every value, in order
+
+    def __post_init__(self) -> None:
+        # The defaults are the humanised names: one place decides them, for every column
+        # (those the spec declares and those flaskgen adds).
+        if not self.title:
+            object.__setattr__(self, "title", human(self.name))
+        declared = dict(self.titles)
+        if self.values and tuple(v for v, _ in self.titles) != self.values:
+            object.__setattr__(self, "titles", tuple((v, declared.get(v) or human(v)) for v in self.values))
+
+    def value_title(self, value: str) -> str:
+        """The shown label of one of an enum's values."""
+        return dict(self.titles).get(value, value)
 
     @property
     def ref_table(self) -> str | None:
@@ -261,6 +278,14 @@ class Model:
     doc: str
     renamed_from: str | None = None
     label: str | None = None  # the column that names a row in pages and pickers; None: "#<id>"
+    title: str = ""  # how pages name a row ("Order line"); "" -> the class name, spaced
+    plural: str = ""  # how pages name rows ("Order lines"); "" -> an English plural of the title
+
+    def __post_init__(self) -> None:
+        if not self.title:
+            object.__setattr__(self, "title", model_title(self.name))
+        if not self.plural:
+            object.__setattr__(self, "plural", plural(self.title))
 
     @property
     def primary_key(self) -> Column:

@@ -1,21 +1,23 @@
-"""Helpers shared by the resources' pages and JSON API: search, sorting, pickers,
-ETags and the schemas' base class."""
+"""Helpers shared by the resources' pages and JSON API: search, sorting, filters, pickers,
+CSV exports, ETags and the schemas' base class."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
+import io
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from flask import Response, jsonify, request, stream_with_context
 from flask import abort as flask_abort
-from flask import jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint, Page, abort
-from marshmallow import ValidationError, fields
+from marshmallow import EXCLUDE, Schema, ValidationError, fields
 from marshmallow.validate import Range, Regexp
 from marshmallow_sqlalchemy import SQLAlchemySchema
 from sqlalchemy import (
@@ -179,6 +181,13 @@ def picker_search(picker: Picker, text: str, limit: int = 20) -> list[dict[str, 
     ]
 
 
+def picker_options(picker: Picker, selected: Any) -> dict[str, str]:
+    """A filter's select of related rows: value -> label (as a form's picker offers them)."""
+    return {
+        choice.value: choice.label for choice in picker_choices(picker, selected)[0]
+    }
+
+
 def _option_label(
     label: InstrumentedAttribute[Any] | None,
     key: InstrumentedAttribute[Any],
@@ -251,7 +260,7 @@ def rows_by_id(model: type[Any], ids: Iterable[Any] | None) -> list[Any]:
     return list(db.session.scalars(select(model).where(key.in_(ids)))) if ids else []
 
 
-# -- JSON API ------------------------------------------------------------------------
+# -- Lists: filters, the query string, CSV exports ------------------------------------
 
 ID_LIST = {
     "type": "array",
@@ -324,6 +333,118 @@ class StrictBoolean(fields.Boolean):
         if not isinstance(value, bool):
             raise self.make_error("invalid", input=value)
         return value
+
+
+NUMBER_LIMIT = 10**15  # a number filter's bound: as far as a double counts exactly
+
+
+def _bounded(value: float | Decimal) -> None:
+    if abs(float(value)) > NUMBER_LIMIT:  # (a Decimal too large for a float is inf)
+        raise ValidationError(
+            f"Use a number between -{NUMBER_LIMIT} and {NUMBER_LIMIT}."
+        )
+
+
+# A number filter's field arguments: the bound checked, and documented as numbers (a
+# Range on a Decimal field would be documented as strings).
+BOUNDED: dict[str, Any] = {
+    "validate": _bounded,
+    "metadata": {"minimum": -NUMBER_LIMIT, "maximum": NUMBER_LIMIT},
+}
+FORMULA_START = (
+    "=",
+    "+",
+    "-",
+    "@",
+    "\t",
+    "\r",
+)  # what a spreadsheet would run as a formula
+EXPORT_BATCH = 500  # rows an export reads at a time
+
+
+def list_args(schema: Schema, source: Mapping[str, Any]) -> dict[str, Any]:
+    """A list page's arguments, read from its query string by ``schema``: a value that
+    does not parse is left out, so the page shows the rest."""
+    try:
+        return dict(schema.load(source, unknown=EXCLUDE))
+    except ValidationError as error:
+        valid = error.valid_data
+        return dict(valid) if isinstance(valid, dict) else {}
+
+
+def kept(args: Mapping[str, Any], source: Mapping[str, str]) -> dict[str, str]:
+    """The query string of the arguments in ``args`` but the sort (and an empty search):
+    what every page and sort link of the list carries on."""
+    return {name: source[name] for name in args if name != "sort" and source.get(name)}
+
+
+def shown(value: Any) -> str:
+    """A value as the list and its export write it: empty for None, yes/no, ISO dates."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dt.datetime):
+        return value.isoformat(
+            sep=" ", timespec="minutes" if not value.second else "seconds"
+        )
+    return value.isoformat() if isinstance(value, dt.date | dt.time) else str(value)
+
+
+def applied_filters(
+    args: Mapping[str, Any],
+    labels: Mapping[str, str],
+    choices: Mapping[str, Mapping[str, str]],
+) -> list[tuple[str, str]]:
+    """(label, value) of each argument the list applies (a select's value by the label
+    of its option), for the page to say what it shows."""
+    out = []
+    for name, label in labels.items():
+        value = args.get(name)
+        if value is not None and value != "":
+            text = shown(value)
+            out.append((label, choices.get(name, {}).get(text, text)))
+    return out
+
+
+def csv_line(cells: Iterable[Any]) -> str:
+    """One line of CSV; a text cell that a spreadsheet would run as a formula gets a
+    leading ``'`` (numbers and dates are not text, and stay as they are)."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(
+        ("'" + value if value.startswith(FORMULA_START) else value)
+        if isinstance(value, str)
+        else shown(value)
+        for value in cells
+    )
+    return buffer.getvalue()
+
+
+def csv_response(
+    filename: str,
+    headers: Sequence[str],
+    stmt: Select[Any],
+    cells: Callable[[Any], Iterable[Any]],
+) -> Response:
+    """The rows of ``stmt`` as a CSV download, streamed a line at a time and read in
+    batches (from a server-side cursor where the database has one). The rows are read
+    while the response streams, in the request's contexts pushed again: Flask has ended
+    the view's own, and its database session, before the first line goes out."""
+
+    def lines() -> Iterator[str]:
+        yield csv_line(headers)
+        for row in db.session.scalars(stmt.execution_options(yield_per=EXPORT_BATCH)):
+            yield csv_line(cells(row))
+
+    disposition = f'attachment; filename="{filename}"'
+    return Response(
+        stream_with_context(lines()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": disposition},
+    )
+
+
+# -- JSON API ------------------------------------------------------------------------
 
 
 def json_error(error: HTTPException) -> ResponseReturnValue:

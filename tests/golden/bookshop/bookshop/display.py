@@ -21,7 +21,7 @@ ENUM_TITLES: dict[str, dict[str, str]] = {
     "Book.format": {
         "hardcover": "Hardcover",
         "paperback": "Paperback",
-        "ebook": "Ebook",
+        "ebook": "E-book",
     },
 }
 

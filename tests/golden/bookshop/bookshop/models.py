@@ -98,7 +98,7 @@ class Author(Model):
     __tablename__ = "author"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(80))
+    name: Mapped[str] = mapped_column(String(80), index=True)
     email: Mapped[str] = mapped_column(String(120), unique=True)
     bio: Mapped[str | None] = mapped_column(Text())
     born: Mapped[datetime.date | None]
@@ -135,7 +135,7 @@ class Book(Model):
         DateTime(timezone=True)
     )
     created_at: Mapped[datetime.datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow
+        DateTime(timezone=True), index=True, default=utcnow
     )
     author_id: Mapped[int] = mapped_column(ForeignKey("author.id"), index=True)
 

@@ -66,7 +66,7 @@ class User(UserMixin, Model):
     active: Mapped[bool | None] = mapped_column(default=True)
     joined: Mapped[datetime.date | None]
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(timezone=True), default=utcnow
+        DateTime(timezone=True), index=True, default=utcnow
     )
     depart_id: Mapped[int | None] = mapped_column(
         ForeignKey("department.id", ondelete="CASCADE")

@@ -12,34 +12,18 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..access import require
-from ..crud import get_or_404, page_number, search, sort
+from ..crud import applied_filters, get_or_404, kept, page_number
 from ..extensions import db
 from ..listing import Listing
 from ..models import Author
 from .forms import AuthorForm
+from .listing import LABELS, LOAD, PER_PAGE, list_query, read_args
 
 bp = Blueprint("authors", __name__, url_prefix="/authors")
 RESOURCE = "authors"  # its rules live in access.RESOURCES
-
-PER_PAGE = 20
-SORTS = {
-    "name": Author.name,
-    "email": Author.email,
-    "born": Author.born,
-}
-SEARCH = (
-    Author.name,
-    Author.email,
-)
-ORDER_BY = (
-    Author.name,
-    Author.id,
-)
-LOAD = ()
 
 
 def _get_or_404(id: int, action: str) -> Author:
@@ -70,21 +54,24 @@ def _save(form: AuthorForm, author: Author) -> bool:
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    """Authors: paginated (?page=), sorted (?sort=name, ?sort=-name), searched (?q=)."""
+    """Authors: paginated (?page=), sorted (?sort=name, ?sort=-name), searched (?q=); every link keeps
+    the search and sort."""
     require(RESOURCE, "read")
-    key = request.args.get("sort", "")
-    text = request.args.get("q", "").strip()
-    stmt = sort(
-        search(select(Author).options(*LOAD), text, SEARCH),
-        key,
-        SORTS,
-        ORDER_BY,
-        Author.id,
-    )
+    args = read_args(request.args)
+    # One COUNT for the page: the pagination and the page's totals all read page.total.
     page = db.paginate(
-        stmt, page=page_number(), per_page=PER_PAGE, max_per_page=PER_PAGE, count=True
+        list_query(args),
+        page=page_number(),
+        per_page=PER_PAGE,
+        max_per_page=PER_PAGE,
+        count=True,
     )
-    return render_template("authors/index.html", listing=Listing(page, key, text))
+    return render_template(
+        "authors/index.html",
+        listing=Listing(page, args.get("sort", ""), args.get("q", "")),
+        keep=kept(args, request.args),
+        applied=applied_filters(args, LABELS, {}),
+    )
 
 
 @bp.get("/new")

@@ -8,7 +8,7 @@ from typing import Any
 from flask import request
 from flask.views import MethodView
 from flask_smorest import abort
-from sqlalchemy import Select, select
+from sqlalchemy import Select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -24,6 +24,7 @@ from ..crud import (
 )
 from ..extensions import db
 from ..models import Author, Book, Tag
+from .listing import LIST_ARGS, list_query
 from .schemas import BookPatchSchema, BookSchema
 
 blp = api_blueprint(
@@ -104,15 +105,12 @@ OPTIONAL_TOKEN: list[dict[str, list[str]]] = [
 @blp.route("/")
 class BookList(MethodView):
     @blp.doc(security=OPTIONAL_TOKEN)
+    @blp.arguments(LIST_ARGS, location="query")
     @blp.response(200, BookSchema(many=True))
     @blp.paginate(SelectPage, page_size=20, max_page_size=100)
-    def get(self) -> Select[Any]:
-        """List books."""
-        return (
-            select(Book)
-            .options(*LOAD)
-            .order_by(Book.created_at.desc(), Book.title, Book.id)
-        )
+    def get(self, args: dict[str, Any]) -> Select[Any]:
+        """List books: filtered, searched, sorted as the list page does."""
+        return list_query(args)
 
     @blp.arguments(BookSchema)
     @blp.response(201, BookSchema)

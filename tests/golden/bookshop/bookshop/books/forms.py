@@ -51,7 +51,7 @@ class BookForm(FlaskForm):
         "Title", validators=[InputRequired(), Length(max=200), storable_text]
     )
     isbn = StringField(
-        "Isbn", validators=[InputRequired(), Length(max=13), storable_text]
+        "ISBN", validators=[InputRequired(), Length(max=13), storable_text]
     )
     author_id = SelectField("Author", coerce=optional_int, validators=[InputRequired()])
     format = SelectField(
@@ -60,7 +60,7 @@ class BookForm(FlaskForm):
         choices=[
             SelectChoice("hardcover", "Hardcover"),
             SelectChoice("paperback", "Paperback"),
-            SelectChoice("ebook", "Ebook"),
+            SelectChoice("ebook", "E-book"),
         ],
         default="paperback",
     )
@@ -73,7 +73,7 @@ class BookForm(FlaskForm):
     tags_ids = SelectMultipleField("Tags", coerce=int)
 
     def validate_isbn(self, field: Field) -> None:
-        """Isbn is unique."""
+        """ISBN is unique."""
         taken = db.session.scalar(select(Book.id).where(Book.isbn == field.data))
         if taken is not None and taken != self.edited_key:
             raise ValidationError("This value is already taken.")

@@ -14,45 +14,35 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased, selectinload
 
 from ..access import deny, may, require
-from ..crud import get_or_404, may_list, page_number, picker_search, search, sort
+from ..crud import (
+    applied_filters,
+    csv_response,
+    get_or_404,
+    kept,
+    may_list,
+    page_number,
+    picker_search,
+)
 from ..extensions import db
 from ..listing import Listing
-from ..models import Author, Book
+from ..models import Book
 from .forms import PICKERS, BookForm
+from .listing import (
+    HEADERS,
+    LABELS,
+    LOAD,
+    PER_PAGE,
+    csv_cells,
+    filter_choices,
+    list_query,
+    read_args,
+)
 
 bp = Blueprint("books", __name__, url_prefix="/books")
 RESOURCE = "books"  # its rules live in access.RESOURCES
-
-PER_PAGE = 20
-AUTHOR_SORT = aliased(Author, name="author_sort")
-SORTS = {
-    "title": Book.title,
-    "author": AUTHOR_SORT.name,
-    "format": Book.format,
-    "price": Book.price,
-    "in_stock": Book.in_stock,
-}
-JOINS = {  # a related row's label is sorted by through a join
-    "author": Book.author.of_type(AUTHOR_SORT),
-}
-SEARCH = (
-    Book.title,
-    Book.isbn,
-)
-ORDER_BY = (
-    Book.created_at.desc(),
-    Book.title,
-    Book.id,
-)
-LOAD = (
-    selectinload(Book.author),
-    selectinload(Book.tags),
-)  # eager: one query per relationship, whatever the page size
 
 
 def _get_or_404(id: int, action: str) -> Book:
@@ -83,22 +73,36 @@ def _save(form: BookForm, book: Book) -> bool:
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    """Books: paginated (?page=), sorted (?sort=name, ?sort=-name), searched (?q=)."""
+    """Books: paginated (?page=), sorted (?sort=name, ?sort=-name), searched (?q=), filtered; every link keeps
+    the filters, search and sort."""
     require(RESOURCE, "read")
-    key = request.args.get("sort", "")
-    text = request.args.get("q", "").strip()
-    stmt = sort(
-        search(select(Book).options(*LOAD), text, SEARCH),
-        key,
-        SORTS,
-        ORDER_BY,
-        Book.id,
-        JOINS,
-    )
+    args = read_args(request.args)
+    # One COUNT for the page: the pagination and the page's totals all read page.total.
     page = db.paginate(
-        stmt, page=page_number(), per_page=PER_PAGE, max_per_page=PER_PAGE, count=True
+        list_query(args),
+        page=page_number(),
+        per_page=PER_PAGE,
+        max_per_page=PER_PAGE,
+        count=True,
     )
-    return render_template("books/index.html", listing=Listing(page, key, text))
+    choices = filter_choices(args)
+    return render_template(
+        "books/index.html",
+        listing=Listing(page, args.get("sort", ""), args.get("q", "")),
+        keep=kept(args, request.args),
+        args=args,
+        choices=choices,
+        applied=applied_filters(args, LABELS, choices),
+    )
+
+
+@bp.get("/export.csv")
+def export() -> ResponseReturnValue:
+    """The list as CSV: its filtered, sorted rows of every page, streamed."""
+    require(RESOURCE, "read")
+    return csv_response(
+        "books.csv", HEADERS, list_query(read_args(request.args)), csv_cells
+    )
 
 
 @bp.get("/new")

@@ -8,7 +8,7 @@ from typing import Any
 from flask import request
 from flask.views import MethodView
 from flask_smorest import abort
-from sqlalchemy import Select, select
+from sqlalchemy import Select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -24,6 +24,7 @@ from ..crud import (
 )
 from ..extensions import db
 from ..models import Book, Tag
+from .listing import LIST_ARGS, list_query
 from .schemas import TagPatchSchema, TagSchema
 
 blp = api_blueprint(
@@ -90,11 +91,12 @@ def _commit() -> None:
 
 @blp.route("/")
 class TagList(MethodView):
+    @blp.arguments(LIST_ARGS, location="query")
     @blp.response(200, TagSchema(many=True))
     @blp.paginate(SelectPage, page_size=20, max_page_size=100)
-    def get(self) -> Select[Any]:
-        """List tags."""
-        return select(Tag).options(*LOAD).order_by(Tag.id)
+    def get(self, args: dict[str, Any]) -> Select[Any]:
+        """List tags: sorted as the list page does."""
+        return list_query(args)
 
     @blp.arguments(TagSchema)
     @blp.response(201, TagSchema)

@@ -14,29 +14,18 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from ..access import deny, may, require
-from ..crud import get_or_404, may_list, page_number, picker_search, search, sort
+from ..crud import get_or_404, kept, may_list, page_number, picker_search
 from ..extensions import db
 from ..listing import Listing
 from ..models import Tag
 from .forms import PICKERS, TagForm
+from .listing import LOAD, PER_PAGE, list_query, read_args
 
 bp = Blueprint("tags", __name__, url_prefix="/tags")
 RESOURCE = "tags"  # its rules live in access.RESOURCES
-
-PER_PAGE = 20
-SORTS = {
-    "name": Tag.name,
-}
-SEARCH = ()
-ORDER_BY = (Tag.id,)
-LOAD = (
-    selectinload(Tag.books),
-)  # eager: one query per relationship, whatever the page size
 
 
 def _get_or_404(id: int, action: str) -> Tag:
@@ -67,17 +56,24 @@ def _save(form: TagForm, tag: Tag) -> bool:
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    """Tags: paginated (?page=), sorted (?sort=name, ?sort=-name), searched (?q=)."""
+    """Tags: paginated (?page=), sorted (?sort=name, ?sort=-name); every link keeps
+    the search and sort."""
     require(RESOURCE, "read")
-    key = request.args.get("sort", "")
-    text = request.args.get("q", "").strip()
-    stmt = sort(
-        search(select(Tag).options(*LOAD), text, SEARCH), key, SORTS, ORDER_BY, Tag.id
-    )
+    args = read_args(request.args)
+    # One COUNT for the page: the pagination and the page's totals all read page.total.
     page = db.paginate(
-        stmt, page=page_number(), per_page=PER_PAGE, max_per_page=PER_PAGE, count=True
+        list_query(args),
+        page=page_number(),
+        per_page=PER_PAGE,
+        max_per_page=PER_PAGE,
+        count=True,
     )
-    return render_template("tags/index.html", listing=Listing(page, key, text))
+    return render_template(
+        "tags/index.html",
+        listing=Listing(page, args.get("sort", ""), args.get("q", "")),
+        keep=kept(args, request.args),
+        applied=[],
+    )
 
 
 @bp.get("/new")

@@ -1,6 +1,6 @@
 """Initial schema
 
-Revision ID: 9d79e4ed60fa
+Revision ID: a5b7ca60c144
 Revises:
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "9d79e4ed60fa"
+revision = "a5b7ca60c144"
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_author")),
         sa.UniqueConstraint("email", name=op.f("uq_author_email")),
     )
+    op.create_index(op.f("ix_author_name"), "author", ["name"], unique=False)
     op.create_table(
         "role",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -100,6 +101,7 @@ def upgrade() -> None:
         ),
         sa.UniqueConstraint("isbn", name=op.f("uq_book_isbn")),
     )
+    op.create_index(op.f("ix_book_created_at"), "book", ["created_at"], unique=False)
     op.create_index(op.f("ix_book_author_id"), "book", ["author_id"], unique=False)
     op.create_table(
         "staff_role",
@@ -142,6 +144,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("book_tag")
     op.drop_table("staff_role")
+    op.drop_index(op.f("ix_book_created_at"), table_name="book")
     op.drop_index(op.f("ix_book_author_id"), table_name="book")
     op.drop_table("book")
     op.drop_index(op.f("ix_api_token_user_id"), table_name="api_token")
@@ -149,4 +152,5 @@ def downgrade() -> None:
     op.drop_table("tag")
     op.drop_table("staff")
     op.drop_table("role")
+    op.drop_index(op.f("ix_author_name"), table_name="author")
     op.drop_table("author")

@@ -1,6 +1,6 @@
 """Initial schema
 
-Revision ID: 8dfa3198c6c3
+Revision ID: d8662fbe3ad4
 Revises:
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "8dfa3198c6c3"
+revision = "d8662fbe3ad4"
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -52,6 +52,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("session_token", name=op.f("uq_users_session_token")),
     )
     op.create_index(op.f("ix_users_name"), "users", ["name"], unique=False)
+    op.create_index(op.f("ix_users_created_at"), "users", ["created_at"], unique=False)
     op.create_table(
         "user_tag",
         sa.Column("tag_id", sa.Integer(), nullable=False),
@@ -75,6 +76,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("user_tag")
     op.drop_index(op.f("ix_users_name"), table_name="users")
+    op.drop_index(op.f("ix_users_created_at"), table_name="users")
     op.drop_table("users")
     op.drop_table("tag")
     op.drop_table("department")

@@ -8,13 +8,14 @@ from typing import Any
 from flask import request
 from flask.views import MethodView
 from flask_smorest import abort
-from sqlalchemy import Select, select
+from sqlalchemy import Select
 from sqlalchemy.exc import IntegrityError
 
 from ..access import require
 from ..crud import SelectPage, api_blueprint, check_if_match, etag_of, get_or_404
 from ..extensions import db
 from ..models import Department
+from .listing import LIST_ARGS, list_query
 from .schemas import DepartmentPatchSchema, DepartmentSchema
 
 blp = api_blueprint(
@@ -79,11 +80,12 @@ def _commit() -> None:
 
 @blp.route("/")
 class DepartmentList(MethodView):
+    @blp.arguments(LIST_ARGS, location="query")
     @blp.response(200, DepartmentSchema(many=True))
     @blp.paginate(SelectPage, page_size=20, max_page_size=100)
-    def get(self) -> Select[Any]:
-        """List departments."""
-        return select(Department).options(*LOAD).order_by(Department.id)
+    def get(self, args: dict[str, Any]) -> Select[Any]:
+        """List departments: sorted as the list page does."""
+        return list_query(args)
 
     @blp.arguments(DepartmentSchema)
     @blp.response(201, DepartmentSchema)

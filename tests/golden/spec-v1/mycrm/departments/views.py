@@ -12,26 +12,18 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..access import require
-from ..crud import get_or_404, page_number, search, sort
+from ..crud import get_or_404, kept, page_number
 from ..extensions import db
 from ..listing import Listing
 from ..models import Department
 from .forms import DepartmentForm
+from .listing import LOAD, PER_PAGE, list_query, read_args
 
 bp = Blueprint("departments", __name__, url_prefix="/departments")
 RESOURCE = "departments"  # its rules live in access.RESOURCES
-
-PER_PAGE = 20
-SORTS = {
-    "title": Department.title,
-}
-SEARCH = ()
-ORDER_BY = (Department.id,)
-LOAD = ()
 
 
 def _get_or_404(id: int, action: str) -> Department:
@@ -65,21 +57,24 @@ def _save(form: DepartmentForm, department: Department) -> bool:
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    """Departments: paginated (?page=), sorted (?sort=name, ?sort=-name), searched (?q=)."""
+    """Departments: paginated (?page=), sorted (?sort=name, ?sort=-name); every link keeps
+    the search and sort."""
     require(RESOURCE, "read")
-    key = request.args.get("sort", "")
-    text = request.args.get("q", "").strip()
-    stmt = sort(
-        search(select(Department).options(*LOAD), text, SEARCH),
-        key,
-        SORTS,
-        ORDER_BY,
-        Department.id,
-    )
+    args = read_args(request.args)
+    # One COUNT for the page: the pagination and the page's totals all read page.total.
     page = db.paginate(
-        stmt, page=page_number(), per_page=PER_PAGE, max_per_page=PER_PAGE, count=True
+        list_query(args),
+        page=page_number(),
+        per_page=PER_PAGE,
+        max_per_page=PER_PAGE,
+        count=True,
     )
-    return render_template("departments/index.html", listing=Listing(page, key, text))
+    return render_template(
+        "departments/index.html",
+        listing=Listing(page, args.get("sort", ""), args.get("q", "")),
+        keep=kept(args, request.args),
+        applied=[],
+    )
 
 
 @bp.get("/new")

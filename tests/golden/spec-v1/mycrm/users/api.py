@@ -8,7 +8,7 @@ from typing import Any
 from flask import request
 from flask.views import MethodView
 from flask_smorest import abort
-from sqlalchemy import Select, select
+from sqlalchemy import Select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -24,13 +24,14 @@ from ..crud import (
 )
 from ..extensions import db
 from ..models import Department, Tag, User
+from .listing import LIST_ARGS, list_query
 from .schemas import UserPatchSchema, UserSchema
 
 blp = api_blueprint(
     "users_api",
     __name__,
     url_prefix="/api/people",
-    description="Users: create, read, update and delete User rows.",
+    description="People: create, read, update and delete User rows.",
 )
 RESOURCE = "users"  # its rules live in access.RESOURCES
 ACTIONS = {
@@ -99,20 +100,17 @@ def _commit() -> None:
 
 @blp.route("/")
 class UserList(MethodView):
+    @blp.arguments(LIST_ARGS, location="query")
     @blp.response(200, UserSchema(many=True))
     @blp.paginate(SelectPage, page_size=20, max_page_size=100)
-    def get(self) -> Select[Any]:
-        """List users."""
-        return (
-            select(User)
-            .options(*LOAD)
-            .order_by(User.created_at.desc(), User.name, User.id)
-        )
+    def get(self, args: dict[str, Any]) -> Select[Any]:
+        """List people: filtered, searched, sorted as the list page does."""
+        return list_query(args)
 
     @blp.arguments(UserSchema)
     @blp.response(201, UserSchema)
     def post(self, data: dict[str, Any]) -> User:
-        """Create a user."""
+        """Create a person."""
         user = User()
         _apply(user, data)
         db.session.add(user)
@@ -124,7 +122,7 @@ class UserList(MethodView):
 class UserItem(MethodView):
     @blp.response(200, UserSchema)
     def get(self, id: int) -> tuple[User, dict[str, str]]:
-        """Get a user, with its ETag."""
+        """Get a person, with its ETag."""
         user = _get_or_404(id, "read")
         return user, {"ETag": f'"{etag_of(UserSchema().dump(user))}"'}
 
@@ -132,20 +130,20 @@ class UserItem(MethodView):
     @blp.response(200, UserSchema)
     @blp.doc(parameters=[IF_MATCH])
     def put(self, data: dict[str, Any], id: int) -> User:
-        """Replace a user's writable fields."""
+        """Replace a person's writable fields."""
         return _update(id, data)
 
     @blp.arguments(UserPatchSchema(partial=True))
     @blp.response(200, UserSchema)
     @blp.doc(parameters=[IF_MATCH])
     def patch(self, data: dict[str, Any], id: int) -> User:
-        """Change some of a user's fields."""
+        """Change some of a person's fields."""
         return _update(id, data)
 
     @blp.response(204)
     @blp.doc(parameters=[IF_MATCH])
     def delete(self, id: int) -> None:
-        """Delete a user; 409 while other rows still need it."""
+        """Delete a person; 409 while other rows still need it."""
         user = _get_or_404(id, "delete")
         check_if_match(UserSchema().dump(user))
         db.session.delete(user)

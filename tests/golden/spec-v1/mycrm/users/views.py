@@ -14,43 +14,35 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased, selectinload
 
 from ..access import deny, may, require
-from ..crud import get_or_404, may_list, page_number, picker_search, search, sort
+from ..crud import (
+    applied_filters,
+    csv_response,
+    get_or_404,
+    kept,
+    may_list,
+    page_number,
+    picker_search,
+)
 from ..extensions import db
 from ..listing import Listing
-from ..models import Department, User
+from ..models import User
 from .forms import PICKERS, UserForm
+from .listing import (
+    HEADERS,
+    LABELS,
+    LOAD,
+    PER_PAGE,
+    csv_cells,
+    filter_choices,
+    list_query,
+    read_args,
+)
 
 bp = Blueprint("users", __name__, url_prefix="/people")
 RESOURCE = "users"  # its rules live in access.RESOURCES
-
-PER_PAGE = 20
-DEPARTMENT_SORT = aliased(Department, name="department_sort")
-SORTS = {
-    "name": User.name,
-    "email": User.email,
-    "department": DEPARTMENT_SORT.title,
-}
-JOINS = {  # a related row's label is sorted by through a join
-    "department": User.department.of_type(DEPARTMENT_SORT),
-}
-SEARCH = (
-    User.name,
-    User.email,
-)
-ORDER_BY = (
-    User.created_at.desc(),
-    User.name,
-    User.id,
-)
-LOAD = (
-    selectinload(User.department),
-    selectinload(User.tags),
-)  # eager: one query per relationship, whatever the page size
 
 
 def _get_or_404(id: int, action: str) -> User:
@@ -82,22 +74,36 @@ def _save(form: UserForm, user: User) -> bool:
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    """Users: paginated (?page=), sorted (?sort=name, ?sort=-name), searched (?q=)."""
+    """People: paginated (?page=), sorted (?sort=name, ?sort=-name), searched (?q=), filtered; every link keeps
+    the filters, search and sort."""
     require(RESOURCE, "read")
-    key = request.args.get("sort", "")
-    text = request.args.get("q", "").strip()
-    stmt = sort(
-        search(select(User).options(*LOAD), text, SEARCH),
-        key,
-        SORTS,
-        ORDER_BY,
-        User.id,
-        JOINS,
-    )
+    args = read_args(request.args)
+    # One COUNT for the page: the pagination and the page's totals all read page.total.
     page = db.paginate(
-        stmt, page=page_number(), per_page=PER_PAGE, max_per_page=PER_PAGE, count=True
+        list_query(args),
+        page=page_number(),
+        per_page=PER_PAGE,
+        max_per_page=PER_PAGE,
+        count=True,
     )
-    return render_template("users/index.html", listing=Listing(page, key, text))
+    choices = filter_choices(args)
+    return render_template(
+        "users/index.html",
+        listing=Listing(page, args.get("sort", ""), args.get("q", "")),
+        keep=kept(args, request.args),
+        args=args,
+        choices=choices,
+        applied=applied_filters(args, LABELS, choices),
+    )
+
+
+@bp.get("/export.csv")
+def export() -> ResponseReturnValue:
+    """The list as CSV: its filtered, sorted rows of every page, streamed."""
+    require(RESOURCE, "read")
+    return csv_response(
+        "users.csv", HEADERS, list_query(read_args(request.args)), csv_cells
+    )
 
 
 @bp.get("/new")
@@ -120,7 +126,7 @@ def create() -> ResponseReturnValue:
     db.session.add(user)
     if not _save(form, user):
         return _render_form(form, None, 422)
-    flash("User created.", "success")
+    flash("Person created.", "success")
     return redirect(url_for(".show", id=user.id))
 
 
@@ -149,7 +155,7 @@ def update(id: int) -> ResponseReturnValue:
     form.populate(user)
     if not _save(form, user):
         return _render_form(form, db.session.get(User, id), 422)
-    flash("User saved.", "success")
+    flash("Person saved.", "success")
     return redirect(url_for(".show", id=user.id))
 
 
@@ -169,9 +175,9 @@ def delete(id: int) -> ResponseReturnValue:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        flash("User not deleted: other rows still refer to it.", "error")
+        flash("Person not deleted: other rows still refer to it.", "error")
         return redirect(url_for(".show", id=id))
-    flash("User deleted.", "success")
+    flash("Person deleted.", "success")
     return redirect(url_for(".index"))
 
 
