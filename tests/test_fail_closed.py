@@ -51,7 +51,8 @@ def _start_fails(gen_env: GenEnv, project: Path, env: dict[str, str]) -> str:
 
 @pytest.mark.slow
 def test_a_server_without_flask_config_runs_production(project: Path, gen_env: GenEnv, tmp_path: Path) -> None:
-    database = {"DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}"}
+    # The example mails: production needs its mail server too, which this test gives.
+    database = {"DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}", "MAIL_SERVER": "127.0.0.1"}
     assert "needs the environment variable(s) SECRET_KEY" in _start_fails(gen_env, project, database)
     short = _start_fails(gen_env, project, {**database, "SECRET_KEY": "x"})
     assert "needs a SECRET_KEY of at least 32 bytes (this one has 1)" in short

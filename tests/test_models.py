@@ -276,7 +276,12 @@ def test_example_with_models_runs_on_sqlite(spec_path: Path, built_example: Call
 def test_example_with_models_runs_on_postgres(spec_path: Path, generate, gen_env: GenEnv, postgres_url: str) -> None:  # type: ignore[no-untyped-def]
     project = generate(spec_path)
     gen_env.install(project)
-    env = {"FLASK_CONFIG": "production", "DATABASE_URL": postgres_url, "SECRET_KEY": "x" * 32}
+    # What production requires besides the database: a key, and for some examples a mail
+    # server and a Redis (the migrations connect to neither).
+    env = {
+        "FLASK_CONFIG": "production", "DATABASE_URL": postgres_url, "SECRET_KEY": "x" * 32,
+        "MAIL_SERVER": "127.0.0.1", "REDIS_URL": "redis://127.0.0.1:6379/0",
+    }  # fmt: skip
     _check_project(gen_env, project, env, {"TEST_DATABASE_URL": postgres_url})
     result = gen_env.run([gen_env.python, "manage.py", "db", "downgrade", "base"], cwd=project, env=env)
     assert result.returncode == 0, result.stderr
