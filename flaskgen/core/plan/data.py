@@ -127,6 +127,7 @@ class ModelsView(TypedView):
     utcnow: bool  # the time helpers the columns' ``now`` defaults call
     utc_today: bool
     utc_time: bool
+    hashes_passwords: bool  # the auth model: hash_password()
     tables: list[TableCtx]
     models: list[ModelCtx]
 
@@ -150,7 +151,7 @@ def _models_view(spec: ProjectSpec, models: list[ModelCtx], tables: list[TableCt
     # confirm() of the login model stamps the time with utcnow.
     confirm = spec.auth is not None and spec.auth.confirmed_column is not None
     now = "utcnow" in helpers or today or time or confirm
-    return ModelsView(imports, spec.models[0].name, now, today, time, tables, models)
+    return ModelsView(imports, spec.models[0].name, now, today, time, spec.auth is not None, tables, models)
 
 
 def contribute(spec: ProjectSpec) -> Contribution:
@@ -171,7 +172,12 @@ def contribute(spec: ProjectSpec) -> Contribution:
     tables = [_table_ctx(t) for t in spec.association_tables]
     imports = _imports(spec.models, tables)
     if spec.auth is not None:
-        imports += ["from flask_login import UserMixin", "from werkzeug.security import check_password_hash, generate_password_hash", "import secrets"]
+        imports += [
+            "from flask import current_app",
+            "from flask_login import UserMixin",
+            "from werkzeug.security import check_password_hash, generate_password_hash",
+            "import secrets",
+        ]
     view = _models_view(spec, models, tables, imports)
     out.files.append(PlannedFile(f"{pkg}/models.py", "project/package/models.py.jinja", view, python=True))
     initial = revision((), schema_of(spec.models, spec.association_tables))

@@ -413,6 +413,9 @@ def cookie_defaults(defined: dict[str, dict[str, Any]], out: dict[str, dict[str,
     subdomain routes, a profile with a literal SERVER_NAME shares the session (and the
     remember-me cookie) with its subdomains, so one login covers ``admin.<server>`` too.
     """
+    if "PASSWORD_HASH_METHOD" not in defined.get("testing", {}):
+        # scrypt takes a quarter of a second a hash, by design: the tests make many users.
+        out["testing"]["PASSWORD_HASH_METHOD"] = "pbkdf2:sha256:1000"
     if not any("REMEMBER_COOKIE_DURATION" in body for body in defined.values()):
         # Flask-Login's default is a year; a stolen remember cookie should not live that long.
         out["base"]["REMEMBER_COOKIE_DURATION"] = "14d"

@@ -82,6 +82,7 @@ class TestingConfig(BaseConfig):
     SECRET_KEY: str | FromEnv = "testing-not-secret"
     TESTING = True
     SQLALCHEMY_DATABASE_URI = "sqlite://"
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     RATELIMIT_STORAGE_URI: str | FromEnv = "memory://"
     RATELIMIT_ENABLED = False
     MAIL_BACKEND = "locmem"

@@ -81,6 +81,7 @@ class DevelopmentConfig(BaseConfig):
 class TestingConfig(BaseConfig):
     """The testing profile."""
 
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     SESSION_COOKIE_DOMAIN = "crm.test"
     REMEMBER_COOKIE_DOMAIN = "crm.test"
     RATELIMIT_STORAGE_URI: str | FromEnv = "memory://"

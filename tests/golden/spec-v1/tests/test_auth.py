@@ -25,7 +25,7 @@ from mycrm.auth.forms import MAX_PASSWORD
 from mycrm.auth.views import HOME, is_safe_next
 from mycrm.config import load_config
 from mycrm.extensions import db
-from mycrm.models import User
+from mycrm.models import User, hash_password
 
 LOGIN = "/auth/login"
 REGISTER = "/auth/register"
@@ -528,6 +528,18 @@ def test_changing_the_password_needs_the_current_one_and_ends_other_sessions(
     assert (
         client.get("/auth/password").status_code == 200
     )  # this browser stays logged in
+
+
+def test_only_the_tests_hash_passwords_cheaply(app: Flask) -> None:
+    """The testing profile's PASSWORD_HASH_METHOD makes users quick to create; every
+    other profile keeps werkzeug's default, scrypt."""
+    assert "PASSWORD_HASH_METHOD" not in load_config(
+        "production", PRODUCTION_ENVIRONMENT
+    )
+    with app.app_context():
+        assert hash_password("a password").startswith("pbkdf2:sha256:1000$")
+        app.config.pop("PASSWORD_HASH_METHOD")
+        assert hash_password("a password").startswith("scrypt:")
 
 
 def test_production_remember_cookie_is_as_safe_as_the_session_cookie() -> None:

@@ -10,11 +10,11 @@ from functools import cache
 from flask import Request, request
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from ..api import is_api_request
 from ..extensions import db, login_manager
-from ..models import Role, Staff
+from ..models import Role, Staff, hash_password
 from .tokens import bearer_token, user_for_token
 
 ROLES = ("admin", "staff")  # auth.roles
@@ -45,7 +45,7 @@ def load_user_from_token(request: Request) -> Staff | None:
 def _dummy_hash() -> str:
     """A hash to check passwords against when no user has the identity, so an unknown
     email costs as much time as a wrong password."""
-    return generate_password_hash("no user has this password")
+    return hash_password("no user has this password")
 
 
 def normalise_identity(email: str) -> str:
@@ -73,7 +73,7 @@ def authenticate(email: str, password: str) -> Staff | None:
 def create_user(email: str, password: str, name: str) -> Staff | None:
     """Save a new user with a hashed password; None if the email is taken."""
     if find_user(email) is not None:
-        generate_password_hash(password)  # the time a new account takes: no enumeration
+        hash_password(password)  # the time a new account takes: no enumeration
         return None
     user = Staff(email=normalise_identity(email), name=name)
     user.set_password(password)

@@ -9,10 +9,10 @@ from functools import cache
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from ..extensions import db, login_manager
-from ..models import Account
+from ..models import Account, hash_password
 
 
 @login_manager.user_loader
@@ -28,7 +28,7 @@ def load_user(token: str) -> Account | None:
 def _dummy_hash() -> str:
     """A hash to check passwords against when no user has the identity, so an unknown
     email costs as much time as a wrong password."""
-    return generate_password_hash("no user has this password")
+    return hash_password("no user has this password")
 
 
 def normalise_identity(email: str) -> str:
@@ -58,7 +58,7 @@ def create_user(
 ) -> Account | None:
     """Save a new user with a hashed password; None if the email is taken.    The user logs in once their address is confirmed (``confirmed``: it is already)."""
     if find_user(email) is not None:
-        generate_password_hash(password)  # the time a new account takes: no enumeration
+        hash_password(password)  # the time a new account takes: no enumeration
         return None
     user = Account(email=normalise_identity(email), display_name=display_name)
     user.set_password(password)

@@ -9,10 +9,10 @@ from functools import cache
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from ..extensions import db, login_manager
-from ..models import User
+from ..models import User, hash_password
 
 
 @login_manager.user_loader
@@ -28,7 +28,7 @@ def load_user(token: str) -> User | None:
 def _dummy_hash() -> str:
     """A hash to check passwords against when no user has the identity, so an unknown
     email costs as much time as a wrong password."""
-    return generate_password_hash("no user has this password")
+    return hash_password("no user has this password")
 
 
 def normalise_identity(email: str) -> str:
@@ -56,7 +56,7 @@ def authenticate(email: str, password: str) -> User | None:
 def create_user(email: str, password: str, name: str) -> User | None:
     """Save a new user with a hashed password; None if the email is taken."""
     if find_user(email) is not None:
-        generate_password_hash(password)  # the time a new account takes: no enumeration
+        hash_password(password)  # the time a new account takes: no enumeration
         return None
     user = User(email=normalise_identity(email), name=name)
     user.set_password(password)
