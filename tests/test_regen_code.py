@@ -36,6 +36,8 @@ CHEAPEST = '''
 @bp.get("/cheapest")
 def cheapest() -> ResponseReturnValue:
     """The name of the cheapest product."""
+    from sqlalchemy import select  # the generated module imports it no longer
+
     row = db.session.scalars(select(Product).order_by(Product.price)).first()
     return {"name": row.name if row else None}
 '''

@@ -412,9 +412,9 @@ class ResourceCtx:
 
     @property
     def filter_labels(self) -> tuple[tuple[str, str], ...]:
-        """(argument, label) of the search and the filters, as the applied list names them."""
-        search = (("q", "Search"),) if self.search else ()
-        return (*search, *((arg, label) for f in self.filters for arg, label, _, _ in f.args))
+        """(argument, label) of the filters, as the applied list names them (the search
+        that is applied shows on a line of its own)."""
+        return tuple((arg, label) for f in self.filters for arg, label, _, _ in f.args)
 
     @property
     def filter_pickers(self) -> tuple[tuple[str, str], ...]:

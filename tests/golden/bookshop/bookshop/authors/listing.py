@@ -50,9 +50,6 @@ ListArgs = Schema.from_dict(
 LIST_ARGS = (
     ListArgs()
 )  # one instance for every page: a schema is reusable, and costly to make
-LABELS = {  # how the page names each applied argument
-    "q": "Search",
-}
 
 
 def read_args(source: Mapping[str, Any]) -> dict[str, Any]:

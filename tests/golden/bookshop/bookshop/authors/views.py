@@ -15,12 +15,12 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import IntegrityError
 
 from ..access import require
-from ..crud import applied_filters, get_or_404, kept, page_number
+from ..crud import get_or_404, kept, page_number
 from ..extensions import db
 from ..listing import Listing
 from ..models import Author
 from .forms import AuthorForm
-from .listing import LABELS, LOAD, PER_PAGE, list_query, read_args
+from .listing import LOAD, PER_PAGE, list_query, read_args
 
 bp = Blueprint("authors", __name__, url_prefix="/authors")
 RESOURCE = "authors"  # its rules live in access.RESOURCES
@@ -70,7 +70,7 @@ def index() -> ResponseReturnValue:
         "authors/index.html",
         listing=Listing(page, args.get("sort", ""), args.get("q", "")),
         keep=kept(args, request.args),
-        applied=applied_filters(args, LABELS, {}),
+        applied=[],
     )
 
 

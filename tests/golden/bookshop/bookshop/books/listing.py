@@ -90,7 +90,6 @@ LIST_ARGS = (
     ListArgs()
 )  # one instance for every page: a schema is reusable, and costly to make
 LABELS = {  # how the page names each applied argument
-    "q": "Search",
     "author": "Author",
     "format": "Format",
     "in_stock": "In stock",

@@ -70,7 +70,6 @@ LIST_ARGS = (
     ListArgs()
 )  # one instance for every page: a schema is reusable, and costly to make
 LABELS = {  # how the page names each applied argument
-    "q": "Search",
     "department": "Department",
     "active": "Active",
     "joined_from": "Joined from",
