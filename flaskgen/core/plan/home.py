@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flaskgen.core.plan.base import Contribution, Phase, PlannedFile, TypedView
-from flaskgen.core.plan.titles import human, model_title
 from flaskgen.core.spec.base import snake
 from flaskgen.core.spec.resources import Resource
 from flaskgen.core.spec.types import Project, ProjectSpec, Route
@@ -70,7 +69,7 @@ def _source(spec: ProjectSpec, resource: Resource) -> SourceCtx:
     newest = f"{cls}.created_at" if created is not None and created.type == "datetime" else f"{cls}.{pk}"
     label = f"{cls}.{model.label}" if model.label else "None"
     owned = spec.auth is not None and "owner" in resource.rule("read")
-    return SourceCtx(resource.key, human(resource.key), model_title(model), cls, label, newest, pk, owned)
+    return SourceCtx(resource.key, model.plural, model.title, cls, label, newest, pk, owned)
 
 
 def contribute(spec: ProjectSpec) -> Contribution:

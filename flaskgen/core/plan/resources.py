@@ -13,11 +13,10 @@ from typing import Any
 
 from flaskgen.core.plan.base import Contribution, NoNames, Phase, PlannedFile, TypedView
 from flaskgen.core.plan.samples import is_short, numeric_sample, room, text_sample
-from flaskgen.core.plan.titles import column_title, human, model_title, plural, value_titles
 from flaskgen.core.spec.base import camel, snake
 from flaskgen.core.spec.resources import Resource
 from flaskgen.core.spec.types import Column, Model, Project, ProjectSpec, Relationship
-from flaskgen.core.spec.words import human as _human
+from flaskgen.core.spec.words import human
 
 # flask-swagger-ui ships Swagger UI 5 (which reads OpenAPI 3.1); the project serves its
 # files itself, with a page whose initializer is a static file (see api.py).
@@ -389,7 +388,7 @@ class ResourceCtx:
     @property
     def search_names(self) -> str:
         """What the search box looks in, for its placeholder: "title or isbn"."""
-        names = [column_title(c).lower() for n in self.resource.search if (c := self.model.column(n)) is not None]
+        names = [label.lower() for label in self.search_labels]
         return ", ".join(names[:-1]) + (" or " if len(names) > 1 else "") + names[-1] if names else ""
 
     @property
@@ -700,7 +699,7 @@ def _column_args(column: Column, required: bool) -> list[str]:
     if extra:
         args.append(extra)
     if column.type == "enum":
-        args.append(f"choices=[{', '.join(f'SelectChoice({v!r}, {t!r})' for v, t in value_titles(column))}]")
+        args.append(f"choices=[{', '.join(f'SelectChoice({v!r}, {t!r})' for v, t in column.titles)}]")
     if column.type == "numeric" and column.scale is not None:
         args.append(f"places={column.scale}")
     if column.type in ("string", "text") and column.nullable:
@@ -716,7 +715,7 @@ def _column_field(column: Column, var: str) -> FieldCtx:
     cls, _ = FIELD_CLASSES[column.type]
     required = not column.nullable and column.type != "boolean"
     required = required and (column.default_expr is None or column.type == "enum")
-    declaration = f"{column.name} = {cls}({', '.join([repr(column_title(column)), *_column_args(column, required)])})"
+    declaration = f"{column.name} = {cls}({', '.join([repr(column.title), *_column_args(column, required)])})"
     data = f"self.{column.name}.data"
     value = f"uuid.UUID({data})" if column.type == "uuid" else data
     populate = f"{var}.{column.name} = {value}" + (f" if {data} else None" if column.type == "uuid" else "")
@@ -727,7 +726,7 @@ def _column_field(column: Column, var: str) -> FieldCtx:
         populate = f"if {blank}:\n            {var}.{column.name} = {value}"
     uses = _column_uses(column, cls, required)
     return FieldCtx(
-        column.name, column_title(column), declaration, "column", column, None, required, column.unique, populate, uses=uses,
+        column.name, column.title, declaration, "column", column, None, required, column.unique, populate, uses=uses,
         help=_column_help(column),
     )
 
@@ -802,7 +801,7 @@ def row_name(model: Model, var: str) -> str:
     "<title> #<key>" (never a bare "#2")."""
     if model.label:
         return f"{var}.{model.label}"
-    return f"{(model_title(model) + ' #')!r} ~ {var}.{model.primary_key.name}"
+    return f"{(model.title + ' #')!r} ~ {var}.{model.primary_key.name}"
 
 
 def read_check(spec: ProjectSpec, resource: Resource | None) -> str:
@@ -822,7 +821,7 @@ def _list_columns(spec: ProjectSpec, resource: Resource, by_model: dict[str, Res
             assert column is not None
             cell = shown_value(model, column, "row")
             number = column.type in NUMBER_TYPES
-            out.append(ListColumnCtx(name, column_title(column), cell, None, "", "", f"{model.name}.{name}", number))
+            out.append(ListColumnCtx(name, column.title, cell, None, "", "", f"{model.name}.{name}", number))
             continue
         parent = by_model.get(rel.model)
         label = row_name(parent.model, f"row.{name}") if parent else f"row.{rel.fk_column}"
@@ -931,8 +930,8 @@ def _relation_filter(spec: ProjectSpec, resource: Resource, rel: Relationship) -
     constant = f"{rel.name.upper()}_FILTER"
     picker = f"({label}, {key}, '', {read_rules(spec, related)!r})"
     condition = f"{resource.model.name}.{fk.name} == args[{rel.name!r}]"
-    arg = (rel.name, _human(rel.name), KEY_FIELDS[fk.type], condition)
-    return FilterCtx(rel.name, _human(rel.name), "choice", (arg,), choices=f"picker_options({constant}, args.get({rel.name!r}))", picker=(constant, picker), related=related.name, related_pk=related.primary_key.name, factory=f"new_{snake(related.name)}")
+    arg = (rel.name, human(rel.name), KEY_FIELDS[fk.type], condition)
+    return FilterCtx(rel.name, human(rel.name), "choice", (arg,), choices=f"picker_options({constant}, args.get({rel.name!r}))", picker=(constant, picker), related=related.name, related_pk=related.primary_key.name, factory=f"new_{snake(related.name)}")
 
 
 def _csv_cell(resource: Resource, name: str, by_model: dict[str, Resource]) -> str:
@@ -1256,7 +1255,7 @@ def resource_ctx(spec: ProjectSpec, resource: Resource) -> ResourceCtx:
         schema_fields=tuple(f.line for f in _schema_fields(resource, fields)),
         schema_imports=schema_imports(_schema_fields(resource, fields)),
         json_keys=tuple(c.name for c in model.columns if c.type != "binary"),
-        show_columns=tuple(ShowValueCtx(column_title(c), shown_value(model, c, var)) for c in model.columns if c.type != "binary"),
+        show_columns=tuple(ShowValueCtx(c.title, shown_value(model, c, var)) for c in model.columns if c.type != "binary"),
         label_sorts=_label_sorts(resource, models, columns),
         **_test_values(resource, fields, models),
         **_access_values(spec, resource),
@@ -1524,7 +1523,7 @@ class DisplayView(TypedView):
 def _page_helper_files(spec: ProjectSpec) -> list[PlannedFile]:
     """What every resource's pages share: the display filters, the list helper and the list macros."""
     pkg = spec.project.package
-    titles = tuple((f"{m.name}.{c.name}", value_titles(c)) for m in spec.models for c in m.columns if c.type == "enum")
+    titles = tuple((f"{m.name}.{c.name}", c.titles) for m in spec.models for c in m.columns if c.type == "enum")
     display = DisplayView(spec.project, titles)
     return [
         PlannedFile(f"{pkg}/display.py", "project/package/display.py.jinja", display, python=True),

@@ -58,11 +58,15 @@ log = logging.getLogger(__name__)
 
 
 def connection() -> Redis:
-    """A client of the Redis at ``REDIS_URL``."""
-    url = current_app.config.get("REDIS_URL")
-    if not url:
-        raise RuntimeError(NO_REDIS)
-    return Redis.from_url(url)
+    """The app's client of the Redis at ``REDIS_URL``: one per app (and process), so
+    requests that enqueue reuse its pooled connections."""
+    client: Redis | None = current_app.extensions.get("redis")
+    if client is None:
+        url = current_app.config.get("REDIS_URL")
+        if not url:
+            raise RuntimeError(NO_REDIS)
+        client = current_app.extensions["redis"] = Redis.from_url(url)
+    return client
 
 
 def queue() -> Queue:

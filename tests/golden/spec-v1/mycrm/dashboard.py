@@ -53,7 +53,7 @@ SOURCES = (
         Department.id,
         "id",
     ),
-    Source("users", "Users", "Person", User, User.email, User.created_at, "id"),
+    Source("users", "People", "Person", User, User.email, User.created_at, "id"),
 )
 
 
