@@ -16,8 +16,9 @@ from flaskgen.specfile import read_spec
 from tests.conftest import example_paths, render_text
 from tests.genenv import REQUIREMENTS
 
-# Libraries a generated project may import that ship no type hints of their own.
-UNTYPED = {"flask_bootstrap", "flask_login", "flask_mailman", "flask_smorest", "flask_wtf"}
+# Libraries a generated project may import that ship no type hints of their own (or,
+# like factory_boy, leave most arguments untyped).
+UNTYPED = {"factory", "flask_bootstrap", "flask_login", "flask_mailman", "flask_smorest", "flask_wtf"}
 # Distribution -> the stub package a project that depends on it needs in its dev extra.
 STUB_PACKAGES = {"flask-migrate": "types-flask-migrate", "flask-wtf": "types-wtforms"}
 

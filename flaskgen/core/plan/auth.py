@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from flaskgen.core.plan.base import Contribution, Extension, Phase, PlannedFile, TypedView
 from flaskgen.core.plan.features import production_environment
 from flaskgen.core.spec.auth import BLUEPRINT, TOKEN_NAME_LENGTH, URL_PREFIX
-from flaskgen.core.spec.types import Auth, Import, Project, ProjectSpec
+from flaskgen.core.spec.types import Auth, Project, ProjectSpec
 
 if TYPE_CHECKING:
     from flaskgen.core.plan.project import NavLink

@@ -20,7 +20,6 @@ from flaskgen.core.plan.base import (
     ProjectView,
     TypedView,
 )
-from flaskgen.core.plan.samples import numeric_sample_expr, text_sample_expr, uses_codes
 from flaskgen.core.spec.base import snake
 from flaskgen.core.spec.orm import (
     IMPLIED_TYPES,
@@ -76,11 +75,7 @@ class ModelCtx:
     columns: tuple[str, ...]  # "name: Mapped[...] = mapped_column(...)"
     relationships: tuple[str, ...]
     repr_expr: str  # an f-string
-    factory: str  # name of the test factory function
-    factory_values: tuple[tuple[str, str], ...]  # (keyword, expression) in the factory
     bases: str = "Model"
-    factory_modules: frozenset[str] = frozenset()  # modules the factory's samples use
-    numbered: bool = False  # some sample uses the row's number ``n``
     auth: AuthModel | None = None  # the model people log in as
 
 
@@ -137,10 +132,8 @@ class ModelTestsView(TypedView):
     """tests/test_models.py."""
 
     project: Project
-    models: list[ModelCtx]
     relationship_tests: list[RelationshipTest]
-    test_imports: list[str]
-    codes: bool = False  # code(n): short samples for columns too short for a number
+    factory_names: list[str]  # the factories the relationship tests name
 
 
 def _models_view(spec: ProjectSpec, models: list[ModelCtx], tables: list[TableCtx], imports: list[str]) -> ModelsView:
@@ -188,7 +181,9 @@ def contribute(spec: ProjectSpec) -> Contribution:
         PlannedFile("migrations/README", "project/migrations/README.jinja", NoNames()),
         revision_file(initial),
     ]
-    tests = ModelTestsView(spec.project, models, _relationship_tests(spec), _test_imports(models), uses_codes(spec.models))
+    relationships = _relationship_tests(spec)
+    names = sorted({f"{m.name}Factory" for t in relationships for m in (t.owner, t.other)})
+    tests = ModelTestsView(spec.project, relationships, names)
     out.files.append(PlannedFile("tests/test_models.py", "project/tests/test_models.py.jinja", tests, python=True))
     out.files.append(PlannedFile("tests/test_migrations.py", "project/tests/test_migrations.py.jinja", ProjectView(spec.project), python=True))
     return out
@@ -274,75 +269,13 @@ def _repr(model: Model) -> str:
     return f'f"<{model.name} {fields}>"'
 
 
-# Samples of unique dates and times: one of its own per row (a day's 1440 times of day).
-UNIQUE_TIMES = {
-    "date": "datetime.date(2024, 1, 1) + datetime.timedelta(days=n)",
-    "datetime": "datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC) + datetime.timedelta(minutes=n)",
-    "time": "datetime.time(n // 60 % 24, n % 60)",
-}
-# Samples that use ``n``, the row's number (the factory draws one only for them).
-NUMBERED_TYPES = frozenset({"string", "integer", "big_integer", "float", "numeric", "text", "json"})
-
-
-def _sample(column: Column) -> str | None:
-    """A value for a required column in the generated tests (``n`` is unique per row)."""
-    if column.nullable or column.default_expr is not None or column.foreign_key:
-        return None
-    kind = column.type
-    if kind in ("string", "text"):
-        return text_sample_expr(column.name, column.length)
-    if kind == "numeric":
-        return numeric_sample_expr(column.precision, column.scale)
-    if kind == "enum" and column.unique:  # a value of its own per row
-        return f"{tuple(column.values)!r}[n % {len(column.values)}]"
-    if column.unique and kind in UNIQUE_TIMES:
-        return UNIQUE_TIMES[kind]
-    return {
-        "integer": "n",
-        "big_integer": "n",
-        "float": "n / 2",
-        "numeric": "decimal.Decimal(n)",
-        "boolean": "True",
-        "date": "datetime.date(2024, 1, 1)",
-        "datetime": "datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)",
-        "time": "datetime.time(12, 30)",
-        "json": '{"n": n}',
-        "uuid": "uuid.uuid4()",
-        "enum": repr(column.values[0]) if column.values else "''",
-        "binary": 'b"\\x00\\x01"',
-    }[kind]
-
-
 def _model_ctx(spec: ProjectSpec, model: Model) -> ModelCtx:
-    values: list[tuple[str, str]] = []
-    modules: set[str] = set()
-    numbered = False
-    single_pk = sum(c.primary_key for c in model.columns) == 1
-    for column in model.columns:
-        if column.primary_key and single_pk and column.type in ("integer", "big_integer"):
-            continue
-        sample = _sample(column)
-        if sample is not None:
-            values.append((column.name, sample))
-            numbered = numbered or column.type in NUMBERED_TYPES or (column.unique and column.type in ("enum", *UNIQUE_TIMES))
-            modules |= {TYPE_MODULES[column.type]} if column.type in TYPE_MODULES else set()
-        elif column.foreign_key and not column.nullable and column.default_expr is None:
-            rel = next((r for r in model.relationships if r.kind == "many_to_one" and r.fk_column == column.name), None)
-            if rel is not None:
-                values.append((rel.name, f"new_{snake(rel.model)}()"))
-            else:
-                parent = next(m for m in spec.models if m.table == column.ref_table)
-                values.append((column.name, f"_saved(new_{snake(parent.name)}()).{column.ref_column}"))
     return ModelCtx(
         model=model,
         doc=model.doc or f"A row of the ``{model.table}`` table.",
         columns=tuple(_column_line(c) for c in model.columns),
         relationships=tuple(_relationship_line(r) for r in model.relationships),
         repr_expr=_repr(model),
-        factory=f"new_{snake(model.name)}",
-        factory_values=tuple(values),
-        factory_modules=frozenset(modules),
-        numbered=numbered,
         **_auth_fields(spec, model),
     )
 
@@ -418,8 +351,3 @@ def _relationship_tests(spec: ProjectSpec) -> list[RelationshipTest]:
                 )
             )
     return tests
-
-
-def _test_imports(models: list[ModelCtx]) -> list[str]:
-    """The modules the factories' sample values use."""
-    return [f"import {module}" for module in sorted({m for ctx in models for m in ctx.factory_modules})]

@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flaskgen.core.plan.base import Contribution, Phase, PlannedFile, TypedView
-from flaskgen.core.spec.base import snake
 from flaskgen.core.spec.resources import Resource
 from flaskgen.core.spec.types import Project, ProjectSpec, Route
 
@@ -90,7 +89,7 @@ def contribute(spec: ProjectSpec) -> Contribution:
         first_open,
         tuple(r.key for r in shown if r.key not in anyone),
         spec.auth.roles if spec.auth else (),
-        f"new_{snake(first_open.cls)}" if first_open else "",
+        f"{first_open.cls}Factory" if first_open else "",
         spec.auth.model if spec.auth else "",
     )
     pkg = spec.project.package

@@ -14,7 +14,18 @@ from typing import TYPE_CHECKING, Any
 
 from werkzeug.http import HTTP_STATUS_CODES
 
-from flaskgen.core.plan import access, auth, data, deploy, features, home, jobs, mail, resources
+from flaskgen.core.plan import (
+    access,
+    auth,
+    data,
+    deploy,
+    features,
+    home,
+    jobs,
+    mail,
+    resources,
+    seed,
+)
 from flaskgen.core.plan.base import (
     Contribution,
     Extension,
@@ -27,8 +38,8 @@ from flaskgen.core.plan.base import (
 )
 from flaskgen.core.pysrc import pysrc
 from flaskgen.core.spec.auth import BLUEPRINT as AUTH_BLUEPRINT
-from flaskgen.core.spec.auth import auth_rules
 from flaskgen.core.spec.auth import URL_PREFIX as AUTH_PREFIX
+from flaskgen.core.spec.auth import auth_rules
 from flaskgen.core.spec.base import join_prefix, snake
 from flaskgen.core.spec.config import ENV_RE, resolved_setting
 from flaskgen.core.spec.types import (
@@ -62,6 +73,7 @@ LOCAL_STUBS = {
     "Flask-WTF": ("flask_wtf/__init__.pyi", "flask_wtf/csrf.pyi"),
     "flask-smorest": ("flask_smorest.pyi",),
     "Flask-Mailman": ("flask_mailman.pyi",),
+    "factory-boy": ("factory/__init__.pyi", "factory/alchemy.pyi", "factory/random.pyi"),
 }
 
 
@@ -767,7 +779,7 @@ def _project_files(spec: ProjectSpec, parts: list[Contribution]) -> list[Planned
     app_imports, setup_lines = _app_setup(spec, parts)
     groups = dependencies(spec, parts)
     markers = [m for part in parts for m in part.markers]
-    stubs = local_stubs(groups[""])
+    stubs = local_stubs(groups[""] + groups["dev"])
     return [PlannedFile(f"typings/{stub}", f"project/typings/{stub}.jinja", NoNames()) for stub in stubs] + [
         PlannedFile("pyproject.toml", "project/pyproject.toml.jinja", PyprojectView(spec.project, bool(stubs), groups.pop(""), sorted(groups.items()), markers)),
         PlannedFile(".flaskenv", "project/flaskenv.jinja", ProjectView(spec.project)),
@@ -968,6 +980,7 @@ def plan(spec: ProjectSpec, spec_name: str = "spec.yaml") -> list[PlannedFile]:
         home.contribute(spec),
         deploy.contribute(spec),
         jobs.contribute(spec),
+        seed.contribute(spec),
     ]
     files = _project_files(spec, parts) + _app_files(spec, parts) + _html_files(spec) + _test_files(spec, parts)
     files += [f for part in parts for f in part.files]

@@ -471,7 +471,7 @@ class ResourceCtx:
     def owner_factory(self) -> str:
         """The auth model's factory, where visitors list only their own rows: the list
         tests add a row of another user's, which no list of theirs may show."""
-        return f"new_{snake(self.auth_model)}" if self.owner_scoped and not self.self_owned and self.list_rows else ""
+        return f"{self.auth_model}Factory.build" if self.owner_scoped and not self.self_owned and self.list_rows else ""
 
     @property
     def combined_test(self) -> bool:
@@ -931,7 +931,7 @@ def _relation_filter(spec: ProjectSpec, resource: Resource, rel: Relationship) -
     picker = f"({label}, {key}, '', {read_rules(spec, related)!r})"
     condition = f"{resource.model.name}.{fk.name} == args[{rel.name!r}]"
     arg = (rel.name, human(rel.name), KEY_FIELDS[fk.type], condition)
-    return FilterCtx(rel.name, human(rel.name), "choice", (arg,), choices=f"picker_options({constant}, args.get({rel.name!r}))", picker=(constant, picker), related=related.name, related_pk=related.primary_key.name, factory=f"new_{snake(related.name)}")
+    return FilterCtx(rel.name, human(rel.name), "choice", (arg,), choices=f"picker_options({constant}, args.get({rel.name!r}))", picker=(constant, picker), related=related.name, related_pk=related.primary_key.name, factory=f"{related.name}Factory.build")
 
 
 def _csv_cell(resource: Resource, name: str, by_model: dict[str, Resource]) -> str:
@@ -1119,7 +1119,7 @@ def _picker(field: FieldCtx, rules: tuple[tuple[str, ...], ...], models: dict[st
         key=f"{related.name}.{related.primary_key.name}",
         blank="" if many else ("Choose …" if field.required else "—"),
         many=many,
-        factory=f"new_{snake(related.name)}",
+        factory=f"{related.name}Factory.build",
         label_attr=related.label or "",
         rules=rules,
         label_value=_label_value(related),
@@ -1182,7 +1182,7 @@ def _crud_imports(fields: tuple[FieldCtx, ...]) -> tuple[str, ...]:
 
 def _parents(fields: tuple[FieldCtx, ...]) -> tuple[tuple[str, str, str, str], ...]:
     return tuple(
-        (f.name, f.related.name, f"new_{snake(f.related.name)}", f.related.primary_key.name)
+        (f.name, f.related.name, f"{f.related.name}Factory.build", f.related.primary_key.name)
         for f in fields
         if f.kind == "many_to_one" and f.required and f.related
     )
@@ -1198,7 +1198,7 @@ def _needed_by(resource: Resource, models: dict[str, Model]) -> tuple[tuple[str,
         fk = child.column(rel.fk_column or "")
         back = child.relationship(rel.back_populates or "")
         if fk is not None and not fk.nullable and back is not None:
-            out.append((child.name, f"new_{snake(child.name)}", back.name))
+            out.append((child.name, f"{child.name}Factory.build", back.name))
     return tuple(out)
 
 
@@ -1378,7 +1378,7 @@ def _label_sorts(resource: Resource, models: dict[str, Model], columns: tuple[Li
         parent = models[rel.model]
         label = parent.column(parent.label or "")
         if label is not None and label.type in ("string", "text") and (label.length is None or label.length >= 7):
-            out.append(LabelSortCtx(c.name, f"new_{snake(parent.name)}", label.name))
+            out.append(LabelSortCtx(c.name, f"{parent.name}Factory.build", label.name))
     return tuple(out)
 
 
@@ -1470,7 +1470,8 @@ def _tests_view(spec: ProjectSpec, r: ResourceCtx) -> ResourceTestsView:
         {f for _, _, f, _ in r.parents} | {f for _, f, _ in r.needed_by} | {p.factory for p in (*r.pickers[:1], *r.login_only_pickers)} | {s.factory for s in r.label_sorts}
         | {f.factory for f in r.relation_filters} | ({r.owner_factory} if r.owner_factory else set())
     )
-    return ResourceTestsView(spec.project, r, factories, f"new_{snake(r.cls)}", _signed_in_row(spec, r))
+    names = sorted({f.split(".")[0] for f in factories} | {f"{r.cls}Factory"} | ({"code", "letter"} if r.short_samples else set()))
+    return ResourceTestsView(spec.project, r, names, f"{r.cls}Factory.build", _signed_in_row(spec, r))
 
 
 def _signed_in_row(spec: ProjectSpec, r: ResourceCtx) -> tuple[str, str] | None:

@@ -90,3 +90,11 @@ def room(column: Column) -> int | None:
     if column.type == "numeric" and column.precision is not None and column.precision < NUMBER_WIDTH:
         return int(10**column.precision)
     return None
+
+
+# Samples of unique dates and times: one of its own per row (a day's 1440 times of day).
+UNIQUE_TIMES = {
+    "date": "datetime.date(2024, 1, 1) + datetime.timedelta(days=n)",
+    "datetime": "datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC) + datetime.timedelta(minutes=n)",
+    "time": "datetime.time(n // 60 % 24, n % 60)",
+}

@@ -15,7 +15,15 @@ from flaskgen.core.spec.base import claim_rule, snake
 from flaskgen.core.spec.loader import KeyPath
 from flaskgen.core.spec.routes import parse_rule
 from flaskgen.core.spec.schema import did_you_mean
-from flaskgen.core.spec.types import AssociationTable, Auth, Blueprint, Column, Model, Relationship, Route
+from flaskgen.core.spec.types import (
+    AssociationTable,
+    Auth,
+    Blueprint,
+    Column,
+    Model,
+    Relationship,
+    Route,
+)
 
 if TYPE_CHECKING:
     from flaskgen.core.spec.base import Ctx, RouteCheck

@@ -19,7 +19,6 @@ from flaskgen.core.spec.mail import normalize_mail
 from flaskgen.core.spec.orm import normalize_models
 from flaskgen.core.spec.resources import normalize_resources
 from flaskgen.core.spec.routes import parse_rule
-from flaskgen.core.spec.schema import did_you_mean
 from flaskgen.core.spec.types import (
     AssociationTable,
     Auth,
@@ -58,6 +57,8 @@ RESERVED_UPLOADS = frozenset(
     }
 )  # fmt: skip
 # Names the generated commands module imports; a command's parameter may not take them.
+# The command a spec with models gets (python manage.py seed).
+SEED_COMMAND = "seed"
 RESERVED_PARAMETERS = frozenset({"click", "with_appcontext", "annotations"})
 # Names the generated middleware module imports or defines itself.
 RESERVED_CLASSES = frozenset({"ProxyFix", "Flask", "Iterable", "StartResponse", "WSGIApplication", "WSGIEnvironment"})
@@ -296,6 +297,9 @@ def _commands(ctx: Ctx, extras: Extras) -> None:
         body = body or {}
         if name in BUILTIN_COMMANDS:
             ctx.error(path, f"'{name}' is a built-in flask command ({', '.join(sorted(BUILTIN_COMMANDS))}); pick another name", key=True)
+            continue
+        if name == SEED_COMMAND and ctx.get(("models",)):
+            ctx.error(path, f"models: generates the {SEED_COMMAND} command (made-up rows for every table); remove this one or rename it", key=True)
             continue
         function_name = name.replace("-", "_") + "_command"
         if function_name in functions:

@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from flaskgen.core.spec import routing
-from flaskgen.core.spec.base import APP_MODULES, claim_rule, snake
 from flaskgen.core.spec.access import ANYONE, Access, Rule, resource_access, resource_owner
+from flaskgen.core.spec.base import APP_MODULES, claim_rule, snake
 from flaskgen.core.spec.hazards import IMPORTED_CLASSES, SCHEMA_ATTRIBUTES
 from flaskgen.core.spec.loader import KeyPath
 from flaskgen.core.spec.orm import NOW_DEFAULTS

@@ -11,6 +11,7 @@ from typing import Any
 from werkzeug.routing import Rule
 
 from flaskgen.core.spec import routing
+from flaskgen.core.spec.access import ANYONE, single_rule
 from flaskgen.core.spec.base import (
     APP_MODULES,
     VIEW_MODULE_NAMES,
@@ -19,7 +20,6 @@ from flaskgen.core.spec.base import (
     camel,
     join_prefix,
 )
-from flaskgen.core.spec.access import ANYONE, single_rule
 from flaskgen.core.spec.loader import KeyPath
 from flaskgen.core.spec.responses import parse_response
 from flaskgen.core.spec.schema import did_you_mean

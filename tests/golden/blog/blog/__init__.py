@@ -14,6 +14,7 @@ from .config import default_profile, load_config
 from .extensions import bootstrap, database_url, db, migrate
 from .health import register_health
 from .security import register_security
+from .seed import register_seed
 from .views import register_views
 
 
@@ -49,4 +50,5 @@ def create_app(
     bootstrap.init_app(app)
     register_views(app)
     register_health(app)
+    register_seed(app, profile)
     return app

@@ -30,6 +30,7 @@ from .extensions import (
 )
 from .health import register_health
 from .security import register_security
+from .seed import register_seed
 from .tags import bp as tags_bp
 from .uploads import register_uploads
 from .views import register_views
@@ -80,4 +81,5 @@ def create_app(
     app.register_blueprint(tags_bp)
     register_api(app)
     register_error_handlers(app)
+    register_seed(app, profile)
     return app

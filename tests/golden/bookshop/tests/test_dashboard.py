@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 from flask.testing import FlaskClient
 from flask_sqlalchemy import SQLAlchemy
-from test_models import new_book
 
 from bookshop.extensions import db
+from bookshop.factories import BookFactory
 from bookshop.models import Staff
 
 
@@ -23,7 +23,7 @@ def test_the_home_page_extends_the_layout(
 def test_a_card_counts_the_rows_and_links_the_newest(
     client: FlaskClient, database: SQLAlchemy
 ) -> None:
-    rows = [new_book() for _ in range(2)]
+    rows = [BookFactory.build() for _ in range(2)]
     db.session.add_all(rows)
     db.session.commit()
     page = client.get("/").get_data(as_text=True)

@@ -16,11 +16,11 @@ from flask import Flask, url_for
 from flask.testing import FlaskClient
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event, func, select
-from test_models import new_author, new_book
 from werkzeug.test import TestResponse
 
 from bookshop.auth.tokens import issue_token
 from bookshop.extensions import db
+from bookshop.factories import AuthorFactory, BookFactory
 from bookshop.models import Author, Staff
 
 _numbers = itertools.count(1000)
@@ -234,7 +234,7 @@ def test_sort_and_search(client: FlaskClient, database: SQLAlchemy) -> None:
 def test_a_row_still_needed_is_not_deleted(
     client: FlaskClient, database: SQLAlchemy
 ) -> None:
-    child = new_book()
+    child = BookFactory.build()
     db.session.add(child)
     db.session.commit()
     parent_id = child.author.id
@@ -475,7 +475,7 @@ def test_the_rules_answer_each_visitor(
         "update",
         "delete",
     ):  # a row to act on (a new one is made by create)
-        row = new_author(**_parent_rows())
+        row = AuthorFactory.build(**_parent_rows())
         db.session.add(row)
         db.session.commit()
         key = quote(str(row.id), safe="")

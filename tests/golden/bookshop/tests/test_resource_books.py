@@ -21,7 +21,6 @@ from flask import Flask, url_for
 from flask.testing import FlaskClient
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event, func, select
-from test_models import new_author, new_book, new_tag
 from werkzeug.test import TestResponse
 
 from bookshop import crud
@@ -29,6 +28,7 @@ from bookshop.auth.tokens import issue_token
 from bookshop.auth.users import grant_role
 from bookshop.crud import PICKER_LIMIT
 from bookshop.extensions import db
+from bookshop.factories import AuthorFactory, BookFactory, TagFactory
 from bookshop.models import Book, Staff
 
 _numbers = itertools.count(1000)
@@ -58,7 +58,7 @@ def _count() -> int:
 def _parents() -> dict[str, Any]:
     """Saved rows that a new Book must point at."""
     rows: dict[str, Any] = {
-        "author_id": new_author(),
+        "author_id": AuthorFactory.build(),
     }
     db.session.add_all(rows.values())
     db.session.commit()
@@ -225,7 +225,7 @@ def test_the_author_id_select_starts_on_an_empty_choice(
     client: FlaskClient, database: SQLAlchemy
 ) -> None:
     """It never preselects a row: a forgotten choice fails validation instead of saving the first one."""
-    db.session.add(new_author())
+    db.session.add(AuthorFactory.build())
     db.session.commit()
     page = client.get("/books/new").get_data(as_text=True)
     select_html = re.search(r'<select[^>]*id="author_id".*?</select>', page, re.S)
@@ -302,8 +302,11 @@ def test_sort_and_search(client: FlaskClient, database: SQLAlchemy) -> None:
 def test_sorting_by_author_follows_its_name(
     client: FlaskClient, database: SQLAlchemy
 ) -> None:
-    later, earlier = new_author(name="zz-sort"), new_author(name="aa-sort")
-    rows = [new_book(author=later), new_book(author=earlier)]
+    later, earlier = (
+        AuthorFactory.build(name="zz-sort"),
+        AuthorFactory.build(name="aa-sort"),
+    )
+    rows = [BookFactory.build(author=later), BookFactory.build(author=earlier)]
     db.session.add_all(rows)
     db.session.commit()  # "zz-sort" has the smaller id: sorting by the key would put it first
     links = [show_url(client, row) + '"' for row in rows]
@@ -316,7 +319,7 @@ def test_sorting_by_author_follows_its_name(
 def test_a_picker_loads_at_most_the_limit_and_searches_beyond(
     client: FlaskClient, database: SQLAlchemy
 ) -> None:
-    rows = [new_author() for _ in range(PICKER_LIMIT + 1)]
+    rows = [AuthorFactory.build() for _ in range(PICKER_LIMIT + 1)]
     db.session.add_all(rows)
     db.session.commit()
     page = client.get("/books/new").get_data(as_text=True)
@@ -335,7 +338,7 @@ def test_the_author_id_picker_shows_no_row_to_anonymous_visitors(
     app: Flask, database: SQLAlchemy
 ) -> None:
     """Its rows' own pages need a login: so does the picker, whatever page it sits on."""
-    db.session.add(new_author())
+    db.session.add(AuthorFactory.build())
     db.session.commit()
     anonymous = app.test_client()
     searched = anonymous.get("/books/options/author_id")
@@ -348,7 +351,7 @@ def test_the_tags_ids_picker_shows_no_row_to_anonymous_visitors(
     app: Flask, database: SQLAlchemy
 ) -> None:
     """Its rows' own pages need a login: so does the picker, whatever page it sits on."""
-    db.session.add(new_tag())
+    db.session.add(TagFactory.build())
     db.session.commit()
     anonymous = app.test_client()
     searched = anonymous.get("/books/options/tags_ids")
@@ -538,7 +541,7 @@ def test_the_list_filters(
     other: Any,
     query: dict[str, str],
 ) -> None:
-    rows = [new_book(**{column: wanted}), new_book(**{column: other})]
+    rows = [BookFactory.build(**{column: wanted}), BookFactory.build(**{column: other})]
     db.session.add_all(rows)
     db.session.commit()
     assert _listed(client, query, rows) == [True, False]
@@ -547,8 +550,8 @@ def test_the_list_filters(
 
 
 def test_the_list_filters_by_author(client: FlaskClient, database: SQLAlchemy) -> None:
-    wanted, other = new_author(), new_author()
-    rows = [new_book(author=wanted), new_book(author=other)]
+    wanted, other = AuthorFactory.build(), AuthorFactory.build()
+    rows = [BookFactory.build(author=wanted), BookFactory.build(author=other)]
     db.session.add_all([wanted, other, *rows])
     db.session.commit()
     query = {"author": str(wanted.id)}
@@ -575,11 +578,11 @@ def _combined_rows(prefix: str = "") -> tuple[list[Book], dict[str, str]]:
     one the filter drops and one the search drops; and the query that keeps the first ones."""
     column, wanted, other, query = FILTER_CASES["format"]
     kept, dropped = {column: wanted}, {column: other}
-    rows = [new_book(**kept, title=f"{prefix}qz{i:03d}") for i in range(21)]
+    rows = [BookFactory.build(**kept, title=f"{prefix}qz{i:03d}") for i in range(21)]
     rows.append(
-        new_book(**{**kept, **dropped}, title=f"{prefix}qz-other")
+        BookFactory.build(**{**kept, **dropped}, title=f"{prefix}qz-other")
     )  # the filter drops it
-    rows.append(new_book(**kept))  # the search drops it
+    rows.append(BookFactory.build(**kept))  # the search drops it
     db.session.add_all(rows)
     db.session.commit()
     return rows, query
@@ -700,7 +703,7 @@ ACCESS = {
 def _parent_rows() -> dict[str, Any]:
     """Saved rows a new Book must point at, by relationship."""
     rows: dict[str, Any] = {
-        "author_id": new_author(),
+        "author_id": AuthorFactory.build(),
     }
     db.session.add_all(rows.values())
     db.session.commit()
@@ -784,7 +787,7 @@ def test_the_rules_answer_each_visitor(
         "update",
         "delete",
     ):  # a row to act on (a new one is made by create)
-        row = new_book(**_parent_rows())
+        row = BookFactory.build(**_parent_rows())
         db.session.add(row)
         db.session.commit()
         key = quote(str(row.id), safe="")

@@ -16,12 +16,12 @@ from flask import Flask, url_for
 from flask.testing import FlaskClient
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event, func, select
-from test_models import new_book, new_tag
 from werkzeug.test import TestResponse
 
 from bookshop.auth.tokens import issue_token
 from bookshop.crud import PICKER_LIMIT
 from bookshop.extensions import db
+from bookshop.factories import BookFactory, TagFactory
 from bookshop.models import Staff, Tag
 
 _numbers = itertools.count(1000)
@@ -213,7 +213,7 @@ def test_sort_and_search(client: FlaskClient, database: SQLAlchemy) -> None:
 def test_a_picker_loads_at_most_the_limit_and_searches_beyond(
     client: FlaskClient, database: SQLAlchemy
 ) -> None:
-    rows = [new_book() for _ in range(PICKER_LIMIT + 1)]
+    rows = [BookFactory.build() for _ in range(PICKER_LIMIT + 1)]
     db.session.add_all(rows)
     db.session.commit()
     page = client.get("/tags/new").get_data(as_text=True)
@@ -450,7 +450,7 @@ def test_the_rules_answer_each_visitor(
         "update",
         "delete",
     ):  # a row to act on (a new one is made by create)
-        row = new_tag(**_parent_rows())
+        row = TagFactory.build(**_parent_rows())
         db.session.add(row)
         db.session.commit()
         key = quote(str(row.id), safe="")

@@ -17,6 +17,7 @@ from .extensions import bootstrap, csrf, database_url, db, migrate
 from .health import register_health
 from .order import bp as order_bp
 from .security import register_security
+from .seed import register_seed
 from .views import register_views
 
 
@@ -56,4 +57,5 @@ def create_app(
     app.register_blueprint(account_bp)
     app.register_blueprint(order_bp)
     register_error_handlers(app)
+    register_seed(app, profile)
     return app

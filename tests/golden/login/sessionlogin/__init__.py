@@ -28,6 +28,7 @@ from .health import register_health
 from .hooks import register_hooks
 from .members import bp as members_bp
 from .security import register_security
+from .seed import register_seed
 from .templating import register_templating
 from .views import register_views
 
@@ -74,4 +75,5 @@ def create_app(
     app.register_blueprint(members_bp)
     app.register_blueprint(auth_bp)
     register_error_handlers(app)
+    register_seed(app, profile)
     return app

@@ -38,6 +38,7 @@ from .logconfig import configure_logging
 from .middleware import apply_middleware
 from .order import bp as order_bp
 from .security import register_security
+from .seed import register_seed
 from .templating import register_templating
 from .uploads import register_uploads
 from .users import bp as users_bp
@@ -100,5 +101,6 @@ def create_app(
     register_error_handlers(app)
     register_commands(app)
     register_background(app)
+    register_seed(app, profile)
     apply_middleware(app)
     return app

@@ -16,10 +16,10 @@ from flask import Flask, url_for
 from flask.testing import FlaskClient
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event, func, select
-from test_models import new_department
 from werkzeug.test import TestResponse
 
 from mycrm.extensions import db
+from mycrm.factories import DepartmentFactory
 from mycrm.models import Department, User
 
 _numbers = itertools.count(1000)
@@ -432,7 +432,7 @@ def test_the_rules_answer_each_visitor(
         "update",
         "delete",
     ):  # a row to act on (a new one is made by create)
-        row = new_department(**_parent_rows())
+        row = DepartmentFactory.build(**_parent_rows())
         db.session.add(row)
         db.session.commit()
         key = quote(str(row.id), safe="")

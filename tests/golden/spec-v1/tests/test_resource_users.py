@@ -20,12 +20,12 @@ from flask import Flask, url_for
 from flask.testing import FlaskClient
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event, func, select
-from test_models import new_department, new_user
 from werkzeug.test import TestResponse
 
 from mycrm import crud
 from mycrm.crud import PICKER_LIMIT
 from mycrm.extensions import db
+from mycrm.factories import DepartmentFactory, UserFactory
 from mycrm.models import User
 
 _numbers = itertools.count(1000)
@@ -251,8 +251,11 @@ def test_sort_and_search(client: FlaskClient, database: SQLAlchemy) -> None:
 def test_sorting_by_department_follows_its_title(
     client: FlaskClient, database: SQLAlchemy
 ) -> None:
-    later, earlier = new_department(title="zz-sort"), new_department(title="aa-sort")
-    rows = [new_user(department=later), new_user(department=earlier)]
+    later, earlier = (
+        DepartmentFactory.build(title="zz-sort"),
+        DepartmentFactory.build(title="aa-sort"),
+    )
+    rows = [UserFactory.build(department=later), UserFactory.build(department=earlier)]
     db.session.add_all(rows)
     db.session.commit()  # "zz-sort" has the smaller id: sorting by the key would put it first
     links = [show_url(client, row) + '"' for row in rows]
@@ -265,7 +268,7 @@ def test_sorting_by_department_follows_its_title(
 def test_a_picker_loads_at_most_the_limit_and_searches_beyond(
     client: FlaskClient, database: SQLAlchemy
 ) -> None:
-    rows = [new_department() for _ in range(PICKER_LIMIT + 1)]
+    rows = [DepartmentFactory.build() for _ in range(PICKER_LIMIT + 1)]
     db.session.add_all(rows)
     db.session.commit()
     page = client.get("/people/new").get_data(as_text=True)
@@ -284,7 +287,7 @@ def test_the_depart_id_picker_shows_no_row_to_anonymous_visitors(
     app: Flask, database: SQLAlchemy
 ) -> None:
     """Its rows' own pages need a login: so does the picker, whatever page it sits on."""
-    db.session.add(new_department())
+    db.session.add(DepartmentFactory.build())
     db.session.commit()
     anonymous = app.test_client()
     searched = anonymous.get("/people/options/depart_id")
@@ -469,7 +472,7 @@ def test_the_list_filters(
     other: Any,
     query: dict[str, str],
 ) -> None:
-    rows = [new_user(**{column: wanted}), new_user(**{column: other})]
+    rows = [UserFactory.build(**{column: wanted}), UserFactory.build(**{column: other})]
     db.session.add_all(rows)
     db.session.commit()
     assert _listed(client, query, rows) == [True, False]
@@ -480,8 +483,8 @@ def test_the_list_filters(
 def test_the_list_filters_by_department(
     client: FlaskClient, database: SQLAlchemy
 ) -> None:
-    wanted, other = new_department(), new_department()
-    rows = [new_user(department=wanted), new_user(department=other)]
+    wanted, other = DepartmentFactory.build(), DepartmentFactory.build()
+    rows = [UserFactory.build(department=wanted), UserFactory.build(department=other)]
     db.session.add_all([wanted, other, *rows])
     db.session.commit()
     query = {"department": str(wanted.id)}
@@ -508,11 +511,11 @@ def _combined_rows(prefix: str = "") -> tuple[list[User], dict[str, str]]:
     one the filter drops and one the search drops; and the query that keeps the first ones."""
     column, wanted, other, query = FILTER_CASES["active yes"]
     kept, dropped = {column: wanted}, {column: other}
-    rows = [new_user(**kept, name=f"{prefix}qz{i:03d}") for i in range(21)]
+    rows = [UserFactory.build(**kept, name=f"{prefix}qz{i:03d}") for i in range(21)]
     rows.append(
-        new_user(**{**kept, **dropped}, name=f"{prefix}qz-other")
+        UserFactory.build(**{**kept, **dropped}, name=f"{prefix}qz-other")
     )  # the filter drops it
-    rows.append(new_user(**kept))  # the search drops it
+    rows.append(UserFactory.build(**kept))  # the search drops it
     db.session.add_all(rows)
     db.session.commit()
     return rows, query

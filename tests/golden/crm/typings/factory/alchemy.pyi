@@ -1,0 +1,5 @@
+from typing import Any
+
+from . import Factory
+
+class SQLAlchemyModelFactory(Factory[Any]): ...
