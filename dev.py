@@ -51,12 +51,45 @@ def setup() -> None:
     stamp.write_text(digest)
 
 
+DEMO_SPEC = ROOT / "examples" / "bookshop.yaml"
+
+
+def _flaskgen_digest() -> str:
+    """flaskgen's own sources: a change re-renders the demo from scratch."""
+    digest = hashlib.sha256()
+    for folder in ("flaskgen", "blueprints_templates", "schemas"):
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(ROOT).as_posix().encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _generate_demo(target: Path) -> None:
+    """Generate the demo project when the spec or flaskgen changed, else keep it (and its
+    development database in instance/). A changed spec is merged in with ``regen``, which
+    keeps the data and adds a migration; a changed flaskgen generates it anew."""
+    stamp = target / ".flaskgen-demo"
+    spec_digest, flaskgen_digest = hashlib.sha256(DEMO_SPEC.read_bytes()).hexdigest(), _flaskgen_digest()
+    before = stamp.read_text().split() if stamp.exists() else []
+    flaskgen = str(VENV / "bin" / "flaskgen")
+    if before == [spec_digest, flaskgen_digest]:
+        print(f"{target} is up to date with {DEMO_SPEC.name}: kept, with its data")
+        return
+    if before[1:] == [flaskgen_digest] and (target / ".flaskgen").is_dir():
+        _run([flaskgen, "regen", str(DEMO_SPEC), "-o", str(target), "--allow-dirty"])
+    else:
+        shutil.rmtree(target, ignore_errors=True)
+        _run([flaskgen, "new", str(DEMO_SPEC), "-o", str(target)])
+    stamp.write_text(f"{spec_digest} {flaskgen_digest}\n")
+
+
 def demo(serve: bool) -> int:
-    """Generate the bookshop example, install it into a venv, run its tests (and serve it)."""
+    """Generate the bookshop example (again only when it changed), install it into a venv,
+    run its tests, and with ``serve`` build and seed its development database (once: the
+    data stays across restarts) and serve it."""
     setup()
     target = ROOT / "demo"
-    shutil.rmtree(target, ignore_errors=True)
-    _run([str(VENV / "bin" / "flaskgen"), "new", str(ROOT / "examples" / "bookshop.yaml"), "-o", str(target)])
+    _generate_demo(target)
     sys.path.insert(0, str(ROOT))
     from tests.genenv import build_gen_env  # one shared venv for generated projects
 
@@ -67,11 +100,18 @@ def demo(serve: bool) -> int:
     if result.returncode != 0 or not serve:
         print(f"The generated project is in {target}; its venv is {env.root}.")
         return result.returncode
+    run_env = {**os.environ, "PATH": f"{env.root / 'bin'}:{os.environ['PATH']}", "FLASK_CONFIG": "development"}
+    manage = [str(env.python), "manage.py"]
+    database = target / "instance" / "bookshop.db"
+    fresh = not database.exists()
+    subprocess.run([*manage, "db", "upgrade"], cwd=target, env=run_env, check=True)
+    if fresh:  # made-up rows in every table, once: later starts keep what is there
+        subprocess.run([*manage, "seed"], cwd=target, env=run_env, check=True)
+    print(f"Its data stays in {database} (delete the file to start again from seeded rows).")
+    print("To log in, make an account (in another terminal):")
+    print(f"  cd {target} && {env.python} manage.py create-user you@example.com --role admin")
     print("Serving on http://127.0.0.1:5000 (Ctrl-C to stop)")
-    run_env = {**os.environ, "PATH": f"{env.root / 'bin'}:{os.environ['PATH']}"}
-    if (target / "migrations").is_dir():  # the development database, built from the migrations
-        subprocess.run([env.python, "manage.py", "db", "upgrade"], cwd=target, env=run_env, check=True)
-    return subprocess.run([env.python, "manage.py", "run", "--host", "127.0.0.1"], cwd=target, env=run_env, check=False).returncode
+    return subprocess.run([*manage, "run", "--host", "127.0.0.1"], cwd=target, env=run_env, check=False).returncode
 
 
 NO_TESTS_COLLECTED = 5  # pytest's exit code when a selection matches nothing
