@@ -19,6 +19,8 @@ Rows:
     python scripts/bench.py [-n RUNS] [--write-large FILE]
     python scripts/bench.py --resources [-n RUNS]   # generated pages and API vs hand-written
                                                     # views (scripts/bench_resources.py)
+    python scripts/bench.py --suites [-n RUNS]      # the generated test suites' pytest time
+                                                    # (scripts/bench_suites.py)
 
 Needs cookiecutter (``pip install -e '.[init]'``) for the cookiecutter rows.
 """
@@ -237,7 +239,13 @@ def main() -> int:
     parser.add_argument("-n", "--runs", type=int, default=10)
     parser.add_argument("--write-large", type=Path, help="write the large spec to FILE and stop")
     parser.add_argument("--resources", action="store_true", help="time the generated pages and API (bookshop)")
+    parser.add_argument("--suites", action="store_true", help="time the generated test suites (bookshop, spec-v1)")
     options = parser.parse_args()
+    if options.suites:
+        sys.path.insert(0, str(Path(__file__).parent))
+        from bench_suites import bench_suites
+
+        return bench_suites(max(options.runs // 3, 3))
     if options.resources:
         sys.path.insert(0, str(Path(__file__).parent))
         from bench_resources import bench_resources

@@ -171,8 +171,9 @@ def test_every_kind_of_filter_passes_its_generated_tests_and_gates(
     suite = gen_env.run([gen_env.python, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=project, env=SUITE_ENV)
     assert suite.returncode == 0, suite.stdout + suite.stderr
     assert re.search(r"\d+ passed", suite.stdout)
-    for test in ("test_the_list_filters_by_shelf", "test_filters_search_sort_and_pages_combine", "test_the_export_holds"):
-        assert test in (project / "tests" / "test_resource_books.py").read_text(encoding="utf-8")
+    collected = gen_env.run([gen_env.python, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"], cwd=project, env=SUITE_ENV).stdout
+    for test in ("test_the_list_filters_by_a_row[shelf]", "test_filters_search_sort_and_pages_combine", "test_the_export_holds"):
+        assert f"tests/test_resource_books.py::{test}" in collected
     assert "qz-theirs" in (project / "tests" / "test_resource_notes.py").read_text(encoding="utf-8")
     for args in ([gen_env.bin("ruff"), "check", "--no-cache", "."], [gen_env.bin("ruff"), "format", "--no-cache", "--check", "."]):
         result = gen_env.run(args, cwd=project, env=SUITE_ENV)

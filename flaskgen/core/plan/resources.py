@@ -508,6 +508,17 @@ class ResourceCtx:
         return self.resource.html and bool(self.sort_key or self.label_sorts or self.needed_by or self.filters or self.export_test)
 
     @property
+    def missing_key(self) -> str:
+        """A key no row of the tests has, as a Python literal of the key's type."""
+        kind = self.resource.model.primary_key.type
+        return {"string": '"0"', "uuid": "UUID(int=0)"}.get(kind, "0")
+
+    @property
+    def uuid_key(self) -> bool:
+        """The key is a UUID: the tests import ``UUID`` for a missing one."""
+        return self.resource.model.primary_key.type == "uuid"
+
+    @property
     def search_index(self) -> int:
         """The searched column's place among the export's cells."""
         return self.resource.list_columns.index(self.search_field) if self.search_field in self.resource.list_columns else 0

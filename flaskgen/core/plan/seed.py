@@ -16,6 +16,7 @@ from flaskgen.core.plan.features import production_environment
 from flaskgen.core.plan.samples import (
     UNIQUE_TIMES,
     numeric_sample_expr,
+    room,
     text_sample_expr,
     uses_codes,
 )
@@ -114,6 +115,8 @@ class FactoriesView(TypedView):
     tables: tuple[str, ...]  # the tables seed fills (its test checks each has rows)
     environment: dict[str, str]  # what a production app needs in its tests
     links: bool  # seed links rows of a many-to-many relationship
+    growing: tuple[str, ...]  # the tables a second seed adds rows to (unique columns with room)
+    spare: FactoryCtx | None  # a seeded model with a unique column of plenty of values
 
 
 def _words(name: str) -> list[str]:
@@ -255,6 +258,30 @@ def _modules(spec: ProjectSpec) -> tuple[str, ...]:
     return tuple(sorted(used))
 
 
+def _limited(model: Model, models: dict[str, Model], seen: frozenset[str] = frozenset()) -> bool:
+    """A unique column of few values (an enum, a NUMERIC of few digits) caps the rows,
+    or a unique foreign key to such a model does."""
+    if any(room(c) for c in model.columns):
+        return True
+    parents = [m for m in models.values() for c in model.columns if c.unique and c.foreign_key and m.table == c.ref_table]
+    return any(p.name not in seen and _limited(p, models, seen | {model.name}) for p in parents)
+
+
+def _growing(seeded: tuple[FactoryCtx, ...], models: dict[str, Model]) -> tuple[str, ...]:
+    tables = set()
+    for f in seeded:
+        if not _limited(models[f.model], models):
+            tables.add(models[f.model].table)
+            tables |= {r.secondary for r in models[f.model].relationships if (r.name, r.model) in f.links and r.secondary}
+    return tuple(sorted(tables))
+
+
+def _spare(seeded: tuple[FactoryCtx, ...], models: dict[str, Model]) -> FactoryCtx | None:
+    """A seeded model with a unique column and room for many rows (the seed test takes its
+    values by hand first)."""
+    return next((f for f in seeded if not _limited(models[f.model], models) and any(c.unique for c in models[f.model].columns if not c.foreign_key)), None)
+
+
 def factories_view(spec: ProjectSpec) -> FactoriesView:
     by_name = {m.name: _factory(spec, m) for m in spec.models}
     ordered = _ordered(spec.models, by_name)
@@ -275,6 +302,8 @@ def factories_view(spec: ProjectSpec) -> FactoriesView:
         tables=tuple(sorted({models[f.model].table for f in seeded} | {t for t in secondary if t})),
         environment=production_environment(spec),
         links=any(f.links for f in seeded),
+        growing=_growing(seeded, models),
+        spare=_spare(seeded, models),
     )
 
 

@@ -61,15 +61,21 @@ def sample(template: str, n: int, parent: Any = None) -> str:
     )
 
 
+# Each field's sample: (in the form, in the API's JSON), templates for ``sample``.
+SAMPLES = {
+    "name": ("name{n}", '"name{n}"'),
+    "email": ("user{n}@example.com", '"user{n}@example.com"'),
+    "bio": ("bio{n}", '"bio{n}"'),
+    "born": ("{day}", '"{day}"'),
+}
+
+
 def form_data(**changes: str) -> dict[str, str]:
-    """A valid form for a new Author; ``changes`` override fields."""
-    n = next(_numbers)
-    parents = _parents()
-    data: dict[str, str] = {
-        "name": sample("name{n}", n, parents.get("name")),
-        "email": sample("user{n}@example.com", n, parents.get("email")),
-        "bio": sample("bio{n}", n, parents.get("bio")),
-        "born": sample("{day}", n, parents.get("born")),
+    """A valid form for a new Author (pointing at new saved rows where it must);
+    ``changes`` override fields."""
+    n, parents = next(_numbers), _parents()
+    data = {
+        name: sample(form, n, parents.get(name)) for name, (form, _) in SAMPLES.items()
     }
     return data | changes
 
@@ -80,6 +86,12 @@ def csrf_token(client: FlaskClient) -> str:
     match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
     assert match, "the form page carries a CSRF token"
     return match.group(1)
+
+
+def url_of(client: FlaskClient, endpoint: str, **values: Any) -> str:
+    """The URL of ``endpoint`` as the app writes it (url_for quotes the values)."""
+    with client.application.test_request_context():
+        return url_for(endpoint, **values)
 
 
 def create(client: FlaskClient, **changes: str) -> Any:
@@ -135,42 +147,29 @@ def test_an_empty_form_shows_every_error_and_saves_nothing(
     assert _count() == 0
 
 
-def test_missing_name_is_422(client: FlaskClient, database: SQLAlchemy) -> None:
-    response = create(client, **{"name": ""})
+@pytest.mark.parametrize("field", ["name", "email"])
+def test_a_required_field_left_empty_is_422(
+    client: FlaskClient, database: SQLAlchemy, field: str
+) -> None:
+    response = create(client, **{field: ""})
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    control = re.search(r'<(?:input|select|textarea)[^>]*\bid="name"[^>]*>', page)
+    control = re.search(rf'<(?:input|select|textarea)[^>]*\bid="{field}"[^>]*>', page)
     assert control is not None
     assert 'aria-invalid="true"' in control.group(0) and "is-invalid" in control.group(
         0
     )
-    assert "name-errors" in control.group(
+    assert f"{field}-errors" in control.group(
         0
     )  # aria-describedby: the errors belong to it
-    assert 'id="name-errors" class="invalid-feedback"' in page
-    assert _count() == 0
-
-
-def test_missing_email_is_422(client: FlaskClient, database: SQLAlchemy) -> None:
-    response = create(client, **{"email": ""})
-    assert response.status_code == 422
-    page = response.get_data(as_text=True)
-    control = re.search(r'<(?:input|select|textarea)[^>]*\bid="email"[^>]*>', page)
-    assert control is not None
-    assert 'aria-invalid="true"' in control.group(0) and "is-invalid" in control.group(
-        0
-    )
-    assert "email-errors" in control.group(
-        0
-    )  # aria-describedby: the errors belong to it
-    assert 'id="email-errors" class="invalid-feedback"' in page
+    assert f'id="{field}-errors" class="invalid-feedback"' in page
     assert _count() == 0
 
 
 def test_unique_email_collision_is_a_field_error(
     client: FlaskClient, database: SQLAlchemy
 ) -> None:
-    taken = form_data()["email"]
+    taken = sample(SAMPLES["email"][0], next(_numbers))
     assert create(client, email=taken).status_code == 302
     response = create(client, email=taken)
     assert response.status_code == 422
@@ -179,15 +178,14 @@ def test_unique_email_collision_is_a_field_error(
 
 
 def test_missing_row_is_404(client: FlaskClient, database: SQLAlchemy) -> None:
-    for path in ("/0", "/0/edit", "/0/delete"):
-        missing = client.get("/authors" + path)
+    for page in ("show", "edit", "confirm_delete"):
+        missing = client.get(url_of(client, f"authors.{page}", id=0))
         assert (
             missing.status_code == 404 and not missing.is_json
         )  # the API's JSON errors stay in the API
-    token = csrf_token(client)
+    delete = url_of(client, "authors.delete", id=0)
     assert (
-        client.post("/authors" + "/0/delete", data={"csrf_token": token}).status_code
-        == 404
+        client.post(delete, data={"csrf_token": csrf_token(client)}).status_code == 404
     )
 
 
@@ -211,9 +209,8 @@ def test_index_paginates_with_a_constant_number_of_statements(
 
 
 def show_url(client: FlaskClient, row: Author) -> str:
-    """The URL of ``row``'s page as the app writes it (url_for quotes the key)."""
-    with client.application.test_request_context():
-        return url_for("authors.show", id=row.id)
+    """The URL of ``row``'s page."""
+    return url_of(client, "authors.show", id=row.id)
 
 
 def test_sort_and_search(client: FlaskClient, database: SQLAlchemy) -> None:
@@ -231,19 +228,30 @@ def test_sort_and_search(client: FlaskClient, database: SQLAlchemy) -> None:
     assert first in text and last not in text
 
 
+# Rows that point at a Author and keep it from being deleted: (their factory, the
+# relationship to it).
+NEEDED_BY = {
+    "Book": (BookFactory.build, "author"),
+}
+
+
+@pytest.mark.parametrize(("factory", "parent"), NEEDED_BY.values(), ids=list(NEEDED_BY))
 def test_a_row_still_needed_is_not_deleted(
-    client: FlaskClient, database: SQLAlchemy
+    client: FlaskClient, database: SQLAlchemy, factory: Callable[[], Any], parent: str
 ) -> None:
-    child = BookFactory.build()
+    child = factory()
     db.session.add(child)
     db.session.commit()
-    parent_id = child.author.id
+    needed = getattr(child, parent)
     token = csrf_token(client)
-    response = client.post(f"/authors/{parent_id}/delete", data={"csrf_token": token})
-    assert response.status_code == 302 and response.headers["Location"].endswith(
-        show_url(client, child.author)
+    response = client.post(
+        url_of(client, "authors.delete", id=needed.id),
+        data={"csrf_token": token},
     )
-    assert db.session.get(Author, parent_id) is not None
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        show_url(client, needed)
+    )
+    assert db.session.get(Author, needed.id) is not None
 
 
 # Values a column cannot store: the form answers 422 with the field's error, never a 500.
@@ -264,14 +272,11 @@ def test_the_form_refuses_what_its_column_cannot_store(
 
 
 def json_body(**changes: Any) -> dict[str, Any]:
-    """A valid API body for a new Author."""
-    n = next(_numbers)
-    parents = _parents()
-    body: dict[str, Any] = {
-        "name": json.loads(sample('"name{n}"', n, parents.get("name"))),
-        "email": json.loads(sample('"user{n}@example.com"', n, parents.get("email"))),
-        "bio": json.loads(sample('"bio{n}"', n, parents.get("bio"))),
-        "born": json.loads(sample('"{day}"', n, parents.get("born"))),
+    """A valid API body for a new Author; ``changes`` override fields."""
+    n, parents = next(_numbers), _parents()
+    body = {
+        name: json.loads(sample(value, n, parents.get(name)))
+        for name, (_, value) in SAMPLES.items()
     }
     return body | changes
 
@@ -333,7 +338,7 @@ def test_api_errors(client: FlaskClient, database: SQLAlchemy) -> None:
     )
     assert client.get(f"{API}0").status_code == 404
     assert client.patch(f"{API}0", json={}).status_code == 404
-    taken = json_body()["email"]
+    taken = json.loads(sample(SAMPLES["email"][1], next(_numbers)))
     assert client.post(API, json=json_body(email=taken)).status_code == 201
     assert client.post(API, json=json_body(email=taken)).status_code in (409, 422)
 

@@ -79,19 +79,25 @@ def sample(template: str, n: int, parent: Any = None) -> str:
     )
 
 
+# Each field's sample: (in the form, in the API's JSON), templates for ``sample``.
+SAMPLES = {
+    "title": ("title{n}", '"title{n}"'),
+    "isbn": ("isbn{n}", '"isbn{n}"'),
+    "author_id": ("{parent}", "{parent}"),
+    "format": ("ebook", '"ebook"'),
+    "pages": ("{n}", "{n}"),
+    "price": ("{n}.25", '"{n}.25"'),
+    "in_stock": ("y", "true"),
+    "published_at": ("{day}T10:30", '"{day}T10:30:00"'),
+}
+
+
 def form_data(**changes: str) -> dict[str, str]:
-    """A valid form for a new Book; ``changes`` override fields."""
-    n = next(_numbers)
-    parents = _parents()
-    data: dict[str, str] = {
-        "title": sample("title{n}", n, parents.get("title")),
-        "isbn": sample("isbn{n}", n, parents.get("isbn")),
-        "author_id": sample("{parent}", n, parents.get("author_id")),
-        "format": sample("ebook", n, parents.get("format")),
-        "pages": sample("{n}", n, parents.get("pages")),
-        "price": sample("{n}.25", n, parents.get("price")),
-        "in_stock": sample("y", n, parents.get("in_stock")),
-        "published_at": sample("{day}T10:30", n, parents.get("published_at")),
+    """A valid form for a new Book (pointing at new saved rows where it must);
+    ``changes`` override fields."""
+    n, parents = next(_numbers), _parents()
+    data = {
+        name: sample(form, n, parents.get(name)) for name, (form, _) in SAMPLES.items()
     }
     return data | changes
 
@@ -102,6 +108,12 @@ def csrf_token(client: FlaskClient) -> str:
     match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
     assert match, "the form page carries a CSRF token"
     return match.group(1)
+
+
+def url_of(client: FlaskClient, endpoint: str, **values: Any) -> str:
+    """The URL of ``endpoint`` as the app writes it (url_for quotes the values)."""
+    with client.application.test_request_context():
+        return url_for(endpoint, **values)
 
 
 def create(client: FlaskClient, **changes: str) -> Any:
@@ -157,78 +169,40 @@ def test_an_empty_form_shows_every_error_and_saves_nothing(
     assert _count() == 0
 
 
-def test_missing_title_is_422(client: FlaskClient, database: SQLAlchemy) -> None:
-    response = create(client, **{"title": ""})
+@pytest.mark.parametrize("field", ["title", "isbn", "author_id", "format"])
+def test_a_required_field_left_empty_is_422(
+    client: FlaskClient, database: SQLAlchemy, field: str
+) -> None:
+    response = create(client, **{field: ""})
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    control = re.search(r'<(?:input|select|textarea)[^>]*\bid="title"[^>]*>', page)
+    control = re.search(rf'<(?:input|select|textarea)[^>]*\bid="{field}"[^>]*>', page)
     assert control is not None
     assert 'aria-invalid="true"' in control.group(0) and "is-invalid" in control.group(
         0
     )
-    assert "title-errors" in control.group(
+    assert f"{field}-errors" in control.group(
         0
     )  # aria-describedby: the errors belong to it
-    assert 'id="title-errors" class="invalid-feedback"' in page
+    assert f'id="{field}-errors" class="invalid-feedback"' in page
     assert _count() == 0
 
 
-def test_missing_isbn_is_422(client: FlaskClient, database: SQLAlchemy) -> None:
-    response = create(client, **{"isbn": ""})
-    assert response.status_code == 422
-    page = response.get_data(as_text=True)
-    control = re.search(r'<(?:input|select|textarea)[^>]*\bid="isbn"[^>]*>', page)
-    assert control is not None
-    assert 'aria-invalid="true"' in control.group(0) and "is-invalid" in control.group(
-        0
-    )
-    assert "isbn-errors" in control.group(
-        0
-    )  # aria-describedby: the errors belong to it
-    assert 'id="isbn-errors" class="invalid-feedback"' in page
-    assert _count() == 0
+# The required pickers: the factory of the rows each one lists.
+PICKED = {
+    "author_id": AuthorFactory.build,
+}
 
 
-def test_missing_author_id_is_422(client: FlaskClient, database: SQLAlchemy) -> None:
-    response = create(client, **{"author_id": ""})
-    assert response.status_code == 422
-    page = response.get_data(as_text=True)
-    control = re.search(r'<(?:input|select|textarea)[^>]*\bid="author_id"[^>]*>', page)
-    assert control is not None
-    assert 'aria-invalid="true"' in control.group(0) and "is-invalid" in control.group(
-        0
-    )
-    assert "author_id-errors" in control.group(
-        0
-    )  # aria-describedby: the errors belong to it
-    assert 'id="author_id-errors" class="invalid-feedback"' in page
-    assert _count() == 0
-
-
-def test_missing_format_is_422(client: FlaskClient, database: SQLAlchemy) -> None:
-    response = create(client, **{"format": ""})
-    assert response.status_code == 422
-    page = response.get_data(as_text=True)
-    control = re.search(r'<(?:input|select|textarea)[^>]*\bid="format"[^>]*>', page)
-    assert control is not None
-    assert 'aria-invalid="true"' in control.group(0) and "is-invalid" in control.group(
-        0
-    )
-    assert "format-errors" in control.group(
-        0
-    )  # aria-describedby: the errors belong to it
-    assert 'id="format-errors" class="invalid-feedback"' in page
-    assert _count() == 0
-
-
-def test_the_author_id_select_starts_on_an_empty_choice(
-    client: FlaskClient, database: SQLAlchemy
+@pytest.mark.parametrize(("field", "factory"), PICKED.items(), ids=list(PICKED))
+def test_a_required_select_starts_on_an_empty_choice(
+    client: FlaskClient, database: SQLAlchemy, field: str, factory: Callable[[], Any]
 ) -> None:
     """It never preselects a row: a forgotten choice fails validation instead of saving the first one."""
-    db.session.add(AuthorFactory.build())
+    db.session.add(factory())
     db.session.commit()
     page = client.get("/books/new").get_data(as_text=True)
-    select_html = re.search(r'<select[^>]*id="author_id".*?</select>', page, re.S)
+    select_html = re.search(rf'<select[^>]*id="{field}".*?</select>', page, re.S)
     assert select_html is not None
     first = re.search(r"<option[^>]*>([^<]*)</option>", select_html.group(0))
     assert first is not None and first.group(1) == "Choose …"
@@ -238,7 +212,7 @@ def test_the_author_id_select_starts_on_an_empty_choice(
 def test_unique_isbn_collision_is_a_field_error(
     client: FlaskClient, database: SQLAlchemy
 ) -> None:
-    taken = form_data()["isbn"]
+    taken = sample(SAMPLES["isbn"][0], next(_numbers))
     assert create(client, isbn=taken).status_code == 302
     response = create(client, isbn=taken)
     assert response.status_code == 422
@@ -247,15 +221,14 @@ def test_unique_isbn_collision_is_a_field_error(
 
 
 def test_missing_row_is_404(client: FlaskClient, database: SQLAlchemy) -> None:
-    for path in ("/0", "/0/edit", "/0/delete"):
-        missing = client.get("/books" + path)
+    for page in ("show", "edit", "confirm_delete"):
+        missing = client.get(url_of(client, f"books.{page}", id=0))
         assert (
             missing.status_code == 404 and not missing.is_json
         )  # the API's JSON errors stay in the API
-    token = csrf_token(client)
+    delete = url_of(client, "books.delete", id=0)
     assert (
-        client.post("/books" + "/0/delete", data={"csrf_token": token}).status_code
-        == 404
+        client.post(delete, data={"csrf_token": csrf_token(client)}).status_code == 404
     )
 
 
@@ -279,9 +252,8 @@ def test_index_paginates_with_a_constant_number_of_statements(
 
 
 def show_url(client: FlaskClient, row: Book) -> str:
-    """The URL of ``row``'s page as the app writes it (url_for quotes the key)."""
-    with client.application.test_request_context():
-        return url_for("books.show", id=row.id)
+    """The URL of ``row``'s page."""
+    return url_of(client, "books.show", id=row.id)
 
 
 def test_sort_and_search(client: FlaskClient, database: SQLAlchemy) -> None:
@@ -299,19 +271,34 @@ def test_sort_and_search(client: FlaskClient, database: SQLAlchemy) -> None:
     assert first in text and last not in text
 
 
-def test_sorting_by_author_follows_its_name(
-    client: FlaskClient, database: SQLAlchemy
+# Columns that name another row: the list sorts them by that row's label.
+# (the column, the factory of the rows it names, their label)
+LABEL_SORTS = {
+    "author": (AuthorFactory.build, "name"),
+}
+
+
+@pytest.mark.parametrize(
+    ("key", "factory", "label"),
+    [(k, *v) for k, v in LABEL_SORTS.items()],
+    ids=list(LABEL_SORTS),
+)
+def test_sorting_by_a_row_follows_its_label(
+    client: FlaskClient,
+    database: SQLAlchemy,
+    key: str,
+    factory: Callable[..., Any],
+    label: str,
 ) -> None:
-    later, earlier = (
-        AuthorFactory.build(name="zz-sort"),
-        AuthorFactory.build(name="aa-sort"),
-    )
-    rows = [BookFactory.build(author=later), BookFactory.build(author=earlier)]
+    later, earlier = factory(**{label: "zz-sort"}), factory(**{label: "aa-sort"})
+    rows = [BookFactory.build(**{key: named}) for named in (later, earlier)]
     db.session.add_all(rows)
     db.session.commit()  # "zz-sort" has the smaller id: sorting by the key would put it first
     links = [show_url(client, row) + '"' for row in rows]
-    ascending = client.get("/books/?sort=author").get_data(as_text=True)
-    descending = client.get("/books/?sort=-author").get_data(as_text=True)
+    ascending = client.get("/books/", query_string={"sort": key}).get_data(as_text=True)
+    descending = client.get("/books/", query_string={"sort": f"-{key}"}).get_data(
+        as_text=True
+    )
     assert ascending.index(links[1]) < ascending.index(links[0])
     assert descending.index(links[0]) < descending.index(links[1])
 
@@ -334,27 +321,24 @@ def test_a_picker_loads_at_most_the_limit_and_searches_beyond(
     assert client.get("/books/options/nope").status_code == 404
 
 
-def test_the_author_id_picker_shows_no_row_to_anonymous_visitors(
-    app: Flask, database: SQLAlchemy
-) -> None:
-    """Its rows' own pages need a login: so does the picker, whatever page it sits on."""
-    db.session.add(AuthorFactory.build())
-    db.session.commit()
-    anonymous = app.test_client()
-    searched = anonymous.get("/books/options/author_id")
-    assert (
-        searched.status_code == 302
-    )  # only the form's own visitors search: anonymous ones log in first
+# Pickers of rows whose own pages need a login: the factory of the rows each one lists.
+LOGIN_ONLY_PICKERS = {
+    "author_id": AuthorFactory.build,
+    "tags_ids": TagFactory.build,
+}
 
 
-def test_the_tags_ids_picker_shows_no_row_to_anonymous_visitors(
-    app: Flask, database: SQLAlchemy
+@pytest.mark.parametrize(
+    ("field", "factory"), LOGIN_ONLY_PICKERS.items(), ids=list(LOGIN_ONLY_PICKERS)
+)
+def test_a_picker_shows_no_row_to_anonymous_visitors(
+    app: Flask, database: SQLAlchemy, field: str, factory: Callable[[], Any]
 ) -> None:
     """Its rows' own pages need a login: so does the picker, whatever page it sits on."""
-    db.session.add(TagFactory.build())
+    db.session.add(factory())
     db.session.commit()
     anonymous = app.test_client()
-    searched = anonymous.get("/books/options/tags_ids")
+    searched = anonymous.get("/books/options/" + field)
     assert (
         searched.status_code == 302
     )  # only the form's own visitors search: anonymous ones log in first
@@ -379,20 +363,11 @@ def test_the_form_refuses_what_its_column_cannot_store(
 
 
 def json_body(**changes: Any) -> dict[str, Any]:
-    """A valid API body for a new Book."""
-    n = next(_numbers)
-    parents = _parents()
-    body: dict[str, Any] = {
-        "title": json.loads(sample('"title{n}"', n, parents.get("title"))),
-        "isbn": json.loads(sample('"isbn{n}"', n, parents.get("isbn"))),
-        "author_id": json.loads(sample("{parent}", n, parents.get("author_id"))),
-        "format": json.loads(sample('"ebook"', n, parents.get("format"))),
-        "pages": json.loads(sample("{n}", n, parents.get("pages"))),
-        "price": json.loads(sample('"{n}.25"', n, parents.get("price"))),
-        "in_stock": json.loads(sample("true", n, parents.get("in_stock"))),
-        "published_at": json.loads(
-            sample('"{day}T10:30:00"', n, parents.get("published_at"))
-        ),
+    """A valid API body for a new Book; ``changes`` override fields."""
+    n, parents = next(_numbers), _parents()
+    body = {
+        name: json.loads(sample(value, n, parents.get(name)))
+        for name, (_, value) in SAMPLES.items()
     }
     return body | changes
 
@@ -467,7 +442,7 @@ def test_api_errors(client: FlaskClient, database: SQLAlchemy) -> None:
     )
     assert client.get(f"{API}0").status_code == 404
     assert client.patch(f"{API}0", json={}).status_code == 404
-    taken = json_body()["isbn"]
+    taken = json.loads(sample(SAMPLES["isbn"][1], next(_numbers)))
     assert client.post(API, json=json_body(isbn=taken)).status_code == 201
     assert client.post(API, json=json_body(isbn=taken)).status_code in (409, 422)
 
@@ -549,12 +524,30 @@ def test_the_list_filters(
     assert _api_listed(client, query, rows) == [True, False]  # the API filters alike
 
 
-def test_the_list_filters_by_author(client: FlaskClient, database: SQLAlchemy) -> None:
-    wanted, other = AuthorFactory.build(), AuthorFactory.build()
-    rows = [BookFactory.build(author=wanted), BookFactory.build(author=other)]
+# Filters by another row: (the factory of the rows it offers, the query argument, their key).
+RELATION_FILTERS = {
+    "author": (AuthorFactory.build, "author", "id"),
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "factory", "argument", "key"),
+    [(name, *case) for name, case in RELATION_FILTERS.items()],
+    ids=list(RELATION_FILTERS),
+)
+def test_the_list_filters_by_a_row(
+    client: FlaskClient,
+    database: SQLAlchemy,
+    name: str,
+    factory: Callable[[], Any],
+    argument: str,
+    key: str,
+) -> None:
+    wanted, other = factory(), factory()
+    rows = [BookFactory.build(**{name: row}) for row in (wanted, other)]
     db.session.add_all([wanted, other, *rows])
     db.session.commit()
-    query = {"author": str(wanted.id)}
+    query = {argument: str(getattr(wanted, key))}
     assert _listed(client, query, rows) == [True, False]
     assert _api_listed(client, query, rows) == [True, False]
 

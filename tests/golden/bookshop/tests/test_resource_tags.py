@@ -62,12 +62,18 @@ def sample(template: str, n: int, parent: Any = None) -> str:
     )
 
 
+# Each field's sample: (in the form, in the API's JSON), templates for ``sample``.
+SAMPLES = {
+    "name": ("name{n}", '"name{n}"'),
+}
+
+
 def form_data(**changes: str) -> dict[str, str]:
-    """A valid form for a new Tag; ``changes`` override fields."""
-    n = next(_numbers)
-    parents = _parents()
-    data: dict[str, str] = {
-        "name": sample("name{n}", n, parents.get("name")),
+    """A valid form for a new Tag (pointing at new saved rows where it must);
+    ``changes`` override fields."""
+    n, parents = next(_numbers), _parents()
+    data = {
+        name: sample(form, n, parents.get(name)) for name, (form, _) in SAMPLES.items()
     }
     return data | changes
 
@@ -78,6 +84,12 @@ def csrf_token(client: FlaskClient) -> str:
     match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
     assert match, "the form page carries a CSRF token"
     return match.group(1)
+
+
+def url_of(client: FlaskClient, endpoint: str, **values: Any) -> str:
+    """The URL of ``endpoint`` as the app writes it (url_for quotes the values)."""
+    with client.application.test_request_context():
+        return url_for(endpoint, **values)
 
 
 def create(client: FlaskClient, **changes: str) -> Any:
@@ -133,26 +145,29 @@ def test_an_empty_form_shows_every_error_and_saves_nothing(
     assert _count() == 0
 
 
-def test_missing_name_is_422(client: FlaskClient, database: SQLAlchemy) -> None:
-    response = create(client, **{"name": ""})
+@pytest.mark.parametrize("field", ["name"])
+def test_a_required_field_left_empty_is_422(
+    client: FlaskClient, database: SQLAlchemy, field: str
+) -> None:
+    response = create(client, **{field: ""})
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    control = re.search(r'<(?:input|select|textarea)[^>]*\bid="name"[^>]*>', page)
+    control = re.search(rf'<(?:input|select|textarea)[^>]*\bid="{field}"[^>]*>', page)
     assert control is not None
     assert 'aria-invalid="true"' in control.group(0) and "is-invalid" in control.group(
         0
     )
-    assert "name-errors" in control.group(
+    assert f"{field}-errors" in control.group(
         0
     )  # aria-describedby: the errors belong to it
-    assert 'id="name-errors" class="invalid-feedback"' in page
+    assert f'id="{field}-errors" class="invalid-feedback"' in page
     assert _count() == 0
 
 
 def test_unique_name_collision_is_a_field_error(
     client: FlaskClient, database: SQLAlchemy
 ) -> None:
-    taken = form_data()["name"]
+    taken = sample(SAMPLES["name"][0], next(_numbers))
     assert create(client, name=taken).status_code == 302
     response = create(client, name=taken)
     assert response.status_code == 422
@@ -161,15 +176,14 @@ def test_unique_name_collision_is_a_field_error(
 
 
 def test_missing_row_is_404(client: FlaskClient, database: SQLAlchemy) -> None:
-    for path in ("/0", "/0/edit", "/0/delete"):
-        missing = client.get("/tags" + path)
+    for page in ("show", "edit", "confirm_delete"):
+        missing = client.get(url_of(client, f"tags.{page}", id=0))
         assert (
             missing.status_code == 404 and not missing.is_json
         )  # the API's JSON errors stay in the API
-    token = csrf_token(client)
+    delete = url_of(client, "tags.delete", id=0)
     assert (
-        client.post("/tags" + "/0/delete", data={"csrf_token": token}).status_code
-        == 404
+        client.post(delete, data={"csrf_token": csrf_token(client)}).status_code == 404
     )
 
 
@@ -193,9 +207,8 @@ def test_index_paginates_with_a_constant_number_of_statements(
 
 
 def show_url(client: FlaskClient, row: Tag) -> str:
-    """The URL of ``row``'s page as the app writes it (url_for quotes the key)."""
-    with client.application.test_request_context():
-        return url_for("tags.show", id=row.id)
+    """The URL of ``row``'s page."""
+    return url_of(client, "tags.show", id=row.id)
 
 
 def test_sort_and_search(client: FlaskClient, database: SQLAlchemy) -> None:
@@ -244,11 +257,11 @@ def test_the_form_refuses_what_its_column_cannot_store(
 
 
 def json_body(**changes: Any) -> dict[str, Any]:
-    """A valid API body for a new Tag."""
-    n = next(_numbers)
-    parents = _parents()
-    body: dict[str, Any] = {
-        "name": json.loads(sample('"name{n}"', n, parents.get("name"))),
+    """A valid API body for a new Tag; ``changes`` override fields."""
+    n, parents = next(_numbers), _parents()
+    body = {
+        name: json.loads(sample(value, n, parents.get(name)))
+        for name, (_, value) in SAMPLES.items()
     }
     return body | changes
 
@@ -310,7 +323,7 @@ def test_api_errors(client: FlaskClient, database: SQLAlchemy) -> None:
     )
     assert client.get(f"{API}0").status_code == 404
     assert client.patch(f"{API}0", json={}).status_code == 404
-    taken = json_body()["name"]
+    taken = json.loads(sample(SAMPLES["name"][1], next(_numbers)))
     assert client.post(API, json=json_body(name=taken)).status_code == 201
     assert client.post(API, json=json_body(name=taken)).status_code in (409, 422)
 

@@ -77,15 +77,21 @@ def sample(template: str, n: int, parent: Any = None) -> str:
     )
 
 
+# Each field's sample: (in the form, in the API's JSON), templates for ``sample``.
+SAMPLES = {
+    "name": ("name{n}", '"name{n}"'),
+    "email": ("user{n}@example.com", '"user{n}@example.com"'),
+    "bio": ("bio{n}", '"bio{n}"'),
+    "active": ("y", "true"),
+}
+
+
 def form_data(**changes: str) -> dict[str, str]:
-    """A valid form for a new User; ``changes`` override fields."""
-    n = next(_numbers)
-    parents = _parents()
-    data: dict[str, str] = {
-        "name": sample("name{n}", n, parents.get("name")),
-        "email": sample("user{n}@example.com", n, parents.get("email")),
-        "bio": sample("bio{n}", n, parents.get("bio")),
-        "active": sample("y", n, parents.get("active")),
+    """A valid form for a new User (pointing at new saved rows where it must);
+    ``changes`` override fields."""
+    n, parents = next(_numbers), _parents()
+    data = {
+        name: sample(form, n, parents.get(name)) for name, (form, _) in SAMPLES.items()
     }
     return data | changes
 
@@ -96,6 +102,12 @@ def csrf_token(client: FlaskClient) -> str:
     match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
     assert match, "the form page carries a CSRF token"
     return match.group(1)
+
+
+def url_of(client: FlaskClient, endpoint: str, **values: Any) -> str:
+    """The URL of ``endpoint`` as the app writes it (url_for quotes the values)."""
+    with client.application.test_request_context():
+        return url_for(endpoint, **values)
 
 
 def create(client: FlaskClient, **changes: str) -> Any:
@@ -151,42 +163,29 @@ def test_an_empty_form_shows_every_error_and_saves_nothing(
     assert _count() == 0
 
 
-def test_missing_name_is_422(client: FlaskClient, database: SQLAlchemy) -> None:
-    response = create(client, **{"name": ""})
+@pytest.mark.parametrize("field", ["name", "email"])
+def test_a_required_field_left_empty_is_422(
+    client: FlaskClient, database: SQLAlchemy, field: str
+) -> None:
+    response = create(client, **{field: ""})
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    control = re.search(r'<(?:input|select|textarea)[^>]*\bid="name"[^>]*>', page)
+    control = re.search(rf'<(?:input|select|textarea)[^>]*\bid="{field}"[^>]*>', page)
     assert control is not None
     assert 'aria-invalid="true"' in control.group(0) and "is-invalid" in control.group(
         0
     )
-    assert "name-errors" in control.group(
+    assert f"{field}-errors" in control.group(
         0
     )  # aria-describedby: the errors belong to it
-    assert 'id="name-errors" class="invalid-feedback"' in page
-    assert _count() == 0
-
-
-def test_missing_email_is_422(client: FlaskClient, database: SQLAlchemy) -> None:
-    response = create(client, **{"email": ""})
-    assert response.status_code == 422
-    page = response.get_data(as_text=True)
-    control = re.search(r'<(?:input|select|textarea)[^>]*\bid="email"[^>]*>', page)
-    assert control is not None
-    assert 'aria-invalid="true"' in control.group(0) and "is-invalid" in control.group(
-        0
-    )
-    assert "email-errors" in control.group(
-        0
-    )  # aria-describedby: the errors belong to it
-    assert 'id="email-errors" class="invalid-feedback"' in page
+    assert f'id="{field}-errors" class="invalid-feedback"' in page
     assert _count() == 0
 
 
 def test_unique_email_collision_is_a_field_error(
     client: FlaskClient, database: SQLAlchemy
 ) -> None:
-    taken = form_data()["email"]
+    taken = sample(SAMPLES["email"][0], next(_numbers))
     assert create(client, email=taken).status_code == 302
     response = create(client, email=taken)
     assert response.status_code == 422
@@ -195,15 +194,14 @@ def test_unique_email_collision_is_a_field_error(
 
 
 def test_missing_row_is_404(client: FlaskClient, database: SQLAlchemy) -> None:
-    for path in ("/0", "/0/edit", "/0/delete"):
-        missing = client.get("/people" + path)
+    for page in ("show", "edit", "confirm_delete"):
+        missing = client.get(url_of(client, f"users.{page}", id=0))
         assert (
             missing.status_code == 404 and not missing.is_json
         )  # the API's JSON errors stay in the API
-    token = csrf_token(client)
+    delete = url_of(client, "users.delete", id=0)
     assert (
-        client.post("/people" + "/0/delete", data={"csrf_token": token}).status_code
-        == 404
+        client.post(delete, data={"csrf_token": csrf_token(client)}).status_code == 404
     )
 
 
@@ -228,9 +226,8 @@ def test_index_paginates_with_a_constant_number_of_statements(
 
 
 def show_url(client: FlaskClient, row: User) -> str:
-    """The URL of ``row``'s page as the app writes it (url_for quotes the key)."""
-    with client.application.test_request_context():
-        return url_for("users.show", id=row.id)
+    """The URL of ``row``'s page."""
+    return url_of(client, "users.show", id=row.id)
 
 
 def test_sort_and_search(client: FlaskClient, database: SQLAlchemy) -> None:
@@ -248,19 +245,36 @@ def test_sort_and_search(client: FlaskClient, database: SQLAlchemy) -> None:
     assert first in text and last not in text
 
 
-def test_sorting_by_department_follows_its_title(
-    client: FlaskClient, database: SQLAlchemy
+# Columns that name another row: the list sorts them by that row's label.
+# (the column, the factory of the rows it names, their label)
+LABEL_SORTS = {
+    "department": (DepartmentFactory.build, "title"),
+}
+
+
+@pytest.mark.parametrize(
+    ("key", "factory", "label"),
+    [(k, *v) for k, v in LABEL_SORTS.items()],
+    ids=list(LABEL_SORTS),
+)
+def test_sorting_by_a_row_follows_its_label(
+    client: FlaskClient,
+    database: SQLAlchemy,
+    key: str,
+    factory: Callable[..., Any],
+    label: str,
 ) -> None:
-    later, earlier = (
-        DepartmentFactory.build(title="zz-sort"),
-        DepartmentFactory.build(title="aa-sort"),
-    )
-    rows = [UserFactory.build(department=later), UserFactory.build(department=earlier)]
+    later, earlier = factory(**{label: "zz-sort"}), factory(**{label: "aa-sort"})
+    rows = [UserFactory.build(**{key: named}) for named in (later, earlier)]
     db.session.add_all(rows)
     db.session.commit()  # "zz-sort" has the smaller id: sorting by the key would put it first
     links = [show_url(client, row) + '"' for row in rows]
-    ascending = client.get("/people/?sort=department").get_data(as_text=True)
-    descending = client.get("/people/?sort=-department").get_data(as_text=True)
+    ascending = client.get("/people/", query_string={"sort": key}).get_data(
+        as_text=True
+    )
+    descending = client.get("/people/", query_string={"sort": f"-{key}"}).get_data(
+        as_text=True
+    )
     assert ascending.index(links[1]) < ascending.index(links[0])
     assert descending.index(links[0]) < descending.index(links[1])
 
@@ -283,14 +297,23 @@ def test_a_picker_loads_at_most_the_limit_and_searches_beyond(
     assert client.get("/people/options/nope").status_code == 404
 
 
-def test_the_depart_id_picker_shows_no_row_to_anonymous_visitors(
-    app: Flask, database: SQLAlchemy
+# Pickers of rows whose own pages need a login: the factory of the rows each one lists.
+LOGIN_ONLY_PICKERS = {
+    "depart_id": DepartmentFactory.build,
+}
+
+
+@pytest.mark.parametrize(
+    ("field", "factory"), LOGIN_ONLY_PICKERS.items(), ids=list(LOGIN_ONLY_PICKERS)
+)
+def test_a_picker_shows_no_row_to_anonymous_visitors(
+    app: Flask, database: SQLAlchemy, field: str, factory: Callable[[], Any]
 ) -> None:
     """Its rows' own pages need a login: so does the picker, whatever page it sits on."""
-    db.session.add(DepartmentFactory.build())
+    db.session.add(factory())
     db.session.commit()
     anonymous = app.test_client()
-    searched = anonymous.get("/people/options/depart_id")
+    searched = anonymous.get("/people/options/" + field)
     assert (
         searched.status_code == 302
     )  # only the form's own visitors search: anonymous ones log in first
@@ -314,14 +337,11 @@ def test_the_form_refuses_what_its_column_cannot_store(
 
 
 def json_body(**changes: Any) -> dict[str, Any]:
-    """A valid API body for a new User."""
-    n = next(_numbers)
-    parents = _parents()
-    body: dict[str, Any] = {
-        "name": json.loads(sample('"name{n}"', n, parents.get("name"))),
-        "email": json.loads(sample('"user{n}@example.com"', n, parents.get("email"))),
-        "bio": json.loads(sample('"bio{n}"', n, parents.get("bio"))),
-        "active": json.loads(sample("true", n, parents.get("active"))),
+    """A valid API body for a new User; ``changes`` override fields."""
+    n, parents = next(_numbers), _parents()
+    body = {
+        name: json.loads(sample(value, n, parents.get(name)))
+        for name, (_, value) in SAMPLES.items()
     }
     return body | changes
 
@@ -390,7 +410,7 @@ def test_api_errors(client: FlaskClient, database: SQLAlchemy) -> None:
     )
     assert client.get(f"{API}0").status_code == 404
     assert client.patch(f"{API}0", json={}).status_code == 404
-    taken = json_body()["email"]
+    taken = json.loads(sample(SAMPLES["email"][1], next(_numbers)))
     assert client.post(API, json=json_body(email=taken)).status_code == 201
     assert client.post(API, json=json_body(email=taken)).status_code in (409, 422)
 
@@ -480,14 +500,30 @@ def test_the_list_filters(
     assert _api_listed(client, query, rows) == [True, False]  # the API filters alike
 
 
-def test_the_list_filters_by_department(
-    client: FlaskClient, database: SQLAlchemy
+# Filters by another row: (the factory of the rows it offers, the query argument, their key).
+RELATION_FILTERS = {
+    "department": (DepartmentFactory.build, "department", "id"),
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "factory", "argument", "key"),
+    [(name, *case) for name, case in RELATION_FILTERS.items()],
+    ids=list(RELATION_FILTERS),
+)
+def test_the_list_filters_by_a_row(
+    client: FlaskClient,
+    database: SQLAlchemy,
+    name: str,
+    factory: Callable[[], Any],
+    argument: str,
+    key: str,
 ) -> None:
-    wanted, other = DepartmentFactory.build(), DepartmentFactory.build()
-    rows = [UserFactory.build(department=wanted), UserFactory.build(department=other)]
+    wanted, other = factory(), factory()
+    rows = [UserFactory.build(**{name: row}) for row in (wanted, other)]
     db.session.add_all([wanted, other, *rows])
     db.session.commit()
-    query = {"department": str(wanted.id)}
+    query = {argument: str(getattr(wanted, key))}
     assert _listed(client, query, rows) == [True, False]
     assert _api_listed(client, query, rows) == [True, False]
 
