@@ -13,6 +13,7 @@ ERROR_PAGES = {
 IN_LAYOUT = {404}
 
 
+@pytest.mark.fresh_app  # adds a route
 @pytest.mark.parametrize(("code", "fragment"), ERROR_PAGES.items(), ids=str)
 def test_error_page(app: Flask, code: int, fragment: str) -> None:
     def fail() -> NoReturn:

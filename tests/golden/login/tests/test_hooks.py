@@ -14,7 +14,8 @@ PROBE = "/__hooks__"
 
 @pytest.fixture()
 def probed(app: Flask) -> Flask:
-    """The app with one plain route to request."""
+    """The app with one plain route to request (tests that use it are marked
+    ``fresh_app``: a route cannot be added once an app has served a request)."""
     app.add_url_rule(PROBE, "__hooks__", lambda: "ok")
     return app
 
@@ -25,6 +26,7 @@ def get(app: Flask) -> str:
     return response.get_data(as_text=True)
 
 
+@pytest.mark.fresh_app  # adds a route
 def test_add_security_headers_runs_after_each_request(probed: Flask) -> None:
     assert hooks.add_security_headers in probed.after_request_funcs[None]
     response = probed.test_client().get(PROBE, base_url="http://localhost")
@@ -33,6 +35,7 @@ def test_add_security_headers_runs_after_each_request(probed: Flask) -> None:
     assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
 
 
+@pytest.mark.fresh_app  # adds a route
 def test_sessions_are_permanent(probed: Flask) -> None:
     assert hooks.make_session_permanent in probed.before_request_funcs[None]
     client = probed.test_client()

@@ -6,9 +6,13 @@ from __future__ import annotations
 import io
 import logging
 
+import pytest
 from flask import Flask
 
 from fileshare.logconfig import LOG_FORMAT
+
+# The tests point the logger's handler at memory: each gets an app (and a handler) of its own.
+pytestmark = pytest.mark.fresh_app
 
 
 def console(app: Flask) -> logging.StreamHandler[io.StringIO]:
