@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from flask import Flask
@@ -34,6 +35,17 @@ def build_app() -> Flask:
     return app
 
 
+@contextmanager
+def own_app() -> Iterator[Flask]:
+    """A new app, for tests that change how it is set up (once an app has served a
+    request, Flask refuses new routes: the shared one cannot take them)."""
+    app = build_app()
+    yield app
+    with app.app_context():
+        db.create_all()  # put back a table a test dropped: the shared app may use it
+    close_app(app)
+
+
 def close_app(app: Flask) -> None:
     with app.app_context():
         db.engine.dispose()  # close pooled connections (a server would keep them open)
@@ -58,11 +70,8 @@ def app(request: pytest.FixtureRequest, shared_app: Flask) -> Iterator[Flask]:
     after the test; for a test marked
     ``fresh_app``, a new one."""
     if request.node.get_closest_marker("fresh_app"):
-        fresh = build_app()
-        yield fresh
-        with fresh.app_context():
-            db.create_all()  # put back a table the test dropped: the shared app may use it
-        close_app(fresh)
+        with own_app() as fresh:
+            yield fresh
         return
     config = dict(shared_app.config)
     client_class = shared_app.test_client_class

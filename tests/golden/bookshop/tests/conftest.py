@@ -6,6 +6,7 @@ import itertools
 import os
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,17 @@ def build_app(folders: dict[str, str] | None = None) -> Flask:
     return app
 
 
+@contextmanager
+def own_app(folders: dict[str, str] | None = None) -> Iterator[Flask]:
+    """A new app, for tests that change how it is set up (once an app has served a
+    request, Flask refuses new routes: the shared one cannot take them)."""
+    app = build_app(folders)
+    yield app
+    with app.app_context():
+        db.create_all()  # put back a table a test dropped: the shared app may use it
+    close_app(app)
+
+
 def close_app(app: Flask) -> None:
     with app.app_context():
         db.engine.dispose()  # close pooled connections (a server would keep them open)
@@ -71,11 +83,8 @@ def app(
     after the test (its upload folders are the test's own); for a test marked
     ``fresh_app``, a new one."""
     if request.node.get_closest_marker("fresh_app"):
-        fresh = build_app(upload_folders(tmp_path))
-        yield fresh
-        with fresh.app_context():
-            db.create_all()  # put back a table the test dropped: the shared app may use it
-        close_app(fresh)
+        with own_app(upload_folders(tmp_path)) as fresh:
+            yield fresh
         return
     config = dict(shared_app.config)
     client_class = shared_app.test_client_class

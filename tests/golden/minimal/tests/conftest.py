@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from flask import Flask
@@ -24,6 +25,14 @@ def build_app() -> Flask:
     return create_app("testing")
 
 
+@contextmanager
+def own_app() -> Iterator[Flask]:
+    """A new app, for tests that change how it is set up (once an app has served a
+    request, Flask refuses new routes: the shared one cannot take them)."""
+    app = build_app()
+    yield app
+
+
 @pytest.fixture(scope="session")
 def shared_app() -> Flask:
     """One app for the whole run (building one is most of what a test would cost):
@@ -37,8 +46,8 @@ def app(request: pytest.FixtureRequest, shared_app: Flask) -> Iterator[Flask]:
     after the test; for a test marked
     ``fresh_app``, a new one."""
     if request.node.get_closest_marker("fresh_app"):
-        fresh = build_app()
-        yield fresh
+        with own_app() as fresh:
+            yield fresh
         return
     config = dict(shared_app.config)
     client_class = shared_app.test_client_class

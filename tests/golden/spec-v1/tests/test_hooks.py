@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
+from conftest import own_app
 from flask import Flask
 
 from mycrm import hooks
@@ -13,12 +15,12 @@ from mycrm import hooks
 PROBE = "/__hooks__"
 
 
-@pytest.fixture()
-def probed(app: Flask) -> Flask:
-    """The app with one plain route to request (tests that use it are marked
-    ``fresh_app``: a route cannot be added once an app has served a request)."""
-    app.add_url_rule(PROBE, "__hooks__", lambda: "ok")
-    return app
+@pytest.fixture(scope="module")
+def probed() -> Iterator[Flask]:
+    """An app of this module's own, with one plain route to request."""
+    with own_app() as app:
+        app.add_url_rule(PROBE, "__hooks__", lambda: "ok")
+        yield app
 
 
 def get(app: Flask) -> str:
@@ -27,7 +29,6 @@ def get(app: Flask) -> str:
     return response.get_data(as_text=True)
 
 
-@pytest.mark.fresh_app  # adds a route
 def test_load_user_runs_before_each_request(
     probed: Flask, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -37,7 +38,6 @@ def test_load_user_runs_before_each_request(
     assert "load_user: GET /__hooks__" in caplog.messages
 
 
-@pytest.mark.fresh_app  # adds a route
 def test_add_headers_runs_after_each_request(probed: Flask) -> None:
     assert hooks.add_headers in probed.after_request_funcs[None]
     response = probed.test_client().get(PROBE, base_url="http://crm.test")
@@ -46,7 +46,6 @@ def test_add_headers_runs_after_each_request(probed: Flask) -> None:
     assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
 
 
-@pytest.mark.fresh_app  # adds a route
 def test_close_resources_runs_when_each_request_ends(
     probed: Flask, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -64,7 +63,6 @@ def test_inject_now_feeds_every_template(app: Flask) -> None:
     assert isinstance(context["now"], datetime)
 
 
-@pytest.mark.fresh_app  # adds a route
 def test_sessions_are_permanent(probed: Flask) -> None:
     assert hooks.make_session_permanent in probed.before_request_funcs[None]
     client = probed.test_client()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import pytest
+from conftest import own_app
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -18,12 +19,12 @@ CUSTOM = [
 ]
 
 
-@pytest.fixture()
-def probed(app: Flask) -> Flask:
-    """The app with a route that shows the client address it sees (tests that use it
-    are marked ``fresh_app``: a route cannot be added once an app has served a request)."""
-    app.add_url_rule("/__remote__", "__remote__", lambda: request.remote_addr or "")
-    return app
+@pytest.fixture(scope="module")
+def probed() -> Iterator[Flask]:
+    """An app of this module's own, with a route that shows the client address it sees."""
+    with own_app() as app:
+        app.add_url_rule("/__remote__", "__remote__", lambda: request.remote_addr or "")
+        yield app
 
 
 def test_layers_wrap_the_app_in_order(app: Flask) -> None:
@@ -38,7 +39,6 @@ def test_layers_wrap_the_app_in_order(app: Flask) -> None:
     assert getattr(layer, "__func__", None) is Flask.wsgi_app
 
 
-@pytest.mark.fresh_app  # adds a route
 def test_requests_pass_through_every_layer(
     probed: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -62,7 +62,6 @@ def test_requests_pass_through_every_layer(
     assert seen == [cls.__name__ for cls in reversed(CUSTOM)]
 
 
-@pytest.mark.fresh_app  # adds a route
 def test_proxy_fix_trusts_the_forwarded_client(probed: Flask) -> None:
     forwarded = ", ".join(["203.0.113.7"] + ["10.0.0.1"] * (1 - 1))
     response = probed.test_client().get(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,14 @@ def build_app(folders: dict[str, str] | None = None) -> Flask:
     return create_app("testing", folders)
 
 
+@contextmanager
+def own_app(folders: dict[str, str] | None = None) -> Iterator[Flask]:
+    """A new app, for tests that change how it is set up (once an app has served a
+    request, Flask refuses new routes: the shared one cannot take them)."""
+    app = build_app(folders)
+    yield app
+
+
 @pytest.fixture(scope="session")
 def shared_app() -> Flask:
     """One app for the whole run (building one is most of what a test would cost):
@@ -42,8 +51,8 @@ def app(
     after the test (its upload folders are the test's own); for a test marked
     ``fresh_app``, a new one."""
     if request.node.get_closest_marker("fresh_app"):
-        fresh = build_app(upload_folders(tmp_path))
-        yield fresh
+        with own_app(upload_folders(tmp_path)) as fresh:
+            yield fresh
         return
     config = dict(shared_app.config)
     client_class = shared_app.test_client_class
