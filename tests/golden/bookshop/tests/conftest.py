@@ -51,10 +51,12 @@ def own_app(folders: dict[str, str] | None = None) -> Iterator[Flask]:
     """A new app, for tests that change how it is set up (once an app has served a
     request, Flask refuses new routes: the shared one cannot take them)."""
     app = build_app(folders)
-    yield app
-    with app.app_context():
-        db.create_all()  # put back a table a test dropped: the shared app may use it
-    close_app(app)
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.create_all()  # put back a table a test dropped: the shared app may use it
+        close_app(app)
 
 
 def close_app(app: Flask) -> None:
