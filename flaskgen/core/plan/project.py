@@ -859,6 +859,7 @@ class ConftestView(TypedView):
     has_auth: bool
     has_uploads: bool
     has_mail: bool  # the outbox fixture
+    has_limiter: bool  # Flask-Limiter, whose state each test resets
     token_page: str | None  # a page that carries the CSRF token, if any
     base_url: str
     auth_user: auth.AuthCtx | None
@@ -893,6 +894,7 @@ def _conftest_view(spec: ProjectSpec, parts: list[Contribution]) -> ConftestView
         "auth" in blocks,
         "uploads" in blocks,
         "mail" in blocks,
+        spec.auth is not None and bool(spec.auth.throttle),
         _token_page(spec),
         spec.probe.base_url if spec.probe else "http://localhost",
         auth.auth_ctx(spec) if spec.auth is not None else None,

@@ -23,6 +23,7 @@ def _start_empty() -> None:
         connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
 
 
+@pytest.mark.fresh_app  # drops the tables: the shared app keeps its own
 def test_upgrade_matches_models_and_downgrade_drops_all(app: Flask) -> None:
     with app.app_context():
         _start_empty()

@@ -6,6 +6,7 @@ import itertools
 import os
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -13,12 +14,13 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_login import FlaskLoginClient
 from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bookshop import create_app
 from bookshop.auth.users import create_user, grant_role
 from bookshop.config import PROFILES, FromEnv
-from bookshop.extensions import database_url, db
+from bookshop.extensions import database_url, db, limiter
 from bookshop.models import Staff
 from bookshop.uploads import UPLOADS
 
@@ -27,13 +29,81 @@ EMAIL = "ada@example.com"
 PASSWORD = "correct horse battery"
 
 
-@pytest.fixture()
-def app(tmp_path: Path) -> Iterator[Flask]:
-    app = create_app("testing", upload_folders(tmp_path) | database_config())
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "fresh_app: the test changes how the app is set up (adds a route, swaps a "
+        "loader), so it gets an app of its own instead of the shared one",
+    )
+
+
+def build_app(folders: dict[str, str] | None = None) -> Flask:
+    """A new app in the testing profile, on the test database with every table created."""
+    app = create_app("testing", (folders or {}) | database_config())
     check_test_database(app)
-    yield app
+    with app.app_context():
+        db.create_all()
+    return app
+
+
+@contextmanager
+def own_app(folders: dict[str, str] | None = None) -> Iterator[Flask]:
+    """A new app, for tests that change how it is set up (once an app has served a
+    request, Flask refuses new routes: the shared one cannot take them)."""
+    app = build_app(folders)
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.create_all()  # put back a table a test dropped: the shared app may use it
+        close_app(app)
+
+
+def close_app(app: Flask) -> None:
     with app.app_context():
         db.engine.dispose()  # close pooled connections (a server would keep them open)
+
+
+@pytest.fixture(scope="session")
+def shared_app() -> Iterator[Flask]:
+    """One app for the whole run (building one is most of what a test would cost):
+    the ``app`` fixture lends it to each test and undoes what the test changed."""
+    app = build_app()
+    with app.app_context():
+        empty_tables()  # rows a run that was stopped midway left behind
+    yield app
+    with app.app_context():
+        db.drop_all()
+    close_app(app)
+
+
+@pytest.fixture()
+def app(
+    request: pytest.FixtureRequest, shared_app: Flask, tmp_path: Path
+) -> Iterator[Flask]:
+    """The testing app: the shared one, its config and test client class put back
+    after the test (its upload folders are the test's own); for a test marked
+    ``fresh_app``, a new one."""
+    if request.node.get_closest_marker("fresh_app"):
+        with own_app(upload_folders(tmp_path)) as fresh:
+            yield fresh
+        return
+    config = dict(shared_app.config)
+    client_class = shared_app.test_client_class
+    shared_app.config.update(upload_folders(tmp_path))
+    reset_limiter(shared_app)
+    yield shared_app
+    shared_app.config.clear()
+    shared_app.config.update(config)
+    shared_app.test_client_class = client_class
+
+
+def reset_limiter(app: Flask) -> None:
+    """Flask-Limiter keeps one state for all apps, set by the last one built (a test
+    may build one with the throttle on): give ``app`` its own back, no hits counted."""
+    limiter.enabled = app.config["RATELIMIT_ENABLED"]
+    if limiter.enabled:
+        limiter.reset()
 
 
 @pytest.fixture()
@@ -78,8 +148,8 @@ def upload_folders(root: Path) -> dict[str, str]:
 
 def database_config() -> dict[str, str]:
     """Config for the test database: TEST_DATABASE_URL when set (say, a PostgreSQL
-    server; its tables are dropped after each test, so never point it at data you
-    keep), else the testing profile's own."""
+    server; its tables are emptied after each test and dropped after the run, so never
+    point it at data you keep), else the testing profile's own."""
     url = os.environ.get("TEST_DATABASE_URL")
     return {"SQLALCHEMY_DATABASE_URI": url} if url else {}
 
@@ -95,7 +165,8 @@ def allowed_databases() -> set[str]:
 
 
 def check_test_database(app: Flask) -> None:
-    """Stop the whole run before a test drops the tables of a database someone uses."""
+    """Stop the whole run before the tests empty or drop the tables of a database
+    someone uses."""
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     if url not in allowed_databases():
         shown = make_url(url).render_as_string(hide_password=True)
@@ -108,12 +179,44 @@ def check_test_database(app: Flask) -> None:
 
 @pytest.fixture()
 def database(app: Flask) -> Iterator[SQLAlchemy]:
-    """The app's database with every table created; dropped again afterwards."""
+    """The app's database, in an app context for the test; every table is emptied
+    afterwards (and ids start again at 1), so no test sees the rows of another."""
     with app.app_context():
-        db.create_all()
         yield db
         db.session.remove()
-        db.drop_all()
+        empty_tables()
+
+
+def empty_tables() -> None:
+    """Delete every row of every table and start the ids again at 1 (DELETE: far
+    quicker than TRUNCATE on tables this small)."""
+    tables = db.metadata.sorted_tables
+    with db.engine.begin() as connection:
+        dialect = connection.dialect.name
+        if dialect == "sqlite":
+            # rows that refer to each other are deleted together: checked at commit
+            connection.execute(text("PRAGMA defer_foreign_keys = ON"))
+        for table in reversed(tables):
+            connection.execute(table.delete())
+        if dialect == "postgresql":
+            quote = connection.dialect.identifier_preparer.format_table
+            keys = [(quote(t), c.name) for t in tables for c in t.primary_key.columns]
+            connection.execute(
+                RESTART_SEQUENCES,
+                {"tables": [t for t, _ in keys], "columns": [c for _, c in keys]},
+            )
+        elif dialect == "sqlite" and connection.execute(SQLITE_SEQUENCE).first():
+            connection.execute(text("DELETE FROM sqlite_sequence"))  # AUTOINCREMENT ids
+
+
+# The sequences behind the primary keys, set so that each gives 1 next.
+RESTART_SEQUENCES = text(
+    "SELECT setval(sequence, 1, false) FROM ("
+    " SELECT pg_get_serial_sequence(name, key) AS sequence"
+    " FROM unnest(CAST(:tables AS text[]), CAST(:columns AS text[])) AS keys(name, key)"
+    ") AS found WHERE sequence IS NOT NULL"
+)
+SQLITE_SEQUENCE = text("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'")
 
 
 @pytest.fixture()

@@ -321,6 +321,7 @@ def test_passwords_are_stored_hashed(user: Staff, password: str) -> None:
     assert not user.check_password(password + "!")
 
 
+@pytest.mark.fresh_app  # adds a route
 def test_api_guard_answers_401_as_json(
     app: Flask, client: FlaskClient, user: Staff, password: str
 ) -> None:
@@ -470,6 +471,7 @@ def test_production_remember_cookie_is_as_safe_as_the_session_cookie() -> None:
         assert settings[f"REMEMBER_COOKIE_{flag}"] == settings[f"SESSION_COOKIE_{flag}"]
 
 
+@pytest.mark.fresh_app  # adds a route
 def test_roles_are_read_on_every_request(
     app: Flask, signed_in: FlaskClient, runner: FlaskCliRunner, user: Staff
 ) -> None:
@@ -539,6 +541,7 @@ def test_a_token_is_shown_once_and_stored_hashed(
     assert "ci" in again and token not in again
 
 
+@pytest.mark.fresh_app  # adds a route
 def test_a_token_opens_the_api_and_never_a_page(app: Flask, user: Staff) -> None:
     url = whoami_route(app)
     token = tokens.issue_token(user, "script")
@@ -550,6 +553,7 @@ def test_a_token_opens_the_api_and_never_a_page(app: Flask, user: Staff) -> None
     assert page.status_code == 302 and urlsplit(page.location).path == LOGIN
 
 
+@pytest.mark.fresh_app  # adds a route
 def test_revoked_and_unknown_tokens_get_401(
     app: Flask, signed_in: FlaskClient, user: Staff
 ) -> None:
@@ -579,6 +583,7 @@ def test_revoked_and_unknown_tokens_get_401(
         assert app.test_client().get("/api/__open__").get_json() == {"ok": True}
 
 
+@pytest.mark.fresh_app  # adds a route
 def test_create_token_prints_a_token_that_works(
     app: Flask, runner: FlaskCliRunner, user: Staff
 ) -> None:

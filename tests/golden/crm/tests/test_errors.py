@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import NoReturn
 
 import pytest
+from conftest import own_app
 from flask import Flask, abort
 
 ERROR_PAGES = {
@@ -13,16 +15,24 @@ ERROR_PAGES = {
 IN_LAYOUT = {404}
 
 
-@pytest.mark.parametrize(("code", "fragment"), ERROR_PAGES.items(), ids=str)
-def test_error_page(app: Flask, code: int, fragment: str) -> None:
-    def fail() -> NoReturn:
+@pytest.fixture(scope="module")
+def failing() -> Iterator[Flask]:
+    """An app of this module's own, with a route that fails with the code in its URL."""
+
+    def fail(code: int) -> NoReturn:
         if code == 500:
             raise RuntimeError("boom")
         abort(code)
 
-    app.add_url_rule("/__fail__", "__fail__", fail)
-    app.config["PROPAGATE_EXCEPTIONS"] = False
-    response = app.test_client().get("/__fail__")
+    with own_app() as app:
+        app.add_url_rule("/__fail__/<int:code>", "__fail__", fail)
+        app.config["PROPAGATE_EXCEPTIONS"] = False
+        yield app
+
+
+@pytest.mark.parametrize(("code", "fragment"), ERROR_PAGES.items(), ids=str)
+def test_error_page(failing: Flask, code: int, fragment: str) -> None:
+    response = failing.test_client().get(f"/__fail__/{code}")
     assert response.status_code == code
     assert fragment in response.get_data(as_text=True)
     if code in IN_LAYOUT:  # the page extends the layout: its navigation is there

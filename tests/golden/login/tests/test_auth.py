@@ -376,6 +376,7 @@ def test_guarded_page_sends_anonymous_visitors_to_log_in(
     assert again.status_code != 302 or urlsplit(again.location).path != LOGIN
 
 
+@pytest.mark.fresh_app  # adds a route
 def test_api_guard_answers_401_as_json(
     app: Flask, client: FlaskClient, user: Account, password: str
 ) -> None:

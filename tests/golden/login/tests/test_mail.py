@@ -31,6 +31,7 @@ def with_hello_templates(app: Flask) -> Flask:
     return app
 
 
+@pytest.mark.fresh_app  # swaps the template loader
 def test_a_mail_has_a_text_and_an_html_body(
     app: Flask, outbox: list[EmailMessage]
 ) -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
+from conftest import own_app
 from flask import Flask
 
 from mycrm import hooks
@@ -13,11 +15,12 @@ from mycrm import hooks
 PROBE = "/__hooks__"
 
 
-@pytest.fixture()
-def probed(app: Flask) -> Flask:
-    """The app with one plain route to request."""
-    app.add_url_rule(PROBE, "__hooks__", lambda: "ok")
-    return app
+@pytest.fixture(scope="module")
+def probed() -> Iterator[Flask]:
+    """An app of this module's own, with one plain route to request."""
+    with own_app() as app:
+        app.add_url_rule(PROBE, "__hooks__", lambda: "ok")
+        yield app
 
 
 def get(app: Flask) -> str:

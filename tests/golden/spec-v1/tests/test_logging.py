@@ -5,19 +5,24 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Iterator
 
+import pytest
 from flask import Flask
 
 from mycrm.logconfig import LOG_FORMAT
 
 
-def console(app: Flask) -> logging.StreamHandler[io.StringIO]:
-    """The app's only handler, now writing into memory."""
+@pytest.fixture()
+def console(app: Flask) -> Iterator[logging.StreamHandler[io.StringIO]]:
+    """The app's only handler, writing into memory during the test."""
     assert len(app.logger.handlers) == 1
     handler = app.logger.handlers[0]
     assert isinstance(handler, logging.StreamHandler)
-    handler.setStream(io.StringIO())
-    return handler
+    before = handler.setStream(io.StringIO())
+    yield handler
+    if before is not None:
+        handler.setStream(before)  # the logger is every app's: leave it as it was
 
 
 def test_logger_level(app: Flask) -> None:
@@ -26,14 +31,15 @@ def test_logger_level(app: Flask) -> None:
     assert not app.logger.isEnabledFor(logging.DEBUG)
 
 
-def test_records_are_written_in_the_configured_format(app: Flask) -> None:
-    handler = console(app)
+def test_records_are_written_in_the_configured_format(
+    app: Flask, console: logging.StreamHandler[io.StringIO]
+) -> None:
     app.logger.info("configured %s", "handler")
     app.logger.debug("too quiet to be written")
-    written = handler.stream.getvalue()
+    written = console.stream.getvalue()
     assert written.count("\n") == 1
     assert "configured handler" in written
     record = app.logger.makeRecord(
         app.logger.name, logging.INFO, __file__, 1, "shown", (), None
     )
-    assert handler.format(record) == logging.Formatter(LOG_FORMAT).format(record)
+    assert console.format(record) == logging.Formatter(LOG_FORMAT).format(record)

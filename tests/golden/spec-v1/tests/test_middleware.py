@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import pytest
+from conftest import own_app
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -18,11 +19,12 @@ CUSTOM = [
 ]
 
 
-@pytest.fixture()
-def probed(app: Flask) -> Flask:
-    """The app with a route that shows the client address it sees."""
-    app.add_url_rule("/__remote__", "__remote__", lambda: request.remote_addr or "")
-    return app
+@pytest.fixture(scope="module")
+def probed() -> Iterator[Flask]:
+    """An app of this module's own, with a route that shows the client address it sees."""
+    with own_app() as app:
+        app.add_url_rule("/__remote__", "__remote__", lambda: request.remote_addr or "")
+        yield app
 
 
 def test_layers_wrap_the_app_in_order(app: Flask) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -14,10 +15,52 @@ from fileshare import create_app
 from fileshare.uploads import UPLOADS
 
 
-@pytest.fixture()
-def app(tmp_path: Path) -> Iterator[Flask]:
-    app = create_app("testing", upload_folders(tmp_path))
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "fresh_app: the test changes how the app is set up (adds a route, swaps a "
+        "loader), so it gets an app of its own instead of the shared one",
+    )
+
+
+def build_app(folders: dict[str, str] | None = None) -> Flask:
+    """A new app in the testing profile."""
+    return create_app("testing", folders)
+
+
+@contextmanager
+def own_app(folders: dict[str, str] | None = None) -> Iterator[Flask]:
+    """A new app, for tests that change how it is set up (once an app has served a
+    request, Flask refuses new routes: the shared one cannot take them)."""
+    app = build_app(folders)
     yield app
+
+
+@pytest.fixture(scope="session")
+def shared_app() -> Flask:
+    """One app for the whole run (building one is most of what a test would cost):
+    the ``app`` fixture lends it to each test and undoes what the test changed."""
+    return build_app()
+
+
+@pytest.fixture()
+def app(
+    request: pytest.FixtureRequest, shared_app: Flask, tmp_path: Path
+) -> Iterator[Flask]:
+    """The testing app: the shared one, its config and test client class put back
+    after the test (its upload folders are the test's own); for a test marked
+    ``fresh_app``, a new one."""
+    if request.node.get_closest_marker("fresh_app"):
+        with own_app(upload_folders(tmp_path)) as fresh:
+            yield fresh
+        return
+    config = dict(shared_app.config)
+    client_class = shared_app.test_client_class
+    shared_app.config.update(upload_folders(tmp_path))
+    yield shared_app
+    shared_app.config.clear()
+    shared_app.config.update(config)
+    shared_app.test_client_class = client_class
 
 
 @pytest.fixture()
