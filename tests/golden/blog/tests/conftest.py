@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any
 
 import pytest
+from factory.random import reseed_random
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 
 from blog import create_app
 from blog.config import PROFILES, FromEnv
 from blog.extensions import database_url, db
+from blog.factories import FACTORIES
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -51,6 +54,19 @@ def own_app() -> Iterator[Flask]:
 def close_app(app: Flask) -> None:
     with app.app_context():
         db.engine.dispose()  # close pooled connections (a server would keep them open)
+
+
+@pytest.fixture(scope="session")
+def new_app() -> Callable[[], AbstractContextManager[Flask]]:
+    """``with new_app() as app:`` an app of the test's (or module's) own, for tests that
+    change how it is set up, such as adding a route."""
+    return own_app
+
+
+@pytest.fixture(scope="session")
+def check_database() -> Callable[[Flask], None]:
+    """``check_database(app)``: stop the run unless ``app``'s database is one for tests."""
+    return check_test_database
 
 
 @pytest.fixture(scope="session")
@@ -164,3 +180,26 @@ RESTART_SEQUENCES = text(
     ") AS found WHERE sequence IS NOT NULL"
 )
 SQLITE_SEQUENCE = text("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'")
+
+
+@pytest.fixture(autouse=True)
+def same_rows_every_run() -> None:
+    """The factories make the same rows in every run, whatever ran before: Faker's
+    seed and each factory's sequence start over for each test."""
+    reseed_random(0)
+    for made in FACTORIES:
+        made.reset_sequence()
+
+
+@pytest.fixture()
+def statements(database: SQLAlchemy) -> Iterator[list[str]]:
+    """The SQL statements run during the test, in order (clear the list to count from
+    there)."""
+    seen: list[str] = []
+
+    def record(*args: Any) -> None:
+        seen.append(args[2])  # (connection, cursor, statement, ...)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(db.engine, "before_cursor_execute", record)

@@ -3,10 +3,11 @@ the tests only ever touch a database made for tests."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from conftest import check_test_database
 from flask import Flask
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
@@ -42,15 +43,17 @@ def test_testing_profile_has_a_database_of_its_own() -> None:
 
 
 def test_tests_refuse_a_database_that_is_not_for_tests(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, check_database: Callable[[Flask], None]
 ) -> None:
     monkeypatch.delenv("TEST_DATABASE_URL", raising=False)
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": "sqlite:///kept-data.db"})
     with pytest.raises(pytest.exit.Exception, match="refusing to run the tests"):
-        check_test_database(app)
+        check_database(app)
 
 
-def test_tests_accept_test_database_url(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_tests_accept_test_database_url(
+    monkeypatch: pytest.MonkeyPatch, check_database: Callable[[Flask], None]
+) -> None:
     monkeypatch.setenv("TEST_DATABASE_URL", "sqlite:///scratch.db")
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": "sqlite:///scratch.db"})
-    check_test_database(app)
+    check_database(app)

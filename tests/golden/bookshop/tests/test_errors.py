@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from typing import NoReturn
 
 import pytest
-from conftest import own_app
 from flask import Flask, abort
 
 ERROR_PAGES = {
@@ -18,7 +18,7 @@ IN_LAYOUT = {403, 404, 500}
 
 
 @pytest.fixture(scope="module")
-def failing() -> Iterator[Flask]:
+def failing(new_app: Callable[[], AbstractContextManager[Flask]]) -> Iterator[Flask]:
     """An app of this module's own, with a route that fails with the code in its URL."""
 
     def fail(code: int) -> NoReturn:
@@ -26,7 +26,7 @@ def failing() -> Iterator[Flask]:
             raise RuntimeError("boom")
         abort(code)
 
-    with own_app() as app:
+    with new_app() as app:
         app.add_url_rule("/__fail__/<int:code>", "__fail__", fail)
         app.config["PROPAGATE_EXCEPTIONS"] = False
         yield app

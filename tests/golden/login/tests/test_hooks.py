@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 
 import pytest
-from conftest import own_app
 from flask import Flask
 
 from sessionlogin import hooks
@@ -15,9 +15,9 @@ PROBE = "/__hooks__"
 
 
 @pytest.fixture(scope="module")
-def probed() -> Iterator[Flask]:
+def probed(new_app: Callable[[], AbstractContextManager[Flask]]) -> Iterator[Flask]:
     """An app of this module's own, with one plain route to request."""
-    with own_app() as app:
+    with new_app() as app:
         app.add_url_rule(PROBE, "__hooks__", lambda: "ok")
         yield app
 

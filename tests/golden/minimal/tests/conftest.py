@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 
 import pytest
 from flask import Flask
@@ -31,6 +31,13 @@ def own_app() -> Iterator[Flask]:
     request, Flask refuses new routes: the shared one cannot take them)."""
     app = build_app()
     yield app
+
+
+@pytest.fixture(scope="session")
+def new_app() -> Callable[[], AbstractContextManager[Flask]]:
+    """``with new_app() as app:`` an app of the test's (or module's) own, for tests that
+    change how it is set up, such as adding a route."""
+    return own_app
 
 
 @pytest.fixture(scope="session")

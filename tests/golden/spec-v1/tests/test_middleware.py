@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
 from typing import Any
 
 import pytest
-from conftest import own_app
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -20,9 +20,9 @@ CUSTOM = [
 
 
 @pytest.fixture(scope="module")
-def probed() -> Iterator[Flask]:
+def probed(new_app: Callable[[], AbstractContextManager[Flask]]) -> Iterator[Flask]:
     """An app of this module's own, with a route that shows the client address it sees."""
-    with own_app() as app:
+    with new_app() as app:
         app.add_url_rule("/__remote__", "__remote__", lambda: request.remote_addr or "")
         yield app
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
@@ -34,6 +34,13 @@ def own_app(folders: dict[str, str] | None = None) -> Iterator[Flask]:
     request, Flask refuses new routes: the shared one cannot take them)."""
     app = build_app(folders)
     yield app
+
+
+@pytest.fixture(scope="session")
+def new_app() -> Callable[[], AbstractContextManager[Flask]]:
+    """``with new_app() as app:`` an app of the test's (or module's) own, for tests that
+    change how it is set up, such as adding a route."""
+    return own_app
 
 
 @pytest.fixture(scope="session")
