@@ -653,7 +653,7 @@ def _check_spec(data):
                     data__auth__registerrole_any_of_count2 = 0
                     if not data__auth__registerrole_any_of_count2:
                         try:
-                            if data__auth__registerrole is not None:
+                            if not (data__auth__registerrole is None):
                                 raise Reject
                             data__auth__registerrole_any_of_count2 += 1
                         except Reject:
