@@ -99,6 +99,7 @@ class FactoryCtx:
     parents: tuple[Parent, ...]
     links: tuple[tuple[str, str], ...]  # (many-to-many attribute, the other class) seed fills
     seeded: bool  # seed fills it (auth's roles and tokens are left to their commands)
+    pointers: tuple[Parent, ...] = ()  # the rows seed picks: the parents, and optional ones
 
 
 @dataclass(frozen=True)
@@ -228,7 +229,13 @@ def _factory(spec: ProjectSpec, model: Model) -> FactoryCtx:
     owned = [(r.name, r.model) for r in many if not r.generated]
     auth = spec.auth
     internal = auth is not None and ((auth.roles and model.name == ROLE_MODEL) or (auth.tokens and model.name == TOKEN_MODEL))
-    return FactoryCtx(model.name, f"{model.name}Factory", tuple(fields), tuple(parents), tuple(owned), not internal)
+    optional = [
+        Parent(r.name, r.model, "")
+        for r in model.relationships
+        if r.kind == "many_to_one" and r.optional and model.column(r.fk_column or "") is not None
+    ]
+    ctx = FactoryCtx(model.name, f"{model.name}Factory", tuple(fields), tuple(parents), tuple(owned), not internal)
+    return replace(ctx, pointers=(*parents, *optional))
 
 
 def _ordered(models: tuple[Model, ...], factories: dict[str, FactoryCtx]) -> list[FactoryCtx]:
@@ -287,7 +294,11 @@ def factories_view(spec: ProjectSpec) -> FactoriesView:
     ordered = _ordered(spec.models, by_name)
     names = {f.model for f in ordered if f.seeded}
     # Seed links only rows it fills: a user's roles are set-role's.
-    seeded = tuple(replace(f, links=tuple(link for link in f.links if link[1] in names)) for f in ordered if f.seeded)
+    seeded = tuple(
+        replace(f, links=tuple(link for link in f.links if link[1] in names), pointers=tuple(p for p in f.pointers if p.model in names))
+        for f in ordered
+        if f.seeded
+    )
     models = {m.name: m for m in spec.models}
     secondary = {r.secondary for f in seeded for r in models[f.model].relationships if (r.name, r.model) in f.links}
     used = " ".join(f.declaration for ctx in ordered for f in ctx.fields)

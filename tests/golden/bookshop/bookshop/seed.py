@@ -1,7 +1,7 @@
 """``python manage.py seed``: made-up rows to look at, from the factories.
 
 It adds ``--count`` rows to each model's table (``--model`` picks which), each new row
-pointing at rows already saved in the tables it needs and linked to a few rows of its
+pointing at rows already saved in the tables it needs (or may point at) and linked to a few rows of its
 many-to-many relationships. Run it again for more: where a unique value is
 taken, the row takes the next one, so it never fails on existing data; a table whose
 unique columns have no free value left (a unique enum of three values holds three rows)
@@ -36,7 +36,8 @@ class Seeding:
     """How seed fills one model's table."""
 
     model: type[Any]
-    # attribute -> (the class it points at, the column it takes; "" for the row itself)
+    # attribute -> (the class it points at, the column it takes; "" for the row itself):
+    # the rows it needs, and those it may point at
     parents: dict[str, tuple[type[Any], str]] = field(default_factory=dict)
     # many-to-many attribute -> the class on the other side
     links: dict[str, type[Any]] = field(default_factory=dict)

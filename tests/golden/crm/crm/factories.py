@@ -37,7 +37,8 @@ class Fake(factory.Faker):
         if not self.numbered:
             return value[: self.length] if self.length else value
         number = f" {step.sequence}"
-        return str(value)[: self.length - len(number) if self.length else None] + number
+        text = str(value).rstrip(".")  # a sentence's full stop
+        return text[: self.length - len(number) if self.length else None] + number
 
 
 class ModelFactory(SQLAlchemyModelFactory):
