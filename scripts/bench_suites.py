@@ -6,7 +6,7 @@
 
 Each example is generated and installed into the shared venv of the generated projects
 (.cache/gen-venv, as the test suite builds it); the figure is the median of RUNS runs
-after one warm-up run (which compiles the bytecode).
+after one warm-up run (which writes the bytecode, as a developer's machine keeps it).
 """
 
 from __future__ import annotations
@@ -46,7 +46,9 @@ def bench_suites(runs: int) -> int:
     from tests.genenv import build_gen_env
 
     gen_env = build_gen_env()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "PYTEST_"))}
+    # As on a developer's machine: bytecode cached (PYTHONDONTWRITEBYTECODE would make
+    # every run compile the app and its libraries again).
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "PYTEST_", "PYTHONDONTWRITEBYTECODE"))}
     databases = [("sqlite", {k: v for k, v in env.items() if k != "TEST_DATABASE_URL"})]
     if env.get("TEST_DATABASE_URL"):
         databases.append(("postgresql", env))
