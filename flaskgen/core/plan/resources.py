@@ -1453,49 +1453,12 @@ class ResourceTestsView(TypedView):
 
 
 @dataclass(frozen=True)
-class CrudHelpers:
-    """The helpers of crud.py that only some projects use: each is written where a
-    resource's forms, schemas or listing import it."""
-
-    fits_numeric: bool
-    fits_integer: bool
-    optional_int: bool
-    blank_to_none: bool
-    storable_text: bool
-    numeric: bool
-    json_decimal: bool
-    utc_datetime: bool
-    strict_boolean: bool
-
-
-def crud_helpers(ctxs: list[ResourceCtx]) -> CrudHelpers:
-    used: set[str] = set()
-    for c in ctxs:
-        used |= {*c.crud_imports, *c.listing_crud_imports}
-        for line in c.schema_imports:
-            if line.startswith("from ..crud import "):
-                used |= {name.strip() for name in line.removeprefix("from ..crud import ").split(",")}
-    return CrudHelpers(
-        fits_numeric="fits_numeric" in used,
-        fits_integer="fits_integer" in used,
-        optional_int="optional_int" in used,
-        blank_to_none="blank_to_none" in used,
-        storable_text="storable_text" in used,
-        numeric="numeric" in used,
-        json_decimal="JsonDecimal" in used,
-        utc_datetime="UtcDateTime" in used,
-        strict_boolean="StrictBoolean" in used,
-    )
-
-
-@dataclass(frozen=True)
 class CrudView(TypedView):
     """<package>/crud.py."""
 
     has_api: bool
     picker_limit: int
     login: bool  # the app has auth: pickers may need a logged-in visitor
-    helpers: CrudHelpers
 
 
 @dataclass(frozen=True)
@@ -1541,7 +1504,7 @@ def contribute(spec: ProjectSpec) -> Contribution:
     ctxs = [resource_ctx(spec, r) for r in spec.resources]
     api_resources = [c for c in ctxs if c.resource.api]
     out.dependencies += DEPENDENCIES
-    out.files.append(PlannedFile(f"{pkg}/crud.py", "project/package/crud.py.jinja", CrudView(bool(api_resources), PICKER_LIMIT, spec.auth is not None, crud_helpers(ctxs)), python=True))
+    out.files.append(PlannedFile(f"{pkg}/crud.py", "project/package/crud.py.jinja", CrudView(bool(api_resources), PICKER_LIMIT, spec.auth is not None), python=True))
     if api_resources:
         out.files.append(PlannedFile(f"{pkg}/api.py", "project/package/api.py.jinja", ApiView(spec.project, api_resources, api_prefixes(spec), bool(spec.auth and spec.auth.tokens)), python=True))
         out.files.append(PlannedFile(f"{pkg}/templates/api/docs.html", "project/package/templates/api/docs.html.jinja", NoNames()))

@@ -37,7 +37,7 @@ from werkzeug.exceptions import HTTPException, default_exceptions
 
 # SelectChoice is new in WTForms 3.3, which the types-WTForms stubs do not know yet.
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined,unused-ignore]
-from wtforms.validators import StopValidation
+from wtforms.validators import NumberRange, StopValidation
 
 from .access import allows
 from .extensions import db
@@ -216,6 +216,30 @@ def storable_text(form: Any, field: Any) -> None:
         raise StopValidation("Remove the control characters from this text.")
 
 
+def fits_numeric(precision: int, scale: int) -> Callable[[Any, Any], None]:
+    """WTForms validator of a NUMERIC(precision, scale) column's field: the value, rounded
+    to ``scale`` places as the database stores it, has at most precision - scale digits
+    before the point."""
+    limit = Decimal(10) ** (precision - scale)
+
+    def check(form: Any, field: Any) -> None:
+        value = field.data
+        if not isinstance(value, Decimal):
+            return
+        if not value.is_finite() or abs(value.quantize(Decimal(10) ** -scale)) >= limit:
+            raise StopValidation(
+                f"Use at most {precision - scale} digits before the decimal point."
+            )
+
+    return check
+
+
+def fits_integer(big: bool = False) -> NumberRange:
+    """WTForms validator of an INTEGER (or BIGINT) column's field."""
+    limit = INT64_MAX if big else INT32_MAX
+    return NumberRange(min=-limit - 1, max=limit)
+
+
 def blank_to_none(value: str | None) -> str | None:
     """An empty text field stores NULL, not an empty string."""
     return value or None
@@ -253,6 +277,33 @@ def _encodable(value: str) -> None:
 
 # Text fields: the documented pattern (no NUL), and no unpaired surrogate either.
 TEXT = (Regexp(NO_NUL, error="Text cannot hold NUL characters."), _encodable)
+
+
+def numeric(precision: int, scale: int) -> dict[str, Any]:
+    """``auto_field`` arguments of a NUMERIC(precision, scale) column: the value (rounded
+    to ``scale`` places on load) has at most precision - scale digits before the point,
+    documented as exclusive bounds."""
+    limit = 10 ** (precision - scale)
+
+    def check(value: Decimal) -> None:
+        if abs(value) >= limit:
+            raise ValidationError(
+                f"Use at most {precision - scale} digits before the decimal point."
+            )
+
+    return {
+        "validate": [check],
+        "metadata": {"exclusiveMinimum": -limit, "exclusiveMaximum": limit},
+    }
+
+
+class JsonDecimal(fields.Decimal):
+    """A NUMERIC column as a JSON number (marshmallow would hand json a Decimal, which it
+    writes as a string); the column's digits fit a double exactly up to 15 of them."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        number = super()._serialize(value, attr, obj, **kwargs)
+        return None if number is None else float(number)
 
 
 class UtcDateTime(fields.DateTime):
