@@ -234,8 +234,7 @@ def _factory(spec: ProjectSpec, model: Model) -> FactoryCtx:
         for r in model.relationships
         if r.kind == "many_to_one" and r.optional and model.column(r.fk_column or "") is not None
     ]
-    ctx = FactoryCtx(model.name, f"{model.name}Factory", tuple(fields), tuple(parents), tuple(owned), not internal)
-    return replace(ctx, pointers=(*parents, *optional))
+    return FactoryCtx(model.name, f"{model.name}Factory", tuple(fields), tuple(parents), tuple(owned), not internal, (*parents, *optional))
 
 
 def _ordered(models: tuple[Model, ...], factories: dict[str, FactoryCtx]) -> list[FactoryCtx]:
