@@ -116,20 +116,21 @@ def test_the_access_module_holds_the_rules_of_the_spec() -> None:
     assert '"documents": {\n        "read": ("owner", "doctor"),' in access
     assert '"delete": ("owner", "admin"),' in access
     assert 'OWNERS: dict[str, str] = {\n    "documents": "added_by_id",\n    "users": "id",\n}' in access
-    matrix = files["tests/test_resource_documents.py"]
-    assert '"api update by other": ("api", "update", "other", "404"),' in matrix  # cannot even read it
-    assert '"api read by doctor": ("api", "read", "doctor", "200"),' in matrix
-    assert '"pages delete by anonymous": ("pages", "delete", "anonymous", "login"),' in matrix
-    assert '"api update by doctor": ("api", "update", "doctor", "403"),' in matrix
+    tests = files["tests/test_resources.py"]
+    matrix = tests[tests.index('key="documents"') : tests.index('key="users"')]
+    assert "access={  # list, read, create, update, delete\n" in matrix
+    assert '"api by other": ("200", "404", "201", "404", "404"),' in matrix  # cannot even read theirs
+    assert '"api by doctor": ("200", "200", "201", "403", "403"),' in matrix
+    assert '"pages by anonymous": ("login", "login", "login", "login", "login"),' in matrix
     assert "added_by" not in files["clinic/documents/forms.py"]  # never from input
 
 
 def test_a_changed_rule_changes_the_matrix() -> None:
     text = FIXTURE.read_text(encoding="utf-8")
-    before = render_text(text)["tests/test_resource_wards.py"]
-    after = render_text(text.replace("delete: admin}", "delete: [doctor, admin]}"))["tests/test_resource_wards.py"]
-    assert '"api delete by doctor": ("api", "delete", "doctor", "403"),' in before
-    assert '"api delete by doctor": ("api", "delete", "doctor", "204"),' in after
+    before = render_text(text)["tests/test_resources.py"]
+    after = render_text(text.replace("delete: admin}", "delete: [doctor, admin]}"))["tests/test_resources.py"]
+    assert '"api by doctor": ("200", "200", "403", "200", "403"),' in before  # list, read, create, update, delete
+    assert '"api by doctor": ("200", "200", "403", "200", "204"),' in after
 
 
 def test_validate_warns_about_what_anyone_may_change(tmp_path: Path) -> None:

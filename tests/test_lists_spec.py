@@ -172,9 +172,10 @@ def test_every_kind_of_filter_passes_its_generated_tests_and_gates(
     assert suite.returncode == 0, suite.stdout + suite.stderr
     assert re.search(r"\d+ passed", suite.stdout)
     collected = gen_env.run([gen_env.python, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"], cwd=project, env=SUITE_ENV).stdout
-    for test in ("test_the_list_filters_by_a_row[shelf]", "test_filters_search_sort_and_pages_combine", "test_the_export_holds"):
-        assert f"tests/test_resource_books.py::{test}" in collected
-    assert "qz-theirs" in (project / "tests" / "test_resource_notes.py").read_text(encoding="utf-8")
+    for test in ("test_the_list_filters_by_a_row[books-shelf]", "test_filters_search_sort_and_pages_combine[books]", "test_the_export_holds"):
+        assert f"tests/test_resources.py::{test}" in collected
+    tests = (project / "tests" / "test_resources.py").read_text(encoding="utf-8")
+    assert "owner_factory=StaffFactory.build" in tests[tests.index('key="notes"') :]  # another user's row, which no list shows
     for args in ([gen_env.bin("ruff"), "check", "--no-cache", "."], [gen_env.bin("ruff"), "format", "--no-cache", "--check", "."]):
         result = gen_env.run(args, cwd=project, env=SUITE_ENV)
         assert result.returncode == 0, f"{args}:\n{result.stdout}\n{result.stderr}"

@@ -34,7 +34,7 @@ def test_a_new_column_reaches_every_file_and_edits_survive(tmp_path: Path) -> No
     actions = project.actions(report)
     assert actions["shop/authors/forms.py"] == "merge"
     assert actions["shop/templates/authors/form.html"] == "merge"
-    assert {actions[p] for p in ("shop/authors/schemas.py", "tests/test_resource_authors.py")} == {"update"}
+    assert {actions[p] for p in ("shop/authors/schemas.py", "tests/test_resources.py")} == {"update"}
     form = project.read("shop/authors/forms.py")
     assert '"Full name", validators=' in form and "email = StringField(" in form
     page = project.read("shop/templates/authors/form.html")
@@ -48,21 +48,21 @@ def test_a_renamed_resource_takes_its_edited_files_along(tmp_path: Path) -> None
     project = Project.create(tmp_path, SPEC)
     project.edit("shop/authors/forms.py", '"Name", validators=', '"Full name", validators=')
     project.edit("shop/templates/authors/form.html", "{% block content %}\n", '{% block content %}\n<p class="hint">Fill in every field.</p>\n')
-    project.edit("tests/test_resource_authors.py", "\n\ndef form_data(", "\n\n# my note\ndef form_data(")
+    project.edit("tests/test_resources.py", "\n\ndef form_data(", "\n\n# my note\ndef form_data(")
     project.respec("  authors: {model: Author}\n", "  writers: {model: Author, renamed_from: authors}\n")
     report = project.regen()
     actions = project.actions(report)
     assert not report.conflicts, report.results
-    for old in ("shop/authors/forms.py", "shop/templates/authors/form.html", "tests/test_resource_authors.py"):
+    for old in ("shop/authors/forms.py", "shop/templates/authors/form.html"):
         assert actions[old] == "rename"
     assert actions["shop/writers/forms.py"] == "rename"  # nothing in it names the key: moved as you left it
-    assert actions["shop/templates/writers/form.html"] == actions["tests/test_resource_writers.py"] == "merge"
+    assert actions["shop/templates/writers/form.html"] == actions["tests/test_resources.py"] == "merge"
     assert not project.path("shop/authors").exists()
     assert '"Full name", validators=' in project.read("shop/writers/forms.py")
     page = project.read("shop/templates/writers/form.html")
     assert "Fill in every field." in page and "writers.index" in page
-    tests = project.read("tests/test_resource_writers.py")
-    assert "# my note" in tests and '"/writers/' in tests
+    tests = project.read("tests/test_resources.py")
+    assert "# my note" in tests and 'pages="/writers/"' in tests
     assert project.regen().changes is False
 
 

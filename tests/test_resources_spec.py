@@ -140,9 +140,10 @@ def test_every_action_of_a_resource_asks_the_access_rules() -> None:
         assert f'"{action}"' in authors_views
     assert "require(RESOURCE, ACTIONS[request.method], api=True)" in authors_api
     assert "require(RESOURCE, action, author, api=True)" in authors_api  # the owner rule needs the row
-    assert "def test_the_rules_answer_each_visitor(" in files["tests/test_resource_authors.py"]
-    assert "def test_anonymous_visitors_are_sent_to_log_in(" in files["tests/test_resource_authors.py"]
-    assert "test_anonymous_visitors_are_sent_to_log_in" not in files["tests/test_resource_books.py"]
+    tests = files["tests/test_resources.py"]
+    assert "def test_the_rules_answer_each_visitor(" in tests and "def test_anonymous_visitors_are_sent_to_log_in(" in tests
+    authors, books = tests[tests.index('key="authors"') : tests.index('key="books"')], tests[tests.index('key="books"') :]
+    assert "login_required=True" in authors and "login_required=True" not in books
 
 
 def test_the_password_hash_never_reaches_a_resource_of_the_auth_model() -> None:

@@ -131,7 +131,7 @@ TYPED = {
     "project/tests/test_migrations.py.jinja",
     "project/tests/test_models.py.jinja",
     "project/tests/test_seed.py.jinja",
-    "project/tests/test_resource.py.jinja",
+    "project/tests/test_resources.py.jinja",
     "project/tests/test_routes.py.jinja",
     "project/tests/test_security.py.jinja",
     "project/tests/test_templating.py.jinja",

@@ -32,8 +32,7 @@ def _name_renames(old: ProjectSpec, new: ProjectSpec) -> list[tuple[str, str]]:
     old_resources = {r.key for r in old.resources}
     for resource in new.resources:
         if resource.renamed_from in old_resources:
-            before = resource.renamed_from
-            pairs += [(before, resource.key), (f"test_resource_{before}", f"test_resource_{resource.key}")]
+            pairs.append((resource.renamed_from, resource.key))
     return [(a, b) for a, b in pairs if a and a != b]
 
 

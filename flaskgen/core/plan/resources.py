@@ -1442,14 +1442,62 @@ class ResourceView(TypedView):
 
 
 @dataclass(frozen=True)
+class TestedResource:
+    """A resource's entry in the tests' table of resources."""
+
+    r: ResourceCtx
+    signed_in: tuple[str, str] | None  # (identity column, value) when the tests' user is a row here
+    access: tuple[tuple[str, tuple[str, ...]], ...]  # ("pages by user", answers): the matrix by row
+    actions: str  # the actions the matrix's rows answer, in order
+
+
+@dataclass(frozen=True)
+class TestsHas:
+    """Which of the resource tests some resource needs (the others are left out)."""
+
+    pages: bool
+    api: bool
+    login: bool  # some resource's tests log in
+    roles: bool  # ... holding roles
+    owner: bool  # some resource's rows have an owner
+    signed_in: bool  # some resource's table holds the logged-in user
+    codes: bool  # some sample is a short code
+    decimal: bool
+    uuid: bool
+    required: bool
+    parents: bool
+    unique: bool
+    sort: bool
+    label_sorts: bool
+    few_pickers: bool
+    many_pickers: bool
+    login_only_pickers: bool
+    needed_by: bool
+    form_refused: bool
+    api_refused: bool
+    login_required: bool
+    filters: bool
+    filter_cases: bool
+    relation_filters: bool
+    combined: bool
+    export: bool
+    access: bool
+    nav: bool
+    tokens: bool
+
+
+@dataclass(frozen=True)
 class ResourceTestsView(TypedView):
-    """tests/test_resource_<key>.py."""
+    """tests/test_resources.py: every resource's tests, parametrised over a table of them."""
 
     project: Project
-    r: ResourceCtx
-    factories: list[str]  # the model factories the tests need
-    self_factory: str
-    signed_in: tuple[str, str] | None  # (identity column, value) when the tests' user is a row here
+    tables: tuple[TestedResource, ...]
+    has: TestsHas
+    factories: tuple[str, ...]  # what the tests take from factories.py
+    models: tuple[str, ...]
+    url_imports: tuple[str, ...]
+    auth_model: str
+    login_path: str
 
 
 @dataclass(frozen=True)
@@ -1476,13 +1524,71 @@ def api_prefixes(spec: ProjectSpec) -> tuple[str, ...]:
     return tuple(sorted({"/api/", *(r.api_prefix.rstrip("/") + "/" for r in spec.resources if r.api)}))
 
 
-def _tests_view(spec: ProjectSpec, r: ResourceCtx) -> ResourceTestsView:
-    factories = sorted(
-        {f for _, _, f, _ in r.parents} | {f for _, f, _ in r.needed_by} | {p.factory for p in (*r.pickers[:1], *r.login_only_pickers)} | {s.factory for s in r.label_sorts}
-        | {f.factory for f in r.relation_filters} | ({r.owner_factory} if r.owner_factory else set())
+def _matrix_rows(r: ResourceCtx) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The permission matrix by (channel, visitor): each one's answer to every action, in order."""
+    rows: dict[str, list[str]] = {}
+    for channel, _, visitor, answer in r.access_cells:
+        rows.setdefault(f"{channel} by {visitor}", []).append(answer)
+    return tuple((row, tuple(answers)) for row, answers in rows.items())
+
+
+def _matrix_actions(r: ResourceCtx) -> str:
+    """The actions of a matrix row, in order, for the table's comment."""
+    channels = {channel for channel, _, _, _ in r.access_cells}
+    export = ("export (the pages only)" if "api" in channels else "export",) if "pages" in channels and r.export else ()
+    return ", ".join(("list", *export, *MATRIX_ACTIONS[1:]))
+
+
+def _tests_has(rs: list[ResourceCtx], spec: ProjectSpec, signed: list[tuple[str, str] | None]) -> TestsHas:
+    pages = [r for r in rs if r.resource.html]
+    return TestsHas(
+        pages=bool(pages),
+        api=any(r.resource.api for r in rs),
+        login=any(r.tester_login or r.login_only_pickers for r in rs),
+        roles=any(r.roles for r in rs),
+        owner=any(r.owner_column for r in rs),
+        signed_in=any(signed),
+        codes=any(r.short_samples for r in rs),
+        decimal=any(r.uses_decimal for r in rs),
+        uuid=any(r.uuid_key for r in pages),
+        required=any(r.required_fields for r in pages),
+        parents=any(r.parents for r in pages),
+        unique=any(r.unique_field for r in pages),
+        sort=any(r.sort_key for r in pages),
+        label_sorts=any(r.label_sorts for r in rs),
+        few_pickers=any(r.pickers and r.pickers[0].few for r in pages),
+        many_pickers=any(r.pickers and not r.pickers[0].few for r in pages),
+        login_only_pickers=any(r.login_only_pickers for r in rs),
+        needed_by=any(r.needed_by for r in pages),
+        form_refused=any(r.form_refused_values for r in pages),
+        api_refused=any(r.refused_values for r in rs if r.resource.api),
+        login_required=any(r.resource.login_required for r in rs),
+        filters=any(r.filters for r in rs),
+        filter_cases=any(r.filter_cases for r in rs),
+        relation_filters=any(r.relation_filters for r in rs),
+        combined=any(r.combined_test for r in rs),
+        export=any(r.export_test for r in rs),
+        access=any(r.access_cells for r in rs),
+        nav=any(r.access_cells for r in pages),
+        tokens=bool(spec.auth and spec.auth.tokens) and any(r.access_cells for r in rs),
     )
-    names = sorted({f.split(".")[0] for f in factories} | {f"{r.cls}Factory"} | ({"code", "letter"} if r.short_samples else set()))
-    return ResourceTestsView(spec.project, r, names, f"{r.cls}Factory.build", _signed_in_row(spec, r))
+
+
+def _tests_view(spec: ProjectSpec, rs: list[ResourceCtx]) -> ResourceTestsView:
+    signed = [_signed_in_row(spec, r) for r in rs]
+    has = _tests_has(rs, spec, signed)
+    factories: set[str] = set()
+    for r in rs:
+        factories |= {f"{r.cls}Factory"} | {f for _, _, f, _ in r.parents} | {f for _, f, _ in r.needed_by} | {s.factory for s in r.label_sorts}
+        factories |= {p.factory for p in (*r.pickers[:1], *r.login_only_pickers)} | {f.factory for f in r.relation_filters}
+        factories |= {r.owner_factory} if r.owner_factory else set()
+    names = {f.split(".")[0] for f in factories} | ({"code", "letter"} if has.codes else set())
+    auth_model = spec.auth.model if spec.auth else ""
+    models = {r.cls for r in rs} | ({auth_model} if has.access else set())
+    url_imports = ({"parse_qs", "urlsplit"} if has.combined else set()) | ({"quote", "unquote"} if has.access else set())
+    tables = tuple(TestedResource(r, s, _matrix_rows(r), _matrix_actions(r)) for r, s in zip(rs, signed, strict=True))
+    login_path = rs[0].login_path
+    return ResourceTestsView(spec.project, tables, has, tuple(sorted(names)), tuple(sorted(models)), tuple(sorted(url_imports)), auth_model, login_path)
 
 
 def _signed_in_row(spec: ProjectSpec, r: ResourceCtx) -> tuple[str, str] | None:
@@ -1521,6 +1627,7 @@ def contribute(spec: ProjectSpec) -> Contribution:
         if c.resource.html:
             out.app_imports.append(f"from .{c.resource.key} import bp as {c.resource.key}_bp")
             out.setup.append((Phase.BLUEPRINTS, f"app.register_blueprint({c.resource.key}_bp)"))
+    out.files.append(PlannedFile("tests/test_resources.py", "project/tests/test_resources.py.jinja", _tests_view(spec, ctxs), python=True))
     return out
 
 
@@ -1562,5 +1669,4 @@ def _resource_files(pkg: str, c: ResourceCtx, spec: ProjectSpec) -> list[Planned
         ]
         if c.filters:
             files.append(PlannedFile(f"{pkg}/templates/{c.filters_template}", "project/package/resource/_filters.html.jinja", ctx))
-    files.append(PlannedFile(f"tests/test_resource_{key}.py", "project/tests/test_resource.py.jinja", _tests_view(spec, c), python=True))
     return files
