@@ -135,6 +135,10 @@ def upload_ctx(upload: Upload) -> UploadCtx:
     )
 
 
+# Extensions of files a browser would render or run: uploads.py serves them only as downloads.
+ACTIVE_EXTENSIONS = ("htm", "html", "shtml", "xhtml", "xht", "svg", "svgz", "xml", "xsl", "xslt", "js", "mjs", "swf")
+
+
 @dataclass(frozen=True)
 class UploadsView(TypedView):
     """uploads.py and tests/test_uploads.py."""
@@ -150,6 +154,11 @@ class UploadsView(TypedView):
     roles: tuple[str, ...] = ()  # the roles the tests' user holds: every one the uploads' rules name
     role_only: tuple[str, ...] = ()  # uploads whose rule a user without a role does not pass
     project_user: str = ""  # the auth model's class
+    active_extensions: tuple[str, ...] = ACTIVE_EXTENSIONS
+    sized: bool = False  # some upload has a size limit
+    served: bool = False  # some upload's files are served
+    active: bool = False  # ... and may be of a type a browser would run
+
 
     @property
     def login(self) -> bool:
@@ -176,6 +185,9 @@ def _uploads(spec: ProjectSpec, out: Contribution) -> None:
     view = UploadsView(spec.project, tuple(uploads), spec.project.csrf, base_url, error_413, login_only, "login_required" in modules, "allow" in modules, roles,
         tuple(u.name for u in spec.uploads if u.login_required and "user" not in u.access),
         spec.auth.model if spec.auth else "",
+        sized=any(u.size_expr for u in uploads),
+        served=any(u.serve_endpoint for u in uploads),
+        active=any(u.serve_endpoint and set(u.extensions) & set(ACTIVE_EXTENSIONS) for u in uploads),
     )
     out.files.append(PlannedFile(f"{pkg}/uploads.py", "project/package/uploads.py.jinja", view, python=True))
     for item in uploads:

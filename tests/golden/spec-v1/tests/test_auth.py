@@ -218,9 +218,14 @@ def logged_in_with(app: Flask, cookies: str) -> bool:
         return bool(current_user.is_authenticated)
 
 
-def test_logout_ends_every_copy_of_the_session_and_remember_cookie(
+def remember_name(app: Flask) -> str:
+    return str(app.config.get("REMEMBER_COOKIE_NAME", "remember_token"))
+
+
+def log_in_remembered(
     app: Flask, client: FlaskClient, user: User, password: str
-) -> None:
+) -> str:
+    """Log ``client`` in with "remember me"; a copy of its session and remember cookies."""
     data = {
         "email": user.email,
         "password": password,
@@ -228,10 +233,16 @@ def test_logout_ends_every_copy_of_the_session_and_remember_cookie(
         "csrf_token": csrf_token(client),
     }
     assert client.post(LOGIN, data=data).status_code == 302
-    session_name = app.config["SESSION_COOKIE_NAME"]
-    remember_name = app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-    both = sent_cookies(app, client, session_name, remember_name)
-    remember_only = sent_cookies(app, client, remember_name)
+    return sent_cookies(
+        app, client, app.config["SESSION_COOKIE_NAME"], remember_name(app)
+    )
+
+
+def test_logout_ends_every_copy_of_the_session_and_remember_cookie(
+    app: Flask, client: FlaskClient, user: User, password: str
+) -> None:
+    both = log_in_remembered(app, client, user, password)
+    remember_only = sent_cookies(app, client, remember_name(app))
     assert (
         remember_only
         and logged_in_with(app, both)
@@ -499,16 +510,7 @@ def test_changing_the_password_needs_a_login(
 def test_changing_the_password_needs_the_current_one_and_ends_other_sessions(
     app: Flask, client: FlaskClient, user: User, password: str
 ) -> None:
-    data = {
-        "email": user.email,
-        "password": password,
-        "remember": "y",
-        "csrf_token": csrf_token(client),
-    }
-    assert client.post(LOGIN, data=data).status_code == 302
-    session_name = app.config["SESSION_COOKIE_NAME"]
-    remember_name = app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-    copied = sent_cookies(app, client, session_name, remember_name)
+    copied = log_in_remembered(app, client, user, password)
     new = "a long changed password"
     change = {
         "password": new,
