@@ -17,7 +17,7 @@ import itertools
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
@@ -408,13 +408,19 @@ def sample(r: Resource, template: str, n: int, parent: Any = None) -> str:
     )
 
 
-def form_data(r: Resource, **changes: str) -> dict[str, str]:
-    """A valid form for a new row of ``r`` (pointing at new saved rows where it must);
-    ``changes`` override fields."""
-    n = next(_numbers)
-    keys = {
+def parent_keys(r: Resource) -> dict[str, Any]:
+    """The keys of new saved rows that a new row of ``r`` must point at, by field."""
+    return {
         name: getattr(row, r.parents[name][1]) for name, row in parent_rows(r).items()
     }
+
+
+def form_data(
+    r: Resource, keys: dict[str, Any] | None = None, /, **changes: str
+) -> dict[str, str]:
+    """A valid form for a new row of ``r``, pointing at the rows of ``keys`` (new saved
+    rows by default) where it must; ``changes`` override fields."""
+    n, keys = next(_numbers), parent_keys(r) if keys is None else keys
     data = {
         name: sample(r, form, n, keys.get(name))
         for name, (form, _) in r.samples.items()
@@ -422,12 +428,12 @@ def form_data(r: Resource, **changes: str) -> dict[str, str]:
     return data | changes
 
 
-def json_body(r: Resource, **changes: Any) -> dict[str, Any]:
-    """A valid API body for a new row of ``r``; ``changes`` override fields."""
-    n = next(_numbers)
-    keys = {
-        name: getattr(row, r.parents[name][1]) for name, row in parent_rows(r).items()
-    }
+def json_body(
+    r: Resource, keys: dict[str, Any] | None = None, /, **changes: Any
+) -> dict[str, Any]:
+    """A valid API body for a new row of ``r`` (``keys`` as for ``form_data``);
+    ``changes`` override fields."""
+    n, keys = next(_numbers), parent_keys(r) if keys is None else keys
     body = {
         name: json.loads(sample(r, value, n, keys.get(name)))
         for name, (_, value) in r.samples.items()
@@ -1119,18 +1125,22 @@ def someone(name: str, owner: Staff, make_user: Callable[..., Staff]) -> Staff |
     return make_user(name)  # a role
 
 
-def act(
-    client: FlaskClient,
-    r: Resource,
-    channel: str,
-    action: str,
-    key: str,
-    token: str,
-    headers: dict[str, str],
-) -> TestResponse:
-    """Take ``action`` through ``channel`` as a browser or an API client would (pages
+@dataclass(frozen=True)
+class Visit:
+    """How a visitor of the matrix takes actions."""
+
+    client: FlaskClient
+    channel: str
+    token: str = ""  # the CSRF token the pages send
+    headers: dict[str, str] = field(default_factory=dict)  # what the API sends
+    keys: dict[str, Any] = field(default_factory=dict)  # the rows new ones point at
+
+
+def act(visit: Visit, r: Resource, action: str, key: str) -> TestResponse:
+    """Take ``action`` on the row of ``key`` as a browser or an API client would (pages
     send the CSRF token their forms carry, the API a bearer token)."""
-    if channel == "pages":
+    client, token, headers, keys = visit.client, visit.token, visit.headers, visit.keys
+    if visit.channel == "pages":
         if action == "list":
             return client.get(r.pages)
         if action == "export":
@@ -1138,11 +1148,12 @@ def act(
         if action == "read":
             return client.get(r.pages + key)
         if action == "create":
-            return client.post(r.pages, data=form_data(r, csrf_token=token))
+            return client.post(r.pages, data=form_data(r, keys, csrf_token=token))
         if action == "update":
             same_key = {r.pk: unquote(key)} if r.pk_writable else {}
             return client.post(
-                r.pages + key + "/edit", data=form_data(r, csrf_token=token, **same_key)
+                r.pages + key + "/edit",
+                data=form_data(r, keys, csrf_token=token, **same_key),
             )
         return client.post(r.pages + key + "/delete", data={"csrf_token": token})
     if action == "list":
@@ -1150,10 +1161,20 @@ def act(
     if action == "read":
         return client.get(r.api + key, headers=headers)
     if action == "create":
-        return client.post(r.api, json=json_body(r), headers=headers)
+        return client.post(r.api, json=json_body(r, keys), headers=headers)
     if action == "update":
         return client.patch(r.api + key, json={}, headers=headers)
     return client.delete(r.api + key, headers=headers)
+
+
+def remove(r: Resource, key: Any) -> None:
+    """Delete the row of ``key``, if it is still there."""
+    row = db.session.scalars(
+        select(r.model).where(getattr(r.model, r.pk) == key)
+    ).first()
+    if row is not None:
+        db.session.delete(row)
+        db.session.commit()
 
 
 def answer(response: TestResponse) -> str:
@@ -1179,40 +1200,41 @@ def test_the_rules_answer_each_visitor(
     row: str,
     expected: tuple[str, ...],
 ) -> None:
-    """One row of the matrix: a visitor takes every action through one channel, each on
-    a row of its own (made by someone else where the visitor is not the owner)."""
+    """One row of the matrix: a visitor takes every action through one channel, on a row
+    someone else made (the owner, where there is one), and the new rows point at the
+    same rows that one does (a table may have room for few)."""
     channel, visitor = row.split(" by ")
     owner = make_user()
     user = someone(visitor, owner, make_user)
-    headers: dict[str, str] = {}
     if channel == "api":  # a script's call: a bearer token, no session
-        client = app.test_client()
-        if user is not None:
-            headers["Authorization"] = f"Bearer {issue_token(user, 'tests')}"
+        bearer = (
+            {"Authorization": f"Bearer {issue_token(user, 'tests')}"} if user else {}
+        )
+        visit = Visit(app.test_client(), channel, headers=bearer)
     else:
-        client = login_as(user) if user else app.test_client()
-    token = (
-        token_for(client) if channel == "pages" else ""
-    )  # the layout's, for visitors who may not see the form
+        visit = Visit(login_as(user) if user else app.test_client(), channel)
+    if channel == "pages":  # the layout's token, for visitors who may not see the form
+        visit = replace(visit, token=token_for(visit.client))
+    parents = parent_rows(r)
+    visit = replace(
+        visit,
+        keys={name: getattr(row, r.parents[name][1]) for name, row in parents.items()},
+    )
+    made = (
+        owner
+        if r.self_owned
+        else r.factory(**({r.owner: owner} if r.owner else {}), **parents)
+    )
+    save(made)  # (an account is its own owner)
+    key = getattr(made, r.pk)
+    on_row = [action for action in actions(r, channel) if action != "create"]
+    # An account may delete itself: it creates first. Another row goes before a new one
+    # is created, for a unique column of few values.
     answers = {}
-    for action in actions(r, channel):
-        key = ""
-        if action in (
-            "read",
-            "update",
-            "delete",
-        ):  # a row to act on (create makes its own)
-            if r.self_owned:
-                key = quote(
-                    str(getattr(owner, r.pk)), safe=""
-                )  # an account is its own owner
-            else:
-                made = r.factory(
-                    **({r.owner: owner} if r.owner else {}), **parent_rows(r)
-                )
-                save(made)
-                key = quote(str(getattr(made, r.pk)), safe="")
-        response = act(client, r, channel, action, key, token, headers)
+    for action in ["create", *on_row] if r.self_owned else [*on_row, "create"]:
+        if action == "create" and not r.self_owned:
+            remove(r, key)
+        response = act(visit, r, action, quote(str(key), safe=""))
         answers[action] = answer(response)
         if channel == "api" and answers[action] == "401":
             assert response.headers["WWW-Authenticate"] == "Bearer"
