@@ -1450,6 +1450,11 @@ class TestedResource:
     access: tuple[tuple[str, tuple[str, ...]], ...]  # ("pages by user", answers): the matrix by row
     actions: str  # the actions the matrix's rows answer, in order
 
+    @property
+    def json_refused(self) -> tuple[tuple[str, str, str, bool], ...]:
+        """The values a column cannot store that only JSON sends (0 for a boolean)."""
+        return tuple(case for case in self.r.refused_values if not case[3])
+
 
 @dataclass(frozen=True)
 class TestsHas:
