@@ -6,7 +6,8 @@ from the page, as a browser does."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -29,6 +30,9 @@ from bookshop.models import Staff, hash_password
 
 LOGIN = "/auth/login"
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+ROLE = "admin"  # the role the guard of a probe route asks for
+WHOAMI = "/api/__whoami__"  # probe routes: who the caller is (a logged-in one) ...
+OPEN_API = "/api/__open__"  # ... and one anyone may call
 PRODUCTION_ENVIRONMENT = {
     "DATABASE_URL": "x",
     "SECRET_KEY": "a-long-random-secret-for-the-tests-only",
@@ -49,8 +53,11 @@ OFFSITE = [
 
 
 @pytest.fixture()
-def app(app: Flask) -> Flask:
-    """The testing app with CSRF protection on."""
+def app(app: Flask, request: pytest.FixtureRequest) -> Flask:
+    """The testing app with CSRF protection on: the shared one, or for the tests that
+    ask for ``probe_app``, that one."""
+    if "probe_app" in request.fixturenames:
+        app = request.getfixturevalue("probe_app")
     app.config["WTF_CSRF_ENABLED"] = True
     return app
 
@@ -332,13 +339,27 @@ def test_passwords_are_stored_hashed(user: Staff, password: str) -> None:
     assert not user.check_password(password + "!")
 
 
-@pytest.mark.fresh_app  # adds a route
+@pytest.fixture(scope="module")
+def probe_app(new_app: Callable[[], AbstractContextManager[Flask]]) -> Iterator[Flask]:
+    """An app with the routes some tests call to probe the guards (an app that has
+    served a request takes no new routes: they are added before it serves)."""
+    with new_app() as app:
+        app.add_url_rule(
+            "/__api_guard__", "api_guard", allow("user", api=True)(lambda: {"ok": True})
+        )
+        app.add_url_rule("/__role_only__", "role_only", allow(ROLE)(lambda: "ok"))
+        app.add_url_rule(
+            WHOAMI,
+            "whoami",
+            allow("user", api=True)(lambda: {"id": str(current_user.id)}),
+        )
+        app.add_url_rule(OPEN_API, "open_api", lambda: {"ok": True})
+        yield app
+
+
 def test_api_guard_answers_401_as_json(
-    app: Flask, client: FlaskClient, user: Staff, password: str
+    probe_app: Flask, client: FlaskClient, user: Staff, password: str
 ) -> None:
-    app.add_url_rule(
-        "/__api_guard__", "api_guard", allow("user", api=True)(lambda: {"ok": True})
-    )
     response = client.get("/__api_guard__")
     assert response.status_code == 401
     assert response.is_json
@@ -473,13 +494,11 @@ def test_production_remember_cookie_is_as_safe_as_the_session_cookie() -> None:
         assert settings[f"REMEMBER_COOKIE_{flag}"] == settings[f"SESSION_COOKIE_{flag}"]
 
 
-@pytest.mark.fresh_app  # adds a route
 def test_roles_are_read_on_every_request(
-    app: Flask, signed_in: FlaskClient, runner: FlaskCliRunner, user: Staff
+    probe_app: Flask, signed_in: FlaskClient, runner: FlaskCliRunner, user: Staff
 ) -> None:
     """set-role and unset-role take effect at once, on a session that already exists."""
-    role = "admin"
-    app.add_url_rule("/__role_only__", "role_only", allow(role)(lambda: "ok"))
+    role = ROLE
     assert signed_in.get("/__role_only__").status_code == 403
     given = runner.invoke(args=["set-role", user.email, role])
     assert given.exit_code == 0, given.output
@@ -502,16 +521,6 @@ def test_create_user_gives_the_roles_asked_for(
     found = users.find_user("alan@example.com")
     assert found is not None
     assert sorted(role.name for role in found.roles) == ["admin", "staff"]
-
-
-def whoami_route(app: Flask) -> str:
-    """An API URL that needs a logged-in caller and says who it is."""
-    app.add_url_rule(
-        "/api/__whoami__",
-        "whoami",
-        allow("user", api=True)(lambda: {"id": str(current_user.id)}),
-    )
-    return "/api/__whoami__"
 
 
 def call(
@@ -543,9 +552,8 @@ def test_a_token_is_shown_once_and_stored_hashed(
     assert "ci" in again and token not in again
 
 
-@pytest.mark.fresh_app  # adds a route
-def test_a_token_opens_the_api_and_never_a_page(app: Flask, user: Staff) -> None:
-    url = whoami_route(app)
+def test_a_token_opens_the_api_and_never_a_page(probe_app: Flask, user: Staff) -> None:
+    app, url = probe_app, WHOAMI
     token = tokens.issue_token(user, "script")
     answer = call(app, url, token)
     assert answer.status_code == 200 and answer.get_json() == {"id": str(user.id)}
@@ -555,14 +563,10 @@ def test_a_token_opens_the_api_and_never_a_page(app: Flask, user: Staff) -> None
     assert page.status_code == 302 and urlsplit(page.location).path == LOGIN
 
 
-@pytest.mark.fresh_app  # adds a route
 def test_revoked_and_unknown_tokens_get_401(
-    app: Flask, signed_in: FlaskClient, user: Staff
+    probe_app: Flask, signed_in: FlaskClient, user: Staff
 ) -> None:
-    url = whoami_route(app)
-    app.add_url_rule(
-        "/api/__open__", "open_api", lambda: {"ok": True}
-    )  # anyone may call it
+    app, url = probe_app, WHOAMI
     token = tokens.issue_token(user, "old")
     (saved,) = tokens.tokens_of(user)
     revoked = signed_in.post(
@@ -577,23 +581,21 @@ def test_revoked_and_unknown_tokens_get_401(
     # a session cookie with a bad token is still refused: the token decides
     assert call(app, url, "not-a-token", signed_in).status_code == 401
     # where anyone may call, a stale token is still refused (the script hears about it)
-    assert call(app, "/api/__open__", "not-a-token").status_code == 401
+    assert call(app, OPEN_API, "not-a-token").status_code == 401
     with app.app_context():  # and so is another scheme: on the API the header decides
         other = signed_in.get(url, headers={"Authorization": "Basic YWRhOnB3"})
         assert other.status_code == 401
     with app.app_context():
-        assert app.test_client().get("/api/__open__").get_json() == {"ok": True}
+        assert app.test_client().get(OPEN_API).get_json() == {"ok": True}
 
 
-@pytest.mark.fresh_app  # adds a route
 def test_create_token_prints_a_token_that_works(
-    app: Flask, runner: FlaskCliRunner, user: Staff
+    probe_app: Flask, runner: FlaskCliRunner, user: Staff
 ) -> None:
-    url = whoami_route(app)
     result = runner.invoke(args=["create-token", user.email, "--name", "deploy"])
     assert result.exit_code == 0, result.output
     token = result.output.strip()
-    assert call(app, url, token).status_code == 200
+    assert call(probe_app, WHOAMI, token).status_code == 200
     assert runner.invoke(args=["create-token", "nobody-" + user.email]).exit_code == 1
 
 

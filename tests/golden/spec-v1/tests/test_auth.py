@@ -6,7 +6,8 @@ from the page, as a browser does."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -52,8 +53,11 @@ OFFSITE = [
 
 
 @pytest.fixture()
-def app(app: Flask) -> Flask:
-    """The testing app with CSRF protection on."""
+def app(app: Flask, request: pytest.FixtureRequest) -> Flask:
+    """The testing app with CSRF protection on: the shared one, or for the tests that
+    ask for ``probe_app``, that one."""
+    if "probe_app" in request.fixturenames:
+        app = request.getfixturevalue("probe_app")
     app.config["WTF_CSRF_ENABLED"] = True
     return app
 
@@ -410,13 +414,20 @@ def test_guarded_page_sends_anonymous_visitors_to_log_in(
     assert again.status_code != 302 or urlsplit(again.location).path != LOGIN
 
 
-@pytest.mark.fresh_app  # adds a route
+@pytest.fixture(scope="module")
+def probe_app(new_app: Callable[[], AbstractContextManager[Flask]]) -> Iterator[Flask]:
+    """An app with the routes some tests call to probe the guards (an app that has
+    served a request takes no new routes: they are added before it serves)."""
+    with new_app() as app:
+        app.add_url_rule(
+            "/__api_guard__", "api_guard", allow("user", api=True)(lambda: {"ok": True})
+        )
+        yield app
+
+
 def test_api_guard_answers_401_as_json(
-    app: Flask, client: FlaskClient, user: User, password: str
+    probe_app: Flask, client: FlaskClient, user: User, password: str
 ) -> None:
-    app.add_url_rule(
-        "/__api_guard__", "api_guard", allow("user", api=True)(lambda: {"ok": True})
-    )
     response = client.get("/__api_guard__")
     assert response.status_code == 401
     assert response.is_json
