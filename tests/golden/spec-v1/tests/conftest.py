@@ -93,20 +93,28 @@ def shared_app() -> Iterator[Flask]:
     close_app(app)
 
 
+@pytest.fixture(scope="session")
+def upload_roots(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A folder for each test's uploads, made when the test saves a file there (a
+    temporary folder per test would cost every test its making)."""
+    base = tmp_path_factory.mktemp("uploads")
+    return (base / str(n) for n in itertools.count())
+
+
 @pytest.fixture()
 def app(
-    request: pytest.FixtureRequest, shared_app: Flask, tmp_path: Path
+    request: pytest.FixtureRequest, shared_app: Flask, upload_roots: Iterator[Path]
 ) -> Iterator[Flask]:
     """The testing app: the shared one, its config and test client class put back
     after the test (its upload folders are the test's own); for a test marked
     ``fresh_app``, a new one."""
     if request.node.get_closest_marker("fresh_app"):
-        with own_app(upload_folders(tmp_path)) as fresh:
+        with own_app(upload_folders(next(upload_roots))) as fresh:
             yield fresh
         return
     config = dict(shared_app.config)
     client_class = shared_app.test_client_class
-    shared_app.config.update(upload_folders(tmp_path))
+    shared_app.config.update(upload_folders(next(upload_roots)))
     reset_limiter(shared_app)
     yield shared_app
     shared_app.config.clear()
@@ -196,11 +204,31 @@ def check_test_database(app: Flask) -> None:
 @pytest.fixture()
 def database(app: Flask) -> Iterator[SQLAlchemy]:
     """The app's database, in an app context for the test; every table is emptied
-    afterwards (and ids start again at 1), so no test sees the rows of another."""
+    afterwards (and ids start again at 1) if the test wrote to it, so no test sees the
+    rows of another."""
     with app.app_context():
+        written: list[str] = []
+
+        def note(connection: Any, cursor: Any, statement: str, *args: Any) -> None:
+            if not written and statement.lstrip()[:6].upper() in WRITES:
+                written.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", note)
         yield db
+        event.remove(db.engine, "before_cursor_execute", note)
         db.session.remove()
-        empty_tables()
+        if written:
+            empty_tables()
+
+
+WRITES = (
+    "INSERT",
+    "UPDATE",
+    "DELETE",
+    "CREATE",
+    "DROP",
+    "ALTER",
+)  # a statement's first word
 
 
 def empty_tables() -> None:

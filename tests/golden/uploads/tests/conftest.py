@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -50,20 +51,28 @@ def shared_app() -> Flask:
     return build_app()
 
 
+@pytest.fixture(scope="session")
+def upload_roots(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A folder for each test's uploads, made when the test saves a file there (a
+    temporary folder per test would cost every test its making)."""
+    base = tmp_path_factory.mktemp("uploads")
+    return (base / str(n) for n in itertools.count())
+
+
 @pytest.fixture()
 def app(
-    request: pytest.FixtureRequest, shared_app: Flask, tmp_path: Path
+    request: pytest.FixtureRequest, shared_app: Flask, upload_roots: Iterator[Path]
 ) -> Iterator[Flask]:
     """The testing app: the shared one, its config and test client class put back
     after the test (its upload folders are the test's own); for a test marked
     ``fresh_app``, a new one."""
     if request.node.get_closest_marker("fresh_app"):
-        with own_app(upload_folders(tmp_path)) as fresh:
+        with own_app(upload_folders(next(upload_roots))) as fresh:
             yield fresh
         return
     config = dict(shared_app.config)
     client_class = shared_app.test_client_class
-    shared_app.config.update(upload_folders(tmp_path))
+    shared_app.config.update(upload_folders(next(upload_roots)))
     yield shared_app
     shared_app.config.clear()
     shared_app.config.update(config)
