@@ -1149,10 +1149,9 @@ def read_rules(spec: ProjectSpec, model: Model | None) -> tuple[tuple[str, ...],
 
 def factory_room(model: Model, models: dict[str, Model]) -> int | None:
     """How many rows of ``model`` the test factory tells apart (a unique enum or NUMERIC
-    of few digits it fills, its own or a required parent's), or None when plenty."""
-    rooms = [
-        room(c) for c in model.columns if not c.nullable and c.default_expr is None and not c.foreign_key and not c.primary_key
-    ]
+    of few digits it fills, its own or a required parent's), or None when plenty. It
+    fills every column but the keys, nullable ones and those with a default too."""
+    rooms = [room(c) for c in model.columns if not c.foreign_key and not c.primary_key]
     for rel in model.relationships:
         column = model.column(rel.fk_column or "") if rel.kind == "many_to_one" else None
         if column is not None and not column.nullable and column.default_expr is None and rel.model != model.name:
@@ -1425,6 +1424,7 @@ def _test_values(resource: Resource, fields: tuple[FieldCtx, ...], models: dict[
                 for n in (
                     *(room(f.column) for f in fields if f.column is not None and _sample(f)),
                     *(factory_room(models[cls], models) for _, cls, _, _ in _parents(fields)),
+                    factory_room(model, models),  # the paging test makes its rows with the factory
                 )
                 if n
             ),

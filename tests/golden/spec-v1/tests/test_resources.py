@@ -1017,7 +1017,7 @@ class Visit:
 def act(visit: Visit, r: Resource, action: str, key: str) -> TestResponse:
     """Take ``action`` on the row of ``key`` as a browser or an API client would (pages
     send the CSRF token their forms carry)."""
-    client, token, headers, keys = visit.client, visit.token, visit.headers, visit.keys
+    client, headers, keys = visit.client, visit.headers, visit.keys
     if visit.channel == "pages":
         if action == "list":
             return client.get(r.pages)
@@ -1026,14 +1026,14 @@ def act(visit: Visit, r: Resource, action: str, key: str) -> TestResponse:
         if action == "read":
             return client.get(r.pages + key)
         if action == "create":
-            return client.post(r.pages, data=form_data(r, keys, csrf_token=token))
+            return client.post(r.pages, data=form_data(r, keys, csrf_token=visit.token))
         if action == "update":
             same_key = {r.pk: unquote(key)} if r.pk_writable else {}
             return client.post(
                 r.pages + key + "/edit",
-                data=form_data(r, keys, csrf_token=token, **same_key),
+                data=form_data(r, keys, csrf_token=visit.token, **same_key),
             )
-        return client.post(r.pages + key + "/delete", data={"csrf_token": token})
+        return client.post(r.pages + key + "/delete", data={"csrf_token": visit.token})
     if action == "list":
         return client.get(r.api, headers=headers)
     if action == "read":
