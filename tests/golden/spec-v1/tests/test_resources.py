@@ -279,17 +279,33 @@ def app(app: Flask) -> Flask:
 
 
 @pytest.fixture()
-def client(app: Flask, r: Resource, request: pytest.FixtureRequest) -> FlaskClient:
-    """A visitor of ``r``: logged in where its rules ask."""
-    if r.login:
-        signed_in: FlaskClient = request.getfixturevalue("signed_in")
+def visitor(r: Resource, request: pytest.FixtureRequest) -> User | None:
+    """The user the tests of ``r`` log in as (None: they
+    need no login). Where ``r``'s table holds the users, it is conftest's ``user``: the
+    row ``r.others`` leaves out."""
+    if not r.login:
+        return None
+    if r.others is None:
+        made: User = request.getfixturevalue("make_user")(*r.roles)
+        return made
+    user: User = request.getfixturevalue("user")
+    return user
+
+
+@pytest.fixture()
+def client(
+    app: Flask, visitor: User | None, request: pytest.FixtureRequest
+) -> FlaskClient:
+    """A visitor of the resource: logged in where its rules ask."""
+    if visitor is not None:
+        signed_in: FlaskClient = request.getfixturevalue("login_as")(visitor)
         return signed_in
     return app.test_client()
 
 
 @pytest.fixture()
-def mine(r: Resource, request: pytest.FixtureRequest) -> dict[str, Any]:
-    """What makes a new row the logged-in user's, where ``r``'s rows have an owner."""
+def mine() -> dict[str, Any]:
+    """What makes a new row the logged-in user's, where the resource's rows have an owner."""
     return {}
 
 
