@@ -25,7 +25,7 @@ from mycrm.auth import users
 from mycrm.auth.forms import MAX_PASSWORD
 from mycrm.auth.views import HOME, is_safe_next
 from mycrm.config import load_config
-from mycrm.extensions import db
+from mycrm.extensions import db, limiter
 from mycrm.models import User, hash_password
 
 LOGIN = "/auth/login"
@@ -283,13 +283,13 @@ def test_an_over_long_password_is_refused_before_it_is_hashed(
     assert checked == []
 
 
-@pytest.fixture()
-def throttled(app: Flask, database: SQLAlchemy) -> Iterator[Flask]:
-    """The app with the login throttle on, as every profile but testing has it."""
+@pytest.fixture(scope="module")
+def throttled_app(shared_app: Flask) -> Iterator[Flask]:
+    """An app with the login throttle on, as every profile but testing has it."""
     throttled = create_app(
         "testing",
         {
-            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "SQLALCHEMY_DATABASE_URI": shared_app.config["SQLALCHEMY_DATABASE_URI"],
             "RATELIMIT_ENABLED": True,
         },
     )
@@ -299,6 +299,15 @@ def throttled(app: Flask, database: SQLAlchemy) -> Iterator[Flask]:
     yield throttled
     with throttled.app_context():
         db.engine.dispose()  # close its pooled connections, as the shared app fixture does
+
+
+@pytest.fixture()
+def throttled(throttled_app: Flask, database: SQLAlchemy) -> Flask:
+    """The throttled app, no attempt counted yet (the ``app`` fixture turns the
+    limiter, which all apps share, back off after the test)."""
+    limiter.enabled = True
+    limiter.reset()
+    return throttled_app
 
 
 def wrong_login(client: FlaskClient, email: str, address: str) -> int:
