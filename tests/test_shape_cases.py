@@ -137,6 +137,16 @@ resources:
     # A sort key whose rows all hold its default (not in the form), a unique nullable
     # enum whose sample was the same every row (409), and a foreign key without a
     # relationship sampled with the id of no row (409).
+    # The table's missing key of an API-only resource named UUID, which only pages imported.
+    "API-only resource with a UUID key": """
+models:
+  Item:
+    columns:
+      id: {type: uuid, primary_key: true}
+      name: {type: string, length: 40, nullable: false}
+resources:
+  items: {model: Item, html: false}
+""",
     "constant sort key, unique enum, a bare foreign key": """
 models:
   Customer:

@@ -1555,7 +1555,7 @@ def _tests_has(rs: list[ResourceCtx], spec: ProjectSpec, signed: list[tuple[str,
         signed_in=any(signed),
         codes=any(r.short_samples for r in rs),
         decimal=any(r.uses_decimal for r in rs),
-        uuid=any(r.uuid_key for r in pages),
+        uuid=any(r.uuid_key for r in rs),  # every resource's entry names a missing key
         required=any(r.required_fields for r in pages),
         parents=any(r.parents for r in pages),
         unique=any(r.unique_field for r in pages),
